@@ -1,0 +1,54 @@
+//! The planner of Caisson: builds the LP/MIP of spec section 4, solves it
+//! with HiGHS and derives the plan of spec section 6.
+//!
+//! The crate knows nothing of files' formats, terminals or JSON; a
+//! [`Plan`] uses typed indices into the [`caisson_model::Scenario`] and is
+//! serialised by `caisson-report`.
+//!
+//! - [`plan`] is the one-call planner; [`Formulation::build`],
+//!   [`Formulation::load`], [`LoadedModel::write_mps`] and
+//!   [`LoadedModel::solve`] are its steps.
+//! - [`Plan::from_flows`] derives a complete plan (records, cost split,
+//!   KPIs) from raw decisions ([`Flows`]), for any producer such as a
+//!   heuristic.
+//! - [`verify`] checks every constraint of spec section 4 from a plan's
+//!   records alone.
+//!
+//! ```no_run
+//! # fn demo(scenario: &caisson_model::Scenario) {
+//! use caisson_planner::{plan, verify, PlanOptions, PlanStatus};
+//! let plan = plan(scenario, &PlanOptions::default());
+//! if plan.status == PlanStatus::Optimal {
+//!     assert!(verify(scenario, &plan).is_empty());
+//!     println!("objective {:?}", plan.objective);
+//! }
+//! # }
+//! ```
+
+#![warn(missing_docs)]
+
+mod build;
+mod derive;
+mod error;
+mod ffi;
+mod flows;
+mod kpi;
+mod network;
+mod options;
+mod plan;
+mod solve;
+mod vars;
+mod verify;
+
+pub use build::Formulation;
+pub use error::PlanError;
+pub use flows::{ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow};
+pub use options::PlanOptions;
+pub use plan::{
+    CapacityDual, ComplianceRecord, ContractRecord, CostSplit, DemandKpi, DemandRecord,
+    EndUserKpi, ExpansionRecord, Kpis, ModelStats, Plan, PlanStatus, ProductKpi,
+    ProductionRecord, Reductions, ShipmentRecord, StockRecord, TransferComplianceRecord,
+    TransferRecord,
+};
+pub use solve::{plan, LoadedModel};
+pub use verify::{verify, Violation};

@@ -1,14 +1,253 @@
-//! `caisson plan`.
+//! `caisson plan`: solve a scenario and write its plan.
+//!
+//! Text output (default): a concise summary on stdout (status, objective and
+//! cost split, per-demand fill rate and final backlog, expansions chosen,
+//! contracts short); scenario warnings go to stderr. `--format json` prints
+//! the `caisson-plan/1` document on stdout instead. `--out` and `--csv`
+//! write files whatever the format.
+//!
+//! Exit codes: 0 with a plan (`optimal` or `feasible`), 1 when the scenario
+//! fails to load, 3 when the solver ends without a plan (`time_limit`,
+//! `infeasible`, `error`) or an output cannot be written. Outputs are
+//! written before a solver failure is reported, so the status is on file.
 
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::exit::CmdResult;
+use anyhow::Context;
+use caisson_model::Scenario;
+use caisson_planner::{Formulation, Plan, PlanOptions, PlanStatus};
+
+use crate::exit::{CmdResult, Failure};
 
 /// Arguments of `caisson plan`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The scenario file (`.json` is read as JSON, others as TOML).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// Write the plan as `caisson-plan/1` JSON to this file.
+    #[arg(long, value_name = "PLAN.json")]
+    pub out: Option<PathBuf>,
+    /// Write the plan as CSV files (one per record array) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub csv: Option<PathBuf>,
+    /// Stop the solver after this many seconds.
+    #[arg(long, value_name = "S")]
+    pub time_limit: Option<f64>,
+    /// Relative MIP gap at which a solution counts as optimal.
+    #[arg(long, value_name = "G", default_value_t = 1e-6)]
+    pub mip_gap: f64,
+    /// Solver threads (default: HiGHS decides).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<u32>,
+    /// Write the model with readable names (`.mps`, or `.lp` for LP format).
+    #[arg(long, value_name = "FILE.mps")]
+    pub write_model: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+/// What `plan` prints on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// A human-readable summary.
+    Text,
+    /// The plan document.
+    Json,
+}
 
 /// Runs `caisson plan`.
-pub fn run(_args: &Args) -> CmdResult {
-    Ok(ExitCode::SUCCESS)
+pub fn run(args: &Args) -> CmdResult {
+    if let Some(limit) = args.time_limit {
+        if !(limit.is_finite() && limit > 0.0) {
+            return Err(Failure::InvalidInputMessage(format!("--time-limit must be a positive number of seconds, not {limit}")));
+        }
+    }
+    if !(args.mip_gap.is_finite() && args.mip_gap >= 0.0) {
+        return Err(Failure::InvalidInputMessage(format!("--mip-gap must be a number >= 0, not {}", args.mip_gap)));
+    }
+    let loaded = match caisson_scenario::load_path(&args.scenario) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprint!("{error}");
+            return Err(Failure::InvalidInput);
+        }
+    };
+    if !loaded.warnings.is_empty() {
+        eprint!("{}", caisson_scenario::render(&loaded.warnings));
+    }
+    let scenario = &loaded.scenario;
+    let options = PlanOptions {
+        time_limit: args.time_limit,
+        mip_gap: args.mip_gap,
+        threads: args.threads,
+        ..PlanOptions::default()
+    };
+
+    let mut model = Formulation::build(scenario).load().context("loading the model into HiGHS")?;
+    if let Some(path) = &args.write_model {
+        model.write_mps(scenario, path).context("writing the model")?;
+    }
+    let plan = model.solve(scenario, &options);
+
+    if let Some(path) = &args.out {
+        caisson_report::write_json_file(scenario, &plan, path)
+            .with_context(|| format!("writing the plan to {}", path.display()))?;
+    }
+    if let Some(dir) = &args.csv {
+        caisson_report::write_csv_dir(scenario, &plan, dir)
+            .with_context(|| format!("writing CSV files to {}", dir.display()))?;
+    }
+
+    let printed = match args.format {
+        OutputFormat::Text => print_summary(scenario, &plan),
+        OutputFormat::Json => {
+            let mut out = io::stdout().lock();
+            caisson_report::write_json(scenario, &plan, &mut out)
+                .map_err(|e| io::Error::other(e.to_string()))
+                .and_then(|()| out.flush())
+        }
+    };
+    match printed {
+        // A closed pipe (e.g. `| head`) is not a failure of planning.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(error) => return Err(Failure::Internal(error.into())),
+        Ok(()) => {}
+    }
+
+    if plan.status.has_solution() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let message = plan.message.clone().unwrap_or_default();
+        Err(Failure::Internal(anyhow::anyhow!(
+            "the solver ended with status {} {message}",
+            plan.status.name()
+        )))
+    }
+}
+
+/// Formats a number with thousands separators and at most two decimals.
+fn num(value: f64) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    let text = if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.2}")
+    };
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+fn print_summary(s: &Scenario, plan: &Plan) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "scenario  {} ({} {}s from {})", s.name, s.periods(), s.calendar.kind, s.calendar.label(0))?;
+    write!(out, "status    {}", plan.status.name())?;
+    if let Some(gap) = plan.mip_gap.filter(|_| plan.status == PlanStatus::Feasible) {
+        write!(out, " (gap {:.4}%)", gap * 100.0)?;
+    }
+    writeln!(out)?;
+    if let Some(message) = &plan.message {
+        writeln!(out, "          {message}")?;
+    }
+    if let Some(m) = &plan.model {
+        writeln!(
+            out,
+            "model     {} columns ({} integer), {} rows, {} nonzeros; built in {:.2}s, solved in {:.2}s",
+            m.columns, m.integer_columns, m.rows, m.nonzeros, m.build_seconds, m.solve_seconds
+        )?;
+    }
+    let (Some(objective), Some(cost)) = (plan.objective, plan.cost) else {
+        return Ok(());
+    };
+    writeln!(out, "objective {} {}", num(objective), s.currency)?;
+    for (name, value) in [
+        ("shortage", cost.shortage),
+        ("production", cost.production),
+        ("transport", cost.transport),
+        ("holding", cost.holding),
+        ("capex", cost.capex),
+        ("contract", cost.contract),
+    ] {
+        writeln!(out, "  {name:<11} {:>20}", num(value))?;
+    }
+
+    if !plan.kpis.demands.is_empty() {
+        writeln!(out, "\ndemands")?;
+        let width = s.demands.iter().map(|d| d.id.len()).max().unwrap_or(6).max(6);
+        writeln!(out, "  {:<width$} {:>14} {:>14} {:>8} {:>14}", "demand", "required", "delivered", "fill", "final backlog")?;
+        for k in &plan.kpis.demands {
+            let fill = k.fill_rate.map_or("-".to_owned(), |f| format!("{:.1}%", f * 100.0));
+            let backlog = if s.demands[k.demand.index()].backlog {
+                num(k.final_backlog)
+            } else {
+                format!("lost {}", num(k.lost))
+            };
+            writeln!(
+                out,
+                "  {:<width$} {:>14} {:>14} {:>8} {:>14}",
+                s.demands[k.demand.index()].id,
+                num(k.required),
+                num(k.delivered),
+                fill,
+                backlog
+            )?;
+        }
+    }
+
+    if !plan.expansions.is_empty() {
+        writeln!(out, "\nexpansions chosen")?;
+        for e in &plan.expansions {
+            let x = &s.expansions[e.expansion.index()];
+            let fraction = if e.fraction == 1.0 { String::new() } else { format!(" ({:.1}%)", e.fraction * 100.0) };
+            writeln!(
+                out,
+                "  {} on {}/{}: decided {}, available {}{fraction}",
+                x.id,
+                s.facilities[e.facility.index()].id,
+                s.lines[e.line.index()].id,
+                s.calendar.label(e.decided),
+                s.calendar.label(e.available)
+            )?;
+        }
+    }
+
+    let mut short: Vec<(usize, f64, Vec<usize>)> = Vec::new();
+    for r in plan.contracts.iter().filter(|r| r.shortfall > 0.0) {
+        match short.iter_mut().find(|(c, _, _)| *c == r.contract.index()) {
+            Some((_, total, periods)) => {
+                *total += r.shortfall;
+                periods.push(r.period);
+            }
+            None => short.push((r.contract.index(), r.shortfall, vec![r.period])),
+        }
+    }
+    if !short.is_empty() {
+        writeln!(out, "\ncontracts short")?;
+        for (c, total, periods) in short {
+            let first = periods.first().map_or(String::new(), |&t| s.calendar.label(t));
+            let last = periods.last().map_or(String::new(), |&t| s.calendar.label(t));
+            writeln!(
+                out,
+                "  {}: {} units short in {} period(s), {first} .. {last}",
+                s.contracts[c].id,
+                num(total),
+                periods.len()
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,116 @@
+//! Scenario edits behind "what if" questions: a supplier lost, a policy lifted.
+//!
+//! Each function returns a new, still valid [`Scenario`] (every model
+//! invariant kept), so the edited scenario can be planned like any other.
+
+use caisson_model::{
+    ActorId, ContractId, ExpansionId, FacilityId, LineId, Party, Policy, PolicyId, PolicyList,
+    Scenario, Selector,
+};
+
+/// The id of the policy added by [`without_exporter`]; the `caisson:` prefix
+/// cannot clash with the user's ids in practice and marks it as synthetic.
+pub fn lost_exporter_policy_id(actor: &str) -> String {
+    format!("caisson:lost-exporter:{actor}")
+}
+
+/// The scenario in which `actor` no longer exports anything: a policy binding
+/// it denies export to every other actor, and contracts of its facilities
+/// with foreign buyers are dropped (a lost supplier honours no contract, and
+/// charging their shortfall would blur the shortage the loss causes). Its
+/// domestic supply is untouched.
+pub fn without_exporter(scenario: &Scenario, actor: ActorId) -> Scenario {
+    let mut edited = scenario.clone();
+    let id = &scenario.actors[actor.index()].id;
+    edited.policies.push(Policy {
+        id: lost_exporter_policy_id(id),
+        name: format!("what if: {id} exports nothing"),
+        scope: Party::Actor(actor),
+        deny_export: vec![Selector::All],
+        deny_import: Vec::new(),
+        deny_end_use: Vec::new(),
+    });
+    edited
+        .contracts
+        .retain(|c| scenario.facilities[c.facility.index()].actor != actor || c.buyer == actor);
+    edited
+}
+
+/// The scenario without `facility`: its lines, expansions and the contracts
+/// it supplies are removed too, and every index is remapped.
+pub fn without_facility(scenario: &Scenario, facility: FacilityId) -> Scenario {
+    let mut edited = scenario.clone();
+    let lost = &scenario.facilities[facility.index()];
+
+    let line_map = remap(scenario.lines.len(), |l| {
+        scenario.lines[l].facility != facility
+    });
+    let expansion_map = remap(scenario.expansions.len(), |e| {
+        scenario.expansions[e].facility != facility
+    });
+    let facility_map = remap(scenario.facilities.len(), |f| f != facility.index());
+    let fac = |f: FacilityId| FacilityId::new(facility_map[f.index()].unwrap_or(0));
+    let line = |l: LineId| LineId::new(line_map[l.index()].unwrap_or(0));
+    let expansion = |e: ExpansionId| ExpansionId::new(expansion_map[e.index()].unwrap_or(0));
+
+    edited.lines.retain(|l| l.facility != facility);
+    for l in &mut edited.lines {
+        l.facility = fac(l.facility);
+    }
+    edited.expansions.retain(|e| e.facility != facility);
+    for e in &mut edited.expansions {
+        e.facility = fac(e.facility);
+        e.line = line(e.line);
+    }
+    edited.contracts.retain(|c| c.facility != facility);
+    for c in &mut edited.contracts {
+        c.facility = fac(c.facility);
+    }
+    edited.facilities.remove(facility.index());
+    for f in &mut edited.facilities {
+        f.lines = f.lines.iter().map(|&l| line(l)).collect();
+        f.expansions = f.expansions.iter().map(|&e| expansion(e)).collect();
+    }
+    debug_assert!(edited.facilities.iter().all(|f| f.id != lost.id));
+    edited
+}
+
+/// The scenario without `policy`.
+pub fn without_policy(scenario: &Scenario, policy: PolicyId) -> Scenario {
+    let mut edited = scenario.clone();
+    edited.policies.remove(policy.index());
+    edited
+}
+
+/// The scenario with one list of `policy` emptied.
+pub fn without_policy_list(scenario: &Scenario, policy: PolicyId, list: PolicyList) -> Scenario {
+    let mut edited = scenario.clone();
+    let p = &mut edited.policies[policy.index()];
+    match list {
+        PolicyList::DenyExport => p.deny_export.clear(),
+        PolicyList::DenyImport => p.deny_import.clear(),
+        PolicyList::DenyEndUse => p.deny_end_use.clear(),
+    }
+    edited
+}
+
+/// Contracts supplied by `facility` (used to report what a loss breaks).
+pub fn contracts_of(scenario: &Scenario, facility: FacilityId) -> Vec<ContractId> {
+    (0..scenario.contracts.len())
+        .filter(|&c| scenario.contracts[c].facility == facility)
+        .map(ContractId::new)
+        .collect()
+}
+
+/// New positions after dropping the entries `keep` rejects (`None` for those).
+fn remap(len: usize, keep: impl Fn(usize) -> bool) -> Vec<Option<usize>> {
+    let mut next = 0;
+    (0..len)
+        .map(|i| {
+            keep(i).then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
+}

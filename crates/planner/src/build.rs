@@ -1,0 +1,394 @@
+//! The LP/MIP of spec section 4 as a column-wise sparse matrix.
+//!
+//! All rows are created first (their right-hand sides are known from the
+//! scenario), then every column in one pass with its coefficients pushed
+//! into a reused buffer, so no allocation happens per matrix term. Only the
+//! variables the spec allows are created; what the rules remove is counted
+//! in [`Reductions`].
+
+use std::time::Instant;
+
+use caisson_model::{
+    ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId, Scenario,
+};
+use highs::{ColProblem, Row};
+
+use crate::network::Network;
+use crate::plan::{ModelStats, Reductions};
+use crate::vars::{RowKey, Var};
+
+/// Marks "no row" in the dense row-lookup tables.
+const NONE: u32 = u32::MAX;
+
+/// The built model: the HiGHS problem plus the typed maps from its columns
+/// and rows back to the scenario.
+#[derive(Debug)]
+pub struct Formulation {
+    pub(crate) problem: ColProblem,
+    pub(crate) network: Network,
+    pub(crate) cols: Vec<Var>,
+    pub(crate) rows: Vec<RowKey>,
+    pub(crate) has_integer: bool,
+    pub(crate) stats: ModelStats,
+}
+
+/// Row lookup tables, by dense index.
+struct Rows {
+    handles: Vec<Row>,
+    keys: Vec<RowKey>,
+    /// `l * n + t` -> row index or [`NONE`].
+    capacity: Vec<u32>,
+    /// `(f * products + p)` -> index of the held pair or [`NONE`].
+    held: Vec<u32>,
+    /// First balance row; pair `k`, period `t` is at `balance + k * n + t`.
+    balance: usize,
+    /// First demand row; demand `d`, period `t` is at `demand + d * n + t`.
+    demand: usize,
+    /// `c * n + t` -> row index or [`NONE`].
+    contract: Vec<u32>,
+    /// `e` -> row index or [`NONE`].
+    once: Vec<u32>,
+    n: usize,
+    products: usize,
+}
+
+impl Rows {
+    fn add(&mut self, problem: &mut ColProblem, key: RowKey, lower: f64, upper: f64) -> u32 {
+        let index = self.handles.len() as u32;
+        self.handles.push(problem.add_row(lower..=upper));
+        self.keys.push(key);
+        index
+    }
+
+    fn balance(&self, f: FacilityId, p: ProductId, t: usize) -> Option<Row> {
+        let k = self.held[f.index() * self.products + p.index()];
+        (k != NONE).then(|| self.handles[self.balance + k as usize * self.n + t])
+    }
+
+    fn demand(&self, d: DemandId, t: usize) -> Row {
+        self.handles[self.demand + d.index() * self.n + t]
+    }
+
+    fn get(&self, index: u32) -> Option<Row> {
+        (index != NONE).then(|| self.handles[index as usize])
+    }
+}
+
+impl Formulation {
+    /// Builds the model of spec section 4 for `scenario`.
+    pub fn build(scenario: &Scenario) -> Self {
+        let started = Instant::now();
+        let network = Network::new(scenario);
+        let n = scenario.periods();
+        let products = scenario.products.len();
+        let facilities = scenario.facilities.len();
+        let mut problem = ColProblem::default();
+        let mut red = Reductions::default();
+        let inf = f64::INFINITY;
+
+        // A line can produce in t when it has capacity then or some expansion
+        // of it, decided as early as allowed, is available by t.
+        let mut producible = vec![false; scenario.lines.len() * n];
+        for (l, line) in scenario.lines.iter().enumerate() {
+            for t in 0..n {
+                producible[l * n + t] = line.capacity[t] > 0.0;
+            }
+        }
+        for e in &scenario.expansions {
+            if let (Some((first, _)), true) = (e.window, e.capacity > 0.0) {
+                for t in (first + e.lead_time as usize).min(n)..n {
+                    producible[e.line.index() * n + t] = true;
+                }
+            }
+        }
+
+        let mut rows = Rows {
+            handles: Vec::new(),
+            keys: Vec::new(),
+            capacity: vec![NONE; scenario.lines.len() * n],
+            held: vec![NONE; facilities * products],
+            balance: 0,
+            demand: 0,
+            contract: vec![NONE; scenario.contracts.len() * n],
+            once: vec![NONE; scenario.expansions.len()],
+            n,
+            products,
+        };
+
+        for (l, line) in scenario.lines.iter().enumerate() {
+            if line.products.is_empty() {
+                continue;
+            }
+            for t in 0..n {
+                if producible[l * n + t] {
+                    let key = RowKey::Capacity { line: LineId::new(l), t: t as u32 };
+                    rows.capacity[l * n + t] = rows.add(&mut problem, key, -inf, line.capacity[t]);
+                }
+            }
+        }
+
+        rows.balance = rows.handles.len();
+        let mut held_pairs = Vec::new();
+        for (f, facility) in scenario.facilities.iter().enumerate() {
+            let fid = FacilityId::new(f);
+            for p in network.held.products_at(fid) {
+                rows.held[f * products + p.index()] = held_pairs.len() as u32;
+                held_pairs.push((fid, p));
+                let initial: f64 = facility.stock.iter().filter(|(q, _)| *q == p).map(|(_, v)| v).sum();
+                for t in 0..n {
+                    let rhs = if t == 0 { initial } else { 0.0 };
+                    let key = RowKey::Balance { facility: fid, product: p, t: t as u32 };
+                    rows.add(&mut problem, key, rhs, rhs);
+                }
+            }
+        }
+        red.stock_not_held = ((facilities * products - held_pairs.len()) * n) as u64;
+
+        rows.demand = rows.handles.len();
+        for (d, demand) in scenario.demands.iter().enumerate() {
+            for t in 0..n {
+                let q = demand.quantity[t];
+                let key = RowKey::Demand { demand: DemandId::new(d), t: t as u32 };
+                rows.add(&mut problem, key, q, q);
+            }
+        }
+
+        for (c, contract) in scenario.contracts.iter().enumerate() {
+            let actor = scenario.facilities[contract.facility.index()].actor;
+            let (lead, _) = scenario.route(actor, contract.buyer);
+            let in_plan = n.saturating_sub(lead as usize);
+            // Without a penalty or a commitment the shortfall costs nothing
+            // and constrains nothing, so it needs no row or variable.
+            for t in 0..in_plan {
+                let q = contract.quantity[t];
+                if q > 0.0 && contract.penalty > 0.0 {
+                    let key = RowKey::Contract { contract: ContractId::new(c), t: t as u32 };
+                    rows.contract[c * n + t] = rows.add(&mut problem, key, q, inf);
+                } else {
+                    red.contract_periods_without_row += 1;
+                }
+            }
+            red.contract_periods_without_row += (n - in_plan) as u64;
+        }
+
+        for (e, expansion) in scenario.expansions.iter().enumerate() {
+            if expansion.window.is_some() {
+                let key = RowKey::Once { expansion: ExpansionId::new(e) };
+                rows.once[e] = rows.add(&mut problem, key, -inf, 1.0);
+            }
+        }
+
+        let mut cols: Vec<Var> = Vec::new();
+        let mut buf: Vec<(Row, f64)> = Vec::with_capacity(2 * n + 8);
+        let mut nonzeros = 0usize;
+        let mut has_integer = false;
+        let mut integer_columns = 0usize;
+        let mut by_kind = [('x', 0), ('y', 0), ('z', 0), ('w', 0), ('s', 0), ('b', 0), ('u', 0), ('v', 0)];
+        let mut add = |problem: &mut ColProblem, var: Var, cost: f64, buf: &mut Vec<(Row, f64)>, binary: Option<bool>| {
+            nonzeros += buf.len();
+            match binary {
+                None => problem.add_column(cost, 0.0.., buf.iter()),
+                Some(integer) => {
+                    problem.add_column_with_integrality(cost, 0.0..=1.0, buf.iter(), integer)
+                }
+            }
+            if let Some(slot) = by_kind.iter_mut().find(|(k, _)| *k == var.kind()) {
+                slot.1 += 1;
+            }
+            cols.push(var);
+            buf.clear();
+        };
+
+        // x[l,p,t]
+        for (l, line) in scenario.lines.iter().enumerate() {
+            let f = line.facility;
+            for lp in &line.products {
+                for t in 0..n {
+                    let Some(cap) = rows.get(rows.capacity[l * n + t]) else {
+                        red.production_without_capacity += 1;
+                        continue;
+                    };
+                    buf.push((cap, lp.rate));
+                    if let Some(bal) = rows.balance(f, lp.product, t) {
+                        buf.push((bal, -1.0));
+                    }
+                    for &(input, per_unit) in &scenario.products[lp.product.index()].inputs {
+                        if let Some(bal) = rows.balance(f, input, t) {
+                            buf.push((bal, per_unit));
+                        }
+                    }
+                    let var = Var::X { line: LineId::new(l), product: lp.product, t: t as u32 };
+                    add(&mut problem, var, lp.cost, &mut buf, None);
+                }
+            }
+        }
+
+        // y[e,t]: capacity_e enters every capacity row from t + lead on.
+        for (e, expansion) in scenario.expansions.iter().enumerate() {
+            let Some((first, last)) = expansion.window else {
+                red.expansions_outside_window += n as u64;
+                continue;
+            };
+            red.expansions_outside_window += (n - (last - first + 1)) as u64;
+            let once = rows.handles[rows.once[e] as usize];
+            for t in first..=last {
+                buf.push((once, 1.0));
+                if expansion.capacity > 0.0 {
+                    for later in (t + expansion.lead_time as usize).min(n)..n {
+                        if let Some(cap) = rows.get(rows.capacity[expansion.line.index() * n + later]) {
+                            buf.push((cap, -expansion.capacity));
+                        }
+                    }
+                }
+                if expansion.integer {
+                    has_integer = true;
+                    integer_columns += 1;
+                }
+                let var = Var::Y { expansion: ExpansionId::new(e), t: t as u32 };
+                add(&mut problem, var, expansion.capex, &mut buf, Some(expansion.integer));
+            }
+        }
+
+        // z[f,d,t]
+        let contract_of = |f: FacilityId, d: DemandId| {
+            let dem = &scenario.demands[d.index()];
+            scenario
+                .contracts
+                .iter()
+                .position(|c| c.facility == f && c.buyer == dem.buyer && c.product == dem.product)
+        };
+        red.shipments_not_held =
+            ((facilities * scenario.demands.len() - network.ship_pairs.len()) * n) as u64;
+        for pair in &network.ship_pairs {
+            if !pair.verdict.is_allowed() {
+                red.shipments_denied += n as u64;
+                continue;
+            }
+            let last = n.saturating_sub(pair.lead);
+            red.shipments_beyond_horizon += (n - last) as u64;
+            let product = scenario.demands[pair.demand.index()].product;
+            let contract = contract_of(pair.facility, pair.demand);
+            for t in 0..last {
+                if let Some(bal) = rows.balance(pair.facility, product, t) {
+                    buf.push((bal, 1.0));
+                }
+                buf.push((rows.demand(pair.demand, t + pair.lead), 1.0));
+                if let Some(row) = contract.and_then(|c| rows.get(rows.contract[c * n + t])) {
+                    buf.push((row, 1.0));
+                }
+                let var = Var::Z { facility: pair.facility, demand: pair.demand, t: t as u32 };
+                add(&mut problem, var, pair.cost, &mut buf, None);
+            }
+        }
+
+        // w[g,h,p,t]
+        let mut qualifying = 0u64;
+        for pair in &network.transfer_pairs {
+            qualifying += (pair.products.len() * n) as u64;
+            if !pair.verdict.is_allowed() {
+                red.transfers_denied += (pair.products.len() * n) as u64;
+                continue;
+            }
+            let last = n.saturating_sub(pair.lead);
+            red.transfers_beyond_horizon += (pair.products.len() * (n - last)) as u64;
+            for &p in &pair.products {
+                for t in 0..last {
+                    if let Some(bal) = rows.balance(pair.from, p, t) {
+                        buf.push((bal, 1.0));
+                    }
+                    if let Some(bal) = rows.balance(pair.to, p, t + pair.lead) {
+                        buf.push((bal, -1.0));
+                    }
+                    let var = Var::W { from: pair.from, to: pair.to, product: p, t: t as u32 };
+                    add(&mut problem, var, pair.cost, &mut buf, None);
+                }
+            }
+        }
+        let all_transfers = (facilities * facilities.saturating_sub(1) * products * n) as u64;
+        red.transfers_not_qualifying = all_transfers - qualifying;
+
+        // s[f,p,t]
+        for &(f, p) in &held_pairs {
+            let holding = scenario.facilities[f.index()].holding_cost;
+            for t in 0..n {
+                if let Some(bal) = rows.balance(f, p, t) {
+                    buf.push((bal, 1.0));
+                }
+                if t + 1 < n {
+                    if let Some(bal) = rows.balance(f, p, t + 1) {
+                        buf.push((bal, -1.0));
+                    }
+                }
+                let var = Var::S { facility: f, product: p, t: t as u32 };
+                add(&mut problem, var, holding, &mut buf, None);
+            }
+        }
+
+        // b[d,t] or u[d,t]
+        for (d, demand) in scenario.demands.iter().enumerate() {
+            let did = DemandId::new(d);
+            for t in 0..n {
+                buf.push((rows.demand(did, t), 1.0));
+                let var = if demand.backlog {
+                    if t + 1 < n {
+                        buf.push((rows.demand(did, t + 1), -1.0));
+                    }
+                    Var::B { demand: did, t: t as u32 }
+                } else {
+                    Var::U { demand: did, t: t as u32 }
+                };
+                add(&mut problem, var, demand.penalty, &mut buf, None);
+            }
+        }
+
+        // v[c,t]
+        for (c, contract) in scenario.contracts.iter().enumerate() {
+            for t in 0..n {
+                if let Some(row) = rows.get(rows.contract[c * n + t]) {
+                    buf.push((row, 1.0));
+                    let var = Var::V { contract: ContractId::new(c), t: t as u32 };
+                    add(&mut problem, var, contract.penalty, &mut buf, None);
+                }
+            }
+        }
+
+        let stats = ModelStats {
+            columns: cols.len(),
+            rows: rows.keys.len(),
+            nonzeros,
+            integer_columns,
+            columns_by_kind: by_kind,
+            reductions: red,
+            build_seconds: started.elapsed().as_secs_f64(),
+            ..ModelStats::default()
+        };
+        Self {
+            problem,
+            network,
+            cols,
+            rows: rows.keys,
+            has_integer,
+            stats,
+        }
+    }
+
+    /// Size of the model, what the reductions removed and the build time.
+    pub fn stats(&self) -> &ModelStats {
+        &self.stats
+    }
+
+    /// Whether some column is integer (the model is a MIP).
+    pub fn is_mip(&self) -> bool {
+        self.has_integer
+    }
+
+    /// The readable name of every column, in column order (as written to MPS).
+    pub fn column_names(&self, scenario: &Scenario) -> Vec<String> {
+        self.cols.iter().map(|v| v.name(scenario)).collect()
+    }
+
+    /// The readable name of every row, in row order (as written to MPS).
+    pub fn row_names(&self, scenario: &Scenario) -> Vec<String> {
+        self.rows.iter().map(|r| r.name(scenario)).collect()
+    }
+}

@@ -1,0 +1,99 @@
+//! The few HiGHS calls the safe `highs` crate does not wrap: naming columns
+//! and rows, writing the model file, and turning a solved MIP into an LP
+//! with its integer decisions fixed (for capacity duals).
+//!
+//! `unsafe` is allowed in this module only. Every call here is sound because:
+//! - the pointer comes from `highs::Model::as_mut_ptr`, which owns a live
+//!   HiGHS instance for as long as the `&mut Model` borrow we hold;
+//! - every string passed is a `CString` that outlives the call (HiGHS copies
+//!   names and reads the file name only during the call);
+//! - every index is checked against the model's column or row count first,
+//!   and array arguments point to slices of exactly the length HiGHS reads.
+#![allow(unsafe_code)]
+
+use std::ffi::CString;
+use std::os::raw::c_void;
+use std::path::Path;
+
+use highs::Model;
+use highs_sys::HighsInt;
+
+/// Why a raw HiGHS call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FfiError {
+    /// A name or path contains a NUL byte.
+    #[error("`{0}` contains a NUL byte")]
+    Nul(String),
+    /// An index does not fit HiGHS's integer type or the model.
+    #[error("index {0} is out of range for the model")]
+    Index(usize),
+    /// HiGHS returned an error status.
+    #[error("HiGHS call {0} failed")]
+    Highs(&'static str),
+}
+
+fn check(status: HighsInt, call: &'static str) -> Result<(), FfiError> {
+    if status == highs_sys::STATUS_ERROR {
+        Err(FfiError::Highs(call))
+    } else {
+        Ok(())
+    }
+}
+
+fn index(i: usize, len: usize) -> Result<HighsInt, FfiError> {
+    if i >= len {
+        return Err(FfiError::Index(i));
+    }
+    HighsInt::try_from(i).map_err(|_| FfiError::Index(i))
+}
+
+fn c_string(text: &str) -> Result<CString, FfiError> {
+    CString::new(text).map_err(|_| FfiError::Nul(text.to_owned()))
+}
+
+/// Gives every column and row its name. `columns` and `rows` must hold one
+/// name per column and row.
+pub(crate) fn pass_names(
+    model: &mut Model,
+    columns: impl Iterator<Item = String>,
+    rows: impl Iterator<Item = String>,
+) -> Result<(), FfiError> {
+    let (num_cols, num_rows) = (model.num_cols(), model.num_rows());
+    let ptr: *mut c_void = model.as_mut_ptr();
+    for (i, name) in columns.enumerate() {
+        let col = index(i, num_cols)?;
+        let name = c_string(&name)?;
+        // SAFETY: see the module comment; `col < num_cols`.
+        check(unsafe { highs_sys::Highs_passColName(ptr, col, name.as_ptr()) }, "Highs_passColName")?;
+    }
+    for (i, name) in rows.enumerate() {
+        let row = index(i, num_rows)?;
+        let name = c_string(&name)?;
+        // SAFETY: see the module comment; `row < num_rows`.
+        check(unsafe { highs_sys::Highs_passRowName(ptr, row, name.as_ptr()) }, "Highs_passRowName")?;
+    }
+    Ok(())
+}
+
+/// Writes the model to `path`; HiGHS picks the format from the extension
+/// (`.mps`, `.lp`).
+pub(crate) fn write_model(model: &mut Model, path: &Path) -> Result<(), FfiError> {
+    let text = path.to_string_lossy();
+    let name = c_string(&text)?;
+    // SAFETY: see the module comment.
+    check(unsafe { highs_sys::Highs_writeModel(model.as_mut_ptr(), name.as_ptr()) }, "Highs_writeModel")
+}
+
+/// Fixes each listed column at its value and drops all integrality, so the
+/// next run solves an LP whose row duals are defined.
+pub(crate) fn fix_and_relax(model: &mut Model, fixed: &[(usize, f64)]) -> Result<(), FfiError> {
+    let num_cols = model.num_cols();
+    let ptr = model.as_mut_ptr();
+    for &(col, value) in fixed {
+        let col = index(col, num_cols)?;
+        // SAFETY: see the module comment; `col < num_cols`.
+        check(unsafe { highs_sys::Highs_changeColBounds(ptr, col, value, value) }, "Highs_changeColBounds")?;
+    }
+    // SAFETY: see the module comment.
+    check(unsafe { highs_sys::Highs_clearIntegrality(ptr) }, "Highs_clearIntegrality")
+}

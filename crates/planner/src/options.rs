@@ -1,0 +1,31 @@
+//! Solver options.
+
+/// How to solve a planning model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanOptions {
+    /// Wall-clock limit in seconds for the solve (`None`: no limit).
+    pub time_limit: Option<f64>,
+    /// Relative MIP gap at which a solution counts as optimal (default
+    /// 1e-6, spec section 7).
+    pub mip_gap: f64,
+    /// HiGHS threads (`None`: HiGHS decides). Give 1 per solve when solving
+    /// several scenarios in parallel.
+    pub threads: Option<u32>,
+    /// Compute capacity shadow prices (for a MIP this costs one extra LP
+    /// solve with the expansion decisions fixed).
+    pub capacity_duals: bool,
+    /// Let HiGHS print its log to the console.
+    pub verbose: bool,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        Self {
+            time_limit: None,
+            mip_gap: 1e-6,
+            threads: None,
+            capacity_duals: true,
+            verbose: false,
+        }
+    }
+}

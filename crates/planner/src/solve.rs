@@ -1,0 +1,298 @@
+//! Passing the model to HiGHS, solving it, and reading the solution back
+//! into flows, a plan and capacity duals.
+
+use std::path::Path;
+use std::time::Instant;
+
+use caisson_model::Scenario;
+use highs::{HighsModelStatus, HighsSolutionStatus, Model, Sense};
+
+use crate::build::Formulation;
+use crate::derive::clean;
+use crate::error::PlanError;
+use crate::ffi;
+use crate::flows::{ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow};
+use crate::options::PlanOptions;
+use crate::plan::{CapacityDual, Plan, PlanStatus};
+use crate::vars::{RowKey, Var};
+
+/// A model passed to HiGHS, ready to be written or solved.
+#[derive(Debug)]
+pub struct LoadedModel {
+    model: Model,
+    formulation: Formulation,
+}
+
+impl Formulation {
+    /// Passes the model to HiGHS.
+    pub fn load(mut self) -> Result<LoadedModel, PlanError> {
+        let started = Instant::now();
+        let problem = std::mem::take(&mut self.problem);
+        let mut model = problem
+            .try_optimise(Sense::Minimise)
+            .map_err(|status| PlanError::Load(format!("{status:?}")))?;
+        model.make_quiet();
+        self.stats.load_seconds = started.elapsed().as_secs_f64();
+        Ok(LoadedModel {
+            model,
+            formulation: self,
+        })
+    }
+}
+
+/// The plan status for a HiGHS model status.
+fn status_of(status: HighsModelStatus, has_primal: bool) -> (PlanStatus, Option<String>) {
+    use HighsModelStatus as H;
+    match status {
+        H::Optimal | H::ModelEmpty => (PlanStatus::Optimal, None),
+        H::ReachedTimeLimit if has_primal => (PlanStatus::Feasible, None),
+        H::ReachedTimeLimit => (PlanStatus::TimeLimit, None),
+        H::ReachedIterationLimit
+        | H::ReachedInterrupt
+        | H::ReachedSolutionLimit
+        | H::ReachedMemoryLimit
+        | H::ObjectiveBound
+        | H::ObjectiveTarget
+            if has_primal =>
+        {
+            (PlanStatus::Feasible, None)
+        }
+        H::Infeasible | H::UnboundedOrInfeasible => (
+            PlanStatus::Infeasible,
+            Some(format!(
+                "the solver reported {status:?}, but the model of spec section 4 is always \
+                 feasible: this is a bug in caisson, please report it with the scenario"
+            )),
+        ),
+        other => (
+            PlanStatus::Error,
+            Some(format!("the solver stopped with status {other:?}")),
+        ),
+    }
+}
+
+impl LoadedModel {
+    /// Size of the model and build/load times.
+    pub fn stats(&self) -> &crate::plan::ModelStats {
+        &self.formulation.stats
+    }
+
+    /// Writes the model with readable column and row names (e.g.
+    /// `x[deu-plant/shells,shell-155,2026-01]`, `cap[deu-plant/shells,2026-01]`).
+    /// The format follows the extension: `.mps` (free MPS) or `.lp`.
+    pub fn write_mps(&mut self, scenario: &Scenario, path: &Path) -> Result<(), PlanError> {
+        let failed = |reason: String| PlanError::WriteModel {
+            path: path.to_owned(),
+            reason,
+        };
+        let f = &self.formulation;
+        ffi::pass_names(
+            &mut self.model,
+            f.cols.iter().map(|v| v.name(scenario)),
+            f.rows.iter().map(|r| r.name(scenario)),
+        )
+        .map_err(|e| failed(e.to_string()))?;
+        ffi::write_model(&mut self.model, path).map_err(|e| failed(e.to_string()))?;
+        // HiGHS reports some write failures only in its (silenced) log.
+        if !path.exists() {
+            return Err(failed("HiGHS did not create the file".to_owned()));
+        }
+        Ok(())
+    }
+
+    /// Solves the model and derives the plan. A solver failure gives a plan
+    /// with status `error` (or `infeasible`, which signals a bug) and a
+    /// message, never a panic.
+    pub fn solve(self, scenario: &Scenario, options: &PlanOptions) -> Plan {
+        let LoadedModel {
+            mut model,
+            formulation,
+        } = self;
+        let mut stats = formulation.stats.clone();
+        let is_mip = formulation.has_integer;
+        let method = if is_mip { "highs-mip" } else { "highs-lp" };
+        if let Err(reason) = apply_options(&mut model, options, is_mip) {
+            let mut plan = Plan::without_solution(PlanStatus::Error, method, Some(reason));
+            plan.model = Some(stats);
+            return plan;
+        }
+
+        let started = Instant::now();
+        let solved = match model.try_solve() {
+            Ok(solved) => solved,
+            Err(status) => {
+                let message = format!("HiGHS failed to run: {status:?}");
+                let mut plan = Plan::without_solution(PlanStatus::Error, method, Some(message));
+                stats.solve_seconds = started.elapsed().as_secs_f64();
+                plan.model = Some(stats);
+                return plan;
+            }
+        };
+        stats.solve_seconds = started.elapsed().as_secs_f64();
+        let highs_status = solved.status();
+        let has_primal = highs_status == HighsModelStatus::ModelEmpty
+            || solved.primal_solution_status() == HighsSolutionStatus::Feasible;
+        let (mut status, message) = status_of(highs_status, has_primal);
+        // An LP stopped early has no meaningful gap to report; treat it as
+        // stopped without a solution.
+        if status == PlanStatus::Feasible && !is_mip {
+            status = PlanStatus::TimeLimit;
+        }
+        if !status.has_solution() {
+            let mut plan = Plan::without_solution(status, method, message);
+            plan.model = Some(stats);
+            return plan;
+        }
+
+        let solution = solved.get_solution();
+        let values = solution.columns();
+        let mip_gap = if is_mip {
+            let gap = solved.mip_gap();
+            if gap.is_finite() {
+                gap.max(0.0)
+            } else {
+                f64::INFINITY
+            }
+        } else {
+            0.0
+        };
+        stats.solver_objective = Some(solved.objective_value());
+        let flows = read_flows(&formulation, scenario, values);
+
+        let mut duals = None;
+        if options.capacity_duals {
+            if is_mip {
+                let started = Instant::now();
+                let fixed: Vec<(usize, f64)> = formulation
+                    .cols
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| matches!(v, Var::Y { .. }))
+                    .map(|(i, _)| (i, rounded_y(&formulation, scenario, i, values[i])))
+                    .collect();
+                let mut relaxed: Model = solved.into();
+                if ffi::fix_and_relax(&mut relaxed, &fixed).is_ok() {
+                    if let Ok(lp) = relaxed.try_solve() {
+                        if lp.status() == HighsModelStatus::Optimal {
+                            duals = Some(capacity_duals(&formulation, lp.get_solution().dual_rows()));
+                        }
+                    }
+                }
+                stats.dual_seconds = started.elapsed().as_secs_f64();
+            } else if status == PlanStatus::Optimal {
+                duals = Some(capacity_duals(&formulation, solution.dual_rows()));
+            }
+        }
+
+        let info = SolutionInfo {
+            status,
+            method: method.to_owned(),
+            mip_gap,
+        };
+        let mut plan = Plan::from_flows_with(scenario, &formulation.network, &flows, info);
+        plan.model = Some(stats);
+        plan.capacity_duals = duals;
+        plan
+    }
+}
+
+fn apply_options(model: &mut Model, options: &PlanOptions, is_mip: bool) -> Result<(), String> {
+    let bad = |name: &str| format!("HiGHS rejected option {name}");
+    if options.verbose {
+        model.try_set_option("output_flag", true).map_err(|_| bad("output_flag"))?;
+        model.try_set_option("log_to_console", true).map_err(|_| bad("log_to_console"))?;
+    }
+    if let Some(limit) = options.time_limit {
+        model.try_set_option("time_limit", limit).map_err(|_| bad("time_limit"))?;
+    }
+    if is_mip {
+        model.try_set_option("mip_rel_gap", options.mip_gap).map_err(|_| bad("mip_rel_gap"))?;
+    }
+    if let Some(threads) = options.threads {
+        let threads = i32::try_from(threads.max(1)).unwrap_or(i32::MAX);
+        model.try_set_option("threads", threads).map_err(|_| bad("threads"))?;
+        if threads == 1 {
+            model.try_set_option("parallel", "off").map_err(|_| bad("parallel"))?;
+        }
+    }
+    Ok(())
+}
+
+/// A y value as written: integer decisions exactly 0 or 1.
+fn rounded_y(f: &Formulation, scenario: &Scenario, col: usize, value: f64) -> f64 {
+    match f.cols[col] {
+        Var::Y { expansion, .. } if scenario.expansions[expansion.index()].integer => value.round().clamp(0.0, 1.0),
+        _ => clean(value).clamp(0.0, 1.0),
+    }
+}
+
+/// Reads the primary decisions (x, y, z, w) from the column values; every
+/// other variable follows from them.
+fn read_flows(f: &Formulation, scenario: &Scenario, values: &[f64]) -> Flows {
+    let mut flows = Flows::default();
+    for (i, (&var, &value)) in f.cols.iter().zip(values).enumerate() {
+        // Bounds are >= 0; anything below is solver tolerance.
+        let value = clean(value.max(0.0));
+        if value == 0.0 {
+            continue;
+        }
+        match var {
+            Var::X { line, product, t } => flows.production.push(ProductionFlow {
+                line,
+                product,
+                period: t as usize,
+                quantity: value,
+            }),
+            Var::Z { facility, demand, t } => flows.shipments.push(ShipmentFlow {
+                facility,
+                demand,
+                period: t as usize,
+                quantity: value,
+            }),
+            Var::W { from, to, product, t } => flows.transfers.push(TransferFlow {
+                from,
+                to,
+                product,
+                period: t as usize,
+                quantity: value,
+            }),
+            Var::Y { expansion, t } => flows.expansions.push(ExpansionFlow {
+                expansion,
+                period: t as usize,
+                fraction: rounded_y(f, scenario, i, value),
+            }),
+            Var::S { .. } | Var::B { .. } | Var::U { .. } | Var::V { .. } => {}
+        }
+    }
+    flows
+}
+
+/// Shadow prices of the capacity rows: HiGHS's row dual of a binding `<=`
+/// row of a minimisation is <= 0 (the objective's change per unit of
+/// right-hand side), so the price of one more capacity unit is its negation.
+fn capacity_duals(f: &Formulation, row_duals: &[f64]) -> Vec<CapacityDual> {
+    f.rows
+        .iter()
+        .zip(row_duals)
+        .filter_map(|(key, &dual)| match *key {
+            RowKey::Capacity { line, t } => {
+                let price = clean(-dual);
+                (price != 0.0).then_some(CapacityDual {
+                    line,
+                    period: t as usize,
+                    shadow_price: price,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Builds, loads and solves the model of `scenario`: the one-call planner.
+/// A model HiGHS refuses to load gives a plan with status `error`.
+pub fn plan(scenario: &Scenario, options: &PlanOptions) -> Plan {
+    match Formulation::build(scenario).load() {
+        Ok(model) => model.solve(scenario, options),
+        Err(error) => Plan::without_solution(PlanStatus::Error, "highs", Some(error.to_string())),
+    }
+}
