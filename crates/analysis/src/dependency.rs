@@ -82,7 +82,10 @@ pub fn dependencies(scenario: &Scenario, deliveries: &[Delivery]) -> Vec<Depende
     for delivery in deliveries.iter().filter(|d| d.quantity > 0.0) {
         let demand = &scenario.demands[delivery.demand.index()];
         let exporter = scenario.facilities[delivery.facility.index()].actor;
-        for (role, receiver) in [(Role::EndUser, demand.end_user), (Role::Buyer, demand.buyer)] {
+        for (role, receiver) in [
+            (Role::EndUser, demand.end_user),
+            (Role::Buyer, demand.buyer),
+        ] {
             *mix.entry((role, receiver, demand.product))
                 .or_default()
                 .entry(exporter)
@@ -128,10 +131,7 @@ fn profile(
             .map(|(a, &u)| (scenario.actors[a.index()].id.clone(), u)),
         total,
     );
-    let hhi = by_exporter
-        .iter()
-        .map(|s| (s.share * 100.0).powi(2))
-        .sum();
+    let hhi = by_exporter.iter().map(|s| (s.share * 100.0).powi(2)).sum();
     Dependency {
         role,
         receiver: scenario.actors[receiver.index()].id.clone(),

@@ -2,7 +2,24 @@
 //! comparisons of variants, supplier criticality and the price of policies.
 //!
 //! The planner knows nothing of this crate; everything here consumes plans
-//! (or the deliveries they contain) and scenarios.
+//! (or the deliveries they contain) and scenarios. Result types are output
+//! records (ids and labels, serialisable), not core model types.
 
+pub mod compare;
 pub mod dependency;
+pub mod outcome;
+pub mod risk;
 pub mod whatif;
+
+use caisson_model::Scenario;
+use caisson_planner::{Plan, PlanOptions};
+
+/// Plans with HiGHS restricted to one thread: analyses run many solves in
+/// parallel, and HiGHS's own threads would only compete with them.
+pub(crate) fn solve_one_thread(scenario: &Scenario, options: &PlanOptions) -> Plan {
+    let options = PlanOptions {
+        threads: Some(1),
+        ..options.clone()
+    };
+    caisson_planner::plan(scenario, &options)
+}

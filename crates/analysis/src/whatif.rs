@@ -15,7 +15,10 @@ pub fn lost_exporter_policy_id(actor: &str) -> String {
 }
 
 /// The scenario in which `actor` no longer exports anything: a policy binding
-/// it denies export to every other actor, and contracts of its facilities
+/// it denies export to every other actor. Like every leg rule, this also
+/// stops the actor passing on to an end user what it bought as a buyer (a
+/// lost ally re-transfers nothing); [`without_facility`] is the pure supply
+/// view. Contracts of its facilities
 /// with foreign buyers are dropped (a lost supplier honours no contract, and
 /// charging their shortfall would blur the shortage the loss causes). Its
 /// domestic supply is untouched.

@@ -6,6 +6,9 @@
 
 mod cmd;
 mod exit;
+mod format;
+mod load;
+mod progress;
 
 use std::process::ExitCode;
 
@@ -40,6 +43,19 @@ enum Command {
     /// Explain compliance verdicts: why a flow is allowed or denied.
     #[command(after_help = EXIT_CODES)]
     Explain(cmd::explain::Args),
+    /// Write a synthetic scenario of a given size and seed (TOML).
+    #[command(after_help = EXIT_CODES)]
+    Generate(cmd::generate::Args),
+    /// Write a self-contained HTML report of a plan (and of compare, risk
+    /// or simulate results).
+    #[command(after_help = EXIT_CODES)]
+    Report(cmd::report::Args),
+    /// Plan a base scenario and its variants and compare them side by side.
+    #[command(after_help = EXIT_CODES)]
+    Compare(cmd::compare::Args),
+    /// Rank supplier losses and price each policy by re-planning without them.
+    #[command(after_help = EXIT_CODES)]
+    Risk(cmd::risk::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +64,10 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Plan(args) => cmd::plan::run(args),
         Command::Explain(args) => cmd::explain::run(args),
+        Command::Generate(args) => cmd::generate::run(args),
+        Command::Report(args) => cmd::report::run(args),
+        Command::Compare(args) => cmd::compare::run(args),
+        Command::Risk(args) => cmd::risk::run(args),
     };
     match result {
         Ok(code) => code,

@@ -160,10 +160,17 @@ pub fn generate(options: &GenerateOptions) -> Scenario {
     let products = industry::products(&mut rng.fork(2), shape.products);
     let mut plants = industry::facilities(&mut rng.fork(3), &geo, &products, shape.facilities);
     let demands = market::demands(&mut rng.fork(4), &geo, &products, &plants, &shape);
-    industry::size_lines(&mut rng.fork(5), &geo, &products, &mut plants, &demands);
-    let stock = industry::stock(&mut rng.fork(6), &geo, &plants, &demands);
-    let expansions = industry::expansions(&mut rng.fork(7), &products, &plants, &demands, &shape);
-    let contracts = market::contracts(&mut rng.fork(8), &geo, &plants, &demands, &shape);
+    let throughput = industry::size_lines(
+        &mut rng.fork(5),
+        &geo,
+        &products,
+        &mut plants,
+        &demands,
+        shape.periods,
+    );
+    let stock = industry::stock(&mut rng.fork(6), &products, &plants, &demands, &throughput);
+    let expansions = industry::expansions(&mut rng.fork(7), &plants, &demands, shape.periods);
+    let contracts = market::contracts(&mut rng.fork(8), &geo, &products, &plants, &demands, &shape);
 
     let mut scenario = Scenario {
         name: format!("generated-{}-{}", options.size, options.seed),
@@ -186,7 +193,7 @@ pub fn generate(options: &GenerateOptions) -> Scenario {
         contracts: Vec::new(),
         policies: Vec::new(),
     };
-    geo.install(&mut rng.fork(9), &mut scenario);
+    geo.install(&mut scenario);
     industry::install(&mut scenario, products, plants, stock, expansions);
     market::install(&mut scenario, demands, contracts);
     scenario

@@ -6,7 +6,9 @@ const STATE_HEADS: &[&str] = &[
     "Val", "Nor", "Ost", "Kar", "Bel", "Sar", "Tor", "Lum", "Mir", "Dra", "Hel", "Ivo", "Zem",
     "Pol", "Ras", "Gal", "Fen", "Cor", "Esk", "Ard",
 ];
-const STATE_TAILS: &[&str] = &["oria", "avia", "enia", "istan", "mark", "onia", "land", "ava"];
+const STATE_TAILS: &[&str] = &[
+    "oria", "avia", "enia", "istan", "mark", "onia", "land", "ava",
+];
 
 /// The id and name of the `i`-th generated state (unique for every i).
 pub(crate) fn state(i: usize) -> (String, String) {

@@ -198,14 +198,22 @@ mod tests {
         let c = Calendar::new(PeriodKind::Month, 2025, 0, 12);
         assert!(matches!(
             c.offset("2025-Q1"),
-            Err(LabelError::WrongKind { found: PeriodKind::Quarter, .. })
+            Err(LabelError::WrongKind {
+                found: PeriodKind::Quarter,
+                ..
+            })
         ));
-        assert!(matches!(c.offset("2025"), Err(LabelError::WrongKind { .. })));
+        assert!(matches!(
+            c.offset("2025"),
+            Err(LabelError::WrongKind { .. })
+        ));
     }
 
     #[test]
     fn malformed_labels_are_rejected() {
-        for bad in ["", "25-01", "2025-13", "2025-00", "2025-Q5", "2025-1", "abcd", "2025-Q"] {
+        for bad in [
+            "", "25-01", "2025-13", "2025-00", "2025-Q5", "2025-1", "abcd", "2025-Q",
+        ] {
             assert!(
                 matches!(PeriodKind::parse_any(bad), Err(LabelError::Malformed(_))),
                 "{bad}"

@@ -351,7 +351,10 @@ impl Scenario {
 
     /// Finds an actor by id.
     pub fn actor_id(&self, id: &str) -> Option<ActorId> {
-        self.actors.iter().position(|a| a.id == id).map(ActorId::new)
+        self.actors
+            .iter()
+            .position(|a| a.id == id)
+            .map(ActorId::new)
     }
 
     /// Finds a product by id.

@@ -8,9 +8,7 @@
 
 use std::time::Instant;
 
-use caisson_model::{
-    ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId, Scenario,
-};
+use caisson_model::{ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId, Scenario};
 use highs::{ColProblem, Row};
 
 use crate::network::Network;
@@ -121,7 +119,10 @@ impl Formulation {
             }
             for t in 0..n {
                 if producible[l * n + t] {
-                    let key = RowKey::Capacity { line: LineId::new(l), t: t as u32 };
+                    let key = RowKey::Capacity {
+                        line: LineId::new(l),
+                        t: t as u32,
+                    };
                     rows.capacity[l * n + t] = rows.add(&mut problem, key, -inf, line.capacity[t]);
                 }
             }
@@ -134,10 +135,19 @@ impl Formulation {
             for p in network.held.products_at(fid) {
                 rows.held[f * products + p.index()] = held_pairs.len() as u32;
                 held_pairs.push((fid, p));
-                let initial: f64 = facility.stock.iter().filter(|(q, _)| *q == p).map(|(_, v)| v).sum();
+                let initial: f64 = facility
+                    .stock
+                    .iter()
+                    .filter(|(q, _)| *q == p)
+                    .map(|(_, v)| v)
+                    .sum();
                 for t in 0..n {
                     let rhs = if t == 0 { initial } else { 0.0 };
-                    let key = RowKey::Balance { facility: fid, product: p, t: t as u32 };
+                    let key = RowKey::Balance {
+                        facility: fid,
+                        product: p,
+                        t: t as u32,
+                    };
                     rows.add(&mut problem, key, rhs, rhs);
                 }
             }
@@ -148,7 +158,10 @@ impl Formulation {
         for (d, demand) in scenario.demands.iter().enumerate() {
             for t in 0..n {
                 let q = demand.quantity[t];
-                let key = RowKey::Demand { demand: DemandId::new(d), t: t as u32 };
+                let key = RowKey::Demand {
+                    demand: DemandId::new(d),
+                    t: t as u32,
+                };
                 rows.add(&mut problem, key, q, q);
             }
         }
@@ -162,7 +175,10 @@ impl Formulation {
             for t in 0..in_plan {
                 let q = contract.quantity[t];
                 if q > 0.0 && contract.penalty > 0.0 {
-                    let key = RowKey::Contract { contract: ContractId::new(c), t: t as u32 };
+                    let key = RowKey::Contract {
+                        contract: ContractId::new(c),
+                        t: t as u32,
+                    };
                     rows.contract[c * n + t] = rows.add(&mut problem, key, q, inf);
                 } else {
                     red.contract_periods_without_row += 1;
@@ -173,7 +189,9 @@ impl Formulation {
 
         for (e, expansion) in scenario.expansions.iter().enumerate() {
             if expansion.window.is_some() {
-                let key = RowKey::Once { expansion: ExpansionId::new(e) };
+                let key = RowKey::Once {
+                    expansion: ExpansionId::new(e),
+                };
                 rows.once[e] = rows.add(&mut problem, key, -inf, 1.0);
             }
         }
@@ -183,8 +201,21 @@ impl Formulation {
         let mut nonzeros = 0usize;
         let mut has_integer = false;
         let mut integer_columns = 0usize;
-        let mut by_kind = [('x', 0), ('y', 0), ('z', 0), ('w', 0), ('s', 0), ('b', 0), ('u', 0), ('v', 0)];
-        let mut add = |problem: &mut ColProblem, var: Var, cost: f64, buf: &mut Vec<(Row, f64)>, binary: Option<bool>| {
+        let mut by_kind = [
+            ('x', 0),
+            ('y', 0),
+            ('z', 0),
+            ('w', 0),
+            ('s', 0),
+            ('b', 0),
+            ('u', 0),
+            ('v', 0),
+        ];
+        let mut add = |problem: &mut ColProblem,
+                       var: Var,
+                       cost: f64,
+                       buf: &mut Vec<(Row, f64)>,
+                       binary: Option<bool>| {
             nonzeros += buf.len();
             match binary {
                 None => problem.add_column(cost, 0.0.., buf.iter()),
@@ -217,7 +248,11 @@ impl Formulation {
                             buf.push((bal, per_unit));
                         }
                     }
-                    let var = Var::X { line: LineId::new(l), product: lp.product, t: t as u32 };
+                    let var = Var::X {
+                        line: LineId::new(l),
+                        product: lp.product,
+                        t: t as u32,
+                    };
                     add(&mut problem, var, lp.cost, &mut buf, None);
                 }
             }
@@ -235,7 +270,9 @@ impl Formulation {
                 buf.push((once, 1.0));
                 if expansion.capacity > 0.0 {
                     for later in (t + expansion.lead_time as usize).min(n)..n {
-                        if let Some(cap) = rows.get(rows.capacity[expansion.line.index() * n + later]) {
+                        if let Some(cap) =
+                            rows.get(rows.capacity[expansion.line.index() * n + later])
+                        {
                             buf.push((cap, -expansion.capacity));
                         }
                     }
@@ -244,8 +281,17 @@ impl Formulation {
                     has_integer = true;
                     integer_columns += 1;
                 }
-                let var = Var::Y { expansion: ExpansionId::new(e), t: t as u32 };
-                add(&mut problem, var, expansion.capex, &mut buf, Some(expansion.integer));
+                let var = Var::Y {
+                    expansion: ExpansionId::new(e),
+                    t: t as u32,
+                };
+                add(
+                    &mut problem,
+                    var,
+                    expansion.capex,
+                    &mut buf,
+                    Some(expansion.integer),
+                );
             }
         }
 
@@ -276,7 +322,11 @@ impl Formulation {
                 if let Some(row) = contract.and_then(|c| rows.get(rows.contract[c * n + t])) {
                     buf.push((row, 1.0));
                 }
-                let var = Var::Z { facility: pair.facility, demand: pair.demand, t: t as u32 };
+                let var = Var::Z {
+                    facility: pair.facility,
+                    demand: pair.demand,
+                    t: t as u32,
+                };
                 add(&mut problem, var, pair.cost, &mut buf, None);
             }
         }
@@ -299,7 +349,12 @@ impl Formulation {
                     if let Some(bal) = rows.balance(pair.to, p, t + pair.lead) {
                         buf.push((bal, -1.0));
                     }
-                    let var = Var::W { from: pair.from, to: pair.to, product: p, t: t as u32 };
+                    let var = Var::W {
+                        from: pair.from,
+                        to: pair.to,
+                        product: p,
+                        t: t as u32,
+                    };
                     add(&mut problem, var, pair.cost, &mut buf, None);
                 }
             }
@@ -319,7 +374,11 @@ impl Formulation {
                         buf.push((bal, -1.0));
                     }
                 }
-                let var = Var::S { facility: f, product: p, t: t as u32 };
+                let var = Var::S {
+                    facility: f,
+                    product: p,
+                    t: t as u32,
+                };
                 add(&mut problem, var, holding, &mut buf, None);
             }
         }
@@ -333,9 +392,15 @@ impl Formulation {
                     if t + 1 < n {
                         buf.push((rows.demand(did, t + 1), -1.0));
                     }
-                    Var::B { demand: did, t: t as u32 }
+                    Var::B {
+                        demand: did,
+                        t: t as u32,
+                    }
                 } else {
-                    Var::U { demand: did, t: t as u32 }
+                    Var::U {
+                        demand: did,
+                        t: t as u32,
+                    }
                 };
                 add(&mut problem, var, demand.penalty, &mut buf, None);
             }
@@ -346,7 +411,10 @@ impl Formulation {
             for t in 0..n {
                 if let Some(row) = rows.get(rows.contract[c * n + t]) {
                     buf.push((row, 1.0));
-                    let var = Var::V { contract: ContractId::new(c), t: t as u32 };
+                    let var = Var::V {
+                        contract: ContractId::new(c),
+                        t: t as u32,
+                    };
                     add(&mut problem, var, contract.penalty, &mut buf, None);
                 }
             }

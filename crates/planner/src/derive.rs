@@ -32,7 +32,7 @@ pub(crate) fn clean(value: f64) -> f64 {
 /// Like [`clean`], and also writes round-off negatives of a quantity that
 /// must be >= 0 as 0.
 fn clean_nonneg(value: f64) -> f64 {
-    if value < 0.0 && value >= -ROUND_OFF {
+    if (-ROUND_OFF..0.0).contains(&value) {
         0.0
     } else {
         clean(value)
@@ -47,7 +47,7 @@ fn merge<T, K: Ord + Copy>(
     value: impl Fn(&T) -> f64,
 ) -> Vec<(K, f64)> {
     let mut keyed: Vec<(K, f64)> = items.iter().map(|i| (key(i), value(i))).collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_by_key(|k| k.0);
     let mut merged: Vec<(K, f64)> = Vec::with_capacity(keyed.len());
     for (k, v) in keyed {
         match merged.last_mut() {
@@ -151,7 +151,8 @@ impl Plan {
         .into_iter()
         .map(|((facility, demand, period), quantity)| {
             let d = &scenario.demands[demand.index()];
-            let (lead, unit_cost) = scenario.route(scenario.facilities[facility.index()].actor, d.buyer);
+            let (lead, unit_cost) =
+                scenario.route(scenario.facilities[facility.index()].actor, d.buyer);
             let arrival = period + lead as usize;
             cost.transport += unit_cost * quantity;
             if let Some(s) = slot(facility, d.product, period) {

@@ -64,13 +64,19 @@ pub(crate) fn pass_names(
         let col = index(i, num_cols)?;
         let name = c_string(&name)?;
         // SAFETY: see the module comment; `col < num_cols`.
-        check(unsafe { highs_sys::Highs_passColName(ptr, col, name.as_ptr()) }, "Highs_passColName")?;
+        check(
+            unsafe { highs_sys::Highs_passColName(ptr, col, name.as_ptr()) },
+            "Highs_passColName",
+        )?;
     }
     for (i, name) in rows.enumerate() {
         let row = index(i, num_rows)?;
         let name = c_string(&name)?;
         // SAFETY: see the module comment; `row < num_rows`.
-        check(unsafe { highs_sys::Highs_passRowName(ptr, row, name.as_ptr()) }, "Highs_passRowName")?;
+        check(
+            unsafe { highs_sys::Highs_passRowName(ptr, row, name.as_ptr()) },
+            "Highs_passRowName",
+        )?;
     }
     Ok(())
 }
@@ -81,7 +87,10 @@ pub(crate) fn write_model(model: &mut Model, path: &Path) -> Result<(), FfiError
     let text = path.to_string_lossy();
     let name = c_string(&text)?;
     // SAFETY: see the module comment.
-    check(unsafe { highs_sys::Highs_writeModel(model.as_mut_ptr(), name.as_ptr()) }, "Highs_writeModel")
+    check(
+        unsafe { highs_sys::Highs_writeModel(model.as_mut_ptr(), name.as_ptr()) },
+        "Highs_writeModel",
+    )
 }
 
 /// Fixes each listed column at its value and drops all integrality, so the
@@ -92,8 +101,14 @@ pub(crate) fn fix_and_relax(model: &mut Model, fixed: &[(usize, f64)]) -> Result
     for &(col, value) in fixed {
         let col = index(col, num_cols)?;
         // SAFETY: see the module comment; `col < num_cols`.
-        check(unsafe { highs_sys::Highs_changeColBounds(ptr, col, value, value) }, "Highs_changeColBounds")?;
+        check(
+            unsafe { highs_sys::Highs_changeColBounds(ptr, col, value, value) },
+            "Highs_changeColBounds",
+        )?;
     }
     // SAFETY: see the module comment.
-    check(unsafe { highs_sys::Highs_clearIntegrality(ptr) }, "Highs_clearIntegrality")
+    check(
+        unsafe { highs_sys::Highs_clearIntegrality(ptr) },
+        "Highs_clearIntegrality",
+    )
 }

@@ -80,7 +80,9 @@ pub(crate) fn compute(
     for s in shipments.iter().filter(|s| s.arrival < n) {
         let dem = &scenario.demands[s.demand.index()];
         let exporter = scenario.facilities[s.facility.index()].actor;
-        *delivered.entry((dem.end_user, dem.product, exporter)).or_default() += s.quantity;
+        *delivered
+            .entry((dem.end_user, dem.product, exporter))
+            .or_default() += s.quantity;
         *totals.entry((dem.end_user, dem.product)).or_default() += s.quantity;
     }
     let end_users = delivered

@@ -32,6 +32,7 @@ mod derive;
 mod error;
 mod ffi;
 mod flows;
+mod greedy;
 mod kpi;
 mod network;
 mod options;
@@ -39,16 +40,21 @@ mod plan;
 mod solve;
 mod vars;
 mod verify;
+mod why;
 
 pub use build::Formulation;
 pub use error::PlanError;
 pub use flows::{ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow};
+pub use greedy::{greedy, greedy_flows, GREEDY_METHOD};
 pub use options::PlanOptions;
 pub use plan::{
-    CapacityDual, ComplianceRecord, ContractRecord, CostSplit, DemandKpi, DemandRecord,
-    EndUserKpi, ExpansionRecord, Kpis, ModelStats, Plan, PlanStatus, ProductKpi,
-    ProductionRecord, Reductions, ShipmentRecord, StockRecord, TransferComplianceRecord,
-    TransferRecord,
+    CapacityDual, ComplianceRecord, ContractRecord, CostSplit, DemandKpi, DemandRecord, EndUserKpi,
+    ExpansionRecord, Kpis, ModelStats, Plan, PlanStatus, ProductKpi, ProductionRecord, Reductions,
+    ShipmentRecord, StockRecord, TransferComplianceRecord, TransferRecord,
 };
 pub use solve::{plan, LoadedModel};
 pub use verify::{verify, Violation};
+pub use why::{
+    explain_shortages, explain_shortages_with, Cause, ShortPeriods, ShortageExplanation, Spare,
+    WhyOptions,
+};

@@ -2,9 +2,7 @@
 //! typed indices instead of labels. Serialisation lives in `caisson-report`.
 
 use caisson_compliance::Verdict;
-use caisson_model::{
-    ActorId, ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId,
-};
+use caisson_model::{ActorId, ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId};
 
 /// How a planning run ended (spec section 7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -11,7 +11,9 @@ use crate::build::Formulation;
 use crate::derive::clean;
 use crate::error::PlanError;
 use crate::ffi;
-use crate::flows::{ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow};
+use crate::flows::{
+    ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow,
+};
 use crate::options::PlanOptions;
 use crate::plan::{CapacityDual, Plan, PlanStatus};
 use crate::vars::{RowKey, Var};
@@ -174,7 +176,8 @@ impl LoadedModel {
                 if ffi::fix_and_relax(&mut relaxed, &fixed).is_ok() {
                     if let Ok(lp) = relaxed.try_solve() {
                         if lp.status() == HighsModelStatus::Optimal {
-                            duals = Some(capacity_duals(&formulation, lp.get_solution().dual_rows()));
+                            duals =
+                                Some(capacity_duals(&formulation, lp.get_solution().dual_rows()));
                         }
                     }
                 }
@@ -199,20 +202,32 @@ impl LoadedModel {
 fn apply_options(model: &mut Model, options: &PlanOptions, is_mip: bool) -> Result<(), String> {
     let bad = |name: &str| format!("HiGHS rejected option {name}");
     if options.verbose {
-        model.try_set_option("output_flag", true).map_err(|_| bad("output_flag"))?;
-        model.try_set_option("log_to_console", true).map_err(|_| bad("log_to_console"))?;
+        model
+            .try_set_option("output_flag", true)
+            .map_err(|_| bad("output_flag"))?;
+        model
+            .try_set_option("log_to_console", true)
+            .map_err(|_| bad("log_to_console"))?;
     }
     if let Some(limit) = options.time_limit {
-        model.try_set_option("time_limit", limit).map_err(|_| bad("time_limit"))?;
+        model
+            .try_set_option("time_limit", limit)
+            .map_err(|_| bad("time_limit"))?;
     }
     if is_mip {
-        model.try_set_option("mip_rel_gap", options.mip_gap).map_err(|_| bad("mip_rel_gap"))?;
+        model
+            .try_set_option("mip_rel_gap", options.mip_gap)
+            .map_err(|_| bad("mip_rel_gap"))?;
     }
     if let Some(threads) = options.threads {
         let threads = i32::try_from(threads.max(1)).unwrap_or(i32::MAX);
-        model.try_set_option("threads", threads).map_err(|_| bad("threads"))?;
+        model
+            .try_set_option("threads", threads)
+            .map_err(|_| bad("threads"))?;
         if threads == 1 {
-            model.try_set_option("parallel", "off").map_err(|_| bad("parallel"))?;
+            model
+                .try_set_option("parallel", "off")
+                .map_err(|_| bad("parallel"))?;
         }
     }
     Ok(())
@@ -221,7 +236,9 @@ fn apply_options(model: &mut Model, options: &PlanOptions, is_mip: bool) -> Resu
 /// A y value as written: integer decisions exactly 0 or 1.
 fn rounded_y(f: &Formulation, scenario: &Scenario, col: usize, value: f64) -> f64 {
     match f.cols[col] {
-        Var::Y { expansion, .. } if scenario.expansions[expansion.index()].integer => value.round().clamp(0.0, 1.0),
+        Var::Y { expansion, .. } if scenario.expansions[expansion.index()].integer => {
+            value.round().clamp(0.0, 1.0)
+        }
         _ => clean(value).clamp(0.0, 1.0),
     }
 }
@@ -243,13 +260,22 @@ fn read_flows(f: &Formulation, scenario: &Scenario, values: &[f64]) -> Flows {
                 period: t as usize,
                 quantity: value,
             }),
-            Var::Z { facility, demand, t } => flows.shipments.push(ShipmentFlow {
+            Var::Z {
+                facility,
+                demand,
+                t,
+            } => flows.shipments.push(ShipmentFlow {
                 facility,
                 demand,
                 period: t as usize,
                 quantity: value,
             }),
-            Var::W { from, to, product, t } => flows.transfers.push(TransferFlow {
+            Var::W {
+                from,
+                to,
+                product,
+                t,
+            } => flows.transfers.push(TransferFlow {
                 from,
                 to,
                 product,

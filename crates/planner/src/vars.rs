@@ -8,15 +8,32 @@ use caisson_model::{ContractId, DemandId, ExpansionId, FacilityId, LineId, Produ
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Var {
     /// x[l,p,t]
-    X { line: LineId, product: ProductId, t: u32 },
+    X {
+        line: LineId,
+        product: ProductId,
+        t: u32,
+    },
     /// y[e,t]
     Y { expansion: ExpansionId, t: u32 },
     /// z[f,d,t]
-    Z { facility: FacilityId, demand: DemandId, t: u32 },
+    Z {
+        facility: FacilityId,
+        demand: DemandId,
+        t: u32,
+    },
     /// w[g,h,p,t]
-    W { from: FacilityId, to: FacilityId, product: ProductId, t: u32 },
+    W {
+        from: FacilityId,
+        to: FacilityId,
+        product: ProductId,
+        t: u32,
+    },
     /// s[f,p,t]
-    S { facility: FacilityId, product: ProductId, t: u32 },
+    S {
+        facility: FacilityId,
+        product: ProductId,
+        t: u32,
+    },
     /// b[d,t]
     B { demand: DemandId, t: u32 },
     /// u[d,t]
@@ -49,18 +66,43 @@ impl Var {
         match self {
             Var::X { line, product, t } => {
                 let l = &s.lines[line.index()];
-                format!("x[{}/{},{},{}]", fac(l.facility), l.id, prod(product), label(t))
+                format!(
+                    "x[{}/{},{},{}]",
+                    fac(l.facility),
+                    l.id,
+                    prod(product),
+                    label(t)
+                )
             }
             Var::Y { expansion, t } => {
                 format!("y[{},{}]", s.expansions[expansion.index()].id, label(t))
             }
-            Var::Z { facility, demand, t } => {
+            Var::Z {
+                facility,
+                demand,
+                t,
+            } => {
                 format!("z[{},{},{}]", fac(facility), dem(demand), label(t))
             }
-            Var::W { from, to, product, t } => {
-                format!("w[{},{},{},{}]", fac(from), fac(to), prod(product), label(t))
+            Var::W {
+                from,
+                to,
+                product,
+                t,
+            } => {
+                format!(
+                    "w[{},{},{},{}]",
+                    fac(from),
+                    fac(to),
+                    prod(product),
+                    label(t)
+                )
             }
-            Var::S { facility, product, t } => {
+            Var::S {
+                facility,
+                product,
+                t,
+            } => {
                 format!("s[{},{},{}]", fac(facility), prod(product), label(t))
             }
             Var::B { demand, t } => format!("b[{},{}]", dem(demand), label(t)),
@@ -78,7 +120,11 @@ pub(crate) enum RowKey {
     /// Capacity of a line in a period.
     Capacity { line: LineId, t: u32 },
     /// Stock balance of a held (facility, product) in a period.
-    Balance { facility: FacilityId, product: ProductId, t: u32 },
+    Balance {
+        facility: FacilityId,
+        product: ProductId,
+        t: u32,
+    },
     /// Backlog or lost-demand equation of a demand in a period.
     Demand { demand: DemandId, t: u32 },
     /// Contract shortfall in one of the contract's periods in the plan.
@@ -94,9 +140,18 @@ impl RowKey {
         match self {
             RowKey::Capacity { line, t } => {
                 let l = &s.lines[line.index()];
-                format!("cap[{}/{},{}]", s.facilities[l.facility.index()].id, l.id, label(t))
+                format!(
+                    "cap[{}/{},{}]",
+                    s.facilities[l.facility.index()].id,
+                    l.id,
+                    label(t)
+                )
             }
-            RowKey::Balance { facility, product, t } => format!(
+            RowKey::Balance {
+                facility,
+                product,
+                t,
+            } => format!(
                 "bal[{},{},{}]",
                 s.facilities[facility.index()].id,
                 s.products[product.index()].id,

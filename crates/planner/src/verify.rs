@@ -67,7 +67,10 @@ impl Checker<'_> {
     fn in_horizon(&mut self, what: &str, t: usize) -> bool {
         let ok = t < self.s.periods();
         if !ok {
-            self.fail("horizon", format!("{what} in period {t} beyond the horizon"));
+            self.fail(
+                "horizon",
+                format!("{what} in period {t} beyond the horizon"),
+            );
         }
         ok
     }
@@ -93,7 +96,13 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             && plan.compliance.is_empty()
             && plan.transfer_compliance.is_empty();
         if !empty || plan.objective.is_some() || plan.cost.is_some() || plan.mip_gap.is_some() {
-            c.fail("record", format!("a plan with status {} carries a solution", plan.status.name()));
+            c.fail(
+                "record",
+                format!(
+                    "a plan with status {} carries a solution",
+                    plan.status.name()
+                ),
+            );
         }
         return c.out;
     }
@@ -108,12 +117,23 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
     let mut usage = vec![0.0; s.lines.len() * n];
     let mut extra = vec![0.0; s.lines.len() * n];
     let mut delivered = vec![0.0; s.demands.len() * n];
-    let mut shipped: HashMap<(FacilityId, caisson_model::ActorId, ProductId, usize), f64> = HashMap::new();
+    let mut shipped: HashMap<(FacilityId, caisson_model::ActorId, ProductId, usize), f64> =
+        HashMap::new();
 
-    c.unique("production", plan.production.iter().map(|r| (r.line, r.product, r.period)));
+    c.unique(
+        "production",
+        plan.production
+            .iter()
+            .map(|r| (r.line, r.product, r.period)),
+    );
     for r in &plan.production {
         let line = &s.lines[r.line.index()];
-        let what = format!("production of {} on {}/{}", s.products[r.product.index()].id, s.facilities[line.facility.index()].id, line.id);
+        let what = format!(
+            "production of {} on {}/{}",
+            s.products[r.product.index()].id,
+            s.facilities[line.facility.index()].id,
+            line.id
+        );
         if !c.in_horizon(&what, r.period) {
             continue;
         }
@@ -122,7 +142,10 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             c.fail("record", format!("{what}: facility does not own the line"));
         }
         let Some(lp) = line.products.iter().find(|lp| lp.product == r.product) else {
-            c.fail("record", format!("{what}: the line does not make the product"));
+            c.fail(
+                "record",
+                format!("{what}: the line does not make the product"),
+            );
             continue;
         };
         usage[r.line.index() * n + r.period] += lp.rate * r.quantity;
@@ -133,7 +156,10 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         }
     }
 
-    c.unique("expansion", plan.expansions.iter().map(|r| (r.expansion, r.decided)));
+    c.unique(
+        "expansion",
+        plan.expansions.iter().map(|r| (r.expansion, r.decided)),
+    );
     let mut taken = vec![0.0; s.expansions.len()];
     for r in &plan.expansions {
         let e = &s.expansions[r.expansion.index()];
@@ -142,11 +168,22 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             Some((first, last)) if (first..=last).contains(&r.decided) => {}
             _ => c.fail("expansion window", format!("{what} outside its window")),
         }
-        if r.facility != e.facility || r.line != e.line || r.available != r.decided + e.lead_time as usize {
-            c.fail("record", format!("{what}: facility, line or availability wrong"));
+        if r.facility != e.facility
+            || r.line != e.line
+            || r.available != r.decided + e.lead_time as usize
+        {
+            c.fail(
+                "record",
+                format!("{what}: facility, line or availability wrong"),
+            );
         }
-        if !(0.0..=1.0).contains(&r.fraction) || (e.integer && r.fraction != 0.0 && r.fraction != 1.0) {
-            c.fail("expansion fraction", format!("{what}: fraction {}", r.fraction));
+        if !(0.0..=1.0).contains(&r.fraction)
+            || (e.integer && r.fraction != 0.0 && r.fraction != 1.0)
+        {
+            c.fail(
+                "expansion fraction",
+                format!("{what}: fraction {}", r.fraction),
+            );
         }
         taken[r.expansion.index()] += r.fraction;
         cost.capex += e.capex * r.fraction;
@@ -156,7 +193,10 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
     }
     for (e, &sum) in taken.iter().enumerate() {
         if sum > 1.0 + tol(sum, 1.0) {
-            c.fail("expansion once", format!("expansion {} taken {sum} times", s.expansions[e].id));
+            c.fail(
+                "expansion once",
+                format!("expansion {} taken {sum} times", s.expansions[e].id),
+            );
         }
     }
     for (l, line) in s.lines.iter().enumerate() {
@@ -164,29 +204,48 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             let (used, cap) = (usage[l * n + t], line.capacity[t] + extra[l * n + t]);
             if used > cap + tol(used, cap) {
                 let f = &s.facilities[line.facility.index()].id;
-                c.fail("capacity", format!("{f}/{} in {}: uses {used} of {cap}", line.id, c.label(t)));
+                c.fail(
+                    "capacity",
+                    format!("{f}/{} in {}: uses {used} of {cap}", line.id, c.label(t)),
+                );
             }
         }
     }
 
-    c.unique("shipment", plan.shipments.iter().map(|r| (r.facility, r.demand, r.period)));
+    c.unique(
+        "shipment",
+        plan.shipments
+            .iter()
+            .map(|r| (r.facility, r.demand, r.period)),
+    );
     for r in &plan.shipments {
         let d = &s.demands[r.demand.index()];
         let f = &s.facilities[r.facility.index()];
-        let what = format!("shipment {} -> {} leaving {}", f.id, d.id, c.label(r.period));
+        let what = format!(
+            "shipment {} -> {} leaving {}",
+            f.id,
+            d.id,
+            c.label(r.period)
+        );
         if !c.in_horizon(&what, r.period) {
             continue;
         }
         c.nonneg(&what, r.quantity);
         let (lead, unit_cost) = s.route(f.actor, d.buyer);
         if r.product != d.product || !held.is_held(r.facility, d.product) {
-            c.fail("record", format!("{what}: product wrong or not held at the facility"));
+            c.fail(
+                "record",
+                format!("{what}: product wrong or not held at the facility"),
+            );
         }
         if !caisson_compliance::shipment(s, r.facility, r.demand).is_allowed() {
             c.fail("compliance", format!("{what}: the pair is denied"));
         }
         if r.arrival != r.period + lead as usize {
-            c.fail("lead time", format!("{what}: arrival {} is not departure + {lead}", r.arrival));
+            c.fail(
+                "lead time",
+                format!("{what}: arrival {} is not departure + {lead}", r.arrival),
+            );
         }
         if r.arrival >= n {
             c.fail("horizon", format!("{what}: arrives after the horizon"));
@@ -195,29 +254,49 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         }
         cost.transport += unit_cost * r.quantity;
         net[cell(r.facility, d.product, r.period)] -= r.quantity;
-        *shipped.entry((r.facility, d.buyer, d.product, r.period)).or_default() += r.quantity;
+        *shipped
+            .entry((r.facility, d.buyer, d.product, r.period))
+            .or_default() += r.quantity;
     }
 
-    c.unique("transfer", plan.transfers.iter().map(|r| (r.from, r.to, r.product, r.period)));
+    c.unique(
+        "transfer",
+        plan.transfers
+            .iter()
+            .map(|r| (r.from, r.to, r.product, r.period)),
+    );
     for r in &plan.transfers {
         let (g, h) = (&s.facilities[r.from.index()], &s.facilities[r.to.index()]);
-        let what = format!("transfer {} -> {} of {} leaving {}", g.id, h.id, s.products[r.product.index()].id, c.label(r.period));
+        let what = format!(
+            "transfer {} -> {} of {} leaving {}",
+            g.id,
+            h.id,
+            s.products[r.product.index()].id,
+            c.label(r.period)
+        );
         if !c.in_horizon(&what, r.period) {
             continue;
         }
         c.nonneg(&what, r.quantity);
         let qualifies = r.from != r.to
             && held.is_held(r.from, r.product)
-            && (held.is_input_at(r.to, r.product) || (g.actor == h.actor && held.is_held(r.to, r.product)));
+            && (held.is_input_at(r.to, r.product)
+                || (g.actor == h.actor && held.is_held(r.to, r.product)));
         if !qualifies {
-            c.fail("record", format!("{what}: the product does not qualify for this transfer"));
+            c.fail(
+                "record",
+                format!("{what}: the product does not qualify for this transfer"),
+            );
         }
         if !caisson_compliance::transfer(s, r.from, r.to).is_allowed() {
             c.fail("compliance", format!("{what}: the pair is denied"));
         }
         let (lead, unit_cost) = s.route(g.actor, h.actor);
         if r.arrival != r.period + lead as usize {
-            c.fail("lead time", format!("{what}: arrival {} is not departure + {lead}", r.arrival));
+            c.fail(
+                "lead time",
+                format!("{what}: arrival {} is not departure + {lead}", r.arrival),
+            );
         }
         cost.transport += unit_cost * r.quantity;
         net[cell(r.from, r.product, r.period)] -= r.quantity;
@@ -228,10 +307,17 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         }
     }
 
-    c.unique("stock", plan.stock.iter().map(|r| (r.facility, r.product, r.period)));
+    c.unique(
+        "stock",
+        plan.stock.iter().map(|r| (r.facility, r.product, r.period)),
+    );
     let mut level = vec![0.0; s.facilities.len() * products * n];
     for r in &plan.stock {
-        let what = format!("stock of {} at {}", s.products[r.product.index()].id, s.facilities[r.facility.index()].id);
+        let what = format!(
+            "stock of {} at {}",
+            s.products[r.product.index()].id,
+            s.facilities[r.facility.index()].id
+        );
         if !c.in_horizon(&what, r.period) {
             continue;
         }
@@ -245,11 +331,22 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         let fid = FacilityId::new(f);
         for p in 0..products {
             let pid = ProductId::new(p);
-            let initial: f64 = facility.stock.iter().filter(|(q, _)| *q == pid).map(|(_, v)| v).sum();
+            let initial: f64 = facility
+                .stock
+                .iter()
+                .filter(|(q, _)| *q == pid)
+                .map(|(_, v)| v)
+                .sum();
             if !held.is_held(fid, pid) {
                 // No stock variable: nothing may enter or leave.
                 if (0..n).any(|t| net[cell(fid, pid, t)].abs() > tol(net[cell(fid, pid, t)], 0.0)) {
-                    c.fail("stock balance", format!("{} moves at {} where it is not held", s.products[p].id, facility.id));
+                    c.fail(
+                        "stock balance",
+                        format!(
+                            "{} moves at {} where it is not held",
+                            s.products[p].id, facility.id
+                        ),
+                    );
                 }
                 continue;
             }
@@ -260,7 +357,13 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
                 if !close(level[i], expected) {
                     c.fail(
                         "stock balance",
-                        format!("{} at {} in {}: stock {} but balance gives {expected}", s.products[p].id, facility.id, c.label(t), level[i]),
+                        format!(
+                            "{} at {} in {}: stock {} but balance gives {expected}",
+                            s.products[p].id,
+                            facility.id,
+                            c.label(t),
+                            level[i]
+                        ),
                     );
                 }
                 cost.holding += facility.holding_cost * level[i];
@@ -280,13 +383,27 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         let mut previous = 0.0;
         for t in 0..n {
             let (required, got, backlog, lost) = demand_rows[d * n + t]
-                .map_or((0.0, 0.0, 0.0, 0.0), |r| (r.required, r.delivered, r.backlog, r.lost));
+                .map_or((0.0, 0.0, 0.0, 0.0), |r| {
+                    (r.required, r.delivered, r.backlog, r.lost)
+                });
             let what = format!("demand {} in {}", dem.id, c.label(t));
             if !close(required, dem.quantity[t]) {
-                c.fail("record", format!("{what}: required {required}, scenario says {}", dem.quantity[t]));
+                c.fail(
+                    "record",
+                    format!(
+                        "{what}: required {required}, scenario says {}",
+                        dem.quantity[t]
+                    ),
+                );
             }
             if !close(got, delivered[d * n + t]) {
-                c.fail("record", format!("{what}: delivered {got}, shipments give {}", delivered[d * n + t]));
+                c.fail(
+                    "record",
+                    format!(
+                        "{what}: delivered {got}, shipments give {}",
+                        delivered[d * n + t]
+                    ),
+                );
             }
             c.nonneg(&format!("{what} backlog"), backlog);
             c.nonneg(&format!("{what} lost"), lost);
@@ -294,20 +411,33 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             if dem.backlog {
                 let expected = previous + dem.quantity[t] - delivered_now;
                 if !close(backlog, expected) || lost != 0.0 {
-                    c.fail("backlog", format!("{what}: backlog {backlog} (lost {lost}), equation gives {expected}"));
+                    c.fail(
+                        "backlog",
+                        format!(
+                            "{what}: backlog {backlog} (lost {lost}), equation gives {expected}"
+                        ),
+                    );
                 }
                 previous = backlog;
             } else {
                 let expected = dem.quantity[t] - delivered_now;
                 if !close(lost, expected) || backlog != 0.0 {
-                    c.fail("lost demand", format!("{what}: lost {lost} (backlog {backlog}), equation gives {expected}"));
+                    c.fail(
+                        "lost demand",
+                        format!(
+                            "{what}: lost {lost} (backlog {backlog}), equation gives {expected}"
+                        ),
+                    );
                 }
             }
             cost.shortage += dem.penalty * (backlog + lost);
         }
     }
 
-    c.unique("contract", plan.contracts.iter().map(|r| (r.contract, r.period)));
+    c.unique(
+        "contract",
+        plan.contracts.iter().map(|r| (r.contract, r.period)),
+    );
     let mut contract_rows = vec![None; s.contracts.len() * n];
     for r in &plan.contracts {
         if c.in_horizon("contract record", r.period) {
@@ -315,20 +445,33 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         }
     }
     for (k, contract) in s.contracts.iter().enumerate() {
-        let (lead, _) = s.route(s.facilities[contract.facility.index()].actor, contract.buyer);
+        let (lead, _) = s.route(
+            s.facilities[contract.facility.index()].actor,
+            contract.buyer,
+        );
         for t in 0..n {
             let record = contract_rows[k * n + t];
             let what = format!("contract {} in {}", contract.id, c.label(t));
             if t + lead as usize >= n {
                 if record.is_some() {
-                    c.fail("contract", format!("{what}: record outside the contract's periods in the plan"));
+                    c.fail(
+                        "contract",
+                        format!("{what}: record outside the contract's periods in the plan"),
+                    );
                 }
                 continue;
             }
-            let (committed, sent, shortfall) = record.map_or((0.0, 0.0, 0.0), |r| (r.committed, r.shipped, r.shortfall));
-            let actual = shipped.get(&(contract.facility, contract.buyer, contract.product, t)).copied().unwrap_or(0.0);
+            let (committed, sent, shortfall) =
+                record.map_or((0.0, 0.0, 0.0), |r| (r.committed, r.shipped, r.shortfall));
+            let actual = shipped
+                .get(&(contract.facility, contract.buyer, contract.product, t))
+                .copied()
+                .unwrap_or(0.0);
             let expected = (contract.quantity[t] - actual).max(0.0);
-            if !close(committed, contract.quantity[t]) || !close(sent, actual) || !close(shortfall, expected) {
+            if !close(committed, contract.quantity[t])
+                || !close(sent, actual)
+                || !close(shortfall, expected)
+            {
                 c.fail(
                     "contract",
                     format!("{what}: committed {committed}, shipped {sent}, shortfall {shortfall}; expected {}, {actual}, {expected}", contract.quantity[t]),
@@ -342,19 +485,37 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
     for r in &plan.compliance {
         pairs.insert((r.facility, r.demand));
         if r.verdict != caisson_compliance::shipment(s, r.facility, r.demand) {
-            c.fail("compliance", format!("wrong verdict for {} -> {}", s.facilities[r.facility.index()].id, s.demands[r.demand.index()].id));
+            c.fail(
+                "compliance",
+                format!(
+                    "wrong verdict for {} -> {}",
+                    s.facilities[r.facility.index()].id,
+                    s.demands[r.demand.index()].id
+                ),
+            );
         }
     }
     let expected_pairs = (0..s.facilities.len())
-        .flat_map(|f| (0..s.demands.len()).map(move |d| (FacilityId::new(f), caisson_model::DemandId::new(d))))
+        .flat_map(|f| {
+            (0..s.demands.len()).map(move |d| (FacilityId::new(f), caisson_model::DemandId::new(d)))
+        })
         .filter(|&(f, d)| held.is_held(f, s.demands[d.index()].product))
         .count();
     if pairs.len() != plan.compliance.len() || pairs.len() != expected_pairs {
-        c.fail("compliance", format!("{} compliance records for {expected_pairs} held (facility, demand) pairs", plan.compliance.len()));
+        c.fail(
+            "compliance",
+            format!(
+                "{} compliance records for {expected_pairs} held (facility, demand) pairs",
+                plan.compliance.len()
+            ),
+        );
     }
 
     match plan.cost {
-        None => c.fail("cost", "a plan with a solution has no cost split".to_owned()),
+        None => c.fail(
+            "cost",
+            "a plan with a solution has no cost split".to_owned(),
+        ),
         Some(split) => {
             let terms = [
                 ("shortage", split.shortage, cost.shortage),
@@ -366,12 +527,23 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             ];
             for (name, stated, recomputed) in terms {
                 if !close(stated, recomputed) {
-                    c.fail("cost", format!("{name} cost {stated}, records give {recomputed}"));
+                    c.fail(
+                        "cost",
+                        format!("{name} cost {stated}, records give {recomputed}"),
+                    );
                 }
             }
             match plan.objective {
-                Some(objective) if close(objective, split.total()) && close(objective, cost.total()) => {}
-                other => c.fail("cost", format!("objective {other:?}, cost split sums to {}, records give {}", split.total(), cost.total())),
+                Some(objective)
+                    if close(objective, split.total()) && close(objective, cost.total()) => {}
+                other => c.fail(
+                    "cost",
+                    format!(
+                        "objective {other:?}, cost split sums to {}, records give {}",
+                        split.total(),
+                        cost.total()
+                    ),
+                ),
             }
         }
     }

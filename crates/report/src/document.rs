@@ -279,7 +279,10 @@ impl ModelDoc {
             ("stock_not_held", r.stock_not_held),
             ("expansions_outside_window", r.expansions_outside_window),
             ("production_without_capacity", r.production_without_capacity),
-            ("contract_periods_without_row", r.contract_periods_without_row),
+            (
+                "contract_periods_without_row",
+                r.contract_periods_without_row,
+            ),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.into()))

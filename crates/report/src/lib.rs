@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 
 pub use csv_out::write_csv_dir;
 pub use document::{
-    ContractRow, CostRow, DemandKpiRow, DemandRow, EndUserKpiRow, ExpansionRow, KpisDoc,
-    ModelDoc, PlanDocument, ProductKpiRow, ProductionRow, ShipmentRow, StockRow,
-    TransferComplianceRow, TransferRow, ComplianceRow, CapacityDualRow, FORMAT,
+    CapacityDualRow, ComplianceRow, ContractRow, CostRow, DemandKpiRow, DemandRow, EndUserKpiRow,
+    ExpansionRow, KpisDoc, ModelDoc, PlanDocument, ProductKpiRow, ProductionRow, ShipmentRow,
+    StockRow, TransferComplianceRow, TransferRow, FORMAT,
 };
 
 /// What can go wrong writing a plan.

@@ -265,7 +265,10 @@ impl Problem {
 
 /// The nearest of `candidates` to `name`, if one is close enough to be a
 /// likely typo (or differs only in case).
-pub(crate) fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = name.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
@@ -299,7 +302,10 @@ pub(crate) fn suggest<'a>(
         0 => Some(format!("no {what} is defined")),
         1..=12 => Some(format!(
             "known {what}: {}",
-            all.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+            all.iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
         _ => None,
     }

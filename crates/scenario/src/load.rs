@@ -165,5 +165,9 @@ impl Load {
 /// Parser messages can span several lines with their own snippet; our
 /// renderer draws the snippet, so only the first line is kept.
 fn first_line(message: &str) -> &str {
-    message.lines().find(|l| !l.trim().is_empty()).unwrap_or(message).trim()
+    message
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(message)
+        .trim()
 }

@@ -28,7 +28,14 @@ macro_rules! keyed_by_id {
     )*};
 }
 
-keyed_by_id!(RawActor, RawProduct, RawFacility, RawDemand, RawContract, RawPolicy);
+keyed_by_id!(
+    RawActor,
+    RawProduct,
+    RawFacility,
+    RawDemand,
+    RawContract,
+    RawPolicy
+);
 
 impl Keyed for RawRoute {
     fn key(&self) -> Option<String> {
@@ -42,7 +49,11 @@ pub(crate) fn route_key(from: &str, to: &str) -> String {
 }
 
 /// Merges `child` (which extends) onto its already merged `base`.
-pub(crate) fn merge(base: RawScenario, child: RawScenario, problems: &mut Vec<Problem>) -> RawScenario {
+pub(crate) fn merge(
+    base: RawScenario,
+    child: RawScenario,
+    problems: &mut Vec<Problem>,
+) -> RawScenario {
     let RawScenario {
         at,
         header_at,
@@ -62,7 +73,13 @@ pub(crate) fn merge(base: RawScenario, child: RawScenario, problems: &mut Vec<Pr
         header_at: header_at.or(base.header_at),
         header: merge_header(base.header, header),
         actors: merge_list(base.actors, &remove.actors, actors, "actors", problems),
-        products: merge_list(base.products, &remove.products, products, "products", problems),
+        products: merge_list(
+            base.products,
+            &remove.products,
+            products,
+            "products",
+            problems,
+        ),
         facilities: merge_list(
             base.facilities,
             &remove.facilities,
@@ -72,8 +89,20 @@ pub(crate) fn merge(base: RawScenario, child: RawScenario, problems: &mut Vec<Pr
         ),
         routes: merge_list(base.routes, &remove.routes, routes, "routes", problems),
         demands: merge_list(base.demands, &remove.demands, demands, "demands", problems),
-        contracts: merge_list(base.contracts, &remove.contracts, contracts, "contracts", problems),
-        policies: merge_list(base.policies, &remove.policies, policies, "policies", problems),
+        contracts: merge_list(
+            base.contracts,
+            &remove.contracts,
+            contracts,
+            "contracts",
+            problems,
+        ),
+        policies: merge_list(
+            base.policies,
+            &remove.policies,
+            policies,
+            "policies",
+            problems,
+        ),
         remove: None,
     }
 }
@@ -110,7 +139,10 @@ fn merge_list<T: Keyed>(
     problems: &mut Vec<Problem>,
 ) -> Vec<T> {
     for id in remove {
-        match base.iter().position(|b| b.key().as_deref() == Some(id.value.as_str())) {
+        match base
+            .iter()
+            .position(|b| b.key().as_deref() == Some(id.value.as_str()))
+        {
             Some(i) => {
                 base.remove(i);
             }
@@ -121,7 +153,11 @@ fn merge_list<T: Keyed>(
                     Problem::error(
                         Code::RemoveMissing,
                         id.at,
-                        format!("cannot remove \"{}\": the base has no such {}", id.value, singular(kind)),
+                        format!(
+                            "cannot remove \"{}\": the base has no such {}",
+                            id.value,
+                            singular(kind)
+                        ),
                     )
                     .entity("remove")
                     .maybe_hint(hint),
@@ -134,7 +170,8 @@ fn merge_list<T: Keyed>(
     let mut replaceable = vec![true; base.len()];
     for entity in child {
         let slot = entity.key().and_then(|key| {
-            (0..replaceable.len()).find(|&i| replaceable[i] && base[i].key().as_deref() == Some(key.as_str()))
+            (0..replaceable.len())
+                .find(|&i| replaceable[i] && base[i].key().as_deref() == Some(key.as_str()))
         });
         match slot {
             Some(i) => {

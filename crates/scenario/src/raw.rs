@@ -16,21 +16,16 @@ pub(crate) struct Sp<T> {
 }
 
 /// A field of an entity as read from a file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) enum Field<T> {
     /// Not written.
+    #[default]
     Missing,
     /// Written, but wrong (already reported): later checks skip it and the
     /// required-field check does not report it again.
     Invalid,
     /// Written and well-formed.
     Valid(Sp<T>),
-}
-
-impl<T> Default for Field<T> {
-    fn default() -> Self {
-        Field::Missing
-    }
 }
 
 impl<T> Field<T> {
@@ -279,7 +274,14 @@ pub(crate) mod fields {
     pub const LINE: &[&str] = &["id", "capacity", "products"];
     pub const LINE_PRODUCT: &[&str] = &["rate", "cost"];
     pub const EXPANSION: &[&str] = &[
-        "id", "line", "capacity", "lead_time", "capex", "earliest", "latest", "integer",
+        "id",
+        "line",
+        "capacity",
+        "lead_time",
+        "capex",
+        "earliest",
+        "latest",
+        "integer",
     ];
     pub const ROUTE: &[&str] = &["from", "to", "lead_time", "unit_cost"];
     pub const DEMAND: &[&str] = &[

@@ -10,9 +10,8 @@ use caisson_model::PeriodKind;
 
 use crate::diagnostic::{nearest, Code, Problem};
 use crate::raw::{
-    fields, Field, RawActor, RawContract, RawDemand, RawExpansion, RawFacility, RawHeader,
-    RawLine, RawLineProduct, RawPolicy, RawProduct, RawRemove, RawRoute, RawScenario, Schedule,
-    Sp,
+    fields, Field, RawActor, RawContract, RawDemand, RawExpansion, RawFacility, RawHeader, RawLine,
+    RawLineProduct, RawPolicy, RawProduct, RawRemove, RawRoute, RawScenario, Schedule, Sp,
 };
 use crate::source::{FileId, Loc};
 use crate::tree::{Entry, Node, Span, Value};
@@ -269,7 +268,12 @@ impl Reader<'_> {
     }
 
     /// A list of strings (ids or selectors); `check_ids` checks id syntax.
-    fn string_list(&mut self, entry: &Entry, check_ids: bool, entity: &str) -> Field<Vec<Sp<String>>> {
+    fn string_list(
+        &mut self,
+        entry: &Entry,
+        check_ids: bool,
+        entity: &str,
+    ) -> Field<Vec<Sp<String>>> {
         let Value::Array(items) = &entry.node.value else {
             self.wrong_type(&entry.node, &entry.key, "a list of strings", entity);
             return Field::Invalid;
@@ -304,7 +308,12 @@ impl Reader<'_> {
     }
 
     /// A table of id = number (`inputs`, `stock`).
-    fn quantities(&mut self, entry: &Entry, range: Range, entity: &str) -> Field<Vec<(Sp<String>, f64)>> {
+    fn quantities(
+        &mut self,
+        entry: &Entry,
+        range: Range,
+        entity: &str,
+    ) -> Field<Vec<(Sp<String>, f64)>> {
         let Some(entries) = self.table(&entry.node, &entry.key, entity) else {
             return Field::Invalid;
         };
@@ -778,10 +787,12 @@ impl Reader<'_> {
             for field in fields {
                 let what = format!("products.\"{}\".{}", item.key, field.key);
                 match field.key.as_str() {
-                    "rate" => match self.check_number(&field.node, &what, Range::Positive, entity) {
-                        Some(v) => product.rate = Some(v),
-                        None => ok = false,
-                    },
+                    "rate" => {
+                        match self.check_number(&field.node, &what, Range::Positive, entity) {
+                            Some(v) => product.rate = Some(v),
+                            None => ok = false,
+                        }
+                    }
                     "cost" => {
                         match self.check_number(&field.node, &what, Range::NonNegative, entity) {
                             Some(v) => product.cost = Some(v),
@@ -810,7 +821,10 @@ impl Reader<'_> {
     fn expansion(&mut self, node: &Node, index: usize, facility: &str) -> Option<RawExpansion> {
         let fallback = format!("{facility} expansion #{}", index + 1);
         let entries = self.item(node, "expansion", &fallback)?;
-        let entity = format!("{facility} {}", Self::entity_name(entries, "expansion", index));
+        let entity = format!(
+            "{facility} {}",
+            Self::entity_name(entries, "expansion", index)
+        );
         let mut expansion = RawExpansion {
             at: self.loc(node.span),
             entity: entity.clone(),
@@ -833,7 +847,9 @@ impl Reader<'_> {
                 "earliest" => expansion.earliest = self.string(entry, &entity),
                 "latest" => expansion.latest = self.string(entry, &entity),
                 "integer" => expansion.integer = self.boolean(entry, &entity),
-                _ => self.unknown_field(entry, fields::EXPANSION, &entity, "[[facility.expansion]]"),
+                _ => {
+                    self.unknown_field(entry, fields::EXPANSION, &entity, "[[facility.expansion]]")
+                }
             }
         }
         Some(expansion)

@@ -80,7 +80,13 @@ impl Builder<'_> {
     }
 
     /// A required field's value, reporting it when absent.
-    fn required<'f, T>(&mut self, field: &'f Field<T>, name: &str, at: Loc, entity: &str) -> Option<&'f Sp<T>> {
+    fn required<'f, T>(
+        &mut self,
+        field: &'f Field<T>,
+        name: &str,
+        at: Loc,
+        entity: &str,
+    ) -> Option<&'f Sp<T>> {
         if let Field::Missing = field {
             self.missing(name, at, entity);
         }
@@ -113,10 +119,21 @@ impl Builder<'_> {
         }
     }
 
-    fn resolve(&mut self, kind: Kind, field_name: &str, id: &Sp<String>, entity: &str) -> Option<usize> {
+    fn resolve(
+        &mut self,
+        kind: Kind,
+        field_name: &str,
+        id: &Sp<String>,
+        entity: &str,
+    ) -> Option<usize> {
         let (map, ids, code, what) = match kind {
             Kind::Actor => (&self.actors, &self.actor_ids, Code::UnknownActor, "actor"),
-            Kind::Product => (&self.products, &self.product_ids, Code::UnknownProduct, "product"),
+            Kind::Product => (
+                &self.products,
+                &self.product_ids,
+                Code::UnknownProduct,
+                "product",
+            ),
             Kind::Facility => (
                 &self.facilities,
                 &self.facility_ids,
@@ -135,7 +152,10 @@ impl Builder<'_> {
         let known = ids.iter().map(String::as_str).filter(|id| !id.is_empty());
         let mut hint = suggest(&id.value, plural, known);
         if matches!(kind, Kind::Actor) && self.blocs.contains_key(&id.value) {
-            hint = Some(format!("\"{}\" is a bloc; `{field_name}` must name one actor", id.value));
+            hint = Some(format!(
+                "\"{}\" is a bloc; `{field_name}` must name one actor",
+                id.value
+            ));
         }
         let problem = Problem::error(
             code,
@@ -149,7 +169,14 @@ impl Builder<'_> {
     }
 
     /// Resolves a required reference field.
-    fn reference(&mut self, kind: Kind, field: &Field<String>, name: &str, at: Loc, entity: &str) -> Option<usize> {
+    fn reference(
+        &mut self,
+        kind: Kind,
+        field: &Field<String>,
+        name: &str,
+        at: Loc,
+        entity: &str,
+    ) -> Option<usize> {
         let sp = self.required(field, name, at, entity)?.clone();
         self.resolve(kind, name, &sp, entity)
     }
@@ -265,8 +292,12 @@ impl Builder<'_> {
             .required(&header.name, "name", header_at, entity)
             .map(|s| s.value.clone())
             .unwrap_or_default();
-        let start = self.required(&header.start, "start", header_at, entity).cloned();
-        let periods = self.required(&header.periods, "periods", header_at, entity).map(|s| s.value);
+        let start = self
+            .required(&header.start, "start", header_at, entity)
+            .cloned();
+        let periods = self
+            .required(&header.periods, "periods", header_at, entity)
+            .map(|s| s.value);
         self.kind = match &header.period {
             Field::Missing => Some(PeriodKind::Month),
             field => field.get().copied(),
@@ -296,7 +327,11 @@ impl Builder<'_> {
             name,
             description: header.description.get().cloned(),
             calendar,
-            currency: header.currency.get().cloned().unwrap_or_else(|| "EUR".to_owned()),
+            currency: header
+                .currency
+                .get()
+                .cloned()
+                .unwrap_or_else(|| "EUR".to_owned()),
             default_lead_time: header.default_lead_time.get().copied().unwrap_or(0),
             default_unit_cost: header.default_unit_cost.get().copied().unwrap_or(0.0),
             actors,
@@ -316,7 +351,9 @@ impl Builder<'_> {
         let mut seen = HashMap::new();
         let mut actors = Vec::new();
         for (index, actor) in raw.actors.iter().enumerate() {
-            let id = self.required(&actor.id, "id", actor.at, &actor.entity).cloned();
+            let id = self
+                .required(&actor.id, "id", actor.at, &actor.entity)
+                .cloned();
             if let Some(id) = &id {
                 if self.unique(&mut seen, id, "actor", &actor.entity) {
                     self.actors.insert(id.value.clone(), index);
@@ -389,7 +426,9 @@ impl Builder<'_> {
         let mut seen = HashMap::new();
         let mut products = Vec::new();
         for (index, product) in raw.products.iter().enumerate() {
-            let id = self.required(&product.id, "id", product.at, &product.entity).cloned();
+            let id = self
+                .required(&product.id, "id", product.at, &product.entity)
+                .cloned();
             if let Some(id) = &id {
                 if self.unique(&mut seen, id, "product", &product.entity) {
                     self.products.insert(id.value.clone(), index);
@@ -400,7 +439,11 @@ impl Builder<'_> {
             products.push(Product {
                 name: product.name.get().cloned().unwrap_or_else(|| id.clone()),
                 id,
-                unit: product.unit.get().cloned().unwrap_or_else(|| "unit".to_owned()),
+                unit: product
+                    .unit
+                    .get()
+                    .cloned()
+                    .unwrap_or_else(|| "unit".to_owned()),
                 inputs: Vec::new(),
             });
         }
@@ -450,16 +493,26 @@ impl Builder<'_> {
                         }
                         Mark::Open => {
                             let from = stack.iter().position(|&(p, _)| p == input).unwrap_or(0);
-                            let mut path: Vec<&str> =
-                                stack[from..].iter().map(|&(p, _)| products[p].id.as_str()).collect();
+                            let mut path: Vec<&str> = stack[from..]
+                                .iter()
+                                .map(|&(p, _)| products[p].id.as_str())
+                                .collect();
                             path.push(products[input].id.as_str());
-                            let message = format!("the inputs of products form a cycle: {}", path.join(" -> "));
-                            let at = input_at[node].get(edge).copied().unwrap_or(raw.products[node].at);
+                            let message = format!(
+                                "the inputs of products form a cycle: {}",
+                                path.join(" -> ")
+                            );
+                            let at = input_at[node]
+                                .get(edge)
+                                .copied()
+                                .unwrap_or(raw.products[node].at);
                             let entity = raw.products[node].entity.clone();
                             self.push(
                                 Problem::error(Code::BomCycle, at, message)
                                     .entity(&entity)
-                                    .hint("a product cannot be made, directly or indirectly, from itself"),
+                                    .hint(
+                                    "a product cannot be made, directly or indirectly, from itself",
+                                ),
                             );
                         }
                         Mark::Done => {}
@@ -478,13 +531,16 @@ impl Builder<'_> {
         let mut lines = Vec::new();
         let mut expansions = Vec::new();
         for (index, facility) in raw.facilities.iter().enumerate() {
-            let id = self.required(&facility.id, "id", facility.at, &facility.entity).cloned();
+            let id = self
+                .required(&facility.id, "id", facility.at, &facility.entity)
+                .cloned();
             if let Some(id) = &id {
                 if self.unique(&mut seen, id, "facility", &facility.entity) {
                     self.facilities.insert(id.value.clone(), index);
                 }
             }
-            self.facility_ids.push(id.map(|s| s.value).unwrap_or_default());
+            self.facility_ids
+                .push(id.map(|s| s.value).unwrap_or_default());
         }
         let mut expansion_ids = HashMap::new();
         for (index, facility) in raw.facilities.iter().enumerate() {
@@ -501,12 +557,17 @@ impl Builder<'_> {
             let mut line_names: HashMap<String, LineId> = HashMap::new();
             let mut line_seen = HashMap::new();
             for line in &facility.lines {
-                let line_id = self.required(&line.id, "id", line.at, &line.entity).cloned();
+                let line_id = self
+                    .required(&line.id, "id", line.at, &line.entity)
+                    .cloned();
                 let capacity = self.schedule(&line.capacity, "capacity", line.at, &line.entity);
                 let mut made = Vec::new();
-                if let Some(list) = self.required(&line.products, "products", line.at, &line.entity) {
+                if let Some(list) = self.required(&line.products, "products", line.at, &line.entity)
+                {
                     for lp in list.value.clone() {
-                        if let Some(p) = self.resolve(Kind::Product, "products", &lp.product, &line.entity) {
+                        if let Some(p) =
+                            self.resolve(Kind::Product, "products", &lp.product, &line.entity)
+                        {
                             made.push(LineProduct {
                                 product: ProductId::new(p),
                                 rate: lp.rate.unwrap_or(1.0),
@@ -532,7 +593,9 @@ impl Builder<'_> {
             let mut expansion_list = Vec::new();
             for expansion in &facility.expansions {
                 let e_entity = &expansion.entity;
-                let e_id = self.required(&expansion.id, "id", expansion.at, e_entity).cloned();
+                let e_id = self
+                    .required(&expansion.id, "id", expansion.at, e_entity)
+                    .cloned();
                 if let Some(e_id) = &e_id {
                     self.unique(&mut expansion_ids, e_id, "expansion", e_entity);
                 }
@@ -564,9 +627,15 @@ impl Builder<'_> {
                             None
                         }
                     });
-                let capacity = self.required(&expansion.capacity, "capacity", expansion.at, e_entity).map(|s| s.value);
-                let lead_time = self.required(&expansion.lead_time, "lead_time", expansion.at, e_entity).map(|s| s.value);
-                let capex = self.required(&expansion.capex, "capex", expansion.at, e_entity).map(|s| s.value);
+                let capacity = self
+                    .required(&expansion.capacity, "capacity", expansion.at, e_entity)
+                    .map(|s| s.value);
+                let lead_time = self
+                    .required(&expansion.lead_time, "lead_time", expansion.at, e_entity)
+                    .map(|s| s.value);
+                let capex = self
+                    .required(&expansion.capex, "capex", expansion.at, e_entity)
+                    .map(|s| s.value);
                 let window = self.window(expansion, e_entity);
                 expansion_list.push(ExpansionId::new(expansions.len()));
                 expansions.push(Expansion {
@@ -598,7 +667,11 @@ impl Builder<'_> {
     }
 
     /// The decision window of an expansion, clipped to the horizon.
-    fn window(&mut self, expansion: &crate::raw::RawExpansion, entity: &str) -> Option<(usize, usize)> {
+    fn window(
+        &mut self,
+        expansion: &crate::raw::RawExpansion,
+        entity: &str,
+    ) -> Option<(usize, usize)> {
         let n = self.periods as i64;
         let earliest = match expansion.earliest.sp() {
             Some(label) => Some((self.offset(label, "earliest", entity)?, label.at)),
@@ -695,9 +768,12 @@ impl Builder<'_> {
                 Some(sp) => self.resolve(Kind::Actor, "end_user", &sp.clone(), entity),
                 None => buyer,
             };
-            let product = self.reference(Kind::Product, &demand.product, "product", demand.at, entity);
+            let product =
+                self.reference(Kind::Product, &demand.product, "product", demand.at, entity);
             let quantity = self.schedule(&demand.quantity, "quantity", demand.at, entity);
-            let penalty = self.required(&demand.penalty, "penalty", demand.at, entity).map(|s| s.value);
+            let penalty = self
+                .required(&demand.penalty, "penalty", demand.at, entity)
+                .map(|s| s.value);
             demands.push(Demand {
                 id: id.map(|s| s.value).unwrap_or_default(),
                 buyer: ActorId::new(buyer.unwrap_or(0)),
@@ -719,15 +795,31 @@ impl Builder<'_> {
         let mut contracts = Vec::new();
         for contract in &raw.contracts {
             let entity = &contract.entity;
-            let id = self.required(&contract.id, "id", contract.at, entity).cloned();
+            let id = self
+                .required(&contract.id, "id", contract.at, entity)
+                .cloned();
             if let Some(id) = &id {
                 self.unique(&mut seen, id, "contract", entity);
             }
-            let facility = self.reference(Kind::Facility, &contract.facility, "facility", contract.at, entity);
+            let facility = self.reference(
+                Kind::Facility,
+                &contract.facility,
+                "facility",
+                contract.at,
+                entity,
+            );
             let buyer = self.reference(Kind::Actor, &contract.buyer, "buyer", contract.at, entity);
-            let product = self.reference(Kind::Product, &contract.product, "product", contract.at, entity);
+            let product = self.reference(
+                Kind::Product,
+                &contract.product,
+                "product",
+                contract.at,
+                entity,
+            );
             let quantity = self.schedule(&contract.quantity, "quantity", contract.at, entity);
-            let penalty = self.required(&contract.penalty, "penalty", contract.at, entity).map(|s| s.value);
+            let penalty = self
+                .required(&contract.penalty, "penalty", contract.at, entity)
+                .map(|s| s.value);
             if let (Some(f), Some(b), Some(p)) = (facility, buyer, product) {
                 if let Some(&first) = keys.get(&(f, b, p)) {
                     self.push(
@@ -841,7 +933,12 @@ impl Builder<'_> {
         None
     }
 
-    fn selectors(&mut self, field: &Field<Vec<Sp<String>>>, name: &str, entity: &str) -> Vec<Selector> {
+    fn selectors(
+        &mut self,
+        field: &Field<Vec<Sp<String>>>,
+        name: &str,
+        entity: &str,
+    ) -> Vec<Selector> {
         let mut selectors = Vec::new();
         for sp in field.get().map_or(&[][..], |v| v.as_slice()) {
             let selector = match sp.value.as_str() {
@@ -853,8 +950,11 @@ impl Builder<'_> {
                     } else if let Some(&b) = self.blocs.get(other) {
                         Selector::Bloc(BlocId::new(b))
                     } else {
-                        let hint = suggest(other, "actors and blocs", self.parties())
-                            .map(|h| format!("{h} (selectors are actor ids, bloc ids, \"belligerent\" or \"*\")"));
+                        let hint = suggest(other, "actors and blocs", self.parties()).map(|h| {
+                            format!(
+                                "{h} (selectors are actor ids, bloc ids, \"belligerent\" or \"*\")"
+                            )
+                        });
                         self.push(
                             Problem::error(
                                 Code::UnknownSelector,

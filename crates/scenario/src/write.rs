@@ -72,7 +72,11 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
         writeln!(out, "\n[[facility]]")?;
         writeln!(out, "id = {}", string(&facility.id))?;
         writeln!(out, "name = {}", string(&facility.name))?;
-        writeln!(out, "actor = {}", string(&s.actors[facility.actor.index()].id))?;
+        writeln!(
+            out,
+            "actor = {}",
+            string(&s.actors[facility.actor.index()].id)
+        )?;
         writeln!(out, "holding_cost = {}", number(facility.holding_cost))?;
         if !facility.stock.is_empty() {
             let stock: Vec<String> = facility
@@ -105,7 +109,11 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
             let expansion = &s.expansions[e.index()];
             writeln!(out, "[[facility.expansion]]")?;
             writeln!(out, "id = {}", string(&expansion.id))?;
-            writeln!(out, "line = {}", string(&s.lines[expansion.line.index()].id))?;
+            writeln!(
+                out,
+                "line = {}",
+                string(&s.lines[expansion.line.index()].id)
+            )?;
             writeln!(out, "capacity = {}", number(expansion.capacity))?;
             writeln!(out, "lead_time = {}", expansion.lead_time)?;
             writeln!(out, "capex = {}", number(expansion.capex))?;
@@ -140,9 +148,21 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
     for demand in &s.demands {
         writeln!(out, "\n[[demand]]")?;
         writeln!(out, "id = {}", string(&demand.id))?;
-        writeln!(out, "buyer = {}", string(&s.actors[demand.buyer.index()].id))?;
-        writeln!(out, "end_user = {}", string(&s.actors[demand.end_user.index()].id))?;
-        writeln!(out, "product = {}", string(&s.products[demand.product.index()].id))?;
+        writeln!(
+            out,
+            "buyer = {}",
+            string(&s.actors[demand.buyer.index()].id)
+        )?;
+        writeln!(
+            out,
+            "end_user = {}",
+            string(&s.actors[demand.end_user.index()].id)
+        )?;
+        writeln!(
+            out,
+            "product = {}",
+            string(&s.products[demand.product.index()].id)
+        )?;
         writeln!(out, "quantity = {}", schedule(&demand.quantity, calendar))?;
         writeln!(out, "penalty = {}", number(demand.penalty))?;
         writeln!(out, "backlog = {}", demand.backlog)?;
@@ -151,9 +171,21 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
     for contract in &s.contracts {
         writeln!(out, "\n[[contract]]")?;
         writeln!(out, "id = {}", string(&contract.id))?;
-        writeln!(out, "facility = {}", string(&s.facilities[contract.facility.index()].id))?;
-        writeln!(out, "buyer = {}", string(&s.actors[contract.buyer.index()].id))?;
-        writeln!(out, "product = {}", string(&s.products[contract.product.index()].id))?;
+        writeln!(
+            out,
+            "facility = {}",
+            string(&s.facilities[contract.facility.index()].id)
+        )?;
+        writeln!(
+            out,
+            "buyer = {}",
+            string(&s.actors[contract.buyer.index()].id)
+        )?;
+        writeln!(
+            out,
+            "product = {}",
+            string(&s.products[contract.product.index()].id)
+        )?;
         writeln!(out, "quantity = {}", schedule(&contract.quantity, calendar))?;
         writeln!(out, "penalty = {}", number(contract.penalty))?;
         writeln!(out, "price = {}", number(contract.price))?;
@@ -170,7 +202,10 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
             ("deny_end_use", &policy.deny_end_use),
         ] {
             if !list.is_empty() {
-                let items: Vec<String> = list.iter().map(|&sel| string(s.selector_text(sel))).collect();
+                let items: Vec<String> = list
+                    .iter()
+                    .map(|&sel| string(s.selector_text(sel)))
+                    .collect();
                 writeln!(out, "{name} = [{}]", items.join(", "))?;
             }
         }
@@ -189,7 +224,11 @@ fn schedule(values: &[f64], calendar: &Calendar) -> String {
             let mut previous = None;
             for (t, &value) in values.iter().enumerate() {
                 if previous != Some(value) {
-                    steps.push(format!("{} = {}", string(&calendar.label(t)), number(value)));
+                    steps.push(format!(
+                        "{} = {}",
+                        string(&calendar.label(t)),
+                        number(value)
+                    ));
                     previous = Some(value);
                 }
             }

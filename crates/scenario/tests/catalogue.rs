@@ -36,7 +36,12 @@ struct Expect {
     severity: Severity,
 }
 
-fn error(code: &'static str, line: usize, entity: Option<&'static str>, message: &'static str) -> Expect {
+fn error(
+    code: &'static str,
+    line: usize,
+    entity: Option<&'static str>,
+    message: &'static str,
+) -> Expect {
     Expect {
         code,
         line,
@@ -46,7 +51,12 @@ fn error(code: &'static str, line: usize, entity: Option<&'static str>, message:
     }
 }
 
-fn warning(code: &'static str, line: usize, entity: Option<&'static str>, message: &'static str) -> Expect {
+fn warning(
+    code: &'static str,
+    line: usize,
+    entity: Option<&'static str>,
+    message: &'static str,
+) -> Expect {
     Expect {
         severity: Severity::Warning,
         ..error(code, line, entity, message)
@@ -76,7 +86,11 @@ fn check_doc(source: &str, expect: Expect) {
     let (valid, all) = diagnostics(source);
     let shown = caisson_scenario::render(&all);
     // The case's problem is the only one: one rule per case, no cascades.
-    assert_eq!(all.len(), 1, "expected exactly one diagnostic, got:\n{shown}\n--- source:\n{source}");
+    assert_eq!(
+        all.len(),
+        1,
+        "expected exactly one diagnostic, got:\n{shown}\n--- source:\n{source}"
+    );
     let d = &all[0];
     assert_eq!(d.code.as_str(), expect.code, "{shown}");
     assert_eq!(d.severity, expect.severity, "{shown}");
@@ -103,16 +117,27 @@ fn hint(body: &str) -> String {
 
 #[test]
 fn syntax_error() {
-    check("[[actor]\nid = \"C\"\n", error("syntax", 1, None, "TOML syntax error"));
+    check(
+        "[[actor]\nid = \"C\"\n",
+        error("syntax", 1, None, "TOML syntax error"),
+    );
 }
 
 #[test]
 fn unknown_field_suggests_nearest() {
     check(
         "[[actor]]\nid = \"CCC\"\nnmae = \"x\"\n",
-        error("unknown-field", 3, Some("actor \"CCC\""), "unknown field `nmae`"),
+        error(
+            "unknown-field",
+            3,
+            Some("actor \"CCC\""),
+            "unknown field `nmae`",
+        ),
     );
-    assert_eq!(hint("[[actor]]\nid = \"CCC\"\nnmae = \"x\"\n"), "did you mean `name`?");
+    assert_eq!(
+        hint("[[actor]]\nid = \"CCC\"\nnmae = \"x\"\n"),
+        "did you mean `name`?"
+    );
 }
 
 #[test]
@@ -125,7 +150,10 @@ fn unknown_field_in_line_product() {
 
 #[test]
 fn unknown_top_level_table() {
-    check("[[prodcut]]\nid = \"x\"\n", error("unknown-table", 1, None, "`prodcut`"));
+    check(
+        "[[prodcut]]\nid = \"x\"\n",
+        error("unknown-table", 1, None, "`prodcut`"),
+    );
     assert_eq!(hint("[[prodcut]]\nid = \"x\"\n"), "did you mean `product`?");
 }
 
@@ -133,7 +161,12 @@ fn unknown_top_level_table() {
 fn scenario_field_at_top_level() {
     check_doc(
         &format!("currency = \"USD\"\n{HEADER}"),
-        error("unknown-field", 1, None, "unknown top-level field `currency`"),
+        error(
+            "unknown-field",
+            1,
+            None,
+            "unknown top-level field `currency`",
+        ),
     );
 }
 
@@ -165,7 +198,12 @@ fn wrong_type_table_instead_of_array_of_tables() {
 fn wrong_type_date_for_label() {
     check_doc(
         "[scenario]\nname = \"t\"\nstart = 2026-01-01\nperiods = 3\n",
-        error("wrong-type", 3, Some("scenario"), "expected a string, found a date"),
+        error(
+            "wrong-type",
+            3,
+            Some("scenario"),
+            "expected a string, found a date",
+        ),
     );
 }
 
@@ -181,7 +219,12 @@ fn wrong_type_schedule() {
 fn wrong_type_scope() {
     check(
         "[[policy]]\nid = \"p\"\nscope = 3\n",
-        error("wrong-type", 3, Some("policy \"p\""), "expected a string, found an integer"),
+        error(
+            "wrong-type",
+            3,
+            Some("policy \"p\""),
+            "expected a string, found an integer",
+        ),
     );
 }
 
@@ -207,7 +250,12 @@ fn nan_in_schedule() {
 fn periods_must_be_integer() {
     check_doc(
         "[scenario]\nname = \"t\"\nstart = \"2026-01\"\nperiods = 3.0\n",
-        error("not-integer", 4, Some("scenario"), "`periods` must be an integer"),
+        error(
+            "not-integer",
+            4,
+            Some("scenario"),
+            "`periods` must be an integer",
+        ),
     );
 }
 
@@ -223,7 +271,12 @@ fn default_lead_time_must_be_integer() {
 fn route_lead_time_must_be_integer() {
     check(
         "[[route]]\nfrom = \"AAA\"\nto = \"BBB\"\nlead_time = 1.5\n",
-        error("not-integer", 4, Some("route \"AAA->BBB\""), "`lead_time` must be an integer"),
+        error(
+            "not-integer",
+            4,
+            Some("route \"AAA->BBB\""),
+            "`lead_time` must be an integer",
+        ),
     );
 }
 
@@ -231,7 +284,12 @@ fn route_lead_time_must_be_integer() {
 fn periods_at_least_one() {
     check_doc(
         "[scenario]\nname = \"t\"\nstart = \"2026-01\"\nperiods = 0\n",
-        error("out-of-range", 4, Some("scenario"), "`periods` must be between 1"),
+        error(
+            "out-of-range",
+            4,
+            Some("scenario"),
+            "`periods` must be between 1",
+        ),
     );
 }
 
@@ -247,7 +305,12 @@ fn rate_positive() {
 fn bom_quantity_positive() {
     check(
         "[[product]]\nid = \"fuze\"\ninputs = { tnt = 0 }\n",
-        error("out-of-range", 3, Some("product \"fuze\""), "`inputs.\"tnt\"` must be greater than 0"),
+        error(
+            "out-of-range",
+            3,
+            Some("product \"fuze\""),
+            "`inputs.\"tnt\"` must be greater than 0",
+        ),
     );
 }
 
@@ -263,7 +326,12 @@ fn holding_cost_non_negative() {
 fn stock_non_negative() {
     check(
         "[[facility]]\nid = \"f\"\nactor = \"AAA\"\nstock = { shell = -5 }\n",
-        error("out-of-range", 4, Some("facility \"f\""), "`stock.\"shell\"`"),
+        error(
+            "out-of-range",
+            4,
+            Some("facility \"f\""),
+            "`stock.\"shell\"`",
+        ),
     );
 }
 
@@ -303,7 +371,12 @@ fn contract_penalty_non_negative() {
 fn demand_penalty_positive() {
     check(
         "[[demand]]\nid = \"d\"\nbuyer = \"AAA\"\nproduct = \"shell\"\nquantity = 5\npenalty = 0\n",
-        error("out-of-range", 6, Some("demand \"d\""), "`penalty` must be greater than 0"),
+        error(
+            "out-of-range",
+            6,
+            Some("demand \"d\""),
+            "`penalty` must be greater than 0",
+        ),
     );
 }
 
@@ -363,25 +436,41 @@ fn line_capacity_required() {
 fn id_syntax() {
     check(
         "[[product]]\nid = \"155 mm\"\n",
-        error("invalid-id", 2, Some("product #3"), "invalid id \"155 mm\""),
+        error(
+            "invalid-id",
+            2,
+            Some("product \"155 mm\""),
+            "invalid id \"155 mm\"",
+        ),
     );
 }
 
 #[test]
 fn id_not_empty() {
-    check("[[actor]]\nid = \"\"\n", error("invalid-id", 2, Some("actor #3"), "must not be empty"));
+    check(
+        "[[actor]]\nid = \"\"\n",
+        error("invalid-id", 2, Some("actor #3"), "must not be empty"),
+    );
 }
 
 #[test]
 fn actor_id_reserved() {
-    check("[[actor]]\nid = \"*\"\n", error("reserved-id", 2, Some("actor \"*\""), "reserved"));
+    check(
+        "[[actor]]\nid = \"*\"\n",
+        error("reserved-id", 2, Some("actor \"*\""), "reserved"),
+    );
 }
 
 #[test]
 fn bloc_id_reserved() {
     check(
         "[[actor]]\nid = \"CCC\"\nblocs = [\"belligerent\"]\n",
-        error("reserved-id", 3, Some("actor \"CCC\""), "cannot be a bloc id"),
+        error(
+            "reserved-id",
+            3,
+            Some("actor \"CCC\""),
+            "cannot be a bloc id",
+        ),
     );
 }
 
@@ -397,15 +486,29 @@ fn bloc_is_not_an_actor() {
 fn duplicate_actor() {
     check(
         "[[actor]]\nid = \"AAA\"\n",
-        error("duplicate-id", 2, Some("actor \"AAA\""), "duplicate actor id \"AAA\""),
+        error(
+            "duplicate-id",
+            2,
+            Some("actor \"AAA\""),
+            "duplicate actor id \"AAA\"",
+        ),
     );
     assert!(hint("[[actor]]\nid = \"AAA\"\n").contains("first defined at case.toml:6"));
 }
 
 #[test]
 fn duplicate_demand() {
-    let d = "[[demand]]\nid = \"d\"\nbuyer = \"AAA\"\nproduct = \"shell\"\nquantity = 5\npenalty = 1\n";
-    check(&format!("{d}{d}"), error("duplicate-id", 8, Some("demand \"d\""), "duplicate demand id"));
+    let d =
+        "[[demand]]\nid = \"d\"\nbuyer = \"AAA\"\nproduct = \"shell\"\nquantity = 5\npenalty = 1\n";
+    check(
+        &format!("{d}{d}"),
+        error(
+            "duplicate-id",
+            8,
+            Some("demand \"d\""),
+            "duplicate demand id",
+        ),
+    );
 }
 
 #[test]
@@ -413,7 +516,12 @@ fn duplicate_line_in_facility() {
     let line = "[[facility.line]]\nid = \"l\"\ncapacity = 1\nproducts = { shell = {} }\n";
     check(
         &format!("[[facility]]\nid = \"f\"\nactor = \"AAA\"\n{line}{line}"),
-        error("duplicate-id", 9, Some("facility \"f\" line \"l\""), "duplicate line id"),
+        error(
+            "duplicate-id",
+            9,
+            Some("facility \"f\" line \"l\""),
+            "duplicate line id",
+        ),
     );
 }
 
@@ -424,7 +532,11 @@ fn same_line_id_in_two_facilities_is_fine() {
         "[[facility]]\nid = \"f\"\nactor = \"AAA\"\n{line}[[facility]]\nid = \"g\"\nactor = \"AAA\"\n{line}"
     );
     let (valid, all) = diagnostics(&format!("{HEADER}{WORLD}{body}"));
-    assert!(valid && all.is_empty(), "{}", caisson_scenario::render(&all));
+    assert!(
+        valid && all.is_empty(),
+        "{}",
+        caisson_scenario::render(&all)
+    );
 }
 
 #[test]
@@ -436,7 +548,12 @@ fn duplicate_expansion_across_facilities() {
     };
     check(
         &format!("{}{}", facility("f"), facility("g")),
-        error("duplicate-id", 22, Some("facility \"g\" expansion \"e\""), "duplicate expansion id \"e\""),
+        error(
+            "duplicate-id",
+            22,
+            Some("facility \"g\" expansion \"e\""),
+            "duplicate expansion id \"e\"",
+        ),
     );
 }
 
@@ -445,7 +562,12 @@ fn duplicate_route() {
     let r = "[[route]]\nfrom = \"AAA\"\nto = \"BBB\"\n";
     check(
         &format!("{r}{r}"),
-        error("duplicate-route", 4, Some("route \"AAA->BBB\""), "duplicate route"),
+        error(
+            "duplicate-route",
+            4,
+            Some("route \"AAA->BBB\""),
+            "duplicate route",
+        ),
     );
 }
 
@@ -472,15 +594,26 @@ fn duplicate_contract() {
 fn unknown_actor_suggests() {
     check(
         "[[facility]]\nid = \"f\"\nactor = \"AA\"\n",
-        error("unknown-actor", 3, Some("facility \"f\""), "unknown actor \"AA\" in `actor`"),
+        error(
+            "unknown-actor",
+            3,
+            Some("facility \"f\""),
+            "unknown actor \"AA\" in `actor`",
+        ),
     );
-    assert_eq!(hint("[[facility]]\nid = \"f\"\nactor = \"AA\"\n"), "did you mean \"AAA\"?");
+    assert_eq!(
+        hint("[[facility]]\nid = \"f\"\nactor = \"AA\"\n"),
+        "did you mean \"AAA\"?"
+    );
 }
 
 #[test]
 fn bloc_where_actor_is_required() {
     let body = "[[demand]]\nid = \"d\"\nbuyer = \"AAA\"\nend_user = \"EU\"\nproduct = \"shell\"\nquantity = 1\npenalty = 1\n";
-    check(body, error("unknown-actor", 4, Some("demand \"d\""), "in `end_user`"));
+    check(
+        body,
+        error("unknown-actor", 4, Some("demand \"d\""), "in `end_user`"),
+    );
     assert!(hint(body).contains("is a bloc"));
 }
 
@@ -514,27 +647,43 @@ fn unknown_scope() {
         "[[policy]]\nid = \"p\"\nscope = \"EUU\"\n",
         error("unknown-scope", 3, Some("policy \"p\""), "scope \"EUU\""),
     );
-    assert_eq!(hint("[[policy]]\nid = \"p\"\nscope = \"EUU\"\n"), "did you mean \"EU\"?");
+    assert_eq!(
+        hint("[[policy]]\nid = \"p\"\nscope = \"EUU\"\n"),
+        "did you mean \"EU\"?"
+    );
 }
 
 #[test]
 fn scope_never_belligerent() {
     check(
         "[[policy]]\nid = \"p\"\nscope = \"belligerent\"\n",
-        error("invalid-scope", 3, Some("policy \"p\""), "cannot be \"belligerent\""),
+        error(
+            "invalid-scope",
+            3,
+            Some("policy \"p\""),
+            "cannot be \"belligerent\"",
+        ),
     );
 }
 
 #[test]
 fn scope_never_star() {
-    check("[[policy]]\nid = \"p\"\nscope = \"*\"\n", error("invalid-scope", 3, Some("policy \"p\""), "\"*\""));
+    check(
+        "[[policy]]\nid = \"p\"\nscope = \"*\"\n",
+        error("invalid-scope", 3, Some("policy \"p\""), "\"*\""),
+    );
 }
 
 #[test]
 fn unknown_selector() {
     check(
         "[[policy]]\nid = \"p\"\nscope = \"AAA\"\ndeny_export = [\"belligerent\", \"BB\"]\n",
-        error("unknown-selector", 4, Some("policy \"p\""), "`deny_export`: \"BB\""),
+        error(
+            "unknown-selector",
+            4,
+            Some("policy \"p\""),
+            "`deny_export`: \"BB\"",
+        ),
     );
 }
 
@@ -586,7 +735,12 @@ const LINE: &str = "[[facility]]\nid = \"f\"\nactor = \"AAA\"\n[[facility.line]]
 fn earliest_after_latest() {
     check(
         &format!("{LINE}earliest = \"2026-03\"\nlatest = \"2026-02\"\n"),
-        error("window-order", 14, Some("facility \"f\" expansion \"e\""), "`earliest` (2026-03) is after `latest` (2026-02)"),
+        error(
+            "window-order",
+            14,
+            Some("facility \"f\" expansion \"e\""),
+            "`earliest` (2026-03) is after `latest` (2026-02)",
+        ),
     );
 }
 
@@ -594,7 +748,12 @@ fn earliest_after_latest() {
 fn window_outside_horizon_warns() {
     check(
         &format!("{LINE}earliest = \"2027-01\"\n"),
-        warning("window-outside", 14, Some("facility \"f\" expansion \"e\""), "wholly outside the horizon"),
+        warning(
+            "window-outside",
+            14,
+            Some("facility \"f\" expansion \"e\""),
+            "wholly outside the horizon",
+        ),
     );
 }
 
@@ -618,7 +777,12 @@ fn contract_without_demand_warns() {
 fn remove_without_extends() {
     check(
         "[remove]\nactors = [\"AAA\"]\n",
-        error("remove-without-extends", 1, Some("remove"), "extends nothing"),
+        error(
+            "remove-without-extends",
+            1,
+            Some("remove"),
+            "extends nothing",
+        ),
     );
 }
 

@@ -15,7 +15,11 @@ fn example() -> caisson_scenario::Loaded {
 #[test]
 fn example_loads_with_expected_counts() {
     let loaded = example();
-    assert!(loaded.warnings.is_empty(), "{}", caisson_scenario::render(&loaded.warnings));
+    assert!(
+        loaded.warnings.is_empty(),
+        "{}",
+        caisson_scenario::render(&loaded.warnings)
+    );
     let s = &loaded.scenario;
     assert_eq!(s.name, "example");
     assert_eq!(s.calendar.kind, PeriodKind::Month);
@@ -82,8 +86,14 @@ fn example_values_are_converted() {
     let srb = s.actor_id("SRB").expect("SRB");
     assert_eq!(s.policies[0].scope, Party::Actor(srb));
     assert_eq!(s.policies[0].deny_export, vec![Selector::Belligerent]);
-    assert_eq!(s.policies[1].scope, Party::Bloc(caisson_model::BlocId::new(0)));
-    assert_eq!(s.policies[0].name, "Serbia: no exports to parties of the war");
+    assert_eq!(
+        s.policies[1].scope,
+        Party::Bloc(caisson_model::BlocId::new(0))
+    );
+    assert_eq!(
+        s.policies[0].name,
+        "Serbia: no exports to parties of the war"
+    );
     assert_eq!(s.route(srb, s.actor_id("CZE").expect("CZE")), (1, 25.0));
 }
 
@@ -91,7 +101,7 @@ fn example_values_are_converted() {
 fn example_round_trips_through_to_toml() {
     let s = example().scenario;
     let text = caisson_scenario::to_toml(&s);
-    let again = caisson_scenario::load_str(&text, "written.toml")
-        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let again =
+        caisson_scenario::load_str(&text, "written.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(again.scenario, s);
 }

@@ -9,7 +9,7 @@ mod json;
 mod text;
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use caisson_compliance::{
@@ -19,6 +19,7 @@ use caisson_compliance::{
 use caisson_model::{DemandId, FacilityId, Held, ProductId, Scenario};
 
 use crate::exit::{CmdResult, Failure};
+use crate::format::Format;
 
 /// Arguments of `caisson explain`.
 #[derive(Debug, clap::Args)]
@@ -54,15 +55,6 @@ pub struct Args {
     pub format: Format,
 }
 
-/// How `caisson explain` prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Readable text for a terminal.
-    Text,
-    /// One JSON document.
-    Json,
-}
-
 /// A transfer explanation with the product question answered.
 pub(crate) struct TransferAnswer {
     /// The compliance explanation.
@@ -86,7 +78,7 @@ pub(crate) struct MatrixAnswer {
 
 /// Runs `caisson explain`.
 pub fn run(args: &Args) -> CmdResult {
-    let scenario = load(&args.scenario)?;
+    let scenario = crate::load::scenario(&args.scenario)?.scenario;
     let out = if let (Some(f), Some(d)) = (&args.facility, &args.demand) {
         let answer = shipment(&scenario, f, d)?;
         match args.format {
@@ -114,7 +106,11 @@ pub fn run(args: &Args) -> CmdResult {
     print(&out)
 }
 
-fn shipment(scenario: &Scenario, facility: &str, demand: &str) -> Result<ShipmentExplanation, Failure> {
+fn shipment(
+    scenario: &Scenario,
+    facility: &str,
+    demand: &str,
+) -> Result<ShipmentExplanation, Failure> {
     let f = facility_id(scenario, facility)?;
     let d = find(
         "demand",
@@ -169,7 +165,11 @@ fn facility_id(scenario: &Scenario, id: &str) -> Result<FacilityId, Failure> {
 
 /// The position of `id` among `ids`, or an invalid-input failure that
 /// suggests the nearest id.
-fn find<'a>(kind: &str, id: &str, ids: impl Iterator<Item = &'a str> + Clone) -> Result<usize, Failure> {
+fn find<'a>(
+    kind: &str,
+    id: &str,
+    ids: impl Iterator<Item = &'a str> + Clone,
+) -> Result<usize, Failure> {
     if let Some(i) = ids.clone().position(|x| x == id) {
         return Ok(i);
     }
@@ -183,22 +183,16 @@ fn find<'a>(kind: &str, id: &str, ids: impl Iterator<Item = &'a str> + Clone) ->
     )))
 }
 
-/// Loads and validates the scenario, printing its diagnostics on failure.
-fn load(path: &Path) -> Result<Scenario, Failure> {
-    // FIXME: wire to `caisson_scenario` once its loading API lands.
-    Err(Failure::InvalidInputMessage(format!(
-        "cannot load {}: the scenario loader is not available yet",
-        path.display()
-    )))
-}
-
 /// Writes the rendered output; a closed pipe (`| head`) is not an error.
 fn print(out: &str) -> CmdResult {
     let mut stdout = io::stdout().lock();
-    match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Failure::Internal(anyhow::Error::new(e).context("cannot write to stdout")))
-        }
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::Internal(
+            anyhow::Error::new(e).context("cannot write to stdout"),
+        )),
         _ => Ok(ExitCode::SUCCESS),
     }
 }

@@ -1,5 +1,9 @@
 //! One module per subcommand, each with its `Args` and `run`.
 
+pub mod compare;
 pub mod explain;
+pub mod generate;
 pub mod plan;
+pub mod report;
+pub mod risk;
 pub mod validate;

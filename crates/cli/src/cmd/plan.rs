@@ -63,11 +63,16 @@ pub enum OutputFormat {
 pub fn run(args: &Args) -> CmdResult {
     if let Some(limit) = args.time_limit {
         if !(limit.is_finite() && limit > 0.0) {
-            return Err(Failure::InvalidInputMessage(format!("--time-limit must be a positive number of seconds, not {limit}")));
+            return Err(Failure::InvalidInputMessage(format!(
+                "--time-limit must be a positive number of seconds, not {limit}"
+            )));
         }
     }
     if !(args.mip_gap.is_finite() && args.mip_gap >= 0.0) {
-        return Err(Failure::InvalidInputMessage(format!("--mip-gap must be a number >= 0, not {}", args.mip_gap)));
+        return Err(Failure::InvalidInputMessage(format!(
+            "--mip-gap must be a number >= 0, not {}",
+            args.mip_gap
+        )));
     }
     let loaded = match caisson_scenario::load_path(&args.scenario) {
         Ok(loaded) => loaded,
@@ -87,9 +92,13 @@ pub fn run(args: &Args) -> CmdResult {
         ..PlanOptions::default()
     };
 
-    let mut model = Formulation::build(scenario).load().context("loading the model into HiGHS")?;
+    let mut model = Formulation::build(scenario)
+        .load()
+        .context("loading the model into HiGHS")?;
     if let Some(path) = &args.write_model {
-        model.write_mps(scenario, path).context("writing the model")?;
+        model
+            .write_mps(scenario, path)
+            .context("writing the model")?;
     }
     let plan = model.solve(scenario, &options);
 
@@ -137,7 +146,9 @@ fn num(value: f64) -> String {
     } else {
         format!("{rounded:.2}")
     };
-    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
     let mut grouped = String::new();
     for (i, ch) in digits.chars().enumerate() {
@@ -154,7 +165,14 @@ fn num(value: f64) -> String {
 
 fn print_summary(s: &Scenario, plan: &Plan) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    writeln!(out, "scenario  {} ({} {}s from {})", s.name, s.periods(), s.calendar.kind, s.calendar.label(0))?;
+    writeln!(
+        out,
+        "scenario  {} ({} {}s from {})",
+        s.name,
+        s.periods(),
+        s.calendar.kind,
+        s.calendar.label(0)
+    )?;
     write!(out, "status    {}", plan.status.name())?;
     if let Some(gap) = plan.mip_gap.filter(|_| plan.status == PlanStatus::Feasible) {
         write!(out, " (gap {:.4}%)", gap * 100.0)?;
@@ -187,10 +205,22 @@ fn print_summary(s: &Scenario, plan: &Plan) -> io::Result<()> {
 
     if !plan.kpis.demands.is_empty() {
         writeln!(out, "\ndemands")?;
-        let width = s.demands.iter().map(|d| d.id.len()).max().unwrap_or(6).max(6);
-        writeln!(out, "  {:<width$} {:>14} {:>14} {:>8} {:>14}", "demand", "required", "delivered", "fill", "final backlog")?;
+        let width = s
+            .demands
+            .iter()
+            .map(|d| d.id.len())
+            .max()
+            .unwrap_or(6)
+            .max(6);
+        writeln!(
+            out,
+            "  {:<width$} {:>14} {:>14} {:>8} {:>14}",
+            "demand", "required", "delivered", "fill", "final backlog"
+        )?;
         for k in &plan.kpis.demands {
-            let fill = k.fill_rate.map_or("-".to_owned(), |f| format!("{:.1}%", f * 100.0));
+            let fill = k
+                .fill_rate
+                .map_or("-".to_owned(), |f| format!("{:.1}%", f * 100.0));
             let backlog = if s.demands[k.demand.index()].backlog {
                 num(k.final_backlog)
             } else {
@@ -212,7 +242,11 @@ fn print_summary(s: &Scenario, plan: &Plan) -> io::Result<()> {
         writeln!(out, "\nexpansions chosen")?;
         for e in &plan.expansions {
             let x = &s.expansions[e.expansion.index()];
-            let fraction = if e.fraction == 1.0 { String::new() } else { format!(" ({:.1}%)", e.fraction * 100.0) };
+            let fraction = if e.fraction == 1.0 {
+                String::new()
+            } else {
+                format!(" ({:.1}%)", e.fraction * 100.0)
+            };
             writeln!(
                 out,
                 "  {} on {}/{}: decided {}, available {}{fraction}",
@@ -238,8 +272,12 @@ fn print_summary(s: &Scenario, plan: &Plan) -> io::Result<()> {
     if !short.is_empty() {
         writeln!(out, "\ncontracts short")?;
         for (c, total, periods) in short {
-            let first = periods.first().map_or(String::new(), |&t| s.calendar.label(t));
-            let last = periods.last().map_or(String::new(), |&t| s.calendar.label(t));
+            let first = periods
+                .first()
+                .map_or(String::new(), |&t| s.calendar.label(t));
+            let last = periods
+                .last()
+                .map_or(String::new(), |&t| s.calendar.label(t));
             writeln!(
                 out,
                 "  {}: {} units short in {} period(s), {first} .. {last}",

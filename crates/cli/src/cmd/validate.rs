@@ -14,6 +14,7 @@ use caisson_scenario::{Diagnostic, Severity};
 use serde_json::{json, Value};
 
 use crate::exit::{CmdResult, Failure};
+use crate::format::Format;
 
 /// Arguments of `caisson validate`.
 #[derive(Debug, clap::Args)]
@@ -22,17 +23,8 @@ pub struct Args {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
-}
-
-/// How `validate` prints its results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    /// Human-readable summaries and diagnostics.
-    Text,
-    /// One JSON array, one object per file.
-    Json,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// The outcome for one file.
@@ -64,8 +56,8 @@ pub fn run(args: &Args) -> CmdResult {
         })
         .collect();
     let printed = match args.format {
-        OutputFormat::Text => print_text(&outcomes),
-        OutputFormat::Json => print_json(&outcomes),
+        Format::Text => print_text(&outcomes),
+        Format::Json => print_json(&outcomes),
     };
     match printed {
         // A closed pipe (e.g. `| head`) is not a failure of validation.
@@ -125,7 +117,10 @@ fn print_text(outcomes: &[Outcome]) -> io::Result<()> {
                     errors,
                     if errors == 1 { "" } else { "s" },
                     if warnings > 0 {
-                        format!(", {warnings} warning{}", if warnings == 1 { "" } else { "s" })
+                        format!(
+                            ", {warnings} warning{}",
+                            if warnings == 1 { "" } else { "s" }
+                        )
                     } else {
                         String::new()
                     }

@@ -135,11 +135,13 @@ pub(super) fn transfer(s: &Scenario, a: &TransferAnswer) -> String {
         to: &s.facilities[e.to.index()].id,
         sender: actor(s, e.sender),
         receiver: actor(s, e.receiver),
-        product: a.asked.map(|(p, q): (ProductId, Qualification)| ProductOut {
-            product: product(s, p),
-            qualifies: q.qualifies(),
-            why: q.describe(),
-        }),
+        product: a
+            .asked
+            .map(|(p, q): (ProductId, Qualification)| ProductOut {
+                product: product(s, p),
+                qualifies: q.qualifies(),
+                why: q.describe(),
+            }),
         qualifying_products: a.qualifying.iter().map(|&p| product(s, p)).collect(),
         trace: trace(s, &e.trace),
     })
@@ -175,7 +177,12 @@ pub(super) fn matrix(s: &Scenario, a: &MatrixAnswer) -> String {
             TransferCell {
                 from: &s.facilities[g.index()].id,
                 to: &s.facilities[h.index()].id,
-                products: a.candidates.products(g, h).into_iter().map(|p| product(s, p)).collect(),
+                products: a
+                    .candidates
+                    .products(g, h)
+                    .into_iter()
+                    .map(|p| product(s, p))
+                    .collect(),
                 allowed: v.is_allowed(),
                 reason: v.reason(s),
             }
@@ -228,7 +235,11 @@ fn rule<'a>(s: &'a Scenario, t: &Trace, r: &RuleTrace) -> RuleOut<'a> {
                     list: c.list.field_name(),
                     bound: actor(s, c.bound),
                     subject: actor(s, c.subject),
-                    selectors: policy.list(c.list).iter().map(|&x| s.selector_text(x)).collect(),
+                    selectors: policy
+                        .list(c.list)
+                        .iter()
+                        .map(|&x| s.selector_text(x))
+                        .collect(),
                     matched: c.matched.map(|x| s.selector_text(x)),
                     decisive: t.is_decisive(r.rule, c),
                 }
@@ -256,7 +267,8 @@ fn product(s: &Scenario, p: ProductId) -> &str {
 
 fn to_string(value: &impl Serialize) -> String {
     // Serialising plain structs of strings, bools and vectors cannot fail.
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     text.push('\n');
     text
 }

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use caisson_compliance::{PolicyCheck, RuleOutcome, RuleTrace, ShipmentExplanation, Trace, Verdict};
+use caisson_compliance::{
+    PolicyCheck, RuleOutcome, RuleTrace, ShipmentExplanation, Trace, Verdict,
+};
 use caisson_model::{ActorId, DemandId, FacilityId, PolicyList, Scenario};
 
 use super::{MatrixAnswer, TransferAnswer};
@@ -25,8 +27,18 @@ pub(super) fn shipment(s: &Scenario, e: &ShipmentExplanation) -> String {
         demand.id,
         headline(e.trace.verdict)
     );
-    let _ = writeln!(out, "  exporter  {} (facility {})", actor(s, e.exporter), facility.id);
-    let _ = writeln!(out, "  buyer     {} (demand {}, product {product})", actor(s, e.buyer), demand.id);
+    let _ = writeln!(
+        out,
+        "  exporter  {}, at facility {}",
+        actor(s, e.exporter),
+        facility.id
+    );
+    let _ = writeln!(
+        out,
+        "  buyer     {}, demand {} for {product}",
+        actor(s, e.buyer),
+        demand.id
+    );
     let _ = writeln!(out, "  end user  {}", actor(s, e.end_user));
     if !e.held {
         let _ = writeln!(
@@ -45,13 +57,34 @@ pub(super) fn transfer(s: &Scenario, a: &TransferAnswer) -> String {
     let e = &a.explanation;
     let (from, to) = (&s.facilities[e.from.index()], &s.facilities[e.to.index()]);
     let mut out = String::new();
-    let _ = writeln!(out, "transfer {} -> {}: {}", from.id, to.id, headline(e.trace.verdict));
-    let _ = writeln!(out, "  sender    {} (facility {})", actor(s, e.sender), from.id);
-    let _ = writeln!(out, "  receiver  {} (facility {})", actor(s, e.receiver), to.id);
+    let _ = writeln!(
+        out,
+        "transfer {} -> {}: {}",
+        from.id,
+        to.id,
+        headline(e.trace.verdict)
+    );
+    let _ = writeln!(
+        out,
+        "  sender    {}, at facility {}",
+        actor(s, e.sender),
+        from.id
+    );
+    let _ = writeln!(
+        out,
+        "  receiver  {}, at facility {}",
+        actor(s, e.receiver),
+        to.id
+    );
     rules(&mut out, s, &e.trace);
     out.push('\n');
     if let Some((p, q)) = a.asked {
-        let _ = writeln!(out, "product {}: {}", s.products[p.index()].id, q.describe());
+        let _ = writeln!(
+            out,
+            "product {}: {}",
+            s.products[p.index()].id,
+            q.describe()
+        );
     }
     if a.qualifying.is_empty() {
         let _ = writeln!(
@@ -60,8 +93,16 @@ pub(super) fn transfer(s: &Scenario, a: &TransferAnswer) -> String {
             from.id, to.id
         );
     } else {
-        let names: Vec<&str> = a.qualifying.iter().map(|p| s.products[p.index()].id.as_str()).collect();
-        let _ = writeln!(out, "products that qualify for this transfer: {}", names.join(", "));
+        let names: Vec<&str> = a
+            .qualifying
+            .iter()
+            .map(|p| s.products[p.index()].id.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "products that qualify for this transfer: {}",
+            names.join(", ")
+        );
     }
     verdict_line(&mut out, s, e.trace.verdict);
     out
@@ -97,7 +138,9 @@ pub(super) fn matrix(s: &Scenario, a: &MatrixAnswer) -> String {
         .collect();
     table(
         &mut out,
-        facilities.iter().map(|f| s.facilities[f.index()].id.as_str()),
+        facilities
+            .iter()
+            .map(|f| s.facilities[f.index()].id.as_str()),
         demands.iter().map(|d| s.demands[d.index()].id.as_str()),
         &cells,
     );
@@ -107,16 +150,27 @@ pub(super) fn matrix(s: &Scenario, a: &MatrixAnswer) -> String {
     let senders: Vec<FacilityId> = facilities
         .iter()
         .copied()
-        .filter(|&g| facilities.iter().any(|&h| a.candidates.pair_qualifies(g, h)))
+        .filter(|&g| {
+            facilities
+                .iter()
+                .any(|&h| a.candidates.pair_qualifies(g, h))
+        })
         .collect();
     let receivers: Vec<FacilityId> = facilities
         .iter()
         .copied()
-        .filter(|&h| facilities.iter().any(|&g| a.candidates.pair_qualifies(g, h)))
+        .filter(|&h| {
+            facilities
+                .iter()
+                .any(|&g| a.candidates.pair_qualifies(g, h))
+        })
         .collect();
     out.push('\n');
     if senders.is_empty() {
-        let _ = writeln!(out, "transfers: no pair of facilities between which a product would qualify");
+        let _ = writeln!(
+            out,
+            "transfers: no pair of facilities between which a product would qualify"
+        );
     } else {
         let _ = writeln!(
             out,
@@ -141,7 +195,9 @@ pub(super) fn matrix(s: &Scenario, a: &MatrixAnswer) -> String {
         table(
             &mut out,
             senders.iter().map(|f| s.facilities[f.index()].id.as_str()),
-            receivers.iter().map(|f| s.facilities[f.index()].id.as_str()),
+            receivers
+                .iter()
+                .map(|f| s.facilities[f.index()].id.as_str()),
             &cells,
         );
     }
@@ -196,7 +252,12 @@ fn table<'a>(
         .iter()
         .enumerate()
         .map(|(c, name)| {
-            cells.iter().map(|row| width(&row[c])).chain([width(name)]).max().unwrap_or(0)
+            cells
+                .iter()
+                .map(|row| width(&row[c]))
+                .chain([width(name)])
+                .max()
+                .unwrap_or(0)
         })
         .collect();
     let pad = |out: &mut String, text: &str, w: usize| {
@@ -231,22 +292,30 @@ fn headline(verdict: Verdict) -> &'static str {
     }
 }
 
+/// `ID (Name, belligerent)`, leaving out what adds nothing.
 fn actor(s: &Scenario, a: ActorId) -> String {
     let actor = &s.actors[a.index()];
-    let mut text = actor.id.clone();
+    let mut notes = Vec::new();
     if actor.name != actor.id {
-        let _ = write!(text, " ({})", actor.name);
+        notes.push(actor.name.as_str());
     }
     if actor.belligerent {
-        text.push_str(", belligerent");
+        notes.push("belligerent");
     }
-    text
+    if notes.is_empty() {
+        actor.id.clone()
+    } else {
+        format!("{} ({})", actor.id, notes.join(", "))
+    }
 }
 
 fn rules(out: &mut String, s: &Scenario, trace: &Trace) {
     for rule in &trace.rules {
         out.push('\n');
-        let (from, to) = (&s.actors[rule.from.index()].id, &s.actors[rule.to.index()].id);
+        let (from, to) = (
+            &s.actors[rule.from.index()].id,
+            &s.actors[rule.to.index()].id,
+        );
         let _ = writeln!(out, "  {}: {from} -> {to}", rule.rule.describe());
         match &rule.outcome {
             RuleOutcome::SameActor => {
@@ -263,7 +332,10 @@ fn checks(out: &mut String, s: &Scenario, trace: &Trace, rule: &RuleTrace) {
     let lists: &[(PolicyList, ActorId)] = if rule.rule == caisson_compliance::Rule::EndUse {
         &[(PolicyList::DenyEndUse, rule.from)]
     } else {
-        &[(PolicyList::DenyExport, rule.from), (PolicyList::DenyImport, rule.to)]
+        &[
+            (PolicyList::DenyExport, rule.from),
+            (PolicyList::DenyImport, rule.to),
+        ]
     };
     for &(list, bound) in lists {
         let mut any = false;
@@ -282,7 +354,13 @@ fn checks(out: &mut String, s: &Scenario, trace: &Trace, rule: &RuleTrace) {
     }
 }
 
-fn check_line(out: &mut String, s: &Scenario, trace: &Trace, rule: &RuleTrace, check: &PolicyCheck) {
+fn check_line(
+    out: &mut String,
+    s: &Scenario,
+    trace: &Trace,
+    rule: &RuleTrace,
+    check: &PolicyCheck,
+) {
     let policy = &s.policies[check.policy.index()];
     let selectors: Vec<String> = policy
         .list(check.list)
@@ -318,6 +396,10 @@ fn check_line(out: &mut String, s: &Scenario, trace: &Trace, rule: &RuleTrace, c
 
 fn verdict_line(out: &mut String, s: &Scenario, verdict: Verdict) {
     out.push('\n');
-    let what = if verdict.is_allowed() { "allowed" } else { "denied" };
+    let what = if verdict.is_allowed() {
+        "allowed"
+    } else {
+        "denied"
+    };
     let _ = writeln!(out, "verdict: {what}: {}", verdict.reason(s));
 }

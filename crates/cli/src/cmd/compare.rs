@@ -1,0 +1,191 @@
+//! `caisson compare`: a base scenario and its variants side by side.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use caisson_analysis::compare::{compare, Case, Comparison};
+use caisson_planner::PlanOptions;
+
+use crate::exit::{CmdResult, Failure};
+use crate::format::{fmt_delta, fmt_num, fmt_rate, Format};
+use crate::{load, progress};
+
+/// Arguments of `caisson compare`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The base scenario.
+    pub base: PathBuf,
+    /// Variant scenarios (usually `extends` the base).
+    #[arg(required = true)]
+    pub variants: Vec<PathBuf>,
+    /// Also write the comparison as JSON to this file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Relative MIP gap at which each solve stops.
+    #[arg(long, default_value_t = 1e-6)]
+    pub mip_gap: f64,
+    /// Time limit per solve, in seconds.
+    #[arg(long)]
+    pub time_limit: Option<f64>,
+}
+
+/// Runs `caisson compare`.
+pub fn run(args: &Args) -> CmdResult {
+    let base = load::scenario(&args.base)?;
+    let variants = args
+        .variants
+        .iter()
+        .map(|path| load::scenario(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let label = |path: &PathBuf| {
+        path.file_stem().map_or_else(
+            || path.display().to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        )
+    };
+    let labels: Vec<String> = std::iter::once(&args.base)
+        .chain(&args.variants)
+        .map(label)
+        .collect();
+    let cases: Vec<Case<'_>> = variants
+        .iter()
+        .zip(&labels[1..])
+        .map(|(loaded, label)| Case {
+            label,
+            scenario: &loaded.scenario,
+        })
+        .collect();
+    let options = PlanOptions {
+        mip_gap: args.mip_gap,
+        time_limit: args.time_limit,
+        ..PlanOptions::default()
+    };
+    let bar = progress::bar(cases.len() + 1, "planning", args.quiet);
+    let comparison = compare(
+        Case {
+            label: &labels[0],
+            scenario: &base.scenario,
+        },
+        &cases,
+        &options,
+        &|| bar.inc(1),
+    );
+    bar.finish_and_clear();
+    if let Some(path) = &args.out {
+        let json = serde_json::to_string_pretty(&comparison).context("serialising comparison")?;
+        std::fs::write(path, json + "\n")
+            .with_context(|| format!("writing {}", path.display()))
+            .map_err(Failure::Internal)?;
+    }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &comparison).context("writing JSON")?;
+            let _ = writeln!(out);
+        }
+        Format::Text => {
+            let _ = write!(out, "{}", render(&comparison));
+        }
+    }
+    let unsolved = std::iter::once(&comparison.base)
+        .chain(comparison.variants.iter().map(|v| &v.outcome))
+        .any(|o| !o.solved());
+    Ok(if unsolved {
+        ExitCode::from(crate::exit::INTERNAL)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The comparison as terminal tables.
+pub fn render(comparison: &Comparison) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let outcomes: Vec<_> = std::iter::once(&comparison.base)
+        .chain(comparison.variants.iter().map(|v| &v.outcome))
+        .collect();
+    let width = outcomes
+        .iter()
+        .map(|o| o.scenario.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let _ = writeln!(
+        s,
+        "{:width$}  {:>10}  {:>16}  {:>16}",
+        "scenario", "status", "objective", "delta"
+    );
+    for (i, o) in outcomes.iter().enumerate() {
+        let delta = if i == 0 {
+            String::new()
+        } else {
+            comparison.variants[i - 1]
+                .delta
+                .objective
+                .map_or_else(|| "-".into(), |d| fmt_delta(d))
+        };
+        let _ = writeln!(
+            s,
+            "{:width$}  {:>10}  {:>16}  {:>16}",
+            o.scenario,
+            o.status,
+            o.objective.map_or_else(|| "-".into(), fmt_num),
+            delta
+        );
+    }
+    for product in &comparison.base.products {
+        let _ = writeln!(s, "\nproduct {}", product.product);
+        let _ = writeln!(
+            s,
+            "  {:width$}  {:>14}  {:>14}  {:>8}  {:>14}  {:>16}  {:>16}",
+            "scenario", "required", "delivered", "fill", "final backlog", "shortage", "Δ shortage"
+        );
+        for (i, o) in outcomes.iter().enumerate() {
+            let Some(p) = o.products.iter().find(|p| p.product == product.product) else {
+                continue;
+            };
+            let delta = if i == 0 {
+                String::new()
+            } else {
+                comparison.variants[i - 1]
+                    .delta
+                    .products
+                    .iter()
+                    .find(|d| d.id == p.product)
+                    .map_or_else(String::new, |d| fmt_delta(d.shortage))
+            };
+            let _ = writeln!(
+                s,
+                "  {:width$}  {:>14}  {:>14}  {:>8}  {:>14}  {:>16}  {:>16}",
+                o.scenario,
+                fmt_num(p.required),
+                fmt_num(p.delivered),
+                fmt_rate(p.fill_rate),
+                fmt_num(p.final_backlog),
+                fmt_num(p.shortage),
+                delta
+            );
+        }
+    }
+    for v in &comparison.variants {
+        let d = &v.delta;
+        if !d.expansions_added.is_empty() || !d.expansions_dropped.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n{}: expansions added [{}], dropped [{}]",
+                v.outcome.scenario,
+                d.expansions_added.join(", "),
+                d.expansions_dropped.join(", ")
+            );
+        }
+    }
+    s
+}

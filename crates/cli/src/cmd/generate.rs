@@ -1,0 +1,87 @@
+//! `caisson generate`: write a synthetic scenario (see `caisson-generate`).
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use caisson_generate::{generate, GenerateOptions, Shape, Size};
+
+use crate::exit::{CmdResult, Failure};
+
+/// Arguments of `caisson generate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Preset size: small (8 facilities), medium (40), large (150) or xl
+    /// (500 facilities, 30 products, 100 demands, 120 months).
+    #[arg(long, default_value = "small", value_parser = parse_size)]
+    pub size: Size,
+    /// Seed: the same size and seed always give the same scenario.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Override the preset's number of facilities (at least 3).
+    #[arg(long, value_name = "N")]
+    pub facilities: Option<usize>,
+    /// Override the preset's number of products (at least 3).
+    #[arg(long, value_name = "N")]
+    pub products: Option<usize>,
+    /// Override the preset's number of demands (at least 1).
+    #[arg(long, value_name = "N")]
+    pub demands: Option<usize>,
+    /// Override the preset's number of monthly periods (at least 1).
+    #[arg(long, value_name = "N")]
+    pub periods: Option<usize>,
+    /// Write the TOML scenario to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+fn parse_size(text: &str) -> Result<Size, String> {
+    text.parse()
+        .map_err(|e: caisson_generate::UnknownSize| e.to_string())
+}
+
+/// Runs `caisson generate`.
+pub fn run(args: &Args) -> CmdResult {
+    let preset = args.size.shape();
+    let shape = Shape {
+        facilities: args.facilities.unwrap_or(preset.facilities),
+        products: args.products.unwrap_or(preset.products),
+        demands: args.demands.unwrap_or(preset.demands),
+        periods: args.periods.unwrap_or(preset.periods),
+    };
+    let size = if shape == preset {
+        args.size
+    } else {
+        Size::Custom(shape)
+    };
+    let scenario = generate(&GenerateOptions {
+        size,
+        seed: args.seed,
+    });
+    let text = caisson_scenario::to_toml(&scenario);
+    match &args.out {
+        Some(path) => {
+            fs::write(path, text)
+                .with_context(|| format!("cannot write {}", path.display()))
+                .map_err(Failure::Internal)?;
+        }
+        None => {
+            let mut stdout = io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                // A closed pipe (`| head`) is not a failure.
+                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                    return Err(Failure::Internal(
+                        anyhow::Error::new(e).context("cannot write to stdout"),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

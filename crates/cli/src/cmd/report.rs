@@ -1,0 +1,278 @@
+//! `caisson report`: one self-contained HTML page (scripts, styles and
+//! data inlined; nothing fetched) with the charts and tables of a plan and,
+//! when given, of `compare`, `risk` and `simulate` results.
+//!
+//! Inputs, classified by content: a `caisson-plan/1` plan, a scenario
+//! (`.toml`, or `.json` without a known `format`: it is planned first), a
+//! whole `caisson-report/1` document, or one analysis section
+//! (`caisson-comparison/1`, `caisson-criticality/1`,
+//! `caisson-simulation/1`; shapes in the `caisson-html` crate docs). At most
+//! one plan or scenario; `--scenario` gives a plan's scenario for the views
+//! a plan file alone cannot draw (line utilisation, buyers, exporters).
+//!
+//! Exit codes: 0 written; 1 an input failed to load; 2 usage; 3 the report
+//! could not be written, or planning a scenario ended without a plan (the
+//! report, showing the status, is still written).
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use caisson_html::{Comparison, Criticality, InputKind, ReportDocument, Simulation};
+use caisson_model::Scenario;
+use caisson_planner::{Plan, PlanOptions};
+use serde_json::Value;
+
+use crate::exit::{CmdResult, Failure};
+
+/// Arguments of `caisson report`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Plan JSON, scenario, or compare/risk/simulate JSON files (see above).
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Write the HTML report to this file.
+    #[arg(long, value_name = "FILE.html")]
+    pub out: PathBuf,
+    /// The scenario of a plan given as JSON (adds utilisation, buyers and
+    /// exporting states).
+    #[arg(long, value_name = "SCENARIO")]
+    pub scenario: Option<PathBuf>,
+    /// The page title (default: from the scenario's name).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// Also write the report document (`caisson-report/1` JSON) to this file.
+    #[arg(long, value_name = "FILE.json")]
+    pub json: Option<PathBuf>,
+    /// When planning a scenario: stop the solver after this many seconds.
+    #[arg(long, value_name = "S")]
+    pub time_limit: Option<f64>,
+    /// When planning a scenario: solver threads (default: HiGHS decides).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<u32>,
+}
+
+/// One classified input.
+enum Input {
+    Plan(PathBuf, Value),
+    Scenario(PathBuf),
+    Report(PathBuf, Box<ReportDocument>),
+    Comparison(PathBuf, Comparison),
+    Criticality(PathBuf, Criticality),
+    Simulation(PathBuf, Simulation),
+}
+
+fn invalid(path: &Path, problem: impl std::fmt::Display) -> Failure {
+    Failure::InvalidInputMessage(format!("{}: {problem}", path.display()))
+}
+
+fn read_json(path: &Path) -> Result<Value, Failure> {
+    let text = fs::read_to_string(path).map_err(|e| invalid(path, format!("cannot read: {e}")))?;
+    serde_json::from_str(&text).map_err(|e| invalid(path, format!("not valid JSON: {e}")))
+}
+
+fn classify(path: &Path) -> Result<Input, Failure> {
+    let is_json = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json {
+        return Ok(Input::Scenario(path.to_owned()));
+    }
+    let value = read_json(path)?;
+    let bad = |e: caisson_html::ReportError| invalid(path, e);
+    Ok(match InputKind::of(&value) {
+        Some(InputKind::Plan) => Input::Plan(path.to_owned(), value),
+        Some(InputKind::Report) => Input::Report(
+            path.to_owned(),
+            Box::new(ReportDocument::from_json(&value).map_err(bad)?),
+        ),
+        Some(InputKind::Comparison) => {
+            Input::Comparison(path.to_owned(), Comparison::from_json(&value).map_err(bad)?)
+        }
+        Some(InputKind::Criticality) => Input::Criticality(
+            path.to_owned(),
+            Criticality::from_json(&value).map_err(bad)?,
+        ),
+        Some(InputKind::Simulation) => {
+            Input::Simulation(path.to_owned(), Simulation::from_json(&value).map_err(bad)?)
+        }
+        None => Input::Scenario(path.to_owned()),
+    })
+}
+
+fn load_scenario(path: &Path) -> Result<Scenario, Failure> {
+    match caisson_scenario::load_path(path) {
+        Ok(loaded) => {
+            if !loaded.warnings.is_empty() {
+                eprint!("{}", caisson_scenario::render(&loaded.warnings));
+            }
+            Ok(loaded.scenario)
+        }
+        Err(error) => {
+            eprint!("{error}");
+            Err(Failure::InvalidInput)
+        }
+    }
+}
+
+/// The plan's shortage explanations, as the generic `explanations` array
+/// the report reads.
+fn explanations(scenario: &Scenario, plan: &Plan) -> Value {
+    caisson_planner::explain_shortages(scenario, plan)
+        .iter()
+        .map(|x| {
+            serde_json::json!({
+                "demand": scenario.demands[x.demand.index()].id,
+                "text": x.describe(scenario),
+                "causes": x.causes.iter().map(|c| c.describe(scenario)).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+/// Runs `caisson report`.
+pub fn run(args: &Args) -> CmdResult {
+    if let Some(limit) = args.time_limit {
+        if !(limit.is_finite() && limit > 0.0) {
+            return Err(Failure::InvalidInputMessage(format!(
+                "--time-limit must be a positive number of seconds, not {limit}"
+            )));
+        }
+    }
+    let inputs = args
+        .inputs
+        .iter()
+        .map(|p| classify(p))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut doc: Option<ReportDocument> = None;
+    let mut base: Option<(PathBuf, Value)> = None;
+    let mut scenario_path: Option<PathBuf> = None;
+    let mut comparison = None;
+    let mut criticality = None;
+    let mut simulation = None;
+    let twice =
+        |what: &str, path: &Path| invalid(path, format!("a second {what}: give at most one"));
+    for input in inputs {
+        match input {
+            Input::Plan(path, value) => {
+                if base.is_some() || scenario_path.is_some() {
+                    return Err(twice("plan or scenario", &path));
+                }
+                base = Some((path, value));
+            }
+            Input::Scenario(path) => {
+                if base.is_some() || scenario_path.is_some() {
+                    return Err(twice("plan or scenario", &path));
+                }
+                scenario_path = Some(path);
+            }
+            Input::Report(path, d) => {
+                if doc.is_some() {
+                    return Err(twice("report document", &path));
+                }
+                doc = Some(*d);
+            }
+            Input::Comparison(path, c) => {
+                if comparison.replace(c).is_some() {
+                    return Err(twice("comparison", &path));
+                }
+            }
+            Input::Criticality(path, c) => {
+                if criticality.replace(c).is_some() {
+                    return Err(twice("criticality ranking", &path));
+                }
+            }
+            Input::Simulation(path, s) => {
+                if simulation.replace(s).is_some() {
+                    return Err(twice("simulation", &path));
+                }
+            }
+        }
+    }
+    if args.scenario.is_some() && base.is_none() {
+        return Err(Failure::InvalidInputMessage(
+            "--scenario gives the scenario of a plan file: give a plan (caisson-plan/1 JSON) as INPUT".to_owned(),
+        ));
+    }
+
+    // The plan section: from a plan file (with its scenario when given), or
+    // from planning a scenario.
+    let mut solver_failure: Option<String> = None;
+    let section = if let Some((path, value)) = &base {
+        let scenario = args.scenario.as_deref().map(load_scenario).transpose()?;
+        Some(caisson_html::plan_section(value, scenario.as_ref()).map_err(|e| invalid(path, e))?)
+    } else if let Some(path) = &scenario_path {
+        let scenario = load_scenario(path)?;
+        let options = PlanOptions {
+            time_limit: args.time_limit,
+            threads: args.threads,
+            ..PlanOptions::default()
+        };
+        let plan = caisson_planner::plan(&scenario, &options);
+        if !plan.status.has_solution() {
+            solver_failure = Some(format!(
+                "the solver ended with status {} {}",
+                plan.status.name(),
+                plan.message.clone().unwrap_or_default()
+            ));
+        }
+        let mut value =
+            caisson_report::to_json_value(&scenario, &plan).context("encoding the plan")?;
+        if let Some(object) = value.as_object_mut() {
+            object
+                .entry("explanations")
+                .or_insert_with(|| explanations(&scenario, &plan));
+        }
+        Some(
+            caisson_html::plan_section(&value, Some(&scenario))
+                .context("building the report from the plan")?,
+        )
+    } else {
+        None
+    };
+
+    let mut doc = doc.unwrap_or_else(|| ReportDocument::new("Caisson report"));
+    if let Some(section) = section {
+        if doc.plan.is_none() && args.title.is_none() {
+            doc.title = format!("Caisson plan report: {}", section.scenario);
+        }
+        doc.plan = Some(section);
+    }
+    if comparison.is_some() {
+        doc.comparison = comparison;
+    }
+    if criticality.is_some() {
+        doc.criticality = criticality;
+    }
+    if simulation.is_some() {
+        doc.simulation = simulation;
+    }
+    if let Some(title) = &args.title {
+        doc.title.clone_from(title);
+    }
+
+    let page = caisson_html::render(&doc);
+    fs::write(&args.out, page.as_bytes())
+        .with_context(|| format!("writing the report to {}", args.out.display()))?;
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&doc).context("encoding the report document")?;
+        fs::write(path, text + "\n")
+            .with_context(|| format!("writing the report document to {}", path.display()))?;
+    }
+    // A closed stdout is not a failure: the report is written.
+    let _ = writeln!(
+        io::stdout().lock(),
+        "report written to {} ({} KiB, self-contained)",
+        args.out.display(),
+        page.len().div_ceil(1024)
+    );
+
+    match solver_failure {
+        Some(message) => Err(Failure::Internal(anyhow::anyhow!(message))),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
