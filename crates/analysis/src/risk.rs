@@ -142,7 +142,8 @@ pub fn analyse(
         .par_iter()
         .map(|edit| {
             let edited_scenario = edit.apply(scenario);
-            let edited = if baseline_stays_optimal(scenario, &edited_scenario, &baseline_plan, edit) {
+            let edited = if baseline_stays_optimal(scenario, &edited_scenario, &baseline_plan, edit)
+            {
                 baseline.clone()
             } else {
                 let plan = solve_one_thread(&edited_scenario, &options.plan);

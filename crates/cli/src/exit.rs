@@ -3,8 +3,6 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-/// Exit code for success.
-pub const SUCCESS: u8 = 0;
 /// Exit code for input that failed to load or validate.
 pub const INVALID_INPUT: u8 = 1;
 /// Exit code for internal failures (solver, I/O on outputs).

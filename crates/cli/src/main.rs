@@ -9,12 +9,11 @@ mod exit;
 mod format;
 mod load;
 mod progress;
+mod sections;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
-use crate::exit::Failure;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -56,6 +55,10 @@ enum Command {
     /// Rank supplier losses and price each policy by re-planning without them.
     #[command(after_help = EXIT_CODES)]
     Risk(cmd::risk::Args),
+    /// Run the main job on the built-in European scenario: validate, plan,
+    /// compare the variants, analyse risks, write the report and answer.
+    #[command(after_help = EXIT_CODES)]
+    Demo(cmd::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args),
         Command::Compare(args) => cmd::compare::run(args),
         Command::Risk(args) => cmd::risk::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
     };
     match result {
         Ok(code) => code,

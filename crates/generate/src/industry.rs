@@ -69,6 +69,9 @@ pub(crate) struct LinePlan {
     pub products: Vec<LineProduct>,
     /// Capacity per period (empty until sized).
     pub capacity: Vec<f64>,
+    /// Capacity over planned load (set when sized): below 1, the line is a
+    /// bottleneck.
+    pub slack: f64,
 }
 
 /// An expansion of line `line` (an index into its plant's lines).
@@ -256,6 +259,7 @@ pub(crate) fn facilities(
                     id: format!("l{}", l + 1),
                     products: Vec::new(),
                     capacity: Vec::new(),
+                    slack: 1.0,
                 });
             }
         }
@@ -380,6 +384,7 @@ pub(crate) fn size_lines(
                         id: format!("l{}", line + 1),
                         products: Vec::new(),
                         capacity: Vec::new(),
+                        slack: 1.0,
                     });
                     add_product(rng, products, &mut plants[h], line, c);
                     suppliers.push(h);
@@ -416,6 +421,7 @@ pub(crate) fn size_lines(
                 capacity[from..].fill(raised);
             }
             line.capacity = capacity;
+            line.slack = slack;
         }
     }
     thr
@@ -486,8 +492,9 @@ pub(crate) fn stock(
         .collect()
 }
 
-/// Ramp-up options on about a third of the lines (at least one), most
-/// integer, some fractional, priced so that those on short lines pay off.
+/// Ramp-up options on about a third of the lines, always including the
+/// tightest assembly line (the likeliest bottleneck); most integer, some
+/// fractional, priced so that those on short lines pay off.
 pub(crate) fn expansions(
     rng: &mut Rng,
     plants: &[Plant],
@@ -496,46 +503,35 @@ pub(crate) fn expansions(
 ) -> Vec<ExpansionPlan> {
     let mean_penalty = demands.iter().map(|d| d.penalty).sum::<f64>() / demands.len().max(1) as f64;
     let mut out: Vec<ExpansionPlan> = Vec::new();
-    let mut candidates = Vec::new();
+    let tightest = plants
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == Kind::Assembly)
+        .flat_map(|(f, p)| {
+            p.lines
+                .iter()
+                .enumerate()
+                .map(move |(l, line)| (f, l, line.slack))
+        })
+        .min_by(|a, b| a.2.total_cmp(&b.2))
+        .map(|(f, l, _)| (f, l));
     for (f, plant) in plants.iter().enumerate() {
         for (l, line) in plant.lines.iter().enumerate() {
-            candidates.push((f, l));
             let p = if plant.kind == Kind::Assembly {
                 0.45
             } else {
                 0.2
             };
-            if rng.chance(p) {
-                out.push(expansion(
-                    rng,
-                    plants,
-                    demands,
-                    mean_penalty,
-                    f,
-                    l,
-                    line,
-                    periods,
-                ));
+            let is_tightest = Some((f, l)) == tightest;
+            if is_tightest || rng.chance(p) {
+                let mut e = expansion(rng, plants, demands, mean_penalty, f, l, line, periods);
+                if is_tightest {
+                    // Early and quick enough to matter within the horizon.
+                    e.expansion.lead_time = e.expansion.lead_time.min(2);
+                    e.expansion.window = Some((0, periods - 1));
+                }
+                out.push(e);
             }
-        }
-    }
-    if out.is_empty() {
-        if let Some((f, l)) = candidates
-            .iter()
-            .copied()
-            .find(|&(f, _)| plants[f].kind == Kind::Assembly)
-            .or(candidates.first().copied())
-        {
-            out.push(expansion(
-                rng,
-                plants,
-                demands,
-                mean_penalty,
-                f,
-                l,
-                &plants[f].lines[l],
-                periods,
-            ));
         }
     }
     // At least one fractional option when there are two or more.

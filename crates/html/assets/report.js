@@ -323,18 +323,20 @@
       known
         ? 'Share of each production line\u2019s capacity used in each period (capacity added by expansions included). ' +
           'Dark red cells are bottlenecks (95% or more). ▲ marks the period an expansion\u2019s capacity becomes available, ◆ the period it is decided. Blank cells: no capacity in that period.'
-        : 'Units made on each production line in each period (the plan file alone does not give capacities). ▲ marks the period an expansion becomes available, ◆ the period it is decided.');
+        : 'Units made on each production line in each period, shaded against the line\u2019s own busiest period (the plan file alone does not give capacities; give the scenario for utilisation). ▲ marks the period an expansion becomes available, ◆ the period it is decided.');
     if (!plan.lines.length) { note(body, 'The plan has no production lines.'); return; }
     var labels = plan.lines.map(function (l) { return l.facility + ' / ' + l.line; });
     var rowOf = {};
     plan.lines.forEach(function (l, i) { rowOf[l.facility + '\u0000' + l.line] = i; });
-    var cells = []; var max = 0;
+    // Without capacities, each line is scaled to its own busiest period:
+    // lines make different products in different units.
+    var cells = [];
     plan.lines.forEach(function (l, i) {
+      var peak = Math.max.apply(null, l.used.concat([0]));
       plan.periods.forEach(function (_, t) {
-        var v = known ? l.utilisation[t] : l.used[t];
+        var v = known ? l.utilisation[t] : (peak > 0 ? l.used[t] / peak : 0);
         if (v === null || v === undefined) { cells.push([t, i, '-']); return; }
         cells.push([t, i, v]);
-        if (v > max) max = v;
       });
     });
     var periodIndex = {};
@@ -359,8 +361,8 @@
         { gte: 0.95, label: '95% or more', color: '#a50f15' }
       ]
     } : {
-      type: 'continuous', seriesIndex: 0, min: 0, max: max || 1, orient: 'horizontal', left: 'center', bottom: 0,
-      calculable: false, inRange: { color: ['#eef1f4', '#6baed6', '#08306b'] }, formatter: short
+      type: 'continuous', seriesIndex: 0, min: 0, max: 1, orient: 'horizontal', left: 'center', bottom: 0,
+      calculable: false, inRange: { color: ['#eef1f4', '#6baed6', '#08306b'] }, text: ['line\u2019s busiest period', 'idle']
     };
     function cellTip(p) {
       var l = plan.lines[p.value[1]]; var t = p.value[0];
@@ -368,7 +370,7 @@
       if (known) {
         lines.push('used ' + num(l.used[t]) + ' of ' + num(l.capacity[t]) + ' capacity units (' + pct(l.utilisation[t]) + ')');
       } else {
-        lines.push(num(l.used[t]) + ' units made');
+        lines.push(num(l.used[t]) + ' units made (' + pct(p.value[2], 0) + ' of the line\u2019s busiest period)');
       }
       if (l.shadow_price && l.shadow_price[t] > 0) {
         lines.push('one more capacity unit would save ' + num(l.shadow_price[t]) + cur);

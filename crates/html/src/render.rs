@@ -103,6 +103,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn inline_assets_cannot_close_their_elements() {
+        for (name, text) in [
+            ("report.js", SCRIPT),
+            ("notices", NOTICES),
+            ("echarts", ECHARTS),
+        ] {
+            assert!(!text.to_ascii_lowercase().contains("</script"), "{name}");
+        }
+        assert!(
+            !NOTICES.contains("*/"),
+            "the notices sit in a block comment"
+        );
+        assert!(!STYLE.to_ascii_lowercase().contains("</style"));
+        assert!(
+            !STYLE.contains("@import") && !STYLE.contains("url("),
+            "the style sheet fetches nothing"
+        );
+    }
+
+    #[test]
     fn embedded_json_cannot_close_the_script() {
         let mut doc = ReportDocument::new("x </script><script>alert(1)</script> & <!--");
         doc.generator = "</SCRIPT>".to_owned();

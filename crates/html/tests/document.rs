@@ -416,7 +416,8 @@ fn the_page_is_self_contained() {
     assert!(!caisson_html::echarts_version().is_empty());
     // The embedded document is the document's JSON, with `<`, `>` and `&`
     // escaped, and reads back as a valid document.
-    let start = page.find("id=\"caisson-data\">").expect("data element") + "id=\"caisson-data\">".len();
+    let start =
+        page.find("id=\"caisson-data\">").expect("data element") + "id=\"caisson-data\">".len();
     let end = start + page[start..].find("</script>").expect("end of data");
     let embedded = &page[start..end];
     let unescaped = embedded
@@ -427,5 +428,8 @@ fn the_page_is_self_contained() {
     let value: Value = serde_json::from_str(embedded).expect("JSON");
     let back = ReportDocument::from_json(&value).expect("valid document");
     assert_eq!(back.title, doc.title);
-    assert_eq!(back.plan.expect("plan").flows, doc.plan.as_ref().expect("plan").flows);
+    assert_eq!(
+        back.plan.expect("plan").flows,
+        doc.plan.as_ref().expect("plan").flows
+    );
 }

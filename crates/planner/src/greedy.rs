@@ -176,6 +176,10 @@ struct Greedy<'a> {
     slots: Slots,
     /// Projected end-of-period stock per slot and period (`slot * n + t`).
     level: Vec<f64>,
+    /// The least of `level` from each period to the horizon's end: what
+    /// can be taken in that period (kept up to date, since it is read far
+    /// more often than stock changes).
+    floor: Vec<f64>,
     /// Unused capacity per line and period (`l * n + t`).
     cap_left: Vec<f64>,
     /// Lines making each slot's product at its facility, cheapest first.
@@ -225,6 +229,7 @@ impl<'a> Greedy<'a> {
             stock_sources: vec![Vec::new(); s.demands.len()],
             supply_sources: vec![Vec::new(); s.demands.len()],
             slots,
+            floor: level.clone(),
             level,
             cap_left,
             flows: Flows::default(),
@@ -477,25 +482,35 @@ impl<'a> Greedy<'a> {
     /// Units of slot `k` that can be taken in period `t` without leaving a
     /// later period short: the least projected level from `t` on.
     fn available(&self, k: usize, t: usize) -> f64 {
-        let row = &self.level[k * self.n..(k + 1) * self.n];
-        row[t..]
-            .iter()
-            .copied()
-            .fold(f64::INFINITY, f64::min)
-            .max(0.0)
+        self.floor[k * self.n + t].max(0.0)
     }
 
     /// Removes `q` units of slot `k` in period `t` (they are gone from then on).
     fn take(&mut self, k: usize, t: usize, q: f64) {
-        for level in &mut self.level[k * self.n + t..(k + 1) * self.n] {
-            *level -= q;
-        }
+        self.shift(k, t, -q);
     }
 
     /// Adds `q` units of slot `k` in period `t` (they are there from then on).
     fn put(&mut self, k: usize, t: usize, q: f64) {
-        for level in &mut self.level[k * self.n + t..(k + 1) * self.n] {
-            *level += q;
+        self.shift(k, t, q);
+    }
+
+    /// Changes the level of slot `k` by `delta` from period `t` on, and
+    /// updates the floors: those from `t` on move with the levels, earlier
+    /// ones are recomputed backwards until one is unchanged (every earlier
+    /// floor depends on the later ones only through it).
+    fn shift(&mut self, k: usize, t: usize, delta: f64) {
+        let (start, end) = (k * self.n, (k + 1) * self.n);
+        for i in start + t..end {
+            self.level[i] += delta;
+            self.floor[i] += delta;
+        }
+        for i in (start..start + t).rev() {
+            let floor = self.level[i].min(self.floor[i + 1]);
+            if floor == self.floor[i] {
+                break;
+            }
+            self.floor[i] = floor;
         }
     }
 

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with its `Args` and `run`.
 
 pub mod compare;
+pub mod demo;
 pub mod explain;
 pub mod generate;
 pub mod plan;

@@ -120,7 +120,7 @@ fn load_scenario(path: &Path) -> Result<Scenario, Failure> {
 
 /// The plan's shortage explanations, as the generic `explanations` array
 /// the report reads.
-fn explanations(scenario: &Scenario, plan: &Plan) -> Value {
+pub(crate) fn explanations(scenario: &Scenario, plan: &Plan) -> Value {
     caisson_planner::explain_shortages(scenario, plan)
         .iter()
         .map(|x| {

@@ -1,0 +1,179 @@
+//! `caisson demo`: the main job on the built-in European ammunition scenario.
+//!
+//! Writes the built-in scenario files to the output directory, validates
+//! them, plans the base, compares it with every variant, runs the risk
+//! analysis, writes the HTML report and prints a short answer in plain words
+//! with the key numbers.
+
+mod answer;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use caisson_analysis::compare::{compare, Case};
+use caisson_analysis::risk::{analyse, count_replans, RiskOptions};
+use caisson_planner::PlanOptions;
+
+use crate::exit::{CmdResult, Failure};
+use crate::{load, progress, sections};
+
+/// The built-in scenario: (file name, contents), base first.
+const FILES: [(&str, &str); 5] = [
+    (
+        "base.toml",
+        include_str!("../../../../../examples/europe-2025/base.toml"),
+    ),
+    (
+        "serbia-integrated.toml",
+        include_str!("../../../../../examples/europe-2025/serbia-integrated.toml"),
+    ),
+    (
+        "serbia-lost.toml",
+        include_str!("../../../../../examples/europe-2025/serbia-lost.toml"),
+    ),
+    (
+        "explosives-shock.toml",
+        include_str!("../../../../../examples/europe-2025/explosives-shock.toml"),
+    ),
+    (
+        "us-withdraws.toml",
+        include_str!("../../../../../examples/europe-2025/us-withdraws.toml"),
+    ),
+];
+
+/// Arguments of `caisson demo`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Directory for the scenario files, plans, comparison, risk analysis,
+    /// answer and HTML report.
+    #[arg(long, default_value = "caisson-demo")]
+    pub out: PathBuf,
+    /// No progress bars.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs `caisson demo`.
+pub fn run(args: &Args) -> CmdResult {
+    let started = Instant::now();
+    let dir = &args.out;
+    let scenario_dir = dir.join("scenarios");
+    fs::create_dir_all(&scenario_dir)
+        .with_context(|| format!("creating {}", scenario_dir.display()))?;
+    for (name, text) in FILES {
+        write(&scenario_dir.join(name), text)?;
+    }
+    let say = |line: &str| {
+        if !args.quiet {
+            eprintln!("{line}");
+        }
+    };
+
+    say("validating the built-in scenario and its variants");
+    let loaded = FILES
+        .iter()
+        .map(|(name, _)| load::scenario(&scenario_dir.join(name)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let labels: Vec<&str> = FILES
+        .iter()
+        .map(|(name, _)| name.trim_end_matches(".toml"))
+        .collect();
+    let base = &loaded[0].scenario;
+
+    say("planning the base and every variant");
+    let options = PlanOptions::default();
+    let bar = progress::bar(FILES.len(), "planning", args.quiet);
+    let cases: Vec<Case<'_>> = loaded[1..]
+        .iter()
+        .zip(&labels[1..])
+        .map(|(l, label)| Case {
+            label,
+            scenario: &l.scenario,
+        })
+        .collect();
+    let comparison = compare(
+        Case {
+            label: labels[0],
+            scenario: base,
+        },
+        &cases,
+        &options,
+        &|| bar.inc(1),
+    );
+    bar.finish_and_clear();
+
+    say("planning the base in full (plan, explanations)");
+    let plan = caisson_planner::plan(base, &options);
+    if !plan.status.has_solution() {
+        return Err(Failure::Internal(anyhow::anyhow!(
+            "the base scenario ended with status {}",
+            plan.status.name()
+        )));
+    }
+    caisson_report::write_json_file(base, &plan, &dir.join("plan-base.json"))
+        .context("writing the base plan")?;
+    caisson_report::write_csv_dir(base, &plan, &dir.join("plan-base-csv"))
+        .context("writing the base plan as CSV")?;
+
+    say("risk analysis: supplier criticality and the price of each policy");
+    let risk_options = RiskOptions {
+        facilities: false,
+        policy_lists: false,
+        plan: options.clone(),
+    };
+    let bar = progress::bar(
+        count_replans(base, &risk_options),
+        "re-planning",
+        args.quiet,
+    );
+    let risk = analyse(base, &risk_options, &|| bar.inc(1));
+    bar.finish_and_clear();
+
+    write_json(&dir.join("comparison.json"), &comparison)?;
+    write_json(&dir.join("risk.json"), &risk)?;
+
+    let mut plan_json =
+        caisson_report::to_json_value(base, &plan).context("building the plan document")?;
+    if let Some(object) = plan_json.as_object_mut() {
+        object
+            .entry("explanations")
+            .or_insert_with(|| crate::cmd::report::explanations(base, &plan));
+    }
+    let mut doc = caisson_html::ReportDocument::new("Caisson: European ammunition 2025-2030");
+    doc.plan = Some(
+        caisson_html::plan_section(&plan_json, Some(base))
+            .map_err(|e| Failure::Internal(anyhow::anyhow!("building the report: {e}")))?,
+    );
+    doc.comparison = Some(sections::comparison(&comparison));
+    doc.criticality = Some(sections::criticality(&risk));
+    let report_path = dir.join("report.html");
+    write(&report_path, &caisson_html::render(&doc))?;
+
+    let answer = answer::Answer::new(base, &comparison, &risk);
+    let markdown = answer.markdown();
+    write(&dir.join("answer.md"), &markdown)?;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{markdown}");
+    let _ = writeln!(
+        out,
+        "Report: {}  (plans, comparison and risk JSON beside it; {:.0} s)",
+        report_path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write(path: &Path, text: &str) -> Result<(), Failure> {
+    fs::write(path, text)
+        .with_context(|| format!("writing {}", path.display()))
+        .map_err(Failure::Internal)
+}
+
+fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).context("serialising JSON")?;
+    write(path, &(text + "\n"))
+}

@@ -1,0 +1,172 @@
+//! End-to-end tests of `caisson report`: runs the binary on the fixtures of
+//! `caisson-html` (a plan of the spec's example, its scenario, one file per
+//! analysis section) and checks exit codes and the page written.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../html/tests/fixtures")
+        .join(name)
+}
+
+fn caisson(args: &[&Path]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_caisson"));
+    command.arg("report");
+    for a in args {
+        command.arg(a);
+    }
+    command.output().expect("run caisson")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The report document embedded in a page.
+fn embedded(page: &str) -> Value {
+    let start =
+        page.find("id=\"caisson-data\">").expect("data element") + "id=\"caisson-data\">".len();
+    let end = start + page[start..].find("</script>").expect("end of data");
+    serde_json::from_str(&page[start..end]).expect("embedded JSON")
+}
+
+#[test]
+fn a_plan_file_alone_gives_a_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("report.html");
+    let result = caisson(&[&fixture("example-plan.json"), Path::new("--out"), &out]);
+    assert!(result.status.success(), "{}", text(&result));
+    assert!(
+        text(&result).contains("report written to"),
+        "{}",
+        text(&result)
+    );
+    let page = std::fs::read_to_string(&out).expect("page");
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    let doc = embedded(&page);
+    assert_eq!(doc["format"], "caisson-report/1");
+    assert_eq!(doc["title"], "Caisson plan report: example");
+    assert_eq!(doc["plan"]["with_scenario"], false);
+    assert_eq!(doc["plan"]["flow_levels"]["source"], "facility");
+    assert!(doc.get("comparison").is_none());
+}
+
+#[test]
+fn a_plan_with_its_scenario_and_every_analysis() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("report.html");
+    let json = dir.path().join("report.json");
+    let result = caisson(&[
+        &fixture("example-plan.json"),
+        &fixture("comparison.json"),
+        &fixture("criticality.json"),
+        &fixture("simulation.json"),
+        Path::new("--scenario"),
+        &fixture("example.toml"),
+        Path::new("--title"),
+        Path::new("Example <all views>"),
+        Path::new("--out"),
+        &out,
+        Path::new("--json"),
+        &json,
+    ]);
+    assert!(result.status.success(), "{}", text(&result));
+    let page = std::fs::read_to_string(&out).expect("page");
+    assert!(page.contains("<title>Example &lt;all views&gt;</title>"));
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("JSON");
+    assert_eq!(doc, embedded(&page));
+    assert_eq!(doc["plan"]["utilisation_known"], true);
+    assert_eq!(doc["plan"]["flow_levels"]["source"], "actor");
+    assert_eq!(
+        doc["comparison"]["variants"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(
+        doc["criticality"]["items"].as_array().map(Vec::len),
+        Some(4)
+    );
+    assert_eq!(doc["simulation"]["runs"], 200);
+}
+
+#[test]
+fn a_scenario_is_planned_first_with_shortage_explanations() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("report.html");
+    let result = caisson(&[&fixture("example.toml"), Path::new("--out"), &out]);
+    assert!(result.status.success(), "{}", text(&result));
+    let doc = embedded(&std::fs::read_to_string(&out).expect("page"));
+    assert_eq!(doc["plan"]["status"], "optimal");
+    assert_eq!(doc["plan"]["with_scenario"], true);
+    let explanations = doc["plan"]["explanations"]
+        .as_array()
+        .expect("explanations");
+    assert!(
+        explanations.iter().any(|e| e["subject"] == "ukr-direct"),
+        "every short demand is explained: {explanations:?}"
+    );
+}
+
+#[test]
+fn a_report_of_analyses_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("report.html");
+    let result = caisson(&[&fixture("criticality.json"), Path::new("--out"), &out]);
+    assert!(result.status.success(), "{}", text(&result));
+    let doc = embedded(&std::fs::read_to_string(&out).expect("page"));
+    assert!(doc.get("plan").is_none());
+    assert_eq!(doc["criticality"]["measure"], "objective increase if lost");
+}
+
+#[test]
+fn bad_inputs_are_refused_with_exit_code_1() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("report.html");
+    let bad_comparison = dir.path().join("bad-comparison.json");
+    std::fs::write(
+        &bad_comparison,
+        r#"{"format": "caisson-comparison/1", "base": "b", "variants": ["v"], "metrics": [{"label": "x", "base": 1, "values": [1, 2]}]}"#,
+    )
+    .expect("write");
+    let not_json = dir.path().join("broken.json");
+    std::fs::write(&not_json, "{").expect("write");
+    let plan = fixture("example-plan.json");
+    let criticality = fixture("criticality.json");
+    let scenario = fixture("example.toml");
+    let cases: Vec<(Vec<&Path>, &str)> = vec![
+        (vec![&bad_comparison], "2 values for 1 variants"),
+        (vec![&not_json], "not valid JSON"),
+        (vec![&plan, &plan], "a second plan or scenario"),
+        (
+            vec![&criticality, Path::new("--scenario"), &scenario],
+            "--scenario",
+        ),
+        (vec![Path::new("/nonexistent/plan.json")], "cannot read"),
+    ];
+    for (inputs, expected) in cases {
+        let mut args = inputs.clone();
+        args.push(Path::new("--out"));
+        args.push(&out);
+        let result = caisson(&args);
+        assert_eq!(
+            result.status.code(),
+            Some(1),
+            "{inputs:?}: {}",
+            text(&result)
+        );
+        assert!(
+            text(&result).contains(expected),
+            "{inputs:?}: {}",
+            text(&result)
+        );
+        assert!(!out.exists(), "no report for bad input");
+    }
+}
