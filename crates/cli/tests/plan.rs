@@ -152,6 +152,10 @@ fn plan_writes_a_caisson_plan_document() {
     assert!(kpis["end_users"].as_array().is_some_and(|e| !e.is_empty()));
 
     assert!(csv.join("production.csv").exists() && csv.join("kpi_demands.csv").exists());
+    let causes_csv =
+        std::fs::read_to_string(csv.join("explanations.csv")).expect("explanations.csv");
+    assert!(causes_csv.starts_with("demand,kind,text\n"), "{causes_csv}");
+    assert!(causes_csv.contains("ukr-direct,denied,"), "{causes_csv}");
     let mps_text = std::fs::read_to_string(&mps).expect("model file");
     assert!(mps_text.contains("cap[deu-plant/shells,2026-01]"));
 }
@@ -210,4 +214,193 @@ fn bad_options_exit_1() {
         .output()
         .expect("run caisson");
     assert_eq!(result.status.code(), Some(1));
+}
+
+/// Runs `caisson plan --format json` with extra arguments and returns the
+/// plan document.
+fn plan_json(extra: &[&str], scenario: &Path) -> Value {
+    let result = caisson()
+        .args(["plan", "--format", "json"])
+        .args(extra)
+        .arg(scenario)
+        .output()
+        .expect("run caisson");
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    serde_json::from_slice(&result.stdout).expect("JSON on stdout")
+}
+
+fn entry<'a>(doc: &'a Value, demand: &str) -> Option<&'a Value> {
+    doc["explanations"]
+        .as_array()
+        .and_then(|x| x.iter().find(|e| e["demand"] == demand))
+}
+
+#[test]
+fn plan_json_explains_shortages_with_labels() {
+    let doc = plan_json(&[], &fixture("example.toml"));
+    let explanations = doc["explanations"].as_array().expect("explanations");
+    // Exactly the demands the KPIs call short are explained.
+    let short: Vec<&str> = doc["kpis"]["demands"]
+        .as_array()
+        .expect("kpis")
+        .iter()
+        .filter(|k| k["shortage"].as_f64().is_some_and(|s| s > 1e-6))
+        .filter_map(|k| k["demand"].as_str())
+        .collect();
+    let explained: Vec<&str> = explanations
+        .iter()
+        .filter_map(|e| e["demand"].as_str())
+        .collect();
+    assert_eq!(explained, short);
+    assert!(!explained.contains(&"deu-stockpile"), "fully delivered");
+
+    // ukr-direct is bought by belligerent UKR; its only holder, srb-plant,
+    // is denied by Serbia's neutrality, so nothing ever arrives.
+    let direct = entry(&doc, "ukr-direct").expect("ukr-direct is short");
+    assert_eq!(direct["first_short"], "2026-01");
+    assert_eq!(direct["last_short"], "2026-12");
+    assert_eq!(direct["short_periods"], 12);
+    assert!(direct["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("ukr-direct")));
+    let causes = direct["causes"].as_array().expect("causes");
+    assert!(causes.iter().any(|c| c["kind"] == "no_source"));
+    let denied = causes
+        .iter()
+        .find(|c| c["kind"] == "denied")
+        .expect("a denial among the causes");
+    assert_eq!(denied["facility"], "srb-plant");
+    assert_eq!(denied["actor"], "SRB");
+    assert_eq!(denied["policy"], "srb-neutrality");
+    assert_eq!(denied["list"], "deny_export");
+    assert!(denied["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("srb-neutrality")));
+
+    // ukr-155's causes include a binding capacity, named by labels.
+    let shells = entry(&doc, "ukr-155").expect("ukr-155 is short");
+    let bound = shells["causes"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["kind"] == "capacity_bound"))
+        .expect("a capacity cause");
+    assert!(bound["facility"].is_string() && bound["line"].is_string());
+    assert!(bound["shadow_price"].as_f64().is_some_and(|p| p > 0.0));
+    assert!(bound["periods"].as_array().is_some_and(|p| !p.is_empty()
+        && p.iter()
+            .all(|t| t.as_str().is_some_and(|t| t.starts_with("2026-")))));
+    for e in explanations {
+        assert!(e["omitted"].is_u64() && e["total_shortage"].is_f64(), "{e}");
+        for c in e["causes"].as_array().expect("causes") {
+            assert!(c["kind"].is_string() && c["text"].is_string(), "{c}");
+        }
+    }
+
+    // The hints the HTML report reads from a plan file alone.
+    let info = doc["demands_info"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["demand"] == "ukr-direct"))
+        .expect("demands_info");
+    assert_eq!(info["buyer"], "UKR");
+    assert_eq!(info["end_user"], "UKR");
+    assert_eq!(info["product"], "mortar-120");
+    assert_eq!(info["backlog"], true);
+    assert!(doc["facilities_info"].as_array().is_some_and(|f| f
+        .iter()
+        .any(|f| f["facility"] == "srb-plant" && f["actor"] == "SRB")));
+}
+
+#[test]
+fn plan_greedy_writes_a_valid_worse_plan() {
+    let optimal = plan_json(&[], &fixture("example.toml"));
+    let greedy = plan_json(&["--method", "greedy"], &fixture("example.toml"));
+    assert_eq!(greedy["format"], "caisson-plan/1");
+    assert_eq!(greedy["method"], "greedy");
+    assert_eq!(greedy["status"], "feasible");
+    assert!(
+        greedy["mip_gap"].is_null(),
+        "unknown gap: {}",
+        greedy["mip_gap"]
+    );
+    let objective = greedy["objective"].as_f64().expect("objective");
+    let best = optimal["objective"].as_f64().expect("objective");
+    assert!(objective >= best - 1e-6 * best, "{objective} < {best}");
+    let sum: f64 = [
+        "shortage",
+        "production",
+        "transport",
+        "holding",
+        "capex",
+        "contract",
+    ]
+    .iter()
+    .map(|k| greedy["cost"][k].as_f64().expect("cost term"))
+    .sum();
+    assert!((sum - objective).abs() <= 1e-6 * objective);
+    for array in [
+        "production",
+        "shipments",
+        "demand",
+        "compliance",
+        "explanations",
+    ] {
+        assert!(
+            greedy[array].as_array().is_some_and(|a| !a.is_empty()),
+            "{array}"
+        );
+    }
+    assert_eq!(greedy["kpis"]["demands"].as_array().map(Vec::len), Some(4));
+    assert!(entry(&greedy, "ukr-direct").is_some());
+
+    let result = caisson()
+        .args(["plan", "--method", "greedy"])
+        .arg(fixture("example.toml"))
+        .output()
+        .expect("run caisson");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(result.status.success(), "{stdout}");
+    assert!(stdout.contains("method    greedy"), "{stdout}");
+    assert!(
+        stdout.contains("status    feasible (gap unknown)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn plan_summary_says_why_demands_are_short() {
+    let result = caisson()
+        .arg("plan")
+        .arg(fixture("example.toml"))
+        .output()
+        .expect("run caisson");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(result.status.success(), "{stdout}");
+    assert!(stdout.contains("method    optimal"), "{stdout}");
+    let why = stdout
+        .split_once("\nwhy short?\n")
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| panic!("no why-short section: {stdout}"));
+    // After the demand table, before the expansions.
+    assert!(stdout.find("\ndemands\n") < stdout.find("\nwhy short?\n"));
+    let section = why.split("\n\n").next().unwrap_or_default();
+    assert!(
+        section.contains("  demand ukr-direct (mortar-120 for UKR) short in 2026-01..2026-12"),
+        "{section}"
+    );
+    assert!(section.contains("srb-neutrality deny_export"), "{section}");
+    assert!(!section.contains("deu-stockpile"), "{section}");
+    // At most three causes per demand, the rest counted.
+    let mut bullets = 0;
+    for line in section.lines() {
+        if line.starts_with("  demand ") {
+            bullets = 0;
+        } else if line.starts_with("    - ") {
+            bullets += 1;
+            assert!(bullets <= 3, "{section}");
+        }
+    }
+    assert!(section.contains("more in the plan JSON)"), "{section}");
 }

@@ -8,6 +8,7 @@ use caisson_planner::Plan;
 use serde::Serialize;
 
 use crate::document::PlanDocument;
+use crate::explain::cause_csv_rows;
 use crate::ReportError;
 
 fn write_rows<T: Serialize>(dir: &Path, name: &str, rows: &[T]) -> Result<(), ReportError> {
@@ -46,7 +47,8 @@ struct Summary<'a> {
 /// `production.csv`, `shipments.csv`, `transfers.csv`, `stock.csv`,
 /// `expansions.csv`, `demand.csv`, `contracts.csv`, `compliance.csv`,
 /// `transfer_compliance.csv`, `kpi_demands.csv`, `kpi_products.csv`,
-/// `kpi_end_users.csv` and, when computed, `capacity_duals.csv`. An empty
+/// `kpi_end_users.csv`, `explanations.csv` (one row per cause of a short
+/// demand: demand, kind, text) and, when computed, `capacity_duals.csv`. An empty
 /// array gives an empty file (no header: the csv writer takes the header
 /// from the first record).
 pub fn write_csv_dir(scenario: &Scenario, plan: &Plan, dir: &Path) -> Result<(), ReportError> {
@@ -82,6 +84,7 @@ pub fn write_csv_dir(scenario: &Scenario, plan: &Plan, dir: &Path) -> Result<(),
     write_rows(dir, "kpi_demands.csv", &doc.kpis.demands)?;
     write_rows(dir, "kpi_products.csv", &doc.kpis.products)?;
     write_rows(dir, "kpi_end_users.csv", &doc.kpis.end_users)?;
+    write_rows(dir, "explanations.csv", &cause_csv_rows(&doc.explanations))?;
     if let Some(duals) = &doc.capacity_duals {
         write_rows(dir, "capacity_duals.csv", duals)?;
     }

@@ -5,6 +5,11 @@ use caisson_model::Scenario;
 use caisson_planner::{ModelStats, Plan};
 use serde::Serialize;
 
+use crate::explain::{
+    demands_info, facilities_info, plan_explanation_rows, DemandInfoRow, ExplanationRow,
+    FacilityInfoRow,
+};
+
 /// The format tag of plan documents.
 pub const FORMAT: &str = "caisson-plan/1";
 
@@ -308,8 +313,11 @@ impl ModelDoc {
 }
 
 /// The whole `caisson-plan/1` document (spec section 6), plus the extra
-/// top-level fields `method`, `message`, `currency`, `model` and
-/// `capacity_duals`.
+/// top-level fields `method`, `message`, `currency`, `model`,
+/// `capacity_duals`, `explanations`, `demands_info` and `facilities_info`.
+///
+/// `mip_gap` is null without a solution and when the gap is unknown
+/// (infinite, as for the greedy heuristic's plans).
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanDocument<'a> {
     /// Always [`FORMAT`].
@@ -359,6 +367,13 @@ pub struct PlanDocument<'a> {
     /// Nonzero capacity shadow prices (absent when not computed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity_duals: Option<Vec<CapacityDualRow<'a>>>,
+    /// Why demands were short ("why short?"): one entry per short demand,
+    /// empty without a solution.
+    pub explanations: Vec<ExplanationRow<'a>>,
+    /// Each demand's buyer, end user, product and backlog flag.
+    pub demands_info: Vec<DemandInfoRow<'a>>,
+    /// Each facility's actor.
+    pub facilities_info: Vec<FacilityInfoRow<'a>>,
 }
 
 impl<'a> PlanDocument<'a> {
@@ -378,7 +393,7 @@ impl<'a> PlanDocument<'a> {
             method: &plan.method,
             message: plan.message.as_deref(),
             objective: plan.objective.filter(|_| solved),
-            mip_gap: plan.mip_gap.filter(|_| solved),
+            mip_gap: plan.mip_gap.filter(|g| solved && g.is_finite()),
             currency: &s.currency,
             periods: s.calendar.labels(),
             cost: plan.cost.filter(|_| solved).map(|c| CostRow {
@@ -546,6 +561,9 @@ impl<'a> PlanDocument<'a> {
                     })
                     .collect()
             }),
+            explanations: plan_explanation_rows(s, plan),
+            demands_info: demands_info(s),
+            facilities_info: facilities_info(s),
         }
     }
 }

@@ -10,6 +10,7 @@
 
 mod csv_out;
 mod document;
+mod explain;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -21,6 +22,7 @@ pub use document::{
     ExpansionRow, KpisDoc, ModelDoc, PlanDocument, ProductKpiRow, ProductionRow, ShipmentRow,
     StockRow, TransferComplianceRow, TransferRow, FORMAT,
 };
+pub use explain::{cause_json, explanations_json, DemandInfoRow, ExplanationRow, FacilityInfoRow};
 
 /// What can go wrong writing a plan.
 #[derive(Debug, thiserror::Error)]

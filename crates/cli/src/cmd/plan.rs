@@ -1,8 +1,13 @@
 //! `caisson plan`: solve a scenario and write its plan.
 //!
-//! Text output (default): a concise summary on stdout (status, objective and
-//! cost split, per-demand fill rate and final backlog, expansions chosen,
-//! contracts short); scenario warnings go to stderr. `--format json` prints
+//! `--method optimal` (default) solves the model with HiGHS; `--method
+//! greedy` runs the greedy baseline heuristic instead (a feasible plan,
+//! status `feasible`, method `greedy`, an unknown gap written as `null`).
+//!
+//! Text output (default): a concise summary on stdout (method, status,
+//! objective and cost split, per-demand fill rate and final backlog, "why
+//! short?" with each short demand's top causes, expansions chosen, contracts
+//! short); scenario warnings go to stderr. `--format json` prints
 //! the `caisson-plan/1` document on stdout instead. `--out` and `--csv`
 //! write files whatever the format.
 //!
@@ -17,9 +22,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use caisson_model::Scenario;
-use caisson_planner::{Formulation, Plan, PlanOptions, PlanStatus};
+use caisson_planner::{Formulation, Plan, PlanOptions, PlanStatus, ShortageExplanation};
 
 use crate::exit::{CmdResult, Failure};
+
+/// How many causes the terminal summary shows per short demand.
+const CAUSES_SHOWN: usize = 3;
 
 /// Arguments of `caisson plan`.
 #[derive(Debug, clap::Args)]
@@ -27,6 +35,12 @@ pub struct Args {
     /// The scenario file (`.json` is read as JSON, others as TOML).
     #[arg(value_name = "SCENARIO")]
     pub scenario: PathBuf,
+    /// How to plan: `optimal` solves the model with HiGHS; `greedy` runs the
+    /// fast greedy baseline heuristic, whose plan has status `feasible`,
+    /// method `greedy` and `mip_gap` null (its gap is unknown); the solver
+    /// options (--time-limit, --mip-gap, --threads) do not apply to it.
+    #[arg(long, value_enum, default_value_t = Method::Optimal)]
+    pub method: Method,
     /// Write the plan as `caisson-plan/1` JSON to this file.
     #[arg(long, value_name = "PLAN.json")]
     pub out: Option<PathBuf>,
@@ -48,6 +62,24 @@ pub struct Args {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+}
+
+/// How `plan` makes the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// Solve the model to optimality (within --mip-gap) with HiGHS.
+    Optimal,
+    /// The greedy baseline heuristic: feasible, fast, not optimal.
+    Greedy,
+}
+
+impl Method {
+    fn name(self) -> &'static str {
+        match self {
+            Method::Optimal => "optimal",
+            Method::Greedy => "greedy",
+        }
+    }
 }
 
 /// What `plan` prints on stdout.
@@ -92,15 +124,22 @@ pub fn run(args: &Args) -> CmdResult {
         ..PlanOptions::default()
     };
 
-    let mut model = Formulation::build(scenario)
-        .load()
-        .context("loading the model into HiGHS")?;
-    if let Some(path) = &args.write_model {
-        model
-            .write_mps(scenario, path)
-            .context("writing the model")?;
-    }
-    let plan = model.solve(scenario, &options);
+    let plan = if args.method == Method::Optimal || args.write_model.is_some() {
+        let mut model = Formulation::build(scenario)
+            .load()
+            .context("loading the model into HiGHS")?;
+        if let Some(path) = &args.write_model {
+            model
+                .write_mps(scenario, path)
+                .context("writing the model")?;
+        }
+        match args.method {
+            Method::Optimal => model.solve(scenario, &options),
+            Method::Greedy => caisson_planner::greedy(scenario),
+        }
+    } else {
+        caisson_planner::greedy(scenario)
+    };
 
     if let Some(path) = &args.out {
         caisson_report::write_json_file(scenario, &plan, path)
@@ -112,7 +151,7 @@ pub fn run(args: &Args) -> CmdResult {
     }
 
     let printed = match args.format {
-        OutputFormat::Text => print_summary(scenario, &plan),
+        OutputFormat::Text => print_summary(scenario, &plan, args.method),
         OutputFormat::Json => {
             let mut out = io::stdout().lock();
             caisson_report::write_json(scenario, &plan, &mut out)
@@ -163,7 +202,7 @@ fn num(value: f64) -> String {
     }
 }
 
-fn print_summary(s: &Scenario, plan: &Plan) -> io::Result<()> {
+fn print_summary(s: &Scenario, plan: &Plan, method: Method) -> io::Result<()> {
     let mut out = io::stdout().lock();
     writeln!(
         out,
@@ -173,9 +212,18 @@ fn print_summary(s: &Scenario, plan: &Plan) -> io::Result<()> {
         s.calendar.kind,
         s.calendar.label(0)
     )?;
+    if plan.method == method.name() {
+        writeln!(out, "method    {}", method.name())?;
+    } else {
+        writeln!(out, "method    {} ({})", method.name(), plan.method)?;
+    }
     write!(out, "status    {}", plan.status.name())?;
     if let Some(gap) = plan.mip_gap.filter(|_| plan.status == PlanStatus::Feasible) {
-        write!(out, " (gap {:.4}%)", gap * 100.0)?;
+        if gap.is_finite() {
+            write!(out, " (gap {:.4}%)", gap * 100.0)?;
+        } else {
+            write!(out, " (gap unknown)")?;
+        }
     }
     writeln!(out)?;
     if let Some(message) = &plan.message {
@@ -238,6 +286,8 @@ fn print_summary(s: &Scenario, plan: &Plan) -> io::Result<()> {
         }
     }
 
+    print_why_short(&mut out, s, &caisson_planner::explain_shortages(s, plan))?;
+
     if !plan.expansions.is_empty() {
         writeln!(out, "\nexpansions chosen")?;
         for e in &plan.expansions {
@@ -285,6 +335,38 @@ fn print_summary(s: &Scenario, plan: &Plan) -> io::Result<()> {
                 num(total),
                 periods.len()
             )?;
+        }
+    }
+    Ok(())
+}
+
+/// The "why short?" section: each short demand's heading and its top
+/// [`CAUSES_SHOWN`] causes.
+fn print_why_short(
+    out: &mut dyn Write,
+    s: &Scenario,
+    explanations: &[ShortageExplanation],
+) -> io::Result<()> {
+    if explanations.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nwhy short?")?;
+    for x in explanations {
+        writeln!(out, "  {}", x.describe(s))?;
+        for cause in x.causes.iter().take(CAUSES_SHOWN) {
+            writeln!(out, "    - {}", cause.describe(s))?;
+        }
+        let more = x.causes.len().saturating_sub(CAUSES_SHOWN);
+        match (more, x.omitted) {
+            (0, 0) => {}
+            (more, 0) => writeln!(out, "    (+{more} more in the plan JSON)")?,
+            (more, omitted) => writeln!(
+                out,
+                "    (+{more} more in the plan JSON; {omitted} lesser cause(s) not listed)"
+            )?,
+        }
+        if x.causes.is_empty() {
+            writeln!(out, "    (no cause found)")?;
         }
     }
     Ok(())

@@ -119,18 +119,9 @@ fn load_scenario(path: &Path) -> Result<Scenario, Failure> {
 }
 
 /// The plan's shortage explanations, as the generic `explanations` array
-/// the report reads.
+/// the report reads (the plan document's own `explanations`).
 pub(crate) fn explanations(scenario: &Scenario, plan: &Plan) -> Value {
-    caisson_planner::explain_shortages(scenario, plan)
-        .iter()
-        .map(|x| {
-            serde_json::json!({
-                "demand": scenario.demands[x.demand.index()].id,
-                "text": x.describe(scenario),
-                "causes": x.causes.iter().map(|c| c.describe(scenario)).collect::<Vec<_>>(),
-            })
-        })
-        .collect()
+    caisson_report::explanations_json(scenario, plan)
 }
 
 /// Runs `caisson report`.
