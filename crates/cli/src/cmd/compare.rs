@@ -130,7 +130,7 @@ pub fn render(comparison: &Comparison) -> String {
             comparison.variants[i - 1]
                 .delta
                 .objective
-                .map_or_else(|| "-".into(), |d| fmt_delta(d))
+                .map_or_else(|| "-".into(), fmt_delta)
         };
         let _ = writeln!(
             s,
