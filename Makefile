@@ -12,7 +12,8 @@ deps:
 demo: deps
 	$(CARGO) run --quiet -p caisson-cli -- demo
 
-test: deps
+test:
+	@bash scripts/ensure-system-deps.sh chromium
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
 

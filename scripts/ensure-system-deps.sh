@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages Caisson's build needs (HiGHS is C++, built by
-# highs-sys with cmake; its bindings are generated with libclang), if missing.
+# highs-sys with cmake; its bindings are generated with libclang; the HTML
+# report embeds ECharts fetched with npm), if missing. Extra Debian package
+# names given as arguments are installed too (`make test` adds chromium for
+# the browser test).
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -euo pipefail
 
@@ -11,6 +14,9 @@ command -v make >/dev/null 2>&1 || missing+=(make)
 if ! { dpkg-query -W -f='${Status}' libclang-dev 2>/dev/null | grep -q "install ok installed"; }; then
     missing+=(libclang-dev)
 fi
+# Node.js and npm fetch the report's charting library at build time (see
+# crates/html/build.rs); take Debian's only when no npm is on the PATH.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 for extra in "$@"; do
     dpkg-query -W -f='${Status}' "$extra" 2>/dev/null | grep -q "install ok installed" || missing+=("$extra")
 done
