@@ -1,15 +1,13 @@
 //! `caisson compare`: a base scenario and its variants side by side.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use caisson_analysis::compare::{compare, Case, Comparison};
-use caisson_planner::PlanOptions;
 
-use crate::exit::{CmdResult, Failure};
-use crate::format::{fmt_delta, fmt_num, fmt_rate, Format};
+use crate::cmd::analysis_args::AnalysisArgs;
+use crate::exit::CmdResult;
+use crate::format::{fmt_delta, fmt_num, fmt_rate};
 use crate::{load, progress};
 
 /// Arguments of `caisson compare`.
@@ -20,21 +18,8 @@ pub struct Args {
     /// Variant scenarios (usually `extends` the base).
     #[arg(required = true)]
     pub variants: Vec<PathBuf>,
-    /// Also write the comparison as JSON to this file.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Relative MIP gap at which each solve stops.
-    #[arg(long, default_value_t = 1e-6)]
-    pub mip_gap: f64,
-    /// Time limit per solve, in seconds.
-    #[arg(long)]
-    pub time_limit: Option<f64>,
+    #[command(flatten)]
+    pub common: AnalysisArgs,
 }
 
 /// Runs `caisson compare`.
@@ -63,12 +48,8 @@ pub fn run(args: &Args) -> CmdResult {
             scenario: &loaded.scenario,
         })
         .collect();
-    let options = PlanOptions {
-        mip_gap: args.mip_gap,
-        time_limit: args.time_limit,
-        ..PlanOptions::default()
-    };
-    let bar = progress::bar(cases.len() + 1, "planning", args.quiet);
+    let options = args.common.plan_options();
+    let bar = progress::bar(cases.len() + 1, "planning", args.common.quiet);
     let comparison = compare(
         Case {
             label: &labels[0],
@@ -79,22 +60,7 @@ pub fn run(args: &Args) -> CmdResult {
         &|| bar.inc(1),
     );
     bar.finish_and_clear();
-    if let Some(path) = &args.out {
-        let json = serde_json::to_string_pretty(&comparison).context("serialising comparison")?;
-        std::fs::write(path, json + "\n")
-            .with_context(|| format!("writing {}", path.display()))
-            .map_err(Failure::Internal)?;
-    }
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &comparison).context("writing JSON")?;
-            let _ = writeln!(out);
-        }
-        Format::Text => {
-            let _ = write!(out, "{}", render(&comparison));
-        }
-    }
+    args.common.emit(&comparison, render)?;
     let unsolved = std::iter::once(&comparison.base)
         .chain(comparison.variants.iter().map(|v| &v.outcome))
         .any(|o| !o.solved());

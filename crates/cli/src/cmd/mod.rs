@@ -1,5 +1,6 @@
 //! One module per subcommand, each with its `Args` and `run`.
 
+pub mod analysis_args;
 pub mod compare;
 pub mod demo;
 pub mod explain;

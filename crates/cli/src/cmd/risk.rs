@@ -1,15 +1,14 @@
 //! `caisson risk`: supplier criticality and the price of each policy.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
-use caisson_analysis::risk::{analyse, count_replans, Impact, RiskOptions, RiskReport, Subject};
-use caisson_planner::PlanOptions;
+use caisson_analysis::risk::{analyse, count_replans, Impact, RiskOptions, RiskReport};
 
-use crate::exit::{CmdResult, Failure};
-use crate::format::{fmt_delta, fmt_num, Format};
+use crate::cmd::analysis_args::AnalysisArgs;
+use crate::exit::CmdResult;
+use crate::format::{fmt_delta, fmt_num};
+use crate::sections::subject_text;
 use crate::{load, progress};
 
 /// Arguments of `caisson risk`.
@@ -24,21 +23,8 @@ pub struct Args {
     /// policy separately.
     #[arg(long)]
     pub lists: bool,
-    /// Also write the report as JSON to this file.
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Relative MIP gap at which each solve stops.
-    #[arg(long, default_value_t = 1e-6)]
-    pub mip_gap: f64,
-    /// Time limit per solve, in seconds.
-    #[arg(long)]
-    pub time_limit: Option<f64>,
+    #[command(flatten)]
+    pub common: AnalysisArgs,
 }
 
 /// Runs `caisson risk`.
@@ -47,35 +33,16 @@ pub fn run(args: &Args) -> CmdResult {
     let options = RiskOptions {
         facilities: args.facilities,
         policy_lists: args.lists,
-        plan: PlanOptions {
-            mip_gap: args.mip_gap,
-            time_limit: args.time_limit,
-            ..PlanOptions::default()
-        },
+        plan: args.common.plan_options(),
     };
     let bar = progress::bar(
         count_replans(&loaded.scenario, &options),
         "re-planning",
-        args.quiet,
+        args.common.quiet,
     );
     let report = analyse(&loaded.scenario, &options, &|| bar.inc(1));
     bar.finish_and_clear();
-    if let Some(path) = &args.out {
-        let json = serde_json::to_string_pretty(&report).context("serialising risk report")?;
-        std::fs::write(path, json + "\n")
-            .with_context(|| format!("writing {}", path.display()))
-            .map_err(Failure::Internal)?;
-    }
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &report).context("writing JSON")?;
-            let _ = writeln!(out);
-        }
-        Format::Text => {
-            let _ = write!(out, "{}", render(&report));
-        }
-    }
+    args.common.emit(&report, render)?;
     let unsolved = !report.baseline.solved()
         || report
             .criticality
@@ -87,15 +54,6 @@ pub fn run(args: &Args) -> CmdResult {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn subject_text(subject: &Subject) -> String {
-    match subject {
-        Subject::Exporter { actor } => format!("exporter {actor}"),
-        Subject::Facility { facility } => format!("facility {facility}"),
-        Subject::Policy { policy } => format!("policy {policy}"),
-        Subject::PolicyList { policy, list } => format!("policy {policy} {list}"),
-    }
 }
 
 fn impact_rows(s: &mut String, impacts: &[Impact]) {

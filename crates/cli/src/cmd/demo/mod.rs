@@ -18,6 +18,7 @@ use caisson_analysis::compare::{compare, Case};
 use caisson_analysis::risk::{analyse, count_replans, RiskOptions};
 use caisson_planner::PlanOptions;
 
+use crate::cmd::analysis_args::write_json;
 use crate::exit::{CmdResult, Failure};
 use crate::{load, progress, sections};
 
@@ -192,9 +193,4 @@ fn write(path: &Path, text: &str) -> Result<(), Failure> {
     fs::write(path, text)
         .with_context(|| format!("writing {}", path.display()))
         .map_err(Failure::Internal)
-}
-
-fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value).context("serialising JSON")?;
-    write(path, &(text + "\n"))
 }
