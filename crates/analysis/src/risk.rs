@@ -105,22 +105,29 @@ impl Impact {
     }
 }
 
-/// Exporting actors: those owning a facility that holds a demanded product
-/// and could ship it abroad (shipping only to itself is not exporting).
+/// Exporting actors: those owning a facility that holds a product some
+/// other actor could receive from it — one a demand of another buyer asks
+/// for (a shipment), or an input of a product a facility of another actor
+/// makes (a component transfer).
 pub fn exporters(scenario: &Scenario) -> Vec<ActorId> {
     let held = caisson_model::Held::new(scenario);
-    let demanded: BTreeSet<_> = scenario.demands.iter().map(|d| d.product).collect();
-    let mut actors: Vec<ActorId> = scenario
-        .facilities
-        .iter()
-        .enumerate()
-        .filter(|(f, facility)| {
-            demanded
+    let facilities = || (0..scenario.facilities.len()).map(FacilityId::new);
+    let actor_of = |f: FacilityId| scenario.facilities[f.index()].actor;
+    let mut actors: Vec<ActorId> = facilities()
+        .filter(|&f| {
+            let actor = actor_of(f);
+            let ships = scenario
+                .demands
                 .iter()
-                .any(|&p| held.is_held(FacilityId::new(*f), p))
-                && scenario.demands.iter().any(|d| d.buyer != facility.actor)
+                .any(|d| d.buyer != actor && held.is_held(f, d.product));
+            let feeds = || {
+                facilities().any(|h| {
+                    actor_of(h) != actor && held.products_at(f).any(|p| held.is_input_at(h, p))
+                })
+            };
+            ships || feeds()
         })
-        .map(|(_, facility)| facility.actor)
+        .map(actor_of)
         .collect();
     actors.sort();
     actors.dedup();
