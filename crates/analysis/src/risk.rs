@@ -4,8 +4,6 @@
 //! and report the change against the unedited plan. Re-solves run in
 //! parallel with HiGHS on one thread each.
 
-use std::collections::BTreeSet;
-
 use caisson_model::{ActorId, FacilityId, PolicyId, PolicyList, Scenario};
 use caisson_planner::{Plan, PlanOptions};
 use rayon::prelude::*;
