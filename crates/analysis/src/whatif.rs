@@ -4,8 +4,8 @@
 //! invariant kept), so the edited scenario can be planned like any other.
 
 use caisson_model::{
-    ActorId, ContractId, ExpansionId, FacilityId, LineId, Party, Policy, PolicyId, PolicyList,
-    Scenario, Selector,
+    ActorId, ExpansionId, FacilityId, LineId, Party, Policy, PolicyId, PolicyList, Scenario,
+    Selector,
 };
 
 /// The id of the policy added by [`without_exporter`]; the `caisson:` prefix
@@ -43,7 +43,6 @@ pub fn without_exporter(scenario: &Scenario, actor: ActorId) -> Scenario {
 /// it supplies are removed too, and every index is remapped.
 pub fn without_facility(scenario: &Scenario, facility: FacilityId) -> Scenario {
     let mut edited = scenario.clone();
-    let lost = &scenario.facilities[facility.index()];
 
     let line_map = remap(scenario.lines.len(), |l| {
         scenario.lines[l].facility != facility
@@ -74,7 +73,6 @@ pub fn without_facility(scenario: &Scenario, facility: FacilityId) -> Scenario {
         f.lines = f.lines.iter().map(|&l| line(l)).collect();
         f.expansions = f.expansions.iter().map(|&e| expansion(e)).collect();
     }
-    debug_assert!(edited.facilities.iter().all(|f| f.id != lost.id));
     edited
 }
 
@@ -95,14 +93,6 @@ pub fn without_policy_list(scenario: &Scenario, policy: PolicyId, list: PolicyLi
         PolicyList::DenyEndUse => p.deny_end_use.clear(),
     }
     edited
-}
-
-/// Contracts supplied by `facility` (used to report what a loss breaks).
-pub fn contracts_of(scenario: &Scenario, facility: FacilityId) -> Vec<ContractId> {
-    (0..scenario.contracts.len())
-        .filter(|&c| scenario.contracts[c].facility == facility)
-        .map(ContractId::new)
-        .collect()
 }
 
 /// New positions after dropping the entries `keep` rejects (`None` for those).

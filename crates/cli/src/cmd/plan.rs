@@ -106,16 +106,7 @@ pub fn run(args: &Args) -> CmdResult {
             args.mip_gap
         )));
     }
-    let loaded = match caisson_scenario::load_path(&args.scenario) {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            eprint!("{error}");
-            return Err(Failure::InvalidInput);
-        }
-    };
-    if !loaded.warnings.is_empty() {
-        eprint!("{}", caisson_scenario::render(&loaded.warnings));
-    }
+    let loaded = crate::load::scenario(&args.scenario)?;
     let scenario = &loaded.scenario;
     let options = PlanOptions {
         time_limit: args.time_limit,

@@ -103,21 +103,6 @@ fn classify(path: &Path) -> Result<Input, Failure> {
     })
 }
 
-fn load_scenario(path: &Path) -> Result<Scenario, Failure> {
-    match caisson_scenario::load_path(path) {
-        Ok(loaded) => {
-            if !loaded.warnings.is_empty() {
-                eprint!("{}", caisson_scenario::render(&loaded.warnings));
-            }
-            Ok(loaded.scenario)
-        }
-        Err(error) => {
-            eprint!("{error}");
-            Err(Failure::InvalidInput)
-        }
-    }
-}
-
 /// The plan's shortage explanations, as the generic `explanations` array
 /// the report reads (the plan document's own `explanations`).
 pub(crate) fn explanations(scenario: &Scenario, plan: &Plan) -> Value {
@@ -194,10 +179,14 @@ pub fn run(args: &Args) -> CmdResult {
     // from planning a scenario.
     let mut solver_failure: Option<String> = None;
     let section = if let Some((path, value)) = &base {
-        let scenario = args.scenario.as_deref().map(load_scenario).transpose()?;
+        let scenario = args
+            .scenario
+            .as_deref()
+            .map(|p| crate::load::scenario(p).map(|l| l.scenario))
+            .transpose()?;
         Some(caisson_html::plan_section(value, scenario.as_ref()).map_err(|e| invalid(path, e))?)
     } else if let Some(path) = &scenario_path {
-        let scenario = load_scenario(path)?;
+        let scenario = crate::load::scenario(path)?.scenario;
         let options = PlanOptions {
             time_limit: args.time_limit,
             threads: args.threads,
