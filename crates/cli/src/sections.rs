@@ -23,27 +23,19 @@ pub fn comparison(comparison: &Comparison) -> caisson_html::Comparison {
         o.objective
     })];
     for product in &comparison.base.products {
-        let id = product.product.clone();
-        let find = move |o: &Outcome| o.products.iter().find(|p| p.product == id).cloned();
-        let f = find.clone();
+        let id = product.product.as_str();
+        let of = |o: &Outcome| o.products.iter().find(|p| p.product == id).cloned();
+        metrics.push(metric(format!("{id} delivered"), "units", "higher", &|o| {
+            of(o).map(|p| p.delivered)
+        }));
+        metrics.push(metric(format!("{id} fill rate"), "%", "higher", &|o| {
+            of(o).and_then(|p| p.fill_rate).map(|r| r * 100.0)
+        }));
         metrics.push(metric(
-            format!("{} delivered", product.product),
-            "units",
-            "higher",
-            &move |o| f(o).map(|p| p.delivered),
-        ));
-        let f = find.clone();
-        metrics.push(metric(
-            format!("{} fill rate", product.product),
-            "%",
-            "higher",
-            &move |o| f(o).and_then(|p| p.fill_rate).map(|r| r * 100.0),
-        ));
-        metrics.push(metric(
-            format!("{} shortage", product.product),
+            format!("{id} shortage"),
             "unit-periods",
             "lower",
-            &move |o| find(o).map(|p| p.shortage),
+            &|o| of(o).map(|p| p.shortage),
         ));
     }
     caisson_html::Comparison {

@@ -406,55 +406,13 @@ impl Reader<'_> {
                     raw.header_at = Some(self.loc(entry.node.span));
                     raw.header = self.header(&entry.node);
                 }
-                "actor" => {
-                    for (i, node) in self.array_of_tables(entry).iter().enumerate() {
-                        if let Some(actor) = self.actor(node, i) {
-                            raw.actors.push(actor);
-                        }
-                    }
-                }
-                "product" => {
-                    for (i, node) in self.array_of_tables(entry).iter().enumerate() {
-                        if let Some(product) = self.product(node, i) {
-                            raw.products.push(product);
-                        }
-                    }
-                }
-                "facility" => {
-                    for (i, node) in self.array_of_tables(entry).iter().enumerate() {
-                        if let Some(facility) = self.facility(node, i) {
-                            raw.facilities.push(facility);
-                        }
-                    }
-                }
-                "route" => {
-                    for (i, node) in self.array_of_tables(entry).iter().enumerate() {
-                        if let Some(route) = self.route(node, i) {
-                            raw.routes.push(route);
-                        }
-                    }
-                }
-                "demand" => {
-                    for (i, node) in self.array_of_tables(entry).iter().enumerate() {
-                        if let Some(demand) = self.demand(node, i) {
-                            raw.demands.push(demand);
-                        }
-                    }
-                }
-                "contract" => {
-                    for (i, node) in self.array_of_tables(entry).iter().enumerate() {
-                        if let Some(contract) = self.contract(node, i) {
-                            raw.contracts.push(contract);
-                        }
-                    }
-                }
-                "policy" => {
-                    for (i, node) in self.array_of_tables(entry).iter().enumerate() {
-                        if let Some(policy) = self.policy(node, i) {
-                            raw.policies.push(policy);
-                        }
-                    }
-                }
+                "actor" => raw.actors = self.entities(entry, Self::actor),
+                "product" => raw.products = self.entities(entry, Self::product),
+                "facility" => raw.facilities = self.entities(entry, Self::facility),
+                "route" => raw.routes = self.entities(entry, Self::route),
+                "demand" => raw.demands = self.entities(entry, Self::demand),
+                "contract" => raw.contracts = self.entities(entry, Self::contract),
+                "policy" => raw.policies = self.entities(entry, Self::policy),
                 "remove" => {
                     if let Some(remove) = self.remove(&entry.node) {
                         raw.remove = Some((self.loc(entry.node.span), remove));
@@ -497,6 +455,21 @@ impl Reader<'_> {
     }
 
     /// The items of `[[kind]]`, each expected to be a table.
+    /// Reads every table of an array of tables (`[[kind]]`) with `read`,
+    /// keeping those that could be read (the others left diagnostics).
+    fn entities<T>(
+        &mut self,
+        entry: &Entry,
+        read: impl Fn(&mut Self, &Node, usize) -> Option<T>,
+    ) -> Vec<T> {
+        let nodes = self.array_of_tables(entry);
+        nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, node)| read(self, node, i))
+            .collect()
+    }
+
     fn array_of_tables<'n>(&mut self, entry: &'n Entry) -> &'n [Node] {
         match &entry.node.value {
             Value::Array(items) => items,

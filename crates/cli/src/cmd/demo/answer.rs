@@ -150,9 +150,9 @@ impl<'a> Answer<'a> {
             .iter()
             .filter_map(|(label, text)| self.outcome(label).map(|o| (*text, o)))
             .collect();
-        let Some(&(_, base)) = outcomes.first() else {
+        if outcomes.is_empty() {
             return s;
-        };
+        }
         let _ = writeln!(
             s,
             "Ukraine's ammunition over the horizon, by product (delivered / required, fill rate, \
@@ -163,13 +163,14 @@ impl<'a> Answer<'a> {
             "| product | case | delivered | required | fill | shortage | from Serbia |"
         );
         let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|");
-        let base_supply = supply(base);
-        for row in &base_supply {
-            for (text, outcome) in &outcomes {
-                if let Some(r) = supply(outcome)
-                    .into_iter()
-                    .find(|r| r.product == row.product)
-                {
+        // Each case's per-product figures, computed once.
+        let supplies: Vec<(&str, Vec<Supply>)> = outcomes
+            .iter()
+            .map(|(text, o)| (*text, supply(o)))
+            .collect();
+        for product in &supplies[0].1 {
+            for (text, rows) in &supplies {
+                if let Some(r) = rows.iter().find(|r| r.product == product.product) {
                     let _ = writeln!(
                         s,
                         "| {} | {} | {} | {} | {} | {} | {:.1}% |",
@@ -184,11 +185,11 @@ impl<'a> Answer<'a> {
                 }
             }
         }
-        let total = |o: &Outcome| supply(o).iter().map(|r| r.shortage).sum::<f64>();
-        let base_total = total(base);
+        let total = |rows: &[Supply]| rows.iter().map(|r| r.shortage).sum::<f64>();
+        let base_total = total(&supplies[0].1);
         let _ = writeln!(s, "\nIn plain words:\n");
-        for (text, outcome) in outcomes.iter().skip(1) {
-            let change = total(outcome) - base_total;
+        for (text, rows) in supplies.iter().skip(1) {
+            let change = total(rows) - base_total;
             let relative = if base_total > 0.0 {
                 format!(" ({:+.1}%)", change / base_total * 100.0)
             } else {
