@@ -1,4 +1,6 @@
-//! Dependency metrics: where each receiver's deliveries come from.
+//! Dependency metrics: where each receiver's deliveries come from, with
+//! the scenario's ids (the planner computes them with typed ids as part of
+//! every plan's KPIs; see `caisson_planner::dependencies`).
 //!
 //! For every receiver (an end user, or a buyer) and product, the share of
 //! delivered units by exporting actor and by bloc, the Herfindahl-Hirschman
@@ -6,9 +8,8 @@
 //! sharing no bloc with the receiver. Units of different products are never
 //! added together (spec section 6).
 
-use std::collections::BTreeMap;
-
-use caisson_model::{ActorId, DemandId, FacilityId, ProductId, Scenario};
+use caisson_model::{DemandId, FacilityId, Scenario};
+use caisson_planner::{DependencyKpi, Plan, Role as PlannerRole, ShipmentRecord};
 use serde::Serialize;
 
 /// Whose dependency is measured: the actor finally using the goods, or the
@@ -71,88 +72,66 @@ pub struct Share {
 }
 
 /// Label used for exporters that belong to no bloc.
-pub const NO_BLOC: &str = "(no bloc)";
+pub use caisson_planner::NO_BLOC;
 
-/// Computes the dependency profiles of every receiver, for both roles, in a
-/// stable order (role, receiver in actor order, product in product order).
-/// Receivers with nothing delivered are left out.
+/// The dependency profiles of a plan (its `kpis.dependencies`), labelled.
+pub fn of_plan(scenario: &Scenario, plan: &Plan) -> Vec<Dependency> {
+    label(scenario, &plan.kpis.dependencies)
+}
+
+/// Computes the dependency profiles of arbitrary deliveries, for both roles,
+/// in a stable order (role, receiver in actor order, product in product
+/// order). Receivers with nothing delivered are left out.
 pub fn dependencies(scenario: &Scenario, deliveries: &[Delivery]) -> Vec<Dependency> {
-    // (role, receiver, product) -> exporter -> units
-    let mut mix: BTreeMap<(Role, ActorId, ProductId), BTreeMap<ActorId, f64>> = BTreeMap::new();
-    for delivery in deliveries.iter().filter(|d| d.quantity > 0.0) {
-        let demand = &scenario.demands[delivery.demand.index()];
-        let exporter = scenario.facilities[delivery.facility.index()].actor;
-        for (role, receiver) in [
-            (Role::EndUser, demand.end_user),
-            (Role::Buyer, demand.buyer),
-        ] {
-            *mix.entry((role, receiver, demand.product))
-                .or_default()
-                .entry(exporter)
-                .or_default() += delivery.quantity;
-        }
-    }
-    mix.into_iter()
-        .map(|((role, receiver, product), exporters)| {
-            profile(scenario, role, receiver, product, &exporters)
-        })
-        .collect()
-}
-
-fn profile(
-    scenario: &Scenario,
-    role: Role,
-    receiver: ActorId,
-    product: ProductId,
-    exporters: &BTreeMap<ActorId, f64>,
-) -> Dependency {
-    let total: f64 = exporters.values().sum();
-    let receiver_blocs = &scenario.actors[receiver.index()].blocs;
-    let mut by_bloc: BTreeMap<String, f64> = BTreeMap::new();
-    let mut unaligned = 0.0;
-    for (&exporter, &units) in exporters {
-        let blocs = &scenario.actors[exporter.index()].blocs;
-        if blocs.is_empty() {
-            *by_bloc.entry(NO_BLOC.to_owned()).or_default() += units;
-        }
-        for bloc in blocs {
-            *by_bloc
-                .entry(scenario.blocs[bloc.index()].id.clone())
-                .or_default() += units;
-        }
-        let aligned = exporter == receiver || blocs.iter().any(|b| receiver_blocs.contains(b));
-        if !aligned {
-            unaligned += units;
-        }
-    }
-    let by_exporter = shares(
-        exporters
-            .iter()
-            .map(|(a, &u)| (scenario.actors[a.index()].id.clone(), u)),
-        total,
-    );
-    let hhi = by_exporter.iter().map(|s| (s.share * 100.0).powi(2)).sum();
-    Dependency {
-        role,
-        receiver: scenario.actors[receiver.index()].id.clone(),
-        product: scenario.products[product.index()].id.clone(),
-        delivered: total,
-        by_exporter,
-        by_bloc: shares(by_bloc.into_iter(), total),
-        hhi,
-        unaligned_share: unaligned / total,
-    }
-}
-
-fn shares(parts: impl Iterator<Item = (String, f64)>, total: f64) -> Vec<Share> {
-    let mut shares: Vec<Share> = parts
-        .map(|(id, units)| Share {
-            id,
-            units,
-            share: units / total,
+    let shipments: Vec<ShipmentRecord> = deliveries
+        .iter()
+        .map(|d| ShipmentRecord {
+            facility: d.facility,
+            demand: d.demand,
+            product: scenario.demands[d.demand.index()].product,
+            period: 0,
+            arrival: 0,
+            quantity: d.quantity,
         })
         .collect();
-    // Largest first; ties by id so the order is reproducible.
-    shares.sort_by(|a, b| b.units.total_cmp(&a.units).then_with(|| a.id.cmp(&b.id)));
-    shares
+    label(scenario, &caisson_planner::dependencies(scenario, &shipments))
+}
+
+/// Replaces the planner's typed ids by the scenario's ids.
+pub fn label(scenario: &Scenario, profiles: &[DependencyKpi]) -> Vec<Dependency> {
+    profiles
+        .iter()
+        .map(|p| Dependency {
+            role: match p.role {
+                PlannerRole::EndUser => Role::EndUser,
+                PlannerRole::Buyer => Role::Buyer,
+            },
+            receiver: scenario.actors[p.receiver.index()].id.clone(),
+            product: scenario.products[p.product.index()].id.clone(),
+            delivered: p.delivered,
+            by_exporter: p
+                .by_exporter
+                .iter()
+                .map(|s| Share {
+                    id: scenario.actors[s.key.index()].id.clone(),
+                    units: s.units,
+                    share: s.share,
+                })
+                .collect(),
+            by_bloc: p
+                .by_bloc
+                .iter()
+                .map(|s| Share {
+                    id: s.key.map_or_else(
+                        || NO_BLOC.to_owned(),
+                        |b| scenario.blocs[b.index()].id.clone(),
+                    ),
+                    units: s.units,
+                    share: s.share,
+                })
+                .collect(),
+            hhi: p.hhi,
+            unaligned_share: p.unaligned_share,
+        })
+        .collect()
 }

@@ -8,7 +8,9 @@
 pub mod compare;
 pub mod dependency;
 pub mod outcome;
+pub mod recommend;
 pub mod risk;
+pub mod simulate;
 pub mod whatif;
 
 use caisson_model::Scenario;

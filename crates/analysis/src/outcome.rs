@@ -4,7 +4,7 @@ use caisson_model::{ActorId, Scenario};
 use caisson_planner::{Plan, PlanStatus};
 use serde::Serialize;
 
-use crate::dependency::{dependencies, Delivery, Dependency};
+use crate::dependency::{self, Dependency};
 
 /// The key figures of one plan, with ids and labels instead of indices.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -160,15 +160,6 @@ impl Outcome {
                 fraction: e.fraction,
             })
             .collect();
-        let deliveries: Vec<Delivery> = plan
-            .shipments
-            .iter()
-            .map(|s| Delivery {
-                facility: s.facility,
-                demand: s.demand,
-                quantity: s.quantity,
-            })
-            .collect();
         Outcome {
             scenario: scenario.name.clone(),
             status: plan.status.name(),
@@ -184,7 +175,7 @@ impl Outcome {
             products,
             demands,
             expansions,
-            dependency: dependencies(scenario, &deliveries),
+            dependency: dependency::of_plan(scenario, plan),
         }
     }
 

@@ -2,11 +2,17 @@
 //!
 //! Both analyses re-plan edited copies of one scenario (see [`crate::whatif`])
 //! and report the change against the unedited plan. Re-solves run in
-//! parallel with HiGHS on one thread each.
+//! parallel with HiGHS on one thread each. By default they re-solve one
+//! model built once ([`caisson_planner::Resolver`]): every edit only closes
+//! or opens flows, so each is a change of bounds, and a MIP re-solve starts
+//! from the baseline solution; the edited scenario stays the reference its
+//! plan is derived from.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 use caisson_model::{ActorId, FacilityId, PolicyId, PolicyList, Scenario};
-use caisson_planner::{Plan, PlanOptions};
-use rayon::prelude::*;
+use caisson_planner::{Case, Plan, PlanOptions, Resolved, Resolver, Worker};
 use serde::Serialize;
 
 use crate::outcome::Outcome;
@@ -32,6 +38,9 @@ pub struct RiskReport {
     pub criticality: Vec<Impact>,
     /// Policies (and lists), most costly first.
     pub policies: Vec<Impact>,
+    /// Where the time went (not serialised).
+    #[serde(skip)]
+    pub timing: Option<RiskTiming>,
 }
 
 /// What is lost or lifted in one re-plan.
@@ -80,6 +89,10 @@ pub struct Impact {
     pub baseline_deliveries: Option<f64>,
     /// The edited plan's outcome (for drill-down and reports).
     pub edited: Outcome,
+    /// Seconds the re-plan took (`None` when it was skipped because the
+    /// baseline stays optimal). Not serialised.
+    #[serde(skip)]
+    pub solve_seconds: Option<f64>,
 }
 
 /// The extra shortage of one product.
@@ -132,6 +145,39 @@ pub fn exporters(scenario: &Scenario) -> Vec<ActorId> {
     actors
 }
 
+/// How [`analyse_with`] re-solves the edited scenarios. Every way gives the
+/// same optima (within the MIP gap); they differ in time only (see
+/// `docs/performance.md`, "Re-solves: reuse and warm start").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Resolve {
+    /// Build, load and solve each edited scenario from scratch.
+    Cold,
+    /// Build one model holding every flow any edit may open, load it once
+    /// per worker thread, and re-solve it with each edit's bounds.
+    Reuse,
+    /// Like [`Resolve::Reuse`], and each MIP re-solve starts from the
+    /// baseline solution adapted to the edit (lost flows left as stock and
+    /// backlog), so HiGHS has an incumbent at once.
+    #[default]
+    WarmStart,
+}
+
+/// Where the time of one analysis went. Not serialised: timings differ
+/// from run to run, and reports should not.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RiskTiming {
+    /// The whole analysis, wall clock.
+    pub total_seconds: f64,
+    /// Building the reused model (0 for [`Resolve::Cold`]).
+    pub build_seconds: f64,
+    /// The baseline plan.
+    pub baseline_seconds: f64,
+    /// Re-plans solved (skipped ones, whose baseline stays optimal, aside).
+    pub solves: usize,
+    /// Re-plans that started from an adapted baseline solution.
+    pub warm_started: usize,
+}
+
 /// Runs the supplier-criticality and policy-price analyses. `on_done` is
 /// called once per finished re-plan; [`count_replans`] says how many.
 pub fn analyse(
@@ -139,38 +185,186 @@ pub fn analyse(
     options: &RiskOptions,
     on_done: &(dyn Fn() + Sync),
 ) -> RiskReport {
+    analyse_with(scenario, options, Resolve::default(), on_done)
+}
+
+/// [`analyse`], re-solving as `resolve` says.
+pub fn analyse_with(
+    scenario: &Scenario,
+    options: &RiskOptions,
+    resolve: Resolve,
+    on_done: &(dyn Fn() + Sync),
+) -> RiskReport {
+    let started = Instant::now();
     let edits = edits(scenario, options);
-    let baseline_plan = solve_one_thread(scenario, &options.plan);
+    let resolver = (resolve != Resolve::Cold).then(|| Resolver::new(scenario));
+    let plan_options = one_thread(&options.plan);
+    let mut timing = RiskTiming {
+        build_seconds: started.elapsed().as_secs_f64(),
+        ..RiskTiming::default()
+    };
+    // The calling thread's worker solves the baseline, then takes its share
+    // of the edits. Without a worker (HiGHS refused the model) every solve
+    // is cold.
+    let mut worker = resolver.as_ref().and_then(|r| r.worker(&plan_options).ok());
+    let baseline_started = Instant::now();
+    let (baseline_plan, baseline_solution) = match (&resolver, worker.as_mut()) {
+        (Some(resolver), Some(worker)) => match resolver.bounds(Case::Base) {
+            Ok(bounds) => {
+                let solved = worker.solve(&bounds, None);
+                (solved.plan(scenario, &solved.flows), Some(solved))
+            }
+            Err(_) => (solve_one_thread(scenario, &options.plan), None),
+        },
+        _ => (solve_one_thread(scenario, &options.plan), None),
+    };
+    timing.baseline_seconds = baseline_started.elapsed().as_secs_f64();
     let baseline = Outcome::of(scenario, &baseline_plan);
     on_done();
-    let impacts: Vec<(bool, Impact)> = edits
-        .par_iter()
-        .map(|edit| {
-            let edited_scenario = edit.apply(scenario);
-            let edited = if baseline_stays_optimal(scenario, &edited_scenario, &baseline_plan, edit)
-            {
-                baseline.clone()
-            } else {
-                let plan = solve_one_thread(&edited_scenario, &options.plan);
-                Outcome::of(&edited_scenario, &plan)
+
+    let context = Context {
+        scenario,
+        options,
+        resolver: resolver.as_ref(),
+        start: baseline_solution
+            .as_ref()
+            .filter(|_| resolve == Resolve::WarmStart),
+        baseline: &baseline,
+        baseline_plan: &baseline_plan,
+        on_done,
+    };
+    let next = AtomicUsize::new(0);
+    let threads = rayon::current_num_threads().clamp(1, edits.len().max(1));
+    let run = |worker: Option<Worker<'_, '_>>| {
+        let mut worker = worker;
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(edit) = edits.get(i) else {
+                return done;
             };
-            let impact = impact(scenario, &baseline, &baseline_plan, edit, edited);
-            on_done();
-            (edit.is_loss(), impact)
-        })
-        .collect();
-    let (mut criticality, mut policies): (Vec<_>, Vec<_>) =
-        impacts.into_iter().partition(|(loss, _)| *loss);
+            done.push((i, context.replan(edit, worker.as_mut())));
+        }
+    };
+    let mut results: Vec<(usize, Replanned)> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    // HiGHS instances cannot move between threads: each
+                    // thread loads its own copy of the model.
+                    let worker = context.resolver.and_then(|r| r.worker(&plan_options).ok());
+                    run(worker)
+                })
+            })
+            .collect();
+        let mut results = run(worker);
+        for handle in others {
+            match handle.join() {
+                Ok(more) => results.extend(more),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
+    });
+    results.sort_by_key(|(i, _)| *i);
+    timing.solves = results.iter().filter(|(_, r)| r.solved).count();
+    timing.warm_started = results.iter().filter(|(_, r)| r.warm_started).count();
+
+    let (mut criticality, mut policies): (Vec<_>, Vec<_>) = results
+        .into_iter()
+        .map(|(i, r)| (edits[i].is_loss(), r.impact))
+        .partition(|(loss, _)| *loss);
     let by_harm = |a: &(bool, Impact), b: &(bool, Impact)| {
         let (ka, kb) = (a.1.rank_key(), b.1.rank_key());
         kb.0.total_cmp(&ka.0).then(kb.1.total_cmp(&ka.1))
     };
     criticality.sort_by(by_harm);
     policies.sort_by(by_harm);
+    timing.total_seconds = started.elapsed().as_secs_f64();
     RiskReport {
         baseline,
         criticality: criticality.into_iter().map(|(_, i)| i).collect(),
         policies: policies.into_iter().map(|(_, i)| i).collect(),
+        timing: Some(timing),
+    }
+}
+
+/// `options` for one of many parallel solves, as [`solve_one_thread`] uses
+/// them: one HiGHS thread, no capacity shadow prices.
+fn one_thread(options: &PlanOptions) -> PlanOptions {
+    PlanOptions {
+        threads: Some(1),
+        capacity_duals: false,
+        ..options.clone()
+    }
+}
+
+/// What every re-plan of one analysis shares.
+struct Context<'a, 's> {
+    scenario: &'s Scenario,
+    options: &'a RiskOptions,
+    resolver: Option<&'a Resolver<'s>>,
+    /// The baseline solution to start MIP re-solves from.
+    start: Option<&'a Resolved>,
+    baseline: &'a Outcome,
+    baseline_plan: &'a Plan,
+    on_done: &'a (dyn Fn() + Sync),
+}
+
+/// One finished re-plan.
+struct Replanned {
+    impact: Impact,
+    /// Whether a solver ran (false when the baseline stays optimal).
+    solved: bool,
+    warm_started: bool,
+}
+
+impl Context<'_, '_> {
+    /// Re-plans the scenario with `edit`: with `worker` as a bound change
+    /// of the shared model when the edit allows it, else from scratch.
+    fn replan(&self, edit: &Edit, worker: Option<&mut Worker<'_, '_>>) -> Replanned {
+        let scenario = self.scenario;
+        let edited_scenario = edit.apply(scenario);
+        let mut solved = false;
+        let mut warm_started = false;
+        let mut seconds = None;
+        let edited = if baseline_stays_optimal(scenario, &edited_scenario, self.baseline_plan, edit)
+        {
+            self.baseline.clone()
+        } else {
+            solved = true;
+            let started = Instant::now();
+            let case = match *edit {
+                Edit::LoseFacility(f) => Case::WithoutFacility(f),
+                _ => Case::Variant(&edited_scenario),
+            };
+            let bounds = self.resolver.map(|r| r.bounds(case));
+            let plan = match (worker, bounds) {
+                (Some(worker), Some(Ok(bounds))) => {
+                    let resolved = worker.solve(&bounds, self.start);
+                    warm_started = resolved.started;
+                    match *edit {
+                        Edit::LoseFacility(f) => {
+                            let flows =
+                                whatif::flows_without_facility(scenario, f, &resolved.flows);
+                            resolved.plan(&edited_scenario, &flows)
+                        }
+                        _ => resolved.plan(&edited_scenario, &resolved.flows),
+                    }
+                }
+                _ => solve_one_thread(&edited_scenario, &self.options.plan),
+            };
+            seconds = Some(started.elapsed().as_secs_f64());
+            Outcome::of(&edited_scenario, &plan)
+        };
+        let mut impact = impact(scenario, self.baseline, self.baseline_plan, edit, edited);
+        impact.solve_seconds = seconds;
+        (self.on_done)();
+        Replanned {
+            impact,
+            solved,
+            warm_started,
+        }
     }
 }
 
@@ -325,5 +519,6 @@ fn impact(
         cost,
         baseline_deliveries,
         edited,
+        solve_seconds: None,
     }
 }

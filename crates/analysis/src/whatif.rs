@@ -7,6 +7,7 @@ use caisson_model::{
     ActorId, ExpansionId, FacilityId, LineId, Party, Policy, PolicyId, PolicyList, Scenario,
     Selector,
 };
+use caisson_planner::Flows;
 
 /// The id of the policy added by [`without_exporter`]; the `caisson:` prefix
 /// cannot clash with the user's ids in practice and marks it as synthetic.
@@ -74,6 +75,55 @@ pub fn without_facility(scenario: &Scenario, facility: FacilityId) -> Scenario {
         f.expansions = f.expansions.iter().map(|&e| expansion(e)).collect();
     }
     edited
+}
+
+/// `flows` of `scenario` in the indices of [`without_facility`]`(scenario,
+/// facility)`: what a re-solve of the base model with the facility closed
+/// found, as a plan of the scenario without it. Flows of the facility
+/// itself (zero in such a solve) are dropped.
+pub fn flows_without_facility(scenario: &Scenario, facility: FacilityId, flows: &Flows) -> Flows {
+    let line_map = remap(scenario.lines.len(), |l| {
+        scenario.lines[l].facility != facility
+    });
+    let expansion_map = remap(scenario.expansions.len(), |e| {
+        scenario.expansions[e].facility != facility
+    });
+    let facility_map = remap(scenario.facilities.len(), |f| f != facility.index());
+    let fac = |f: FacilityId| facility_map[f.index()].map(FacilityId::new);
+    Flows {
+        production: flows
+            .production
+            .iter()
+            .filter_map(|&p| {
+                let line = LineId::new(line_map[p.line.index()]?);
+                Some(caisson_planner::ProductionFlow { line, ..p })
+            })
+            .collect(),
+        shipments: flows
+            .shipments
+            .iter()
+            .filter_map(|&s| {
+                let facility = fac(s.facility)?;
+                Some(caisson_planner::ShipmentFlow { facility, ..s })
+            })
+            .collect(),
+        transfers: flows
+            .transfers
+            .iter()
+            .filter_map(|&t| {
+                let (from, to) = (fac(t.from)?, fac(t.to)?);
+                Some(caisson_planner::TransferFlow { from, to, ..t })
+            })
+            .collect(),
+        expansions: flows
+            .expansions
+            .iter()
+            .filter_map(|&e| {
+                let expansion = ExpansionId::new(expansion_map[e.expansion.index()]?);
+                Some(caisson_planner::ExpansionFlow { expansion, ..e })
+            })
+            .collect(),
+    }
 }
 
 /// The scenario without `policy`.

@@ -55,10 +55,22 @@ enum Command {
     /// Rank supplier losses and price each policy by re-planning without them.
     #[command(after_help = EXIT_CODES)]
     Risk(cmd::risk::Args),
+    /// Monte Carlo over the scenario's `[[uncertainty]]`: percentiles of
+    /// shortage and fill rate, and the chance each demand falls short.
+    #[command(after_help = EXIT_CODES)]
+    Simulate(cmd::simulate::Args),
+    /// Recommend long-term contracts from the optimal plan, prove them by
+    /// re-planning, and write them as a variant.
+    #[command(after_help = EXIT_CODES)]
+    Recommend(cmd::recommend::Args),
     /// Run the main job on the built-in European scenario: validate, plan,
     /// compare the variants, analyse risks, write the report and answer.
     #[command(after_help = EXIT_CODES)]
     Demo(cmd::demo::Args),
+    /// Measure each stage of planning (load, build, HiGHS, derive, write)
+    /// and peak memory, per scenario size and along scaling curves.
+    #[command(after_help = EXIT_CODES)]
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -71,7 +83,10 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args),
         Command::Compare(args) => cmd::compare::run(args),
         Command::Risk(args) => cmd::risk::run(args),
+        Command::Simulate(args) => cmd::simulate::run(args),
+        Command::Recommend(args) => cmd::recommend::run(args),
         Command::Demo(args) => cmd::demo::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
     };
     match result {
         Ok(code) => code,

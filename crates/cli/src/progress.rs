@@ -19,3 +19,19 @@ pub fn bar(total: usize, message: &str, quiet: bool) -> ProgressBar {
     bar.set_message(message.to_owned());
     bar
 }
+
+/// A spinner with the elapsed time, for one step of unknown length (a
+/// solve); same visibility rules as [`bar`]. Finish it with
+/// `finish_and_clear`.
+pub fn spinner(message: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let spinner = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        spinner.set_style(style);
+    }
+    spinner.set_message(message.to_owned());
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    spinner
+}

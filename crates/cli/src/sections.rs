@@ -4,6 +4,41 @@ use caisson_analysis::compare::Comparison;
 use caisson_analysis::outcome::Outcome;
 use caisson_analysis::risk::{Impact, RiskReport, Subject};
 use caisson_html::{ComparisonMetric, Criticality, CriticalityItem};
+use serde::Serialize;
+
+/// The JSON that an analysis command prints and writes: the report section
+/// `caisson report` draws (with its `format` tag, at the top level) and the
+/// full analysis result under `analysis`, so one file serves both the
+/// report and scripts.
+#[derive(Debug, Serialize)]
+pub struct SectionFile<'a, S, A> {
+    format: &'static str,
+    #[serde(flatten)]
+    section: S,
+    analysis: &'a A,
+}
+
+impl<'a, A: Serialize> SectionFile<'a, caisson_html::Comparison, A> {
+    /// A `caisson-comparison/1` file.
+    pub fn comparison(section: caisson_html::Comparison, analysis: &'a A) -> Self {
+        SectionFile {
+            format: caisson_html::COMPARISON_FORMAT,
+            section,
+            analysis,
+        }
+    }
+}
+
+impl<'a, A: Serialize> SectionFile<'a, Criticality, A> {
+    /// A `caisson-criticality/1` file.
+    pub fn criticality(section: Criticality, analysis: &'a A) -> Self {
+        SectionFile {
+            format: caisson_html::CRITICALITY_FORMAT,
+            section,
+            analysis,
+        }
+    }
+}
 
 /// The comparison as report metrics: objective, then per product delivered
 /// units, fill rate and shortage.

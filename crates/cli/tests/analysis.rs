@@ -29,7 +29,7 @@ fn run_json(args: &[&str]) -> Value {
 fn lifting_a_policy_never_raises_the_objective() {
     let base = fixture("example.toml");
     let variant = fixture("example-no-neutrality.toml");
-    let json = run_json(&[
+    let document = run_json(&[
         "compare",
         base.to_str().expect("utf-8 path"),
         variant.to_str().expect("utf-8 path"),
@@ -37,6 +37,8 @@ fn lifting_a_policy_never_raises_the_objective() {
         "json",
         "--quiet",
     ]);
+    assert_eq!(document["format"], "caisson-comparison/1");
+    let json = &document["analysis"];
     let base_objective = json["base"]["objective"].as_f64().expect("objective");
     let delta = json["variants"][0]["delta"]["objective"]
         .as_f64()
@@ -60,13 +62,15 @@ fn lifting_a_policy_never_raises_the_objective() {
 #[test]
 fn risk_ranks_exporters_and_prices_the_neutrality_rule() {
     let scenario = fixture("example.toml");
-    let json = run_json(&[
+    let document = run_json(&[
         "risk",
         scenario.to_str().expect("utf-8 path"),
         "--format",
         "json",
         "--quiet",
     ]);
+    assert_eq!(document["format"], "caisson-criticality/1");
+    let json = &document["analysis"];
     let losses = json["criticality"].as_array().expect("criticality");
     let exporters: Vec<&str> = losses
         .iter()
@@ -95,4 +99,56 @@ fn risk_ranks_exporters_and_prices_the_neutrality_rule() {
         .expect("the neutrality rule is priced");
     // What the rule costs: the optimum with it minus without it, >= 0.
     assert!(neutrality["cost"].as_f64().expect("cost") >= -1e-6);
+}
+
+/// What `compare --out` and `risk --out` write is what `caisson report`
+/// reads: the files carry the report sections' formats.
+#[test]
+fn analysis_outputs_feed_the_html_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = fixture("example.toml");
+    let variant = fixture("example-no-neutrality.toml");
+    let comparison = dir.path().join("comparison.json");
+    let criticality = dir.path().join("risk.json");
+    let caisson = |args: &[&std::ffi::OsStr]| {
+        let status = Command::new(env!("CARGO_BIN_EXE_caisson"))
+            .args(args)
+            .output()
+            .expect("caisson runs");
+        assert!(
+            status.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        status.stdout
+    };
+    caisson(&[
+        "compare".as_ref(),
+        base.as_os_str(),
+        variant.as_os_str(),
+        "--quiet".as_ref(),
+        "--out".as_ref(),
+        comparison.as_os_str(),
+    ]);
+    caisson(&[
+        "risk".as_ref(),
+        base.as_os_str(),
+        "--quiet".as_ref(),
+        "--out".as_ref(),
+        criticality.as_os_str(),
+    ]);
+    for (input, view) in [(&comparison, "comparison"), (&criticality, "criticality")] {
+        let html = dir.path().join(format!("{view}.html"));
+        let stdout = caisson(&[
+            "report".as_ref(),
+            input.as_os_str(),
+            "--out".as_ref(),
+            html.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ]);
+        let summary: Value = serde_json::from_slice(&stdout).expect("JSON summary");
+        assert_eq!(summary["views"], serde_json::json!([view]), "{summary}");
+        assert!(html.exists());
+    }
 }

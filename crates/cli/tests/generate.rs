@@ -60,3 +60,42 @@ fn unknown_size_is_a_usage_error() {
         Some(2)
     );
 }
+
+/// `--format json` writes the same scenario as JSON: both files plan to the
+/// same objective (compared through `plan --format json`).
+#[test]
+fn json_and_toml_encodings_are_the_same_scenario() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let toml_path = dir.path().join("g.toml");
+    let json_path = dir.path().join("g.json");
+    for path in [&toml_path, &json_path] {
+        let out = caisson(&[
+            "generate",
+            "--seed",
+            "2",
+            "--out",
+            path.to_str().expect("utf-8 path"),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let json_text = std::fs::read_to_string(&json_path).expect("json written");
+    assert!(json_text.trim_start().starts_with('{'), "JSON chosen by extension");
+    let stdout_json = caisson(&["generate", "--seed", "2", "--format", "json"]).stdout;
+    assert_eq!(stdout_json, json_text.as_bytes(), "--format json on stdout");
+
+    let objective = |path: &std::path::Path| -> f64 {
+        let out = caisson(&[
+            "plan",
+            path.to_str().expect("utf-8 path"),
+            "--method",
+            "greedy",
+            "--format",
+            "json",
+            "--quiet",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
+        plan["objective"].as_f64().expect("objective")
+    };
+    assert_eq!(objective(&toml_path), objective(&json_path));
+}

@@ -31,6 +31,7 @@ impl Kit {
                 demands: vec![],
                 contracts: vec![],
                 policies: vec![],
+                uncertainty: Vec::new(),
             },
         }
     }

@@ -192,6 +192,7 @@ pub fn generate(options: &GenerateOptions) -> Scenario {
         demands: Vec::new(),
         contracts: Vec::new(),
         policies: Vec::new(),
+        uncertainty: Vec::new(),
     };
     geo.install(&mut scenario);
     industry::install(&mut scenario, products, plants, stock, expansions);

@@ -18,12 +18,14 @@
 mod calendar;
 mod derived;
 mod ids;
+mod uncertainty;
 
 pub use calendar::{Calendar, LabelError, PeriodKind};
 pub use derived::Held;
 pub use ids::{
     ActorId, BlocId, ContractId, DemandId, ExpansionId, FacilityId, LineId, PolicyId, ProductId,
 };
+pub use uncertainty::{Distribution, PeriodRange, Targets, Uncertainty, UncertaintyKind};
 
 /// A whole, validated scenario (spec section 2), ready for planning.
 ///
@@ -68,6 +70,9 @@ pub struct Scenario {
     /// Export, import and end-use policies, in file order (order decides
     /// which policy a denial names).
     pub policies: Vec<Policy>,
+    /// Sources of uncertainty for `caisson simulate`, in file order. An
+    /// extension of the spec (`docs/uncertainty.md`): planning ignores them.
+    pub uncertainty: Vec<Uncertainty>,
 }
 
 /// A state or organisation.

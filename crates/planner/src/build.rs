@@ -28,12 +28,29 @@ pub struct Formulation {
     pub(crate) rows: Vec<RowKey>,
     pub(crate) has_integer: bool,
     pub(crate) stats: ModelStats,
+    /// Upper bound of every column as built (lower bounds are all 0), so a
+    /// re-solve can restore them (see `crate::resolve`).
+    pub(crate) col_upper: Vec<f64>,
+    /// `(lower, upper)` of every row as built.
+    pub(crate) row_bounds: Vec<(f64, f64)>,
+}
+
+/// Which columns the builder creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Columns {
+    /// Only those the spec allows (what users see).
+    Allowed,
+    /// Also every shipment and transfer the policies deny, with upper
+    /// bound 0: the same model, but one in which lifting a policy is a
+    /// bound change.
+    Superset,
 }
 
 /// Row lookup tables, by dense index.
 struct Rows {
     handles: Vec<Row>,
     keys: Vec<RowKey>,
+    bounds: Vec<(f64, f64)>,
     /// `l * n + t` -> row index or [`NONE`].
     capacity: Vec<u32>,
     /// `(f * products + p)` -> index of the held pair or [`NONE`].
@@ -55,6 +72,7 @@ impl Rows {
         let index = self.handles.len() as u32;
         self.handles.push(problem.add_row(lower..=upper));
         self.keys.push(key);
+        self.bounds.push((lower, upper));
         index
     }
 
@@ -72,9 +90,37 @@ impl Rows {
     }
 }
 
+/// The bounds and integrality of a new column.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// `[0, inf)`, continuous.
+    Free,
+    /// `[0, 0]`: a denied flow kept only in a superset model.
+    Closed,
+    /// `[0, 1]`, integer or not (expansion decisions).
+    Fraction(bool),
+}
+
+impl Kind {
+    fn upper(self) -> f64 {
+        match self {
+            Kind::Free => f64::INFINITY,
+            Kind::Closed => 0.0,
+            Kind::Fraction(_) => 1.0,
+        }
+    }
+}
+
 impl Formulation {
     /// Builds the model of spec section 4 for `scenario`.
     pub fn build(scenario: &Scenario) -> Self {
+        Self::build_with(scenario, Columns::Allowed)
+    }
+
+    /// Builds the model with the columns `columns` asks for. Denied pairs
+    /// are counted in [`Reductions`] either way.
+    pub(crate) fn build_with(scenario: &Scenario, columns: Columns) -> Self {
+        let superset = columns == Columns::Superset;
         let started = Instant::now();
         let network = Network::new(scenario);
         let n = scenario.periods();
@@ -103,6 +149,7 @@ impl Formulation {
         let mut rows = Rows {
             handles: Vec::new(),
             keys: Vec::new(),
+            bounds: Vec::new(),
             capacity: vec![NONE; scenario.lines.len() * n],
             held: vec![NONE; facilities * products],
             balance: 0,
@@ -197,6 +244,7 @@ impl Formulation {
         }
 
         let mut cols: Vec<Var> = Vec::new();
+        let mut col_upper: Vec<f64> = Vec::new();
         let mut buf: Vec<(Row, f64)> = Vec::with_capacity(2 * n + 8);
         let mut nonzeros = 0usize;
         let mut has_integer = false;
@@ -215,14 +263,16 @@ impl Formulation {
                        var: Var,
                        cost: f64,
                        buf: &mut Vec<(Row, f64)>,
-                       binary: Option<bool>| {
+                       kind: Kind| {
             nonzeros += buf.len();
-            match binary {
-                None => problem.add_column(cost, 0.0.., buf.iter()),
-                Some(integer) => {
+            match kind {
+                Kind::Free => problem.add_column(cost, 0.0.., buf.iter()),
+                Kind::Closed => problem.add_column(cost, 0.0..=0.0, buf.iter()),
+                Kind::Fraction(integer) => {
                     problem.add_column_with_integrality(cost, 0.0..=1.0, buf.iter(), integer)
                 }
             }
+            col_upper.push(kind.upper());
             if let Some(slot) = by_kind.iter_mut().find(|(k, _)| *k == var.kind()) {
                 slot.1 += 1;
             }
@@ -253,7 +303,7 @@ impl Formulation {
                         product: lp.product,
                         t: t as u32,
                     };
-                    add(&mut problem, var, lp.cost, &mut buf, None);
+                    add(&mut problem, var, lp.cost, &mut buf, Kind::Free);
                 }
             }
         }
@@ -290,7 +340,7 @@ impl Formulation {
                     var,
                     expansion.capex,
                     &mut buf,
-                    Some(expansion.integer),
+                    Kind::Fraction(expansion.integer),
                 );
             }
         }
@@ -306,10 +356,15 @@ impl Formulation {
         red.shipments_not_held =
             ((facilities * scenario.demands.len() - network.ship_pairs.len()) * n) as u64;
         for pair in &network.ship_pairs {
-            if !pair.verdict.is_allowed() {
+            let kind = if pair.verdict.is_allowed() {
+                Kind::Free
+            } else {
                 red.shipments_denied += n as u64;
-                continue;
-            }
+                if !superset {
+                    continue;
+                }
+                Kind::Closed
+            };
             let last = n.saturating_sub(pair.lead);
             red.shipments_beyond_horizon += (n - last) as u64;
             let product = scenario.demands[pair.demand.index()].product;
@@ -327,7 +382,7 @@ impl Formulation {
                     demand: pair.demand,
                     t: t as u32,
                 };
-                add(&mut problem, var, pair.cost, &mut buf, None);
+                add(&mut problem, var, pair.cost, &mut buf, kind);
             }
         }
 
@@ -335,10 +390,15 @@ impl Formulation {
         let mut qualifying = 0u64;
         for pair in &network.transfer_pairs {
             qualifying += (pair.products.len() * n) as u64;
-            if !pair.verdict.is_allowed() {
+            let kind = if pair.verdict.is_allowed() {
+                Kind::Free
+            } else {
                 red.transfers_denied += (pair.products.len() * n) as u64;
-                continue;
-            }
+                if !superset {
+                    continue;
+                }
+                Kind::Closed
+            };
             let last = n.saturating_sub(pair.lead);
             red.transfers_beyond_horizon += (pair.products.len() * (n - last)) as u64;
             for &p in &pair.products {
@@ -355,7 +415,7 @@ impl Formulation {
                         product: p,
                         t: t as u32,
                     };
-                    add(&mut problem, var, pair.cost, &mut buf, None);
+                    add(&mut problem, var, pair.cost, &mut buf, kind);
                 }
             }
         }
@@ -379,7 +439,7 @@ impl Formulation {
                     product: p,
                     t: t as u32,
                 };
-                add(&mut problem, var, holding, &mut buf, None);
+                add(&mut problem, var, holding, &mut buf, Kind::Free);
             }
         }
 
@@ -402,7 +462,7 @@ impl Formulation {
                         t: t as u32,
                     }
                 };
-                add(&mut problem, var, demand.penalty, &mut buf, None);
+                add(&mut problem, var, demand.penalty, &mut buf, Kind::Free);
             }
         }
 
@@ -415,7 +475,7 @@ impl Formulation {
                         contract: ContractId::new(c),
                         t: t as u32,
                     };
-                    add(&mut problem, var, contract.penalty, &mut buf, None);
+                    add(&mut problem, var, contract.penalty, &mut buf, Kind::Free);
                 }
             }
         }
@@ -437,6 +497,8 @@ impl Formulation {
             rows: rows.keys,
             has_integer,
             stats,
+            col_upper,
+            row_bounds: rows.bounds,
         }
     }
 

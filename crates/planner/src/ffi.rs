@@ -1,6 +1,7 @@
 //! The few HiGHS calls the safe `highs` crate does not wrap: naming columns
-//! and rows, writing the model file, and turning a solved MIP into an LP
-//! with its integer decisions fixed (for capacity duals).
+//! and rows, writing the model file, turning a solved MIP into an LP with its
+//! integer decisions fixed (for capacity duals), and changing many bounds at
+//! once and forgetting a previous solve (for re-solves, `crate::resolve`).
 //!
 //! `unsafe` is allowed in this module only. Every call here is sound because:
 //! - the pointer comes from `highs::Model::as_mut_ptr`, which owns a live
@@ -111,4 +112,95 @@ pub(crate) fn fix_and_relax(model: &mut Model, fixed: &[(usize, f64)]) -> Result
         unsafe { highs_sys::Highs_clearIntegrality(ptr) },
         "Highs_clearIntegrality",
     )
+}
+
+/// Sets the bounds of the listed columns (`set[i]` gets `lower[i]`,
+/// `upper[i]`). The three slices must have the same length.
+pub(crate) fn change_col_bounds(
+    model: &mut Model,
+    set: &[usize],
+    lower: &[f64],
+    upper: &[f64],
+) -> Result<(), FfiError> {
+    let set = checked_set(set, lower, upper, model.num_cols())?;
+    if set.is_empty() {
+        return Ok(());
+    }
+    // SAFETY: see the module comment; every index is below `num_cols` and
+    // the three arrays hold exactly `set.len()` entries.
+    check(
+        unsafe {
+            highs_sys::Highs_changeColsBoundsBySet(
+                model.as_mut_ptr(),
+                count(set.len())?,
+                set.as_ptr(),
+                lower.as_ptr(),
+                upper.as_ptr(),
+            )
+        },
+        "Highs_changeColsBoundsBySet",
+    )
+}
+
+/// Sets the bounds of the listed rows, like [`change_col_bounds`].
+pub(crate) fn change_row_bounds(
+    model: &mut Model,
+    set: &[usize],
+    lower: &[f64],
+    upper: &[f64],
+) -> Result<(), FfiError> {
+    let set = checked_set(set, lower, upper, model.num_rows())?;
+    if set.is_empty() {
+        return Ok(());
+    }
+    // SAFETY: as in `change_col_bounds`, with `num_rows`.
+    check(
+        unsafe {
+            highs_sys::Highs_changeRowsBoundsBySet(
+                model.as_mut_ptr(),
+                count(set.len())?,
+                set.as_ptr(),
+                lower.as_ptr(),
+                upper.as_ptr(),
+            )
+        },
+        "Highs_changeRowsBoundsBySet",
+    )
+}
+
+/// Makes the next run independent of the previous ones: forgets the
+/// previous solve's solution, basis and status (HiGHS otherwise starts a MIP
+/// from a previous solution that still fits the new bounds, so a re-solve
+/// would depend on what was solved before), and zeroes the clocks (they
+/// add up over runs, and the time limit applies to the sum).
+pub(crate) fn reset_solver(model: &mut Model) -> Result<(), FfiError> {
+    let ptr = model.as_mut_ptr();
+    // SAFETY: see the module comment.
+    check(
+        unsafe { highs_sys::Highs_clearSolver(ptr) },
+        "Highs_clearSolver",
+    )?;
+    // SAFETY: see the module comment.
+    check(
+        unsafe { highs_sys::Highs_zeroAllClocks(ptr) },
+        "Highs_zeroAllClocks",
+    )
+}
+
+/// Converts a set of indices for HiGHS, checking them against `len` and the
+/// value slices' lengths.
+fn checked_set(
+    set: &[usize],
+    lower: &[f64],
+    upper: &[f64],
+    len: usize,
+) -> Result<Vec<HighsInt>, FfiError> {
+    if lower.len() != set.len() || upper.len() != set.len() {
+        return Err(FfiError::Index(set.len()));
+    }
+    set.iter().map(|&i| index(i, len)).collect()
+}
+
+fn count(len: usize) -> Result<HighsInt, FfiError> {
+    HighsInt::try_from(len).map_err(|_| FfiError::Index(len))
 }

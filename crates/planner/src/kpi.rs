@@ -104,5 +104,6 @@ pub(crate) fn compute(
         demands,
         products,
         end_users,
+        dependencies: crate::dependency::dependencies(scenario, shipments),
     }
 }

@@ -11,6 +11,8 @@
 //! - [`Plan::from_flows`] derives a complete plan (records, cost split,
 //!   KPIs) from raw decisions ([`Flows`]), for any producer such as a
 //!   heuristic.
+//! - [`Resolver`] re-solves one built model for variants of a scenario that
+//!   only open or close flows (what `risk` asks), with bound changes.
 //! - [`verify`] checks every constraint of spec section 4 from a plan's
 //!   records alone.
 //!
@@ -28,6 +30,7 @@
 #![warn(missing_docs)]
 
 mod build;
+mod dependency;
 mod derive;
 mod error;
 mod ffi;
@@ -37,12 +40,14 @@ mod kpi;
 mod network;
 mod options;
 mod plan;
+mod resolve;
 mod solve;
 mod vars;
 mod verify;
 mod why;
 
 pub use build::Formulation;
+pub use dependency::{dependencies, DependencyKpi, Role, Share, NO_BLOC};
 pub use error::PlanError;
 pub use flows::{ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow};
 pub use greedy::{greedy, greedy_flows, GREEDY_METHOD};
@@ -52,6 +57,7 @@ pub use plan::{
     ExpansionRecord, Kpis, ModelStats, Plan, PlanStatus, ProductKpi, ProductionRecord, Reductions,
     ShipmentRecord, StockRecord, TransferComplianceRecord, TransferRecord,
 };
+pub use resolve::{Bounds, Case, ResolveError, Resolved, Resolver, Worker};
 pub use solve::{plan, LoadedModel};
 pub use verify::{verify, Violation};
 pub use why::{

@@ -259,6 +259,9 @@ pub struct Kpis {
     pub products: Vec<ProductKpi>,
     /// One per (end user, product, exporter) with deliveries.
     pub end_users: Vec<EndUserKpi>,
+    /// Dependency profiles: one per (role, receiver, product) with
+    /// deliveries, for end users and for buyers.
+    pub dependencies: Vec<crate::dependency::DependencyKpi>,
 }
 
 /// Variables removed by the model reductions of spec section 4, counted

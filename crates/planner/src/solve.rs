@@ -43,7 +43,10 @@ impl Formulation {
 }
 
 /// The plan status for a HiGHS model status.
-fn status_of(status: HighsModelStatus, has_primal: bool) -> (PlanStatus, Option<String>) {
+pub(crate) fn status_of(
+    status: HighsModelStatus,
+    has_primal: bool,
+) -> (PlanStatus, Option<String>) {
     use HighsModelStatus as H;
     match status {
         H::Optimal | H::ModelEmpty => (PlanStatus::Optimal, None),
@@ -199,7 +202,11 @@ impl LoadedModel {
     }
 }
 
-fn apply_options(model: &mut Model, options: &PlanOptions, is_mip: bool) -> Result<(), String> {
+pub(crate) fn apply_options(
+    model: &mut Model,
+    options: &PlanOptions,
+    is_mip: bool,
+) -> Result<(), String> {
     let bad = |name: &str| format!("HiGHS rejected option {name}");
     if options.verbose {
         model
@@ -245,7 +252,7 @@ fn rounded_y(f: &Formulation, scenario: &Scenario, col: usize, value: f64) -> f6
 
 /// Reads the primary decisions (x, y, z, w) from the column values; every
 /// other variable follows from them.
-fn read_flows(f: &Formulation, scenario: &Scenario, values: &[f64]) -> Flows {
+pub(crate) fn read_flows(f: &Formulation, scenario: &Scenario, values: &[f64]) -> Flows {
     let mut flows = Flows::default();
     for (i, (&var, &value)) in f.cols.iter().zip(values).enumerate() {
         // Bounds are >= 0; anything below is solver tolerance.

@@ -247,6 +247,7 @@ fn scenario(seed: u64) -> Scenario {
         demands,
         contracts,
         policies,
+        uncertainty: Vec::new(),
     }
 }
 

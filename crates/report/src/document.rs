@@ -229,7 +229,44 @@ pub struct KpisDoc<'a> {
     pub products: Vec<ProductKpiRow<'a>>,
     /// Per (end user, product, exporter).
     pub end_users: Vec<EndUserKpiRow<'a>>,
+    /// Dependency profiles per (role, receiver, product) (an extra, non-spec
+    /// array).
+    pub dependencies: Vec<DependencyRow<'a>>,
 }
+
+/// The dependency profile of one receiver for one product.
+#[derive(Debug, Clone, Serialize)]
+pub struct DependencyRow<'a> {
+    /// `end_user` or `buyer`.
+    pub role: &'static str,
+    /// Receiving actor id.
+    pub receiver: &'a str,
+    /// Product id.
+    pub product: &'a str,
+    /// Units delivered to the receiver.
+    pub delivered: f64,
+    /// Units and share by exporting actor, largest first.
+    pub by_exporter: Vec<ShareRow<'a>>,
+    /// Units and share by exporters' bloc, largest first (`"(no bloc)"` for
+    /// exporters in none); may sum above 1.
+    pub by_bloc: Vec<ShareRow<'a>>,
+    /// Herfindahl-Hirschman index of the exporter mix (0-10,000).
+    pub hhi: f64,
+    /// Share from exporters sharing no bloc with the receiver.
+    pub unaligned_share: f64,
+}
+
+/// One part of a mix.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareRow<'a> {
+    /// Actor or bloc id.
+    pub id: &'a str,
+    /// Units.
+    pub units: f64,
+    /// Fraction of the receiver's deliveries.
+    pub share: f64,
+}
+
 
 /// A capacity shadow price (an extra, non-spec array).
 #[derive(Debug, Clone, Serialize)]
@@ -543,6 +580,37 @@ impl<'a> PlanDocument<'a> {
                         exporter: actor(k.exporter),
                         delivered: k.delivered,
                         share: k.share,
+                    })
+                    .collect(),
+                dependencies: plan
+                    .kpis
+                    .dependencies
+                    .iter()
+                    .map(|k| DependencyRow {
+                        role: k.role.name(),
+                        receiver: actor(k.receiver),
+                        product: prod(k.product),
+                        delivered: k.delivered,
+                        by_exporter: k
+                            .by_exporter
+                            .iter()
+                            .map(|e| ShareRow {
+                                id: actor(e.key),
+                                units: e.units,
+                                share: e.share,
+                            })
+                            .collect(),
+                        by_bloc: k
+                            .by_bloc
+                            .iter()
+                            .map(|b| ShareRow {
+                                id: b.key.map_or(caisson_planner::NO_BLOC, |b| s.blocs[b.index()].id.as_str()),
+                                units: b.units,
+                                share: b.share,
+                            })
+                            .collect(),
+                        hhi: k.hhi,
+                        unaligned_share: k.unaligned_share,
                     })
                     .collect(),
             },

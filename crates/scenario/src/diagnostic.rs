@@ -119,6 +119,21 @@ codes! {
     RemoveWithoutExtends = "remove-without-extends",
     /// A `[remove]` entry that names nothing of the base.
     RemoveMissing = "remove-missing",
+    /// A reference to a demand that does not exist (`[[uncertainty]]`).
+    UnknownDemand = "unknown-demand",
+    /// An uncertainty `kind` or `distribution` that is not one of the names
+    /// the format defines.
+    UnknownKind = "unknown-kind",
+    /// A field that does not apply to an uncertainty entry's `kind` or
+    /// `distribution`.
+    FieldNotApplicable = "field-not-applicable",
+    /// Two fields that exclude each other (e.g. `median` and `mean`).
+    ConflictingFields = "conflicting-fields",
+    /// A minimum greater than its maximum (or a triangular mode outside
+    /// [min, max]).
+    RangeOrder = "range-order",
+    /// An uncertainty entry whose targets are empty (it affects nothing).
+    EmptyTargets = "empty-targets",
 }
 
 impl fmt::Display for Code {

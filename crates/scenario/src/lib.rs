@@ -59,7 +59,7 @@ use caisson_model::Scenario;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use render::render;
-pub use write::to_toml;
+pub use write::{contract_toml, to_toml, toml_string};
 
 /// The largest `periods` accepted: far beyond any planning horizon, and a
 /// guard against a typo allocating gigabytes of per-period values.

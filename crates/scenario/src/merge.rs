@@ -9,7 +9,7 @@
 use crate::diagnostic::{suggest, Code, Problem};
 use crate::raw::{
     Field, RawActor, RawContract, RawDemand, RawFacility, RawHeader, RawPolicy, RawProduct,
-    RawRoute, RawScenario, Sp,
+    RawRoute, RawScenario, RawUncertainty, Sp,
 };
 
 /// Something identified by a key within its kind.
@@ -34,7 +34,8 @@ keyed_by_id!(
     RawFacility,
     RawDemand,
     RawContract,
-    RawPolicy
+    RawPolicy,
+    RawUncertainty
 );
 
 impl Keyed for RawRoute {
@@ -65,6 +66,7 @@ pub(crate) fn merge(
         demands,
         contracts,
         policies,
+        uncertainty,
         remove,
     } = child;
     let remove = remove.map(|(_, r)| r).unwrap_or_default();
@@ -101,6 +103,13 @@ pub(crate) fn merge(
             &remove.policies,
             policies,
             "policies",
+            problems,
+        ),
+        uncertainty: merge_list(
+            base.uncertainty,
+            &remove.uncertainty,
+            uncertainty,
+            "uncertainty",
             problems,
         ),
         remove: None,
@@ -193,6 +202,7 @@ fn singular(kind: &str) -> &str {
         "demands" => "demand",
         "contracts" => "contract",
         "policies" => "policy",
+        "uncertainty" => "uncertainty entry",
         _ => kind,
     }
 }

@@ -193,6 +193,91 @@ pub(crate) struct RawPolicy {
     pub deny_end_use: Field<Vec<Sp<String>>>,
 }
 
+/// `[[uncertainty]]` (an extension of the spec, `docs/uncertainty.md`).
+/// Which fields apply depends on `kind` and `distribution`; that is
+/// checked on the merged scenario.
+#[derive(Debug, Clone)]
+pub(crate) struct RawUncertainty {
+    pub at: Loc,
+    pub entity: String,
+    pub id: Field<String>,
+    pub kind: Field<UncertaintyKindName>,
+    pub demands: Field<RawTargets>,
+    pub facilities: Field<RawTargets>,
+    pub actor: Field<String>,
+    pub from: Field<String>,
+    pub to: Field<String>,
+    pub distribution: Field<DistributionName>,
+    pub median: Field<f64>,
+    pub mean: Field<f64>,
+    pub sigma: Field<f64>,
+    pub min: Field<f64>,
+    pub mode: Field<f64>,
+    pub max: Field<f64>,
+    pub shared: Field<bool>,
+    pub probability: Field<f64>,
+    pub duration: Field<(u32, u32)>,
+    pub extra: Field<(u32, u32)>,
+}
+
+/// The `kind` of an uncertainty entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UncertaintyKindName {
+    Demand,
+    Outage,
+    Yield,
+    Delay,
+}
+
+impl UncertaintyKindName {
+    pub const ALL: [(&'static str, UncertaintyKindName); 4] = [
+        ("demand", UncertaintyKindName::Demand),
+        ("outage", UncertaintyKindName::Outage),
+        ("yield", UncertaintyKindName::Yield),
+        ("delay", UncertaintyKindName::Delay),
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            UncertaintyKindName::Demand => "demand",
+            UncertaintyKindName::Outage => "outage",
+            UncertaintyKindName::Yield => "yield",
+            UncertaintyKindName::Delay => "delay",
+        }
+    }
+}
+
+/// The `distribution` of an uncertainty entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DistributionName {
+    Lognormal,
+    Triangular,
+    Uniform,
+}
+
+impl DistributionName {
+    pub const ALL: [(&'static str, DistributionName); 3] = [
+        ("lognormal", DistributionName::Lognormal),
+        ("triangular", DistributionName::Triangular),
+        ("uniform", DistributionName::Uniform),
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DistributionName::Lognormal => "lognormal",
+            DistributionName::Triangular => "triangular",
+            DistributionName::Uniform => "uniform",
+        }
+    }
+}
+
+/// A target list: `"*"` or a list of ids.
+#[derive(Debug, Clone)]
+pub(crate) enum RawTargets {
+    All,
+    Only(Vec<Sp<String>>),
+}
+
 /// `[remove]` of a variant.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RawRemove {
@@ -203,6 +288,7 @@ pub(crate) struct RawRemove {
     pub contracts: Vec<Sp<String>>,
     pub policies: Vec<Sp<String>>,
     pub routes: Vec<Sp<String>>,
+    pub uncertainty: Vec<Sp<String>>,
 }
 
 /// One scenario file as written (or, after merging, a whole chain).
@@ -220,6 +306,7 @@ pub(crate) struct RawScenario {
     pub demands: Vec<RawDemand>,
     pub contracts: Vec<RawContract>,
     pub policies: Vec<RawPolicy>,
+    pub uncertainty: Vec<RawUncertainty>,
     /// `[remove]` and where it is.
     pub remove: Option<(Loc, RawRemove)>,
 }
@@ -238,6 +325,7 @@ impl RawScenario {
             demands: Vec::new(),
             contracts: Vec::new(),
             policies: Vec::new(),
+            uncertainty: Vec::new(),
             remove: None,
         }
     }
@@ -246,7 +334,15 @@ impl RawScenario {
 /// Field names per table, for unknown-field suggestions.
 pub(crate) mod fields {
     pub const TOP: &[&str] = &[
-        "scenario", "actor", "product", "facility", "route", "demand", "contract", "policy",
+        "scenario",
+        "actor",
+        "product",
+        "facility",
+        "route",
+        "demand",
+        "contract",
+        "policy",
+        "uncertainty",
         "remove",
     ];
     pub const SCENARIO: &[&str] = &[
@@ -306,5 +402,26 @@ pub(crate) mod fields {
         "contracts",
         "policies",
         "routes",
+        "uncertainty",
+    ];
+    pub const UNCERTAINTY: &[&str] = &[
+        "id",
+        "kind",
+        "demands",
+        "facilities",
+        "actor",
+        "from",
+        "to",
+        "distribution",
+        "median",
+        "mean",
+        "sigma",
+        "min",
+        "mode",
+        "max",
+        "shared",
+        "probability",
+        "duration",
+        "extra",
     ];
 }

@@ -16,6 +16,8 @@ use crate::raw::{
 use crate::source::{FileId, Loc};
 use crate::tree::{Entry, Node, Span, Value};
 
+mod uncertainty;
+
 /// Ids that the policy language reserves (spec section 7).
 pub(crate) const RESERVED: &[&str] = &["belligerent", "*"];
 
@@ -34,6 +36,8 @@ enum Range {
     NonNegative,
     /// `> 0`.
     Positive,
+    /// `>= 0` and `<= 1` (a probability).
+    UnitInterval,
 }
 
 /// Reads a document tree into a [`RawScenario`], recording problems.
@@ -191,11 +195,13 @@ impl Reader<'_> {
         let ok = match range {
             Range::NonNegative => value >= 0.0,
             Range::Positive => value > 0.0,
+            Range::UnitInterval => (0.0..=1.0).contains(&value),
         };
         if !ok {
             let bound = match range {
                 Range::NonNegative => "at least 0",
                 Range::Positive => "greater than 0",
+                Range::UnitInterval => "between 0 and 1",
             };
             self.error(
                 Code::OutOfRange,
@@ -413,6 +419,7 @@ impl Reader<'_> {
                 "demand" => raw.demands = self.entities(entry, Self::demand),
                 "contract" => raw.contracts = self.entities(entry, Self::contract),
                 "policy" => raw.policies = self.entities(entry, Self::policy),
+                "uncertainty" => raw.uncertainty = self.entities(entry, Self::uncertainty),
                 "remove" => {
                     if let Some(remove) = self.remove(&entry.node) {
                         raw.remove = Some((self.loc(entry.node.span), remove));
@@ -959,6 +966,7 @@ impl Reader<'_> {
                 "contracts" => &mut remove.contracts,
                 "policies" => &mut remove.policies,
                 "routes" => &mut remove.routes,
+                "uncertainty" => &mut remove.uncertainty,
                 _ => {
                     self.unknown_field(entry, fields::REMOVE, entity, "[remove]");
                     continue;

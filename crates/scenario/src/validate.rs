@@ -18,6 +18,8 @@ use crate::diagnostic::{suggest, Code, Problem};
 use crate::raw::{Field, RawScenario, Schedule, Sp};
 use crate::source::Loc;
 
+mod uncertainty;
+
 /// Validates a merged scenario and converts it; problems are appended.
 pub(crate) fn build(raw: &RawScenario, problems: &mut Vec<Problem>) -> Scenario {
     let mut builder = Builder {
@@ -322,6 +324,8 @@ impl Builder<'_> {
         let demands = self.demands(raw);
         let contracts = self.contracts(raw, &demands);
         let policies = self.policies(raw);
+        let demand_ids: Vec<String> = demands.iter().map(|d| d.id.clone()).collect();
+        let uncertainty = self.uncertainty(&raw.uncertainty, &demand_ids, &facilities);
 
         Scenario {
             name,
@@ -344,6 +348,7 @@ impl Builder<'_> {
             demands,
             contracts,
             policies,
+            uncertainty,
         }
     }
 

@@ -7,7 +7,9 @@
 
 use std::fmt::Write;
 
-use caisson_model::{Calendar, Scenario};
+mod uncertainty;
+
+use caisson_model::{Calendar, Contract, Scenario};
 
 /// Writes `scenario` as TOML in the format of spec sections 1 and 2.
 ///
@@ -20,6 +22,23 @@ pub fn to_toml(scenario: &Scenario) -> String {
     // Writing to a String cannot fail, hence the ignored results below.
     let _ = write_scenario(&mut out, scenario);
     out
+}
+
+/// Writes one `[[contract]]` table (preceded by a blank line) in the format
+/// of [`to_toml`], so that tools proposing contracts (e.g. a variant file of
+/// recommended contracts) write exactly what a whole scenario would. The
+/// contract's indices refer to `scenario`, whose ids and calendar are used.
+pub fn contract_toml(scenario: &Scenario, contract: &Contract) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_contract(&mut out, scenario, contract);
+    out
+}
+
+/// `text` as a TOML basic string (quoted and escaped), for tools writing
+/// fragments of scenario files.
+pub fn toml_string(text: &str) -> String {
+    string(text)
 }
 
 fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
@@ -169,26 +188,7 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
     }
 
     for contract in &s.contracts {
-        writeln!(out, "\n[[contract]]")?;
-        writeln!(out, "id = {}", string(&contract.id))?;
-        writeln!(
-            out,
-            "facility = {}",
-            string(&s.facilities[contract.facility.index()].id)
-        )?;
-        writeln!(
-            out,
-            "buyer = {}",
-            string(&s.actors[contract.buyer.index()].id)
-        )?;
-        writeln!(
-            out,
-            "product = {}",
-            string(&s.products[contract.product.index()].id)
-        )?;
-        writeln!(out, "quantity = {}", schedule(&contract.quantity, calendar))?;
-        writeln!(out, "penalty = {}", number(contract.penalty))?;
-        writeln!(out, "price = {}", number(contract.price))?;
+        write_contract(out, s, contract)?;
     }
 
     for policy in &s.policies {
@@ -210,7 +210,38 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
             }
         }
     }
+
+    for u in &s.uncertainty {
+        uncertainty::write_uncertainty(out, s, u)?;
+    }
     Ok(())
+}
+
+fn write_contract(out: &mut String, s: &Scenario, contract: &Contract) -> std::fmt::Result {
+    writeln!(out, "\n[[contract]]")?;
+    writeln!(out, "id = {}", string(&contract.id))?;
+    writeln!(
+        out,
+        "facility = {}",
+        string(&s.facilities[contract.facility.index()].id)
+    )?;
+    writeln!(
+        out,
+        "buyer = {}",
+        string(&s.actors[contract.buyer.index()].id)
+    )?;
+    writeln!(
+        out,
+        "product = {}",
+        string(&s.products[contract.product.index()].id)
+    )?;
+    writeln!(
+        out,
+        "quantity = {}",
+        schedule(&contract.quantity, &s.calendar)
+    )?;
+    writeln!(out, "penalty = {}", number(contract.penalty))?;
+    writeln!(out, "price = {}", number(contract.price))
 }
 
 /// A schedule as one number when constant, else a step table with a key

@@ -2,9 +2,9 @@
 //! no input, however broken, makes the loader panic.
 
 use caisson_model::{
-    Actor, ActorId, Bloc, BlocId, Calendar, Contract, Demand, Expansion, ExpansionId, Facility,
-    FacilityId, Line, LineId, LineProduct, Party, PeriodKind, Policy, Product, ProductId, Route,
-    Scenario, Selector,
+    Actor, ActorId, Bloc, BlocId, Calendar, Contract, Demand, Distribution, Expansion, ExpansionId,
+    Facility, FacilityId, Line, LineId, LineProduct, Party, PeriodKind, PeriodRange, Policy,
+    Product, ProductId, Route, Scenario, Selector, Targets, Uncertainty, UncertaintyKind,
 };
 use caisson_scenario::{load_source, load_str, to_toml, Format};
 use proptest::prelude::*;
@@ -282,6 +282,8 @@ fn scenario(seed: u64, names: Vec<String>, numbers: Vec<f64>) -> Scenario {
         });
     }
 
+    let uncertainty = uncertainty(&mut g, n_actors, facilities.len(), demands.len());
+
     Scenario {
         name: g.name(),
         description: if g.chance(50) { Some(g.name()) } else { None },
@@ -299,7 +301,77 @@ fn scenario(seed: u64, names: Vec<String>, numbers: Vec<f64>) -> Scenario {
         demands,
         contracts,
         policies,
+        uncertainty,
     }
+}
+
+/// Uncertainty entries of every kind over the generated entities.
+fn uncertainty(g: &mut Gen, actors: usize, facilities: usize, demands: usize) -> Vec<Uncertainty> {
+    fn targets<T>(g: &mut Gen, n: usize, make: fn(usize) -> T) -> Targets<T> {
+        if g.chance(30) {
+            return Targets::All;
+        }
+        // Distinct indices in increasing order.
+        Targets::Only((0..n).filter(|_| g.chance(50)).map(make).collect())
+    }
+    fn distribution(g: &mut Gen) -> Distribution {
+        let mut three = [g.number(false), g.number(false), g.number(false)];
+        three.sort_by(f64::total_cmp);
+        match g.below(3) {
+            0 => Distribution::Lognormal {
+                median: g.number(true),
+                sigma: g.number(false),
+            },
+            1 => Distribution::Triangular {
+                min: three[0],
+                mode: three[1],
+                max: three[2],
+            },
+            _ => Distribution::Uniform {
+                min: three[0],
+                max: three[2],
+            },
+        }
+    }
+    fn range(g: &mut Gen) -> PeriodRange {
+        let min = 1 + g.below(4) as u32;
+        PeriodRange {
+            min,
+            max: min + g.below(3) as u32,
+        }
+    }
+    let mut list = Vec::new();
+    for u in 0..g.below(5) {
+        let kind = match g.below(4) {
+            0 if demands > 0 => UncertaintyKind::DemandMultiplier {
+                demands: targets(g, demands, caisson_model::DemandId::new),
+                distribution: distribution(g),
+                shared: g.chance(50),
+            },
+            1 if facilities > 0 => UncertaintyKind::FacilityOutage {
+                facilities: targets(g, facilities, FacilityId::new),
+                probability: g.below(101) as f64 / 100.0,
+                duration: range(g),
+            },
+            2 if facilities > 0 => UncertaintyKind::CapacityYield {
+                facilities: targets(g, facilities, FacilityId::new),
+                distribution: distribution(g),
+                shared: g.chance(50),
+            },
+            _ => UncertaintyKind::RouteDelay {
+                from: g.chance(50).then(|| ActorId::new(g.below(actors))),
+                to: g.chance(50).then(|| ActorId::new(g.below(actors))),
+                probability: g.below(101) as f64 / 100.0,
+                extra: range(g),
+                shared: g.chance(50),
+            },
+        };
+        list.push(Uncertainty {
+            id: g.id("u", u),
+            kind,
+        });
+    }
+    list
 }
 
 fn numbers() -> impl Strategy<Value = f64> {

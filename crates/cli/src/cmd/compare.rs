@@ -8,7 +8,7 @@ use caisson_analysis::compare::{compare, Case, Comparison};
 use crate::cmd::analysis_args::AnalysisArgs;
 use crate::exit::CmdResult;
 use crate::format::{fmt_delta, fmt_num, fmt_rate};
-use crate::{load, progress};
+use crate::{load, progress, sections};
 
 /// Arguments of `caisson compare`.
 #[derive(Debug, clap::Args)]
@@ -60,7 +60,8 @@ pub fn run(args: &Args) -> CmdResult {
         &|| bar.inc(1),
     );
     bar.finish_and_clear();
-    args.common.emit(&comparison, render)?;
+    let file = sections::SectionFile::comparison(sections::comparison(&comparison), &comparison);
+    args.common.emit(&file, |_| render(&comparison))?;
     let unsolved = std::iter::once(&comparison.base)
         .chain(comparison.variants.iter().map(|v| &v.outcome))
         .any(|o| !o.solved());

@@ -32,9 +32,42 @@ pub struct Args {
     /// Override the preset's number of monthly periods (at least 1).
     #[arg(long, value_name = "N")]
     pub periods: Option<usize>,
-    /// Write the TOML scenario to this file instead of stdout.
+    /// Write the scenario to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Encoding of the scenario: TOML, or JSON (the same tables and keys;
+    /// the loader reads a `.json` file as JSON). Default: JSON when `--out`
+    /// ends in `.json`, TOML otherwise.
+    #[arg(long, value_enum)]
+    pub format: Option<ScenarioFormat>,
+}
+
+/// How `generate` encodes the scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScenarioFormat {
+    /// TOML, the scenario format of the spec.
+    Toml,
+    /// JSON with the same structure.
+    Json,
+}
+
+impl ScenarioFormat {
+    fn for_path(path: Option<&std::path::Path>) -> Self {
+        match path.and_then(|p| p.extension()) {
+            Some(ext) if ext.eq_ignore_ascii_case("json") => ScenarioFormat::Json,
+            _ => ScenarioFormat::Toml,
+        }
+    }
+}
+
+/// The scenario's TOML re-encoded as JSON: `to_toml` is the one writer of
+/// the scenario format, so JSON goes through it rather than a second one.
+fn toml_to_json(text: &str) -> anyhow::Result<String> {
+    let value: serde_json::Value =
+        toml::from_str(text).context("re-reading the generated TOML")?;
+    let mut json = serde_json::to_string_pretty(&value)?;
+    json.push('\n');
+    Ok(json)
 }
 
 fn parse_size(text: &str) -> Result<Size, String> {
@@ -60,7 +93,13 @@ pub fn run(args: &Args) -> CmdResult {
         size,
         seed: args.seed,
     });
-    let text = caisson_scenario::to_toml(&scenario);
+    let mut text = caisson_scenario::to_toml(&scenario);
+    let format = args
+        .format
+        .unwrap_or_else(|| ScenarioFormat::for_path(args.out.as_deref()));
+    if format == ScenarioFormat::Json {
+        text = toml_to_json(&text).map_err(Failure::Internal)?;
+    }
     match &args.out {
         Some(path) => {
             fs::write(path, text)

@@ -1,11 +1,14 @@
 //! One module per subcommand, each with its `Args` and `run`.
 
 pub mod analysis_args;
+pub mod bench;
 pub mod compare;
 pub mod demo;
 pub mod explain;
 pub mod generate;
 pub mod plan;
+pub mod recommend;
 pub mod report;
 pub mod risk;
+pub mod simulate;
 pub mod validate;

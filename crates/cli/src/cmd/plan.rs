@@ -24,6 +24,7 @@ use anyhow::Context;
 use caisson_model::Scenario;
 use caisson_planner::{Formulation, Plan, PlanOptions, PlanStatus, ShortageExplanation};
 
+use crate::format::fmt_num as num;
 use crate::exit::{CmdResult, Failure};
 
 /// How many causes the terminal summary shows per short demand.
@@ -62,6 +63,9 @@ pub struct Args {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+    /// No progress spinner.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// How `plan` makes the plan.
@@ -125,7 +129,19 @@ pub fn run(args: &Args) -> CmdResult {
                 .context("writing the model")?;
         }
         match args.method {
-            Method::Optimal => model.solve(scenario, &options),
+            Method::Optimal => {
+                let spinner = crate::progress::spinner(
+                    &format!(
+                        "solving with HiGHS ({} columns, {} rows)",
+                        model.stats().columns,
+                        model.stats().rows
+                    ),
+                    args.quiet,
+                );
+                let plan = model.solve(scenario, &options);
+                spinner.finish_and_clear();
+                plan
+            }
             Method::Greedy => caisson_planner::greedy(scenario),
         }
     } else {
@@ -165,31 +181,6 @@ pub fn run(args: &Args) -> CmdResult {
             "the solver ended with status {} {message}",
             plan.status.name()
         )))
-    }
-}
-
-/// Formats a number with thousands separators and at most two decimals.
-fn num(value: f64) -> String {
-    let rounded = (value * 100.0).round() / 100.0;
-    let text = if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded:.2}")
-    };
-    let (int, frac) = text
-        .split_once('.')
-        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
     }
 }
 

@@ -25,6 +25,7 @@ use caisson_model::Scenario;
 use caisson_planner::{Plan, PlanOptions};
 use serde_json::Value;
 
+use crate::format::Format;
 use crate::exit::{CmdResult, Failure};
 
 /// Arguments of `caisson report`.
@@ -52,6 +53,13 @@ pub struct Args {
     /// When planning a scenario: solver threads (default: HiGHS decides).
     #[arg(long, value_name = "N")]
     pub threads: Option<u32>,
+    /// What to print on stdout: a line of text, or a JSON summary (the
+    /// report's path, size and the views it holds).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// No progress spinner while planning a scenario.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// One classified input.
@@ -192,7 +200,9 @@ pub fn run(args: &Args) -> CmdResult {
             threads: args.threads,
             ..PlanOptions::default()
         };
+        let spinner = crate::progress::spinner("planning the scenario", args.quiet);
         let plan = caisson_planner::plan(&scenario, &options);
+        spinner.finish_and_clear();
         if !plan.status.has_solution() {
             solver_failure = Some(format!(
                 "the solver ended with status {} {}",
@@ -244,12 +254,36 @@ pub fn run(args: &Args) -> CmdResult {
             .with_context(|| format!("writing the report document to {}", path.display()))?;
     }
     // A closed stdout is not a failure: the report is written.
-    let _ = writeln!(
-        io::stdout().lock(),
-        "report written to {} ({} KiB, self-contained)",
-        args.out.display(),
-        page.len().div_ceil(1024)
-    );
+    let mut stdout = io::stdout().lock();
+    match args.format {
+        Format::Text => {
+            let _ = writeln!(
+                stdout,
+                "report written to {} ({} KiB, self-contained)",
+                args.out.display(),
+                page.len().div_ceil(1024)
+            );
+        }
+        Format::Json => {
+            let views: Vec<&str> = [
+                ("plan", doc.plan.is_some()),
+                ("comparison", doc.comparison.is_some()),
+                ("criticality", doc.criticality.is_some()),
+                ("simulation", doc.simulation.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(name, present)| present.then_some(name))
+            .collect();
+            let summary = serde_json::json!({
+                "report": args.out,
+                "bytes": page.len(),
+                "title": doc.title,
+                "views": views,
+                "solver_failure": solver_failure,
+            });
+            let _ = writeln!(stdout, "{summary:#}");
+        }
+    }
 
     match solver_failure {
         Some(message) => Err(Failure::Internal(anyhow::anyhow!(message))),

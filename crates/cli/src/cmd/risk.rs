@@ -8,7 +8,7 @@ use caisson_analysis::risk::{analyse, count_replans, Impact, RiskOptions, RiskRe
 use crate::cmd::analysis_args::AnalysisArgs;
 use crate::exit::CmdResult;
 use crate::format::{fmt_delta, fmt_num};
-use crate::sections::subject_text;
+use crate::sections::{self, subject_text};
 use crate::{load, progress};
 
 /// Arguments of `caisson risk`.
@@ -42,7 +42,8 @@ pub fn run(args: &Args) -> CmdResult {
     );
     let report = analyse(&loaded.scenario, &options, &|| bar.inc(1));
     bar.finish_and_clear();
-    args.common.emit(&report, render)?;
+    let file = sections::SectionFile::criticality(sections::criticality(&report), &report);
+    args.common.emit(&file, |_| render(&report))?;
     let unsolved = !report.baseline.solved()
         || report
             .criticality

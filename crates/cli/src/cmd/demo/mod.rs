@@ -5,6 +5,7 @@
 //! analysis, writes the HTML report and prints a short answer in plain words
 //! with the key numbers.
 
+mod analysis_doc;
 mod answer;
 
 use std::fs;
@@ -61,6 +62,12 @@ pub struct Args {
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write the analysis document (the answer, every variant, the
+    /// dependency shares, the most critical suppliers, the price of each
+    /// policy and the caveats) to this Markdown file; this is how
+    /// `docs/europe-2025.md` is made (`scripts/europe-2025-doc.sh`).
+    #[arg(long, value_name = "FILE.md")]
+    pub analysis_doc: Option<PathBuf>,
 }
 
 /// Runs `caisson demo`.
@@ -155,8 +162,16 @@ pub fn run(args: &Args) -> CmdResult {
     let risk = analyse(base, &risk_options, &|| bar.inc(1));
     bar.finish_and_clear();
 
-    write_json(&dir.join("comparison.json"), &comparison)?;
-    write_json(&dir.join("risk.json"), &risk)?;
+    let comparison_section = sections::comparison(&comparison);
+    let criticality_section = sections::criticality(&risk);
+    write_json(
+        &dir.join("comparison.json"),
+        &sections::SectionFile::comparison(comparison_section.clone(), &comparison),
+    )?;
+    write_json(
+        &dir.join("risk.json"),
+        &sections::SectionFile::criticality(criticality_section.clone(), &risk),
+    )?;
 
     let mut plan_json =
         caisson_report::to_json_value(base, &plan).context("building the plan document")?;
@@ -170,14 +185,24 @@ pub fn run(args: &Args) -> CmdResult {
         caisson_html::plan_section(&plan_json, Some(base))
             .map_err(|e| Failure::Internal(anyhow::anyhow!("building the report: {e}")))?,
     );
-    doc.comparison = Some(sections::comparison(&comparison));
-    doc.criticality = Some(sections::criticality(&risk));
+    doc.comparison = Some(comparison_section);
+    doc.criticality = Some(criticality_section);
     let report_path = dir.join("report.html");
     write(&report_path, &caisson_html::render(&doc))?;
 
     let answer = answer::Answer::new(base, &comparison, &risk);
     let markdown = answer.markdown();
     write(&dir.join("answer.md"), &markdown)?;
+    if let Some(path) = &args.analysis_doc {
+        let document = analysis_doc::render(&analysis_doc::Inputs {
+            fingerprint: analysis_doc::fingerprint(FILES),
+            answer: &markdown,
+            comparison: &comparison,
+            risk: &risk,
+            gaps: (options.mip_gap, RISK_MIP_GAP),
+        });
+        write(path, &document)?;
+    }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{markdown}");
     let _ = writeln!(
@@ -193,4 +218,28 @@ fn write(path: &Path, text: &str) -> Result<(), Failure> {
     fs::write(path, text)
         .with_context(|| format!("writing {}", path.display()))
         .map_err(Failure::Internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `docs/europe-2025.md` is generated from these files; if they change,
+    /// the document must be regenerated (`scripts/europe-2025-doc.sh`).
+    #[test]
+    fn the_analysis_document_was_generated_from_the_current_example_files() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/europe-2025.md");
+        let text = fs::read_to_string(&path).expect("docs/europe-2025.md exists");
+        let recorded = text
+            .lines()
+            .find_map(|l| l.strip_prefix(analysis_doc::FINGERPRINT_MARKER))
+            .and_then(|rest| rest.strip_suffix(" -->"))
+            .expect("the document records its inputs' fingerprint");
+        assert_eq!(
+            recorded,
+            analysis_doc::fingerprint(FILES),
+            "examples/europe-2025 changed since docs/europe-2025.md was generated: \
+             run scripts/europe-2025-doc.sh"
+        );
+    }
 }

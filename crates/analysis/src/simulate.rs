@@ -1,0 +1,520 @@
+//! `simulate`: Monte Carlo over the scenario's `[[uncertainty]]` entries.
+//!
+//! Every sample draws each entry (see `draw`), applies the draws to a copy
+//! of the scenario, and plans the copy. The samples are then summarised:
+//! percentiles of total and per-demand shortage and fill rate, the
+//! probability that each demand's fill rate falls below a threshold, and
+//! percentile bands over time of the shortage of every (end user, product)
+//! for fan charts. Percentiles interpolate between order statistics (see
+//! [`stats::percentile`]).
+//!
+//! Reproducibility: sample `i` depends only on the seed, `i` and the
+//! scenario, never on the thread that solves it or the order samples
+//! finish in; HiGHS runs on one thread per solve. So one seed gives the
+//! same numbers whatever the thread count (unless a time limit stops
+//! solves early, which depends on the machine).
+
+mod draw;
+pub mod stats;
+
+use caisson_model::{Scenario, UncertaintyKind};
+use caisson_planner::{Plan, PlanOptions, PlanStatus};
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use stats::Percentiles;
+
+use crate::solve_one_thread;
+
+/// The `format` tag of the simulation output (read by the HTML report).
+pub const FORMAT: &str = "caisson-simulation/1";
+
+/// What `simulate` computes.
+#[derive(Debug, Clone)]
+pub struct SimulateOptions {
+    /// Number of samples (at least 1).
+    pub samples: u64,
+    /// Seed of every draw.
+    pub seed: u64,
+    /// Fill rate below which a demand counts as failed, in [0, 1].
+    pub threshold: f64,
+    /// Quantiles reported, increasing, in [0, 1].
+    pub quantiles: Vec<f64>,
+    /// Solver options for every sample's plan.
+    pub plan: PlanOptions,
+}
+
+impl Default for SimulateOptions {
+    fn default() -> Self {
+        SimulateOptions {
+            samples: 100,
+            seed: 0,
+            threshold: 0.9,
+            quantiles: vec![0.05, 0.5, 0.95],
+            plan: PlanOptions::default(),
+        }
+    }
+}
+
+/// Why a simulation could not run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SimulateError {
+    /// `samples` is 0.
+    #[error("the number of samples must be at least 1")]
+    NoSamples,
+    /// The quantiles are empty, unordered or outside [0, 1].
+    #[error("quantiles must be an increasing list of numbers in [0, 1], got {0:?}")]
+    BadQuantiles(Vec<f64>),
+    /// The threshold is outside [0, 1].
+    #[error("the fill-rate threshold must be between 0 and 1, got {0}")]
+    BadThreshold(f64),
+    /// A draw made a quantity or capacity that is not a finite number.
+    #[error(
+        "uncertainty \"{id}\" drew a factor that makes a quantity infinite in sample {sample}: lower its spread"
+    )]
+    NotFinite {
+        /// The uncertainty entry's id.
+        id: String,
+        /// The sample.
+        sample: u64,
+    },
+    /// No sample has a solution.
+    #[error("no sample could be planned: sample {sample} ended with status {status}{}", message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default())]
+    NoSolution {
+        /// The first sample.
+        sample: u64,
+        /// Its status.
+        status: &'static str,
+        /// The solver's message, if any.
+        message: Option<String>,
+    },
+}
+
+/// The result of one sample.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SampleResult {
+    /// The sample's index (0-based).
+    pub sample: u64,
+    /// Status of its plan; the figures below are 0 unless it is `optimal`
+    /// or `feasible`.
+    pub status: &'static str,
+    /// Objective of its plan.
+    pub objective: Option<f64>,
+    /// Units required by all demands (units of different products added).
+    pub required: f64,
+    /// Units delivered to all demands.
+    pub delivered: f64,
+    /// Shortage of all demands (unit-periods of backlog plus lost units).
+    pub shortage: f64,
+    /// `delivered / required` (`None` when nothing is required).
+    pub fill_rate: Option<f64>,
+    /// Facility-periods of outage drawn.
+    pub outage_periods: usize,
+    /// Actor pairs whose lead time was lengthened.
+    pub delayed_pairs: usize,
+    /// Figures per demand, in scenario order (CSV only).
+    #[serde(skip)]
+    pub demands: Vec<SampleDemand>,
+    /// Shortage per fan series and period (fan charts only).
+    #[serde(skip)]
+    pub series: Vec<Vec<f64>>,
+}
+
+impl SampleResult {
+    /// Whether the sample's plan has a solution.
+    pub fn solved(&self) -> bool {
+        self.status == PlanStatus::Optimal.name() || self.status == PlanStatus::Feasible.name()
+    }
+}
+
+/// One demand in one sample (from the plan's KPIs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleDemand {
+    /// Units required (after the demand multipliers).
+    pub required: f64,
+    /// Units delivered.
+    pub delivered: f64,
+    /// Unit-periods of backlog plus lost units.
+    pub shortage: f64,
+    /// `delivered / required` (`None` when nothing is required).
+    pub fill_rate: Option<f64>,
+    /// Backlog at the end of the horizon.
+    pub final_backlog: f64,
+}
+
+/// Percentiles over the solved samples of the figures of all demands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TotalSummary {
+    /// Units required (units of different products added).
+    pub required: Option<Percentiles>,
+    /// Units delivered.
+    pub delivered: Option<Percentiles>,
+    /// Shortage (unit-periods plus lost units).
+    pub shortage: Option<Percentiles>,
+    /// Fill rate.
+    pub fill_rate: Option<Percentiles>,
+    /// Objective.
+    pub objective: Option<Percentiles>,
+}
+
+/// Percentiles of one demand over the solved samples.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DemandSummary {
+    /// Demand id.
+    pub demand: String,
+    /// Product id.
+    pub product: String,
+    /// Buyer id.
+    pub buyer: String,
+    /// End user id.
+    pub end_user: String,
+    /// Units required.
+    pub required: Option<Percentiles>,
+    /// Shortage (unit-periods plus lost units).
+    pub shortage: Option<Percentiles>,
+    /// Fill rate, over the samples where something is required.
+    pub fill_rate: Option<Percentiles>,
+    /// Share of those samples whose fill rate is below the threshold.
+    pub below_threshold: Option<f64>,
+}
+
+/// One fan chart: percentile bands over time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FanSeries {
+    /// Display name, e.g. `"shortage UKR shell-155"`.
+    pub name: String,
+    /// Unit of the quantity.
+    pub unit: String,
+    /// `values[q][t]`: quantile `quantiles[q]` in period `t`.
+    pub values: Vec<Vec<f64>>,
+}
+
+/// An uncertainty entry of the scenario, as simulated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// Its id.
+    pub id: String,
+    /// `demand`, `outage`, `yield` or `delay`.
+    pub kind: &'static str,
+}
+
+/// The whole simulation, in the `caisson-simulation/1` format that the
+/// HTML report reads (`runs`, `periods`, `quantiles`, `series`) plus the
+/// summary tables and the per-sample results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Simulation {
+    /// Always [`FORMAT`].
+    pub format: &'static str,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The seed.
+    pub seed: u64,
+    /// Number of samples run.
+    pub runs: u64,
+    /// Samples with a solution (the statistics are over these).
+    pub solved: u64,
+    /// The fill-rate threshold.
+    pub threshold: f64,
+    /// The uncertainty entries drawn.
+    pub sources: Vec<Source>,
+    /// Period labels.
+    pub periods: Vec<String>,
+    /// The quantiles of every percentile table and fan.
+    pub quantiles: Vec<f64>,
+    /// Shortage per (end user, product) over time.
+    pub series: Vec<FanSeries>,
+    /// All demands together.
+    pub total: TotalSummary,
+    /// Each demand, in scenario order.
+    pub demands: Vec<DemandSummary>,
+    /// Every sample, in order.
+    pub samples: Vec<SampleResult>,
+}
+
+/// Runs `options.samples` samples of `scenario` in parallel (rayon, one
+/// HiGHS thread each) and summarises them; `progress` is called once per
+/// finished sample, from any thread.
+pub fn simulate(
+    scenario: &Scenario,
+    options: &SimulateOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Simulation, SimulateError> {
+    check(options)?;
+    let groups = fan_groups(scenario);
+    let results: Vec<Result<SampleResult, SimulateError>> = (0..options.samples)
+        .into_par_iter()
+        .map(|i| {
+            let result = run_sample(scenario, options, i, &groups);
+            progress();
+            result
+        })
+        .collect();
+    let samples = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    summarise(scenario, options, &groups, samples)
+}
+
+fn check(options: &SimulateOptions) -> Result<(), SimulateError> {
+    if options.samples == 0 {
+        return Err(SimulateError::NoSamples);
+    }
+    let q = &options.quantiles;
+    if q.is_empty()
+        || q.iter().any(|x| !(0.0..=1.0).contains(x))
+        || q.windows(2).any(|w| w[0] >= w[1])
+    {
+        return Err(SimulateError::BadQuantiles(q.clone()));
+    }
+    if !(0.0..=1.0).contains(&options.threshold) {
+        return Err(SimulateError::BadThreshold(options.threshold));
+    }
+    Ok(())
+}
+
+/// The (end user, product) pairs of the demands, in order of first demand,
+/// with the demands of each.
+fn fan_groups(scenario: &Scenario) -> Vec<(String, Vec<usize>)> {
+    let mut groups: Vec<((usize, usize), String, Vec<usize>)> = Vec::new();
+    for (d, demand) in scenario.demands.iter().enumerate() {
+        let key = (demand.end_user.index(), demand.product.index());
+        match groups.iter_mut().find(|g| g.0 == key) {
+            Some(g) => g.2.push(d),
+            None => groups.push((
+                key,
+                format!(
+                    "shortage {} {}",
+                    scenario.actors[key.0].id, scenario.products[key.1].id
+                ),
+                vec![d],
+            )),
+        }
+    }
+    groups.into_iter().map(|(_, name, ds)| (name, ds)).collect()
+}
+
+fn run_sample(
+    scenario: &Scenario,
+    options: &SimulateOptions,
+    sample: u64,
+    groups: &[(String, Vec<usize>)],
+) -> Result<SampleResult, SimulateError> {
+    let (world, drawn) =
+        draw::apply(scenario, options.seed, sample).map_err(|e| SimulateError::NotFinite {
+            id: scenario.uncertainty[e.entry].id.clone(),
+            sample,
+        })?;
+    let plan = solve_one_thread(&world, &options.plan);
+    Ok(result_of(&world, &plan, sample, drawn, groups))
+}
+
+fn result_of(
+    world: &Scenario,
+    plan: &Plan,
+    sample: u64,
+    drawn: draw::Drawn,
+    groups: &[(String, Vec<usize>)],
+) -> SampleResult {
+    let solved = plan.status.has_solution();
+    let demands: Vec<SampleDemand> = plan
+        .kpis
+        .demands
+        .iter()
+        .map(|k| SampleDemand {
+            required: k.required,
+            delivered: k.delivered,
+            shortage: k.shortage,
+            fill_rate: k.fill_rate,
+            final_backlog: k.final_backlog,
+        })
+        .collect();
+    let n = world.periods();
+    // Shortage of each demand in each period: its backlog plus what it lost.
+    let mut by_demand = vec![vec![0.0; n]; world.demands.len()];
+    for r in &plan.demand {
+        if r.period < n {
+            by_demand[r.demand.index()][r.period] += r.backlog + r.lost;
+        }
+    }
+    let series = groups
+        .iter()
+        .map(|(_, ds)| {
+            (0..n)
+                .map(|t| ds.iter().map(|&d| by_demand[d][t]).sum())
+                .collect()
+        })
+        .collect();
+    let required: f64 = demands.iter().map(|d| d.required).sum();
+    let delivered: f64 = demands.iter().map(|d| d.delivered).sum();
+    SampleResult {
+        sample,
+        status: plan.status.name(),
+        objective: plan.objective,
+        required: if solved { required } else { 0.0 },
+        delivered: if solved { delivered } else { 0.0 },
+        shortage: if solved {
+            demands.iter().map(|d| d.shortage).sum()
+        } else {
+            0.0
+        },
+        fill_rate: (solved && required > 0.0).then(|| delivered / required),
+        outage_periods: drawn.outage_periods,
+        delayed_pairs: drawn.delayed_pairs,
+        demands,
+        series,
+    }
+}
+
+fn summarise(
+    scenario: &Scenario,
+    options: &SimulateOptions,
+    groups: &[(String, Vec<usize>)],
+    samples: Vec<SampleResult>,
+) -> Result<Simulation, SimulateError> {
+    let q = &options.quantiles;
+    let solved: Vec<&SampleResult> = samples.iter().filter(|s| s.solved()).collect();
+    if solved.is_empty() {
+        let first = &samples[0];
+        return Err(SimulateError::NoSolution {
+            sample: first.sample,
+            status: first.status,
+            message: None,
+        });
+    }
+    let over = |f: &dyn Fn(&SampleResult) -> Option<f64>| {
+        let values: Vec<f64> = solved.iter().filter_map(|s| f(s)).collect();
+        Percentiles::of(&values, q)
+    };
+    let total = TotalSummary {
+        required: over(&|s| Some(s.required)),
+        delivered: over(&|s| Some(s.delivered)),
+        shortage: over(&|s| Some(s.shortage)),
+        fill_rate: over(&|s| s.fill_rate),
+        objective: over(&|s| s.objective),
+    };
+    let actor = |a: caisson_model::ActorId| scenario.actors[a.index()].id.clone();
+    let demands = scenario
+        .demands
+        .iter()
+        .enumerate()
+        .map(|(d, demand)| {
+            let of = |f: &dyn Fn(&SampleDemand) -> Option<f64>| -> Vec<f64> {
+                solved
+                    .iter()
+                    .filter_map(|s| s.demands.get(d).and_then(f))
+                    .collect()
+            };
+            let fill = of(&|k| k.fill_rate);
+            let below = fill.iter().filter(|&&f| f < options.threshold).count();
+            DemandSummary {
+                demand: demand.id.clone(),
+                product: scenario.products[demand.product.index()].id.clone(),
+                buyer: actor(demand.buyer),
+                end_user: actor(demand.end_user),
+                required: Percentiles::of(&of(&|k| Some(k.required)), q),
+                shortage: Percentiles::of(&of(&|k| Some(k.shortage)), q),
+                fill_rate: Percentiles::of(&fill, q),
+                below_threshold: (!fill.is_empty()).then(|| below as f64 / fill.len() as f64),
+            }
+        })
+        .collect();
+    let n = scenario.periods();
+    let series = groups
+        .iter()
+        .enumerate()
+        .map(|(g, (name, ds))| {
+            let unit = scenario.products[scenario.demands[ds[0]].product.index()]
+                .unit
+                .clone();
+            let mut values = vec![vec![0.0; n]; q.len()];
+            for t in 0..n {
+                let mut at_t: Vec<f64> = solved.iter().map(|s| s.series[g][t]).collect();
+                at_t.sort_by(f64::total_cmp);
+                for (row, &quantile) in values.iter_mut().zip(q) {
+                    row[t] = stats::percentile(&at_t, quantile).unwrap_or(0.0);
+                }
+            }
+            FanSeries {
+                name: name.clone(),
+                unit,
+                values,
+            }
+        })
+        .collect();
+    let sources = scenario
+        .uncertainty
+        .iter()
+        .map(|u| Source {
+            id: u.id.clone(),
+            kind: match u.kind {
+                UncertaintyKind::DemandMultiplier { .. } => "demand",
+                UncertaintyKind::FacilityOutage { .. } => "outage",
+                UncertaintyKind::CapacityYield { .. } => "yield",
+                UncertaintyKind::RouteDelay { .. } => "delay",
+            },
+        })
+        .collect();
+    Ok(Simulation {
+        format: FORMAT,
+        scenario: scenario.name.clone(),
+        seed: options.seed,
+        runs: options.samples,
+        solved: solved.len() as u64,
+        threshold: options.threshold,
+        sources,
+        periods: (0..n).map(|t| scenario.calendar.label(t)).collect(),
+        quantiles: q.clone(),
+        series,
+        total,
+        demands,
+        samples,
+    })
+}
+
+impl Simulation {
+    /// The per-sample results as CSV: one row per (sample, demand), samples
+    /// in order and demands in scenario order, with the sample's status and
+    /// objective repeated on each of its rows. Figures of unsolved samples
+    /// are left empty.
+    pub fn to_csv(&self) -> Result<String, csv::Error> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "sample",
+            "status",
+            "objective",
+            "demand",
+            "product",
+            "end_user",
+            "required",
+            "delivered",
+            "fill_rate",
+            "shortage",
+            "final_backlog",
+        ])?;
+        let num = |v: f64| v.to_string();
+        let opt = |v: Option<f64>| v.map(num).unwrap_or_default();
+        for s in &self.samples {
+            for (d, info) in self.demands.iter().enumerate() {
+                let k = s.demands.get(d).filter(|_| s.solved());
+                w.write_record([
+                    s.sample.to_string(),
+                    s.status.to_owned(),
+                    opt(s.objective),
+                    info.demand.clone(),
+                    info.product.clone(),
+                    info.end_user.clone(),
+                    opt(k.map(|k| k.required)),
+                    opt(k.map(|k| k.delivered)),
+                    opt(k.and_then(|k| k.fill_rate)),
+                    opt(k.map(|k| k.shortage)),
+                    opt(k.map(|k| k.final_backlog)),
+                ])?;
+            }
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests;

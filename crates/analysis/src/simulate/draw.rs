@@ -1,0 +1,239 @@
+//! Drawing one sample: a random stream per (seed, sample, entry) and the
+//! scenario edits the draws make.
+//!
+//! Each uncertainty entry of each sample gets its own generator, seeded from
+//! the run's seed, the sample's index and the entry's index alone: a sample
+//! is the same whichever thread draws it and in whatever order, and adding
+//! an entry does not change what the others draw.
+
+use caisson_model::{
+    ActorId, Distribution as Dist, FacilityId, PeriodRange, Route, Scenario, Targets,
+    UncertaintyKind,
+};
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, LogNormal, Triangular};
+
+/// The SplitMix64 finaliser: a bijective mix of 64 bits, so that nearby
+/// (seed, sample, entry) triples give unrelated generator seeds.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The generator of one entry in one sample.
+pub(crate) fn stream(seed: u64, sample: u64, entry: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(mix(mix(mix(seed) ^ sample) ^ entry))
+}
+
+/// One draw of a distribution. Degenerate distributions (sigma 0,
+/// min = max) give their value exactly, so that "no uncertainty" leaves
+/// every number of the scenario bit for bit as it was.
+pub(crate) fn sample(distribution: &Dist, rng: &mut Xoshiro256PlusPlus) -> f64 {
+    match *distribution {
+        Dist::Lognormal { median, sigma } => {
+            if sigma == 0.0 {
+                return median;
+            }
+            match LogNormal::new(median.ln(), sigma) {
+                Ok(d) => d.sample(rng),
+                // Unreachable for validated parameters (median > 0,
+                // sigma >= 0, both finite); the median is the safe answer.
+                Err(_) => median,
+            }
+        }
+        Dist::Triangular { min, mode, max } => {
+            if min == max {
+                return min;
+            }
+            match Triangular::new(min, max, mode) {
+                Ok(d) => d.sample(rng),
+                Err(_) => mode,
+            }
+        }
+        Dist::Uniform { min, max } => {
+            if min == max {
+                return min;
+            }
+            rng.random_range(min..=max)
+        }
+    }
+}
+
+fn periods(range: PeriodRange, rng: &mut Xoshiro256PlusPlus) -> u32 {
+    if range.min == range.max {
+        range.min
+    } else {
+        rng.random_range(range.min..=range.max)
+    }
+}
+
+/// What one sample drew, summarised for the per-sample output.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Drawn {
+    /// Facility-periods of outage.
+    pub outage_periods: usize,
+    /// Actor pairs whose lead time grew.
+    pub delayed_pairs: usize,
+}
+
+/// A scenario edit failed: a draw made a number that is not finite.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NotFinite {
+    /// Index of the uncertainty entry.
+    pub entry: usize,
+}
+
+/// Applies every uncertainty entry of `base` for sample `sample` and
+/// returns the edited copy (its `uncertainty` emptied: it is one world).
+pub(crate) fn apply(
+    base: &Scenario,
+    seed: u64,
+    sample: u64,
+) -> Result<(Scenario, Drawn), NotFinite> {
+    let mut s = base.clone();
+    s.uncertainty = Vec::new();
+    let mut drawn = Drawn::default();
+    for (e, u) in base.uncertainty.iter().enumerate() {
+        let mut rng = stream(seed, sample, e as u64);
+        match &u.kind {
+            UncertaintyKind::DemandMultiplier {
+                demands,
+                distribution,
+                shared,
+            } => {
+                let targets = indices(demands, s.demands.len(), caisson_model::DemandId::index);
+                let common = shared.then(|| sample_of(distribution, &mut rng));
+                for d in targets {
+                    let factor = common.unwrap_or_else(|| sample_of(distribution, &mut rng));
+                    for q in &mut s.demands[d].quantity {
+                        *q *= factor;
+                    }
+                    if !s.demands[d].quantity.iter().all(|q| q.is_finite()) {
+                        return Err(NotFinite { entry: e });
+                    }
+                }
+            }
+            UncertaintyKind::FacilityOutage {
+                facilities,
+                probability,
+                duration,
+            } => {
+                let n = s.periods();
+                for f in indices(facilities, s.facilities.len(), FacilityId::index) {
+                    let mut t = 0;
+                    while t < n {
+                        if rng.random_bool(*probability) {
+                            let length = periods(*duration, &mut rng) as usize;
+                            let end = (t + length).min(n);
+                            for &l in &s.facilities[f].lines {
+                                for c in &mut s.lines[l.index()].capacity[t..end] {
+                                    *c = 0.0;
+                                }
+                            }
+                            drawn.outage_periods += end - t;
+                            t = end;
+                        } else {
+                            t += 1;
+                        }
+                    }
+                }
+            }
+            UncertaintyKind::CapacityYield {
+                facilities,
+                distribution,
+                shared,
+            } => {
+                let common = shared.then(|| sample_of(distribution, &mut rng));
+                for f in indices(facilities, s.facilities.len(), FacilityId::index) {
+                    let factor = common.unwrap_or_else(|| sample_of(distribution, &mut rng));
+                    let facility = &s.facilities[f];
+                    for &l in &facility.lines {
+                        for c in &mut s.lines[l.index()].capacity {
+                            *c *= factor;
+                        }
+                    }
+                    for &x in &facility.expansions {
+                        s.expansions[x.index()].capacity *= factor;
+                    }
+                    let finite = facility
+                        .lines
+                        .iter()
+                        .all(|l| s.lines[l.index()].capacity.iter().all(|c| c.is_finite()))
+                        && facility
+                            .expansions
+                            .iter()
+                            .all(|x| s.expansions[x.index()].capacity.is_finite());
+                    if !finite {
+                        return Err(NotFinite { entry: e });
+                    }
+                }
+            }
+            UncertaintyKind::RouteDelay {
+                from,
+                to,
+                probability,
+                extra,
+                shared,
+            } => {
+                let common = shared.then(|| delay(*probability, *extra, &mut rng));
+                let n = s.actors.len();
+                for a in (0..n).filter(|&a| from.map_or(true, |f| f.index() == a)) {
+                    for b in (0..n).filter(|&b| b != a && to.map_or(true, |t| t.index() == b)) {
+                        let periods =
+                            common.unwrap_or_else(|| delay(*probability, *extra, &mut rng));
+                        if periods > 0 {
+                            lengthen(&mut s, ActorId::new(a), ActorId::new(b), periods);
+                            drawn.delayed_pairs += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok((s, drawn))
+}
+
+fn sample_of(distribution: &Dist, rng: &mut Xoshiro256PlusPlus) -> f64 {
+    sample(distribution, rng)
+}
+
+/// Extra periods of one delay draw (0 when it does not happen).
+fn delay(probability: f64, extra: PeriodRange, rng: &mut Xoshiro256PlusPlus) -> u32 {
+    if rng.random_bool(probability) {
+        periods(extra, rng)
+    } else {
+        0
+    }
+}
+
+/// Adds `periods` to the lead time from `a` to `b`, making the default
+/// route explicit first when there is none.
+fn lengthen(s: &mut Scenario, a: ActorId, b: ActorId, periods: u32) {
+    match s.routes.iter_mut().find(|r| r.from == a && r.to == b) {
+        Some(route) => route.lead_time = route.lead_time.saturating_add(periods),
+        None => {
+            let (lead_time, unit_cost) = s.route(a, b);
+            s.routes.push(Route {
+                from: a,
+                to: b,
+                lead_time: lead_time.saturating_add(periods),
+                unit_cost,
+            });
+        }
+    }
+}
+
+/// The targeted indices in increasing order.
+fn indices<T: Copy>(targets: &Targets<T>, len: usize, index: fn(T) -> usize) -> Vec<usize> {
+    match targets {
+        Targets::All => (0..len).collect(),
+        Targets::Only(list) => {
+            let mut v: Vec<usize> = list.iter().map(|&t| index(t)).collect();
+            v.sort_unstable();
+            v
+        }
+    }
+}

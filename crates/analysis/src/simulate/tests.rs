@@ -1,0 +1,321 @@
+use caisson_model::{ActorId, Distribution, Scenario};
+use caisson_planner::PlanOptions;
+
+use super::draw::{apply, sample, stream};
+use super::*;
+
+/// One plant (capacity 10 per period) in AAA shipping to a buyer in BBB
+/// one period away; demand 8 per period for 4 periods.
+const TINY: &str = r#"
+[scenario]
+name = "tiny"
+start = "2026-01"
+periods = 4
+default_lead_time = 1
+
+[[actor]]
+id = "AAA"
+[[actor]]
+id = "BBB"
+
+[[product]]
+id = "shell"
+
+[[facility]]
+id = "plant"
+actor = "AAA"
+[[facility.line]]
+id = "l"
+capacity = 10
+products = { shell = { cost = 1 } }
+
+[[demand]]
+id = "front"
+buyer = "BBB"
+product = "shell"
+quantity = 8
+penalty = 100
+"#;
+
+fn tiny(uncertainty: &str) -> Scenario {
+    caisson_scenario::load_str(&format!("{TINY}{uncertainty}"), "tiny.toml")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .scenario
+}
+
+fn options(samples: u64, seed: u64) -> SimulateOptions {
+    SimulateOptions {
+        samples,
+        seed,
+        plan: PlanOptions::default(),
+        ..SimulateOptions::default()
+    }
+}
+
+#[test]
+fn streams_depend_only_on_seed_sample_and_entry() {
+    let d = Distribution::Uniform { min: 0.0, max: 1.0 };
+    let draws = |seed, s, e| {
+        let mut rng = stream(seed, s, e);
+        (0..4).map(|_| sample(&d, &mut rng)).collect::<Vec<f64>>()
+    };
+    assert_eq!(draws(7, 3, 1), draws(7, 3, 1));
+    assert_ne!(draws(7, 3, 1), draws(8, 3, 1));
+    assert_ne!(draws(7, 3, 1), draws(7, 4, 1));
+    assert_ne!(draws(7, 3, 1), draws(7, 3, 2));
+}
+
+/// Mean of 20,000 draws, which is within 2% of the distribution's mean
+/// for these (moderate) spreads.
+fn mean_of(d: Distribution) -> f64 {
+    let mut rng = stream(42, 0, 0);
+    let n = 20_000;
+    (0..n).map(|_| sample(&d, &mut rng)).sum::<f64>() / n as f64
+}
+
+#[test]
+fn sample_means_match_the_distributions() {
+    for d in [
+        Distribution::Lognormal {
+            median: 1.0,
+            sigma: 0.3,
+        },
+        Distribution::Lognormal {
+            median: 50.0,
+            sigma: 0.1,
+        },
+        Distribution::Triangular {
+            min: 0.5,
+            mode: 0.9,
+            max: 1.6,
+        },
+        Distribution::Uniform { min: 0.8, max: 1.2 },
+    ] {
+        let (got, want) = (mean_of(d), d.mean());
+        assert!(
+            (got - want).abs() <= 0.02 * want,
+            "{d:?}: sample mean {got}, expected {want}"
+        );
+    }
+}
+
+#[test]
+fn draws_stay_within_bounds() {
+    let d = Distribution::Triangular {
+        min: 0.5,
+        mode: 0.9,
+        max: 1.6,
+    };
+    let mut rng = stream(1, 2, 3);
+    for _ in 0..5_000 {
+        let x = sample(&d, &mut rng);
+        assert!((0.5..=1.6).contains(&x), "{x}");
+    }
+}
+
+#[test]
+fn degenerate_distributions_give_their_value_exactly() {
+    let mut rng = stream(1, 1, 1);
+    for (d, v) in [
+        (
+            Distribution::Lognormal {
+                median: 1.3,
+                sigma: 0.0,
+            },
+            1.3,
+        ),
+        (
+            Distribution::Triangular {
+                min: 0.7,
+                mode: 0.7,
+                max: 0.7,
+            },
+            0.7,
+        ),
+        (Distribution::Uniform { min: 2.5, max: 2.5 }, 2.5),
+    ] {
+        assert_eq!(sample(&d, &mut rng), v);
+    }
+}
+
+#[test]
+fn zero_uncertainty_leaves_the_scenario_unchanged() {
+    let base = tiny(
+        r#"
+[[uncertainty]]
+id = "flat"
+kind = "demand"
+demands = "*"
+distribution = "lognormal"
+median = 1
+sigma = 0
+[[uncertainty]]
+id = "never"
+kind = "outage"
+facilities = "*"
+probability = 0
+duration = 2
+[[uncertainty]]
+id = "no-delay"
+kind = "delay"
+probability = 0
+extra = 3
+"#,
+    );
+    let (world, drawn) = apply(&base, 9, 5).expect("finite");
+    let mut expected = base.clone();
+    expected.uncertainty.clear();
+    assert_eq!(world, expected);
+    assert_eq!(drawn.outage_periods, 0);
+    assert_eq!(drawn.delayed_pairs, 0);
+}
+
+#[test]
+fn certain_outage_delay_and_multiplier_edit_the_copy() {
+    let base = tiny(
+        r#"
+[[uncertainty]]
+id = "double"
+kind = "demand"
+demands = ["front"]
+distribution = "uniform"
+min = 2
+max = 2
+[[uncertainty]]
+id = "fire"
+kind = "outage"
+actor = "AAA"
+probability = 1
+duration = 3
+[[uncertainty]]
+id = "half"
+kind = "yield"
+facilities = "*"
+distribution = "triangular"
+min = 0.5
+mode = 0.5
+max = 0.5
+[[uncertainty]]
+id = "strike"
+kind = "delay"
+from = "AAA"
+to = "BBB"
+extra = 2
+"#,
+    );
+    let (world, drawn) = apply(&base, 0, 0).expect("finite");
+    assert_eq!(world.demands[0].quantity, vec![16.0; 4]);
+    // Down from period 0 for 3 periods, then (probability 1) down again
+    // from period 3 to the end of the horizon; the yield halves zeros.
+    assert_eq!(world.lines[0].capacity, vec![0.0; 4]);
+    assert_eq!(drawn.outage_periods, 4);
+    // The default lead time 1 became an explicit route of 1 + 2.
+    assert_eq!(world.route(ActorId::new(0), ActorId::new(1)), (3, 0.0));
+    assert_eq!(drawn.delayed_pairs, 1);
+}
+
+#[test]
+fn zero_uncertainty_samples_equal_the_deterministic_plan() {
+    let base = tiny(
+        "[[uncertainty]]\nid = \"flat\"\nkind = \"demand\"\ndemands = \"*\"\ndistribution = \"uniform\"\nmin = 1\nmax = 1\n",
+    );
+    let plan = crate::solve_one_thread(&base, &PlanOptions::default());
+    let k = &plan.kpis.demands[0];
+    let sim = simulate(&base, &options(5, 3), &|| {}).expect("simulates");
+    assert_eq!(sim.solved, 5);
+    for s in &sim.samples {
+        assert_eq!(s.objective, plan.objective);
+        assert_eq!(s.shortage, k.shortage);
+        assert_eq!(s.fill_rate, k.fill_rate);
+    }
+    let d = &sim.demands[0];
+    assert_eq!(
+        d.shortage.as_ref().and_then(|p| p.at(0.5)),
+        Some(k.shortage)
+    );
+    // Capacity 10 against 8 per period, one period in transit: period 0's
+    // need waits one period, so 30 of 32 units arrive in the horizon.
+    assert_eq!(k.delivered, 30.0);
+}
+
+#[test]
+fn a_plant_always_down_delivers_nothing() {
+    let base = tiny(
+        "[[uncertainty]]\nid = \"down\"\nkind = \"outage\"\nfacilities = [\"plant\"]\nprobability = 1\nduration = 4\n",
+    );
+    let sim = simulate(&base, &options(3, 0), &|| {}).expect("simulates");
+    let d = &sim.demands[0];
+    // Backlog 8, 16, 24, 32 unit-periods.
+    assert_eq!(
+        d.shortage.as_ref().map(|p| (p.min, p.max)),
+        Some((80.0, 80.0))
+    );
+    assert_eq!(d.fill_rate.as_ref().map(|p| p.max), Some(0.0));
+    assert_eq!(d.below_threshold, Some(1.0));
+    // The fan of (BBB, shell) is the backlog over time in every quantile.
+    assert_eq!(sim.series.len(), 1);
+    assert_eq!(sim.series[0].name, "shortage BBB shell");
+    for row in &sim.series[0].values {
+        assert_eq!(row, &vec![8.0, 16.0, 24.0, 32.0]);
+    }
+}
+
+#[test]
+fn same_seed_same_numbers_whatever_the_thread_count() {
+    let base = tiny(
+        r#"
+[[uncertainty]]
+id = "surge"
+kind = "demand"
+demands = "*"
+distribution = "lognormal"
+median = 1
+sigma = 0.4
+[[uncertainty]]
+id = "fire"
+kind = "outage"
+facilities = "*"
+probability = 0.2
+duration = [1, 2]
+"#,
+    );
+    let run = |threads: usize, seed: u64| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        pool.install(|| simulate(&base, &options(12, seed), &|| {}).expect("simulates"))
+    };
+    let one = run(1, 11);
+    assert_eq!(one, run(2, 11));
+    assert_eq!(one.to_csv().ok(), run(3, 11).to_csv().ok());
+    assert_ne!(one.samples, run(2, 12).samples, "another seed, other draws");
+    // The demand really varies across samples.
+    let required = one.demands[0].required.as_ref().expect("required");
+    assert!(required.min < required.max, "{required:?}");
+}
+
+#[test]
+fn bad_options_are_refused() {
+    let base = tiny("");
+    let run = |o: SimulateOptions| simulate(&base, &o, &|| {}).err();
+    assert_eq!(run(options(0, 0)), Some(SimulateError::NoSamples));
+    let mut o = options(1, 0);
+    o.quantiles = vec![0.5, 0.05];
+    assert!(matches!(run(o), Some(SimulateError::BadQuantiles(_))));
+    let mut o = options(1, 0);
+    o.threshold = 1.5;
+    assert_eq!(run(o), Some(SimulateError::BadThreshold(1.5)));
+}
+
+#[test]
+fn csv_has_one_row_per_sample_and_demand() {
+    let base = tiny("");
+    let sim = simulate(&base, &options(2, 0), &|| {}).expect("simulates");
+    let csv = sim.to_csv().expect("csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + 2);
+    assert!(lines[0].starts_with("sample,status,objective,demand,"));
+    assert!(lines[1].starts_with("0,optimal,"), "{}", lines[1]);
+    assert!(lines[2].starts_with("1,optimal,"), "{}", lines[2]);
+}

@@ -1,0 +1,401 @@
+//! `caisson bench`: measure each stage of planning, per scenario size.
+//!
+//! For each case (a preset size, a point of a scaling curve, a scenario
+//! file, the greedy baseline or a big file to load) the scenario is
+//! generated and written to a temporary TOML file (not timed); then a child
+//! process (`caisson bench --one FILE`, hidden) loads and validates it,
+//! builds the model, passes it to HiGHS, solves, derives the plan and writes
+//! it as JSON, timing each stage and reading its resident memory from
+//! `/proc/self`. One process per case makes the peak memory that case's
+//! alone. The parent prints a table (or `--format json`) and writes the JSON
+//! document with `--out`.
+//!
+//! The overhead ratio is everything but HiGHS's runs over the end-to-end
+//! time; "peak/HiGHS" is the process's peak over HiGHS's share of it (see
+//! [`measure::Memory`] and `docs/performance.md` for the method).
+//!
+//! Exit codes: 0 when every case ran, 1 when a scenario file fails to load
+//! or an option is invalid, 3 when a case's child process failed (the other
+//! cases are still measured and printed).
+
+mod cases;
+mod machine;
+mod measure;
+mod memory;
+mod render;
+mod runner;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use caisson_generate::Size;
+use caisson_planner::PlanOptions;
+use serde::Serialize;
+
+use self::cases::{Group, Scaling, Selection, Source};
+use self::machine::Machine;
+use self::measure::{Measurement, Mode};
+use crate::exit::{CmdResult, Failure};
+use crate::format::Format;
+
+/// The JSON document's format tag.
+const FORMAT: &str = "caisson-bench/1";
+
+/// Arguments of `caisson bench`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Preset sizes to measure, comma-separated (`none` for none).
+    #[arg(
+        long,
+        value_name = "SIZES",
+        default_value = "small,medium,large,xl",
+        value_parser = parse_sizes
+    )]
+    pub sizes: Sizes,
+    /// Seed of the generated scenarios.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Runs per case; the table shows the run with the median end-to-end
+    /// time and the largest peak memory.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub repeat: usize,
+    /// Stop each solve after this many seconds (the status then says
+    /// `feasible` with its gap, or `time_limit`).
+    #[arg(long, value_name = "S")]
+    pub time_limit: Option<f64>,
+    /// Relative MIP gap at which a solution counts as optimal.
+    #[arg(long, value_name = "G", default_value_t = 1e-6)]
+    pub mip_gap: f64,
+    /// Solver threads (default: HiGHS decides).
+    #[arg(long, value_name = "T")]
+    pub threads: Option<u32>,
+    /// Scaling curves: periods 12 to 240 at 40 facilities, facilities 10 to
+    /// 1000 at 24 periods, both, or none.
+    #[arg(long, value_enum, default_value_t = Scaling::None)]
+    pub scaling: Scaling,
+    /// Also run the greedy baseline on each size.
+    #[arg(long)]
+    pub greedy: bool,
+    /// Also measure this scenario file (repeatable).
+    #[arg(long = "scenario", value_name = "FILE")]
+    pub scenarios: Vec<PathBuf>,
+    /// Also measure loading (and validating) a generated file of about this
+    /// many MB.
+    #[arg(long, value_name = "MB")]
+    pub load_mb: Option<f64>,
+    /// Stop every case after passing the model to HiGHS: no solve (for
+    /// scaling curves whose biggest points take too long to solve).
+    #[arg(long)]
+    pub build_only: bool,
+    /// Write the results as JSON to this file.
+    #[arg(long, value_name = "FILE.json")]
+    pub out: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Internal: measure one scenario file in this process and print the
+    /// measurement as one JSON line.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub one: Option<PathBuf>,
+    /// Internal: how much of the pipeline `--one` runs.
+    #[arg(long, value_enum, default_value_t = Mode::Full, hide = true)]
+    pub mode: Mode,
+}
+
+/// A list of preset sizes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sizes(pub Vec<Size>);
+
+fn parse_sizes(text: &str) -> Result<Sizes, String> {
+    if text.trim() == "none" {
+        return Ok(Sizes(Vec::new()));
+    }
+    text.split(',')
+        .map(|name| name.trim().parse::<Size>().map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()
+        .map(Sizes)
+}
+
+/// The JSON document.
+#[derive(Debug, Serialize)]
+struct Report {
+    format: &'static str,
+    caisson_version: &'static str,
+    /// `release` or `debug`: debug figures are not representative.
+    build: &'static str,
+    /// Seconds since 1970-01-01 UTC when the run started.
+    started_unix: u64,
+    machine: Machine,
+    options: OptionsDoc,
+    cases: Vec<Row>,
+}
+
+#[derive(Debug, Serialize)]
+struct OptionsDoc {
+    seed: u64,
+    repeat: usize,
+    time_limit: Option<f64>,
+    mip_gap: f64,
+    threads: Option<u32>,
+    capacity_duals: bool,
+}
+
+/// One case's result.
+#[derive(Debug, Serialize)]
+struct Row {
+    case: String,
+    group: Group,
+    mode: Mode,
+    /// Generated cases: the generator's counts.
+    shape: Option<ShapeDoc>,
+    runs: usize,
+    #[serde(flatten)]
+    measurement: Measurement,
+    /// Why the case failed, if it did.
+    error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ShapeDoc {
+    facilities: usize,
+    products: usize,
+    demands: usize,
+    periods: usize,
+}
+
+/// Runs `caisson bench`.
+pub fn run(args: &Args) -> CmdResult {
+    let options = plan_options(args)?;
+    if let Some(path) = &args.one {
+        return run_one(path, args.mode, &options);
+    }
+    if args.repeat == 0 {
+        return Err(Failure::InvalidInputMessage(
+            "--repeat must be at least 1".to_owned(),
+        ));
+    }
+    if let Some(mb) = args.load_mb {
+        if !(mb.is_finite() && mb > 0.0) {
+            return Err(Failure::InvalidInputMessage(format!(
+                "--load-mb must be a positive number of MB, not {mb}"
+            )));
+        }
+    }
+    for path in &args.scenarios {
+        if !path.is_file() {
+            return Err(Failure::InvalidInputMessage(format!(
+                "--scenario {}: no such file",
+                path.display()
+            )));
+        }
+    }
+    let selection = Selection {
+        sizes: args.sizes.0.clone(),
+        scaling: args.scaling,
+        greedy: args.greedy,
+        scenarios: args.scenarios.clone(),
+        load_mb: args.load_mb,
+        build_only: args.build_only,
+    };
+    let list = cases::cases(&selection);
+    if list.is_empty() {
+        return Err(Failure::InvalidInputMessage(
+            "nothing to measure: give --sizes, --scaling, --scenario or --load-mb".to_owned(),
+        ));
+    }
+
+    let mut machine = Machine::read();
+    let started_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let dir = tempfile::tempdir().context("creating a temporary directory")?;
+    let bar = crate::progress::bar(list.len() * args.repeat, "benchmark", args.quiet);
+    let mut rows = Vec::with_capacity(list.len());
+    let mut failed = false;
+    for case in &list {
+        bar.set_message(format!("{} {}", case.group.name(), case.label));
+        let path = runner::scenario_file(case, args.seed, dir.path())?;
+        let mut runs = Vec::with_capacity(args.repeat);
+        let mut error = None;
+        for _ in 0..args.repeat {
+            match runner::run_child(&path, case.mode, &options) {
+                Ok(m) => runs.push(m),
+                Err(Failure::Internal(e)) => {
+                    error = Some(format!("{e:#}"));
+                    break;
+                }
+                Err(other) => {
+                    bar.finish_and_clear();
+                    return Err(other);
+                }
+            }
+            bar.inc(1);
+        }
+        failed |= error.is_some();
+        let count = runs.len();
+        let measurement = runner::median(runs).unwrap_or_else(|| Measurement {
+            status: "failed".to_owned(),
+            ..Measurement::default()
+        });
+        rows.push(Row {
+            case: case.label.clone(),
+            group: case.group,
+            mode: case.mode,
+            shape: match case.source {
+                Source::Generated(size) => {
+                    let s = size.shape();
+                    Some(ShapeDoc {
+                        facilities: s.facilities,
+                        products: s.products,
+                        demands: s.demands,
+                        periods: s.periods,
+                    })
+                }
+                Source::File(_) => None,
+            },
+            runs: count,
+            measurement,
+            error,
+        });
+    }
+    bar.finish_and_clear();
+    machine.load_after = machine::load_average();
+
+    let report = Report {
+        format: FORMAT,
+        caisson_version: env!("CARGO_PKG_VERSION"),
+        build: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        started_unix,
+        machine,
+        options: OptionsDoc {
+            seed: args.seed,
+            repeat: args.repeat,
+            time_limit: options.time_limit,
+            mip_gap: options.mip_gap,
+            threads: options.threads,
+            capacity_duals: options.capacity_duals,
+        },
+        cases: rows,
+    };
+    if let Some(path) = &args.out {
+        crate::cmd::analysis_args::write_json(path, &report)?;
+    }
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&report).context("serialising JSON")? + "\n",
+        Format::Text => text_report(&report),
+    };
+    let mut stdout = io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        // A closed pipe (`| head`) is not a failure.
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            return Err(Failure::Internal(
+                anyhow::Error::new(e).context("cannot write to stdout"),
+            ));
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(crate::exit::INTERNAL)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The solver options, as `caisson plan` sets them (capacity shadow prices
+/// included, so that the end-to-end time is that of `plan`).
+fn plan_options(args: &Args) -> Result<PlanOptions, Failure> {
+    if let Some(limit) = args.time_limit {
+        if !(limit.is_finite() && limit > 0.0) {
+            return Err(Failure::InvalidInputMessage(format!(
+                "--time-limit must be a positive number of seconds, not {limit}"
+            )));
+        }
+    }
+    if !(args.mip_gap.is_finite() && args.mip_gap >= 0.0) {
+        return Err(Failure::InvalidInputMessage(format!(
+            "--mip-gap must be a number >= 0, not {}",
+            args.mip_gap
+        )));
+    }
+    Ok(PlanOptions {
+        time_limit: args.time_limit,
+        mip_gap: args.mip_gap,
+        threads: args.threads,
+        ..PlanOptions::default()
+    })
+}
+
+/// The child's side: measure one file and print one JSON line.
+fn run_one(path: &std::path::Path, mode: Mode, options: &PlanOptions) -> CmdResult {
+    let measurement = measure::run_case(path, mode, options)?;
+    let line = serde_json::to_string(&measurement).context("serialising the measurement")?;
+    println!("{line}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn text_report(report: &Report) -> String {
+    let rows: Vec<render::TableRow<'_>> = report
+        .cases
+        .iter()
+        .map(|row| render::TableRow {
+            case: &row.case,
+            group: row.group.name(),
+            mode: row.mode.name(),
+            measurement: &row.measurement,
+        })
+        .collect();
+    let mut text = render::table(&rows);
+    for row in report.cases.iter().filter(|r| r.error.is_some()) {
+        text.push_str(&format!(
+            "failed: {}: {}\n",
+            row.case,
+            row.error.as_deref().unwrap_or_default()
+        ));
+    }
+    text.push_str(
+        "overhead: end-to-end time outside HiGHS's runs (solve, duals); peak/HiGHS: the \
+         process's peak memory over HiGHS's share of it (see docs/performance.md)\n",
+    );
+    let m = &report.machine;
+    let load =
+        |l: Option<[f64; 3]>| l.map_or_else(|| "-".to_owned(), |[a, _, _]| format!("{a:.2}"));
+    text.push_str(&format!(
+        "{} build, {} CPUs{}, load average {} before, {} after\n",
+        report.build,
+        m.cpus,
+        m.cpu_model
+            .as_deref()
+            .map_or_else(String::new, |c| format!(" ({c})")),
+        load(m.load_before),
+        load(m.load_after),
+    ));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_lists_parse_or_name_the_bad_size() {
+        assert_eq!(
+            parse_sizes("small, xl"),
+            Ok(Sizes(vec![Size::Small, Size::Xl]))
+        );
+        assert_eq!(parse_sizes("none"), Ok(Sizes(Vec::new())));
+        let error = parse_sizes("small,huge").err().unwrap_or_default();
+        assert!(error.contains("huge"), "{error}");
+    }
+}

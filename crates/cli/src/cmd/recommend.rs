@@ -1,0 +1,307 @@
+//! `caisson recommend`: long-term contracts drawn from the optimal plan,
+//! proved by re-planning with them signed, optionally written as a variant.
+
+use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{anyhow, Context};
+use caisson_analysis::recommend::{
+    plan_base, recommend, variant_toml, Grouping, RecommendError, RecommendOptions, Recommendation,
+    Shape,
+};
+
+use crate::cmd::analysis_args::AnalysisArgs;
+use crate::exit::{CmdResult, Failure};
+use crate::format::fmt_num;
+use crate::{load, progress};
+
+/// Arguments of `caisson recommend`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario to recommend contracts for.
+    pub scenario: PathBuf,
+    /// Write the contracts as a variant file extending the scenario.
+    #[arg(long, value_name = "OUT.toml")]
+    pub toml: Option<PathBuf>,
+    /// How commitments are grouped: one flat rate per calendar year, per
+    /// quarter, or every period on its own.
+    #[arg(long, value_enum, default_value_t = GroupingArg::Year)]
+    pub grouping: GroupingArg,
+    /// Keep one flat rate per group even in periods where the optimal plan
+    /// ships less (by default the rate is capped there, so that signing
+    /// costs nothing); the effect shows what the steadier schedule costs.
+    #[arg(long)]
+    pub flat: bool,
+    /// A year's (quarter's, period's) volume below this gets no commitment.
+    #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
+    pub min_volume: f64,
+    /// Penalty per unit of shortfall per period written into the contracts
+    /// [default: the highest penalty of the buyer's demands for the product].
+    #[arg(long, value_parser = non_negative)]
+    pub penalty: Option<f64>,
+    /// Price per unit written into the contracts.
+    #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
+    pub price: f64,
+    /// Re-plans allowed to reach contracts with no shortfall.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..))]
+    pub rounds: u16,
+    #[command(flatten)]
+    pub common: AnalysisArgs,
+}
+
+/// `--grouping` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupingArg {
+    /// One flat rate per calendar year.
+    Year,
+    /// One flat rate per calendar quarter.
+    Quarter,
+    /// Every period on its own.
+    Period,
+}
+
+impl From<GroupingArg> for Grouping {
+    fn from(arg: GroupingArg) -> Self {
+        match arg {
+            GroupingArg::Year => Grouping::Year,
+            GroupingArg::Quarter => Grouping::Quarter,
+            GroupingArg::Period => Grouping::Period,
+        }
+    }
+}
+
+/// A finite number >= 0.
+fn non_negative(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
+        _ => Err(format!("`{text}` is not a finite number >= 0")),
+    }
+}
+
+/// Runs `caisson recommend`.
+pub fn run(args: &Args) -> CmdResult {
+    let loaded = load::scenario(&args.scenario)?;
+    let scenario = &loaded.scenario;
+    let options = RecommendOptions {
+        grouping: args.grouping.into(),
+        shape: if args.flat {
+            Shape::Flat
+        } else {
+            Shape::Capped
+        },
+        min_volume: args.min_volume,
+        penalty: args.penalty,
+        price: args.price,
+        max_rounds: usize::from(args.rounds),
+        plan: args.common.plan_options(),
+        ..RecommendOptions::default()
+    };
+    let spinner = progress::spinner("planning the scenario", args.common.quiet);
+    let base = plan_base(scenario, &options.plan);
+    spinner.set_message("round 1: re-planning with the contracts signed");
+    let round = AtomicUsize::new(1);
+    let result = recommend(scenario, &base, &[], &options, &|| {
+        let next = round.fetch_add(1, Ordering::Relaxed) + 1;
+        spinner.set_message(format!(
+            "round {next}: re-planning with lowered commitments"
+        ));
+    });
+    spinner.finish_and_clear();
+    let recommendation = result.map_err(|error| match error {
+        RecommendError::BadOption { .. } => Failure::InvalidInputMessage(error.to_string()),
+        other => Failure::Internal(anyhow!(other)),
+    })?;
+    if let Some(out) = &args.toml {
+        write_variant(out, &args.scenario, scenario, &recommendation)?;
+        eprintln!(
+            "wrote {} (plan it with `caisson plan {}`)",
+            out.display(),
+            out.display()
+        );
+    }
+    args.common.emit(&recommendation, render)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the variant file `out`, extending the scenario at `scenario_path`
+/// by a path relative to `out`'s directory.
+fn write_variant(
+    out: &Path,
+    scenario_path: &Path,
+    scenario: &caisson_model::Scenario,
+    recommendation: &Recommendation,
+) -> Result<(), Failure> {
+    let target = scenario_path
+        .canonicalize()
+        .with_context(|| format!("resolving {}", scenario_path.display()))?;
+    let dir = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let dir = dir
+        .canonicalize()
+        .with_context(|| format!("resolving the directory of {}", out.display()))?;
+    let extends = relative_path(&dir, &target);
+    let text = variant_toml(scenario, recommendation, &extends);
+    std::fs::write(out, text)
+        .with_context(|| format!("writing {}", out.display()))
+        .map_err(Failure::Internal)
+}
+
+/// `target` relative to the directory `from` (both absolute), with `/`
+/// separators so that the variant file reads the same on every system.
+fn relative_path(from: &Path, target: &Path) -> String {
+    let from: Vec<Component<'_>> = from.components().collect();
+    let to: Vec<Component<'_>> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// Groups beyond which the table lists volumes line by line.
+const MAX_COLUMNS: usize = 8;
+
+/// The recommendation as terminal text: the contracts, the rounds and the
+/// effect of signing them.
+pub fn render(r: &Recommendation) -> String {
+    let mut s = String::new();
+    let source = match r.quantile {
+        Some(q) => format!("quantile {q} of {} plans", r.plans),
+        None => "the optimal plan".to_owned(),
+    };
+    let shape = match r.shape {
+        Shape::Capped => ", capped at the optimal plan's shipments",
+        Shape::Flat => "",
+    };
+    let _ = writeln!(
+        s,
+        "Recommended contracts for {} (from {source}; one rate per {}{shape})",
+        r.scenario,
+        r.grouping.name()
+    );
+    if r.contracts.is_empty() {
+        let _ = writeln!(s, "\nno contract to recommend");
+    } else {
+        render_contracts(&mut s, r);
+    }
+    if !r.already_contracted.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nalready under contract, left as is: {}",
+            r.already_contracted.join(", ")
+        );
+    }
+    if let Some(last) = r.rounds.last() {
+        let lowered: usize = r.rounds.iter().map(|round| round.lowered.len()).sum();
+        let _ = writeln!(
+            s,
+            "\nhonoured with no shortfall when re-planned (round {}; {} period commitments lowered on the way)",
+            last.round, lowered
+        );
+    }
+    let _ = writeln!(s, "\neffect of signing them:");
+    s.push_str(&crate::cmd::compare::render(&r.comparison));
+    s
+}
+
+fn render_contracts(s: &mut String, r: &Recommendation) {
+    let groups: Vec<&str> = r.contracts[0]
+        .volumes
+        .iter()
+        .map(|v| v.group.as_str())
+        .collect();
+    let width = |f: fn(&caisson_analysis::recommend::RecommendedContract) -> &str, title: &str| {
+        r.contracts
+            .iter()
+            .map(|c| f(c).len())
+            .max()
+            .unwrap_or(0)
+            .max(title.len())
+    };
+    let (wf, wb, wp) = (
+        width(|c| &c.facility, "facility"),
+        width(|c| &c.buyer, "buyer"),
+        width(|c| &c.product, "product"),
+    );
+    let lowered_any = r
+        .contracts
+        .iter()
+        .flat_map(|c| &c.volumes)
+        .any(|v| v.volume > 0.0 && v.flat_rate.is_none());
+    if groups.len() <= MAX_COLUMNS {
+        let _ = write!(
+            s,
+            "\n{:wf$}  {:wb$}  {:wp$}",
+            "facility", "buyer", "product"
+        );
+        for g in &groups {
+            let _ = write!(s, "  {g:>13}");
+        }
+        let _ = writeln!(s, "  {:>10}", "penalty");
+        for c in &r.contracts {
+            let _ = write!(s, "{:wf$}  {:wb$}  {:wp$}", c.facility, c.buyer, c.product);
+            for v in &c.volumes {
+                let mark = if v.volume > 0.0 && v.flat_rate.is_none() {
+                    "*"
+                } else {
+                    " "
+                };
+                let _ = write!(s, "  {:>12}{mark}", fmt_num(v.volume));
+            }
+            let _ = writeln!(s, "  {:>10}", fmt_num(c.penalty));
+        }
+        let _ = writeln!(s, "(units per {})", r.grouping.name());
+    } else {
+        for c in &r.contracts {
+            let _ = writeln!(
+                s,
+                "\n{} -> {}, {} (penalty {}):",
+                c.facility,
+                c.buyer,
+                c.product,
+                fmt_num(c.penalty)
+            );
+            for v in c.volumes.iter().filter(|v| v.volume > 0.0) {
+                let mark = if v.flat_rate.is_none() { " *" } else { "" };
+                let _ = writeln!(s, "  {:>10}  {:>12}{mark}", v.group, fmt_num(v.volume));
+            }
+        }
+    }
+    if lowered_any {
+        let _ = writeln!(
+            s,
+            "* not one flat rate: some periods are capped or lowered to what the plans ship"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_climb_to_the_common_ancestor() {
+        let check = |from: &str, to: &str, expected: &str| {
+            assert_eq!(relative_path(Path::new(from), Path::new(to)), expected);
+        };
+        check("/a/b", "/a/b/base.toml", "base.toml");
+        check("/a/b/out", "/a/b/base.toml", "../base.toml");
+        check("/a/x/y", "/a/b/base.toml", "../../b/base.toml");
+    }
+
+    #[test]
+    fn only_finite_non_negative_numbers_pass() {
+        assert_eq!(non_negative("2.5"), Ok(2.5));
+        assert_eq!(non_negative("0"), Ok(0.0));
+        for bad in ["-1", "nan", "inf", "x"] {
+            assert!(non_negative(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,625 @@
+//! Re-solving one built model for many variants of a scenario.
+//!
+//! `risk` re-plans a scenario many times with one supplier lost or one
+//! policy lifted. Each of those variants is the base model with some flows
+//! closed or opened, so instead of building and loading a model per variant
+//! the [`Resolver`] builds one *superset* model (every shipment and transfer
+//! that holds a product, denied ones included with upper bound 0), and each
+//! [`Worker`] loads it once into HiGHS and re-solves it with the variant's
+//! bounds. A closed flow is a column fixed at 0, a lifted denial a column
+//! freed, a removed facility's stock balance a free row: HiGHS's presolve
+//! removes what is fixed, so the optimum is that of the variant's own model.
+//!
+//! A re-solve never depends on earlier ones: every solve sets the whole
+//! variant's bounds (not a change relative to the previous variant) and
+//! clears HiGHS's previous solution, which HiGHS would otherwise use as a
+//! starting point. An optional start ([`Worker::solve`]) is derived from the
+//! baseline solution only.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use caisson_model::{ContractId, DemandId, FacilityId, ProductId, Scenario};
+use highs::{HighsModelStatus, HighsSolutionStatus, Model, Sense};
+
+use crate::build::{Columns, Formulation};
+use crate::derive::clean;
+use crate::error::PlanError;
+use crate::ffi;
+use crate::flows::{Flows, SolutionInfo};
+use crate::network::Network;
+use crate::options::PlanOptions;
+use crate::plan::{ModelStats, Plan, PlanStatus};
+use crate::solve::{apply_options, read_flows, status_of};
+use crate::vars::{RowKey, Var};
+
+/// Why a variant cannot be solved as a bound change of the base model.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    /// The variant changes more than policies and contracts.
+    #[error(
+        "the variant differs from the base scenario in more than its policies and contracts; \
+         plan it on its own"
+    )]
+    NotBoundsOnly,
+    /// The variant has a contract the base does not have.
+    #[error("contract `{0}` of the variant is not a contract of the base scenario")]
+    NewContract(String),
+    /// A facility index outside the scenario.
+    #[error("facility index {0} is out of range")]
+    NoFacility(usize),
+}
+
+/// What one re-solve changes against the base scenario.
+#[derive(Debug, Clone, Copy)]
+pub enum Case<'v> {
+    /// The base scenario itself.
+    Base,
+    /// A scenario with the base's actors, products, facilities, lines,
+    /// expansions, routes and demands whose policies differ and whose
+    /// contracts are a subset of the base's (matched by id): an exporter
+    /// lost through a policy, or a policy lifted.
+    Variant(&'v Scenario),
+    /// The base without one facility: its production, stock, expansions,
+    /// shipments and transfers (in and out), and the contracts it supplies.
+    /// The solution keeps the base's indices; the caller maps it onto the
+    /// scenario without the facility.
+    WithoutFacility(FacilityId),
+}
+
+/// The bounds of one case, computed by [`Resolver::bounds`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bounds {
+    col_upper: Vec<f64>,
+    row_bounds: Vec<(f64, f64)>,
+    /// Per facility: its stock balance rows are free (the facility is gone).
+    facility_gone: Vec<bool>,
+    /// Per contract: its shortfall rows are free (the contract is dropped).
+    contract_gone: Vec<bool>,
+}
+
+impl Bounds {
+    /// Whether every column open in `other` is open here too, so a solution
+    /// of `other` fits these bounds unchanged.
+    fn opens_all_of(&self, other: &Bounds) -> bool {
+        self.col_upper
+            .iter()
+            .zip(&other.col_upper)
+            .all(|(mine, theirs)| mine >= theirs)
+            && self.row_bounds == other.row_bounds
+    }
+}
+
+/// One model built for a base scenario and its variants; see the module
+/// documentation. Shared (by reference) by every [`Worker`].
+#[derive(Debug)]
+pub struct Resolver<'s> {
+    scenario: &'s Scenario,
+    formulation: Formulation,
+    /// s[f,p,t] column by `(f, p, t)`.
+    stock: HashMap<(usize, usize, u32), usize>,
+    /// The b or u column of demand `d` in period `t`, at `d * n + t`.
+    slack: Vec<usize>,
+    /// v[c,t] column by `(c, t)`.
+    shortfall: HashMap<(usize, u32), usize>,
+    base: Bounds,
+}
+
+impl<'s> Resolver<'s> {
+    /// Builds the superset model of `scenario`.
+    pub fn new(scenario: &'s Scenario) -> Self {
+        let formulation = Formulation::build_with(scenario, Columns::Superset);
+        let n = scenario.periods();
+        let mut stock = HashMap::new();
+        let mut slack = vec![usize::MAX; scenario.demands.len() * n];
+        let mut shortfall = HashMap::new();
+        for (i, var) in formulation.cols.iter().enumerate() {
+            match *var {
+                Var::S {
+                    facility,
+                    product,
+                    t,
+                } => {
+                    stock.insert((facility.index(), product.index(), t), i);
+                }
+                Var::B { demand, t } | Var::U { demand, t } => {
+                    slack[demand.index() * n + t as usize] = i;
+                }
+                Var::V { contract, t } => {
+                    shortfall.insert((contract.index(), t), i);
+                }
+                _ => {}
+            }
+        }
+        let base = Bounds {
+            col_upper: formulation.col_upper.clone(),
+            row_bounds: formulation.row_bounds.clone(),
+            facility_gone: vec![false; scenario.facilities.len()],
+            contract_gone: vec![false; scenario.contracts.len()],
+        };
+        Self {
+            scenario,
+            formulation,
+            stock,
+            slack,
+            shortfall,
+            base,
+        }
+    }
+
+    /// Size and build time of the superset model (its columns include the
+    /// denied flows, so they are not what `caisson plan` reports).
+    pub fn stats(&self) -> &ModelStats {
+        &self.formulation.stats
+    }
+
+    /// Whether the model has integer columns.
+    pub fn is_mip(&self) -> bool {
+        self.formulation.has_integer
+    }
+
+    /// The bounds of `case`.
+    pub fn bounds(&self, case: Case<'_>) -> Result<Bounds, ResolveError> {
+        let base = self.scenario;
+        match case {
+            Case::Base => Ok(self.base.clone()),
+            Case::Variant(variant) => {
+                let contract_gone = kept_contracts(base, variant)?;
+                let mut probe = variant.clone();
+                probe.policies.clone_from(&base.policies);
+                probe.contracts.clone_from(&base.contracts);
+                if probe != *base {
+                    return Err(ResolveError::NotBoundsOnly);
+                }
+                let network = Network::new(variant);
+                Ok(self.bounds_for(&network, vec![false; base.facilities.len()], contract_gone))
+            }
+            Case::WithoutFacility(facility) => {
+                if facility.index() >= base.facilities.len() {
+                    return Err(ResolveError::NoFacility(facility.index()));
+                }
+                let mut gone = vec![false; base.facilities.len()];
+                gone[facility.index()] = true;
+                let contract_gone = base
+                    .contracts
+                    .iter()
+                    .map(|c| c.facility == facility)
+                    .collect();
+                Ok(self.bounds_for(&self.formulation.network, gone, contract_gone))
+            }
+        }
+    }
+
+    /// Column and row bounds when `network` decides which flows are
+    /// allowed, the facilities of `facility_gone` are removed and the
+    /// contracts of `contract_gone` dropped.
+    fn bounds_for(
+        &self,
+        network: &Network,
+        facility_gone: Vec<bool>,
+        contract_gone: Vec<bool>,
+    ) -> Bounds {
+        let s = self.scenario;
+        let (facilities, demands) = (s.facilities.len(), s.demands.len());
+        let mut ship_open = vec![false; facilities * demands];
+        for pair in &network.ship_pairs {
+            ship_open[pair.facility.index() * demands + pair.demand.index()] =
+                pair.verdict.is_allowed();
+        }
+        let mut transfer_open = vec![false; facilities * facilities];
+        for pair in &network.transfer_pairs {
+            transfer_open[pair.from.index() * facilities + pair.to.index()] =
+                pair.verdict.is_allowed();
+        }
+        let gone = |f: FacilityId| facility_gone[f.index()];
+        let base = &self.base;
+        let col_upper = self
+            .formulation
+            .cols
+            .iter()
+            .zip(&base.col_upper)
+            .map(|(var, &upper)| {
+                let open = match *var {
+                    Var::X { line, .. } => !gone(s.lines[line.index()].facility),
+                    Var::Y { expansion, .. } => !gone(s.expansions[expansion.index()].facility),
+                    Var::Z {
+                        facility, demand, ..
+                    } => {
+                        // An allowed shipment column has no upper bound
+                        // (whether or not the base allowed it).
+                        return if gone(facility)
+                            || !ship_open[facility.index() * demands + demand.index()]
+                        {
+                            0.0
+                        } else {
+                            f64::INFINITY
+                        };
+                    }
+                    Var::W { from, to, .. } => {
+                        return if gone(from)
+                            || gone(to)
+                            || !transfer_open[from.index() * facilities + to.index()]
+                        {
+                            0.0
+                        } else {
+                            f64::INFINITY
+                        };
+                    }
+                    Var::S { facility, .. } => !gone(facility),
+                    Var::B { .. } | Var::U { .. } => true,
+                    Var::V { contract, .. } => !contract_gone[contract.index()],
+                };
+                if open {
+                    upper
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let free = (f64::NEG_INFINITY, f64::INFINITY);
+        let row_bounds = self
+            .formulation
+            .rows
+            .iter()
+            .zip(&base.row_bounds)
+            .map(|(key, &bounds)| match *key {
+                RowKey::Balance { facility, .. } if gone(facility) => free,
+                RowKey::Contract { contract, .. } if contract_gone[contract.index()] => free,
+                _ => bounds,
+            })
+            .collect();
+        Bounds {
+            col_upper,
+            row_bounds,
+            facility_gone,
+            contract_gone,
+        }
+    }
+
+    /// Loads the model into a new HiGHS instance with `options` (threads,
+    /// gap, time limit; capacity duals are not computed).
+    pub fn worker(&self, options: &PlanOptions) -> Result<Worker<'_, 's>, PlanError> {
+        let mut worker = Worker {
+            resolver: self,
+            options: options.clone(),
+            model: None,
+            col_upper: Vec::new(),
+            row_bounds: Vec::new(),
+        };
+        worker.load()?;
+        Ok(worker)
+    }
+
+    /// The baseline solution `start` adapted to `bounds`: closed flows set
+    /// to 0 and what they carried left in stock at the sender, and as
+    /// backlog, lost demand or contract shortfall at the receiver. `None`
+    /// when a lost transfer leaves its receiver short of an input it had no
+    /// stock of (HiGHS would then have to complete the start with a solve of
+    /// its own).
+    fn start_for(&self, start: &[f64], bounds: &Bounds) -> Option<Vec<f64>> {
+        let s = self.scenario;
+        let n = s.periods();
+        let mut values = start.to_vec();
+        for (i, var) in self.formulation.cols.iter().enumerate() {
+            let q = values[i];
+            if q == 0.0 || bounds.col_upper[i] >= q {
+                continue;
+            }
+            values[i] = 0.0;
+            match *var {
+                Var::Z {
+                    facility,
+                    demand,
+                    t,
+                } => {
+                    let d = &s.demands[demand.index()];
+                    if !bounds.facility_gone[facility.index()] {
+                        self.shift_stock(&mut values, facility, d.product, t as usize, q)?;
+                    }
+                    let actor = s.facilities[facility.index()].actor;
+                    let arrives = t as usize + s.route(actor, d.buyer).0 as usize;
+                    let periods = if d.backlog {
+                        arrives..n
+                    } else {
+                        arrives..arrives + 1
+                    };
+                    for later in periods {
+                        let col = *self.slack.get(demand.index() * n + later)?;
+                        *values.get_mut(col)? += q;
+                    }
+                    if let Some(c) = contract_of(s, facility, demand) {
+                        if !bounds.contract_gone[c.index()] {
+                            if let Some(&v) = self.shortfall.get(&(c.index(), t)) {
+                                values[v] += q;
+                            }
+                        }
+                    }
+                }
+                Var::W {
+                    from,
+                    to,
+                    product,
+                    t,
+                } => {
+                    if !bounds.facility_gone[from.index()] {
+                        self.shift_stock(&mut values, from, product, t as usize, q)?;
+                    }
+                    if !bounds.facility_gone[to.index()] {
+                        let (from_actor, to_actor) = (
+                            s.facilities[from.index()].actor,
+                            s.facilities[to.index()].actor,
+                        );
+                        let arrives = t as usize + s.route(from_actor, to_actor).0 as usize;
+                        self.shift_stock(&mut values, to, product, arrives, -q)?;
+                    }
+                }
+                // Production, expansions and stock of a removed facility,
+                // and shortfalls of dropped contracts, sit only in rows
+                // that are free now.
+                Var::X { .. }
+                | Var::Y { .. }
+                | Var::S { .. }
+                | Var::V { .. }
+                | Var::B { .. }
+                | Var::U { .. } => {}
+            }
+        }
+        Some(values)
+    }
+
+    /// Adds `q` to the stock of `product` at `facility` from `t` on; `None`
+    /// when that would make some stock negative.
+    fn shift_stock(
+        &self,
+        values: &mut [f64],
+        facility: FacilityId,
+        product: ProductId,
+        t: usize,
+        q: f64,
+    ) -> Option<()> {
+        let n = self.scenario.periods();
+        let cols: Vec<usize> = (t..n)
+            .map(|later| {
+                self.stock
+                    .get(&(facility.index(), product.index(), later as u32))
+                    .copied()
+            })
+            .collect::<Option<_>>()?;
+        if cols.iter().any(|&c| values[c] + q < -1e-9) {
+            return None;
+        }
+        for c in cols {
+            values[c] = (values[c] + q).max(0.0);
+        }
+        Some(())
+    }
+}
+
+/// The contract a shipment from `facility` to `demand` counts towards (the
+/// first matching one, as in the model).
+fn contract_of(s: &Scenario, facility: FacilityId, demand: DemandId) -> Option<ContractId> {
+    let d = &s.demands[demand.index()];
+    s.contracts
+        .iter()
+        .position(|c| c.facility == facility && c.buyer == d.buyer && c.product == d.product)
+        .map(ContractId::new)
+}
+
+/// Per base contract: whether `variant` dropped it. Every contract of the
+/// variant must be one of the base's, unchanged.
+fn kept_contracts(base: &Scenario, variant: &Scenario) -> Result<Vec<bool>, ResolveError> {
+    let mut gone = vec![true; base.contracts.len()];
+    for contract in &variant.contracts {
+        let Some(i) = base.contracts.iter().position(|c| c.id == contract.id) else {
+            return Err(ResolveError::NewContract(contract.id.clone()));
+        };
+        if base.contracts[i] != *contract {
+            return Err(ResolveError::NotBoundsOnly);
+        }
+        gone[i] = false;
+    }
+    Ok(gone)
+}
+
+/// One HiGHS instance holding the resolver's model; it re-solves the model
+/// for one case after another. HiGHS instances cannot move between threads,
+/// so each thread makes its own worker.
+#[derive(Debug)]
+pub struct Worker<'r, 's> {
+    resolver: &'r Resolver<'s>,
+    options: PlanOptions,
+    /// `None` after HiGHS failed to run (the instance is then gone).
+    model: Option<Model>,
+    /// The bounds currently in `model`.
+    col_upper: Vec<f64>,
+    row_bounds: Vec<(f64, f64)>,
+}
+
+/// The result of one re-solve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    /// How the solve ended.
+    pub status: PlanStatus,
+    /// Why there is no solution, when there is none.
+    pub message: Option<String>,
+    /// The primary decisions, in the base scenario's indices (empty without
+    /// a solution).
+    pub flows: Flows,
+    /// The solver's objective (`None` without a solution).
+    pub objective: Option<f64>,
+    /// Relative MIP gap reached (0 for an LP).
+    pub mip_gap: f64,
+    /// Seconds spent in HiGHS, setting bounds and start included.
+    pub solve_seconds: f64,
+    /// Whether a start solution was passed to HiGHS.
+    pub started: bool,
+    /// `highs-mip` or `highs-lp`, as for a plan solved on its own.
+    method: &'static str,
+    /// Every column's value, to derive starts for later cases.
+    values: Vec<f64>,
+}
+
+impl Resolved {
+    fn failed(status: PlanStatus, message: String, started: Instant) -> Self {
+        Self {
+            status,
+            message: Some(message),
+            flows: Flows::default(),
+            objective: None,
+            mip_gap: f64::INFINITY,
+            solve_seconds: started.elapsed().as_secs_f64(),
+            started: false,
+            method: "highs",
+            values: Vec::new(),
+        }
+    }
+
+    /// The plan of `scenario` made of `flows`: the re-solve's own
+    /// [`Resolved::flows`] for the base and variants, or those flows mapped
+    /// onto the scenario without the facility for
+    /// [`Case::WithoutFacility`]. Without a solution, a plan with this
+    /// status and message.
+    pub fn plan(&self, scenario: &Scenario, flows: &Flows) -> Plan {
+        if !self.status.has_solution() {
+            return Plan::without_solution(self.status, self.method, self.message.clone());
+        }
+        let info = SolutionInfo {
+            status: self.status,
+            method: self.method.to_owned(),
+            mip_gap: self.mip_gap,
+        };
+        Plan::from_flows(scenario, flows, info)
+    }
+}
+
+impl Worker<'_, '_> {
+    fn load(&mut self) -> Result<(), PlanError> {
+        let f = &self.resolver.formulation;
+        let mut model = f
+            .problem
+            .clone()
+            .try_optimise(Sense::Minimise)
+            .map_err(|status| PlanError::Load(format!("{status:?}")))?;
+        model.make_quiet();
+        apply_options(&mut model, &self.options, f.has_integer).map_err(PlanError::Load)?;
+        self.model = Some(model);
+        self.col_upper.clone_from(&f.col_upper);
+        self.row_bounds.clone_from(&f.row_bounds);
+        Ok(())
+    }
+
+    /// Solves the model with `bounds`. With `start` (a solution of the
+    /// base case), a MIP starts from it, adapted to the case (see
+    /// [`Resolver`]'s module documentation): HiGHS then has an incumbent
+    /// before its first node. The result depends only on `bounds` and
+    /// `start`, never on earlier solves of this worker.
+    pub fn solve(&mut self, bounds: &Bounds, start: Option<&Resolved>) -> Resolved {
+        let started = Instant::now();
+        let resolver = self.resolver;
+        let is_mip = resolver.formulation.has_integer;
+        if self.model.is_none() {
+            if let Err(error) = self.load() {
+                return Resolved::failed(PlanStatus::Error, error.to_string(), started);
+            }
+        }
+        let start_values = start
+            .filter(|s| is_mip && s.status.has_solution() && !s.values.is_empty())
+            .and_then(|s| {
+                if bounds.opens_all_of(&resolver.base) {
+                    Some(s.values.clone())
+                } else {
+                    resolver.start_for(&s.values, bounds)
+                }
+            });
+        let Some(mut model) = self.model.take() else {
+            return Resolved::failed(PlanStatus::Error, "no HiGHS model".to_owned(), started);
+        };
+        if let Err(error) = self.set_bounds(&mut model, bounds) {
+            // The instance's bounds are unknown now: load afresh next time.
+            return Resolved::failed(PlanStatus::Error, error.to_string(), started);
+        }
+        if let Err(error) = ffi::reset_solver(&mut model) {
+            return Resolved::failed(PlanStatus::Error, error.to_string(), started);
+        }
+        let mut passed = false;
+        if let Some(values) = &start_values {
+            // A rejected start only costs the head start.
+            passed = model
+                .try_set_solution(Some(values), None, None, None)
+                .is_ok();
+        }
+        let solved = match model.try_solve() {
+            Ok(solved) => solved,
+            Err(status) => {
+                return Resolved::failed(
+                    PlanStatus::Error,
+                    format!("HiGHS failed to run: {status:?}"),
+                    started,
+                )
+            }
+        };
+        let highs_status = solved.status();
+        let has_primal = highs_status == HighsModelStatus::ModelEmpty
+            || solved.primal_solution_status() == HighsSolutionStatus::Feasible;
+        let (mut status, message) = status_of(highs_status, has_primal);
+        if status == PlanStatus::Feasible && !is_mip {
+            status = PlanStatus::TimeLimit;
+        }
+        let mut resolved = Resolved {
+            status,
+            message,
+            flows: Flows::default(),
+            objective: None,
+            mip_gap: 0.0,
+            solve_seconds: 0.0,
+            started: passed,
+            method: if is_mip { "highs-mip" } else { "highs-lp" },
+            values: Vec::new(),
+        };
+        if status.has_solution() {
+            let values = solved.get_solution().columns().to_vec();
+            resolved.flows = read_flows(&resolver.formulation, resolver.scenario, &values);
+            resolved.objective = Some(solved.objective_value());
+            resolved.mip_gap = if is_mip {
+                let gap = solved.mip_gap();
+                if gap.is_finite() {
+                    gap.max(0.0)
+                } else {
+                    f64::INFINITY
+                }
+            } else {
+                0.0
+            };
+            resolved.values = values.into_iter().map(clean).collect();
+        }
+        self.model = Some(solved.into());
+        resolved.solve_seconds = started.elapsed().as_secs_f64();
+        resolved
+    }
+
+    /// Brings the instance's bounds to `bounds`, changing only those that
+    /// differ from what it holds.
+    fn set_bounds(&mut self, model: &mut Model, bounds: &Bounds) -> Result<(), ffi::FfiError> {
+        let (mut set, mut lower, mut upper) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, (&now, &want)) in self.col_upper.iter().zip(&bounds.col_upper).enumerate() {
+            if now != want {
+                set.push(i);
+                lower.push(0.0);
+                upper.push(want);
+            }
+        }
+        ffi::change_col_bounds(model, &set, &lower, &upper)?;
+        self.col_upper.clone_from(&bounds.col_upper);
+        let (mut set, mut lower, mut upper) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, (&now, &want)) in self.row_bounds.iter().zip(&bounds.row_bounds).enumerate() {
+            if now != want {
+                set.push(i);
+                lower.push(want.0);
+                upper.push(want.1);
+            }
+        }
+        ffi::change_row_bounds(model, &set, &lower, &upper)?;
+        self.row_bounds.clone_from(&bounds.row_bounds);
+        Ok(())
+    }
+}

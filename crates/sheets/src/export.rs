@@ -1,0 +1,269 @@
+//! A scenario as sheets: one sheet per entity kind (see `layout`).
+
+use caisson_model::{Scenario, Selector};
+
+use crate::error::FileError;
+use crate::layout::{self, period_header, Field, SheetSpec, SETTINGS};
+use crate::sheet::{Cell, Column, Sheet, Style};
+
+/// Lays `scenario` out as sheets: settings, actors, products, inputs,
+/// facilities, stock, lines, line products, expansions, routes, demands,
+/// contracts and policies (every sheet, even when it has no rows, so that
+/// a planner sees where to add them).
+///
+/// [`crate::sheets_to_scenario`] reads the result back into an equal
+/// scenario. Fails only for content that has no place in the layout: the
+/// `[[uncertainty]]` extension has none yet, and dropping it silently would
+/// lose data.
+pub fn scenario_to_sheets(scenario: &Scenario) -> Result<Vec<Sheet>, FileError> {
+    if !scenario.uncertainty.is_empty() {
+        return Err(FileError::Unsupported(format!(
+            "scenario \"{}\" has {} [[uncertainty]] entr{}, which the spreadsheet layout cannot \
+             hold yet; remove them (or keep the scenario in TOML) before exporting",
+            scenario.name,
+            scenario.uncertainty.len(),
+            if scenario.uncertainty.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            }
+        )));
+    }
+    let s = scenario;
+    let cur = s.currency.as_str();
+    let labels = s.calendar.labels();
+    let mut sheets = vec![settings(s)];
+    for spec in layout::SHEETS {
+        let mut sheet = empty_sheet(spec, cur, &labels);
+        sheet.rows = rows(s, spec.name);
+        sheets.push(sheet);
+    }
+    Ok(sheets)
+}
+
+fn settings(s: &Scenario) -> Sheet {
+    let cur = s.currency.as_str();
+    let mut sheet = Sheet::new(
+        layout::SCENARIO,
+        vec![
+            Column::new("field", Style::Text),
+            Column::new("value", Style::General),
+        ],
+    );
+    let row = |field: &Field, value: Cell| vec![Cell::text(field.header(cur)), value];
+    for field in SETTINGS {
+        let value = match field.name {
+            "name" => text(&s.name),
+            "description" => match &s.description {
+                Some(description) => text(description),
+                // No row at all means "no description"; a row with an
+                // empty value means an empty one.
+                None => continue,
+            },
+            "start" => Cell::text(s.calendar.label(0)),
+            "period" => Cell::text(s.calendar.kind.name()),
+            "periods" => Cell::Number(s.calendar.periods as f64),
+            "currency" => text(&s.currency),
+            "default_lead_time" => Cell::Number(f64::from(s.default_lead_time)),
+            "default_unit_cost" => Cell::Number(s.default_unit_cost),
+            _ => continue,
+        };
+        sheet.rows.push(row(field, value));
+    }
+    sheet
+}
+
+fn empty_sheet(spec: &SheetSpec, currency: &str, labels: &[String]) -> Sheet {
+    let mut columns: Vec<Column> = spec.fields.iter().map(|f| f.column(currency)).collect();
+    let mut sheet_frozen = 0;
+    if let Some(unit) = spec.periods {
+        sheet_frozen = columns.len();
+        columns.extend(
+            labels
+                .iter()
+                .map(|label| Column::new(period_header(label, unit), Style::General)),
+        );
+    }
+    let mut sheet = Sheet::new(spec.name, columns);
+    sheet.frozen_columns = sheet_frozen;
+    sheet
+}
+
+/// Free text; an empty string is written as `""` so that it does not read
+/// back as an empty cell (which means "the default").
+fn text(value: &str) -> Cell {
+    if value.is_empty() {
+        Cell::text("\"\"")
+    } else {
+        Cell::text(value)
+    }
+}
+
+fn list<'a>(items: impl Iterator<Item = &'a str>) -> Cell {
+    let items: Vec<&str> = items.collect();
+    if items.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::text(items.join(", "))
+    }
+}
+
+fn numbers(values: &[f64]) -> impl Iterator<Item = Cell> + '_ {
+    values.iter().map(|&v| Cell::Number(v))
+}
+
+fn rows(s: &Scenario, sheet: &str) -> Vec<Vec<Cell>> {
+    let actor = |a: caisson_model::ActorId| Cell::text(&s.actors[a.index()].id);
+    let product = |p: caisson_model::ProductId| Cell::text(&s.products[p.index()].id);
+    let facility = |f: caisson_model::FacilityId| Cell::text(&s.facilities[f.index()].id);
+    let selectors = |list: &[Selector]| list_cell(s, list);
+    let mut rows = Vec::new();
+    match sheet {
+        layout::ACTORS => {
+            for a in &s.actors {
+                rows.push(vec![
+                    Cell::text(&a.id),
+                    text(&a.name),
+                    list(a.blocs.iter().map(|b| s.blocs[b.index()].id.as_str())),
+                    Cell::Bool(a.belligerent),
+                ]);
+            }
+        }
+        layout::PRODUCTS => {
+            for p in &s.products {
+                rows.push(vec![Cell::text(&p.id), text(&p.name), text(&p.unit)]);
+            }
+        }
+        layout::INPUTS => {
+            for p in &s.products {
+                for &(input, quantity) in &p.inputs {
+                    rows.push(vec![
+                        Cell::text(&p.id),
+                        product(input),
+                        Cell::Number(quantity),
+                    ]);
+                }
+            }
+        }
+        layout::FACILITIES => {
+            for f in &s.facilities {
+                rows.push(vec![
+                    Cell::text(&f.id),
+                    text(&f.name),
+                    actor(f.actor),
+                    Cell::Number(f.holding_cost),
+                ]);
+            }
+        }
+        layout::STOCK => {
+            for f in &s.facilities {
+                for &(p, quantity) in &f.stock {
+                    rows.push(vec![Cell::text(&f.id), product(p), Cell::Number(quantity)]);
+                }
+            }
+        }
+        layout::LINES => {
+            for line in &s.lines {
+                let mut row = vec![facility(line.facility), Cell::text(&line.id)];
+                row.extend(numbers(&line.capacity));
+                rows.push(row);
+            }
+        }
+        layout::LINE_PRODUCTS => {
+            for line in &s.lines {
+                for lp in &line.products {
+                    rows.push(vec![
+                        facility(line.facility),
+                        Cell::text(&line.id),
+                        product(lp.product),
+                        Cell::Number(lp.rate),
+                        Cell::Number(lp.cost),
+                    ]);
+                }
+            }
+        }
+        layout::EXPANSIONS => {
+            for e in &s.expansions {
+                // A window wholly outside the horizon (no decision period)
+                // is written just after it, as `to_toml` does: it reads
+                // back as "no window" with a warning.
+                let (earliest, latest) = match e.window {
+                    Some((earliest, latest)) => {
+                        (s.calendar.label(earliest), s.calendar.label(latest))
+                    }
+                    None => {
+                        let after = s.calendar.label(s.calendar.periods);
+                        (after.clone(), after)
+                    }
+                };
+                rows.push(vec![
+                    facility(e.facility),
+                    Cell::text(&e.id),
+                    Cell::text(&s.lines[e.line.index()].id),
+                    Cell::Number(e.capacity),
+                    Cell::Number(f64::from(e.lead_time)),
+                    Cell::Number(e.capex),
+                    Cell::text(earliest),
+                    Cell::text(latest),
+                    Cell::Bool(e.integer),
+                ]);
+            }
+        }
+        layout::ROUTES => {
+            for r in &s.routes {
+                rows.push(vec![
+                    actor(r.from),
+                    actor(r.to),
+                    Cell::Number(f64::from(r.lead_time)),
+                    Cell::Number(r.unit_cost),
+                ]);
+            }
+        }
+        layout::DEMANDS => {
+            for d in &s.demands {
+                let mut row = vec![
+                    Cell::text(&d.id),
+                    actor(d.buyer),
+                    actor(d.end_user),
+                    product(d.product),
+                    Cell::Number(d.penalty),
+                    Cell::Bool(d.backlog),
+                ];
+                row.extend(numbers(&d.quantity));
+                rows.push(row);
+            }
+        }
+        layout::CONTRACTS => {
+            for c in &s.contracts {
+                let mut row = vec![
+                    Cell::text(&c.id),
+                    facility(c.facility),
+                    actor(c.buyer),
+                    product(c.product),
+                    Cell::Number(c.penalty),
+                    Cell::Number(c.price),
+                ];
+                row.extend(numbers(&c.quantity));
+                rows.push(row);
+            }
+        }
+        layout::POLICIES => {
+            for p in &s.policies {
+                rows.push(vec![
+                    Cell::text(&p.id),
+                    text(&p.name),
+                    Cell::text(s.party_text(p.scope)),
+                    selectors(&p.deny_export),
+                    selectors(&p.deny_import),
+                    selectors(&p.deny_end_use),
+                ]);
+            }
+        }
+        _ => {}
+    }
+    rows
+}
+
+fn list_cell(s: &Scenario, selectors: &[Selector]) -> Cell {
+    list(selectors.iter().map(|&sel| s.selector_text(sel)))
+}

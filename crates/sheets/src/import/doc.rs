@@ -1,0 +1,156 @@
+//! The TOML document an import builds, one key per line, remembering for
+//! every line which cell it came from so that the loader's diagnostics
+//! (which name TOML lines) can be reported as sheet, row and column.
+
+use std::fmt::Write;
+
+use crate::error::ColumnRef;
+
+/// Where a piece of the document came from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Origin {
+    pub sheet: String,
+    pub row: Option<usize>,
+    pub column: Option<ColumnRef>,
+}
+
+impl Origin {
+    /// A whole row.
+    pub fn row(sheet: &str, row: usize) -> Origin {
+        Origin {
+            sheet: sheet.to_owned(),
+            row: Some(row),
+            column: None,
+        }
+    }
+
+    /// One cell.
+    pub fn cell(sheet: &str, row: usize, column: ColumnRef) -> Origin {
+        Origin {
+            sheet: sheet.to_owned(),
+            row: Some(row),
+            column: Some(column),
+        }
+    }
+}
+
+/// A TOML document under construction.
+#[derive(Default)]
+pub(crate) struct Doc {
+    text: String,
+    /// Per line (index = line - 1): the origins of the line's parts, by the
+    /// 1-based character column where each part starts.
+    lines: Vec<Vec<(usize, Origin)>>,
+}
+
+impl Doc {
+    /// A table header line such as `[[demand]]` or `[demand.quantity]`.
+    pub fn header(&mut self, header: &str, origin: Origin) {
+        let _ = writeln!(self.text, "{header}");
+        self.lines.push(vec![(1, origin)]);
+    }
+
+    /// `key = value` where both come from one place.
+    pub fn field(&mut self, key: &str, value: &str, origin: Origin) {
+        self.pair(key, origin.clone(), value, origin);
+    }
+
+    /// `key = value` where the key and the value come from different cells
+    /// (e.g. a stock row: the product cell is the key, the quantity the
+    /// value). `key` and `value` are already TOML.
+    pub fn pair(&mut self, key: &str, key_origin: Origin, value: &str, value_origin: Origin) {
+        let _ = writeln!(self.text, "{key} = {value}");
+        let value_column = key.chars().count() + 4;
+        self.lines
+            .push(vec![(1, key_origin), (value_column, value_origin)]);
+    }
+
+    /// The origin of 1-based `line` and `column` of the document.
+    pub fn origin(&self, line: usize, column: Option<usize>) -> Option<&Origin> {
+        let parts = self.lines.get(line.checked_sub(1)?)?;
+        let column = column.unwrap_or(1);
+        parts
+            .iter()
+            .rev()
+            .find(|(start, _)| *start <= column)
+            .or_else(|| parts.first())
+            .map(|(_, origin)| origin)
+    }
+
+    /// The document's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// A number that TOML reads back as exactly the same `f64`: whole numbers
+/// as integers (so the loader accepts them where an integer belongs),
+/// others in Rust's shortest round-trip notation, which is valid TOML.
+pub(crate) fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else if value.is_finite() {
+        format!("{value:?}")
+    } else if value.is_nan() {
+        "nan".to_owned()
+    } else if value > 0.0 {
+        "inf".to_owned()
+    } else {
+        "-inf".to_owned()
+    }
+}
+
+/// A TOML basic string (also used for every key, so that ids with `.` or
+/// `:` and any text a user typed stay one key).
+pub(crate) fn string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_follow_lines_and_columns() {
+        let mut doc = Doc::default();
+        doc.header("[[demand]]", Origin::row("demands", 2));
+        doc.pair(
+            &string("shell"),
+            Origin::cell("stock", 3, ColumnRef::new(1, "product")),
+            "5",
+            Origin::cell("stock", 3, ColumnRef::new(2, "quantity")),
+        );
+        assert_eq!(doc.text(), "[[demand]]\n\"shell\" = 5\n");
+        assert_eq!(doc.origin(1, Some(4)), Some(&Origin::row("demands", 2)));
+        let key = doc.origin(2, Some(1)).and_then(|o| o.column.clone());
+        assert_eq!(key.map(|c| c.letter), Some("B".to_owned()));
+        let value = doc.origin(2, Some(11)).and_then(|o| o.column.clone());
+        assert_eq!(value.map(|c| c.letter), Some("C".to_owned()));
+        assert_eq!(doc.origin(3, None), None);
+    }
+
+    #[test]
+    fn strings_and_numbers_are_valid_toml() {
+        assert_eq!(string("a\"b\\c\nd\u{1}"), r#""a\"b\\c\nd\u0001""#);
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(0.1), "0.1");
+        assert_eq!(number(1e-7), "1e-7");
+        assert_eq!(number(f64::NAN), "nan");
+    }
+}
