@@ -21,6 +21,7 @@ use caisson_planner::PlanOptions;
 
 use crate::cmd::analysis_args::write_json;
 use crate::exit::{CmdResult, Failure};
+use crate::format::Format;
 use crate::{load, progress, sections};
 
 /// The built-in scenario: (file name, contents), base first.
@@ -68,6 +69,10 @@ pub struct Args {
     /// `docs/europe-2025.md` is made (`scripts/europe-2025-doc.sh`).
     #[arg(long, value_name = "FILE.md")]
     pub analysis_doc: Option<PathBuf>,
+    /// What to print on stdout: the answer as text, or a JSON summary (the
+    /// answer's Markdown, the report's path and every file written).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Runs `caisson demo`.
@@ -203,14 +208,35 @@ pub fn run(args: &Args) -> CmdResult {
         });
         write(path, &document)?;
     }
+    let seconds = started.elapsed().as_secs_f64();
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{markdown}");
-    let _ = writeln!(
-        out,
-        "Report: {}  (plans, comparison and risk JSON beside it; {:.0} s)",
-        report_path.display(),
-        started.elapsed().as_secs_f64()
-    );
+    match args.format {
+        Format::Text => {
+            let _ = writeln!(out, "{markdown}");
+            let _ = writeln!(
+                out,
+                "Report: {}  (plans, comparison and risk JSON beside it; {seconds:.0} s)",
+                report_path.display()
+            );
+        }
+        Format::Json => {
+            let summary = serde_json::json!({
+                "answer": markdown,
+                "report": report_path,
+                "outputs": {
+                    "scenarios": scenario_dir,
+                    "plan": dir.join("plan-base.json"),
+                    "plan_csv": dir.join("plan-base-csv"),
+                    "comparison": dir.join("comparison.json"),
+                    "risk": dir.join("risk.json"),
+                    "answer": dir.join("answer.md"),
+                    "analysis_doc": args.analysis_doc,
+                },
+                "seconds": seconds,
+            });
+            let _ = writeln!(out, "{summary:#}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
