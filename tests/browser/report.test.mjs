@@ -157,6 +157,10 @@ try {
         if (Math.abs(total - 100) > 1e-6) fail(`dependency: shares of end user #${u} sum to ${total}%`);
       }
     }
+    const concRows = await page.$$eval('table.concentration tbody tr', (trs) => trs.length);
+    if (concRows !== (p.concentration || []).length) {
+      fail(`concentration: ${concRows} table rows for ${(p.concentration || []).length} profiles`);
+    }
     const matrix = await page.$$eval('table.matrix td.denied, table.matrix td.allowed', (tds) => tds.map((td) => td.title));
     if (matrix.length !== p.compliance.length) fail(`compliance: ${matrix.length} matrix cells for ${p.compliance.length} verdicts`);
     if (matrix.some((t) => !t)) fail('compliance: a matrix cell has no reason on hover');

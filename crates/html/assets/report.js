@@ -487,6 +487,17 @@
       });
     }
     selector(controls, 'Product', products.map(function (p) { return { value: p, label: p }; }), show).fire();
+    var conc = plan.concentration || [];
+    if (conc.length) {
+      body.appendChild(el('h3', { text: 'Concentration and alignment' }));
+      note(body, 'HHI: Herfindahl-Hirschman index of the exporter mix (10,000 = a single supplier; above 2,500 is usually called highly concentrated). Outside its blocs: the share from exporters that share no bloc with the receiver.');
+      table(body, [{ label: 'Receiver' }, { label: 'Role' }, { label: 'Product' }, { label: 'Delivered', num: true },
+        { label: 'Largest supplier' }, { label: 'HHI', num: true }, { label: 'Outside its blocs', num: true }],
+        conc.map(function (d) {
+          return { cls: d.hhi > 2500 ? 'concentrated' : '', cells: [d.receiver, d.role.replace('_', ' '), d.product, num(d.delivered),
+            d.top_exporter + ' ' + pct(d.top_share), num(d.hhi), pct(d.unaligned_share)] };
+        }), { cls: 'concentration' });
+    }
   }
 
   function explanations() {

@@ -101,6 +101,10 @@ pub struct PlanSection {
     pub transfer_denials: Vec<TransferDenial>,
     /// Who supplies each end user, per product.
     pub dependency: Vec<DependencyShare>,
+    /// How concentrated and how aligned each receiver's supply is (from the
+    /// plan's `kpis.dependencies`; empty for plans written without it).
+    #[serde(default)]
+    pub concentration: Vec<Concentration>,
     /// Why demands remain short, when the plan carries explanations.
     pub explanations: Vec<Explanation>,
     /// Contract totals over the plan's periods.
@@ -274,6 +278,27 @@ pub struct DependencyShare {
     pub delivered: f64,
     /// Share of the end user's deliveries of the product, in [0, 1].
     pub share: f64,
+}
+
+/// The concentration of one receiver's supply of one product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Concentration {
+    /// `end_user` or `buyer`.
+    pub role: String,
+    /// Receiving actor id.
+    pub receiver: String,
+    /// Product id.
+    pub product: String,
+    /// Units delivered.
+    pub delivered: f64,
+    /// Herfindahl-Hirschman index of the exporter mix (0-10,000).
+    pub hhi: f64,
+    /// Share from exporters sharing no bloc with the receiver, in [0, 1].
+    pub unaligned_share: f64,
+    /// The largest exporter's id.
+    pub top_exporter: String,
+    /// The largest exporter's share, in [0, 1].
+    pub top_share: f64,
 }
 
 /// Why a demand is short: one explanation with its causes.

@@ -88,10 +88,10 @@ mod render;
 
 pub use analysis::{InputKind, COMPARISON_FORMAT, CRITICALITY_FORMAT, SIMULATION_FORMAT};
 pub use document::{
-    Comparison, ComparisonMetric, ComplianceCell, ContractTotal, CostItem, Criticality,
-    CriticalityItem, DemandSeries, DependencyShare, EndUserSeries, ExpansionMark, Explanation,
-    FanSeries, Flow, FlowLevels, LineUse, PlanSection, ProductFill, ReportDocument, Simulation,
-    TransferDenial, FORMAT,
+    Comparison, ComparisonMetric, ComplianceCell, Concentration, ContractTotal, CostItem,
+    Criticality, CriticalityItem, DemandSeries, DependencyShare, EndUserSeries, ExpansionMark,
+    Explanation, FanSeries, Flow, FlowLevels, LineUse, PlanSection, ProductFill, ReportDocument,
+    Simulation, TransferDenial, FORMAT,
 };
 pub use plan::{plan_section, PLAN_FORMAT};
 pub use render::{echarts_version, render};

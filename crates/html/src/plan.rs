@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use crate::context::Context;
 use crate::document::{
-    ComplianceCell, ContractTotal, CostItem, DemandSeries, DependencyShare, EndUserSeries,
-    ExpansionMark, Explanation, Flow, FlowLevels, LineUse, PlanSection, ProductFill,
+    ComplianceCell, Concentration, ContractTotal, CostItem, DemandSeries, DependencyShare,
+    EndUserSeries, ExpansionMark, Explanation, Flow, FlowLevels, LineUse, PlanSection, ProductFill,
     TransferDenial,
 };
 use crate::ReportError;
@@ -190,6 +190,7 @@ impl<'a> Builder<'a> {
             compliance: self.compliance()?,
             transfer_denials: self.transfer_denials()?,
             dependency: self.dependency()?,
+            concentration: self.concentration()?,
             explanations: explanations(plan.get("explanations")),
             contracts: self.contracts()?,
             periods: self.periods,
@@ -508,6 +509,26 @@ impl<'a> Builder<'a> {
                     exporter: r.text("exporter")?.to_owned(),
                     delivered: r.num("delivered")?,
                     share: r.num("share")?,
+                })
+            })
+            .collect()
+    }
+
+    fn concentration(&self) -> Result<Vec<Concentration>, ReportError> {
+        self.kpis("dependencies")?
+            .iter()
+            .map(|r| {
+                let top = records_of(r.value.get("by_exporter"), "by_exporter")?;
+                let top = top.first();
+                Ok(Concentration {
+                    role: r.text("role")?.to_owned(),
+                    receiver: r.text("receiver")?.to_owned(),
+                    product: r.text("product")?.to_owned(),
+                    delivered: r.num("delivered")?,
+                    hhi: r.num("hhi")?,
+                    unaligned_share: r.num("unaligned_share")?,
+                    top_exporter: top.map_or(Ok(""), |t| t.text("id"))?.to_owned(),
+                    top_share: top.map_or(Ok(0.0), |t| t.num("share"))?,
                 })
             })
             .collect()

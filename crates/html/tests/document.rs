@@ -127,6 +127,20 @@ fn plan_alone_gives_every_view_it_can() {
             .sum();
         assert!(close(total, 1.0), "{} {}: {total}", d.end_user, d.product);
     }
+    // Concentration: one profile per (role, receiver, product); for end
+    // users the largest supplier's share is the largest dependency share.
+    assert!(!s.concentration.is_empty());
+    for c in s.concentration.iter().filter(|c| c.role == "end_user") {
+        let largest = s
+            .dependency
+            .iter()
+            .filter(|e| e.end_user == c.receiver && e.product == c.product)
+            .map(|e| e.share)
+            .fold(0.0, f64::max);
+        assert!(close(c.top_share, largest), "{} {}", c.receiver, c.product);
+        assert!((0.0..=10_000.0 + 1e-6).contains(&c.hhi));
+        assert!((0.0..=1.0).contains(&c.unaligned_share));
+    }
     assert_eq!(s.expansions.len(), 1);
     assert!(s.expansions[0].capacity.is_none());
     assert_eq!(s.contracts.len(), 1);
