@@ -404,3 +404,54 @@ fn plan_summary_says_why_demands_are_short() {
     }
     assert!(section.contains("more in the plan JSON)"), "{section}");
 }
+
+#[test]
+fn aggregate_quarter_plans_quarters_and_says_it_is_an_approximation() {
+    let doc = plan_json(&["--aggregate", "quarter"], &fixture("example.toml"));
+    let periods: Vec<&str> = doc["periods"]
+        .as_array()
+        .expect("periods")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(periods, ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]);
+    let method = doc["method"].as_str().expect("method");
+    assert!(method.contains("approximation"), "{method}");
+    // The monthly required total survives aggregation.
+    let monthly = plan_json(&[], &fixture("example.toml"));
+    let required = |d: &Value| -> f64 {
+        d["kpis"]["products"]
+            .as_array()
+            .expect("products")
+            .iter()
+            .map(|p| p["required"].as_f64().expect("number"))
+            .sum()
+    };
+    assert!((required(&doc) - required(&monthly)).abs() < 1e-6);
+
+    let text = caisson()
+        .args(["plan", "--aggregate", "quarter"])
+        .arg(fixture("example.toml"))
+        .output()
+        .expect("run caisson");
+    assert!(String::from_utf8_lossy(&text.stdout).contains("APPROXIMATION"));
+}
+
+#[test]
+fn aggregate_of_a_quarterly_scenario_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("q.toml");
+    let monthly = std::fs::read_to_string(fixture("lead_times.toml")).expect("fixture");
+    std::fs::write(&path, monthly.replace(
+            "start = \"2026-01\"",
+            "start = \"2026-Q1\"\nperiod = \"quarter\"",
+        ))
+        .expect("write");
+    let result = caisson()
+        .args(["plan", "--aggregate", "quarter"])
+        .arg(&path)
+        .output()
+        .expect("run caisson");
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("monthly"));
+}

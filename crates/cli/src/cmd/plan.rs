@@ -66,7 +66,23 @@ pub struct Args {
     /// No progress spinner.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Plan an approximation on coarser periods (a monthly scenario summed
+    /// into quarters: about a third of the model) for a quick strategic
+    /// look; the output says it is an approximation and its shortages are
+    /// in unit-quarters.
+    #[arg(long, value_enum, value_name = "PERIOD")]
+    pub aggregate: Option<Aggregate>,
 }
+
+/// Coarser periods for `--aggregate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Aggregate {
+    /// Three months to a quarter.
+    Quarter,
+}
+
+/// What `plan` records in the plan's `method` when it planned an aggregate.
+const AGGREGATE_NOTE: &str = "aggregated to quarters: an approximation of the monthly scenario";
 
 /// How `plan` makes the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -111,7 +127,14 @@ pub fn run(args: &Args) -> CmdResult {
         )));
     }
     let loaded = crate::load::scenario(&args.scenario)?;
-    let scenario = &loaded.scenario;
+    let aggregated = match args.aggregate {
+        Some(Aggregate::Quarter) => Some(
+            caisson_analysis::aggregate::to_quarters(&loaded.scenario)
+                .map_err(|e| Failure::InvalidInputMessage(format!("--aggregate quarter: {e}")))?,
+        ),
+        None => None,
+    };
+    let scenario = aggregated.as_ref().unwrap_or(&loaded.scenario);
     let options = PlanOptions {
         time_limit: args.time_limit,
         mip_gap: args.mip_gap,
@@ -147,6 +170,11 @@ pub fn run(args: &Args) -> CmdResult {
     } else {
         caisson_planner::greedy(scenario)
     };
+
+    let mut plan = plan;
+    if aggregated.is_some() {
+        plan.method = format!("{} ({AGGREGATE_NOTE})", plan.method);
+    }
 
     if let Some(path) = &args.out {
         caisson_report::write_json_file(scenario, &plan, path)
@@ -194,6 +222,13 @@ fn print_summary(s: &Scenario, plan: &Plan, method: Method) -> io::Result<()> {
         s.calendar.kind,
         s.calendar.label(0)
     )?;
+    if plan.method.contains(AGGREGATE_NOTE) {
+        writeln!(
+            out,
+            "APPROXIMATION: planned on quarters summed from the monthly scenario; \
+             shortages are in unit-quarters"
+        )?;
+    }
     if plan.method == method.name() {
         writeln!(out, "method    {}", method.name())?;
     } else {
