@@ -172,6 +172,10 @@ try {
   if (doc.simulation && byId.fan) {
     const n = doc.simulation.quantiles.length;
     if (byId.fan.series.length !== n + 1) fail(`fan: ${byId.fan.series.length} series for ${n} quantiles (expected ${n + 1})`);
+    const simRows = await page.$$eval('table.sim-demands tbody tr', (trs) => trs.length);
+    if (simRows !== (doc.simulation.demands || []).length) {
+      fail(`simulation: ${simRows} demand rows for ${(doc.simulation.demands || []).length} demands`);
+    }
   }
 
   // Every selector option redraws without error.

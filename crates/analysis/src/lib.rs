@@ -5,6 +5,7 @@
 //! (or the deliveries they contain) and scenarios. Result types are output
 //! records (ids and labels, serialisable), not core model types.
 
+pub mod aggregate;
 pub mod compare;
 pub mod dependency;
 pub mod outcome;

@@ -22,7 +22,10 @@
 use std::collections::BTreeMap;
 
 use caisson_model::{ActorId, Contract, ContractId, FacilityId, PeriodKind, ProductId, Scenario};
-use caisson_planner::{Plan, PlanOptions};
+use caisson_planner::{
+    ExpansionFlow, Flows, Plan, PlanOptions, ProductionFlow, ShipmentFlow, SolutionInfo,
+    TransferFlow,
+};
 use serde::Serialize;
 
 use crate::compare::{delta, Comparison, VariantOutcome};
@@ -153,11 +156,9 @@ pub enum RecommendError {
         /// The plan's status.
         status: &'static str,
     },
-    /// The last round allowed still showed a shortfall.
-    #[error(
-        "after {rounds} rounds the re-plan still falls short of {contracts:?}; \
-         allow more rounds or a coarser grouping"
-    )]
+    /// A plan re-derived under commitments lowered to its own shipments
+    /// still fell short (an internal error).
+    #[error("after {rounds} rounds the plan still falls short of {contracts:?}")]
     NotHonoured {
         /// Rounds run.
         rounds: usize,
@@ -249,6 +250,12 @@ pub struct GroupVolume {
 pub struct Round {
     /// The round (from 1).
     pub round: usize,
+    /// Whether the model was solved again. After the last re-plan allowed
+    /// (`max_rounds`), a round that lowered commitments is followed by one
+    /// that re-derives that re-plan's decisions under the lowered
+    /// commitments instead: they are what it shipped, so it honours them,
+    /// and a MIP solved only to a gap cannot trade them away again.
+    pub replanned: bool,
     /// The re-plan's objective.
     pub objective: Option<f64>,
     /// Total shortfall over the recommended contracts (units).
@@ -278,13 +285,14 @@ pub fn plan_base(scenario: &Scenario, options: &PlanOptions) -> Plan {
 
 /// Recommends contracts from `base` (the scenario's optimal plan) or, when
 /// `samples` is not empty, from the quantile of the samples' volumes, and
-/// proves them by re-planning. `on_plan` is called after every re-plan.
+/// proves them by re-planning. `on_round` is called after every re-plan
+/// with what it found (for progress displays).
 pub fn recommend(
     scenario: &Scenario,
     base: &Plan,
     samples: &[Plan],
     options: &RecommendOptions,
-    on_plan: &(dyn Fn() + Sync),
+    on_round: &(dyn Fn(&Round) + Sync),
 ) -> Result<Recommendation, RecommendError> {
     check_options(options)?;
     if !base.status.has_solution() {
@@ -360,20 +368,27 @@ pub fn recommend(
             model: Vec::new(),
         });
     }
+    let first = scenario.contracts.len();
     let mut rounds = Vec::new();
-    for round in 1..=options.max_rounds {
+    let mut previous: Option<Plan> = None;
+    // One round more than the re-plans allowed: if the last re-plan still
+    // fell short, its own plan honours the commitments lowered to what it
+    // shipped, and re-deriving it under them is the proof (see `Round`).
+    for round in 1..=options.max_rounds + 1 {
         drafts.retain(Draft::committed);
         let contracts: Vec<Contract> = drafts.iter().map(Draft::contract).collect();
         let variant = with_contracts(scenario, &contracts);
-        let plan = solve_one_thread(&variant, &options.plan);
-        on_plan();
+        let replanned = round <= options.max_rounds;
+        let plan = match (&previous, replanned) {
+            (Some(previous), false) => rederive(&variant, previous),
+            _ => solve_one_thread(&variant, &options.plan),
+        };
         if !plan.status.has_solution() {
             return Err(RecommendError::VariantUnsolved {
                 round,
                 status: plan.status.name(),
             });
         }
-        let first = scenario.contracts.len();
         let mut shortfall = 0.0;
         let mut lowered = Vec::new();
         for (i, draft) in drafts.iter_mut().enumerate() {
@@ -390,10 +405,14 @@ pub fn recommend(
         let done = lowered.is_empty();
         rounds.push(Round {
             round,
+            replanned,
             objective: plan.objective,
             shortfall,
             lowered,
         });
+        if let Some(last) = rounds.last() {
+            on_round(last);
+        }
         if done {
             let comparison = comparison(scenario, base, &variant, &plan);
             return Ok(Recommendation {
@@ -409,19 +428,76 @@ pub fn recommend(
                 model: contracts,
             });
         }
+        if !replanned {
+            break;
+        }
+        previous = Some(plan);
     }
-    let contracts = rounds
+    // Only reachable if a re-derived plan fell short of commitments lowered
+    // to its own shipments, i.e. a bug.
+    let mut contracts: Vec<String> = rounds
         .last()
-        .map(|r| {
-            let mut ids: Vec<String> = r.lowered.iter().map(|l| l.contract.clone()).collect();
-            ids.dedup();
-            ids
-        })
+        .map(|r| r.lowered.iter().map(|l| l.contract.clone()).collect())
         .unwrap_or_default();
+    contracts.dedup();
     Err(RecommendError::NotHonoured {
-        rounds: options.max_rounds,
+        rounds: rounds.len(),
         contracts,
     })
+}
+
+/// `plan`'s decisions re-derived under `variant`'s contracts: the same
+/// production, shipments, transfers and expansions, with contract records
+/// and costs recomputed (spec section 4 fixes everything else).
+fn rederive(variant: &Scenario, plan: &Plan) -> Plan {
+    let flows = Flows {
+        production: plan
+            .production
+            .iter()
+            .map(|r| ProductionFlow {
+                line: r.line,
+                product: r.product,
+                period: r.period,
+                quantity: r.quantity,
+            })
+            .collect(),
+        shipments: plan
+            .shipments
+            .iter()
+            .map(|r| ShipmentFlow {
+                facility: r.facility,
+                demand: r.demand,
+                period: r.period,
+                quantity: r.quantity,
+            })
+            .collect(),
+        transfers: plan
+            .transfers
+            .iter()
+            .map(|r| TransferFlow {
+                from: r.from,
+                to: r.to,
+                product: r.product,
+                period: r.period,
+                quantity: r.quantity,
+            })
+            .collect(),
+        expansions: plan
+            .expansions
+            .iter()
+            .map(|r| ExpansionFlow {
+                expansion: r.expansion,
+                period: r.decided,
+                fraction: r.fraction,
+            })
+            .collect(),
+    };
+    let info = SolutionInfo {
+        status: plan.status,
+        method: format!("{} (re-derived)", plan.method),
+        mip_gap: plan.mip_gap.unwrap_or(0.0),
+    };
+    Plan::from_flows(variant, &flows, info)
 }
 
 /// The recommended contracts as `[[contract]]` tables, each preceded by a
@@ -456,15 +532,31 @@ pub fn variant_toml(scenario: &Scenario, recommendation: &Recommendation, extend
     format!(
         "# Long-term contracts recommended by `caisson recommend` \
          (grouping {}, {}{quantile}).\n\
-         # Re-planned with them signed: no shortfall in round {}.\n\
+         # {}\n\
          [scenario]\nextends = {}\nname = {}\n{}",
         recommendation.grouping.name(),
         recommendation.shape.name(),
-        recommendation.rounds.len(),
+        proof(recommendation),
         caisson_scenario::toml_string(extends),
         caisson_scenario::toml_string(&format!("{} + recommended contracts", scenario.name)),
         contracts_toml(scenario, recommendation)
     )
+}
+
+/// How the recommendation was proved, in one sentence.
+fn proof(recommendation: &Recommendation) -> String {
+    match recommendation.rounds.last() {
+        None => "Nothing to sign.".to_owned(),
+        Some(last) if last.replanned => format!(
+            "Re-planned with them signed: no shortfall (round {}).",
+            last.round
+        ),
+        Some(last) => format!(
+            "Round {}'s re-plan ships every commitment (its short periods were lowered to \
+             what it shipped).",
+            last.round - 1
+        ),
+    }
 }
 
 /// Volumes below this are numerical noise, not shipments.
@@ -1084,7 +1176,7 @@ mod tests {
         );
         let scenario = load(&source);
         let base = plan_with(&[(0, 0, 60.0)]);
-        let result = recommend(&scenario, &base, &[], &RecommendOptions::default(), &|| {
+        let result = recommend(&scenario, &base, &[], &RecommendOptions::default(), &|_| {
             panic!("nothing to re-plan")
         });
         let Ok(result) = result else {
@@ -1113,7 +1205,7 @@ mod tests {
                 ..RecommendOptions::default()
             },
         ] {
-            let result = recommend(&scenario, &base, &[], &options, &|| {});
+            let result = recommend(&scenario, &base, &[], &options, &|_| {});
             assert!(
                 matches!(result, Err(RecommendError::BadOption { .. })),
                 "{result:?}"
@@ -1125,7 +1217,7 @@ mod tests {
             &unsolved,
             &[],
             &RecommendOptions::default(),
-            &|| {},
+            &|_| {},
         );
         assert!(matches!(
             result,
@@ -1174,7 +1266,7 @@ mod tests {
         let base = plan_base(&scenario, &options.plan);
         assert_eq!(base.objective, Some(600.0));
         let plans = std::sync::atomic::AtomicUsize::new(0);
-        let result = recommend(&scenario, &base, &[], &options, &|| {
+        let result = recommend(&scenario, &base, &[], &options, &|_| {
             plans.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         });
         let Ok(result) = result else {
@@ -1204,7 +1296,23 @@ mod tests {
         let reloaded = load(&toml);
         assert_eq!(reloaded.contracts, result.model_contracts());
 
-        let capped = recommend(&scenario, &base, &[], &RecommendOptions::default(), &|| {});
+        // With one re-plan allowed, that re-plan's decisions re-derived
+        // under the lowered commitments are the proof.
+        let once = RecommendOptions {
+            max_rounds: 1,
+            ..options.clone()
+        };
+        let result = recommend(&scenario, &base, &[], &once, &|_| {});
+        let Ok(result) = result else {
+            panic!("{result:?}");
+        };
+        let replanned: Vec<bool> = result.rounds.iter().map(|r| r.replanned).collect();
+        assert_eq!(replanned, [true, false]);
+        assert_eq!(result.rounds[1].shortfall, 0.0);
+        assert_eq!(result.contracts[0].schedule, expected);
+        assert_eq!(result.comparison.variants[0].outcome.objective, Some(600.0));
+
+        let capped = recommend(&scenario, &base, &[], &RecommendOptions::default(), &|_| {});
         let Ok(capped) = capped else {
             panic!("{capped:?}");
         };

@@ -74,6 +74,23 @@ pub fn without_facility(scenario: &Scenario, facility: FacilityId) -> Scenario {
         f.lines = f.lines.iter().map(|&l| line(l)).collect();
         f.expansions = f.expansions.iter().map(|&e| expansion(e)).collect();
     }
+    // Uncertainty entries (`simulate` only) keep valid facility indices.
+    for u in &mut edited.uncertainty {
+        if let caisson_model::UncertaintyKind::FacilityOutage {
+            facilities: caisson_model::Targets::Only(list),
+            ..
+        }
+        | caisson_model::UncertaintyKind::CapacityYield {
+            facilities: caisson_model::Targets::Only(list),
+            ..
+        } = &mut u.kind
+        {
+            list.retain(|&f| f != facility);
+            for f in list.iter_mut() {
+                *f = fac(*f);
+            }
+        }
+    }
     edited
 }
 

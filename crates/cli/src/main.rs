@@ -67,6 +67,13 @@ enum Command {
     /// compare the variants, analyse risks, write the report and answer.
     #[command(after_help = EXIT_CODES)]
     Demo(cmd::demo::Args),
+    /// Write a scenario and/or a plan as a spreadsheet (xlsx or CSV files).
+    #[command(after_help = EXIT_CODES)]
+    Export(cmd::export::Args),
+    /// Read a scenario from a spreadsheet (xlsx/ods or CSV directory) and
+    /// write it as TOML.
+    #[command(after_help = EXIT_CODES)]
+    Import(cmd::import::Args),
     /// Measure each stage of planning (load, build, HiGHS, derive, write)
     /// and peak memory, per scenario size and along scaling curves.
     #[command(after_help = EXIT_CODES)]
@@ -86,6 +93,8 @@ fn main() -> ExitCode {
         Command::Simulate(args) => cmd::simulate::run(args),
         Command::Recommend(args) => cmd::recommend::run(args),
         Command::Demo(args) => cmd::demo::run(args),
+        Command::Export(args) => cmd::export::run(args),
+        Command::Import(args) => cmd::import::run(args),
         Command::Bench(args) => cmd::bench::run(args),
     };
     match result {

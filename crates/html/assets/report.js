@@ -638,6 +638,20 @@
       });
     }
     selector(controls, 'Quantity', sim.series.map(function (s, i) { return { value: String(i), label: s.name }; }), show).fire();
+    var demands = sim.demands || [];
+    if (demands.length) {
+      var spread = function (x, f) { return x ? f(x.p5) + ' / ' + f(x.p50) + ' / ' + f(x.p95) : '–'; };
+      body.appendChild(el('h3', { text: 'Per demand across the runs' }));
+      note(body, 'Fill rate and shortage (unit-periods) at the 5th, 50th and 95th percentiles of the runs' +
+        (sim.threshold != null ? ', and the share of runs in which the fill rate falls below ' + pct(sim.threshold) : '') + '.');
+      table(body, [{ label: 'Demand' }, { label: 'End user' }, { label: 'Product' }, { label: 'Fill rate p5 / p50 / p95' },
+        { label: 'Shortage p5 / p50 / p95' }, { label: 'P(fill below threshold)', num: true }],
+        demands.map(function (d) {
+          var risky = d.below_threshold != null && d.below_threshold >= 0.5;
+          return { cls: risky ? 'concentrated' : '', cells: [d.demand, d.end_user, d.product, spread(d.fill_rate, pct),
+            spread(d.shortage, num), d.below_threshold != null ? pct(d.below_threshold) : '–'] };
+        }), { cls: 'sim-demands' });
+    }
   }
 
   // ---- lay out -------------------------------------------------------------

@@ -393,6 +393,47 @@ pub struct Simulation {
     pub quantiles: Vec<f64>,
     /// One fan per simulated quantity.
     pub series: Vec<FanSeries>,
+    /// The fill-rate threshold of `below_threshold` (when given).
+    #[serde(default)]
+    pub threshold: Option<f64>,
+    /// Per-demand percentiles and the chance of falling below the
+    /// threshold (`simulate`'s `demands`; empty when not given).
+    #[serde(default)]
+    pub demands: Vec<SimulatedDemand>,
+}
+
+/// One demand across the simulated runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimulatedDemand {
+    /// Demand id.
+    pub demand: String,
+    /// Product id.
+    #[serde(default)]
+    pub product: String,
+    /// End user id.
+    #[serde(default)]
+    pub end_user: String,
+    /// Percentiles of the fill rate (absent when the demand requires
+    /// nothing in any run).
+    #[serde(default)]
+    pub fill_rate: Option<Spread>,
+    /// Percentiles of the shortage (unit-periods plus lost units).
+    #[serde(default)]
+    pub shortage: Option<Spread>,
+    /// Share of runs whose fill rate falls below the threshold.
+    #[serde(default)]
+    pub below_threshold: Option<f64>,
+}
+
+/// The 5th, 50th and 95th percentiles of a simulated quantity.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
 }
 
 /// One simulated quantity.

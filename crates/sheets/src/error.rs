@@ -178,6 +178,9 @@ pub enum FileError {
         /// The cause.
         source: csv::Error,
     },
+    /// A JSON document given as a plan is not a `caisson-plan/1` plan.
+    #[error("not a plan: {0}")]
+    NotAPlan(String),
     /// A sheet cannot be stored in the chosen layout.
     #[error("{0}")]
     Unsupported(String),

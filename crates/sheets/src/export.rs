@@ -89,11 +89,12 @@ fn empty_sheet(spec: &SheetSpec, currency: &str, labels: &[String]) -> Sheet {
     sheet
 }
 
-/// Free text; an empty string is written as `""` so that it does not read
-/// back as an empty cell (which means "the default").
+/// Free text. An empty cell means "the default", so an empty string is
+/// written as `""`, and a text of quotes only gets one more pair (the
+/// import drops one pair), which keeps every text distinct.
 fn text(value: &str) -> Cell {
-    if value.is_empty() {
-        Cell::text("\"\"")
+    if value.chars().all(|c| c == '"') && value.len() % 2 == 0 {
+        Cell::text(format!("{value}\"\""))
     } else {
         Cell::text(value)
     }

@@ -239,6 +239,7 @@ pub(crate) const SHEETS: &[SheetSpec] = &[
     },
 ];
 
+#[cfg(test)]
 /// The spec of the entity sheet `name`.
 pub(crate) fn spec(name: &str) -> Option<&'static SheetSpec> {
     SHEETS.iter().find(|s| s.name == name)

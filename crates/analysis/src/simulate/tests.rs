@@ -319,3 +319,33 @@ fn csv_has_one_row_per_sample_and_demand() {
     assert!(lines[1].starts_with("0,optimal,"), "{}", lines[1]);
     assert!(lines[2].starts_with("1,optimal,"), "{}", lines[2]);
 }
+
+#[test]
+fn removing_a_facility_keeps_uncertainty_targets_valid() {
+    let base = tiny(
+        r#"
+[[facility]]
+id = "second"
+actor = "AAA"
+[[facility.line]]
+id = "l"
+capacity = 5
+products = { shell = {} }
+[[uncertainty]]
+id = "fire"
+kind = "outage"
+facilities = ["plant", "second"]
+probability = 0.5
+duration = 1
+"#,
+    );
+    let edited = crate::whatif::without_facility(&base, caisson_model::FacilityId::new(0));
+    let UncertaintyKind::FacilityOutage { facilities, .. } = &edited.uncertainty[0].kind else {
+        panic!("not an outage");
+    };
+    assert_eq!(
+        facilities,
+        &caisson_model::Targets::Only(vec![caisson_model::FacilityId::new(0)])
+    );
+    assert_eq!(edited.facilities[0].id, "second");
+}

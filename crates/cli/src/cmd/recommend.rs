@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{anyhow, Context};
 use caisson_analysis::recommend::{
@@ -101,11 +100,14 @@ pub fn run(args: &Args) -> CmdResult {
     let spinner = progress::spinner("planning the scenario", args.common.quiet);
     let base = plan_base(scenario, &options.plan);
     spinner.set_message("round 1: re-planning with the contracts signed");
-    let round = AtomicUsize::new(1);
-    let result = recommend(scenario, &base, &[], &options, &|| {
-        let next = round.fetch_add(1, Ordering::Relaxed) + 1;
+    let result = recommend(scenario, &base, &[], &options, &|round| {
         spinner.set_message(format!(
-            "round {next}: re-planning with lowered commitments"
+            "round {}: re-planning with {} period commitments lowered to what round {} shipped \
+             (shortfall {})",
+            round.round + 1,
+            round.lowered.len(),
+            round.round,
+            fmt_num(round.shortfall)
         ));
     });
     spinner.finish_and_clear();
@@ -200,10 +202,17 @@ pub fn render(r: &Recommendation) -> String {
     }
     if let Some(last) = r.rounds.last() {
         let lowered: usize = r.rounds.iter().map(|round| round.lowered.len()).sum();
+        let how = if last.replanned {
+            format!("re-planned with them signed in round {}", last.round)
+        } else {
+            format!(
+                "round {}'s re-plan, with its shortfalls lowered to what it shipped",
+                last.round - 1
+            )
+        };
         let _ = writeln!(
             s,
-            "\nhonoured with no shortfall when re-planned (round {}; {} period commitments lowered on the way)",
-            last.round, lowered
+            "\nhonoured with no shortfall: {how} ({lowered} period commitments lowered on the way)"
         );
     }
     let _ = writeln!(s, "\neffect of signing them:");

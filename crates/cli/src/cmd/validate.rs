@@ -102,9 +102,11 @@ fn print_text(outcomes: &[Outcome]) -> io::Result<()> {
                     "  horizon: {}..{} ({} {}s)",
                     summary.first, summary.last, summary.periods, summary.period
                 )?;
+                // The `[[uncertainty]]` extension is named only when used.
                 let counts: Vec<String> = summary
                     .counts
                     .iter()
+                    .filter(|(kind, n)| *kind != "uncertainty" || *n > 0)
                     .map(|(kind, n)| format!("{kind}: {n}"))
                     .collect();
                 writeln!(stdout, "  {}", counts.join(", "))?;
@@ -179,7 +181,7 @@ struct Summary {
     first: String,
     last: String,
     periods: usize,
-    counts: [(&'static str, usize); 10],
+    counts: [(&'static str, usize); 11],
 }
 
 impl Summary {
@@ -201,6 +203,7 @@ impl Summary {
                 ("demands", s.demands.len()),
                 ("contracts", s.contracts.len()),
                 ("policies", s.policies.len()),
+                ("uncertainty", s.uncertainty.len()),
             ],
         }
     }

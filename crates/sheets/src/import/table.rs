@@ -313,7 +313,7 @@ pub(crate) struct Bad {
 }
 
 impl Bad {
-    fn at(self, sheet: &str, row: usize, column: ColumnRef) -> SheetError {
+    pub(crate) fn at(self, sheet: &str, row: usize, column: ColumnRef) -> SheetError {
         SheetError::new(self.code, self.message)
             .in_sheet(sheet)
             .at_row(row)
@@ -336,7 +336,13 @@ fn describe(cell: &Cell) -> String {
 /// blank cell. `period` is the scenario's period kind, for reading dates
 /// in label cells.
 pub(crate) fn literal(kind: Kind, cell: &Cell, period: Option<PeriodKind>) -> Result<Option<String>, Bad> {
-    if cell.is_blank() {
+    // Free text keeps white space (a name may be a space); elsewhere a
+    // cell of spaces is as good as empty.
+    let blank = match (kind, cell) {
+        (Kind::Text, Cell::Text(text)) => text.is_empty(),
+        _ => cell.is_blank(),
+    };
+    if blank {
         return Ok(None);
     }
     let wrong = |code: &'static str, expected: &str, hint: &'static str| Bad {
@@ -350,7 +356,10 @@ pub(crate) fn literal(kind: Kind, cell: &Cell, period: Option<PeriodKind>) -> Re
         (Kind::Id, _) => {
             return Err(wrong("not-an-id", "an id", "write the id as text"));
         }
-        (Kind::Text, Cell::Text(text)) if text == "\"\"" => string(""),
+        // `""` is the empty string; quotes only, one pair less (see export).
+        (Kind::Text, Cell::Text(text)) if text.len() >= 2 && text.chars().all(|c| c == '"') => {
+            string(&text[2..])
+        }
         (Kind::Text, Cell::Text(text)) => string(text),
         (Kind::Text, Cell::Bool(value)) => string(&value.to_string()),
         (Kind::Text, _) => {
@@ -443,7 +452,10 @@ mod tests {
         assert_eq!(lit(Kind::Id, Cell::text(" DEU ")), Ok(Some("\"DEU\"".into())));
         assert_eq!(lit(Kind::Id, Cell::Number(155.0)), Ok(Some("\"155\"".into())));
         assert_eq!(lit(Kind::Text, Cell::text("\"\"")), Ok(Some("\"\"".into())));
-        assert_eq!(lit(Kind::Text, Cell::text("  ")), Ok(None));
+        assert_eq!(lit(Kind::Text, Cell::text("  ")), Ok(Some("\"  \"".into())));
+        assert_eq!(lit(Kind::Text, Cell::text("")), Ok(None));
+        assert_eq!(lit(Kind::Text, Cell::text("\"\"\"\"")), Ok(Some(r#""\"\"""#.into())));
+        assert_eq!(lit(Kind::Id, Cell::text("  ")), Ok(None));
         assert_eq!(lit(Kind::Bool, Cell::text("yes")), Ok(Some("true".into())));
         assert_eq!(lit(Kind::Bool, Cell::Number(0.0)), Ok(Some("false".into())));
         assert!(lit(Kind::Bool, Cell::text("maybe")).is_err());

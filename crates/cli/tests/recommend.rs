@@ -1,0 +1,182 @@
+//! End-to-end tests of `caisson recommend`: the variant file it writes
+//! validates, and planning it honours every recommended contract.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn caisson(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_caisson"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn succeed(args: &[&str]) -> std::process::Output {
+    let output = caisson(args);
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).expect("JSON file written");
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
+fn text(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// Plans `scenario` and returns the plan JSON.
+fn plan(scenario: &Path, out: &Path) -> Value {
+    succeed(&["plan", text(scenario), "--out", text(out)]);
+    read_json(out)
+}
+
+/// Runs `recommend` on a copy of the example (so that the variant's
+/// `extends` path is checked across directories), validates and plans the
+/// variant, and checks every recommended contract for shortfall. Returns
+/// the recommendation, the base plan and the variant's plan.
+fn recommend_and_plan(extra: &[&str]) -> (Value, Value, Value) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = dir.path().join("example.toml");
+    std::fs::copy(fixture("example.toml"), &scenario).expect("copy fixture");
+    std::fs::create_dir(dir.path().join("out")).expect("out dir");
+    let variant = dir.path().join("out/variant.toml");
+    let mut args = vec![
+        "recommend",
+        text(&scenario),
+        "--toml",
+        text(&variant),
+        "--format",
+        "json",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let output = succeed(&args);
+    let recommendation: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+
+    let toml = std::fs::read_to_string(&variant).expect("variant written");
+    assert!(toml.contains("extends = \"../example.toml\""), "{toml}");
+    succeed(&["validate", text(&variant)]);
+
+    let base = plan(&scenario, &dir.path().join("base.json"));
+    let planned = plan(&variant, &dir.path().join("variant.json"));
+    let contracts = recommendation["contracts"].as_array().expect("contracts");
+    assert!(
+        !contracts.is_empty(),
+        "the example ships enough to contract"
+    );
+    for contract in contracts {
+        let id = contract["id"].as_str().expect("id");
+        let records: Vec<&Value> = planned["contracts"]
+            .as_array()
+            .expect("contract records")
+            .iter()
+            .filter(|r| r["contract"] == id)
+            .collect();
+        assert!(!records.is_empty(), "{id} has records in the plan");
+        for r in &records {
+            let shortfall = r["shortfall"].as_f64().expect("shortfall");
+            assert!(
+                shortfall <= 1e-6,
+                "{id} short in {}: {shortfall}",
+                r["period"]
+            );
+        }
+        // The records commit what the recommendation says, period by period.
+        let committed: f64 = records
+            .iter()
+            .map(|r| r["committed"].as_f64().expect("committed"))
+            .sum();
+        let volume: f64 = contract["volumes"]
+            .as_array()
+            .expect("volumes")
+            .iter()
+            .map(|v| v["volume"].as_f64().expect("volume"))
+            .sum();
+        assert!(
+            (committed - volume).abs() <= 1e-6 * volume.max(1.0),
+            "{id}: records commit {committed}, recommendation {volume}"
+        );
+    }
+    (recommendation, base, planned)
+}
+
+#[test]
+fn recommended_contracts_are_honoured_and_cost_nothing() {
+    let (recommendation, base, planned) = recommend_and_plan(&[]);
+    // The existing contract's triple is left alone.
+    assert_eq!(recommendation["already_contracted"][0], "cze-srb-mortar");
+    let triple = |c: &Value| {
+        (
+            c["facility"].clone(),
+            c["buyer"].clone(),
+            c["product"].clone(),
+        )
+    };
+    assert!(recommendation["contracts"]
+        .as_array()
+        .expect("contracts")
+        .iter()
+        .all(|c| triple(c) != ("srb-plant".into(), "CZE".into(), "mortar-120".into())));
+    // Capped at the optimal plan's shipments, the contracts are met by the
+    // optimum itself: without contract penalties the variant is no worse.
+    let objective = |plan: &Value| plan["objective"].as_f64().expect("objective");
+    let contract_cost = |plan: &Value| plan["cost"]["contract"].as_f64().expect("contract cost");
+    let base_objective = objective(&base);
+    let variant_without_penalty = objective(&planned) - contract_cost(&planned);
+    let base_without_penalty = base_objective - contract_cost(&base);
+    assert!(
+        variant_without_penalty <= base_without_penalty + 1e-6 * base_objective.abs(),
+        "variant {variant_without_penalty} vs base {base_without_penalty}"
+    );
+    // The comparison in the recommendation says the same.
+    let delta = recommendation["comparison"]["variants"][0]["delta"]["objective"]
+        .as_f64()
+        .expect("delta");
+    assert!(delta.abs() <= 1e-6 * base_objective.abs(), "delta {delta}");
+    assert_eq!(recommendation["rounds"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn flat_yearly_rates_are_lowered_until_honoured() {
+    let (recommendation, _, planned) = recommend_and_plan(&["--flat", "--penalty", "500"]);
+    assert_eq!(recommendation["shape"], "flat");
+    let rounds = recommendation["rounds"].as_array().expect("rounds");
+    let last = rounds.last().expect("at least one round");
+    assert_eq!(last["shortfall"], 0.0);
+    assert!(last["lowered"].as_array().is_some_and(Vec::is_empty));
+    // Every contract carries the penalty asked for.
+    for contract in recommendation["contracts"].as_array().expect("contracts") {
+        assert_eq!(contract["penalty"], 500.0);
+    }
+    // The plan's objective is the one the recommendation reports.
+    let reported = recommendation["comparison"]["variants"][0]["outcome"]["objective"]
+        .as_f64()
+        .expect("objective");
+    let objective = planned["objective"].as_f64().expect("objective");
+    assert!((reported - objective).abs() <= 1e-6 * objective.abs());
+}
+
+#[test]
+fn bad_options_are_usage_errors() {
+    let scenario = fixture("example.toml");
+    let output = caisson(&["recommend", text(&scenario), "--penalty", "-3"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = caisson(&["recommend", text(&scenario), "--rounds", "0"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = caisson(&["recommend", "no-such-file.toml"]);
+    assert_eq!(output.status.code(), Some(1));
+}
