@@ -253,6 +253,32 @@ pub fn simulate(
     summarise(scenario, options, &groups, samples)
 }
 
+/// The plans of every sample, in sample order (for `recommend --samples`):
+/// the same draws as [`simulate`] with the same seed. A sample's world keeps
+/// the scenario's entities and their order (draws change numbers and may add
+/// routes), so the plans' typed ids index `scenario` too.
+pub fn sample_plans(
+    scenario: &Scenario,
+    options: &SimulateOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<Plan>, SimulateError> {
+    check(options)?;
+    (0..options.samples)
+        .into_par_iter()
+        .map(|sample| {
+            let (world, _) = draw::apply(scenario, options.seed, sample).map_err(|e| {
+                SimulateError::NotFinite {
+                    id: scenario.uncertainty[e.entry].id.clone(),
+                    sample,
+                }
+            })?;
+            let plan = solve_one_thread(&world, &options.plan);
+            progress();
+            Ok(plan)
+        })
+        .collect()
+}
+
 fn check(options: &SimulateOptions) -> Result<(), SimulateError> {
     if options.samples == 0 {
         return Err(SimulateError::NoSamples);

@@ -180,3 +180,78 @@ fn bad_options_are_usage_errors() {
     let output = caisson(&["recommend", "no-such-file.toml"]);
     assert_eq!(output.status.code(), Some(1));
 }
+
+/// The `contracts` of a `recommend --format json` run.
+fn recommended(args: &[&str]) -> Value {
+    let output = succeed(args);
+    let json: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    json["contracts"].clone()
+}
+
+/// With zero uncertainty every sample is the deterministic plan, so any
+/// quantile of the sampled volumes is the deterministic volume.
+#[test]
+fn samples_of_a_certain_world_recommend_what_the_optimal_plan_does() {
+    let scenario = fixture("example-zero-uncertainty.toml");
+    let common = [
+        "recommend",
+        text(&scenario),
+        "--format",
+        "json",
+        "--quiet",
+    ];
+    let deterministic = recommended(&common);
+    let mut sampled_args = common.to_vec();
+    sampled_args.extend(["--samples", "3", "--seed", "7", "--quantile", "0.2"]);
+    let sampled = recommended(&sampled_args);
+    assert!(
+        deterministic.as_array().is_some_and(|c| !c.is_empty()),
+        "{deterministic}"
+    );
+    assert_eq!(sampled, deterministic);
+}
+
+/// Sampled volumes under real uncertainty still give contracts the plan
+/// honours; a scenario without uncertainty is refused with a hint.
+#[test]
+fn sampled_recommendations_are_honoured_and_need_uncertainty() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = dir.path().join("example-uncertainty.toml");
+    for name in ["example.toml", "example-uncertainty.toml"] {
+        std::fs::copy(fixture(name), dir.path().join(name)).expect("copy fixture");
+    }
+    let variant = dir.path().join("variant.toml");
+    succeed(&[
+        "recommend",
+        text(&scenario),
+        "--samples",
+        "4",
+        "--seed",
+        "3",
+        "--quantile",
+        "0.25",
+        "--toml",
+        text(&variant),
+        "--quiet",
+    ]);
+    let planned = plan(&variant, &dir.path().join("variant-plan.json"));
+    let records = planned["contracts"].as_array().expect("contract records");
+    let recommended: Vec<&Value> = records
+        .iter()
+        .filter(|r| r["contract"].as_str().is_some_and(|c| c.starts_with("rec:")))
+        .collect();
+    assert!(!recommended.is_empty(), "some contract recommended");
+    for r in recommended {
+        assert!(r["shortfall"].as_f64().unwrap_or(f64::NAN) <= 1e-6, "{r}");
+    }
+
+    let refused = caisson(&[
+        "recommend",
+        text(&fixture("example.toml")),
+        "--samples",
+        "2",
+        "--quiet",
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("uncertainty"));
+}

@@ -10,6 +10,7 @@ use caisson_analysis::recommend::{
     plan_base, recommend, variant_toml, Grouping, RecommendError, RecommendOptions, Recommendation,
     Shape,
 };
+use caisson_analysis::simulate::{sample_plans, SimulateOptions};
 
 use crate::cmd::analysis_args::AnalysisArgs;
 use crate::exit::{CmdResult, Failure};
@@ -46,6 +47,19 @@ pub struct Args {
     /// Re-plans allowed to reach contracts with no shortfall.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..))]
     pub rounds: u16,
+    /// Take the volumes from this many Monte Carlo samples of the
+    /// scenario's `[[uncertainty]]` (as `simulate` draws them) instead of
+    /// the one optimal plan: each group's volume is the `--quantile` of the
+    /// sampled volumes.
+    #[arg(long, value_name = "N")]
+    pub samples: Option<u64>,
+    /// Seed of the samples (same seed, same samples as `simulate`).
+    #[arg(long, default_value_t = 0, requires = "samples")]
+    pub seed: u64,
+    /// With `--samples`: the quantile of the sampled volumes to commit (low
+    /// values give commitments met in most futures).
+    #[arg(long, default_value_t = 0.1, requires = "samples", value_parser = unit_interval)]
+    pub quantile: f64,
     #[command(flatten)]
     pub common: AnalysisArgs,
 }
@@ -79,6 +93,14 @@ fn non_negative(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A number in [0, 1].
+fn unit_interval(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
+        _ => Err(format!("`{text}` is not a number in [0, 1]")),
+    }
+}
+
 /// Runs `caisson recommend`.
 pub fn run(args: &Args) -> CmdResult {
     let loaded = load::scenario(&args.scenario)?;
@@ -94,13 +116,18 @@ pub fn run(args: &Args) -> CmdResult {
         penalty: args.penalty,
         price: args.price,
         max_rounds: usize::from(args.rounds),
+        quantile: args.quantile,
         plan: args.common.plan_options(),
         ..RecommendOptions::default()
+    };
+    let samples = match args.samples {
+        Some(n) => sampled_plans(scenario, n, args, &options)?,
+        None => Vec::new(),
     };
     let spinner = progress::spinner("planning the scenario", args.common.quiet);
     let base = plan_base(scenario, &options.plan);
     spinner.set_message("round 1: re-planning with the contracts signed");
-    let result = recommend(scenario, &base, &[], &options, &|round| {
+    let result = recommend(scenario, &base, &samples, &options, &|round| {
         spinner.set_message(format!(
             "round {}: re-planning with {} period commitments lowered to what round {} shipped \
              (shortfall {})",
@@ -125,6 +152,36 @@ pub fn run(args: &Args) -> CmdResult {
     }
     args.common.emit(&recommendation, render)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The plans of `n` Monte Carlo samples, with a progress bar.
+fn sampled_plans(
+    scenario: &caisson_model::Scenario,
+    n: u64,
+    args: &Args,
+    options: &RecommendOptions,
+) -> Result<Vec<caisson_planner::Plan>, Failure> {
+    if scenario.uncertainty.is_empty() {
+        return Err(Failure::InvalidInputMessage(format!(
+            "--samples: {} has no [[uncertainty]] entries, so every sample would be the \
+             optimal plan; add some (see docs/uncertainty.md) or leave --samples out",
+            args.scenario.display()
+        )));
+    }
+    let simulate_options = SimulateOptions {
+        samples: n,
+        seed: args.seed,
+        plan: options.plan.clone(),
+        ..SimulateOptions::default()
+    };
+    let bar = progress::bar(
+        usize::try_from(n).unwrap_or(usize::MAX),
+        "sampling",
+        args.common.quiet,
+    );
+    let plans = sample_plans(scenario, &simulate_options, &|| bar.inc(1));
+    bar.finish_and_clear();
+    plans.map_err(|e| Failure::InvalidInputMessage(e.to_string()))
 }
 
 /// Writes the variant file `out`, extending the scenario at `scenario_path`
