@@ -164,8 +164,8 @@ fn roles(rng: &mut Rng, n: usize) -> Vec<Role> {
     let pact = n / 10;
     let neutral = (n / 5).max(1);
     let mut roles = vec![Role::Defender, Role::Aggressor];
-    roles.extend(std::iter::repeat(Role::Pact).take(pact));
-    roles.extend(std::iter::repeat(Role::Neutral).take(neutral));
+    roles.extend(std::iter::repeat_n(Role::Pact, pact));
+    roles.extend(std::iter::repeat_n(Role::Neutral, neutral));
     roles.resize(n.max(roles.len() + 2), Role::Alliance);
     rng.shuffle(&mut roles);
     roles

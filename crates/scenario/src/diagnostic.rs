@@ -295,7 +295,7 @@ pub(crate) fn nearest<'a>(
         } else {
             strsim::damerau_levenshtein(name, candidate)
         };
-        if best.map_or(true, |(d, _)| distance < d) {
+        if best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
     }

@@ -180,8 +180,8 @@ pub(crate) fn apply(
             } => {
                 let common = shared.then(|| delay(*probability, *extra, &mut rng));
                 let n = s.actors.len();
-                for a in (0..n).filter(|&a| from.map_or(true, |f| f.index() == a)) {
-                    for b in (0..n).filter(|&b| b != a && to.map_or(true, |t| t.index() == b)) {
+                for a in (0..n).filter(|&a| from.is_none_or(|f| f.index() == a)) {
+                    for b in (0..n).filter(|&b| b != a && to.is_none_or(|t| t.index() == b)) {
                         let periods =
                             common.unwrap_or_else(|| delay(*probability, *extra, &mut rng));
                         if periods > 0 {

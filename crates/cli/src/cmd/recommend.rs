@@ -118,7 +118,6 @@ pub fn run(args: &Args) -> CmdResult {
         max_rounds: usize::from(args.rounds),
         quantile: args.quantile,
         plan: args.common.plan_options(),
-        ..RecommendOptions::default()
     };
     let samples = match args.samples {
         Some(n) => sampled_plans(scenario, n, args, &options)?,

@@ -262,7 +262,7 @@ fn table<'a>(
         .collect();
     let pad = |out: &mut String, text: &str, w: usize| {
         out.push_str(text);
-        out.extend(std::iter::repeat(' ').take(w - width(text)));
+        out.extend(std::iter::repeat_n(' ', w - width(text)));
     };
     let mut line = String::new();
     pad(&mut line, "", first);
