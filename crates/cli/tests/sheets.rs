@@ -78,7 +78,14 @@ fn json_summaries_list_sheets_and_rows() {
     assert_eq!(demands["rows"], expected);
 
     let toml = dir.path().join("back.toml");
-    let out = caisson(&["import", text(&book), "--out", text(&toml), "--format", "json"]);
+    let out = caisson(&[
+        "import",
+        text(&book),
+        "--out",
+        text(&toml),
+        "--format",
+        "json",
+    ]);
     ok(&out);
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(summary["valid"], true);
@@ -95,7 +102,13 @@ fn plan_export_writes_record_and_kpi_sheets() {
     let dir = tempfile::tempdir().expect("temp dir");
     let scenario = fixture("example.toml");
     let plan = dir.path().join("plan.json");
-    ok(&caisson(&["plan", text(&scenario), "--out", text(&plan), "--quiet"]));
+    ok(&caisson(&[
+        "plan",
+        text(&scenario),
+        "--out",
+        text(&plan),
+        "--quiet",
+    ]));
 
     // Scenario and plan in one workbook: it still imports (plan sheets are
     // skipped).
@@ -129,7 +142,10 @@ fn plan_export_writes_record_and_kpi_sheets() {
     }
     let plan_json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&plan).expect("plan")).expect("json");
-    let production = sheets.iter().find(|s| s.name == "plan_production").expect("sheet");
+    let production = sheets
+        .iter()
+        .find(|s| s.name == "plan_production")
+        .expect("sheet");
     let records = plan_json["production"].as_array().expect("records");
     assert_eq!(production.data_rows(), records.len());
     let quantity = production
@@ -141,21 +157,38 @@ fn plan_export_writes_record_and_kpi_sheets() {
         production.rows[0][quantity],
         Cell::Number(records[0]["quantity"].as_f64().expect("number"))
     );
-    let kpis = sheets.iter().find(|s| s.name == "plan_kpi_demands").expect("kpis");
-    assert_eq!(kpis.data_rows(), plan_json["kpis"]["demands"].as_array().map_or(0, Vec::len));
-    let summary = sheets.iter().find(|s| s.name == "plan_summary").expect("summary");
+    let kpis = sheets
+        .iter()
+        .find(|s| s.name == "plan_kpi_demands")
+        .expect("kpis");
+    assert_eq!(
+        kpis.data_rows(),
+        plan_json["kpis"]["demands"].as_array().map_or(0, Vec::len)
+    );
+    let summary = sheets
+        .iter()
+        .find(|s| s.name == "plan_summary")
+        .expect("summary");
     assert!(summary
         .rows
         .iter()
         .any(|r| r.first() == Some(&Cell::text("objective (EUR)"))
-            && r.get(1) == Some(&Cell::Number(plan_json["objective"].as_f64().expect("objective")))));
+            && r.get(1)
+                == Some(&Cell::Number(
+                    plan_json["objective"].as_f64().expect("objective")
+                ))));
 }
 
 #[test]
 fn a_bad_cell_fails_with_its_place_and_exit_code_1() {
     let dir = tempfile::tempdir().expect("temp dir");
     let csv = dir.path().join("csv");
-    ok(&caisson(&["export", text(&fixture("example.toml")), "--csv", text(&csv)]));
+    ok(&caisson(&[
+        "export",
+        text(&fixture("example.toml")),
+        "--csv",
+        text(&csv),
+    ]));
     let file = csv.join("products.csv");
     let edited = std::fs::read_to_string(&file)
         .expect("products.csv")
@@ -170,7 +203,14 @@ fn a_bad_cell_fails_with_its_place_and_exit_code_1() {
     assert!(stderr.contains("column A (id)"), "{stderr}");
     assert!(!toml.exists(), "nothing is written for invalid input");
 
-    let out = caisson(&["import", text(&csv), "--out", text(&toml), "--format", "json"]);
+    let out = caisson(&[
+        "import",
+        text(&csv),
+        "--out",
+        text(&toml),
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["valid"], false);

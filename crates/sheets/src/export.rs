@@ -1,6 +1,6 @@
 //! A scenario as sheets: one sheet per entity kind (see `layout`).
 
-use caisson_model::{Scenario, Selector};
+use caisson_model::{Distribution, PeriodRange, Scenario, Selector, Targets, UncertaintyKind};
 
 use crate::error::FileError;
 use crate::layout::{self, period_header, Field, SheetSpec, SETTINGS};
@@ -8,27 +8,14 @@ use crate::sheet::{Cell, Column, Sheet, Style};
 
 /// Lays `scenario` out as sheets: settings, actors, products, inputs,
 /// facilities, stock, lines, line products, expansions, routes, demands,
-/// contracts and policies (every sheet, even when it has no rows, so that
+/// contracts, policies and uncertainty (every sheet, even when it has no rows, so that
 /// a planner sees where to add them).
 ///
 /// [`crate::sheets_to_scenario`] reads the result back into an equal
-/// scenario. Fails only for content that has no place in the layout: the
-/// `[[uncertainty]]` extension has none yet, and dropping it silently would
-/// lose data.
+/// scenario. Every part of a scenario has a place in the layout today, so
+/// this does not fail; the `Result` is there so that content without one
+/// is refused, never dropped.
 pub fn scenario_to_sheets(scenario: &Scenario) -> Result<Vec<Sheet>, FileError> {
-    if !scenario.uncertainty.is_empty() {
-        return Err(FileError::Unsupported(format!(
-            "scenario \"{}\" has {} [[uncertainty]] entr{}, which the spreadsheet layout cannot \
-             hold yet; remove them (or keep the scenario in TOML) before exporting",
-            scenario.name,
-            scenario.uncertainty.len(),
-            if scenario.uncertainty.len() == 1 {
-                "y"
-            } else {
-                "ies"
-            }
-        )));
-    }
     let s = scenario;
     let cur = s.currency.as_str();
     let labels = s.calendar.labels();
@@ -93,7 +80,7 @@ fn empty_sheet(spec: &SheetSpec, currency: &str, labels: &[String]) -> Sheet {
 /// written as `""`, and a text of quotes only gets one more pair (the
 /// import drops one pair), which keeps every text distinct.
 fn text(value: &str) -> Cell {
-    if value.chars().all(|c| c == '"') && value.len() % 2 == 0 {
+    if value.chars().all(|c| c == '"') && value.len().is_multiple_of(2) {
         Cell::text(format!("{value}\"\""))
     } else {
         Cell::text(value)
@@ -260,9 +247,135 @@ fn rows(s: &Scenario, sheet: &str) -> Vec<Vec<Cell>> {
                 ]);
             }
         }
+        layout::UNCERTAINTY => {
+            for u in &s.uncertainty {
+                rows.push(uncertainty_row(s, u));
+            }
+        }
         _ => {}
     }
     rows
+}
+
+/// One `[[uncertainty]]` entry in the columns of its sheet; fields that do
+/// not apply to its kind stay empty (the loader rejects them there).
+fn uncertainty_row(s: &Scenario, u: &caisson_model::Uncertainty) -> Vec<Cell> {
+    let mut cells: Vec<(&str, Cell)> = vec![("id", Cell::text(&u.id))];
+    let targets = |t: &Targets<_>, id: &dyn Fn(usize) -> String| match t {
+        Targets::All => Cell::text("*"),
+        Targets::Only(list) => {
+            let ids: Vec<String> = list.iter().map(|&i| id(i)).collect();
+            list_cell_text(&ids)
+        }
+    };
+    let demand_id = |i: usize| s.demands[i].id.clone();
+    let facility_id = |i: usize| s.facilities[i].id.clone();
+    let range = |r: PeriodRange| {
+        if r.min == r.max {
+            Cell::Number(f64::from(r.min))
+        } else {
+            Cell::text(format!("{}..{}", r.min, r.max))
+        }
+    };
+    let distribution = |cells: &mut Vec<(&str, Cell)>, d: &Distribution| match *d {
+        Distribution::Lognormal { median, sigma } => cells.extend([
+            ("distribution", Cell::text("lognormal")),
+            ("median", Cell::Number(median)),
+            ("sigma", Cell::Number(sigma)),
+        ]),
+        Distribution::Triangular { min, mode, max } => cells.extend([
+            ("distribution", Cell::text("triangular")),
+            ("min", Cell::Number(min)),
+            ("mode", Cell::Number(mode)),
+            ("max", Cell::Number(max)),
+        ]),
+        Distribution::Uniform { min, max } => cells.extend([
+            ("distribution", Cell::text("uniform")),
+            ("min", Cell::Number(min)),
+            ("max", Cell::Number(max)),
+        ]),
+    };
+    match &u.kind {
+        UncertaintyKind::DemandMultiplier {
+            demands,
+            distribution: d,
+            shared,
+        } => {
+            let list = match demands {
+                Targets::All => Targets::All,
+                Targets::Only(l) => Targets::Only(l.iter().map(|d| d.index()).collect()),
+            };
+            cells.push(("kind", Cell::text("demand")));
+            cells.push(("demands", targets(&list, &demand_id)));
+            distribution(&mut cells, d);
+            cells.push(("shared", Cell::Bool(*shared)));
+        }
+        UncertaintyKind::FacilityOutage {
+            facilities,
+            probability,
+            duration,
+        } => {
+            cells.push(("kind", Cell::text("outage")));
+            cells.push((
+                "facilities",
+                targets(&facility_targets(facilities), &facility_id),
+            ));
+            cells.push(("probability", Cell::Number(*probability)));
+            cells.push(("duration", range(*duration)));
+        }
+        UncertaintyKind::CapacityYield {
+            facilities,
+            distribution: d,
+            shared,
+        } => {
+            cells.push(("kind", Cell::text("yield")));
+            cells.push((
+                "facilities",
+                targets(&facility_targets(facilities), &facility_id),
+            ));
+            distribution(&mut cells, d);
+            cells.push(("shared", Cell::Bool(*shared)));
+        }
+        UncertaintyKind::RouteDelay {
+            from,
+            to,
+            probability,
+            extra,
+            shared,
+        } => {
+            cells.push(("kind", Cell::text("delay")));
+            if let Some(a) = from {
+                cells.push(("from", Cell::text(&s.actors[a.index()].id)));
+            }
+            if let Some(a) = to {
+                cells.push(("to", Cell::text(&s.actors[a.index()].id)));
+            }
+            cells.push(("probability", Cell::Number(*probability)));
+            cells.push(("extra", range(*extra)));
+            cells.push(("shared", Cell::Bool(*shared)));
+        }
+    }
+    let fields = layout::spec_fields(layout::UNCERTAINTY);
+    fields
+        .iter()
+        .map(|f| {
+            cells
+                .iter()
+                .find(|(name, _)| *name == f.name)
+                .map_or(Cell::Empty, |(_, c)| c.clone())
+        })
+        .collect()
+}
+
+fn facility_targets(t: &Targets<caisson_model::FacilityId>) -> Targets<usize> {
+    match t {
+        Targets::All => Targets::All,
+        Targets::Only(l) => Targets::Only(l.iter().map(|f| f.index()).collect()),
+    }
+}
+
+fn list_cell_text(ids: &[String]) -> Cell {
+    list(ids.iter().map(String::as_str))
 }
 
 fn list_cell(s: &Scenario, selectors: &[Selector]) -> Cell {

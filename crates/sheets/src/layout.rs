@@ -30,6 +30,8 @@ pub const DEMANDS: &str = "demands";
 pub const CONTRACTS: &str = "contracts";
 /// `[[policy]]` with selector lists as comma-separated cells.
 pub const POLICIES: &str = "policies";
+/// `[[uncertainty]]` (an extension of the spec, `docs/uncertainty.md`).
+pub const UNCERTAINTY: &str = "uncertainty";
 /// Prefix of the sheets of a plan; import skips them (they are results).
 pub const PLAN_PREFIX: &str = "plan_";
 
@@ -50,6 +52,10 @@ pub(crate) enum Kind {
     List,
     /// A period label such as `2025-01`.
     Label,
+    /// `*` (every entity) or a comma-separated list of ids.
+    Targets,
+    /// A whole number of periods, or a range `MIN..MAX`.
+    Range,
 }
 
 /// The unit shown in a header, if any.
@@ -84,7 +90,7 @@ const fn f(name: &'static str, unit: Unit, kind: Kind, required: bool) -> Field 
     }
 }
 
-use Kind::{Bool, Id, Integer, Label, List, Number, Text};
+use Kind::{Bool, Id, Integer, Label, List, Number, Range, Targets, Text};
 use Unit::{Fixed, Money};
 
 /// The layout of one entity sheet.
@@ -237,7 +243,37 @@ pub(crate) const SHEETS: &[SheetSpec] = &[
         ],
         periods: None,
     },
+    SheetSpec {
+        name: UNCERTAINTY,
+        fields: &[
+            f("id", Unit::None, Id, true),
+            f("kind", Unit::None, Id, true),
+            f("demands", Unit::None, Targets, false),
+            f("facilities", Unit::None, Targets, false),
+            f("from", Unit::None, Id, false),
+            f("to", Unit::None, Id, false),
+            f("distribution", Unit::None, Id, false),
+            f("median", Unit::None, Number, false),
+            f("sigma", Unit::None, Number, false),
+            f("min", Unit::None, Number, false),
+            f("mode", Unit::None, Number, false),
+            f("max", Unit::None, Number, false),
+            f("probability", Unit::None, Number, false),
+            f("duration", Fixed("periods"), Range, false),
+            f("extra", Fixed("periods"), Range, false),
+            f("shared", Unit::None, Bool, false),
+        ],
+        periods: None,
+    },
 ];
+
+/// The fields of the entity sheet `name` (empty for an unknown name).
+pub(crate) fn spec_fields(name: &str) -> &'static [Field] {
+    SHEETS
+        .iter()
+        .find(|s| s.name == name)
+        .map_or(&[], |s| s.fields)
+}
 
 #[cfg(test)]
 /// The spec of the entity sheet `name`.
@@ -263,7 +299,7 @@ impl Field {
     /// How the column's values are shown.
     pub fn style(&self) -> Style {
         match (self.kind, self.unit) {
-            (Id | Text | List | Label, _) => Style::Text,
+            (Id | Text | List | Label | Targets | Range, _) => Style::Text,
             (Integer, _) => Style::Integer,
             (Number, Unit::Money(_)) => Style::Money,
             (Number | Bool, _) => Style::General,
@@ -304,7 +340,10 @@ mod tests {
     #[test]
     fn header_keys_drop_units_and_case() {
         assert_eq!(header_key("penalty (EUR/unit/period)"), "penalty");
-        assert_eq!(header_key("  Holding cost  (USD/unit/period) "), "holding_cost");
+        assert_eq!(
+            header_key("  Holding cost  (USD/unit/period) "),
+            "holding_cost"
+        );
         assert_eq!(header_key("2025-01 (units)"), "2025-01");
         assert_eq!(header_key("2025-Q1"), "2025-q1");
         assert_eq!(header_key("id"), "id");

@@ -207,7 +207,12 @@ pub fn plan_to_sheets(plan: &Value) -> Result<Vec<Sheet>, FileError> {
             .split('.')
             .try_fold(plan, |value, key| value.get(key))
             .and_then(Value::as_array);
-        sheets.push(records_sheet(name, columns, records.map_or(&[][..], Vec::as_slice), currency));
+        sheets.push(records_sheet(
+            name,
+            columns,
+            records.map_or(&[][..], Vec::as_slice),
+            currency,
+        ));
     }
     for (key, value) in top {
         let known = RECORDS.iter().any(|(path, _, _)| path == key);
@@ -267,7 +272,10 @@ fn summary(top: &Map<String, Value>, currency: &str) -> Sheet {
     );
     if let Some(cost) = top.get("cost").and_then(Value::as_object) {
         for (key, value) in cost {
-            row(header(&format!("cost.{key}"), Some("$"), currency), cell(value));
+            row(
+                header(&format!("cost.{key}"), Some("$"), currency),
+                cell(value),
+            );
         }
     }
     sheet
@@ -313,7 +321,10 @@ fn explanations(value: Option<&Value>) -> Sheet {
         ],
     );
     let text = |v: &Value, key: &str| v.get(key).map_or(Cell::Empty, cell);
-    for explanation in value.and_then(Value::as_array).map_or(&[][..], Vec::as_slice) {
+    for explanation in value
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice)
+    {
         let demand = text(explanation, "demand");
         let span = match (
             explanation.get("first_short").and_then(Value::as_str),
@@ -386,10 +397,21 @@ mod tests {
         let sheets = plan_to_sheets(&plan).expect("a plan");
         let find = |name: &str| sheets.iter().find(|s| s.name == name).expect(name);
         let production = find("plan_production");
-        let headers: Vec<&str> = production.columns.iter().map(|c| c.header.as_str()).collect();
+        let headers: Vec<&str> = production
+            .columns
+            .iter()
+            .map(|c| c.header.as_str())
+            .collect();
         assert_eq!(
             headers,
-            ["facility", "line", "product", "period", "quantity (units)", "note"]
+            [
+                "facility",
+                "line",
+                "product",
+                "period",
+                "quantity (units)",
+                "note"
+            ]
         );
         assert_eq!(production.rows[0][4], Cell::Number(3.0));
         assert_eq!(production.rows[0][5], Cell::text("x"));

@@ -94,7 +94,7 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), XlsxError> {
                     .rows
                     .iter()
                     .filter_map(|row| row.get(c))
-                    .map(|cell| display_width(cell))
+                    .map(display_width)
                     .max()
                     .unwrap_or(0),
             );

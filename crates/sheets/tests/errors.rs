@@ -11,7 +11,9 @@ use proptest::prelude::*;
 
 fn example_sheets() -> Vec<Sheet> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cli/tests/fixtures/example.toml");
-    let scenario = caisson_scenario::load_path(&path).expect("fixture").scenario;
+    let scenario = caisson_scenario::load_path(&path)
+        .expect("fixture")
+        .scenario;
     scenario_to_sheets(&scenario).expect("exportable")
 }
 
@@ -41,7 +43,9 @@ fn places(errors: &[SheetError]) -> Vec<(String, usize, String, String)> {
             (
                 e.sheet.clone().unwrap_or_default(),
                 e.row.unwrap_or(0),
-                e.column.as_ref().map_or(String::new(), |c| c.letter.clone()),
+                e.column
+                    .as_ref()
+                    .map_or(String::new(), |c| c.letter.clone()),
                 e.code.clone(),
             )
         })
@@ -77,8 +81,16 @@ fn every_bad_cell_is_reported_at_its_place_in_one_pass() {
         ]
     );
     let text = |i: usize| errors[i].to_string();
-    assert!(text(1).contains("column D (2026-02 (capacity units))"), "{}", text(1));
-    assert!(text(2).contains("did you mean \"shell-155\"?"), "{}", text(2));
+    assert!(
+        text(1).contains("column D (2026-02 (capacity units))"),
+        "{}",
+        text(1)
+    );
+    assert!(
+        text(2).contains("did you mean \"shell-155\"?"),
+        "{}",
+        text(2)
+    );
     assert!(
         text(3).starts_with(
             "error: sheet \"demands\", row 3, column E (penalty (EUR/unit/period)): \
@@ -103,14 +115,37 @@ fn layout_problems_name_the_header_cell() {
     sheet(&mut sheets, "routes").name = "roads".into();
     let errors = errors(&sheets);
     let found = places(&errors);
-    assert!(found.contains(&place("demands", 1, "E", "unknown-column")), "{found:?}");
-    assert!(found.contains(&place("demands", 1, "", "missing-column")), "{found:?}");
-    assert!(found.contains(&place("roads", 0, "", "unknown-sheet")), "{found:?}");
-    let unknown = errors.iter().find(|e| e.code == "unknown-column").expect("unknown");
-    assert_eq!(unknown.hint.as_deref().map(|h| h.starts_with("did you mean `penalty`?")), Some(true));
-    let missing: Vec<&SheetError> = errors.iter().filter(|e| e.code == "missing-column").collect();
+    assert!(
+        found.contains(&place("demands", 1, "E", "unknown-column")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&place("demands", 1, "", "missing-column")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&place("roads", 0, "", "unknown-sheet")),
+        "{found:?}"
+    );
+    let unknown = errors
+        .iter()
+        .find(|e| e.code == "unknown-column")
+        .expect("unknown");
+    assert_eq!(
+        unknown
+            .hint
+            .as_deref()
+            .map(|h| h.starts_with("did you mean `penalty`?")),
+        Some(true)
+    );
+    let missing: Vec<&SheetError> = errors
+        .iter()
+        .filter(|e| e.code == "missing-column")
+        .collect();
     assert!(missing.iter().any(|e| e.message == "no `penalty` column"));
-    assert!(missing.iter().any(|e| e.message == "no column for period 2026-12"));
+    assert!(missing
+        .iter()
+        .any(|e| e.message == "no column for period 2026-12"));
 }
 
 #[test]
@@ -126,15 +161,27 @@ fn duplicates_point_back_to_the_first_row() {
     let stock_row = stock.rows.len() + 1;
 
     let errors = errors(&sheets);
-    let duplicate = errors.iter().find(|e| e.code == "duplicate-id").expect("duplicate id");
-    assert_eq!((duplicate.sheet.as_deref(), duplicate.row), (Some("demands"), Some(row)));
+    let duplicate = errors
+        .iter()
+        .find(|e| e.code == "duplicate-id")
+        .expect("duplicate id");
+    assert_eq!(
+        (duplicate.sheet.as_deref(), duplicate.row),
+        (Some("demands"), Some(row))
+    );
     assert_eq!(
         duplicate.hint.as_deref(),
         Some("first defined at sheet \"demands\", row 2"),
         "the hint names the first row, not a line of the generated TOML"
     );
-    let entry = errors.iter().find(|e| e.code == "duplicate-entry").expect("duplicate stock");
-    assert_eq!((entry.sheet.as_deref(), entry.row), (Some("stock"), Some(stock_row)));
+    let entry = errors
+        .iter()
+        .find(|e| e.code == "duplicate-entry")
+        .expect("duplicate stock");
+    assert_eq!(
+        (entry.sheet.as_deref(), entry.row),
+        (Some("stock"), Some(stock_row))
+    );
 }
 
 #[test]
@@ -183,15 +230,30 @@ fn hand_written_workbook_is_read_with_positions() {
     write(
         &mut workbook,
         "Scenario",
-        &[&["field", "value"], &["name", "hand"], &["start", "2025-01"], &["periods", "2"]],
+        &[
+            &["field", "value"],
+            &["name", "hand"],
+            &["start", "2025-01"],
+            &["periods", "2"],
+        ],
     );
-    write(&mut workbook, "Actors", &[&["id"], &["DEU"], &["", ""], &["UKR"]]);
+    write(
+        &mut workbook,
+        "Actors",
+        &[&["id"], &["DEU"], &["", ""], &["UKR"]],
+    );
     write(&mut workbook, "products", &[&["id"], &["shell"]]);
     write(
         &mut workbook,
         "demands",
         &[
-            &["id", "buyer", "end user", "product", "penalty (EUR/unit/period)"],
+            &[
+                "id",
+                "buyer",
+                "end user",
+                "product",
+                "penalty (EUR/unit/period)",
+            ],
             &["d", "DEU", "UKR", "shell", "100", "5", ""],
             &["e", "DEU", "", "shell", "100", "ten", "3"],
         ],
@@ -200,7 +262,8 @@ fn hand_written_workbook_is_read_with_positions() {
     // `2025-01`), one text.
     let ws = workbook.worksheet_from_name("demands").expect("sheet");
     let date = Format::new().set_num_format("yyyy-mm");
-    ws.write_number_with_format(0, 5, 45_658.0, &date).expect("date");
+    ws.write_number_with_format(0, 5, 45_658.0, &date)
+        .expect("date");
     ws.write_string(0, 6, "2025-02 (units)").expect("label");
     workbook.save(&path).expect("save");
 
@@ -217,7 +280,8 @@ fn hand_written_workbook_is_read_with_positions() {
     let mut sheets = sheets;
     let demands = sheet(&mut sheets, "demands");
     demands.rows[1][5] = Cell::Number(10.0);
-    let imported = sheets_to_scenario(&sheets).unwrap_or_else(|e| panic!("{}", caisson_sheets::render(&e)));
+    let imported =
+        sheets_to_scenario(&sheets).unwrap_or_else(|e| panic!("{}", caisson_sheets::render(&e)));
     let s = imported.scenario;
     assert_eq!(s.actors.len(), 2, "the blank row is skipped");
     assert_eq!(s.actors[0].name, "DEU");

@@ -10,7 +10,9 @@ use caisson_sheets::{
 };
 
 fn load(path: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path);
     caisson_scenario::load_path(&path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .scenario
@@ -21,19 +23,22 @@ fn check(scenario: &Scenario) {
     let sheets = scenario_to_sheets(scenario).expect("exportable");
     let dir = tempfile::tempdir().expect("temp dir");
 
-    let direct = sheets_to_scenario(&sheets).unwrap_or_else(|e| panic!("{}", caisson_sheets::render(&e)));
+    let direct =
+        sheets_to_scenario(&sheets).unwrap_or_else(|e| panic!("{}", caisson_sheets::render(&e)));
     assert_eq!(&direct.scenario, scenario, "in memory");
 
     let xlsx = dir.path().join("s.xlsx");
     write_xlsx(&xlsx, &sheets).expect("write xlsx");
     let read = read_xlsx(&xlsx).expect("read xlsx");
-    let back = sheets_to_scenario(&read).unwrap_or_else(|e| panic!("{}", caisson_sheets::render(&e)));
+    let back =
+        sheets_to_scenario(&read).unwrap_or_else(|e| panic!("{}", caisson_sheets::render(&e)));
     assert_eq!(&back.scenario, scenario, "through xlsx");
 
     let csv = dir.path().join("csv");
     write_csv_dir(&csv, &sheets).expect("write csv");
     let read = read_csv_dir(&csv).expect("read csv");
-    let back = sheets_to_scenario(&read).unwrap_or_else(|e| panic!("{}", caisson_sheets::render(&e)));
+    let back =
+        sheets_to_scenario(&read).unwrap_or_else(|e| panic!("{}", caisson_sheets::render(&e)));
     assert_eq!(&back.scenario, scenario, "through csv");
 }
 
@@ -45,6 +50,51 @@ fn cli_fixture_round_trips() {
 #[test]
 fn europe_example_round_trips() {
     check(&load("examples/europe-2025/base.toml"));
+}
+
+#[test]
+fn uncertainty_entries_round_trip() {
+    use caisson_model::{
+        ActorId, DemandId, Distribution, FacilityId, PeriodRange, Targets, Uncertainty,
+        UncertaintyKind,
+    };
+    check(&load("examples/europe-2025/long-war-uncertainty.toml"));
+    let mut scenario = load("crates/cli/tests/fixtures/example.toml");
+    let kinds = [
+        UncertaintyKind::DemandMultiplier {
+            demands: Targets::Only(vec![DemandId::new(1), DemandId::new(0)]),
+            distribution: Distribution::Uniform { min: 0.5, max: 1.5 },
+            shared: false,
+        },
+        UncertaintyKind::FacilityOutage {
+            facilities: Targets::All,
+            probability: 0.01,
+            duration: PeriodRange { min: 2, max: 6 },
+        },
+        UncertaintyKind::CapacityYield {
+            facilities: Targets::Only(vec![FacilityId::new(2)]),
+            distribution: Distribution::Triangular {
+                min: 0.7,
+                mode: 0.9,
+                max: 1.0,
+            },
+            shared: true,
+        },
+        UncertaintyKind::RouteDelay {
+            from: None,
+            to: Some(ActorId::new(0)),
+            probability: 0.2,
+            extra: PeriodRange { min: 1, max: 1 },
+            shared: true,
+        },
+    ];
+    for (i, kind) in kinds.into_iter().enumerate() {
+        scenario.uncertainty.push(Uncertainty {
+            id: format!("u{i}"),
+            kind,
+        });
+    }
+    check(&scenario);
 }
 
 #[test]

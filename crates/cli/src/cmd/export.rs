@@ -32,7 +32,12 @@ pub struct Args {
     #[arg(long, value_name = "PLAN.json")]
     pub plan: Option<PathBuf>,
     /// Write an xlsx workbook.
-    #[arg(long, value_name = "FILE.xlsx", required_unless_present = "csv", conflicts_with = "csv")]
+    #[arg(
+        long,
+        value_name = "FILE.xlsx",
+        required_unless_present = "csv",
+        conflicts_with = "csv"
+    )]
     pub xlsx: Option<PathBuf>,
     /// Write one CSV file per sheet into this directory (created if needed).
     #[arg(long, value_name = "DIR")]
@@ -172,7 +177,9 @@ fn print_text(output: &Path, layout: &str, sheets: &[Sheet]) -> io::Result<()> {
     )?;
     let width = sheets.iter().map(|s| s.name.len()).max().unwrap_or(0);
     for sheet in sheets {
-        writeln!(stdout, "  {:width$}  {} rows", sheet.name, sheet.data_rows())?;
+        let rows = sheet.data_rows();
+        let plural = if rows == 1 { "" } else { "s" };
+        writeln!(stdout, "  {:width$}  {rows} row{plural}", sheet.name)?;
     }
     stdout.flush()
 }

@@ -121,6 +121,7 @@ pub fn sheets_to_scenario(sheets: &[Sheet]) -> Result<Imported, Vec<SheetError>>
     writer.entities(layout::DEMANDS, "[[demand]]");
     writer.entities(layout::CONTRACTS, "[[contract]]");
     writer.entities(layout::POLICIES, "[[policy]]");
+    writer.entities(layout::UNCERTAINTY, "[[uncertainty]]");
 
     // Without settings the loader would only add noise (every `[scenario]`
     // field missing) to the error already given.
@@ -196,12 +197,9 @@ fn index<'s>(sheets: &'s [Sheet], problems: &mut Problems) -> HashMap<&'static s
         };
         if by_name.insert(canonical, sheet).is_some() {
             problems.push(
-                SheetError::new(
-                    "duplicate-sheet",
-                    format!("a second `{canonical}` sheet"),
-                )
-                .in_sheet(&sheet.name)
-                .hint("merge the two sheets into one"),
+                SheetError::new("duplicate-sheet", format!("a second `{canonical}` sheet"))
+                    .in_sheet(&sheet.name)
+                    .hint("merge the two sheets into one"),
             );
         }
     }
@@ -257,21 +255,27 @@ fn settings(doc: &mut Doc, sheet: &Sheet, problems: &mut Problems) -> Option<Cal
                 format!("the fields are {}", known.join(", "))
             };
             problems.push(
-                SheetError::new("unknown-field", format!("unknown field `{}`", key_cell.display()))
-                    .in_sheet(name)
-                    .at_row(row)
-                    .at_column(column(0))
-                    .hint(hint),
+                SheetError::new(
+                    "unknown-field",
+                    format!("unknown field `{}`", key_cell.display()),
+                )
+                .in_sheet(name)
+                .at_row(row)
+                .at_column(column(0))
+                .hint(hint),
             );
             continue;
         };
         if let Some(first) = seen.insert(field.name, row) {
             problems.push(
-                SheetError::new("duplicate-field", format!("`{}` is given twice", field.name))
-                    .in_sheet(name)
-                    .at_row(row)
-                    .at_column(column(0))
-                    .hint(format!("keep one of rows {first} and {row}")),
+                SheetError::new(
+                    "duplicate-field",
+                    format!("`{}` is given twice", field.name),
+                )
+                .in_sheet(name)
+                .at_row(row)
+                .at_column(column(0))
+                .hint(format!("keep one of rows {first} and {row}")),
             );
             continue;
         }
@@ -442,8 +446,7 @@ impl<'t> Writer<'_, 't> {
         };
         let names: Vec<&str> = table.spec.fields.iter().map(|f| f.name).collect();
         for (row, cells) in table.rows() {
-            self.doc
-                .header(header, Origin::row(&table.sheet.name, row));
+            self.doc.header(header, Origin::row(&table.sheet.name, row));
             self.fields(table, row, cells, &names);
             if table.spec.periods.is_some() {
                 let section = format!("{}.quantity", header.trim_matches(['[', ']']));
@@ -464,7 +467,11 @@ impl<'t> Writer<'_, 't> {
         };
         self.doc
             .header(&format!("[{section}]"), Origin::row(&table.sheet.name, row));
-        for (t, value) in table.schedule(self.problems, row, cells).into_iter().enumerate() {
+        for (t, value) in table
+            .schedule(self.problems, row, cells)
+            .into_iter()
+            .enumerate()
+        {
             if let Some(value) = value {
                 self.doc.pair(
                     &string(&calendar.label(t)),
@@ -497,7 +504,13 @@ impl<'t> Writer<'_, 't> {
 
     /// The rows of a child sheet grouped by the parent key in columns
     /// `key`; a row whose parent is not in `parents` is reported.
-    fn children(&mut self, sheet: &str, key: &[&str], parents: &HashSet<Vec<String>>, parent_sheet: &str) -> Groups<'t> {
+    fn children(
+        &mut self,
+        sheet: &str,
+        key: &[&str],
+        parents: &HashSet<Vec<String>>,
+        parent_sheet: &str,
+    ) -> Groups<'t> {
         let mut groups: Groups<'t> = HashMap::new();
         let tables = self.tables;
         let Some(table) = tables.get(sheet) else {
@@ -508,7 +521,11 @@ impl<'t> Writer<'_, 't> {
             for k in key {
                 let _ = table.value(self.problems, row, cells, k, None);
             }
-            let Some(ids) = key.iter().map(|k| table.id(cells, k)).collect::<Option<Vec<String>>>() else {
+            let Some(ids) = key
+                .iter()
+                .map(|k| table.id(cells, k))
+                .collect::<Option<Vec<String>>>()
+            else {
                 continue;
             };
             if !parents.contains(&ids) {
@@ -531,7 +548,9 @@ impl<'t> Writer<'_, 't> {
                                 .column
                                 .unwrap_or_else(|| ColumnRef::new(0, "")),
                         )
-                        .hint(format!("add it to `{parent_sheet}` first, or correct the id")),
+                        .hint(format!(
+                            "add it to `{parent_sheet}` first, or correct the id"
+                        )),
                 );
                 continue;
             }
@@ -541,7 +560,14 @@ impl<'t> Writer<'_, 't> {
     }
 
     /// `key = value` rows of a child table (inputs, stock), each key once.
-    fn keyed(&mut self, sheet: &str, rows: &[(usize, &[Cell])], key: &str, value: &str, parent: &str) {
+    fn keyed(
+        &mut self,
+        sheet: &str,
+        rows: &[(usize, &[Cell])],
+        key: &str,
+        value: &str,
+        parent: &str,
+    ) {
         let tables = self.tables;
         let Some(table) = tables.get(sheet) else {
             return;
@@ -559,7 +585,12 @@ impl<'t> Writer<'_, 't> {
                     )
                     .in_sheet(&table.sheet.name)
                     .at_row(row)
-                    .at_column(k.origin.column.clone().unwrap_or_else(|| ColumnRef::new(0, "")))
+                    .at_column(
+                        k.origin
+                            .column
+                            .clone()
+                            .unwrap_or_else(|| ColumnRef::new(0, "")),
+                    )
                     .hint(format!("first on row {first}; keep one row")),
                 );
                 continue;
@@ -576,8 +607,10 @@ impl<'t> Writer<'_, 't> {
         let Some(table) = tables.get(layout::PRODUCTS) else {
             return;
         };
-        let first_rows: HashMap<usize, Vec<String>> =
-            parents.into_iter().map(|(row, _, ids)| (row, ids)).collect();
+        let first_rows: HashMap<usize, Vec<String>> = parents
+            .into_iter()
+            .map(|(row, _, ids)| (row, ids))
+            .collect();
         for (row, cells) in table.rows() {
             self.doc
                 .header("[[product]]", Origin::row(&table.sheet.name, row));
@@ -601,7 +634,7 @@ impl<'t> Writer<'_, 't> {
         let line_ids: HashSet<Vec<String>> = self
             .parents(layout::LINES, &["facility", "id"])
             .into_iter()
-            .filter(|(_, _, key)| ids.contains(&key[..1].to_vec()))
+            .filter(|(_, _, key)| ids.contains(&key[..1]))
             .map(|p| p.2)
             .collect();
         let line_products = self.children(
@@ -614,8 +647,10 @@ impl<'t> Writer<'_, 't> {
         let Some(table) = tables.get(layout::FACILITIES) else {
             return;
         };
-        let first_rows: HashMap<usize, Vec<String>> =
-            parents.into_iter().map(|(row, _, ids)| (row, ids)).collect();
+        let first_rows: HashMap<usize, Vec<String>> = parents
+            .into_iter()
+            .map(|(row, _, ids)| (row, ids))
+            .collect();
         for (row, cells) in table.rows() {
             self.doc
                 .header("[[facility]]", Origin::row(&table.sheet.name, row));
@@ -643,7 +678,13 @@ impl<'t> Writer<'_, 't> {
                         e_row,
                         e_cells,
                         &[
-                            "id", "line", "capacity", "lead_time", "capex", "earliest", "latest",
+                            "id",
+                            "line",
+                            "capacity",
+                            "lead_time",
+                            "capex",
+                            "earliest",
+                            "latest",
                             "integer",
                         ],
                     );
@@ -658,7 +699,8 @@ impl<'t> Writer<'_, 't> {
             return;
         };
         let sheet = table.sheet.name.as_str();
-        self.doc.header("[[facility.line]]", Origin::row(sheet, row));
+        self.doc
+            .header("[[facility.line]]", Origin::row(sheet, row));
         self.fields(table, row, cells, &["id"]);
         self.schedule(table, row, cells, "capacity", "facility.line.capacity");
         self.doc
@@ -689,7 +731,13 @@ impl<'t> Writer<'_, 't> {
                     )
                     .in_sheet(&lp.sheet.name)
                     .at_row(lp_row)
-                    .at_column(product.origin.column.clone().unwrap_or_else(|| ColumnRef::new(0, "")))
+                    .at_column(
+                        product
+                            .origin
+                            .column
+                            .clone()
+                            .unwrap_or_else(|| ColumnRef::new(0, "")),
+                    )
                     .hint(format!("first on row {first}; keep one row")),
                 );
                 continue;

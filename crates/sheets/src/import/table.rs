@@ -52,10 +52,7 @@ impl<'a> Table<'a> {
             .unwrap_or(0);
         let name = sheet.name.as_str();
         for index in 0..width {
-            let header = sheet
-                .columns
-                .get(index)
-                .map_or("", |c| c.header.as_str());
+            let header = sheet.columns.get(index).map_or("", |c| c.header.as_str());
             let at = ColumnRef::new(index, header);
             let error = |code: &str, message: String| {
                 SheetError::new(code, message)
@@ -70,11 +67,14 @@ impl<'a> Table<'a> {
                     .position(|row| row.get(index).is_some_and(|c| !c.is_blank()));
                 if let Some(first) = used {
                     problems.push(
-                        error("missing-header", "a column with values has no header".into())
-                            .hint(format!(
-                                "name it in row 1 (its first value is in row {}), or clear the column",
-                                Sheet::row_number(first)
-                            )),
+                        error(
+                            "missing-header",
+                            "a column with values has no header".into(),
+                        )
+                        .hint(format!(
+                            "name it in row 1 (its first value is in row {}), or clear the column",
+                            Sheet::row_number(first)
+                        )),
                     );
                 }
                 continue;
@@ -112,7 +112,10 @@ impl<'a> Table<'a> {
                         continue;
                     }
                     let offset = absolute - calendar.start;
-                    match usize::try_from(offset).ok().filter(|&t| t < calendar.periods) {
+                    match usize::try_from(offset)
+                        .ok()
+                        .filter(|&t| t < calendar.periods)
+                    {
                         Some(t) if periods[t].is_some() => problems.push(error(
                             "duplicate-column",
                             format!("a second column for period {label}"),
@@ -121,7 +124,9 @@ impl<'a> Table<'a> {
                         None => problems.push(
                             error(
                                 "label-outside-horizon",
-                                format!("period {label} is outside the horizon; its column is ignored"),
+                                format!(
+                                    "period {label} is outside the horizon; its column is ignored"
+                                ),
                             )
                             .warning()
                             .hint(format!(
@@ -145,25 +150,22 @@ impl<'a> Table<'a> {
                     c.label(0)
                 ));
             }
-            problems.push(
-                error("unknown-column", format!("unknown column `{header}`")).hint(hint),
-            );
+            problems.push(error("unknown-column", format!("unknown column `{header}`")).hint(hint));
         }
         for (field, column) in spec.fields.iter().zip(&fields) {
             if field.required && column.is_none() {
                 problems.push(
-                    SheetError::new(
-                        "missing-column",
-                        format!("no `{}` column", field.name),
-                    )
-                    .in_sheet(name)
-                    .at_row(1)
-                    .hint(format!("add a column headed `{}` in row 1", field.name)),
+                    SheetError::new("missing-column", format!("no `{}` column", field.name))
+                        .in_sheet(name)
+                        .at_row(1)
+                        .hint(format!("add a column headed `{}` in row 1", field.name)),
                 );
             }
         }
         if let (Some(unit), Some(calendar)) = (spec.periods, calendar) {
-            let missing: Vec<usize> = (0..periods.len()).filter(|&t| periods[t].is_none()).collect();
+            let missing: Vec<usize> = (0..periods.len())
+                .filter(|&t| periods[t].is_none())
+                .collect();
             if let (Some(&first), Some(&last)) = (missing.first(), missing.last()) {
                 let which = if missing.len() == 1 {
                     format!("period {}", calendar.label(first))
@@ -284,7 +286,12 @@ impl<'a> Table<'a> {
 
     /// The values of `row`'s period columns, one per horizon period (an
     /// empty cell is 0; a bad cell is reported and written as a string).
-    pub fn schedule(&self, problems: &mut Problems, row: usize, cells: &[Cell]) -> Vec<Option<Value>> {
+    pub fn schedule(
+        &self,
+        problems: &mut Problems,
+        row: usize,
+        cells: &[Cell],
+    ) -> Vec<Option<Value>> {
         self.periods
             .iter()
             .map(|column| {
@@ -327,7 +334,7 @@ fn describe(cell: &Cell) -> String {
         Cell::Empty => "an empty cell".to_owned(),
         Cell::Text(text) => format!("text \"{text}\""),
         Cell::Number(value) => format!("the number {}", number_text(*value)),
-        Cell::Bool(value) => format!("{}", if *value { "TRUE" } else { "FALSE" }),
+        Cell::Bool(value) => (if *value { "TRUE" } else { "FALSE" }).to_owned(),
         Cell::Date(serial) => format!("a date ({})", month_label(*serial)),
     }
 }
@@ -335,7 +342,11 @@ fn describe(cell: &Cell) -> String {
 /// The TOML literal of `cell` in a column of `kind`; `Ok(None)` for a
 /// blank cell. `period` is the scenario's period kind, for reading dates
 /// in label cells.
-pub(crate) fn literal(kind: Kind, cell: &Cell, period: Option<PeriodKind>) -> Result<Option<String>, Bad> {
+pub(crate) fn literal(
+    kind: Kind,
+    cell: &Cell,
+    period: Option<PeriodKind>,
+) -> Result<Option<String>, Bad> {
     // Free text keeps white space (a name may be a space); elsewhere a
     // cell of spaces is as good as empty.
     let blank = match (kind, cell) {
@@ -363,7 +374,11 @@ pub(crate) fn literal(kind: Kind, cell: &Cell, period: Option<PeriodKind>) -> Re
         (Kind::Text, Cell::Text(text)) => string(text),
         (Kind::Text, Cell::Bool(value)) => string(&value.to_string()),
         (Kind::Text, _) => {
-            return Err(wrong("not-text", "text", "format the cell as text and retype it"));
+            return Err(wrong(
+                "not-text",
+                "text",
+                "format the cell as text and retype it",
+            ));
         }
         (Kind::Number | Kind::Integer, Cell::Number(value)) => number(*value),
         (Kind::Number | Kind::Integer, Cell::Text(text)) => match text.trim().parse::<f64>() {
@@ -379,7 +394,11 @@ pub(crate) fn literal(kind: Kind, cell: &Cell, period: Option<PeriodKind>) -> Re
         (Kind::Number | Kind::Integer, _) => {
             return Err(wrong(
                 "not-a-number",
-                if kind == Kind::Integer { "a whole number" } else { "a number" },
+                if kind == Kind::Integer {
+                    "a whole number"
+                } else {
+                    "a number"
+                },
                 "format the cell as a number and retype it",
             ));
         }
@@ -391,11 +410,19 @@ pub(crate) fn literal(kind: Kind, cell: &Cell, period: Option<PeriodKind>) -> Re
             "true" | "yes" | "1" => "true".to_owned(),
             "false" | "no" | "0" => "false".to_owned(),
             _ => {
-                return Err(wrong("not-a-boolean", "TRUE or FALSE", "write TRUE or FALSE (or leave it empty for the default)"));
+                return Err(wrong(
+                    "not-a-boolean",
+                    "TRUE or FALSE",
+                    "write TRUE or FALSE (or leave it empty for the default)",
+                ));
             }
         },
         (Kind::Bool, _) => {
-            return Err(wrong("not-a-boolean", "TRUE or FALSE", "write TRUE or FALSE (or leave it empty for the default)"));
+            return Err(wrong(
+                "not-a-boolean",
+                "TRUE or FALSE",
+                "write TRUE or FALSE (or leave it empty for the default)",
+            ));
         }
         (Kind::List, Cell::Text(text)) => {
             let items: Vec<String> = text
@@ -408,15 +435,54 @@ pub(crate) fn literal(kind: Kind, cell: &Cell, period: Option<PeriodKind>) -> Re
         }
         (Kind::List, Cell::Number(value)) => format!("[{}]", string(&number_text(*value))),
         (Kind::List, _) => {
-            return Err(wrong("not-a-list", "a comma-separated list of ids", "write the ids separated by commas, e.g. `EU, NATO`"));
+            return Err(wrong(
+                "not-a-list",
+                "a comma-separated list of ids",
+                "write the ids separated by commas, e.g. `EU, NATO`",
+            ));
+        }
+        (Kind::Targets, Cell::Text(text)) if text.trim() == "*" => string("*"),
+        (Kind::Targets, _) => return literal(Kind::List, cell, period),
+        (Kind::Range, Cell::Number(value)) => number(*value),
+        (Kind::Range, Cell::Text(text)) => {
+            let parse = |t: &str| t.trim().parse::<f64>().ok().map(number);
+            let parsed = match text.split_once("..") {
+                Some((min, max)) => parse(min)
+                    .zip(parse(max))
+                    .map(|(min, max)| format!("[{min}, {max}]")),
+                None => parse(text),
+            };
+            match parsed {
+                Some(toml) => toml,
+                None => {
+                    return Err(wrong(
+                        "not-a-range",
+                        "a number of periods or a range like 2..6",
+                        "write one whole number, or MIN..MAX",
+                    ));
+                }
+            }
+        }
+        (Kind::Range, _) => {
+            return Err(wrong(
+                "not-a-range",
+                "a number of periods or a range like 2..6",
+                "write one whole number, or MIN..MAX",
+            ));
         }
         (Kind::Label, Cell::Text(text)) => string(text.trim()),
         (Kind::Label, Cell::Number(value)) if value.fract() == 0.0 => string(&number_text(*value)),
-        (Kind::Label, Cell::Date(serial)) if period != Some(PeriodKind::Year) && period != Some(PeriodKind::Quarter) => {
+        (Kind::Label, Cell::Date(serial))
+            if period != Some(PeriodKind::Year) && period != Some(PeriodKind::Quarter) =>
+        {
             string(&month_label(*serial))
         }
         (Kind::Label, _) => {
-            return Err(wrong("bad-label", "a period label such as \"2025-01\"", "format the cell as text and type the label, e.g. 2025-01, 2025-Q1 or 2025"));
+            return Err(wrong(
+                "bad-label",
+                "a period label such as \"2025-01\"",
+                "format the cell as text and type the label, e.g. 2025-01, 2025-Q1 or 2025",
+            ));
         }
     };
     Ok(Some(value))
@@ -443,18 +509,30 @@ mod tests {
 
     #[test]
     fn cells_become_toml_by_column_kind() {
-        assert_eq!(lit(Kind::Number, Cell::text(" 2.5 ")), Ok(Some("2.5".into())));
+        assert_eq!(
+            lit(Kind::Number, Cell::text(" 2.5 ")),
+            Ok(Some("2.5".into()))
+        );
         assert_eq!(lit(Kind::Integer, Cell::Number(3.0)), Ok(Some("3".into())));
         assert_eq!(
             lit(Kind::Number, Cell::text("12 t")),
             Err("expected a number, found text \"12 t\"".into())
         );
-        assert_eq!(lit(Kind::Id, Cell::text(" DEU ")), Ok(Some("\"DEU\"".into())));
-        assert_eq!(lit(Kind::Id, Cell::Number(155.0)), Ok(Some("\"155\"".into())));
+        assert_eq!(
+            lit(Kind::Id, Cell::text(" DEU ")),
+            Ok(Some("\"DEU\"".into()))
+        );
+        assert_eq!(
+            lit(Kind::Id, Cell::Number(155.0)),
+            Ok(Some("\"155\"".into()))
+        );
         assert_eq!(lit(Kind::Text, Cell::text("\"\"")), Ok(Some("\"\"".into())));
         assert_eq!(lit(Kind::Text, Cell::text("  ")), Ok(Some("\"  \"".into())));
         assert_eq!(lit(Kind::Text, Cell::text("")), Ok(None));
-        assert_eq!(lit(Kind::Text, Cell::text("\"\"\"\"")), Ok(Some(r#""\"\"""#.into())));
+        assert_eq!(
+            lit(Kind::Text, Cell::text("\"\"\"\"")),
+            Ok(Some(r#""\"\"""#.into()))
+        );
         assert_eq!(lit(Kind::Id, Cell::text("  ")), Ok(None));
         assert_eq!(lit(Kind::Bool, Cell::text("yes")), Ok(Some("true".into())));
         assert_eq!(lit(Kind::Bool, Cell::Number(0.0)), Ok(Some("false".into())));
@@ -463,9 +541,29 @@ mod tests {
             lit(Kind::List, Cell::text("EU, NATO,,")),
             Ok(Some("[\"EU\", \"NATO\"]".into()))
         );
-        assert_eq!(lit(Kind::Label, Cell::Number(2025.0)), Ok(Some("\"2025\"".into())));
-        assert_eq!(lit(Kind::Label, Cell::Date(45_658.0)), Ok(Some("\"2025-01\"".into())));
+        assert_eq!(
+            lit(Kind::Label, Cell::Number(2025.0)),
+            Ok(Some("\"2025\"".into()))
+        );
+        assert_eq!(
+            lit(Kind::Label, Cell::Date(45_658.0)),
+            Ok(Some("\"2025-01\"".into()))
+        );
         assert!(lit(Kind::Number, Cell::Date(45_658.0)).is_err());
+        assert_eq!(
+            lit(Kind::Targets, Cell::text(" * ")),
+            Ok(Some("\"*\"".into()))
+        );
+        assert_eq!(
+            lit(Kind::Targets, Cell::text("a, b")),
+            Ok(Some("[\"a\", \"b\"]".into()))
+        );
+        assert_eq!(
+            lit(Kind::Range, Cell::text("2..6")),
+            Ok(Some("[2, 6]".into()))
+        );
+        assert_eq!(lit(Kind::Range, Cell::Number(3.0)), Ok(Some("3".into())));
+        assert!(lit(Kind::Range, Cell::text("2-6")).is_err());
     }
 
     #[test]
