@@ -176,6 +176,9 @@ pub struct RiskTiming {
     pub solves: usize,
     /// Re-plans that started from an adapted baseline solution.
     pub warm_started: usize,
+    /// Re-plans solved from scratch although the mode reuses the model
+    /// (the edit was not a bound change, or HiGHS refused the model).
+    pub fallbacks: usize,
 }
 
 /// Runs the supplier-criticality and policy-price analyses. `on_done` is
@@ -269,6 +272,7 @@ pub fn analyse_with(
     results.sort_by_key(|(i, _)| *i);
     timing.solves = results.iter().filter(|(_, r)| r.solved).count();
     timing.warm_started = results.iter().filter(|(_, r)| r.warm_started).count();
+    timing.fallbacks = results.iter().filter(|(_, r)| r.fallback).count();
 
     let (mut criticality, mut policies): (Vec<_>, Vec<_>) = results
         .into_iter()
@@ -317,6 +321,8 @@ struct Replanned {
     /// Whether a solver ran (false when the baseline stays optimal).
     solved: bool,
     warm_started: bool,
+    /// Whether it was solved from scratch in a mode that reuses the model.
+    fallback: bool,
 }
 
 impl Context<'_, '_> {
@@ -327,6 +333,7 @@ impl Context<'_, '_> {
         let edited_scenario = edit.apply(scenario);
         let mut solved = false;
         let mut warm_started = false;
+        let mut fallback = false;
         let mut seconds = None;
         let edited = if baseline_stays_optimal(scenario, &edited_scenario, self.baseline_plan, edit)
         {
@@ -352,7 +359,10 @@ impl Context<'_, '_> {
                         _ => resolved.plan(&edited_scenario, &resolved.flows),
                     }
                 }
-                _ => solve_one_thread(&edited_scenario, &self.options.plan),
+                _ => {
+                    fallback = self.resolver.is_some();
+                    solve_one_thread(&edited_scenario, &self.options.plan)
+                }
             };
             seconds = Some(started.elapsed().as_secs_f64());
             Outcome::of(&edited_scenario, &plan)
@@ -364,6 +374,7 @@ impl Context<'_, '_> {
             impact,
             solved,
             warm_started,
+            fallback,
         }
     }
 }
