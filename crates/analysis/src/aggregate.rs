@@ -21,7 +21,9 @@ const MONTHS: usize = 3;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AggregateError {
     /// Only monthly scenarios are aggregated.
-    #[error("the scenario's periods are {0}s; only a monthly scenario can be aggregated to quarters")]
+    #[error(
+        "the scenario's periods are {0}s; only a monthly scenario can be aggregated to quarters"
+    )]
     NotMonthly(PeriodKind),
     /// The first month does not open a quarter.
     #[error(

@@ -94,7 +94,10 @@ pub fn dependencies(scenario: &Scenario, deliveries: &[Delivery]) -> Vec<Depende
             quantity: d.quantity,
         })
         .collect();
-    label(scenario, &caisson_planner::dependencies(scenario, &shipments))
+    label(
+        scenario,
+        &caisson_planner::dependencies(scenario, &shipments),
+    )
 }
 
 /// Replaces the planner's typed ids by the scenario's ids.

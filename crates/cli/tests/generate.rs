@@ -76,10 +76,18 @@ fn json_and_toml_encodings_are_the_same_scenario() {
             "--out",
             path.to_str().expect("utf-8 path"),
         ]);
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let json_text = std::fs::read_to_string(&json_path).expect("json written");
-    assert!(json_text.trim_start().starts_with('{'), "JSON chosen by extension");
+    assert!(
+        json_text.trim_start().starts_with('{'),
+        "JSON chosen by extension"
+    );
     let stdout_json = caisson(&["generate", "--seed", "2", "--format", "json"]).stdout;
     assert_eq!(stdout_json, json_text.as_bytes(), "--format json on stdout");
 
@@ -93,7 +101,12 @@ fn json_and_toml_encodings_are_the_same_scenario() {
             "json",
             "--quiet",
         ]);
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
         plan["objective"].as_f64().expect("objective")
     };

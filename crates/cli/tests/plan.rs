@@ -442,11 +442,14 @@ fn aggregate_of_a_quarterly_scenario_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("q.toml");
     let monthly = std::fs::read_to_string(fixture("lead_times.toml")).expect("fixture");
-    std::fs::write(&path, monthly.replace(
+    std::fs::write(
+        &path,
+        monthly.replace(
             "start = \"2026-01\"",
             "start = \"2026-Q1\"\nperiod = \"quarter\"",
-        ))
-        .expect("write");
+        ),
+    )
+    .expect("write");
     let result = caisson()
         .args(["plan", "--aggregate", "quarter"])
         .arg(&path)

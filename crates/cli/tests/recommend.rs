@@ -193,13 +193,7 @@ fn recommended(args: &[&str]) -> Value {
 #[test]
 fn samples_of_a_certain_world_recommend_what_the_optimal_plan_does() {
     let scenario = fixture("example-zero-uncertainty.toml");
-    let common = [
-        "recommend",
-        text(&scenario),
-        "--format",
-        "json",
-        "--quiet",
-    ];
+    let common = ["recommend", text(&scenario), "--format", "json", "--quiet"];
     let deterministic = recommended(&common);
     let mut sampled_args = common.to_vec();
     sampled_args.extend(["--samples", "3", "--seed", "7", "--quantile", "0.2"]);
@@ -238,7 +232,11 @@ fn sampled_recommendations_are_honoured_and_need_uncertainty() {
     let records = planned["contracts"].as_array().expect("contract records");
     let recommended: Vec<&Value> = records
         .iter()
-        .filter(|r| r["contract"].as_str().is_some_and(|c| c.starts_with("rec:")))
+        .filter(|r| {
+            r["contract"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("rec:"))
+        })
         .collect();
     assert!(!recommended.is_empty(), "some contract recommended");
     for r in recommended {

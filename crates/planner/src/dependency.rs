@@ -86,7 +86,10 @@ pub fn dependencies(scenario: &Scenario, shipments: &[ShipmentRecord]) -> Vec<De
     {
         let demand = &scenario.demands[shipment.demand.index()];
         let exporter = scenario.facilities[shipment.facility.index()].actor;
-        for (role, receiver) in [(Role::EndUser, demand.end_user), (Role::Buyer, demand.buyer)] {
+        for (role, receiver) in [
+            (Role::EndUser, demand.end_user),
+            (Role::Buyer, demand.buyer),
+        ] {
             *mix.entry((role, receiver, demand.product))
                 .or_default()
                 .entry(exporter)

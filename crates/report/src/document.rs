@@ -267,7 +267,6 @@ pub struct ShareRow<'a> {
     pub share: f64,
 }
 
-
 /// A capacity shadow price (an extra, non-spec array).
 #[derive(Debug, Clone, Serialize)]
 pub struct CapacityDualRow<'a> {
@@ -604,7 +603,9 @@ impl<'a> PlanDocument<'a> {
                             .by_bloc
                             .iter()
                             .map(|b| ShareRow {
-                                id: b.key.map_or(caisson_planner::NO_BLOC, |b| s.blocs[b.index()].id.as_str()),
+                                id: b.key.map_or(caisson_planner::NO_BLOC, |b| {
+                                    s.blocs[b.index()].id.as_str()
+                                }),
                                 units: b.units,
                                 share: b.share,
                             })

@@ -63,8 +63,7 @@ impl ScenarioFormat {
 /// The scenario's TOML re-encoded as JSON: `to_toml` is the one writer of
 /// the scenario format, so JSON goes through it rather than a second one.
 fn toml_to_json(text: &str) -> anyhow::Result<String> {
-    let value: serde_json::Value =
-        toml::from_str(text).context("re-reading the generated TOML")?;
+    let value: serde_json::Value = toml::from_str(text).context("re-reading the generated TOML")?;
     let mut json = serde_json::to_string_pretty(&value)?;
     json.push('\n');
     Ok(json)

@@ -24,8 +24,8 @@ use anyhow::Context;
 use caisson_model::Scenario;
 use caisson_planner::{Formulation, Plan, PlanOptions, PlanStatus, ShortageExplanation};
 
-use crate::format::fmt_num as num;
 use crate::exit::{CmdResult, Failure};
+use crate::format::fmt_num as num;
 
 /// How many causes the terminal summary shows per short demand.
 const CAUSES_SHOWN: usize = 3;

@@ -25,8 +25,8 @@ use caisson_model::Scenario;
 use caisson_planner::{Plan, PlanOptions};
 use serde_json::Value;
 
-use crate::format::Format;
 use crate::exit::{CmdResult, Failure};
+use crate::format::Format;
 
 /// Arguments of `caisson report`.
 #[derive(Debug, clap::Args)]

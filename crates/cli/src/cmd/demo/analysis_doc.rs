@@ -137,13 +137,19 @@ fn variants(s: &mut String, comparison: &Comparison) {
             );
         }
     }
-    let _ = writeln!(s, "\n| scenario | objective | change | expansions added | expansions dropped |");
+    let _ = writeln!(
+        s,
+        "\n| scenario | objective | change | expansions added | expansions dropped |"
+    );
     let _ = writeln!(s, "|---|---:|---:|---|---|");
     let _ = writeln!(
         s,
         "| {} | {} | | | |",
         comparison.base.scenario,
-        comparison.base.objective.map_or_else(|| "-".to_owned(), fmt_num)
+        comparison
+            .base
+            .objective
+            .map_or_else(|| "-".to_owned(), fmt_num)
     );
     for v in &comparison.variants {
         let _ = writeln!(
@@ -252,7 +258,10 @@ fn policies(s: &mut String, risk: &RiskReport) {
          Each policy lifted in turn and the base re-planned: what the policy costs in \
          shortage (unit-months, all products) and in objective cost.\n"
     );
-    let _ = writeln!(s, "| rank | policy | extra shortage | extra cost | by product |");
+    let _ = writeln!(
+        s,
+        "| rank | policy | extra shortage | extra cost | by product |"
+    );
     let _ = writeln!(s, "|---:|---|---:|---:|---|");
     for (rank, impact) in risk.policies.iter().enumerate() {
         impact_row(s, rank + 1, impact);
@@ -279,6 +288,9 @@ fn caveats(s: &mut String) {
          ([spec-readings.md](spec-readings.md)).\n\
          - Risk re-plans stop at the relative MIP gap stated above, which bounds how far each \
          re-plan's objective can be from its optimum.\n\
+         - \"Outside its blocs\" follows the scenario's blocs: a receiver in no bloc (Ukraine \
+         here) counts every foreign supplier as outside, so the column measures reliance on \
+         others rather than on rivals for it.\n\
          - A lost supplier is lost for the whole horizon, from the first month; the \
          Monte Carlo command (`caisson simulate`) covers partial and temporary losses."
     );
