@@ -640,12 +640,23 @@
     selector(controls, 'Quantity', sim.series.map(function (s, i) { return { value: String(i), label: s.name }; }), show).fire();
     var demands = sim.demands || [];
     if (demands.length) {
-      var spread = function (x, f) { return x ? f(x.p5) + ' / ' + f(x.p50) + ' / ' + f(x.p95) : '–'; };
+      // The percentiles given (keys p5, p50, …): the lowest, middle and highest.
+      var picks = function (x) {
+        var ks = Object.keys(x || {}).filter(function (k) { return /^p\d+(\.\d+)?$/.test(k); })
+          .sort(function (a, b) { return Number(a.slice(1)) - Number(b.slice(1)); });
+        return ks.length ? [ks[0], ks[Math.floor((ks.length - 1) / 2)], ks[ks.length - 1]] : [];
+      };
+      var spread = function (x, f) {
+        var ks = picks(x);
+        return ks.length ? ks.map(function (k) { return x[k] == null ? '–' : f(x[k]); }).join(' / ') : '–';
+      };
+      var first = demands.filter(function (d) { return d.fill_rate; })[0];
+      var which = first ? ' (' + picks(first.fill_rate).join(' / ') + ')' : '';
       body.appendChild(el('h3', { text: 'Per demand across the runs' }));
-      note(body, 'Fill rate and shortage (unit-periods) at the 5th, 50th and 95th percentiles of the runs' +
+      note(body, 'Fill rate and shortage (unit-periods) at the lowest, middle and highest percentiles computed over the runs' +
         (sim.threshold != null ? ', and the share of runs in which the fill rate falls below ' + pct(sim.threshold) : '') + '.');
-      table(body, [{ label: 'Demand' }, { label: 'End user' }, { label: 'Product' }, { label: 'Fill rate p5 / p50 / p95' },
-        { label: 'Shortage p5 / p50 / p95' }, { label: 'P(fill below threshold)', num: true }],
+      table(body, [{ label: 'Demand' }, { label: 'End user' }, { label: 'Product' }, { label: 'Fill rate' + which },
+        { label: 'Shortage' + which }, { label: 'P(fill below threshold)', num: true }],
         demands.map(function (d) {
           var risky = d.below_threshold != null && d.below_threshold >= 0.5;
           return { cls: risky ? 'concentrated' : '', cells: [d.demand, d.end_user, d.product, spread(d.fill_rate, pct),

@@ -425,16 +425,11 @@ pub struct SimulatedDemand {
     pub below_threshold: Option<f64>,
 }
 
-/// The 5th, 50th and 95th percentiles of a simulated quantity.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Spread {
-    /// 5th percentile.
-    pub p5: f64,
-    /// Median.
-    pub p50: f64,
-    /// 95th percentile.
-    pub p95: f64,
-}
+/// The statistics of a simulated quantity as `simulate` writes them:
+/// percentiles keyed `p5`, `p50`, `p95` (whichever `--quantiles` asked
+/// for) and `count`, `mean`, `min`, `max`; the page shows the lowest, middle
+/// and highest percentile given.
+pub type Spread = std::collections::BTreeMap<String, Option<f64>>;
 
 /// One simulated quantity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

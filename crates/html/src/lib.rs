@@ -91,7 +91,7 @@ pub use document::{
     Comparison, ComparisonMetric, ComplianceCell, Concentration, ContractTotal, CostItem,
     Criticality, CriticalityItem, DemandSeries, DependencyShare, EndUserSeries, ExpansionMark,
     Explanation, FanSeries, Flow, FlowLevels, LineUse, PlanSection, ProductFill, ReportDocument,
-    Simulation, TransferDenial, FORMAT,
+    SimulatedDemand, Simulation, Spread, TransferDenial, FORMAT,
 };
 pub use plan::{plan_section, PLAN_FORMAT};
 pub use render::{echarts_version, render};

@@ -345,8 +345,8 @@ fn analysis_fixtures_are_classified_and_read() {
     assert_eq!(s.threshold, Some(0.9));
     assert_eq!(s.demands.len(), 2);
     assert_eq!(s.demands[0].below_threshold, Some(1.0));
-    let fill = s.demands[0].fill_rate.expect("fill rate spread");
-    assert!(fill.p5 <= fill.p50 && fill.p50 <= fill.p95);
+    let fill = s.demands[0].fill_rate.as_ref().expect("fill rate spread");
+    assert!(fill["p5"] <= fill["p50"] && fill["p50"] <= fill["p95"]);
 }
 
 #[test]
