@@ -7,6 +7,7 @@
 mod cmd;
 mod exit;
 mod format;
+mod limits;
 mod load;
 mod progress;
 mod sections;

@@ -152,3 +152,33 @@ fn analysis_outputs_feed_the_html_report() {
         assert!(html.exists());
     }
 }
+
+/// Solver limits are checked before any solve, for every analysis command.
+#[test]
+fn bad_solver_limits_are_refused_before_solving() {
+    let base = fixture("example.toml");
+    for args in [
+        // compare takes the base and one variant (here the base again).
+        vec![
+            "compare",
+            "--mip-gap=-1",
+            base.to_str().expect("utf-8 path"),
+        ],
+        vec!["risk", "--time-limit=0"],
+        vec!["simulate", "--mip-gap=NaN"],
+        vec!["recommend", "--time-limit=-5"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_caisson"))
+            .args(&args)
+            .arg(&base)
+            .arg("--quiet")
+            .output()
+            .expect("caisson runs");
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("--mip-gap") || stderr.contains("--time-limit"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

@@ -580,16 +580,7 @@ impl Worker<'_, '_> {
             let values = solved.get_solution().columns().to_vec();
             resolved.flows = read_flows(&resolver.formulation, resolver.scenario, &values);
             resolved.objective = Some(solved.objective_value());
-            resolved.mip_gap = if is_mip {
-                let gap = solved.mip_gap();
-                if gap.is_finite() {
-                    gap.max(0.0)
-                } else {
-                    f64::INFINITY
-                }
-            } else {
-                0.0
-            };
+            resolved.mip_gap = crate::solve::reported_gap(&solved, is_mip);
             resolved.values = values.into_iter().map(clean).collect();
         }
         self.model = Some(solved.into());

@@ -42,6 +42,20 @@ impl Formulation {
     }
 }
 
+/// The relative MIP gap to report: 0 for an LP, HiGHS's gap (never
+/// negative; infinite when no bound is known) for a MIP.
+pub(crate) fn reported_gap(solved: &highs::SolvedModel, is_mip: bool) -> f64 {
+    if !is_mip {
+        return 0.0;
+    }
+    let gap = solved.mip_gap();
+    if gap.is_finite() {
+        gap.max(0.0)
+    } else {
+        f64::INFINITY
+    }
+}
+
 /// The plan status for a HiGHS model status.
 pub(crate) fn status_of(
     status: HighsModelStatus,
@@ -151,16 +165,7 @@ impl LoadedModel {
 
         let solution = solved.get_solution();
         let values = solution.columns();
-        let mip_gap = if is_mip {
-            let gap = solved.mip_gap();
-            if gap.is_finite() {
-                gap.max(0.0)
-            } else {
-                f64::INFINITY
-            }
-        } else {
-            0.0
-        };
+        let mip_gap = reported_gap(&solved, is_mip);
         stats.solver_objective = Some(solved.objective_value());
         let flows = read_flows(&formulation, scenario, values);
 

@@ -31,13 +31,15 @@ pub struct AnalysisArgs {
 }
 
 impl AnalysisArgs {
-    /// The solver options these arguments ask for.
-    pub fn plan_options(&self) -> PlanOptions {
-        PlanOptions {
+    /// The solver options these arguments ask for, once their limits are
+    /// checked.
+    pub fn plan_options(&self) -> Result<PlanOptions, Failure> {
+        crate::limits::check(self.time_limit, Some(self.mip_gap))?;
+        Ok(PlanOptions {
             mip_gap: self.mip_gap,
             time_limit: self.time_limit,
             ..PlanOptions::default()
-        }
+        })
     }
 
     /// Writes `result` to `--out` (if given) and to stdout, as JSON or as the

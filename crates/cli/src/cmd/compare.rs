@@ -48,7 +48,7 @@ pub fn run(args: &Args) -> CmdResult {
             scenario: &loaded.scenario,
         })
         .collect();
-    let options = args.common.plan_options();
+    let options = args.common.plan_options()?;
     let bar = progress::bar(cases.len() + 1, "planning", args.common.quiet);
     let comparison = compare(
         Case {

@@ -113,19 +113,7 @@ pub enum OutputFormat {
 
 /// Runs `caisson plan`.
 pub fn run(args: &Args) -> CmdResult {
-    if let Some(limit) = args.time_limit {
-        if !(limit.is_finite() && limit > 0.0) {
-            return Err(Failure::InvalidInputMessage(format!(
-                "--time-limit must be a positive number of seconds, not {limit}"
-            )));
-        }
-    }
-    if !(args.mip_gap.is_finite() && args.mip_gap >= 0.0) {
-        return Err(Failure::InvalidInputMessage(format!(
-            "--mip-gap must be a number >= 0, not {}",
-            args.mip_gap
-        )));
-    }
+    crate::limits::check(args.time_limit, Some(args.mip_gap))?;
     let loaded = crate::load::scenario(&args.scenario)?;
     let aggregated = match args.aggregate {
         Some(Aggregate::Quarter) => Some(

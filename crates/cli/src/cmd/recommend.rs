@@ -117,7 +117,7 @@ pub fn run(args: &Args) -> CmdResult {
         price: args.price,
         max_rounds: usize::from(args.rounds),
         quantile: args.quantile,
-        plan: args.common.plan_options(),
+        plan: args.common.plan_options()?,
     };
     let samples = match args.samples {
         Some(n) => sampled_plans(scenario, n, args, &options)?,

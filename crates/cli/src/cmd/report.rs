@@ -119,13 +119,7 @@ pub(crate) fn explanations(scenario: &Scenario, plan: &Plan) -> Value {
 
 /// Runs `caisson report`.
 pub fn run(args: &Args) -> CmdResult {
-    if let Some(limit) = args.time_limit {
-        if !(limit.is_finite() && limit > 0.0) {
-            return Err(Failure::InvalidInputMessage(format!(
-                "--time-limit must be a positive number of seconds, not {limit}"
-            )));
-        }
-    }
+    crate::limits::check(args.time_limit, None)?;
     let inputs = args
         .inputs
         .iter()

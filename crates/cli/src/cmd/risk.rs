@@ -33,7 +33,7 @@ pub fn run(args: &Args) -> CmdResult {
     let options = RiskOptions {
         facilities: args.facilities,
         policy_lists: args.lists,
-        plan: args.common.plan_options(),
+        plan: args.common.plan_options()?,
     };
     let bar = progress::bar(
         count_replans(&loaded.scenario, &options),

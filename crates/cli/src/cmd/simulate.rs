@@ -68,7 +68,7 @@ pub fn run(args: &Args) -> CmdResult {
         seed: args.seed,
         threshold: args.threshold,
         quantiles: args.quantiles.clone(),
-        plan: args.common.plan_options(),
+        plan: args.common.plan_options()?,
     };
     let bar = progress::bar(args.samples as usize, "simulating", args.common.quiet);
     let result = simulate::simulate(scenario, &options, &|| bar.inc(1));

@@ -101,25 +101,10 @@ pub(crate) fn number(value: f64) -> String {
 }
 
 /// A TOML basic string (also used for every key, so that ids with `.` or
-/// `:` and any text a user typed stay one key).
+/// `:` and any text a user typed stay one key): the scenario writer's own
+/// quoting, so that imported and written files agree.
 pub(crate) fn string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    caisson_scenario::toml_string(text)
 }
 
 #[cfg(test)]

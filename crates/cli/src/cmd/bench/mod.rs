@@ -316,19 +316,7 @@ pub fn run(args: &Args) -> CmdResult {
 /// The solver options, as `caisson plan` sets them (capacity shadow prices
 /// included, so that the end-to-end time is that of `plan`).
 fn plan_options(args: &Args) -> Result<PlanOptions, Failure> {
-    if let Some(limit) = args.time_limit {
-        if !(limit.is_finite() && limit > 0.0) {
-            return Err(Failure::InvalidInputMessage(format!(
-                "--time-limit must be a positive number of seconds, not {limit}"
-            )));
-        }
-    }
-    if !(args.mip_gap.is_finite() && args.mip_gap >= 0.0) {
-        return Err(Failure::InvalidInputMessage(format!(
-            "--mip-gap must be a number >= 0, not {}",
-            args.mip_gap
-        )));
-    }
+    crate::limits::check(args.time_limit, Some(args.mip_gap))?;
     Ok(PlanOptions {
         time_limit: args.time_limit,
         mip_gap: args.mip_gap,
