@@ -8,8 +8,8 @@
 //! sharing no bloc with the receiver. Units of different products are never
 //! added together (spec section 6).
 
-use caisson_model::{DemandId, FacilityId, Scenario};
-use caisson_planner::{DependencyKpi, Plan, Role as PlannerRole, ShipmentRecord};
+use caisson_model::Scenario;
+use caisson_planner::{DependencyKpi, Plan, Role as PlannerRole};
 use serde::Serialize;
 
 /// Whose dependency is measured: the actor finally using the goods, or the
@@ -21,18 +21,6 @@ pub enum Role {
     EndUser,
     /// The demand's buyer.
     Buyer,
-}
-
-/// One delivery: units shipped from a facility to a demand (all shipments in
-/// a plan arrive within the horizon).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Delivery {
-    /// The shipping facility.
-    pub facility: FacilityId,
-    /// The receiving demand.
-    pub demand: DemandId,
-    /// Units shipped.
-    pub quantity: f64,
 }
 
 /// The dependency profile of one receiver for one product.
@@ -77,27 +65,6 @@ pub use caisson_planner::NO_BLOC;
 /// The dependency profiles of a plan (its `kpis.dependencies`), labelled.
 pub fn of_plan(scenario: &Scenario, plan: &Plan) -> Vec<Dependency> {
     label(scenario, &plan.kpis.dependencies)
-}
-
-/// Computes the dependency profiles of arbitrary deliveries, for both roles,
-/// in a stable order (role, receiver in actor order, product in product
-/// order). Receivers with nothing delivered are left out.
-pub fn dependencies(scenario: &Scenario, deliveries: &[Delivery]) -> Vec<Dependency> {
-    let shipments: Vec<ShipmentRecord> = deliveries
-        .iter()
-        .map(|d| ShipmentRecord {
-            facility: d.facility,
-            demand: d.demand,
-            product: scenario.demands[d.demand.index()].product,
-            period: 0,
-            arrival: 0,
-            quantity: d.quantity,
-        })
-        .collect();
-    label(
-        scenario,
-        &caisson_planner::dependencies(scenario, &shipments),
-    )
 }
 
 /// Replaces the planner's typed ids by the scenario's ids.

@@ -19,12 +19,12 @@
 //! (backlog 50, 100): 210 unit-periods, objective 150,000 + 120,000 + 200.
 
 use caisson_analysis::compare::{compare, Case};
-use caisson_analysis::dependency::{dependencies, Delivery, Role};
+use caisson_analysis::dependency::{label, Role};
 use caisson_analysis::outcome::Outcome;
 use caisson_analysis::risk::{analyse, count_replans, exporters, RiskOptions, Subject};
 use caisson_analysis::whatif;
 use caisson_model::{FacilityId, Scenario};
-use caisson_planner::{plan, verify, PlanOptions};
+use caisson_planner::{plan, verify, PlanOptions, ShipmentRecord};
 
 const NEUTRAL: &str = r#"
 [scenario]
@@ -217,19 +217,16 @@ fn dependency_shares_and_hhi() {
         caisson_model::DemandId::new(0),
         caisson_model::DemandId::new(1),
     );
-    let deliveries = [
-        Delivery {
-            facility: depot,
-            demand: d1,
-            quantity: 100.0,
-        },
-        Delivery {
-            facility: a,
-            demand: d2,
-            quantity: 20.0,
-        },
-    ];
-    let profiles = dependencies(&s, &deliveries);
+    let shipment = |facility, demand: caisson_model::DemandId, quantity| ShipmentRecord {
+        facility,
+        demand,
+        product: s.demands[demand.index()].product,
+        period: 0,
+        arrival: 0,
+        quantity,
+    };
+    let shipments = [shipment(depot, d1, 100.0), shipment(a, d2, 20.0)];
+    let profiles = label(&s, &caisson_planner::dependencies(&s, &shipments));
     let end_user = profiles
         .iter()
         .find(|p| p.role == Role::EndUser && p.receiver == "U")
