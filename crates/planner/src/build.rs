@@ -13,6 +13,7 @@ use highs::{ColProblem, Row};
 
 use crate::network::Network;
 use crate::plan::{ModelStats, Reductions};
+use crate::pool::Pools;
 use crate::vars::{RowKey, Var};
 
 /// Marks "no row" in the dense row-lookup tables.
@@ -24,6 +25,8 @@ const NONE: u32 = u32::MAX;
 pub struct Formulation {
     pub(crate) problem: ColProblem,
     pub(crate) network: Network,
+    /// The transfer pools the `Send`/`Receive` columns refer to.
+    pub(crate) pools: Pools,
     pub(crate) cols: Vec<Var>,
     pub(crate) rows: Vec<RowKey>,
     pub(crate) has_integer: bool,
@@ -46,6 +49,16 @@ pub(crate) enum Columns {
     Superset,
 }
 
+/// Whether transfers go through pools (`crate::pool`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pooling {
+    /// Pool them: the same optimum with far fewer columns (the default).
+    Pooled,
+    /// One column per facility pair, product and period, as spec section 4
+    /// writes the model (for checks against the literal formulation).
+    Pairwise,
+}
+
 /// Row lookup tables, by dense index.
 struct Rows {
     handles: Vec<Row>,
@@ -63,6 +76,8 @@ struct Rows {
     contract: Vec<u32>,
     /// `e` -> row index or [`NONE`].
     once: Vec<u32>,
+    /// Pool `i`, period `t` is at `pool[i] + t` (only pools with columns).
+    pool: Vec<u32>,
     n: usize,
     products: usize,
 }
@@ -114,15 +129,24 @@ impl Kind {
 impl Formulation {
     /// Builds the model of spec section 4 for `scenario`.
     pub fn build(scenario: &Scenario) -> Self {
-        Self::build_with(scenario, Columns::Allowed)
+        Self::build_with(scenario, Columns::Allowed, Pooling::Pooled)
+    }
+
+    /// Builds the model of spec section 4, pooling transfers or not.
+    pub fn build_pooling(scenario: &Scenario, pooling: Pooling) -> Self {
+        Self::build_with(scenario, Columns::Allowed, pooling)
     }
 
     /// Builds the model with the columns `columns` asks for. Denied pairs
     /// are counted in [`Reductions`] either way.
-    pub(crate) fn build_with(scenario: &Scenario, columns: Columns) -> Self {
+    pub(crate) fn build_with(scenario: &Scenario, columns: Columns, pooling: Pooling) -> Self {
         let superset = columns == Columns::Superset;
         let started = Instant::now();
         let network = Network::new(scenario);
+        let pools = match pooling {
+            Pooling::Pooled => Pools::new(scenario, &network),
+            Pooling::Pairwise => Pools::default(),
+        };
         let n = scenario.periods();
         let products = scenario.products.len();
         let facilities = scenario.facilities.len();
@@ -156,6 +180,7 @@ impl Formulation {
             demand: 0,
             contract: vec![NONE; scenario.contracts.len() * n],
             once: vec![NONE; scenario.expansions.len()],
+            pool: vec![NONE; pools.list.len()],
             n,
             products,
         };
@@ -240,6 +265,17 @@ impl Formulation {
                     expansion: ExpansionId::new(e),
                 };
                 rows.once[e] = rows.add(&mut problem, key, -inf, 1.0);
+            }
+        }
+
+        for (i, pool) in pools.list.iter().enumerate() {
+            rows.pool[i] = rows.handles.len() as u32;
+            for t in 0..n.saturating_sub(pool.min_lead(superset)) {
+                let key = RowKey::Pool {
+                    pool: i as u32,
+                    t: t as u32,
+                };
+                rows.add(&mut problem, key, 0.0, 0.0);
             }
         }
 
@@ -402,6 +438,9 @@ impl Formulation {
             let last = n.saturating_sub(pair.lead);
             red.transfers_beyond_horizon += (pair.products.len() * (n - last)) as u64;
             for &p in &pair.products {
+                if pools.covers(scenario, pair.from, pair.to, p) {
+                    continue;
+                }
                 for t in 0..last {
                     if let Some(bal) = rows.balance(pair.from, p, t) {
                         buf.push((bal, 1.0));
@@ -416,6 +455,58 @@ impl Formulation {
                         t: t as u32,
                     };
                     add(&mut problem, var, pair.cost, &mut buf, kind);
+                }
+            }
+        }
+        // Pooled w: into the pool from each sender, out to each receiver.
+        for (i, pool) in pools.list.iter().enumerate() {
+            let first_row = rows.pool[i] as usize;
+            let sendable = n.saturating_sub(pool.min_lead(superset));
+            red.transfers_pooled += pool
+                .receivers
+                .iter()
+                .filter(|r| r.allowed)
+                .map(|r| {
+                    let senders =
+                        pool.senders.len() - usize::from(pool.senders.contains(&r.facility));
+                    (senders * n.saturating_sub(r.lead)) as u64
+                })
+                .sum::<u64>();
+            for &from in &pool.senders {
+                for t in 0..sendable {
+                    if let Some(bal) = rows.balance(from, pool.product, t) {
+                        buf.push((bal, 1.0));
+                    }
+                    buf.push((rows.handles[first_row + t], 1.0));
+                    let var = Var::Send {
+                        pool: i as u32,
+                        from,
+                        t: t as u32,
+                    };
+                    add(&mut problem, var, 0.0, &mut buf, Kind::Free);
+                }
+            }
+            for receiver in &pool.receivers {
+                let kind = if receiver.allowed {
+                    Kind::Free
+                } else if superset {
+                    Kind::Closed
+                } else {
+                    continue;
+                };
+                for t in 0..n.saturating_sub(receiver.lead).min(sendable) {
+                    if let Some(bal) =
+                        rows.balance(receiver.facility, pool.product, t + receiver.lead)
+                    {
+                        buf.push((bal, -1.0));
+                    }
+                    buf.push((rows.handles[first_row + t], -1.0));
+                    let var = Var::Receive {
+                        pool: i as u32,
+                        to: receiver.facility,
+                        t: t as u32,
+                    };
+                    add(&mut problem, var, receiver.cost, &mut buf, kind);
                 }
             }
         }
@@ -493,6 +584,7 @@ impl Formulation {
         Self {
             problem,
             network,
+            pools,
             cols,
             rows: rows.keys,
             has_integer,
@@ -514,11 +606,17 @@ impl Formulation {
 
     /// The readable name of every column, in column order (as written to MPS).
     pub fn column_names(&self, scenario: &Scenario) -> Vec<String> {
-        self.cols.iter().map(|v| v.name(scenario)).collect()
+        self.cols
+            .iter()
+            .map(|v| v.name(scenario, &self.pools.list))
+            .collect()
     }
 
     /// The readable name of every row, in row order (as written to MPS).
     pub fn row_names(&self, scenario: &Scenario) -> Vec<String> {
-        self.rows.iter().map(|r| r.name(scenario)).collect()
+        self.rows
+            .iter()
+            .map(|r| r.name(scenario, &self.pools.list))
+            .collect()
     }
 }

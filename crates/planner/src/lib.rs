@@ -40,13 +40,14 @@ mod kpi;
 mod network;
 mod options;
 mod plan;
+mod pool;
 mod resolve;
 mod solve;
 mod vars;
 mod verify;
 mod why;
 
-pub use build::Formulation;
+pub use build::{Formulation, Pooling};
 pub use dependency::{dependencies, DependencyKpi, Role, Share, NO_BLOC};
 pub use error::PlanError;
 pub use flows::{ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow};

@@ -280,6 +280,10 @@ pub struct Reductions {
     pub transfers_beyond_horizon: u64,
     /// (g, h, p, t), g != h, where p does not qualify for a transfer.
     pub transfers_not_qualifying: u64,
+    /// Allowed (g, h, p, t) transfers within the horizon that have no
+    /// column of their own: a transfer pool carries them (`crate::pool`,
+    /// an exact reduction; the plan still lists them pair by pair).
+    pub transfers_pooled: u64,
     /// (f, p, t) where p is not held at f: no stock variable.
     pub stock_not_held: u64,
     /// (e, t) outside the clipped decision window.

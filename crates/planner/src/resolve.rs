@@ -22,7 +22,7 @@ use std::time::Instant;
 use caisson_model::{ContractId, DemandId, FacilityId, ProductId, Scenario};
 use highs::{HighsModelStatus, HighsSolutionStatus, Model, Sense};
 
-use crate::build::{Columns, Formulation};
+use crate::build::{Columns, Formulation, Pooling};
 use crate::derive::clean;
 use crate::error::PlanError;
 use crate::ffi;
@@ -102,19 +102,24 @@ pub struct Resolver<'s> {
     slack: Vec<usize>,
     /// v[c,t] column by `(c, t)`.
     shortfall: HashMap<(usize, u32), usize>,
+    /// Send and receive columns of each pooled transfer by `(pool, t)`.
+    pooled: HashMap<(u32, u32), (Vec<usize>, Vec<usize>)>,
     base: Bounds,
 }
 
 impl<'s> Resolver<'s> {
     /// Builds the superset model of `scenario`.
     pub fn new(scenario: &'s Scenario) -> Self {
-        let formulation = Formulation::build_with(scenario, Columns::Superset);
+        let formulation = Formulation::build_with(scenario, Columns::Superset, Pooling::Pooled);
         let n = scenario.periods();
         let mut stock = HashMap::new();
         let mut slack = vec![usize::MAX; scenario.demands.len() * n];
         let mut shortfall = HashMap::new();
+        let mut pooled: HashMap<(u32, u32), (Vec<usize>, Vec<usize>)> = HashMap::new();
         for (i, var) in formulation.cols.iter().enumerate() {
             match *var {
+                Var::Send { pool, t, .. } => pooled.entry((pool, t)).or_default().0.push(i),
+                Var::Receive { pool, t, .. } => pooled.entry((pool, t)).or_default().1.push(i),
                 Var::S {
                     facility,
                     product,
@@ -143,6 +148,7 @@ impl<'s> Resolver<'s> {
             stock,
             slack,
             shortfall,
+            pooled,
             base,
         }
     }
@@ -211,6 +217,22 @@ impl<'s> Resolver<'s> {
             transfer_open[pair.from.index() * facilities + pair.to.index()] =
                 pair.verdict.is_allowed();
         }
+        // Every pair of a pool shares the verdict of its actors' leg.
+        let actors = s.actors.len();
+        let mut leg_open = vec![false; actors * actors];
+        for pair in &network.transfer_pairs {
+            let (a, b) = (
+                s.facilities[pair.from.index()].actor,
+                s.facilities[pair.to.index()].actor,
+            );
+            leg_open[a.index() * actors + b.index()] = pair.verdict.is_allowed();
+        }
+        let pools = &self.formulation.pools.list;
+        let actor = |f: FacilityId| s.facilities[f.index()].actor;
+        let receive_open = |pool: u32, to: FacilityId| {
+            let from = pools[pool as usize].actor;
+            from == actor(to) || leg_open[from.index() * actors + actor(to).index()]
+        };
         let gone = |f: FacilityId| facility_gone[f.index()];
         let base = &self.base;
         let col_upper = self
@@ -240,6 +262,16 @@ impl<'s> Resolver<'s> {
                             || gone(to)
                             || !transfer_open[from.index() * facilities + to.index()]
                         {
+                            0.0
+                        } else {
+                            f64::INFINITY
+                        };
+                    }
+                    Var::Send { from, .. } => {
+                        return if gone(from) { 0.0 } else { f64::INFINITY };
+                    }
+                    Var::Receive { pool, to, .. } => {
+                        return if gone(to) || !receive_open(pool, to) {
                             0.0
                         } else {
                             f64::INFINITY
@@ -305,6 +337,10 @@ impl<'s> Resolver<'s> {
             if q == 0.0 || bounds.col_upper[i] >= q {
                 continue;
             }
+            if matches!(var, Var::Send { .. } | Var::Receive { .. }) {
+                // Closed as whole pairs, below.
+                continue;
+            }
             values[i] = 0.0;
             match *var {
                 Var::Z {
@@ -356,7 +392,9 @@ impl<'s> Resolver<'s> {
                 // Production, expansions and stock of a removed facility,
                 // and shortfalls of dropped contracts, sit only in rows
                 // that are free now.
-                Var::X { .. }
+                Var::Send { .. }
+                | Var::Receive { .. }
+                | Var::X { .. }
                 | Var::Y { .. }
                 | Var::S { .. }
                 | Var::V { .. }
@@ -364,7 +402,68 @@ impl<'s> Resolver<'s> {
                 | Var::U { .. } => {}
             }
         }
+        self.close_pooled(start, &mut values, bounds)?;
         Some(values)
+    }
+
+    /// Closes the pooled transfers `bounds` closes, pair by pair as for a
+    /// w column: the baseline's pool flows are split into facility pairs
+    /// (as a plan lists them), every pair with a closed end is taken out
+    /// (left in stock at the sender, missing at the receiver), and the
+    /// pool's columns carry what remains.
+    fn close_pooled(&self, start: &[f64], values: &mut [f64], bounds: &Bounds) -> Option<()> {
+        let cols = &self.formulation.cols;
+        let closed = |i: usize| bounds.col_upper[i] < start[i];
+        let mut keys: Vec<&(u32, u32)> = self.pooled.keys().collect();
+        keys.sort_unstable();
+        for key in keys {
+            let (sends, receives) = &self.pooled[key];
+            if !sends.iter().chain(receives).any(|&i| closed(i)) {
+                continue;
+            }
+            let (pool_index, t) = *key;
+            let pool = &self.formulation.pools.list[pool_index as usize];
+            let side = |list: &[usize]| -> Vec<(FacilityId, f64)> {
+                list.iter()
+                    .filter_map(|&i| match cols[i] {
+                        Var::Send { from: f, .. } | Var::Receive { to: f, .. } => {
+                            Some((f, start[i]))
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            };
+            let (sent, received) = (side(sends), side(receives));
+            let column_of = |list: &[usize], f: FacilityId| {
+                list.iter().copied().find(|&i| {
+                    matches!(cols[i], Var::Send { from, .. } if from == f)
+                        || matches!(cols[i], Var::Receive { to, .. } if to == f)
+                })
+            };
+            for &i in sends.iter().chain(receives) {
+                values[i] = 0.0;
+            }
+            for (from, to, q) in crate::pool::split(&sent, &received) {
+                let (send, receive) = (column_of(sends, from)?, column_of(receives, to)?);
+                if !closed(send) && !closed(receive) {
+                    values[send] += q;
+                    values[receive] += q;
+                    continue;
+                }
+                if !bounds.facility_gone[from.index()] {
+                    self.shift_stock(values, from, pool.product, t as usize, q)?;
+                }
+                if !bounds.facility_gone[to.index()] {
+                    let lead = pool
+                        .receivers
+                        .iter()
+                        .find(|r| r.facility == to)
+                        .map_or(0, |r| r.lead);
+                    self.shift_stock(values, to, pool.product, t as usize + lead, -q)?;
+                }
+            }
+        }
+        Some(())
     }
 
     /// Adds `q` to the stock of `product` at `facility` from `t` on; `None`

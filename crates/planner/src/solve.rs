@@ -1,10 +1,11 @@
 //! Passing the model to HiGHS, solving it, and reading the solution back
 //! into flows, a plan and capacity duals.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use caisson_model::Scenario;
+use caisson_model::{FacilityId, Scenario};
 use highs::{HighsModelStatus, HighsSolutionStatus, Model, Sense};
 
 use crate::build::Formulation;
@@ -16,6 +17,7 @@ use crate::flows::{
 };
 use crate::options::PlanOptions;
 use crate::plan::{CapacityDual, Plan, PlanStatus};
+use crate::pool::split;
 use crate::vars::{RowKey, Var};
 
 /// A model passed to HiGHS, ready to be written or solved.
@@ -107,8 +109,8 @@ impl LoadedModel {
         let f = &self.formulation;
         ffi::pass_names(
             &mut self.model,
-            f.cols.iter().map(|v| v.name(scenario)),
-            f.rows.iter().map(|r| r.name(scenario)),
+            f.cols.iter().map(|v| v.name(scenario, &f.pools.list)),
+            f.rows.iter().map(|r| r.name(scenario, &f.pools.list)),
         )
         .map_err(|e| failed(e.to_string()))?;
         ffi::write_model(&mut self.model, path).map_err(|e| failed(e.to_string()))?;
@@ -259,6 +261,9 @@ fn rounded_y(f: &Formulation, scenario: &Scenario, col: usize, value: f64) -> f6
 /// other variable follows from them.
 pub(crate) fn read_flows(f: &Formulation, scenario: &Scenario, values: &[f64]) -> Flows {
     let mut flows = Flows::default();
+    // (pool, t) -> what each sender put in and each receiver took out.
+    type PoolSides = (Vec<(FacilityId, f64)>, Vec<(FacilityId, f64)>);
+    let mut pooled: BTreeMap<(u32, u32), PoolSides> = BTreeMap::new();
     for (i, (&var, &value)) in f.cols.iter().zip(values).enumerate() {
         // Bounds are >= 0; anything below is solver tolerance.
         let value = clean(value.max(0.0));
@@ -299,7 +304,33 @@ pub(crate) fn read_flows(f: &Formulation, scenario: &Scenario, values: &[f64]) -
                 period: t as usize,
                 fraction: rounded_y(f, scenario, i, value),
             }),
+            Var::Send { pool, from, t } => {
+                pooled.entry((pool, t)).or_default().0.push((from, value))
+            }
+            Var::Receive { pool, to, t } => {
+                pooled.entry((pool, t)).or_default().1.push((to, value))
+            }
             Var::S { .. } | Var::B { .. } | Var::U { .. } | Var::V { .. } => {}
+        }
+    }
+    for ((pool, t), (sent, received)) in pooled {
+        let product = f.pools.list[pool as usize].product;
+        for (from, to, quantity) in split(&sent, &received) {
+            // Within an actor (lead time 0) a facility's units to itself
+            // are a no-op: see `crate::pool`.
+            if from == to {
+                continue;
+            }
+            let quantity = clean(quantity);
+            if quantity > 0.0 {
+                flows.transfers.push(TransferFlow {
+                    from,
+                    to,
+                    product,
+                    period: t as usize,
+                    quantity,
+                });
+            }
         }
     }
     flows

@@ -3,6 +3,8 @@
 
 use caisson_model::{ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId, Scenario};
 
+use crate::pool::Pool;
+
 /// One column (variable) of spec section 4. Periods are `u32` to keep the
 /// key at 20 bytes: the map has one entry per column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +30,10 @@ pub(crate) enum Var {
         product: ProductId,
         t: u32,
     },
+    /// The part of a pooled w that leaves `from` in t (see `crate::pool`).
+    Send { pool: u32, from: FacilityId, t: u32 },
+    /// The part of a pooled w that reaches `to`, leaving in t.
+    Receive { pool: u32, to: FacilityId, t: u32 },
     /// s[f,p,t]
     S {
         facility: FacilityId,
@@ -49,7 +55,7 @@ impl Var {
             Var::X { .. } => 'x',
             Var::Y { .. } => 'y',
             Var::Z { .. } => 'z',
-            Var::W { .. } => 'w',
+            Var::W { .. } | Var::Send { .. } | Var::Receive { .. } => 'w',
             Var::S { .. } => 's',
             Var::B { .. } => 'b',
             Var::U { .. } => 'u',
@@ -57,8 +63,10 @@ impl Var {
         }
     }
 
-    /// A readable, unique name such as `x[deu-plant/shells,shell-155,2026-01]`.
-    pub fn name(self, s: &Scenario) -> String {
+    /// A readable, unique name such as `x[deu-plant/shells,shell-155,2026-01]`;
+    /// a pooled transfer is `w[deu-plant,>,tnt,2026-01]` (sent into DEU's
+    /// pool) or `w[DEU>,pol-plant,tnt,2026-01]` (received from it).
+    pub fn name(self, s: &Scenario, pools: &[Pool]) -> String {
         let label = |t: u32| s.calendar.label(t as usize);
         let fac = |f: FacilityId| &s.facilities[f.index()].id;
         let prod = |p: ProductId| &s.products[p.index()].id;
@@ -98,6 +106,20 @@ impl Var {
                     label(t)
                 )
             }
+            Var::Send { pool, from, t } => {
+                let pool = &pools[pool as usize];
+                format!("w[{},>,{},{}]", fac(from), prod(pool.product), label(t))
+            }
+            Var::Receive { pool, to, t } => {
+                let pool = &pools[pool as usize];
+                format!(
+                    "w[{}>,{},{},{}]",
+                    s.actors[pool.actor.index()].id,
+                    fac(to),
+                    prod(pool.product),
+                    label(t)
+                )
+            }
             Var::S {
                 facility,
                 product,
@@ -131,13 +153,24 @@ pub(crate) enum RowKey {
     Contract { contract: ContractId, t: u32 },
     /// An expansion is decided at most once.
     Once { expansion: ExpansionId },
+    /// What a transfer pool receives in a period equals what it is sent.
+    Pool { pool: u32, t: u32 },
 }
 
 impl RowKey {
     /// A readable, unique name such as `cap[deu-plant/shells,2026-01]`.
-    pub fn name(self, s: &Scenario) -> String {
+    pub fn name(self, s: &Scenario, pools: &[Pool]) -> String {
         let label = |t: u32| s.calendar.label(t as usize);
         match self {
+            RowKey::Pool { pool, t } => {
+                let pool = &pools[pool as usize];
+                format!(
+                    "pool[{},{},{}]",
+                    s.actors[pool.actor.index()].id,
+                    s.products[pool.product.index()].id,
+                    label(t)
+                )
+            }
             RowKey::Capacity { line, t } => {
                 let l = &s.lines[line.index()];
                 format!(

@@ -317,6 +317,7 @@ impl ModelDoc {
             ("transfers_denied", r.transfers_denied),
             ("transfers_beyond_horizon", r.transfers_beyond_horizon),
             ("transfers_not_qualifying", r.transfers_not_qualifying),
+            ("transfers_pooled", r.transfers_pooled),
             ("stock_not_held", r.stock_not_held),
             ("expansions_outside_window", r.expansions_outside_window),
             ("production_without_capacity", r.production_without_capacity),
