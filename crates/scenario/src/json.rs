@@ -1,13 +1,13 @@
 //! A small JSON reader that keeps byte spans (serde_json does not), so
 //! JSON scenarios get the same located diagnostics as TOML ones.
 
-use crate::tree::{Entry, Node, Span, SyntaxError, Value};
+use crate::tree::{Array, Entry, Node, Span, SyntaxError, Table, Value};
 
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 128;
 
 /// Parses JSON text into the value tree.
-pub(crate) fn parse_json(source: &str) -> std::result::Result<Node, Vec<SyntaxError>> {
+pub(crate) fn parse_json(source: &str) -> std::result::Result<Node<'static>, Vec<SyntaxError>> {
     let mut parser = Parser {
         text: source.as_bytes(),
         source,
@@ -44,7 +44,7 @@ impl Parser<'_> {
         self.text.get(self.pos).copied()
     }
 
-    fn document(&mut self) -> Result<Node> {
+    fn document(&mut self) -> Result<Node<'static>> {
         self.skip_ws();
         let node = self.value(0)?;
         self.skip_ws();
@@ -54,7 +54,7 @@ impl Parser<'_> {
         Ok(node)
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node> {
+    fn value(&mut self, depth: usize) -> Result<Node<'static>> {
         if depth > MAX_DEPTH {
             return self.error("JSON nested too deeply", self.pos);
         }
@@ -63,7 +63,7 @@ impl Parser<'_> {
             None => return self.error("unexpected end of JSON", start),
             Some(b'{') => self.object(depth)?,
             Some(b'[') => self.array(depth)?,
-            Some(b'"') => Value::String(self.string()?),
+            Some(b'"') => Value::String(self.string()?.into()),
             Some(b't') => self.keyword("true", Value::Bool(true))?,
             Some(b'f') => self.keyword("false", Value::Bool(false))?,
             Some(b'n') => self.keyword("null", Value::Null)?,
@@ -79,7 +79,7 @@ impl Parser<'_> {
         })
     }
 
-    fn keyword(&mut self, word: &str, value: Value) -> Result<Value> {
+    fn keyword(&mut self, word: &str, value: Value<'static>) -> Result<Value<'static>> {
         if self.text[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(value)
@@ -88,7 +88,7 @@ impl Parser<'_> {
         }
     }
 
-    fn number(&mut self) -> Result<Value> {
+    fn number(&mut self) -> Result<Value<'static>> {
         let start = self.pos;
         let mut integer = true;
         if self.peek() == Some(b'-') {
@@ -213,13 +213,16 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value> {
+    fn array(&mut self, depth: usize) -> Result<Value<'static>> {
         self.pos += 1;
         let mut items = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Array {
+                items,
+                of_tables: false,
+            }));
         }
         loop {
             self.skip_ws();
@@ -229,20 +232,23 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(Array {
+                        items,
+                        of_tables: false,
+                    }));
                 }
                 _ => return self.error("expected `,` or `]` in an array", self.pos),
             }
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value> {
+    fn object(&mut self, depth: usize) -> Result<Value<'static>> {
         self.pos += 1;
-        let mut entries: Vec<Entry> = Vec::new();
+        let mut entries: Vec<Entry<'static>> = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Table(entries));
+            return Ok(Value::Table(Table::new(entries)));
         }
         loop {
             self.skip_ws();
@@ -269,7 +275,7 @@ impl Parser<'_> {
             self.skip_ws();
             let node = self.value(depth + 1)?;
             entries.push(Entry {
-                key,
+                key: key.into(),
                 key_span,
                 node,
             });
@@ -278,7 +284,7 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Table(entries));
+                    return Ok(Value::Table(Table::new(entries)));
                 }
                 _ => return self.error("expected `,` or `}` in an object", self.pos),
             }

@@ -61,13 +61,16 @@ impl Load {
         dir: &Path,
         chain: &mut Vec<PathBuf>,
     ) -> Option<RawScenario> {
-        let parsed = match format {
-            Format::Toml => crate::tree::parse_toml(&text),
-            Format::Json => crate::json::parse_json(&text),
-        };
         let file = self.sources.add(display, text);
         self.files.push(display.to_owned());
-        let root: Node = match parsed {
+        // The tree borrows the text (now held by `sources`) and is dropped
+        // as soon as it has been read.
+        let text = self.sources.text(file);
+        let parsed = match format {
+            Format::Toml => crate::tree::parse_toml(text),
+            Format::Json => crate::json::parse_json(text),
+        };
+        let root: Node<'_> = match parsed {
             Ok(root) => root,
             Err(errors) => {
                 self.broken = true;
@@ -86,6 +89,7 @@ impl Load {
             }
         };
         let raw = read_document(&root, file, &mut self.problems);
+        drop(root);
         let Some(extends) = raw.header.extends.sp().cloned() else {
             if let Some((at, _)) = &raw.remove {
                 self.problems.push(

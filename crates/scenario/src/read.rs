@@ -14,7 +14,7 @@ use crate::raw::{
     RawLineProduct, RawPolicy, RawProduct, RawRemove, RawRoute, RawScenario, Schedule, Sp,
 };
 use crate::source::{FileId, Loc};
-use crate::tree::{Entry, Node, Span, Value};
+use crate::tree::{Array, Entry, Node, Span, Table, Value};
 
 mod uncertainty;
 
@@ -40,6 +40,16 @@ enum Range {
     UnitInterval,
 }
 
+impl Range {
+    fn contains(self, value: f64) -> bool {
+        match self {
+            Range::NonNegative => value >= 0.0,
+            Range::Positive => value > 0.0,
+            Range::UnitInterval => (0.0..=1.0).contains(&value),
+        }
+    }
+}
+
 /// Reads a document tree into a [`RawScenario`], recording problems.
 pub(crate) fn read_document(root: &Node, file: FileId, problems: &mut Vec<Problem>) -> RawScenario {
     let mut reader = Reader { file, problems };
@@ -51,14 +61,14 @@ struct Reader<'p> {
     problems: &'p mut Vec<Problem>,
 }
 
-fn string_of(node: &Node) -> Option<&str> {
+fn string_of<'n>(node: &'n Node<'_>) -> Option<&'n str> {
     match &node.value {
         Value::String(s) => Some(s),
         _ => None,
     }
 }
 
-fn find<'n>(entries: &'n [Entry], key: &str) -> Option<&'n Node> {
+fn find<'n, 's>(entries: &'n [Entry<'s>], key: &str) -> Option<&'n Node<'s>> {
     entries.iter().find(|e| e.key == key).map(|e| &e.node)
 }
 
@@ -109,9 +119,14 @@ impl Reader<'_> {
     }
 
     /// The entries of a table, or a wrong-type problem.
-    fn table<'n>(&mut self, node: &'n Node, what: &str, entity: &str) -> Option<&'n [Entry]> {
+    fn table<'n, 's>(
+        &mut self,
+        node: &'n Node<'s>,
+        what: &str,
+        entity: &str,
+    ) -> Option<&'n [Entry<'s>]> {
         match &node.value {
-            Value::Table(entries) => Some(entries),
+            Value::Table(table) => Some(&table.entries),
             _ => {
                 self.wrong_type(node, what, "a table", entity);
                 None
@@ -192,12 +207,7 @@ impl Reader<'_> {
             );
             return None;
         }
-        let ok = match range {
-            Range::NonNegative => value >= 0.0,
-            Range::Positive => value > 0.0,
-            Range::UnitInterval => (0.0..=1.0).contains(&value),
-        };
-        if !ok {
+        if !range.contains(value) {
             let bound = match range {
                 Range::NonNegative => "at least 0",
                 Range::Positive => "greater than 0",
@@ -213,6 +223,24 @@ impl Reader<'_> {
         }
         // Normalise -0 so that it never shows up in the model.
         Some(value + 0.0)
+    }
+
+    /// [`Self::check_number`] naming the value with `what()` only when
+    /// there is a problem to report: most numbers are fine, and naming
+    /// every step of every schedule took a noticeable share of the load.
+    fn number_named(
+        &mut self,
+        node: &Node,
+        what: impl FnOnce() -> String,
+        range: Range,
+        entity: &str,
+    ) -> Option<f64> {
+        match node.value {
+            Value::Number { value, .. } if value.is_finite() && range.contains(value) => {
+                Some(value + 0.0)
+            }
+            _ => self.check_number(node, &what(), range, entity),
+        }
     }
 
     fn number(&mut self, entry: &Entry, range: Range, entity: &str) -> Field<f64> {
@@ -280,7 +308,7 @@ impl Reader<'_> {
         check_ids: bool,
         entity: &str,
     ) -> Field<Vec<Sp<String>>> {
-        let Value::Array(items) = &entry.node.value else {
+        let Value::Array(Array { items, .. }) = &entry.node.value else {
             self.wrong_type(&entry.node, &entry.key, "a list of strings", entity);
             return Field::Invalid;
         };
@@ -326,11 +354,11 @@ impl Reader<'_> {
         let mut list = Vec::new();
         let mut ok = true;
         for item in entries {
-            let what = format!("{}.\"{}\"", entry.key, item.key);
-            match self.check_number(&item.node, &what, range, entity) {
+            let what = || format!("{}.\"{}\"", entry.key, item.key);
+            match self.number_named(&item.node, what, range, entity) {
                 Some(value) => list.push((
                     Sp {
-                        value: item.key.clone(),
+                        value: item.key.to_string(),
                         at: self.loc(item.key_span),
                     },
                     value,
@@ -361,15 +389,16 @@ impl Reader<'_> {
                     None => Field::Invalid,
                 }
             }
-            Value::Table(entries) => {
+            Value::Table(table) => {
+                let entries = &table.entries;
                 let mut steps = Vec::new();
                 let mut ok = true;
                 for item in entries {
-                    let what = format!("{}.\"{}\"", entry.key, item.key);
-                    match self.check_number(&item.node, &what, Range::NonNegative, entity) {
+                    let what = || format!("{}.\"{}\"", entry.key, item.key);
+                    match self.number_named(&item.node, what, Range::NonNegative, entity) {
                         Some(v) => steps.push((
                             Sp {
-                                value: item.key.clone(),
+                                value: item.key.to_string(),
                                 at: self.loc(item.key_span),
                             },
                             v,
@@ -402,12 +431,12 @@ impl Reader<'_> {
 
     fn document(&mut self, root: &Node) -> RawScenario {
         let mut raw = RawScenario::empty(self.loc(Span { start: 0, end: 0 }));
-        let Value::Table(entries) = &root.value else {
+        let Value::Table(Table { entries, .. }) = &root.value else {
             self.wrong_type(root, "document", "a table", "");
             return raw;
         };
         for entry in entries {
-            match entry.key.as_str() {
+            match &*entry.key {
                 "scenario" => {
                     raw.header_at = Some(self.loc(entry.node.span));
                     raw.header = self.header(&entry.node);
@@ -446,7 +475,7 @@ impl Reader<'_> {
             )
             .hint(hint)
         } else {
-            let hint = if fields::SCENARIO.contains(&entry.key.as_str()) {
+            let hint = if fields::SCENARIO.contains(&&*entry.key) {
                 "scenario settings belong under [scenario]".to_owned()
             } else {
                 format!("top-level tables are: {}", fields::TOP.join(", "))
@@ -477,9 +506,9 @@ impl Reader<'_> {
             .collect()
     }
 
-    fn array_of_tables<'n>(&mut self, entry: &'n Entry) -> &'n [Node] {
+    fn array_of_tables<'n, 's>(&mut self, entry: &'n Entry<'s>) -> &'n [Node<'s>] {
         match &entry.node.value {
-            Value::Array(items) => items,
+            Value::Array(array) => &array.items,
             _ => {
                 let at = self.loc(entry.node.span);
                 self.push(
@@ -499,12 +528,18 @@ impl Reader<'_> {
         }
     }
 
-    /// The entries of an array item, with its entity name.
-    fn item<'n>(&mut self, node: &'n Node, kind: &str, entity: &str) -> Option<&'n [Entry]> {
+    /// The entries of an array item; `entity()` names it if it is not a
+    /// table.
+    fn item<'n, 's>(
+        &mut self,
+        node: &'n Node<'s>,
+        kind: &str,
+        entity: impl FnOnce() -> String,
+    ) -> Option<&'n [Entry<'s>]> {
         match &node.value {
-            Value::Table(entries) => Some(entries),
+            Value::Table(table) => Some(&table.entries),
             _ => {
-                self.wrong_type(node, kind, "a table", entity);
+                self.wrong_type(node, kind, "a table", &entity());
                 None
             }
         }
@@ -517,7 +552,7 @@ impl Reader<'_> {
             return header;
         };
         for entry in entries {
-            match entry.key.as_str() {
+            match &*entry.key {
                 "name" => header.name = self.string(entry, entity),
                 "start" => header.start = self.string(entry, entity),
                 "period" => header.period = self.period(entry, entity),
@@ -588,8 +623,8 @@ impl Reader<'_> {
     }
 
     fn actor(&mut self, node: &Node, index: usize) -> Option<RawActor> {
-        let fallback = format!("actor #{}", index + 1);
-        let entries = self.item(node, "actor", &fallback)?;
+        let fallback = || format!("actor #{}", index + 1);
+        let entries = self.item(node, "actor", fallback)?;
         let entity = Self::entity_name(entries, "actor", index);
         let mut actor = RawActor {
             at: self.loc(node.span),
@@ -600,7 +635,7 @@ impl Reader<'_> {
             belligerent: Field::Missing,
         };
         for entry in entries {
-            match entry.key.as_str() {
+            match &*entry.key {
                 "id" => {
                     // Reserved words are checked first: "*" is also bad id
                     // syntax, but "reserved" says more.
@@ -655,8 +690,8 @@ impl Reader<'_> {
     }
 
     fn product(&mut self, node: &Node, index: usize) -> Option<RawProduct> {
-        let fallback = format!("product #{}", index + 1);
-        let entries = self.item(node, "product", &fallback)?;
+        let fallback = || format!("product #{}", index + 1);
+        let entries = self.item(node, "product", fallback)?;
         let entity = Self::entity_name(entries, "product", index);
         let mut product = RawProduct {
             at: self.loc(node.span),
@@ -667,7 +702,7 @@ impl Reader<'_> {
             inputs: Field::Missing,
         };
         for entry in entries {
-            match entry.key.as_str() {
+            match &*entry.key {
                 "id" => product.id = self.id(entry, &entity),
                 "name" => product.name = self.string(entry, &entity),
                 "unit" => product.unit = self.string(entry, &entity),
@@ -679,8 +714,8 @@ impl Reader<'_> {
     }
 
     fn facility(&mut self, node: &Node, index: usize) -> Option<RawFacility> {
-        let fallback = format!("facility #{}", index + 1);
-        let entries = self.item(node, "facility", &fallback)?;
+        let fallback = || format!("facility #{}", index + 1);
+        let entries = self.item(node, "facility", fallback)?;
         let entity = Self::entity_name(entries, "facility", index);
         let mut facility = RawFacility {
             at: self.loc(node.span),
@@ -694,7 +729,7 @@ impl Reader<'_> {
             expansions: Vec::new(),
         };
         for entry in entries {
-            match entry.key.as_str() {
+            match &*entry.key {
                 "id" => facility.id = self.id(entry, &entity),
                 "name" => facility.name = self.string(entry, &entity),
                 "actor" => facility.actor = self.string(entry, &entity),
@@ -723,8 +758,8 @@ impl Reader<'_> {
     }
 
     fn line(&mut self, node: &Node, index: usize, facility: &str) -> Option<RawLine> {
-        let fallback = format!("{facility} line #{}", index + 1);
-        let entries = self.item(node, "line", &fallback)?;
+        let fallback = || format!("{facility} line #{}", index + 1);
+        let entries = self.item(node, "line", fallback)?;
         let entity = format!("{facility} {}", Self::entity_name(entries, "line", index));
         let mut line = RawLine {
             at: self.loc(node.span),
@@ -734,7 +769,7 @@ impl Reader<'_> {
             products: Field::Missing,
         };
         for entry in entries {
-            match entry.key.as_str() {
+            match &*entry.key {
                 "id" => line.id = self.id(entry, &entity),
                 "capacity" => line.capacity = self.schedule(entry, &entity),
                 "products" => line.products = self.line_products(entry, &entity),
@@ -751,30 +786,32 @@ impl Reader<'_> {
         let mut list = Vec::new();
         let mut ok = true;
         for item in entries {
-            let what = format!("products.\"{}\"", item.key);
-            let Some(fields) = self.table(&item.node, &what, entity) else {
-                ok = false;
-                continue;
+            let fields = match &item.node.value {
+                Value::Table(table) => &table.entries,
+                _ => {
+                    let what = format!("products.\"{}\"", item.key);
+                    self.table(&item.node, &what, entity);
+                    ok = false;
+                    continue;
+                }
             };
             let mut product = RawLineProduct {
                 product: Sp {
-                    value: item.key.clone(),
+                    value: item.key.to_string(),
                     at: self.loc(item.key_span),
                 },
                 rate: None,
                 cost: None,
             };
             for field in fields {
-                let what = format!("products.\"{}\".{}", item.key, field.key);
-                match field.key.as_str() {
-                    "rate" => {
-                        match self.check_number(&field.node, &what, Range::Positive, entity) {
-                            Some(v) => product.rate = Some(v),
-                            None => ok = false,
-                        }
-                    }
+                let what = || format!("products.\"{}\".{}", item.key, field.key);
+                match &*field.key {
+                    "rate" => match self.number_named(&field.node, what, Range::Positive, entity) {
+                        Some(v) => product.rate = Some(v),
+                        None => ok = false,
+                    },
                     "cost" => {
-                        match self.check_number(&field.node, &what, Range::NonNegative, entity) {
+                        match self.number_named(&field.node, what, Range::NonNegative, entity) {
                             Some(v) => product.cost = Some(v),
                             None => ok = false,
                         }
@@ -799,8 +836,8 @@ impl Reader<'_> {
     }
 
     fn expansion(&mut self, node: &Node, index: usize, facility: &str) -> Option<RawExpansion> {
-        let fallback = format!("{facility} expansion #{}", index + 1);
-        let entries = self.item(node, "expansion", &fallback)?;
+        let fallback = || format!("{facility} expansion #{}", index + 1);
+        let entries = self.item(node, "expansion", fallback)?;
         let entity = format!(
             "{facility} {}",
             Self::entity_name(entries, "expansion", index)
@@ -818,7 +855,7 @@ impl Reader<'_> {
             integer: Field::Missing,
         };
         for entry in entries {
-            match entry.key.as_str() {
+            match &*entry.key {
                 "id" => expansion.id = self.id(entry, &entity),
                 "line" => expansion.line = self.string(entry, &entity),
                 "capacity" => expansion.capacity = self.number(entry, Range::NonNegative, &entity),
@@ -836,14 +873,14 @@ impl Reader<'_> {
     }
 
     fn route(&mut self, node: &Node, index: usize) -> Option<RawRoute> {
-        let fallback = format!("route #{}", index + 1);
-        let entries = self.item(node, "route", &fallback)?;
+        let fallback = || format!("route #{}", index + 1);
+        let entries = self.item(node, "route", fallback)?;
         let entity = match (
             find(entries, "from").and_then(string_of),
             find(entries, "to").and_then(string_of),
         ) {
             (Some(from), Some(to)) => format!("route \"{from}->{to}\""),
-            _ => fallback,
+            _ => fallback(),
         };
         let mut route = RawRoute {
             at: self.loc(node.span),
@@ -854,7 +891,7 @@ impl Reader<'_> {
             unit_cost: Field::Missing,
         };
         for entry in entries {
-            match entry.key.as_str() {
+            match &*entry.key {
                 "from" => route.from = self.string(entry, &entity),
                 "to" => route.to = self.string(entry, &entity),
                 "lead_time" => route.lead_time = self.integer(entry, &entity),
@@ -866,8 +903,8 @@ impl Reader<'_> {
     }
 
     fn demand(&mut self, node: &Node, index: usize) -> Option<RawDemand> {
-        let fallback = format!("demand #{}", index + 1);
-        let entries = self.item(node, "demand", &fallback)?;
+        let fallback = || format!("demand #{}", index + 1);
+        let entries = self.item(node, "demand", fallback)?;
         let entity = Self::entity_name(entries, "demand", index);
         let mut demand = RawDemand {
             at: self.loc(node.span),
@@ -881,7 +918,7 @@ impl Reader<'_> {
             backlog: Field::Missing,
         };
         for entry in entries {
-            match entry.key.as_str() {
+            match &*entry.key {
                 "id" => demand.id = self.id(entry, &entity),
                 "buyer" => demand.buyer = self.string(entry, &entity),
                 "end_user" => demand.end_user = self.string(entry, &entity),
@@ -896,8 +933,8 @@ impl Reader<'_> {
     }
 
     fn contract(&mut self, node: &Node, index: usize) -> Option<RawContract> {
-        let fallback = format!("contract #{}", index + 1);
-        let entries = self.item(node, "contract", &fallback)?;
+        let fallback = || format!("contract #{}", index + 1);
+        let entries = self.item(node, "contract", fallback)?;
         let entity = Self::entity_name(entries, "contract", index);
         let mut contract = RawContract {
             at: self.loc(node.span),
@@ -911,7 +948,7 @@ impl Reader<'_> {
             price: Field::Missing,
         };
         for entry in entries {
-            match entry.key.as_str() {
+            match &*entry.key {
                 "id" => contract.id = self.id(entry, &entity),
                 "facility" => contract.facility = self.string(entry, &entity),
                 "buyer" => contract.buyer = self.string(entry, &entity),
@@ -926,8 +963,8 @@ impl Reader<'_> {
     }
 
     fn policy(&mut self, node: &Node, index: usize) -> Option<RawPolicy> {
-        let fallback = format!("policy #{}", index + 1);
-        let entries = self.item(node, "policy", &fallback)?;
+        let fallback = || format!("policy #{}", index + 1);
+        let entries = self.item(node, "policy", fallback)?;
         let entity = Self::entity_name(entries, "policy", index);
         let mut policy = RawPolicy {
             at: self.loc(node.span),
@@ -940,7 +977,7 @@ impl Reader<'_> {
             deny_end_use: Field::Missing,
         };
         for entry in entries {
-            match entry.key.as_str() {
+            match &*entry.key {
                 "id" => policy.id = self.id(entry, &entity),
                 "name" => policy.name = self.string(entry, &entity),
                 "scope" => policy.scope = self.string(entry, &entity),
@@ -958,7 +995,7 @@ impl Reader<'_> {
         let entries = self.table(node, "remove", entity)?;
         let mut remove = RawRemove::default();
         for entry in entries {
-            let list = match entry.key.as_str() {
+            let list = match &*entry.key {
                 "actors" => &mut remove.actors,
                 "products" => &mut remove.products,
                 "facilities" => &mut remove.facilities,

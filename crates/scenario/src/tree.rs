@@ -4,7 +4,12 @@
 //! (`read.rs`) then walks it once, recording every problem instead of
 //! stopping at the first, which serde's derive could not do.
 
+use std::borrow::Cow;
 use std::ops::Range;
+
+mod from_toml;
+
+pub(crate) use from_toml::parse_toml;
 
 /// A byte range in one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,25 +27,26 @@ impl From<Range<usize>> for Span {
     }
 }
 
-/// One value of the document, with where it was written.
+/// One value of the document, with where it was written. Strings borrow
+/// from the source text where they can (`'s`).
 #[derive(Debug, Clone)]
-pub(crate) struct Node {
-    pub value: Value,
+pub(crate) struct Node<'s> {
+    pub value: Value<'s>,
     pub span: Span,
 }
 
 /// A key of a table, with where it was written.
 #[derive(Debug, Clone)]
-pub(crate) struct Entry {
-    pub key: String,
+pub(crate) struct Entry<'s> {
+    pub key: Cow<'s, str>,
     pub key_span: Span,
-    pub node: Node,
+    pub node: Node<'s>,
 }
 
 /// The kinds of value both formats share.
 #[derive(Debug, Clone)]
-pub(crate) enum Value {
-    String(String),
+pub(crate) enum Value<'s> {
+    String(Cow<'s, str>),
     /// Every number as an `f64`, remembering whether it was written as an
     /// integer: `periods = 1.0` must be rejected although it is whole.
     Number {
@@ -51,11 +57,51 @@ pub(crate) enum Value {
     /// A TOML date or time: never valid in a scenario (labels are strings).
     Datetime,
     Null,
-    Array(Vec<Node>),
-    Table(Vec<Entry>),
+    Array(Array<'s>),
+    Table(Table<'s>),
 }
 
-impl Value {
+/// The items of an array.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Array<'s> {
+    pub items: Vec<Node<'s>>,
+    /// Written as `[[key]]` headers (TOML): only such arrays take more.
+    pub of_tables: bool,
+}
+
+/// The entries of a table, in the order written.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Table<'s> {
+    pub entries: Vec<Entry<'s>>,
+    /// What the TOML reader needs to know while it builds the tree (how
+    /// the table was made, and an id for its index of keys); the reader of
+    /// the tree ignores these.
+    pub toml: TomlTable,
+}
+
+/// How a TOML table came to be (see `from_toml.rs`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TomlTable {
+    pub id: u32,
+    /// Created by a header or dotted key below it, not written itself.
+    pub implicit: bool,
+    /// Created by a dotted key.
+    pub dotted: bool,
+    /// Written inline (`{ ... }`): closed to later keys.
+    pub inline: bool,
+}
+
+impl<'s> Table<'s> {
+    /// A table of these entries.
+    pub fn new(entries: Vec<Entry<'s>>) -> Self {
+        Table {
+            entries,
+            toml: TomlTable::default(),
+        }
+    }
+}
+
+impl Value<'_> {
     /// The name of this kind of value, for "expected X, found Y" messages.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -76,76 +122,4 @@ impl Value {
 pub(crate) struct SyntaxError {
     pub message: String,
     pub span: Span,
-}
-
-/// Reads TOML text into the tree; on a syntax error returns every error
-/// the parser could recover from.
-pub(crate) fn parse_toml(source: &str) -> Result<Node, Vec<SyntaxError>> {
-    let (document, errors) = toml::de::DeTable::parse_recoverable(source);
-    if !errors.is_empty() {
-        return Err(errors
-            .iter()
-            .map(|e| SyntaxError {
-                message: e.message().trim().to_owned(),
-                span: e.span().map(Span::from).unwrap_or_default(),
-            })
-            .collect());
-    }
-    let span = Span::from(document.span());
-    Ok(Node {
-        value: toml_table(document.get_ref()),
-        span,
-    })
-}
-
-fn toml_table(table: &toml::de::DeTable<'_>) -> Value {
-    Value::Table(
-        table
-            .iter()
-            .map(|(key, value)| Entry {
-                key: key.get_ref().to_string(),
-                key_span: Span::from(key.span()),
-                node: toml_node(value),
-            })
-            .collect(),
-    )
-}
-
-fn toml_node(node: &toml::Spanned<toml::de::DeValue<'_>>) -> Node {
-    use toml::de::DeValue;
-    let value = match node.get_ref() {
-        DeValue::String(s) => Value::String(s.to_string()),
-        DeValue::Integer(i) => Value::Number {
-            // Integers beyond i64 still become a (huge) number so that the
-            // range checks, not a crash, deal with them.
-            value: i128::from_str_radix(i.as_str(), i.radix())
-                .map(|v| v as f64)
-                .unwrap_or(f64::INFINITY),
-            integer: true,
-        },
-        DeValue::Float(f) => Value::Number {
-            value: parse_toml_float(f.as_str()),
-            integer: false,
-        },
-        DeValue::Boolean(b) => Value::Bool(*b),
-        DeValue::Datetime(_) => Value::Datetime,
-        DeValue::Array(items) => Value::Array(items.iter().map(toml_node).collect()),
-        DeValue::Table(table) => toml_table(table),
-    };
-    Node {
-        value,
-        span: Span::from(node.span()),
-    }
-}
-
-/// TOML floats are Rust floats except for `nan`/`inf` spellings and
-/// underscores between digits.
-fn parse_toml_float(text: &str) -> f64 {
-    let cleaned: String = text.chars().filter(|&c| c != '_').collect();
-    match cleaned.trim_start_matches(['+', '-']) {
-        "nan" => f64::NAN,
-        "inf" if cleaned.starts_with('-') => f64::NEG_INFINITY,
-        "inf" => f64::INFINITY,
-        _ => cleaned.parse().unwrap_or(f64::NAN),
-    }
 }

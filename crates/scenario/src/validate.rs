@@ -179,8 +179,8 @@ impl Builder<'_> {
         at: Loc,
         entity: &str,
     ) -> Option<usize> {
-        let sp = self.required(field, name, at, entity)?.clone();
-        self.resolve(kind, name, &sp, entity)
+        let sp = self.required(field, name, at, entity)?;
+        self.resolve(kind, name, sp, entity)
     }
 
     // ----- labels and schedules ------------------------------------------
@@ -234,9 +234,8 @@ impl Builder<'_> {
         match &sp.value {
             Schedule::Constant(v) => vec![*v; n],
             Schedule::Steps(steps) => {
-                let steps = steps.clone();
                 let mut keyed = Vec::new();
-                for (label, value) in &steps {
+                for (label, value) in steps {
                     let Some(offset) = self.offset(label, name, entity) else {
                         continue;
                     };
@@ -569,7 +568,7 @@ impl Builder<'_> {
                 let mut made = Vec::new();
                 if let Some(list) = self.required(&line.products, "products", line.at, &line.entity)
                 {
-                    for lp in list.value.clone() {
+                    for lp in &list.value {
                         if let Some(p) =
                             self.resolve(Kind::Product, "products", &lp.product, &line.entity)
                         {
@@ -770,7 +769,7 @@ impl Builder<'_> {
             }
             let buyer = self.reference(Kind::Actor, &demand.buyer, "buyer", demand.at, entity);
             let end_user = match demand.end_user.sp() {
-                Some(sp) => self.resolve(Kind::Actor, "end_user", &sp.clone(), entity),
+                Some(sp) => self.resolve(Kind::Actor, "end_user", sp, entity),
                 None => buyer,
             };
             let product =

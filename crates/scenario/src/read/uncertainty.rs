@@ -12,8 +12,8 @@ use crate::tree::{Entry, Node, Value};
 
 impl Reader<'_> {
     pub(super) fn uncertainty(&mut self, node: &Node, index: usize) -> Option<RawUncertainty> {
-        let fallback = format!("uncertainty #{}", index + 1);
-        let entries = self.item(node, "uncertainty", &fallback)?;
+        let fallback = || format!("uncertainty #{}", index + 1);
+        let entries = self.item(node, "uncertainty", fallback)?;
         let entity = Self::entity_name(entries, "uncertainty", index);
         let mut u = RawUncertainty {
             at: self.loc(node.span),
@@ -39,7 +39,7 @@ impl Reader<'_> {
         };
         for entry in entries {
             let e = &entity;
-            match entry.key.as_str() {
+            match &*entry.key {
                 "id" => u.id = self.id(entry, e),
                 "kind" => u.kind = self.choice(entry, &UncertaintyKindName::ALL, e),
                 "demands" => u.demands = self.targets(entry, e),
@@ -125,7 +125,8 @@ impl Reader<'_> {
                 Field::Valid(sp) => (sp.value, sp.value),
                 _ => return Field::Invalid,
             },
-            Value::Array(items) if items.len() == 2 => {
+            Value::Array(array) if array.items.len() == 2 => {
+                let items = &array.items;
                 let mut bounds = [0u32; 2];
                 for (slot, item) in bounds.iter_mut().zip(items) {
                     let bound = Entry {
