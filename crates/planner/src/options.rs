@@ -16,6 +16,10 @@ pub struct PlanOptions {
     pub capacity_duals: bool,
     /// Let HiGHS print its log to the console.
     pub verbose: bool,
+    /// Give HiGHS the greedy baseline's plan as a first incumbent of a MIP,
+    /// so that a run stopped by its time limit still has a plan (the
+    /// optimum does not depend on it).
+    pub greedy_start: bool,
 }
 
 impl Default for PlanOptions {
@@ -26,6 +30,7 @@ impl Default for PlanOptions {
             threads: None,
             capacity_duals: true,
             verbose: false,
+            greedy_start: true,
         }
     }
 }
