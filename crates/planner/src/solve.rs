@@ -244,6 +244,11 @@ pub(crate) fn apply_options(
             .try_set_option("mip_rel_gap", options.mip_gap)
             .map_err(|_| bad("mip_rel_gap"))?;
     }
+    for (name, value) in &options.highs {
+        model
+            .try_set_option(name.as_str(), value.as_str())
+            .map_err(|_| format!("HiGHS rejected option {name} = {value}"))?;
+    }
     if let Some(threads) = options.threads {
         let threads = i32::try_from(threads.max(1)).unwrap_or(i32::MAX);
         model
