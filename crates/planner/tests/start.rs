@@ -22,7 +22,12 @@ fn a_mip_stopped_at_once_still_has_the_greedy_plan() {
         ..PlanOptions::default()
     };
     let started = plan(&scenario, &stopped);
-    assert_eq!(started.status, PlanStatus::Feasible, "{:?}", started.message);
+    assert_eq!(
+        started.status,
+        PlanStatus::Feasible,
+        "{:?}",
+        started.message
+    );
     assert!(started.model.as_ref().is_some_and(|m| m.started));
     let baseline = greedy(&scenario).objective.unwrap_or(f64::NAN);
     let objective = started.objective.unwrap_or(f64::NAN);

@@ -202,11 +202,20 @@ pub fn run(args: &Args) -> CmdResult {
     if plan.status.has_solution() {
         Ok(ExitCode::SUCCESS)
     } else {
-        let message = plan.message.clone().unwrap_or_default();
-        Err(Failure::Internal(anyhow::anyhow!(
-            "the solver ended with status {} {message}",
-            plan.status.name()
-        )))
+        Err(Failure::NoPlan(no_plan_message(&plan)))
+    }
+}
+
+/// Why a plan has no solution, with what to try.
+pub(crate) fn no_plan_message(plan: &Plan) -> String {
+    match (plan.status, &plan.message) {
+        (PlanStatus::TimeLimit, _) => "the solver reached its time limit before finding a \
+            solution; raise --time-limit (and keep the greedy start: no --no-start)"
+            .to_owned(),
+        (status, Some(message)) => {
+            format!("the solver ended with status {}: {message}", status.name())
+        }
+        (status, None) => format!("the solver ended with status {}", status.name()),
     }
 }
 
