@@ -15,6 +15,9 @@ pub enum Failure {
     InvalidInput,
     /// The user's input is wrong; print this message.
     InvalidInputMessage(String),
+    /// The solver ended without a plan (time limit, solver error): exit 3
+    /// like an internal failure, but said plainly.
+    NoPlan(String),
     /// Something failed that is not the user's input.
     Internal(anyhow::Error),
 }
@@ -28,6 +31,10 @@ impl Failure {
             Failure::InvalidInputMessage(message) => {
                 let _ = writeln!(stderr, "error: {message}");
                 ExitCode::from(INVALID_INPUT)
+            }
+            Failure::NoPlan(message) => {
+                let _ = writeln!(stderr, "error: no plan: {message}");
+                ExitCode::from(INTERNAL)
             }
             Failure::Internal(error) => {
                 let _ = writeln!(stderr, "internal error: {error:#}");

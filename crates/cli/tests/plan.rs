@@ -216,6 +216,51 @@ fn bad_options_exit_1() {
     assert_eq!(result.status.code(), Some(1));
 }
 
+#[test]
+fn unknown_highs_options_exit_1_before_solving() {
+    for bad in ["no_such_option=1", "mip_rel_gap=lots", "missing-equals"] {
+        let result = caisson()
+            .args(["plan", "--highs", bad])
+            .arg(fixture("example.toml"))
+            .output()
+            .expect("run caisson");
+        assert_eq!(result.status.code(), Some(1), "{bad}");
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(stderr.contains("--highs"), "{bad}: {stderr}");
+        assert!(result.stdout.is_empty(), "{bad}: planned anyway");
+    }
+}
+
+/// The greedy start and HiGHS options change how the optimum is found,
+/// never the optimum.
+#[test]
+fn solver_tuning_keeps_the_optimum() {
+    let scenario = fixture("example.toml");
+    let default = plan_json(&[], &scenario);
+    assert_eq!(
+        default["model"]["greedy_start"], true,
+        "{}",
+        default["model"]
+    );
+    for extra in [
+        &["--no-start"][..],
+        &["--highs", "mip_lp_solver=ipm", "--highs", "presolve=off"][..],
+    ] {
+        let tuned = plan_json(extra, &scenario);
+        assert_eq!(tuned["status"], "optimal", "{extra:?}");
+        let (a, b) = (
+            default["objective"].as_f64().unwrap_or(f64::NAN),
+            tuned["objective"].as_f64().unwrap_or(f64::NAN),
+        );
+        assert!(
+            (a - b).abs() <= 1e-6 * a.abs().max(1.0),
+            "{extra:?}: {a} vs {b}"
+        );
+    }
+    let unstarted = plan_json(&["--no-start"], &scenario);
+    assert_eq!(unstarted["model"]["greedy_start"], false);
+}
+
 /// Runs `caisson plan --format json` with extra arguments and returns the
 /// plan document.
 fn plan_json(extra: &[&str], scenario: &Path) -> Value {

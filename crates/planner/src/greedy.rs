@@ -170,7 +170,7 @@ fn topological_order(scenario: &Scenario) -> Vec<ProductId> {
 
 /// The heuristic's state: what is left of every resource, and the flows
 /// decided so far.
-struct Greedy<'a> {
+pub(crate) struct Greedy<'a> {
     s: &'a Scenario,
     n: usize,
     slots: Slots,
@@ -201,7 +201,7 @@ struct Greedy<'a> {
 }
 
 impl<'a> Greedy<'a> {
-    fn new(s: &'a Scenario, network: &Network) -> Self {
+    pub(crate) fn new(s: &'a Scenario, network: &Network) -> Self {
         let n = s.periods();
         let slots = Slots::new(s, network);
         let mut level = vec![0.0; slots.pairs.len() * n];
@@ -377,7 +377,7 @@ impl<'a> Greedy<'a> {
     }
 
     /// Serves every demand period in priority order and returns the flows.
-    fn run(mut self) -> Flows {
+    pub(crate) fn run(mut self) -> Flows {
         let s = self.s;
         let n = self.n;
         let mut order: Vec<(DemandId, usize)> = (0..s.demands.len())

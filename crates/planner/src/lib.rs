@@ -43,6 +43,7 @@ mod plan;
 mod pool;
 mod resolve;
 mod solve;
+mod start;
 mod vars;
 mod verify;
 mod why;

@@ -16,6 +16,35 @@ pub struct PlanOptions {
     pub capacity_duals: bool,
     /// Let HiGHS print its log to the console.
     pub verbose: bool,
+    /// Give HiGHS the greedy baseline's plan as a first incumbent of a MIP,
+    /// so that a run stopped by its time limit still has a plan (the
+    /// optimum does not depend on it).
+    pub greedy_start: bool,
+    /// Further HiGHS options by name, each value as HiGHS would read it
+    /// from an options file (e.g. `("mip_lp_solver", "ipm")`), for experts
+    /// tuning big models; set after the options above.
+    pub highs: Vec<(String, String)>,
+}
+
+impl PlanOptions {
+    /// Checks [`PlanOptions::highs`] against HiGHS's own option table (on
+    /// an empty model), so that a misspelt name or a bad value is reported
+    /// before any work is done. The error names the first bad option.
+    pub fn check_highs(&self) -> Result<(), String> {
+        let mut model = highs::ColProblem::default().optimise(highs::Sense::Minimise);
+        model.make_quiet();
+        for (name, value) in &self.highs {
+            model
+                .try_set_option(name.as_str(), value.as_str())
+                .map_err(|_| {
+                    format!(
+                        "HiGHS has no option `{name}` that accepts the value `{value}` \
+                         (see https://ergo-code.github.io/HiGHS/stable/options/definitions/)"
+                    )
+                })?;
+        }
+        Ok(())
+    }
 }
 
 impl Default for PlanOptions {
@@ -26,6 +55,8 @@ impl Default for PlanOptions {
             threads: None,
             capacity_duals: true,
             verbose: false,
+            greedy_start: true,
+            highs: Vec::new(),
         }
     }
 }

@@ -320,6 +320,10 @@ pub struct ModelStats {
     pub solve_seconds: f64,
     /// Seconds spent on the LP re-solve for capacity duals of a MIP.
     pub dual_seconds: f64,
+    /// Seconds spent making the greedy start of a MIP (`crate::start`).
+    pub start_seconds: f64,
+    /// Whether HiGHS was given the greedy plan as a start.
+    pub started: bool,
     /// The solver's own objective value, for cross-checking the recomputed one.
     pub solver_objective: Option<f64>,
 }

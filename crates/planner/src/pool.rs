@@ -194,20 +194,26 @@ impl Pools {
         to: FacilityId,
         product: ProductId,
     ) -> bool {
+        self.pool_of(scenario, from, to, product).is_some()
+    }
+
+    /// The pool transfers of `product` from `from` to `to` go through.
+    pub fn pool_of(
+        &self,
+        scenario: &Scenario,
+        from: FacilityId,
+        to: FacilityId,
+        product: ProductId,
+    ) -> Option<u32> {
         let (a, b) = (
             scenario.facilities[from.index()].actor,
             scenario.facilities[to.index()].actor,
         );
-        if a == b
-            && self
-                .domestic_pairwise
-                .get(a.index())
-                .copied()
-                .unwrap_or(true)
-        {
-            return false;
+        let pairwise_at_home = self.domestic_pairwise.get(a.index()).copied();
+        if a == b && pairwise_at_home.unwrap_or(true) {
+            return None;
         }
-        self.by_key.contains_key(&(a, product))
+        self.by_key.get(&(a, product)).copied()
     }
 }
 

@@ -138,6 +138,17 @@ impl LoadedModel {
             return plan;
         }
 
+        if is_mip && options.greedy_start {
+            let started = Instant::now();
+            if let Some(values) = crate::start::greedy_start(&formulation, scenario) {
+                // A start HiGHS rejects only costs the head start.
+                stats.started = model
+                    .try_set_solution(Some(&values), None, None, None)
+                    .is_ok();
+            }
+            stats.start_seconds = started.elapsed().as_secs_f64();
+        }
+
         let started = Instant::now();
         let solved = match model.try_solve() {
             Ok(solved) => solved,
@@ -232,6 +243,11 @@ pub(crate) fn apply_options(
         model
             .try_set_option("mip_rel_gap", options.mip_gap)
             .map_err(|_| bad("mip_rel_gap"))?;
+    }
+    for (name, value) in &options.highs {
+        model
+            .try_set_option(name.as_str(), value.as_str())
+            .map_err(|_| format!("HiGHS rejected option {name} = {value}"))?;
     }
     if let Some(threads) = options.threads {
         let threads = i32::try_from(threads.max(1)).unwrap_or(i32::MAX);

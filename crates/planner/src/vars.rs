@@ -7,7 +7,7 @@ use crate::pool::Pool;
 
 /// One column (variable) of spec section 4. Periods are `u32` to keep the
 /// key at 20 bytes: the map has one entry per column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Var {
     /// x[l,p,t]
     X {

@@ -303,6 +303,10 @@ pub struct ModelDoc {
     pub solve_seconds: f64,
     /// Seconds on the dual LP re-solve.
     pub dual_seconds: f64,
+    /// Seconds making the greedy start of a MIP.
+    pub start_seconds: f64,
+    /// Whether HiGHS started from the greedy plan.
+    pub greedy_start: bool,
     /// HiGHS's own objective.
     pub solver_objective: Option<f64>,
 }
@@ -344,6 +348,8 @@ impl ModelDoc {
             load_seconds: m.load_seconds,
             solve_seconds: m.solve_seconds,
             dual_seconds: m.dual_seconds,
+            start_seconds: m.start_seconds,
+            greedy_start: m.started,
             solver_objective: m.solver_objective,
         }
     }

@@ -57,6 +57,14 @@ pub struct Args {
     /// Solver threads (default: HiGHS decides).
     #[arg(long, value_name = "N")]
     pub threads: Option<u32>,
+    /// Do not give HiGHS the greedy plan as a first solution of a MIP
+    /// (by default it does, so that a run stopped early still has a plan).
+    #[arg(long)]
+    pub no_start: bool,
+    /// Set a HiGHS option (repeatable), e.g. `--highs mip_lp_solver=ipm`;
+    /// names and values as in HiGHS's documentation.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub highs: Vec<String>,
     /// Write the model with readable names (`.mps`, or `.lp` for LP format).
     #[arg(long, value_name = "FILE.mps")]
     pub write_model: Option<PathBuf>,
@@ -127,6 +135,8 @@ pub fn run(args: &Args) -> CmdResult {
         time_limit: args.time_limit,
         mip_gap: args.mip_gap,
         threads: args.threads,
+        greedy_start: !args.no_start,
+        highs: crate::limits::highs_options(&args.highs)?,
         ..PlanOptions::default()
     };
 
@@ -192,11 +202,20 @@ pub fn run(args: &Args) -> CmdResult {
     if plan.status.has_solution() {
         Ok(ExitCode::SUCCESS)
     } else {
-        let message = plan.message.clone().unwrap_or_default();
-        Err(Failure::Internal(anyhow::anyhow!(
-            "the solver ended with status {} {message}",
-            plan.status.name()
-        )))
+        Err(Failure::NoPlan(no_plan_message(&plan)))
+    }
+}
+
+/// Why a plan has no solution, with what to try.
+pub(crate) fn no_plan_message(plan: &Plan) -> String {
+    match (plan.status, &plan.message) {
+        (PlanStatus::TimeLimit, _) => "the solver reached its time limit before finding a \
+            solution; raise --time-limit (and keep the greedy start: no --no-start)"
+            .to_owned(),
+        (status, Some(message)) => {
+            format!("the solver ended with status {}: {message}", status.name())
+        }
+        (status, None) => format!("the solver ended with status {}", status.name()),
     }
 }
 

@@ -198,11 +198,7 @@ pub fn run(args: &Args) -> CmdResult {
         let plan = caisson_planner::plan(&scenario, &options);
         spinner.finish_and_clear();
         if !plan.status.has_solution() {
-            solver_failure = Some(format!(
-                "the solver ended with status {} {}",
-                plan.status.name(),
-                plan.message.clone().unwrap_or_default()
-            ));
+            solver_failure = Some(crate::cmd::plan::no_plan_message(&plan));
         }
         let mut value =
             caisson_report::to_json_value(&scenario, &plan).context("encoding the plan")?;
@@ -280,7 +276,7 @@ pub fn run(args: &Args) -> CmdResult {
     }
 
     match solver_failure {
-        Some(message) => Err(Failure::Internal(anyhow::anyhow!(message))),
+        Some(message) => Err(Failure::NoPlan(message)),
         None => Ok(ExitCode::SUCCESS),
     }
 }

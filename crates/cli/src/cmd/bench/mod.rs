@@ -72,6 +72,12 @@ pub struct Args {
     /// Solver threads (default: HiGHS decides).
     #[arg(long, value_name = "T")]
     pub threads: Option<u32>,
+    /// Do not give HiGHS the greedy plan as a first solution of a MIP.
+    #[arg(long)]
+    pub no_start: bool,
+    /// Set a HiGHS option (repeatable), as for `caisson plan`.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub highs: Vec<String>,
     /// Scaling curves: periods 12 to 240 at 40 facilities, facilities 10 to
     /// 1000 at 24 periods, both, or none.
     #[arg(long, value_enum, default_value_t = Scaling::None)]
@@ -144,6 +150,8 @@ struct OptionsDoc {
     mip_gap: f64,
     threads: Option<u32>,
     capacity_duals: bool,
+    greedy_start: bool,
+    highs: Vec<String>,
 }
 
 /// One case's result.
@@ -284,6 +292,12 @@ pub fn run(args: &Args) -> CmdResult {
             mip_gap: options.mip_gap,
             threads: options.threads,
             capacity_duals: options.capacity_duals,
+            greedy_start: options.greedy_start,
+            highs: options
+                .highs
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect(),
         },
         cases: rows,
     };
@@ -321,6 +335,8 @@ fn plan_options(args: &Args) -> Result<PlanOptions, Failure> {
         time_limit: args.time_limit,
         mip_gap: args.mip_gap,
         threads: args.threads,
+        greedy_start: !args.no_start,
+        highs: crate::limits::highs_options(&args.highs)?,
         ..PlanOptions::default()
     })
 }

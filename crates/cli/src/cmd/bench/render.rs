@@ -33,6 +33,10 @@ fn status(m: &Measurement) -> String {
         Some(gap) if gap > 0.0 && m.status != "optimal" => {
             format!("{} (gap {:.2}%)", m.status, gap * 100.0)
         }
+        // A MIP stopped before HiGHS had any bound.
+        None if m.status == "feasible" && m.highs_seconds.is_some() => {
+            "feasible (gap unknown)".to_owned()
+        }
         _ => m.status.clone(),
     }
 }
@@ -40,7 +44,7 @@ fn status(m: &Measurement) -> String {
 /// The table as text, columns aligned, numbers right-aligned.
 pub fn table(rows: &[TableRow<'_>]) -> String {
     type Cell = fn(&TableRow<'_>) -> String;
-    let columns: [(&str, Cell); 19] = [
+    let columns: [(&str, Cell); 20] = [
         ("case", |r| r.case.to_owned()),
         ("group", |r| r.group.to_owned()),
         ("mode", |r| r.mode.to_owned()),
@@ -53,6 +57,7 @@ pub fn table(rows: &[TableRow<'_>]) -> String {
         ("HiGHS load s", |r| secs(r.measurement.stages.highs_load)),
         ("solve s", |r| secs(r.measurement.stages.solve)),
         ("duals s", |r| secs(r.measurement.stages.duals)),
+        ("start s", |r| secs(r.measurement.stages.start)),
         ("derive s", |r| secs(r.measurement.stages.derive)),
         ("greedy s", |r| secs(r.measurement.stages.greedy)),
         ("write s", |r| secs(r.measurement.stages.write)),

@@ -48,6 +48,12 @@ pub fn run_child(path: &Path, mode: Mode, options: &PlanOptions) -> Result<Measu
     if let Some(threads) = options.threads {
         command.arg("--threads").arg(threads.to_string());
     }
+    if !options.greedy_start {
+        command.arg("--no-start");
+    }
+    for (name, value) in &options.highs {
+        command.arg("--highs").arg(format!("{name}={value}"));
+    }
     let output = command
         .output()
         .context("starting the benchmark child process")?;
