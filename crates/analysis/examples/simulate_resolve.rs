@@ -57,10 +57,14 @@ fn main() -> ExitCode {
                     .map(|g| options.plan.mip_gap = g)
                     .map_err(|e| e.to_string())
             }),
-            "--generated" => value("a size").and_then(|v| match v.as_str() {
-                "small" => Ok(generated = Some(Size::Small)),
-                "medium" => Ok(generated = Some(Size::Medium)),
-                _ => Err("sizes are small and medium".to_owned()),
+            "--generated" => value("a size").and_then(|v| {
+                let size = match v.as_str() {
+                    "small" => Size::Small,
+                    "medium" => Size::Medium,
+                    _ => return Err("sizes are small and medium".to_owned()),
+                };
+                generated = Some(size);
+                Ok(())
             }),
             "--compare" => value("a file").map(|v| variants.push(v)),
             "--modes" => value("a list").and_then(|list| {

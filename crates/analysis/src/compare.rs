@@ -112,7 +112,7 @@ pub fn compare_with(
             .map(|case| outcome_of(case, &solve_one_thread(case.scenario, options)))
             .collect()
     } else {
-        let resolver = caisson_planner::Resolver::new(base.scenario);
+        let resolver = caisson_planner::Resolver::for_edits(base.scenario);
         timing.build_seconds = started.elapsed().as_secs_f64();
         let plan_options = one_thread(options);
         let mut first = resolver.worker(&plan_options).ok();

@@ -263,7 +263,8 @@ pub fn simulate_with(
     check(options)?;
     let started = std::time::Instant::now();
     let groups = fan_groups(scenario);
-    let resolver = (resolve != Resolve::Cold).then(|| caisson_planner::Resolver::new(scenario));
+    let resolver =
+        (resolve != Resolve::Cold).then(|| caisson_planner::Resolver::for_edits(scenario));
     let plan_options = one_thread(&options.plan);
     let mut timing = ResolveTiming {
         build_seconds: started.elapsed().as_secs_f64(),
@@ -272,19 +273,29 @@ pub fn simulate_with(
     let mut first = resolver.as_ref().and_then(|r| r.worker(&plan_options).ok());
     // The scenario's own plan (uncertainty ignored) as every sample's start.
     let baseline_started = std::time::Instant::now();
+    // Only worth a solve when some sample keeps the model's structure (a
+    // route delay changes it).
+    let any_edit = |resolver: &caisson_planner::Resolver<'_>| {
+        (0..options.samples).any(|sample| {
+            draw::apply(scenario, options.seed, sample)
+                .is_ok_and(|(world, _)| resolver.check_structure(&world).is_ok())
+        })
+    };
     let baseline = match (&resolver, first.as_mut()) {
-        (Some(resolver), Some(worker)) if resolve == Resolve::WarmStart => resolver
-            .bounds(caisson_planner::Case::Base)
-            .ok()
-            .map(|bounds| {
-                let start = if plan_options.greedy_start {
-                    caisson_planner::Start::Greedy(scenario)
-                } else {
-                    caisson_planner::Start::None
-                };
-                worker.solve_with(&bounds, start)
-            })
-            .filter(|b| b.status.has_solution()),
+        (Some(resolver), Some(worker)) if resolve == Resolve::WarmStart && any_edit(resolver) => {
+            resolver
+                .bounds(caisson_planner::Case::Base)
+                .ok()
+                .map(|bounds| {
+                    let start = if plan_options.greedy_start {
+                        caisson_planner::Start::Greedy(scenario)
+                    } else {
+                        caisson_planner::Start::None
+                    };
+                    worker.solve_with(&bounds, start)
+                })
+                .filter(|b| b.status.has_solution())
+        }
         _ => None,
     };
     timing.baseline_seconds = baseline_started.elapsed().as_secs_f64();

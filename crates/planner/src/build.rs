@@ -58,13 +58,16 @@ pub(crate) enum Columns {
     /// Only those the spec allows (what users see).
     Allowed,
     /// Also every shipment and transfer the policies deny, with upper
-    /// bound 0, a capacity row and production columns for every line and
-    /// period (a line without capacity gets right-hand side 0), and a
-    /// contract row for every period of a contract in the plan (without a
-    /// commitment or penalty it constrains nothing): the same optimum, but
-    /// a model in which lifting a policy, an outage or a changed quantity
-    /// is a change of bounds, not of structure.
+    /// bound 0: the same model, but one in which lifting a policy is a
+    /// bound change.
     Superset,
+    /// [`Columns::Superset`] plus a capacity row and production columns for
+    /// every line and period (a line without capacity gets right-hand side
+    /// 0) and a contract row for every period of a contract in the plan
+    /// (without a commitment or penalty it constrains nothing): the same
+    /// optimum, but a model in which an outage or a changed quantity is a
+    /// change of bounds, not of structure.
+    Edits,
 }
 
 /// Whether transfers go through pools (`crate::pool`).
@@ -158,7 +161,8 @@ impl Formulation {
     /// Builds the model with the columns `columns` asks for. Denied pairs
     /// are counted in [`Reductions`] either way.
     pub(crate) fn build_with(scenario: &Scenario, columns: Columns, pooling: Pooling) -> Self {
-        let superset = columns == Columns::Superset;
+        let superset = columns != Columns::Allowed;
+        let uniform = columns == Columns::Edits;
         let started = Instant::now();
         let network = Network::new(scenario);
         let pools = match pooling {
@@ -177,7 +181,7 @@ impl Formulation {
         let mut producible = vec![false; scenario.lines.len() * n];
         for (l, line) in scenario.lines.iter().enumerate() {
             for t in 0..n {
-                producible[l * n + t] = superset || line.capacity[t] > 0.0;
+                producible[l * n + t] = uniform || line.capacity[t] > 0.0;
             }
         }
         for e in &scenario.expansions {
@@ -264,7 +268,7 @@ impl Formulation {
             // and constrains nothing, so it needs no row or variable.
             for t in 0..in_plan {
                 let q = contract.quantity[t];
-                if superset || (q > 0.0 && contract.penalty > 0.0) {
+                if uniform || (q > 0.0 && contract.penalty > 0.0) {
                     let key = RowKey::Contract {
                         contract: ContractId::new(c),
                         t: t as u32,

@@ -131,6 +131,8 @@ impl Bounds {
 pub struct Resolver<'s> {
     scenario: &'s Scenario,
     formulation: Formulation,
+    /// Which columns and rows the model has.
+    columns: Columns,
     /// s[f,p,t] column by `(f, p, t)`.
     stock: HashMap<(usize, usize, u32), usize>,
     /// The b or u column of demand `d` in period `t`, at `d * n + t`.
@@ -143,9 +145,24 @@ pub struct Resolver<'s> {
 }
 
 impl<'s> Resolver<'s> {
-    /// Builds the superset model of `scenario`.
+    /// Builds the superset model of `scenario` for [`Case::Variant`] and
+    /// [`Case::WithoutFacility`] (`risk`'s edits). [`Case::Edited`] works
+    /// too, but refuses what removes rows or columns of `scenario`'s model
+    /// (an outage, a commitment dropped to 0): use [`Resolver::for_edits`].
     pub fn new(scenario: &'s Scenario) -> Self {
-        let formulation = Formulation::build_with(scenario, Columns::Superset, Pooling::Pooled);
+        Self::with_columns(scenario, Columns::Superset)
+    }
+
+    /// Builds the superset model of `scenario` with every capacity row,
+    /// production column and contract row, whatever the quantities, so that
+    /// any [`Case::Edited`] of the same structure is a change of bounds,
+    /// costs and expansion coefficients (`simulate`, `compare`).
+    pub fn for_edits(scenario: &'s Scenario) -> Self {
+        Self::with_columns(scenario, Columns::Edits)
+    }
+
+    fn with_columns(scenario: &'s Scenario, columns: Columns) -> Self {
+        let formulation = Formulation::build_with(scenario, columns, Pooling::Pooled);
         let n = scenario.periods();
         let mut stock = HashMap::new();
         let mut slack = vec![usize::MAX; scenario.demands.len() * n];
@@ -183,6 +200,7 @@ impl<'s> Resolver<'s> {
         Self {
             scenario,
             formulation,
+            columns,
             stock,
             slack,
             shortfall,
@@ -235,6 +253,13 @@ impl<'s> Resolver<'s> {
         }
     }
 
+    /// Whether `variant` may be an [`Case::Edited`] case: the cheap,
+    /// entity-level half of the check [`Resolver::bounds`] makes (which
+    /// also compares the built models).
+    pub fn check_structure(&self, variant: &Scenario) -> Result<(), ResolveError> {
+        crate::structure::same_structure(self.scenario, variant).map_err(ResolveError::Structure)
+    }
+
     /// The bounds, costs and coefficients of `variant`, read from its own
     /// superset model after checking that the model has the base model's
     /// columns, rows and matrix (all but the expansion entries' values).
@@ -242,7 +267,7 @@ impl<'s> Resolver<'s> {
         let base = self.scenario;
         crate::structure::same_structure(base, variant).map_err(ResolveError::Structure)?;
         let own = &self.formulation;
-        let f = Formulation::build_with(variant, Columns::Superset, Pooling::Pooled);
+        let f = Formulation::build_with(variant, self.columns, Pooling::Pooled);
         let differs = |what: &str| Err(ResolveError::Structure(what.to_owned()));
         if f.cols != own.cols {
             return differs("the model's columns");

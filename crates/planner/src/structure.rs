@@ -2,7 +2,7 @@
 //! `crate::resolve`'s [`Case::Edited`](crate::Case::Edited)).
 //!
 //! Two scenarios have the same model structure, in a superset build
-//! (`Columns::Superset`), when everything that decides which columns and
+//! (`Columns::Edits`), when everything that decides which columns and
 //! rows exist and what the matrix holds is equal: the calendar, the ids and
 //! order of every kind of entity, each product's inputs and their ratios,
 //! each facility's actor, lines, expansions and the products of its initial

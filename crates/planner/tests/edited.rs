@@ -176,7 +176,7 @@ fn solve(
 fn edited_quantities_and_costs_give_the_optimum_of_the_edited_scenario() {
     let options = PlanOptions::default();
     for (name, s) in scenarios() {
-        let resolver = Resolver::new(&s);
+        let resolver = Resolver::for_edits(&s);
         let mut worker = resolver
             .worker(&options)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -220,7 +220,7 @@ fn an_edited_solve_does_not_depend_on_the_solves_before_it() {
     });
     assert!(!s.expansions.is_empty(), "a MIP, so that starts matter");
     let options = PlanOptions::default();
-    let resolver = Resolver::new(&s);
+    let resolver = Resolver::for_edits(&s);
     let cases = edits(&s);
     let mut worker = resolver.worker(&options).unwrap_or_else(|e| panic!("{e}"));
     let (base, _) = solve(&mut worker, &resolver, &s, Start::None);
@@ -240,7 +240,7 @@ fn an_edited_solve_does_not_depend_on_the_solves_before_it() {
 #[test]
 fn structural_changes_are_refused() {
     let s = fixture("example.toml");
-    let resolver = Resolver::new(&s);
+    let resolver = Resolver::for_edits(&s);
     let refused = |edited: &Scenario| match resolver.bounds(Case::Edited(edited)) {
         Err(ResolveError::Structure(what)) => what,
         other => panic!("not refused: {other:?}"),
@@ -294,7 +294,7 @@ fn structural_changes_are_refused() {
 
     // Contracts: same ones, other quantities (an edit), or another one.
     let c = fixture("contract_shortfall.toml");
-    let resolver = Resolver::new(&c);
+    let resolver = Resolver::for_edits(&c);
     let mut more = c.clone();
     more.contracts[0].quantity[0] += 5.0;
     more.contracts[0].penalty += 1.0;
@@ -313,7 +313,7 @@ fn a_baseline_start_that_does_not_fit_is_completed_by_highs() {
     // HiGHS keeps its expansion decisions and completes them; the optimum
     // is unchanged and a start was passed.
     let s = fixture("example.toml");
-    let resolver = Resolver::new(&s);
+    let resolver = Resolver::for_edits(&s);
     assert!(resolver.is_mip());
     let options = PlanOptions::default();
     let mut worker = resolver.worker(&options).unwrap_or_else(|e| panic!("{e}"));
