@@ -4,7 +4,7 @@
 //! Re-solves: by default the base's model is built once and loaded once per
 //! thread, and every variant whose model has the base's structure (it
 //! changes quantities, costs or policies only: `caisson_planner::Case::Edited`)
-//! is re-solved on it, starting from the base's solution; any other variant
+//! is re-solved on it; any other variant
 //! is planned from scratch ([`crate::resolve`]).
 
 use caisson_model::Scenario;
@@ -75,8 +75,8 @@ pub struct Case<'a> {
     pub scenario: &'a Scenario,
 }
 
-/// Plans `base` and every variant (in parallel, HiGHS on one thread each)
-/// and computes the deltas. `on_done` is called once per finished plan (for
+/// Plans `base` and every variant (in parallel, HiGHS on one thread each,
+/// the model reused: [`Resolve::Reuse`]) and computes the deltas. `on_done` is called once per finished plan (for
 /// progress bars); it may be called from several threads.
 pub fn compare(
     base: Case<'_>,
@@ -84,7 +84,7 @@ pub fn compare(
     options: &PlanOptions,
     on_done: &(dyn Fn() + Sync),
 ) -> Comparison {
-    compare_with(base, variants, options, Resolve::default(), on_done).0
+    compare_with(base, variants, options, Resolve::Reuse, on_done).0
 }
 
 /// [`compare`], solving as `resolve` says, with where the time went. Every

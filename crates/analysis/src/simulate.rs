@@ -18,7 +18,7 @@
 //! yields) but not the model's structure, so by default every sample is
 //! re-solved on one model of the scenario built once and loaded once per
 //! thread ([`crate::resolve`], `caisson_planner::Case::Edited`), starting
-//! from the scenario's own plan; a sample with a route delay changes lead
+//! from the greedy plan as a cold solve does; a sample with a route delay changes lead
 //! times, hence the model, and is planned from scratch. A sample's result
 //! depends on its draws and the scenario only, whichever thread solved
 //! what before, so the thread count still changes nothing.
@@ -242,14 +242,15 @@ pub struct Simulation {
 }
 
 /// Runs `options.samples` samples of `scenario` in parallel (one HiGHS
-/// thread each, as many threads as rayon's pool has) and summarises them;
+/// thread each, as many threads as rayon's pool has; the model reused,
+/// [`Resolve::Reuse`], which measured fastest) and summarises them;
 /// `progress` is called once per finished sample, from any thread.
 pub fn simulate(
     scenario: &Scenario,
     options: &SimulateOptions,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Simulation, SimulateError> {
-    simulate_with(scenario, options, Resolve::default(), progress).map(|(sim, _)| sim)
+    simulate_with(scenario, options, Resolve::Reuse, progress).map(|(sim, _)| sim)
 }
 
 /// [`simulate`], solving the samples as `resolve` says, with where the
