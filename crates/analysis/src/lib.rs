@@ -10,12 +10,15 @@ pub mod compare;
 pub mod dependency;
 pub mod outcome;
 pub mod recommend;
+pub mod resolve;
 pub mod risk;
 pub mod simulate;
 pub mod whatif;
 
 use caisson_model::Scenario;
 use caisson_planner::{Plan, PlanOptions};
+
+pub use resolve::{Resolve, ResolveTiming};
 
 /// Plans with HiGHS restricted to one thread: analyses run many solves in
 /// parallel, and HiGHS's own threads would only compete with them. (HiGHS

@@ -16,6 +16,7 @@ use caisson_planner::{Case, Plan, PlanOptions, Resolved, Resolver, Worker};
 use serde::Serialize;
 
 use crate::outcome::Outcome;
+use crate::resolve::one_thread;
 use crate::{solve_one_thread, whatif};
 
 /// What `risk` computes.
@@ -145,22 +146,7 @@ pub fn exporters(scenario: &Scenario) -> Vec<ActorId> {
     actors
 }
 
-/// How [`analyse_with`] re-solves the edited scenarios. Every way gives the
-/// same optima (within the MIP gap); they differ in time only (see
-/// `docs/performance.md`, "Re-solves: reuse and warm start").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Resolve {
-    /// Build, load and solve each edited scenario from scratch.
-    Cold,
-    /// Build one model holding every flow any edit may open, load it once
-    /// per worker thread, and re-solve it with each edit's bounds.
-    Reuse,
-    /// Like [`Resolve::Reuse`], and each MIP re-solve starts from the
-    /// baseline solution adapted to the edit (lost flows left as stock and
-    /// backlog), so HiGHS has an incumbent at once.
-    #[default]
-    WarmStart,
-}
+pub use crate::resolve::Resolve;
 
 /// Where the time of one analysis went. Not serialised: timings differ
 /// from run to run, and reports should not.
@@ -290,16 +276,6 @@ pub fn analyse_with(
         criticality: criticality.into_iter().map(|(_, i)| i).collect(),
         policies: policies.into_iter().map(|(_, i)| i).collect(),
         timing: Some(timing),
-    }
-}
-
-/// `options` for one of many parallel solves, as [`solve_one_thread`] uses
-/// them: one HiGHS thread, no capacity shadow prices.
-fn one_thread(options: &PlanOptions) -> PlanOptions {
-    PlanOptions {
-        threads: Some(1),
-        capacity_duals: false,
-        ..options.clone()
     }
 }
 

@@ -13,6 +13,15 @@
 //! finish in; HiGHS runs on one thread per solve. So one seed gives the
 //! same numbers whatever the thread count (unless a time limit stops
 //! solves early, which depends on the machine).
+//!
+//! Re-solves: a sample changes quantities (demand multipliers, outages,
+//! yields) but not the model's structure, so by default every sample is
+//! re-solved on one model of the scenario built once and loaded once per
+//! thread ([`crate::resolve`], `caisson_planner::Case::Edited`), starting
+//! from the greedy plan as a cold solve does; a sample with a route delay changes lead
+//! times, hence the model, and is planned from scratch. A sample's result
+//! depends on its draws and the scenario only, whichever thread solved
+//! what before, so the thread count still changes nothing.
 
 mod draw;
 pub mod stats;
@@ -24,6 +33,7 @@ use serde::Serialize;
 
 pub use stats::Percentiles;
 
+use crate::resolve::{on_workers, one_thread, plan_case, Resolve, ResolveTiming};
 use crate::solve_one_thread;
 
 /// The `format` tag of the simulation output (read by the HTML report).
@@ -231,26 +241,98 @@ pub struct Simulation {
     pub samples: Vec<SampleResult>,
 }
 
-/// Runs `options.samples` samples of `scenario` in parallel (rayon, one
-/// HiGHS thread each) and summarises them; `progress` is called once per
-/// finished sample, from any thread.
+/// Runs `options.samples` samples of `scenario` in parallel (one HiGHS
+/// thread each, as many threads as rayon's pool has; the model reused,
+/// [`Resolve::Reuse`], which measured fastest) and summarises them;
+/// `progress` is called once per finished sample, from any thread.
 pub fn simulate(
     scenario: &Scenario,
     options: &SimulateOptions,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Simulation, SimulateError> {
+    simulate_with(scenario, options, Resolve::Reuse, progress).map(|(sim, _)| sim)
+}
+
+/// [`simulate`], solving the samples as `resolve` says, with where the
+/// time went. Every mode gives the same numbers within the MIP gap.
+pub fn simulate_with(
+    scenario: &Scenario,
+    options: &SimulateOptions,
+    resolve: Resolve,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(Simulation, ResolveTiming), SimulateError> {
     check(options)?;
+    let started = std::time::Instant::now();
     let groups = fan_groups(scenario);
-    let results: Vec<Result<SampleResult, SimulateError>> = (0..options.samples)
-        .into_par_iter()
-        .map(|i| {
-            let result = run_sample(scenario, options, i, &groups);
-            progress();
-            result
+    let resolver =
+        (resolve != Resolve::Cold).then(|| caisson_planner::Resolver::for_edits(scenario));
+    let plan_options = one_thread(&options.plan);
+    let mut timing = ResolveTiming {
+        build_seconds: started.elapsed().as_secs_f64(),
+        ..ResolveTiming::default()
+    };
+    let mut first = resolver.as_ref().and_then(|r| r.worker(&plan_options).ok());
+    // The scenario's own plan (uncertainty ignored) as every sample's start.
+    let baseline_started = std::time::Instant::now();
+    // Only worth a solve when some sample keeps the model's structure (a
+    // route delay changes it).
+    let any_edit = |resolver: &caisson_planner::Resolver<'_>| {
+        (0..options.samples).any(|sample| {
+            draw::apply(scenario, options.seed, sample)
+                .is_ok_and(|(world, _)| resolver.check_structure(&world).is_ok())
         })
-        .collect();
-    let samples = results.into_iter().collect::<Result<Vec<_>, _>>()?;
-    summarise(scenario, options, &groups, samples)
+    };
+    let baseline = match (&resolver, first.as_mut()) {
+        (Some(resolver), Some(worker)) if resolve == Resolve::WarmStart && any_edit(resolver) => {
+            resolver
+                .bounds(caisson_planner::Case::Base)
+                .ok()
+                .map(|bounds| {
+                    let start = if plan_options.greedy_start {
+                        caisson_planner::Start::Greedy(scenario)
+                    } else {
+                        caisson_planner::Start::None
+                    };
+                    worker.solve_with(&bounds, start)
+                })
+                .filter(|b| b.status.has_solution())
+        }
+        _ => None,
+    };
+    timing.baseline_seconds = baseline_started.elapsed().as_secs_f64();
+    let count = usize::try_from(options.samples).unwrap_or(usize::MAX);
+    let results = on_workers(
+        count,
+        resolver.as_ref(),
+        &plan_options,
+        first,
+        &|i, worker| {
+            let sample = i as u64;
+            let (world, drawn) = draw::apply(scenario, options.seed, sample).map_err(|e| {
+                SimulateError::NotFinite {
+                    id: scenario.uncertainty[e.entry].id.clone(),
+                    sample,
+                }
+            })?;
+            let (plan, how) = plan_case(
+                &world,
+                resolver.as_ref(),
+                worker,
+                baseline.as_ref(),
+                &plan_options,
+            );
+            progress();
+            Ok((result_of(&world, &plan, sample, drawn, &groups), how))
+        },
+    );
+    let results = results
+        .into_iter()
+        .collect::<Result<Vec<_>, SimulateError>>()?;
+    timing.count(results.iter().map(|(_, how)| *how));
+    let samples = results.into_iter().map(|(r, _)| r).collect();
+    let simulation = summarise(scenario, options, &groups, samples)?;
+    timing.total_seconds = started.elapsed().as_secs_f64();
+    Ok((simulation, timing))
 }
 
 /// The plans of every sample, in sample order (for `recommend --samples`):
@@ -315,21 +397,6 @@ fn fan_groups(scenario: &Scenario) -> Vec<(String, Vec<usize>)> {
         }
     }
     groups.into_iter().map(|(_, name, ds)| (name, ds)).collect()
-}
-
-fn run_sample(
-    scenario: &Scenario,
-    options: &SimulateOptions,
-    sample: u64,
-    groups: &[(String, Vec<usize>)],
-) -> Result<SampleResult, SimulateError> {
-    let (world, drawn) =
-        draw::apply(scenario, options.seed, sample).map_err(|e| SimulateError::NotFinite {
-            id: scenario.uncertainty[e.entry].id.clone(),
-            sample,
-        })?;
-    let plan = solve_one_thread(&world, &options.plan);
-    Ok(result_of(&world, &plan, sample, drawn, groups))
 }
 
 fn result_of(

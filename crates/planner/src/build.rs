@@ -6,6 +6,8 @@
 //! variables the spec allows are created; what the rules remove is counted
 //! in [`Reductions`].
 
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
 use caisson_model::{ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId, Scenario};
@@ -36,6 +38,18 @@ pub struct Formulation {
     pub(crate) col_upper: Vec<f64>,
     /// `(lower, upper)` of every row as built.
     pub(crate) row_bounds: Vec<(f64, f64)>,
+    /// Objective cost of every column as built.
+    pub(crate) col_cost: Vec<f64>,
+    /// The coefficients of expansion columns in capacity rows, `(row,
+    /// column, value)` in column order: the only matrix entries that depend
+    /// on a quantity (an expansion's capacity), so a re-solve may change
+    /// their values (see `crate::resolve`).
+    pub(crate) expansion_entries: Vec<(usize, usize, f64)>,
+    /// A hash of everything else in the matrix (every entry's row and
+    /// value, the rows of the expansion entries, every column's
+    /// integrality): two models with equal keys and fingerprints differ
+    /// only in bounds, costs and the expansion entries' values.
+    pub(crate) fingerprint: u64,
 }
 
 /// Which columns the builder creates.
@@ -47,6 +61,13 @@ pub(crate) enum Columns {
     /// bound 0: the same model, but one in which lifting a policy is a
     /// bound change.
     Superset,
+    /// [`Columns::Superset`] plus a capacity row and production columns for
+    /// every line and period (a line without capacity gets right-hand side
+    /// 0) and a contract row for every period of a contract in the plan
+    /// (without a commitment or penalty it constrains nothing): the same
+    /// optimum, but a model in which an outage or a changed quantity is a
+    /// change of bounds, not of structure.
+    Edits,
 }
 
 /// Whether transfers go through pools (`crate::pool`).
@@ -140,7 +161,8 @@ impl Formulation {
     /// Builds the model with the columns `columns` asks for. Denied pairs
     /// are counted in [`Reductions`] either way.
     pub(crate) fn build_with(scenario: &Scenario, columns: Columns, pooling: Pooling) -> Self {
-        let superset = columns == Columns::Superset;
+        let superset = columns != Columns::Allowed;
+        let uniform = columns == Columns::Edits;
         let started = Instant::now();
         let network = Network::new(scenario);
         let pools = match pooling {
@@ -159,7 +181,7 @@ impl Formulation {
         let mut producible = vec![false; scenario.lines.len() * n];
         for (l, line) in scenario.lines.iter().enumerate() {
             for t in 0..n {
-                producible[l * n + t] = line.capacity[t] > 0.0;
+                producible[l * n + t] = uniform || line.capacity[t] > 0.0;
             }
         }
         for e in &scenario.expansions {
@@ -246,7 +268,7 @@ impl Formulation {
             // and constrains nothing, so it needs no row or variable.
             for t in 0..in_plan {
                 let q = contract.quantity[t];
-                if q > 0.0 && contract.penalty > 0.0 {
+                if uniform || (q > 0.0 && contract.penalty > 0.0) {
                     let key = RowKey::Contract {
                         contract: ContractId::new(c),
                         t: t as u32,
@@ -281,6 +303,9 @@ impl Formulation {
 
         let mut cols: Vec<Var> = Vec::new();
         let mut col_upper: Vec<f64> = Vec::new();
+        let mut col_cost: Vec<f64> = Vec::new();
+        let mut expansion_entries: Vec<(usize, usize, f64)> = Vec::new();
+        let mut fingerprint = DefaultHasher::new();
         let mut buf: Vec<(Row, f64)> = Vec::with_capacity(2 * n + 8);
         let mut nonzeros = 0usize;
         let mut has_integer = false;
@@ -301,6 +326,16 @@ impl Formulation {
                        buf: &mut Vec<(Row, f64)>,
                        kind: Kind| {
             nonzeros += buf.len();
+            buf.len().hash(&mut fingerprint);
+            for (row, value) in buf.iter() {
+                row.hash(&mut fingerprint);
+                // Expansion entries (the only negative coefficients of a
+                // capacity row) are compared by position only.
+                if !(matches!(var, Var::Y { .. }) && *value < 0.0) {
+                    value.to_bits().hash(&mut fingerprint);
+                }
+            }
+            matches!(kind, Kind::Fraction(true)).hash(&mut fingerprint);
             match kind {
                 Kind::Free => problem.add_column(cost, 0.0.., buf.iter()),
                 Kind::Closed => problem.add_column(cost, 0.0..=0.0, buf.iter()),
@@ -309,11 +344,13 @@ impl Formulation {
                 }
             }
             col_upper.push(kind.upper());
+            col_cost.push(cost);
             if let Some(slot) = by_kind.iter_mut().find(|(k, _)| *k == var.kind()) {
                 slot.1 += 1;
             }
             cols.push(var);
             buf.clear();
+            cols.len() - 1
         };
 
         // x[l,p,t]
@@ -353,13 +390,14 @@ impl Formulation {
             red.expansions_outside_window += (n - (last - first + 1)) as u64;
             let once = rows.handles[rows.once[e] as usize];
             for t in first..=last {
+                let mut entries = Vec::new();
                 buf.push((once, 1.0));
                 if expansion.capacity > 0.0 {
                     for later in (t + expansion.lead_time as usize).min(n)..n {
-                        if let Some(cap) =
-                            rows.get(rows.capacity[expansion.line.index() * n + later])
-                        {
+                        let index = rows.capacity[expansion.line.index() * n + later];
+                        if let Some(cap) = rows.get(index) {
                             buf.push((cap, -expansion.capacity));
+                            entries.push(index as usize);
                         }
                     }
                 }
@@ -371,12 +409,17 @@ impl Formulation {
                     expansion: ExpansionId::new(e),
                     t: t as u32,
                 };
-                add(
+                let col = add(
                     &mut problem,
                     var,
                     expansion.capex,
                     &mut buf,
                     Kind::Fraction(expansion.integer),
+                );
+                expansion_entries.extend(
+                    entries
+                        .into_iter()
+                        .map(|row| (row, col, -expansion.capacity)),
                 );
             }
         }
@@ -591,6 +634,9 @@ impl Formulation {
             stats,
             col_upper,
             row_bounds: rows.bounds,
+            col_cost,
+            expansion_entries,
+            fingerprint: fingerprint.finish(),
         }
     }
 

@@ -1,7 +1,8 @@
 //! The few HiGHS calls the safe `highs` crate does not wrap: naming columns
 //! and rows, writing the model file, turning a solved MIP into an LP with its
 //! integer decisions fixed (for capacity duals), and changing many bounds at
-//! once and forgetting a previous solve (for re-solves, `crate::resolve`).
+//! once, changing costs and matrix coefficients, and forgetting a previous
+//! solve (for re-solves, `crate::resolve`).
 //!
 //! `unsafe` is allowed in this module only. Every call here is sound because:
 //! - the pointer comes from `highs::Model::as_mut_ptr`, which owns a live
@@ -166,6 +167,57 @@ pub(crate) fn change_row_bounds(
         },
         "Highs_changeRowsBoundsBySet",
     )
+}
+
+/// Sets the objective cost of the listed columns (`set[i]` gets
+/// `cost[i]`). The two slices must have the same length.
+pub(crate) fn change_col_costs(
+    model: &mut Model,
+    set: &[usize],
+    cost: &[f64],
+) -> Result<(), FfiError> {
+    let set = checked_set(set, cost, cost, model.num_cols())?;
+    if set.is_empty() {
+        return Ok(());
+    }
+    // SAFETY: see the module comment; every index is below `num_cols` and
+    // both arrays hold exactly `set.len()` entries.
+    check(
+        unsafe {
+            highs_sys::Highs_changeColsCostBySet(
+                model.as_mut_ptr(),
+                count(set.len())?,
+                set.as_ptr(),
+                cost.as_ptr(),
+            )
+        },
+        "Highs_changeColsCostBySet",
+    )
+}
+
+/// Sets the matrix coefficients `(row, column, value)`. Every value must be
+/// non-zero: HiGHS deletes an entry set to 0, which would change the
+/// matrix's layout and so a later solve's path.
+pub(crate) fn change_coefficients(
+    model: &mut Model,
+    entries: &[(usize, usize, f64)],
+) -> Result<(), FfiError> {
+    let (num_rows, num_cols) = (model.num_rows(), model.num_cols());
+    let ptr = model.as_mut_ptr();
+    for &(row, col, value) in entries {
+        let (row, col) = (index(row, num_rows)?, index(col, num_cols)?);
+        if value == 0.0 || !value.is_finite() {
+            return Err(FfiError::Highs(
+                "Highs_changeCoeff (zero or infinite value)",
+            ));
+        }
+        // SAFETY: see the module comment; `row < num_rows`, `col < num_cols`.
+        check(
+            unsafe { highs_sys::Highs_changeCoeff(ptr, row, col, value) },
+            "Highs_changeCoeff",
+        )?;
+    }
+    Ok(())
 }
 
 /// Makes the next run independent of the previous ones: forgets the

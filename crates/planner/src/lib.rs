@@ -12,7 +12,9 @@
 //!   KPIs) from raw decisions ([`Flows`]), for any producer such as a
 //!   heuristic.
 //! - [`Resolver`] re-solves one built model for variants of a scenario that
-//!   only open or close flows (what `risk` asks), with bound changes.
+//!   only open or close flows (what `risk` asks), or only change
+//!   quantities and costs (`simulate`'s samples, `compare`'s variants), with
+//!   bound, cost and coefficient changes.
 //! - [`verify`] checks every constraint of spec section 4 from a plan's
 //!   records alone.
 //!
@@ -44,6 +46,7 @@ mod pool;
 mod resolve;
 mod solve;
 mod start;
+mod structure;
 mod vars;
 mod verify;
 mod why;
@@ -59,7 +62,7 @@ pub use plan::{
     ExpansionRecord, Kpis, ModelStats, Plan, PlanStatus, ProductKpi, ProductionRecord, Reductions,
     ShipmentRecord, StockRecord, TransferComplianceRecord, TransferRecord,
 };
-pub use resolve::{Bounds, Case, ResolveError, Resolved, Resolver, Worker};
+pub use resolve::{Bounds, Case, ResolveError, Resolved, Resolver, Start, Worker};
 pub use solve::{plan, LoadedModel};
 pub use verify::{verify, Violation};
 pub use why::{

@@ -10,6 +10,17 @@
 //! freed, a removed facility's stock balance a free row: HiGHS's presolve
 //! removes what is fixed, so the optimum is that of the variant's own model.
 //!
+//! A variant whose model has the base's structure and differs only in
+//! right-hand sides (demands, capacities, initial stock, contract
+//! quantities), costs and expansion capacities ([`Case::Edited`]: what
+//! `simulate` draws and many of `compare`'s variants) is a change of bounds,
+//! costs and a few matrix values of the same model: the superset model has
+//! a capacity row and production columns for every line and period and a
+//! row for every contract period, whatever the quantities, so that an
+//! outage or a zero commitment does not remove them (see `Columns`).
+//! Anything else is refused with a [`ResolveError`], and the caller plans
+//! the variant from scratch.
+//!
 //! A re-solve never depends on earlier ones: every solve sets the whole
 //! variant's bounds (not a change relative to the previous variant) and
 //! clears HiGHS's previous solution, which HiGHS would otherwise use as a
@@ -48,6 +59,12 @@ pub enum ResolveError {
     /// A facility index outside the scenario.
     #[error("facility index {0} is out of range")]
     NoFacility(usize),
+    /// The variant's model does not have the base model's structure (other
+    /// entities, bills of materials, line products or rates, expansion
+    /// terms, route lead times, ...): it is not an edit of quantities and
+    /// costs.
+    #[error("the variant's model has another structure than the base's ({0}); plan it on its own")]
+    Structure(String),
 }
 
 /// What one re-solve changes against the base scenario.
@@ -65,6 +82,14 @@ pub enum Case<'v> {
     /// The solution keeps the base's indices; the caller maps it onto the
     /// scenario without the facility.
     WithoutFacility(FacilityId),
+    /// A scenario whose model has the base's structure (same entities in
+    /// the same order, bills of materials, line products and rates,
+    /// expansion terms, route lead times, stock products, demands' and
+    /// contracts' parties) and differs in quantities (demand, capacity,
+    /// initial stock, contract quantities, expansion capacities), costs
+    /// (production, routes, holding, penalties, capex) and policies: a
+    /// `simulate` sample without route delays, or a `compare` variant.
+    Edited(&'v Scenario),
 }
 
 /// The bounds of one case, computed by [`Resolver::bounds`].
@@ -76,6 +101,14 @@ pub struct Bounds {
     facility_gone: Vec<bool>,
     /// Per contract: its shortfall rows are free (the contract is dropped).
     contract_gone: Vec<bool>,
+    /// Every column's objective cost.
+    col_cost: Vec<f64>,
+    /// The values of the model's expansion entries (`Formulation`'s
+    /// `expansion_entries`, in order).
+    coefficients: Vec<f64>,
+    /// Whether quantities or costs differ from the base's (the base
+    /// solution then cannot be adapted here; HiGHS completes it).
+    edited: bool,
 }
 
 impl Bounds {
@@ -87,6 +120,8 @@ impl Bounds {
             .zip(&other.col_upper)
             .all(|(mine, theirs)| mine >= theirs)
             && self.row_bounds == other.row_bounds
+            && self.col_cost == other.col_cost
+            && self.coefficients == other.coefficients
     }
 }
 
@@ -96,6 +131,8 @@ impl Bounds {
 pub struct Resolver<'s> {
     scenario: &'s Scenario,
     formulation: Formulation,
+    /// Which columns and rows the model has.
+    columns: Columns,
     /// s[f,p,t] column by `(f, p, t)`.
     stock: HashMap<(usize, usize, u32), usize>,
     /// The b or u column of demand `d` in period `t`, at `d * n + t`.
@@ -108,9 +145,24 @@ pub struct Resolver<'s> {
 }
 
 impl<'s> Resolver<'s> {
-    /// Builds the superset model of `scenario`.
+    /// Builds the superset model of `scenario` for [`Case::Variant`] and
+    /// [`Case::WithoutFacility`] (`risk`'s edits). [`Case::Edited`] works
+    /// too, but refuses what removes rows or columns of `scenario`'s model
+    /// (an outage, a commitment dropped to 0): use [`Resolver::for_edits`].
     pub fn new(scenario: &'s Scenario) -> Self {
-        let formulation = Formulation::build_with(scenario, Columns::Superset, Pooling::Pooled);
+        Self::with_columns(scenario, Columns::Superset)
+    }
+
+    /// Builds the superset model of `scenario` with every capacity row,
+    /// production column and contract row, whatever the quantities, so that
+    /// any [`Case::Edited`] of the same structure is a change of bounds,
+    /// costs and expansion coefficients (`simulate`, `compare`).
+    pub fn for_edits(scenario: &'s Scenario) -> Self {
+        Self::with_columns(scenario, Columns::Edits)
+    }
+
+    fn with_columns(scenario: &'s Scenario, columns: Columns) -> Self {
+        let formulation = Formulation::build_with(scenario, columns, Pooling::Pooled);
         let n = scenario.periods();
         let mut stock = HashMap::new();
         let mut slack = vec![usize::MAX; scenario.demands.len() * n];
@@ -141,10 +193,14 @@ impl<'s> Resolver<'s> {
             row_bounds: formulation.row_bounds.clone(),
             facility_gone: vec![false; scenario.facilities.len()],
             contract_gone: vec![false; scenario.contracts.len()],
+            col_cost: formulation.col_cost.clone(),
+            coefficients: formulation.expansion_entries.iter().map(|e| e.2).collect(),
+            edited: false,
         };
         Self {
             scenario,
             formulation,
+            columns,
             stock,
             slack,
             shortfall,
@@ -193,7 +249,64 @@ impl<'s> Resolver<'s> {
                     .collect();
                 Ok(self.bounds_for(&self.formulation.network, gone, contract_gone))
             }
+            Case::Edited(variant) => self.edited(variant),
         }
+    }
+
+    /// Whether `variant` may be an [`Case::Edited`] case: the cheap,
+    /// entity-level half of the check [`Resolver::bounds`] makes (which
+    /// also compares the built models).
+    pub fn check_structure(&self, variant: &Scenario) -> Result<(), ResolveError> {
+        crate::structure::same_structure(self.scenario, variant).map_err(ResolveError::Structure)
+    }
+
+    /// The bounds, costs and coefficients of `variant`, read from its own
+    /// superset model after checking that the model has the base model's
+    /// columns, rows and matrix (all but the expansion entries' values).
+    fn edited(&self, variant: &Scenario) -> Result<Bounds, ResolveError> {
+        let base = self.scenario;
+        crate::structure::same_structure(base, variant).map_err(ResolveError::Structure)?;
+        let own = &self.formulation;
+        let f = Formulation::build_with(variant, self.columns, Pooling::Pooled);
+        let differs = |what: &str| Err(ResolveError::Structure(what.to_owned()));
+        if f.cols != own.cols {
+            return differs("the model's columns");
+        }
+        if f.rows != own.rows {
+            return differs("the model's rows");
+        }
+        if f.fingerprint != own.fingerprint || f.has_integer != own.has_integer {
+            return differs("the model's matrix");
+        }
+        let positions = |f: &Formulation| -> Vec<(usize, usize)> {
+            f.expansion_entries.iter().map(|e| (e.0, e.1)).collect()
+        };
+        if positions(&f) != positions(own) {
+            return differs("the expansions' entries in the matrix");
+        }
+        let pool_shape = |f: &Formulation| -> Vec<_> {
+            f.pools
+                .list
+                .iter()
+                .map(|p| {
+                    let receivers: Vec<_> =
+                        p.receivers.iter().map(|r| (r.facility, r.lead)).collect();
+                    (p.actor, p.product, p.senders.clone(), receivers)
+                })
+                .collect()
+        };
+        if pool_shape(&f) != pool_shape(own) {
+            return differs("the transfer pools");
+        }
+        Ok(Bounds {
+            col_upper: f.col_upper,
+            row_bounds: f.row_bounds,
+            facility_gone: vec![false; base.facilities.len()],
+            contract_gone: vec![false; base.contracts.len()],
+            col_cost: f.col_cost,
+            coefficients: f.expansion_entries.iter().map(|e| e.2).collect(),
+            edited: true,
+        })
     }
 
     /// Column and row bounds when `network` decides which flows are
@@ -305,6 +418,9 @@ impl<'s> Resolver<'s> {
             row_bounds,
             facility_gone,
             contract_gone,
+            col_cost: base.col_cost.clone(),
+            coefficients: base.coefficients.clone(),
+            edited: false,
         }
     }
 
@@ -317,6 +433,8 @@ impl<'s> Resolver<'s> {
             model: None,
             col_upper: Vec::new(),
             row_bounds: Vec::new(),
+            col_cost: Vec::new(),
+            coefficients: Vec::new(),
         };
         worker.load()?;
         Ok(worker)
@@ -529,9 +647,29 @@ pub struct Worker<'r, 's> {
     options: PlanOptions,
     /// `None` after HiGHS failed to run (the instance is then gone).
     model: Option<Model>,
-    /// The bounds currently in `model`.
+    /// The bounds, costs and expansion coefficients currently in `model`.
     col_upper: Vec<f64>,
     row_bounds: Vec<(f64, f64)>,
+    col_cost: Vec<f64>,
+    coefficients: Vec<f64>,
+}
+
+/// What a re-solve starts from ([`Worker::solve_with`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Start<'a> {
+    /// No start: HiGHS searches from scratch.
+    #[default]
+    None,
+    /// A solution of the base case, adapted to the case: for flows closed
+    /// by a policy or a lost facility, lost flows are left in stock and as
+    /// backlog (see [`Resolver`]); for an [`Case::Edited`] variant it is
+    /// passed as it is, and when it does not fit the edited bounds HiGHS
+    /// keeps its expansion decisions and completes them with one LP solve
+    /// (`Highs::completeSolutionFromDiscreteAssignment`).
+    Baseline(&'a Resolved),
+    /// The greedy baseline plan of this scenario (the case's scenario, as
+    /// a cold `caisson plan` starts from it).
+    Greedy(&'a Scenario),
 }
 
 /// The result of one re-solve.
@@ -604,6 +742,8 @@ impl Worker<'_, '_> {
         self.model = Some(model);
         self.col_upper.clone_from(&f.col_upper);
         self.row_bounds.clone_from(&f.row_bounds);
+        self.col_cost.clone_from(&f.col_cost);
+        self.coefficients = f.expansion_entries.iter().map(|e| e.2).collect();
         Ok(())
     }
 
@@ -613,6 +753,13 @@ impl Worker<'_, '_> {
     /// before its first node. The result depends only on `bounds` and
     /// `start`, never on earlier solves of this worker.
     pub fn solve(&mut self, bounds: &Bounds, start: Option<&Resolved>) -> Resolved {
+        self.solve_with(bounds, start.map_or(Start::None, Start::Baseline))
+    }
+
+    /// Solves the model with `bounds`, starting a MIP from `start`. The
+    /// result depends only on `bounds` and `start`, never on earlier solves
+    /// of this worker.
+    pub fn solve_with(&mut self, bounds: &Bounds, start: Start<'_>) -> Resolved {
         let started = Instant::now();
         let resolver = self.resolver;
         let is_mip = resolver.formulation.has_integer;
@@ -621,15 +768,20 @@ impl Worker<'_, '_> {
                 return Resolved::failed(PlanStatus::Error, error.to_string(), started);
             }
         }
-        let start_values = start
-            .filter(|s| is_mip && s.status.has_solution() && !s.values.is_empty())
-            .and_then(|s| {
-                if bounds.opens_all_of(&resolver.base) {
-                    Some(s.values.clone())
-                } else {
-                    resolver.start_for(&s.values, bounds)
-                }
-            });
+        let start_values = match start {
+            _ if !is_mip => None,
+            Start::None => None,
+            Start::Baseline(s) if !s.status.has_solution() || s.values.is_empty() => None,
+            Start::Baseline(s) if bounds.edited || bounds.opens_all_of(&resolver.base) => {
+                Some(s.values.clone())
+            }
+            Start::Baseline(s) => resolver.start_for(&s.values, bounds),
+            Start::Greedy(scenario) => crate::start::greedy_start_with(
+                &resolver.formulation,
+                &Network::new(scenario),
+                scenario,
+            ),
+        };
         let Some(mut model) = self.model.take() else {
             return Resolved::failed(PlanStatus::Error, "no HiGHS model".to_owned(), started);
         };
@@ -687,8 +839,8 @@ impl Worker<'_, '_> {
         resolved
     }
 
-    /// Brings the instance's bounds to `bounds`, changing only those that
-    /// differ from what it holds.
+    /// Brings the instance's bounds, costs and expansion coefficients to
+    /// `bounds`, changing only those that differ from what it holds.
     fn set_bounds(&mut self, model: &mut Model, bounds: &Bounds) -> Result<(), ffi::FfiError> {
         let (mut set, mut lower, mut upper) = (Vec::new(), Vec::new(), Vec::new());
         for (i, (&now, &want)) in self.col_upper.iter().zip(&bounds.col_upper).enumerate() {
@@ -710,6 +862,24 @@ impl Worker<'_, '_> {
         }
         ffi::change_row_bounds(model, &set, &lower, &upper)?;
         self.row_bounds.clone_from(&bounds.row_bounds);
+        let (mut set, mut cost) = (Vec::new(), Vec::new());
+        for (i, (&now, &want)) in self.col_cost.iter().zip(&bounds.col_cost).enumerate() {
+            if now != want {
+                set.push(i);
+                cost.push(want);
+            }
+        }
+        ffi::change_col_costs(model, &set, &cost)?;
+        self.col_cost.clone_from(&bounds.col_cost);
+        let entries = &self.resolver.formulation.expansion_entries;
+        let changed: Vec<(usize, usize, f64)> = entries
+            .iter()
+            .zip(self.coefficients.iter().zip(&bounds.coefficients))
+            .filter(|(_, (now, want))| now != want)
+            .map(|(&(row, col, _), (_, &want))| (row, col, want))
+            .collect();
+        ffi::change_coefficients(model, &changed)?;
+        self.coefficients.clone_from(&bounds.coefficients);
         Ok(())
     }
 }

@@ -17,6 +17,7 @@ use caisson_model::Scenario;
 use crate::build::Formulation;
 use crate::flows::{Flows, SolutionInfo};
 use crate::greedy::Greedy;
+use crate::network::Network;
 use crate::plan::{Plan, PlanStatus};
 use crate::vars::Var;
 
@@ -24,13 +25,24 @@ use crate::vars::Var;
 /// `None` when some part of it has no column (the greedy plan uses a flow
 /// the model does not have: a bug in one or the other, so no start).
 pub(crate) fn greedy_start(f: &Formulation, scenario: &Scenario) -> Option<Vec<f64>> {
-    let flows = Greedy::new(scenario, &f.network).run();
+    greedy_start_with(f, &f.network, scenario)
+}
+
+/// [`greedy_start`] for a model `f` built for another scenario of the same
+/// structure (a re-solve, `crate::resolve`): the greedy plan of `scenario`,
+/// whose allowed flows are `network`, on `f`'s columns.
+pub(crate) fn greedy_start_with(
+    f: &Formulation,
+    network: &Network,
+    scenario: &Scenario,
+) -> Option<Vec<f64>> {
+    let flows = Greedy::new(scenario, network).run();
     let info = SolutionInfo {
         status: PlanStatus::Feasible,
         method: crate::greedy::GREEDY_METHOD.to_owned(),
         mip_gap: f64::INFINITY,
     };
-    let plan = Plan::from_flows_with(scenario, &f.network, &flows, info);
+    let plan = Plan::from_flows_with(scenario, network, &flows, info);
     column_values(f, scenario, &flows, &plan)
 }
 
