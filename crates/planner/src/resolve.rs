@@ -792,23 +792,11 @@ impl Worker<'_, '_> {
         if let Err(error) = ffi::reset_solver(&mut model) {
             return Resolved::failed(PlanStatus::Error, error.to_string(), started);
         }
-        let mut passed = false;
-        if let Some(values) = &start_values {
-            // A rejected start only costs the head start.
-            passed = model
-                .try_set_solution(Some(values), None, None, None)
-                .is_ok();
-        }
-        let solved = match model.try_solve() {
+        let solved = match crate::solve::run_highs(model, start_values.as_deref(), &self.col_cost) {
             Ok(solved) => solved,
-            Err(status) => {
-                return Resolved::failed(
-                    PlanStatus::Error,
-                    format!("HiGHS failed to run: {status:?}"),
-                    started,
-                )
-            }
+            Err(message) => return Resolved::failed(PlanStatus::Error, message, started),
         };
+        let (solved, passed) = solved;
         let highs_status = solved.status();
         let has_primal = highs_status == HighsModelStatus::ModelEmpty
             || solved.primal_solution_status() == HighsSolutionStatus::Feasible;

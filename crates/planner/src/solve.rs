@@ -138,22 +138,20 @@ impl LoadedModel {
             return plan;
         }
 
+        let mut start = None;
         if is_mip && options.greedy_start {
             let started = Instant::now();
-            if let Some(values) = crate::start::greedy_start(&formulation, scenario) {
-                // A start HiGHS rejects only costs the head start.
-                stats.started = model
-                    .try_set_solution(Some(&values), None, None, None)
-                    .is_ok();
-            }
+            start = crate::start::greedy_start(&formulation, scenario);
             stats.start_seconds = started.elapsed().as_secs_f64();
         }
 
         let started = Instant::now();
-        let solved = match model.try_solve() {
-            Ok(solved) => solved,
-            Err(status) => {
-                let message = format!("HiGHS failed to run: {status:?}");
+        let solved = match run_highs(model, start.as_deref(), &formulation.col_cost) {
+            Ok((solved, used_start)) => {
+                stats.started = used_start;
+                solved
+            }
+            Err(message) => {
                 let mut plan = Plan::without_solution(PlanStatus::Error, method, Some(message));
                 stats.solve_seconds = started.elapsed().as_secs_f64();
                 plan.model = Some(stats);
@@ -218,6 +216,48 @@ impl LoadedModel {
         plan.capacity_duals = duals;
         plan
     }
+}
+
+/// Runs HiGHS on `model`, from `start` if given, and says whether the
+/// returned solution came from a run with that start.
+///
+/// HiGHS 1.16 can return a MIP start it found optimal only after presolve
+/// ("MIP start solution is feasible in the reduced space") without
+/// postsolving it: the column values are then the start's while
+/// `objective_value` is the optimum's. So after a started run the values'
+/// cost (`costs` . x) is checked against HiGHS's objective, and on a
+/// mismatch the model is solved again without the start (a fresh run: its
+/// clocks, and so its time limit, start again).
+pub(crate) fn run_highs(
+    mut model: Model,
+    start: Option<&[f64]>,
+    costs: &[f64],
+) -> Result<(highs::SolvedModel, bool), String> {
+    let failed = |status: highs::HighsStatus| format!("HiGHS failed to run: {status:?}");
+    // A start HiGHS rejects only costs the head start.
+    let started = start.is_some_and(|values| {
+        model
+            .try_set_solution(Some(values), None, None, None)
+            .is_ok()
+    });
+    let solved = model.try_solve().map_err(failed)?;
+    if !started || solved.primal_solution_status() != HighsSolutionStatus::Feasible {
+        return Ok((solved, started));
+    }
+    let solution = solved.get_solution();
+    if values_match_objective(costs, solution.columns(), solved.objective_value()) {
+        return Ok((solved, true));
+    }
+    let mut model: Model = solved.into();
+    ffi::reset_solver(&mut model).map_err(|e| e.to_string())?;
+    let solved = model.try_solve().map_err(failed)?;
+    Ok((solved, false))
+}
+
+/// Whether `values` cost what HiGHS says its solution costs (relative 1e-6).
+fn values_match_objective(costs: &[f64], values: &[f64], objective: f64) -> bool {
+    let computed: f64 = costs.iter().zip(values).map(|(c, v)| c * v).sum();
+    (computed - objective).abs() <= 1e-6 * computed.abs().max(objective.abs()).max(1.0)
 }
 
 pub(crate) fn apply_options(

@@ -307,3 +307,30 @@ proptest! {
         prop_assert_eq!(rebuilt, solved);
     }
 }
+
+/// HiGHS 1.16 returns this scenario's greedy start (cost 521) as the
+/// solution of a run it reports as optimal at 449: it found the start
+/// optimal only after presolve and did not postsolve it. The planner must
+/// notice and solve again without the start.
+#[test]
+fn a_start_highs_does_not_postsolve_is_not_taken_for_the_optimum() {
+    let s = scenario(382_345_994_745_001_976);
+    let options = PlanOptions {
+        threads: Some(1),
+        ..PlanOptions::default()
+    };
+    let started = plan(&s, &options);
+    let unstarted = plan(
+        &s,
+        &PlanOptions {
+            greedy_start: false,
+            ..options
+        },
+    );
+    let objective = started.objective.unwrap_or(f64::NAN);
+    assert!(close(objective, 449.0), "{objective}");
+    assert!(close(objective, unstarted.objective.unwrap_or(f64::NAN)));
+    let solver = started.model.as_ref().and_then(|m| m.solver_objective);
+    assert!(close(objective, solver.unwrap_or(f64::NAN)), "{solver:?}");
+    assert!(verify(&s, &started).is_empty());
+}
