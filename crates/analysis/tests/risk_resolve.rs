@@ -69,7 +69,18 @@ fn every_way_of_resolving_gives_the_same_report() {
                     a.edited.objective,
                     b.edited.objective
                 );
-                assert_eq!(a.baseline_deliveries, b.baseline_deliveries);
+                // The same baseline, solved on another path: equal up to
+                // round-off.
+                assert!(
+                    agree(
+                        a.baseline_deliveries.unwrap_or(f64::NAN),
+                        b.baseline_deliveries.unwrap_or(f64::NAN)
+                    ),
+                    "seed {seed} {mode:?} {:?}: {:?} vs {:?}",
+                    a.subject,
+                    a.baseline_deliveries,
+                    b.baseline_deliveries
+                );
             }
         }
     }

@@ -108,7 +108,8 @@ fn read_csv(name: String, path: &Path) -> Result<Sheet, FileError> {
                 }
             })
             .collect();
-        while cells.last().is_some_and(Cell::is_blank) {
+        // Trailing empty cells go; white space stays (it may be a value).
+        while cells.last().is_some_and(Cell::is_empty) {
             cells.pop();
         }
         records.push(cells);

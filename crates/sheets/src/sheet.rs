@@ -26,6 +26,16 @@ impl Cell {
         Cell::Text(value.into())
     }
 
+    /// Whether the cell holds nothing at all (white space is something: a
+    /// free-text field may be a tab).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(text) => text.is_empty(),
+            _ => false,
+        }
+    }
+
     /// Whether the cell holds nothing (or only white space).
     pub fn is_blank(&self) -> bool {
         match self {

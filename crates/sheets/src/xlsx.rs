@@ -146,7 +146,8 @@ pub fn read_xlsx(path: &Path) -> Result<Vec<Sheet>, FileError> {
         for row in range.rows() {
             let mut cells = vec![Cell::Empty; left];
             cells.extend(row.iter().map(cell_of));
-            while cells.last().is_some_and(Cell::is_blank) {
+            // Trailing empty cells go; white space stays (it may be a value).
+            while cells.last().is_some_and(Cell::is_empty) {
                 cells.pop();
             }
             grid.push(cells);
@@ -191,5 +192,27 @@ fn header_text(cell: &Cell) -> String {
     match cell {
         Cell::Date(serial) => crate::dates::month_label(*serial),
         other => other.display(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// White space is text, not an empty cell, even at the end of a row.
+    #[test]
+    fn white_space_cells_survive_a_workbook() {
+        let texts = ["\t", " ", "  x ", "\n", "a\tb"];
+        let sheet = Sheet {
+            name: "s".into(),
+            columns: vec![Column::new("h", Style::Text)],
+            rows: texts.iter().map(|t| vec![Cell::text(*t)]).collect(),
+            frozen_columns: 0,
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("w.xlsx");
+        write_xlsx(&path, std::slice::from_ref(&sheet)).expect("written");
+        let back = read_xlsx(&path).expect("read");
+        assert_eq!(back[0].rows, sheet.rows);
     }
 }
