@@ -69,18 +69,10 @@ fn every_way_of_resolving_gives_the_same_report() {
                     a.edited.objective,
                     b.edited.objective
                 );
-                // The same baseline, solved on another path: equal up to
-                // round-off.
-                assert!(
-                    agree(
-                        a.baseline_deliveries.unwrap_or(f64::NAN),
-                        b.baseline_deliveries.unwrap_or(f64::NAN)
-                    ),
-                    "seed {seed} {mode:?} {:?}: {:?} vs {:?}",
-                    a.subject,
-                    a.baseline_deliveries,
-                    b.baseline_deliveries
-                );
+                // `baseline_deliveries` is not compared: each mode solves
+                // the baseline on its own path (a cold plan starts from the
+                // greedy plan, a re-solve does not), and among plans of
+                // equal cost what one facility delivers is not unique.
             }
         }
     }
