@@ -8,7 +8,6 @@
 //! from the baseline solution; the edited scenario stays the reference its
 //! plan is derived from.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use caisson_model::{ActorId, FacilityId, PolicyId, PolicyList, Scenario};
@@ -222,47 +221,21 @@ pub fn analyse_with(
         baseline_plan: &baseline_plan,
         on_done,
     };
-    let next = AtomicUsize::new(0);
-    let threads = rayon::current_num_threads().clamp(1, edits.len().max(1));
-    let run = |worker: Option<Worker<'_, '_>>| {
-        let mut worker = worker;
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(edit) = edits.get(i) else {
-                return done;
-            };
-            done.push((i, context.replan(edit, worker.as_mut())));
-        }
-    };
-    let mut results: Vec<(usize, Replanned)> = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    // HiGHS instances cannot move between threads: each
-                    // thread loads its own copy of the model.
-                    let worker = context.resolver.and_then(|r| r.worker(&plan_options).ok());
-                    run(worker)
-                })
-            })
-            .collect();
-        let mut results = run(worker);
-        for handle in others {
-            match handle.join() {
-                Ok(more) => results.extend(more),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        results
-    });
-    results.sort_by_key(|(i, _)| *i);
-    timing.solves = results.iter().filter(|(_, r)| r.solved).count();
-    timing.warm_started = results.iter().filter(|(_, r)| r.warm_started).count();
-    timing.fallbacks = results.iter().filter(|(_, r)| r.fallback).count();
+    let results: Vec<Replanned> = crate::resolve::on_workers(
+        edits.len(),
+        context.resolver,
+        &plan_options,
+        worker,
+        &|i, worker| context.replan(&edits[i], worker),
+    );
+    timing.solves = results.iter().filter(|r| r.solved).count();
+    timing.warm_started = results.iter().filter(|r| r.warm_started).count();
+    timing.fallbacks = results.iter().filter(|r| r.fallback).count();
 
     let (mut criticality, mut policies): (Vec<_>, Vec<_>) = results
         .into_iter()
-        .map(|(i, r)| (edits[i].is_loss(), r.impact))
+        .zip(&edits)
+        .map(|(r, edit)| (edit.is_loss(), r.impact))
         .partition(|(loss, _)| *loss);
     let by_harm = |a: &(bool, Impact), b: &(bool, Impact)| {
         let (ka, kb) = (a.1.rank_key(), b.1.rank_key());
