@@ -792,11 +792,11 @@ impl Worker<'_, '_> {
         if let Err(error) = ffi::reset_solver(&mut model) {
             return Resolved::failed(PlanStatus::Error, error.to_string(), started);
         }
-        let solved = match crate::solve::run_highs(model, start_values.as_deref(), &self.col_cost) {
-            Ok(solved) => solved,
+        let run = match crate::solve::run_highs(model, start_values.as_deref(), &self.col_cost) {
+            Ok(run) => run,
             Err(message) => return Resolved::failed(PlanStatus::Error, message, started),
         };
-        let (solved, passed) = solved;
+        let (solved, passed, own_objective) = (run.solved, run.started, run.own_objective);
         let highs_status = solved.status();
         let has_primal = highs_status == HighsModelStatus::ModelEmpty
             || solved.primal_solution_status() == HighsSolutionStatus::Feasible;
@@ -818,8 +818,11 @@ impl Worker<'_, '_> {
         if status.has_solution() {
             let values = solved.get_solution().columns().to_vec();
             resolved.flows = read_flows(&resolver.formulation, resolver.scenario, &values);
-            resolved.objective = Some(solved.objective_value());
-            resolved.mip_gap = crate::solve::reported_gap(&solved, is_mip);
+            resolved.objective = Some(own_objective.unwrap_or_else(|| solved.objective_value()));
+            resolved.mip_gap = match own_objective {
+                Some(_) => f64::INFINITY,
+                None => crate::solve::reported_gap(&solved, is_mip),
+            };
             resolved.values = values.into_iter().map(clean).collect();
         }
         self.model = Some(solved.into());

@@ -146,18 +146,19 @@ impl LoadedModel {
         }
 
         let started = Instant::now();
-        let solved = match run_highs(model, start.as_deref(), &formulation.col_cost) {
-            Ok((solved, used_start)) => {
-                stats.started = used_start;
-                solved
-            }
-            Err(message) => {
-                let mut plan = Plan::without_solution(PlanStatus::Error, method, Some(message));
-                stats.solve_seconds = started.elapsed().as_secs_f64();
-                plan.model = Some(stats);
-                return plan;
-            }
-        };
+        let (solved, own_objective) =
+            match run_highs(model, start.as_deref(), &formulation.col_cost) {
+                Ok(run) => {
+                    stats.started = run.started;
+                    (run.solved, run.own_objective)
+                }
+                Err(message) => {
+                    let mut plan = Plan::without_solution(PlanStatus::Error, method, Some(message));
+                    stats.solve_seconds = started.elapsed().as_secs_f64();
+                    plan.model = Some(stats);
+                    return plan;
+                }
+            };
         stats.solve_seconds = started.elapsed().as_secs_f64();
         let highs_status = solved.status();
         let has_primal = highs_status == HighsModelStatus::ModelEmpty
@@ -176,8 +177,12 @@ impl LoadedModel {
 
         let solution = solved.get_solution();
         let values = solution.columns();
-        let mip_gap = reported_gap(&solved, is_mip);
-        stats.solver_objective = Some(solved.objective_value());
+        // Without HiGHS's own objective for these values, no gap is known.
+        let mip_gap = match own_objective {
+            Some(_) => f64::INFINITY,
+            None => reported_gap(&solved, is_mip),
+        };
+        stats.solver_objective = Some(own_objective.unwrap_or_else(|| solved.objective_value()));
         let flows = read_flows(&formulation, scenario, values);
 
         let mut duals = None;
@@ -218,21 +223,35 @@ impl LoadedModel {
     }
 }
 
-/// Runs HiGHS on `model`, from `start` if given, and says whether the
-/// returned solution came from a run with that start.
+/// A HiGHS run, see [`run_highs`].
+pub(crate) struct Run {
+    pub solved: highs::SolvedModel,
+    /// Whether the run that produced `solved` had the start.
+    pub started: bool,
+    /// The cost of the returned values when it is not what HiGHS reports
+    /// as its objective (a start handed back unpostsolved after a time
+    /// limit): the values are a feasible solution, the objective and gap
+    /// HiGHS reports are not theirs.
+    pub own_objective: Option<f64>,
+}
+
+/// Runs HiGHS on `model`, from `start` if given.
 ///
-/// HiGHS 1.16 can return a MIP start it found optimal only after presolve
-/// ("MIP start solution is feasible in the reduced space") without
+/// HiGHS 1.16 can hand back a MIP start it found feasible only after
+/// presolve ("MIP start solution is feasible in the reduced space") without
 /// postsolving it: the column values are then the start's while
-/// `objective_value` is the optimum's. So after a started run the values'
-/// cost (`costs` . x) is checked against HiGHS's objective, and on a
-/// mismatch the model is solved again without the start (a fresh run: its
-/// clocks, and so its time limit, start again).
+/// `objective_value` is that of the start's presolved image or of a better
+/// solution. So after a started run the values' cost (`costs` . x) is
+/// checked against HiGHS's objective. On a mismatch after an *optimal* run
+/// the model is solved again without the start (a fresh run: its clocks,
+/// and so its time limit, start again); after a run stopped early the
+/// values are kept (they are feasible: the start) with their own cost and
+/// no gap, since solving again would only spend another time limit.
 pub(crate) fn run_highs(
     mut model: Model,
     start: Option<&[f64]>,
     costs: &[f64],
-) -> Result<(highs::SolvedModel, bool), String> {
+) -> Result<Run, String> {
     let failed = |status: highs::HighsStatus| format!("HiGHS failed to run: {status:?}");
     // A start HiGHS rejects only costs the head start.
     let started = start.is_some_and(|values| {
@@ -241,23 +260,35 @@ pub(crate) fn run_highs(
             .is_ok()
     });
     let solved = model.try_solve().map_err(failed)?;
+    let run = |solved, started, own_objective| Run {
+        solved,
+        started,
+        own_objective,
+    };
     if !started || solved.primal_solution_status() != HighsSolutionStatus::Feasible {
-        return Ok((solved, started));
+        return Ok(run(solved, started, None));
     }
-    let solution = solved.get_solution();
-    if values_match_objective(costs, solution.columns(), solved.objective_value()) {
-        return Ok((solved, true));
+    let computed = cost_of(costs, solved.get_solution().columns());
+    if agrees(computed, solved.objective_value()) {
+        return Ok(run(solved, true, None));
+    }
+    if solved.status() != HighsModelStatus::Optimal {
+        return Ok(run(solved, true, Some(computed)));
     }
     let mut model: Model = solved.into();
     ffi::reset_solver(&mut model).map_err(|e| e.to_string())?;
     let solved = model.try_solve().map_err(failed)?;
-    Ok((solved, false))
+    Ok(run(solved, false, None))
 }
 
-/// Whether `values` cost what HiGHS says its solution costs (relative 1e-6).
-fn values_match_objective(costs: &[f64], values: &[f64], objective: f64) -> bool {
-    let computed: f64 = costs.iter().zip(values).map(|(c, v)| c * v).sum();
-    (computed - objective).abs() <= 1e-6 * computed.abs().max(objective.abs()).max(1.0)
+/// `costs` . `values`.
+fn cost_of(costs: &[f64], values: &[f64]) -> f64 {
+    costs.iter().zip(values).map(|(c, v)| c * v).sum()
+}
+
+/// Whether two objective values agree (relative 1e-6).
+fn agrees(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
 }
 
 pub(crate) fn apply_options(
