@@ -285,7 +285,11 @@ fn caveats(s: &mut String) {
          Totals over products add rounds of different calibres and serve only to rank cases.\n\
          - Per-product changes in the risk tables can move between products when the \
          optimum is not unique; the objective change is the stable figure \
-         ([spec-readings.md](spec-readings.md)).\n\
+         ([spec-readings.md](spec-readings.md)). Likewise the shares by exporter in the \
+         dependency table are those of one optimal plan: plans of equal cost may split a \
+         product between exporters differently (by one to two points between runs of this \
+         document), while the units delivered and, here, the share from outside the blocs \
+         stayed the same.\n\
          - Risk re-plans stop at the relative MIP gap stated above, which bounds how far each \
          re-plan's objective can be from its optimum.\n\
          - \"Outside its blocs\" follows the scenario's blocs: a receiver in no bloc (Ukraine \
