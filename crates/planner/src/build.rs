@@ -509,11 +509,7 @@ impl Formulation {
                 .receivers
                 .iter()
                 .filter(|r| r.allowed)
-                .map(|r| {
-                    let senders =
-                        pool.senders.len() - usize::from(pool.senders.contains(&r.facility));
-                    (senders * n.saturating_sub(r.lead)) as u64
-                })
+                .map(|r| (pool.senders_to(r) * n.saturating_sub(r.lead)) as u64)
                 .sum::<u64>();
             for &from in &pool.senders {
                 for t in 0..sendable {

@@ -68,8 +68,13 @@ impl Pool {
         self.receivers
             .iter()
             .filter(|r| r.allowed)
-            .map(|r| self.senders.len() - usize::from(self.senders.contains(&r.facility)))
+            .map(|r| self.senders_to(r))
             .sum()
+    }
+
+    /// Senders that may send to `receiver`: all but the receiver itself.
+    pub fn senders_to(&self, receiver: &Receiver) -> usize {
+        self.senders.len() - usize::from(self.senders.contains(&receiver.facility))
     }
 
     /// Allowed receivers.
@@ -171,12 +176,8 @@ impl Pools {
                 senders,
                 receivers: group.receivers.into_values().collect(),
             };
-            let complete = group.pairs
-                == pool
-                    .receivers
-                    .iter()
-                    .map(|r| pool.senders.len() - usize::from(pool.senders.contains(&r.facility)))
-                    .sum::<usize>();
+            let all_pairs: usize = pool.receivers.iter().map(|r| pool.senders_to(r)).sum();
+            let complete = group.pairs == all_pairs;
             if group.uniform && complete && pool.pays() {
                 let index = pools.list.len() as u32;
                 pools.by_key.insert((actor_id, product), index);
