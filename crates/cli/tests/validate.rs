@@ -10,7 +10,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn example() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec/example.toml")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/spec/example.toml")
 }
 
 fn validate(args: &[&str], files: &[PathBuf]) -> Output {

@@ -206,7 +206,7 @@ pub(crate) fn act(s: &Scenario, id: &str) -> ActorId {
     s.actor_id(id).unwrap_or_else(|| panic!("no actor {id}"))
 }
 
-/// The example of the spec (shared/spec/example.toml), compliance-relevant
+/// The example of the spec (docs/spec/example.toml), compliance-relevant
 /// parts only.
 pub(crate) fn example() -> Scenario {
     Kit::new()

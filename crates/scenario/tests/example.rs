@@ -5,7 +5,7 @@ use std::path::Path;
 use caisson_model::{Party, PeriodKind, Selector};
 
 fn example() -> caisson_scenario::Loaded {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec/example.toml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/spec/example.toml");
     match caisson_scenario::load_path(&path) {
         Ok(loaded) => loaded,
         Err(error) => panic!("example.toml failed to load:\n{error}"),
