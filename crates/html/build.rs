@@ -8,6 +8,9 @@
 //! bundle and the licence notices of everything it contains into `OUT_DIR`,
 //! where `src/assets.rs` includes them.
 
+// A build script talks to cargo through `cargo:` lines on stdout.
+#![allow(clippy::disallowed_macros)]
+
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};

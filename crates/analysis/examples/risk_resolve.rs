@@ -7,6 +7,9 @@
 //!     examples/europe-2025/base.toml --mip-gap 1e-4 [--facilities] [--modes cold,reuse,warm]
 //! ```
 
+// A measuring script: its report on the terminal is its purpose.
+#![allow(clippy::disallowed_macros)]
+
 use std::process::ExitCode;
 
 use caisson_analysis::risk::{analyse_with, Impact, Resolve, RiskOptions, RiskReport};

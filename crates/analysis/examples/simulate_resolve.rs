@@ -15,6 +15,9 @@
 //! one shared route delay with probability 0.2 (those samples are planned
 //! from scratch in every mode).
 
+// A measuring script: its report on the terminal is its purpose.
+#![allow(clippy::disallowed_macros)]
+
 use std::process::ExitCode;
 
 use caisson_analysis::compare::{compare_with, Case, Comparison};

@@ -36,6 +36,19 @@ pub fn fmt_num(value: f64) -> String {
     }
 }
 
+/// A count of units (rounds, unit-periods of shortage, volumes) as whole
+/// units with thousands separators: the terminal shows no fractions of a
+/// round (the plan JSON keeps the exact values). Money and rates keep
+/// [`fmt_num`]'s two decimals and [`fmt_rate`]'s one.
+pub fn fmt_units(value: f64) -> String {
+    fmt_num(value.round())
+}
+
+/// A difference of unit counts, whole units with an explicit sign.
+pub fn fmt_units_delta(value: f64) -> String {
+    fmt_delta(value.round())
+}
+
 /// A difference with an explicit sign (`+1,000`, `-20`, `0`).
 pub fn fmt_delta(value: f64) -> String {
     let text = fmt_num(value);
@@ -67,5 +80,16 @@ mod tests {
         assert_eq!(fmt_delta(20.0), "+20");
         assert_eq!(fmt_delta(-20.0), "-20");
         assert_eq!(fmt_delta(0.0), "0");
+    }
+
+    #[test]
+    fn unit_counts_are_whole_units() {
+        assert_eq!(fmt_units(9_241_848.61), "9,241,849");
+        assert_eq!(fmt_units(0.4), "0");
+        assert_eq!(fmt_units(-0.4), "0");
+        assert_eq!(fmt_units(-1234.5), "-1,235");
+        assert_eq!(fmt_units_delta(20.4), "+20");
+        assert_eq!(fmt_units_delta(-0.3), "0");
+        assert_eq!(fmt_units_delta(-2.6), "-3");
     }
 }

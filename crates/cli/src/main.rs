@@ -7,15 +7,18 @@
 mod cmd;
 mod exit;
 mod format;
-mod limits;
 mod load;
-mod progress;
 mod sections;
+mod shell;
+mod solver;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::shell::Shell;
+
+/// The exit codes as `--help` lists them (the numbers of [`exit::Exit`]).
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (for `validate`: the scenario is valid; warnings do not fail)
@@ -81,25 +84,47 @@ enum Command {
     Bench(cmd::bench::Args),
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match &cli.command {
-        Command::Validate(args) => cmd::validate::run(args),
-        Command::Plan(args) => cmd::plan::run(args),
-        Command::Explain(args) => cmd::explain::run(args),
-        Command::Generate(args) => cmd::generate::run(args),
-        Command::Report(args) => cmd::report::run(args),
-        Command::Compare(args) => cmd::compare::run(args),
-        Command::Risk(args) => cmd::risk::run(args),
-        Command::Simulate(args) => cmd::simulate::run(args),
-        Command::Recommend(args) => cmd::recommend::run(args),
-        Command::Demo(args) => cmd::demo::run(args),
-        Command::Export(args) => cmd::export::run(args),
-        Command::Import(args) => cmd::import::run(args),
-        Command::Bench(args) => cmd::bench::run(args),
-    };
-    match result {
-        Ok(code) => code,
-        Err(failure) => failure.report(),
+impl Command {
+    /// Whether the command was given `-q` (no progress, no status lines).
+    fn quiet(&self) -> bool {
+        match self {
+            Command::Plan(args) => args.quiet,
+            Command::Report(args) => args.quiet,
+            Command::Compare(args) => args.common.quiet,
+            Command::Risk(args) => args.common.quiet,
+            Command::Simulate(args) => args.common.quiet,
+            Command::Recommend(args) => args.common.quiet,
+            Command::Demo(args) => args.quiet,
+            Command::Export(args) => args.quiet,
+            Command::Import(args) => args.quiet,
+            Command::Bench(args) => args.quiet,
+            Command::Validate(_) | Command::Explain(_) | Command::Generate(_) => false,
+        }
     }
+}
+
+fn main() -> ExitCode {
+    let mut shell = Shell::new();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return shell.clap_exit(&error).into(),
+    };
+    shell.set_quiet(cli.command.quiet());
+    let shell = &mut shell;
+    let result = match &cli.command {
+        Command::Validate(args) => cmd::validate::run(args, shell),
+        Command::Plan(args) => cmd::plan::run(args, shell),
+        Command::Explain(args) => cmd::explain::run(args, shell),
+        Command::Generate(args) => cmd::generate::run(args, shell),
+        Command::Report(args) => cmd::report::run(args, shell),
+        Command::Compare(args) => cmd::compare::run(args, shell),
+        Command::Risk(args) => cmd::risk::run(args, shell),
+        Command::Simulate(args) => cmd::simulate::run(args, shell),
+        Command::Recommend(args) => cmd::recommend::run(args, shell),
+        Command::Demo(args) => cmd::demo::run(args, shell),
+        Command::Export(args) => cmd::export::run(args, shell),
+        Command::Import(args) => cmd::import::run(args, shell),
+        Command::Bench(args) => cmd::bench::run(args, shell),
+    };
+    shell.finish(result).into()
 }

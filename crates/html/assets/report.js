@@ -50,6 +50,22 @@
     if (v === null || v === undefined) return '–';
     return Math.abs(v) < 1000 ? small.format(v) : compact.format(v);
   }
+  // Unit counts (rounds, unit-periods, capacity units) are shown as whole
+  // units: no fractions of a round. The data keeps the exact values; money
+  // and rates keep num's and pct's precision.
+  function units(v) {
+    if (v === null || v === undefined || Number.isNaN(v)) return '–';
+    var rounded = Math.round(v);
+    return whole.format(rounded === 0 ? 0 : rounded);
+  }
+  function shortUnits(v) {
+    if (v === null || v === undefined) return '–';
+    return Math.abs(v) < 1000 ? units(v) : compact.format(v);
+  }
+  // The formatter for a measure in `unit`: whole units for unit counts
+  // ('units', 'unit-periods', ...), num for money and rates.
+  function byUnit(unit) { return /^\s*unit/.test(unit || '') ? units : num; }
+  function shortByUnit(unit) { return /^\s*unit/.test(unit || '') ? shortUnits : short; }
   function pct(v, digits) {
     if (v === null || v === undefined || Number.isNaN(v)) return '–';
     return (v * 100).toFixed(digits === undefined ? 1 : digits) + '%';
@@ -153,7 +169,7 @@
     card('Total cost', plan.objective === null || plan.objective === undefined ? '–' : short(plan.objective) + cur,
       plan.objective === null || plan.objective === undefined ? 'no solution' : num(plan.objective) + cur);
     plan.products.forEach(function (p) {
-      card('Fill rate ' + p.product, pct(p.fill_rate), num(p.delivered) + ' of ' + num(p.required) + ' units');
+      card('Fill rate ' + p.product, pct(p.fill_rate), units(p.delivered) + ' of ' + units(p.required) + ' units');
     });
     var met = plan.demands.filter(function (d) { return d.fill_rate === null || d.fill_rate >= 0.9999; }).length;
     card('Demands fully met', met + ' of ' + plan.demands.length, '');
@@ -163,7 +179,7 @@
     card('Denied supply pairs', denied + ' of ' + plan.compliance.length, 'facility → demand, by policy');
     var short_ = plan.contracts.filter(function (c) { return c.shortfall > 1e-9; });
     card('Contracts short', short_.length + ' of ' + plan.contracts.length,
-      short_.length ? num(sum(short_.map(function (c) { return c.shortfall; }))) + ' units short' : '');
+      short_.length ? units(sum(short_.map(function (c) { return c.shortfall; }))) + ' units short' : '');
     body.appendChild(cards);
     if (plan.message) body.appendChild(el('p', { class: 'warning', text: plan.message }));
     if (!plan.with_scenario) {
@@ -175,7 +191,7 @@
       body.appendChild(el('h3', { text: 'Contracts with a shortfall' }));
       table(body, [{ label: 'Contract' }, { label: 'Committed', num: true }, { label: 'Shipped', num: true },
         { label: 'Short', num: true }],
-      short_.map(function (c) { return { cells: [c.contract, num(c.committed), num(c.shipped), num(c.shortfall)] }; }));
+      short_.map(function (c) { return { cells: [c.contract, units(c.committed), units(c.shipped), units(c.shortfall)] }; }));
     }
   }
 
@@ -234,7 +250,7 @@
       draw(c, {
         grid: { left: 70, right: 20, top: 40, bottom: 50 },
         legend: { top: 0 },
-        tooltip: { trigger: 'axis', valueFormatter: num },
+        tooltip: { trigger: 'axis', valueFormatter: units },
         xAxis: { type: 'category', data: plan.periods },
         yAxis: { type: 'value', name: 'units', axisLabel: { formatter: short } },
         series: series
@@ -247,10 +263,10 @@
       { label: 'Required', num: true }, { label: 'Delivered', num: true }, { label: 'Fill rate', num: true },
       { label: 'Owed at end / lost', num: true }],
     plan.demands.map(function (d) {
-      var end = d.backlog_kind ? num(d.backlog[d.backlog.length - 1]) : 'lost ' + num(sum(d.lost));
+      var end = d.backlog_kind ? units(d.backlog[d.backlog.length - 1]) : 'lost ' + units(sum(d.lost));
       return {
         cls: d.fill_rate !== null && d.fill_rate < 0.9999 ? 'bad' : '',
-        cells: [d.demand, d.product, d.buyer || '–', d.end_user, num(sum(d.required)), num(sum(d.delivered)),
+        cells: [d.demand, d.product, d.buyer || '–', d.end_user, units(sum(d.required)), units(sum(d.delivered)),
           pct(d.fill_rate), end]
       };
     }));
@@ -295,8 +311,8 @@
       c.resize();
       draw(c, {
         tooltip: { trigger: 'item', formatter: function (p) {
-          if (p.dataType === 'edge') return esc(p.data.source) + ' → ' + esc(p.data.target) + ': ' + num(p.value) + ' units';
-          return esc(p.name) + ': ' + num(p.value) + ' units';
+          if (p.dataType === 'edge') return esc(p.data.source) + ' → ' + esc(p.data.target) + ': ' + units(p.value) + ' units';
+          return esc(p.name) + ': ' + units(p.value) + ' units';
         } },
         series: [{
           type: 'sankey', name: product, left: 10, right: 160, top: 10, bottom: 10,
@@ -313,7 +329,7 @@
     plan.flows.forEach(function (f) { totals[f.product] = (totals[f.product] || 0) + f.quantity; });
     products.sort(function (a, b) { return totals[b] - totals[a]; });
     selector(controls, 'Product', products.map(function (p) {
-      return { value: p, label: p + ' (' + num(totals[p]) + ' units)' };
+      return { value: p, label: p + ' (' + units(totals[p]) + ' units)' };
     }), show).fire();
   }
 
@@ -368,9 +384,9 @@
       var l = plan.lines[p.value[1]]; var t = p.value[0];
       var lines = ['<b>' + esc(labels[p.value[1]]) + '</b> · ' + esc(plan.periods[t])];
       if (known) {
-        lines.push('used ' + num(l.used[t]) + ' of ' + num(l.capacity[t]) + ' capacity units (' + pct(l.utilisation[t]) + ')');
+        lines.push('used ' + units(l.used[t]) + ' of ' + units(l.capacity[t]) + ' capacity units (' + pct(l.utilisation[t]) + ')');
       } else {
-        lines.push(num(l.used[t]) + ' units made (' + pct(p.value[2], 0) + ' of the line\u2019s busiest period)');
+        lines.push(units(l.used[t]) + ' units made (' + pct(p.value[2], 0) + ' of the line\u2019s busiest period)');
       }
       if (l.shadow_price && l.shadow_price[t] > 0) {
         lines.push('one more capacity unit would save ' + num(l.shadow_price[t]) + cur);
@@ -381,7 +397,7 @@
       var e = p.data.info.e;
       return '<b>' + esc(e.expansion) + '</b> on ' + esc(e.facility + ' / ' + e.line) + '<br>decided ' + esc(e.decided) +
         ', available ' + esc(e.available) + (e.fraction < 1 ? ' (' + pct(e.fraction) + ' taken)' : '') +
-        (e.capacity !== null && e.capacity !== undefined ? '<br>adds ' + num(e.capacity * e.fraction) + ' capacity units per period' : '');
+        (e.capacity !== null && e.capacity !== undefined ? '<br>adds ' + units(e.capacity * e.fraction) + ' capacity units per period' : '');
     }
     draw(c, {
       grid: { left: 24, right: 20, top: 10, bottom: 60, containLabel: true },
@@ -403,7 +419,7 @@
         { label: 'Taken', num: true }, { label: 'Capacity added per period', num: true }],
       plan.expansions.map(function (e) {
         return { cells: [e.expansion, e.facility + ' / ' + e.line, e.decided, e.available, pct(e.fraction, 0),
-          e.capacity === null || e.capacity === undefined ? '–' : num(e.capacity * e.fraction)] };
+          e.capacity === null || e.capacity === undefined ? '–' : units(e.capacity * e.fraction)] };
       }));
     }
   }
@@ -470,7 +486,7 @@
         legend: { top: 0, type: 'scroll' },
         tooltip: { trigger: 'item', formatter: function (p) {
           var r = rows.filter(function (x) { return x.end_user === p.name && x.exporter === p.seriesName; })[0];
-          return esc(p.name) + ' from ' + esc(p.seriesName) + ': ' + pct(p.value / 100) + (r ? ' (' + num(r.delivered) + ' units)' : '');
+          return esc(p.name) + ' from ' + esc(p.seriesName) + ': ' + pct(p.value / 100) + (r ? ' (' + units(r.delivered) + ' units)' : '');
         } },
         xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
         yAxis: { type: 'category', data: users, inverse: true },
@@ -494,7 +510,7 @@
       table(body, [{ label: 'Receiver' }, { label: 'Role' }, { label: 'Product' }, { label: 'Delivered', num: true },
         { label: 'Largest supplier' }, { label: 'HHI', num: true }, { label: 'Outside its blocs', num: true }],
         conc.map(function (d) {
-          return { cls: d.hhi > 2500 ? 'concentrated' : '', cells: [d.receiver, d.role.replace('_', ' '), d.product, num(d.delivered),
+          return { cls: d.hhi > 2500 ? 'concentrated' : '', cells: [d.receiver, d.role.replace('_', ' '), d.product, units(d.delivered),
             d.top_exporter + ' ' + pct(d.top_share), num(d.hhi), pct(d.unaligned_share)] };
         }), { cls: 'concentration' });
     }
@@ -516,10 +532,10 @@
       plan.demands.forEach(function (d) {
         if (d.fill_rate === null || d.fill_rate >= 0.9999) return;
         var required = sum(d.required); var delivered = sum(d.delivered);
-        var text = d.demand + ' (' + d.product + ' for ' + d.end_user + '): ' + num(delivered) + ' of ' + num(required) +
+        var text = d.demand + ' (' + d.product + ' for ' + d.end_user + '): ' + units(delivered) + ' of ' + units(required) +
           ' units delivered (' + pct(d.fill_rate) + '); ' +
-          (d.backlog_kind ? num(d.backlog[d.backlog.length - 1]) + ' still owed at the end of the horizon.'
-            : num(sum(d.lost)) + ' units lost.');
+          (d.backlog_kind ? units(d.backlog[d.backlog.length - 1]) + ' still owed at the end of the horizon.'
+            : units(sum(d.lost)) + ' units lost.');
         var causes = plan.compliance.filter(function (c) { return c.demand === d.demand && !c.allowed; })
           .map(function (c) { return c.facility + ' may not supply it: ' + c.reason; });
         var li = el('li', {}, [text]);
@@ -557,11 +573,12 @@
     var headers = [{ label: 'Measure' }, { label: cmp.base + ' (base)', num: true }];
     cmp.variants.forEach(function (v) { headers.push({ label: v, num: true }); headers.push({ label: 'Δ', num: true }); });
     table(body, headers, cmp.metrics.map(function (m) {
-      var cells = [m.label + (m.unit ? ' (' + m.unit + ')' : ''), num(m.base)];
+      var fmt = byUnit(m.unit);
+      var cells = [m.label + (m.unit ? ' (' + m.unit + ')' : ''), fmt(m.base)];
       m.values.forEach(function (v) {
-        cells.push(num(v));
+        cells.push(fmt(v));
         var d = v === null || m.base === null ? null : v - m.base;
-        var span = el('span', { text: d === null ? '–' : (d > 0 ? '+' : '') + num(d) });
+        var span = el('span', { text: d === null ? '–' : (d > 0 ? '+' : '') + fmt(d) });
         if (d !== null && d !== 0 && m.better) {
           var good = (m.better === 'lower') === (d < 0);
           span.className = good ? 'delta-good' : 'delta-bad';
@@ -577,22 +594,23 @@
       'Ranked by ' + crit.measure + (crit.unit ? ' (' + crit.unit + ')' : '') + ': the higher the bar, the more the plan depends on it.');
     var items = crit.items.slice().sort(function (a, b) { return b.value - a.value; });
     var unit = crit.unit ? ' ' + crit.unit : '';
+    var fmt = byUnit(crit.unit); var fmtShort = shortByUnit(crit.unit);
     var c = chart(body, 'criticality', Math.max(220, 24 * items.length + 60), 'Ranked bar chart of criticality');
     draw(c, {
       grid: { left: 24, right: 80, top: 10, bottom: 30, containLabel: true },
       tooltip: { trigger: 'item', formatter: function (p) {
         var it = items[p.dataIndex];
-        return '<b>' + esc(it.name) + '</b>' + (it.kind ? ' (' + esc(it.kind) + ')' : '') + '<br>' + num(it.value) + esc(unit) +
+        return '<b>' + esc(it.name) + '</b>' + (it.kind ? ' (' + esc(it.kind) + ')' : '') + '<br>' + fmt(it.value) + esc(unit) +
           (it.detail ? '<br>' + esc(it.detail) : '');
       } },
       xAxis: { type: 'value', axisLabel: { formatter: short } },
       yAxis: { type: 'category', inverse: true, data: items.map(function (i) { return i.name; }) },
       series: [{ type: 'bar', name: crit.measure, data: items.map(function (i) { return i.value; }),
-        label: { show: true, position: 'right', formatter: function (p) { return short(p.value); } } }]
+        label: { show: true, position: 'right', formatter: function (p) { return fmtShort(p.value); } } }]
     });
     if (items.some(function (i) { return i.detail; })) {
       table(body, [{ label: '#', num: true }, { label: 'Name' }, { label: 'Kind' }, { label: 'Value', num: true }, { label: 'Why' }],
-        items.map(function (i, k) { return { cells: [String(k + 1), i.name, i.kind || '', num(i.value), i.detail || ''] }; }));
+        items.map(function (i, k) { return { cells: [String(k + 1), i.name, i.kind || '', fmt(i.value), i.detail || ''] }; }));
     }
   }
 
@@ -629,7 +647,7 @@
         tooltip: { trigger: 'axis', formatter: function (ps) {
           var t = ps[0].dataIndex;
           return '<b>' + esc(sim.periods[t]) + '</b><br>' + q.map(function (x, i) {
-            return 'p' + Math.round(x * 100) + ': ' + num(s.values[i][t]);
+            return 'p' + Math.round(x * 100) + ': ' + byUnit(s.unit)(s.values[i][t]);
           }).reverse().join('<br>');
         } },
         xAxis: { type: 'category', data: sim.periods, boundaryGap: false },

@@ -203,10 +203,6 @@ fn greedy_is_fast_on_the_largest_preset() {
     // are several times slower, hence the generous bound there.
     let limit = if cfg!(debug_assertions) { 60.0 } else { 10.0 };
     assert!(seconds < limit, "greedy took {seconds:.1} s on xl");
-    eprintln!(
-        "greedy on xl: {seconds:.2} s, objective {:?}",
-        heuristic.objective
-    );
 }
 
 proptest! {

@@ -1,6 +1,6 @@
-//! Options shared by the analysis commands (`compare`, `risk`).
+//! Options shared by the analysis commands (`compare`, `risk`, `simulate`,
+//! `recommend`).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -9,6 +9,8 @@ use serde::Serialize;
 
 use crate::exit::Failure;
 use crate::format::Format;
+use crate::shell::Shell;
+use crate::solver::SolverArgs;
 
 /// Output and solver options of an analysis command.
 #[derive(Debug, clap::Args)]
@@ -22,47 +24,32 @@ pub struct AnalysisArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Relative MIP gap at which each solve stops.
-    #[arg(long, default_value_t = 1e-6)]
-    pub mip_gap: f64,
-    /// Time limit per solve, in seconds.
-    #[arg(long)]
-    pub time_limit: Option<f64>,
+    #[command(flatten)]
+    pub solver: SolverArgs,
 }
 
 impl AnalysisArgs {
-    /// The solver options these arguments ask for, once their limits are
-    /// checked.
+    /// The solver options of the analysis's parallel solves, once the
+    /// flags are checked.
     pub fn plan_options(&self) -> Result<PlanOptions, Failure> {
-        crate::limits::check(self.time_limit, Some(self.mip_gap))?;
-        Ok(PlanOptions {
-            mip_gap: self.mip_gap,
-            time_limit: self.time_limit,
-            ..PlanOptions::default()
-        })
+        self.solver.parallel_plan_options()
     }
 
     /// Writes `result` to `--out` (if given) and to stdout, as JSON or as the
     /// text `render` makes of it.
     pub fn emit<T: Serialize>(
         &self,
+        shell: &mut Shell,
         result: &T,
         render: impl Fn(&T) -> String,
     ) -> Result<(), Failure> {
         if let Some(path) = &self.out {
             write_json(path, result)?;
         }
-        let mut out = std::io::stdout().lock();
         match self.format {
-            Format::Json => {
-                serde_json::to_writer_pretty(&mut out, result).context("writing JSON")?;
-                let _ = writeln!(out);
-            }
-            Format::Text => {
-                let _ = write!(out, "{}", render(result));
-            }
+            Format::Json => shell.print_json(result),
+            Format::Text => shell.print(render(result)),
         }
-        Ok(())
     }
 }
 

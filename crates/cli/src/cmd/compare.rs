@@ -1,14 +1,14 @@
 //! `caisson compare`: a base scenario and its variants side by side.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use caisson_analysis::compare::{compare, Case, Comparison};
 
 use crate::cmd::analysis_args::AnalysisArgs;
-use crate::exit::CmdResult;
-use crate::format::{fmt_delta, fmt_num, fmt_rate};
-use crate::{load, progress, sections};
+use crate::exit::{CmdResult, Exit};
+use crate::format::{fmt_delta, fmt_num, fmt_rate, fmt_units, fmt_units_delta};
+use crate::shell::Shell;
+use crate::{load, sections};
 
 /// Arguments of `caisson compare`.
 #[derive(Debug, clap::Args)]
@@ -23,12 +23,12 @@ pub struct Args {
 }
 
 /// Runs `caisson compare`.
-pub fn run(args: &Args) -> CmdResult {
-    let base = load::scenario(&args.base)?;
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
+    let base = load::scenario(shell, &args.base)?;
     let variants = args
         .variants
         .iter()
-        .map(|path| load::scenario(path))
+        .map(|path| load::scenario(shell, path))
         .collect::<Result<Vec<_>, _>>()?;
     let label = |path: &PathBuf| {
         path.file_stem().map_or_else(
@@ -49,7 +49,7 @@ pub fn run(args: &Args) -> CmdResult {
         })
         .collect();
     let options = args.common.plan_options()?;
-    let bar = progress::bar(cases.len() + 1, "planning", args.common.quiet);
+    let bar = shell.bar(cases.len() + 1, "planning");
     let comparison = compare(
         Case {
             label: &labels[0],
@@ -61,14 +61,14 @@ pub fn run(args: &Args) -> CmdResult {
     );
     bar.finish_and_clear();
     let file = sections::SectionFile::comparison(sections::comparison(&comparison), &comparison);
-    args.common.emit(&file, |_| render(&comparison))?;
+    args.common.emit(shell, &file, |_| render(&comparison))?;
     let unsolved = std::iter::once(&comparison.base)
         .chain(comparison.variants.iter().map(|v| &v.outcome))
         .any(|o| !o.solved());
     Ok(if unsolved {
-        ExitCode::from(crate::exit::INTERNAL)
+        Exit::Internal
     } else {
-        ExitCode::SUCCESS
+        Exit::Success
     })
 }
 
@@ -127,17 +127,17 @@ pub fn render(comparison: &Comparison) -> String {
                     .products
                     .iter()
                     .find(|d| d.id == p.product)
-                    .map_or_else(String::new, |d| fmt_delta(d.shortage))
+                    .map_or_else(String::new, |d| fmt_units_delta(d.shortage))
             };
             let _ = writeln!(
                 s,
                 "  {:width$}  {:>14}  {:>14}  {:>8}  {:>14}  {:>16}  {:>16}",
                 o.scenario,
-                fmt_num(p.required),
-                fmt_num(p.delivered),
+                fmt_units(p.required),
+                fmt_units(p.delivered),
                 fmt_rate(p.fill_rate),
-                fmt_num(p.final_backlog),
-                fmt_num(p.shortage),
+                fmt_units(p.final_backlog),
+                fmt_units(p.shortage),
                 delta
             );
         }

@@ -8,9 +8,7 @@
 mod json;
 mod text;
 
-use std::io::{self, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use caisson_compliance::{
     explain_shipment, explain_transfer, qualify, ComplianceMatrix, Qualification,
@@ -18,8 +16,9 @@ use caisson_compliance::{
 };
 use caisson_model::{DemandId, FacilityId, Held, ProductId, Scenario};
 
-use crate::exit::{CmdResult, Failure};
+use crate::exit::{CmdResult, Exit, Failure};
 use crate::format::Format;
+use crate::shell::Shell;
 
 /// Arguments of `caisson explain`.
 #[derive(Debug, clap::Args)]
@@ -77,8 +76,8 @@ pub(crate) struct MatrixAnswer {
 }
 
 /// Runs `caisson explain`.
-pub fn run(args: &Args) -> CmdResult {
-    let scenario = crate::load::scenario(&args.scenario)?.scenario;
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
+    let scenario = crate::load::scenario(shell, &args.scenario)?.scenario;
     let out = if let (Some(f), Some(d)) = (&args.facility, &args.demand) {
         let answer = shipment(&scenario, f, d)?;
         match args.format {
@@ -103,7 +102,8 @@ pub fn run(args: &Args) -> CmdResult {
             Format::Json => json::matrix(&scenario, &answer),
         }
     };
-    print(&out)
+    shell.print(out)?;
+    Ok(Exit::Success)
 }
 
 fn shipment(
@@ -181,18 +181,4 @@ fn find<'a>(
     Err(Failure::InvalidInputMessage(format!(
         "the scenario has no {kind} `{id}`{hint}"
     )))
-}
-
-/// Writes the rendered output; a closed pipe (`| head`) is not an error.
-fn print(out: &str) -> CmdResult {
-    let mut stdout = io::stdout().lock();
-    match stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::Internal(
-            anyhow::Error::new(e).context("cannot write to stdout"),
-        )),
-        _ => Ok(ExitCode::SUCCESS),
-    }
 }

@@ -9,16 +9,14 @@
 //! not be written.
 
 use std::fs;
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use caisson_sheets::Sheet;
 use serde_json::{json, Value};
 
-use crate::exit::{CmdResult, Failure};
+use crate::exit::{CmdResult, Exit, Failure};
 use crate::format::Format;
-use crate::progress;
+use crate::shell::Shell;
 
 /// Arguments of `caisson export`.
 #[derive(Debug, clap::Args)]
@@ -82,7 +80,7 @@ fn plan_sheets(path: &Path, plan: &Value) -> Result<Vec<Sheet>, Failure> {
 }
 
 /// Runs `caisson export`.
-pub fn run(args: &Args) -> CmdResult {
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     let mut sheets = Vec::new();
     match as_plan(&args.input)? {
         Some(plan) => {
@@ -95,7 +93,7 @@ pub fn run(args: &Args) -> CmdResult {
             sheets.extend(plan_sheets(&args.input, &plan)?);
         }
         None => {
-            let loaded = crate::load::scenario(&args.input)?;
+            let loaded = crate::load::scenario(shell, &args.input)?;
             let scenario_sheets = caisson_sheets::scenario_to_sheets(&loaded.scenario)
                 .map_err(|e| invalid(&args.input, e))?;
             sheets.extend(scenario_sheets);
@@ -103,19 +101,23 @@ pub fn run(args: &Args) -> CmdResult {
                 let plan = read_plan(path)?;
                 let of = plan.get("scenario").and_then(Value::as_str);
                 if of.is_some_and(|name| name != loaded.scenario.name) && !args.quiet {
-                    eprintln!(
-                        "warning: {} is a plan of scenario \"{}\", not of \"{}\"",
+                    shell.warn(format_args!(
+                        "{} is a plan of scenario \"{}\", not of \"{}\"",
                         path.display(),
                         of.unwrap_or_default(),
                         loaded.scenario.name
-                    );
+                    ));
                 }
                 sheets.extend(plan_sheets(path, &plan)?);
             }
         }
     }
 
-    let spinner = progress::spinner("writing sheets", args.quiet || args.format == Format::Json);
+    let spinner = if args.format == Format::Json {
+        indicatif::ProgressBar::hidden()
+    } else {
+        shell.spinner("writing sheets")
+    };
     let (output, layout, written) = match (&args.xlsx, &args.csv) {
         (Some(path), _) => (path, "xlsx", caisson_sheets::write_xlsx(path, &sheets)),
         (None, Some(dir)) => (dir, "csv", caisson_sheets::write_csv_dir(dir, &sheets)),
@@ -129,17 +131,16 @@ pub fn run(args: &Args) -> CmdResult {
     spinner.finish_and_clear();
     written.map_err(|e| Failure::Internal(e.into()))?;
 
-    let printed = match args.format {
-        Format::Json => print_json(output, layout, &sheets),
-        Format::Text if args.quiet => Ok(()),
-        Format::Text => print_text(output, layout, &sheets),
-    };
-    match printed {
-        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Failure::Internal(error.into()))
-        }
-        _ => Ok(ExitCode::SUCCESS),
+    match args.format {
+        Format::Json => shell.print_json(&json!({
+            "output": output.display().to_string(),
+            "layout": layout,
+            "sheets": sheets_json(&sheets),
+        }))?,
+        Format::Text if args.quiet => {}
+        Format::Text => shell.print(text_summary(output, layout, &sheets))?,
     }
+    Ok(Exit::Success)
 }
 
 /// Sheet names and their data row counts, as the JSON summaries give them.
@@ -150,36 +151,26 @@ pub(crate) fn sheets_json(sheets: &[Sheet]) -> Vec<Value> {
         .collect()
 }
 
-fn print_json(output: &Path, layout: &str, sheets: &[Sheet]) -> io::Result<()> {
-    let value = json!({
-        "output": output.display().to_string(),
-        "layout": layout,
-        "sheets": sheets_json(sheets),
-    });
-    let mut stdout = io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, &value).map_err(io::Error::from)?;
-    writeln!(stdout)?;
-    stdout.flush()
-}
-
-fn print_text(output: &Path, layout: &str, sheets: &[Sheet]) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
+/// The text summary: the file written and each sheet's row count.
+fn text_summary(output: &Path, layout: &str, sheets: &[Sheet]) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
     let what = if layout == "xlsx" {
         "workbook"
     } else {
         "CSV directory"
     };
-    writeln!(
-        stdout,
+    let _ = writeln!(
+        text,
         "wrote {what} {} ({} sheets)",
         output.display(),
         sheets.len()
-    )?;
+    );
     let width = sheets.iter().map(|s| s.name.len()).max().unwrap_or(0);
     for sheet in sheets {
         let rows = sheet.data_rows();
         let plural = if rows == 1 { "" } else { "s" };
-        writeln!(stdout, "  {:width$}  {rows} row{plural}", sheet.name)?;
+        let _ = writeln!(text, "  {:width$}  {rows} row{plural}", sheet.name);
     }
-    stdout.flush()
+    text
 }

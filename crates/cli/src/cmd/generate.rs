@@ -1,14 +1,13 @@
 //! `caisson generate`: write a synthetic scenario (see `caisson-generate`).
 
 use std::fs;
-use std::io::{self, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::Context;
 use caisson_generate::{generate, GenerateOptions, Shape, Size};
 
-use crate::exit::{CmdResult, Failure};
+use crate::exit::{CmdResult, Exit, Failure};
+use crate::shell::Shell;
 
 /// Arguments of `caisson generate`.
 #[derive(Debug, clap::Args)]
@@ -75,7 +74,7 @@ fn parse_size(text: &str) -> Result<Size, String> {
 }
 
 /// Runs `caisson generate`.
-pub fn run(args: &Args) -> CmdResult {
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     let preset = args.size.shape();
     let shape = Shape {
         facilities: args.facilities.unwrap_or(preset.facilities),
@@ -105,21 +104,7 @@ pub fn run(args: &Args) -> CmdResult {
                 .with_context(|| format!("cannot write {}", path.display()))
                 .map_err(Failure::Internal)?;
         }
-        None => {
-            let mut stdout = io::stdout().lock();
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
-                // A closed pipe (`| head`) is not a failure.
-                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                    return Err(Failure::Internal(
-                        anyhow::Error::new(e).context("cannot write to stdout"),
-                    ));
-                }
-                _ => {}
-            }
-        }
+        None => shell.print(text)?,
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

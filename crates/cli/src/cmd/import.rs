@@ -9,17 +9,15 @@
 //! 2 usage; 3 the output could not be written.
 
 use std::fs;
-use std::io::{self, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::Context;
 use caisson_sheets::{Sheet, SheetError};
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::exit::{CmdResult, Failure};
+use crate::exit::{CmdResult, Exit, Failure};
 use crate::format::Format;
-use crate::progress;
+use crate::shell::Shell;
 
 /// Arguments of `caisson import`.
 #[derive(Debug, clap::Args)]
@@ -40,8 +38,12 @@ pub struct Args {
 }
 
 /// Runs `caisson import`.
-pub fn run(args: &Args) -> CmdResult {
-    let spinner = progress::spinner("reading sheets", args.quiet || args.format == Format::Json);
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
+    let spinner = if args.format == Format::Json {
+        indicatif::ProgressBar::hidden()
+    } else {
+        shell.spinner("reading sheets")
+    };
     let read = if args.input.is_dir() {
         caisson_sheets::read_csv_dir(&args.input)
     } else {
@@ -52,14 +54,14 @@ pub fn run(args: &Args) -> CmdResult {
         Ok(sheets) => sheets,
         Err(error) => {
             let problem = SheetError::new("read-failed", error.to_string());
-            report_problems(args, &[problem], &[])?;
+            report_problems(shell, args, &[problem], &[])?;
             return Err(Failure::InvalidInput);
         }
     };
     let imported = match caisson_sheets::sheets_to_scenario(&sheets) {
         Ok(imported) => imported,
         Err(problems) => {
-            report_problems(args, &problems, &sheets)?;
+            report_problems(shell, args, &problems, &sheets)?;
             return Err(Failure::InvalidInput);
         }
     };
@@ -83,8 +85,8 @@ pub fn run(args: &Args) -> CmdResult {
         .with_context(|| format!("cannot write {}", args.out.display()))
         .map_err(Failure::Internal)?;
 
-    let printed = match args.format {
-        Format::Json => print(&json!({
+    match args.format {
+        Format::Json => shell.print_json(&json!({
             "input": args.input.display().to_string(),
             "output": args.out.display().to_string(),
             "valid": true,
@@ -92,19 +94,15 @@ pub fn run(args: &Args) -> CmdResult {
             "sheets": super::export::sheets_json(&sheets),
             "errors": [],
             "warnings": imported.warnings,
-        })),
+        }))?,
         Format::Text => {
             if !imported.warnings.is_empty() {
-                eprint!("{}", caisson_sheets::render(&imported.warnings));
+                shell.diagnostics(&caisson_sheets::render(&imported.warnings));
             }
-            if args.quiet {
-                Ok(())
-            } else {
-                let mut stdout = io::stdout().lock();
-                writeln!(
-                    stdout,
+            if !args.quiet {
+                shell.print(format_args!(
                     "imported scenario \"{}\" from {} ({} actors, {} products, {} facilities, \
-                     {} lines, {} demands, {} contracts, {} policies); wrote {}",
+                     {} lines, {} demands, {} contracts, {} policies); wrote {}\n",
                     scenario.name,
                     args.input.display(),
                     scenario.actors.len(),
@@ -115,26 +113,25 @@ pub fn run(args: &Args) -> CmdResult {
                     scenario.contracts.len(),
                     scenario.policies.len(),
                     args.out.display()
-                )
-                .and_then(|()| stdout.flush())
+                ))?;
             }
         }
-    };
-    match printed {
-        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Failure::Internal(error.into()))
-        }
-        _ => Ok(ExitCode::SUCCESS),
     }
+    Ok(Exit::Success)
 }
 
 /// Prints the problems of an input that cannot be imported.
-fn report_problems(args: &Args, problems: &[SheetError], sheets: &[Sheet]) -> Result<(), Failure> {
-    let printed = match args.format {
+fn report_problems(
+    shell: &mut Shell,
+    args: &Args,
+    problems: &[SheetError],
+    sheets: &[Sheet],
+) -> Result<(), Failure> {
+    match args.format {
         Format::Json => {
             let (errors, warnings): (Vec<&SheetError>, Vec<&SheetError>) =
                 problems.iter().partition(|p| p.is_error());
-            print(&json!({
+            shell.print_json(&json!({
                 "input": args.input.display().to_string(),
                 "valid": false,
                 "sheets": super::export::sheets_json(sheets),
@@ -143,29 +140,14 @@ fn report_problems(args: &Args, problems: &[SheetError], sheets: &[Sheet]) -> Re
             }))
         }
         Format::Text => {
-            let mut stderr = io::stderr().lock();
             let errors = problems.iter().filter(|p| p.is_error()).count();
-            write!(stderr, "{}", caisson_sheets::render(problems)).and_then(|()| {
-                writeln!(
-                    stderr,
-                    "{}: cannot import ({errors} error{})",
-                    args.input.display(),
-                    if errors == 1 { "" } else { "s" }
-                )
-            })
+            shell.diagnostics(&caisson_sheets::render(problems));
+            shell.note(format_args!(
+                "{}: cannot import ({errors} error{})",
+                args.input.display(),
+                if errors == 1 { "" } else { "s" }
+            ));
+            Ok(())
         }
-    };
-    match printed {
-        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Failure::Internal(error.into()))
-        }
-        _ => Ok(()),
     }
-}
-
-fn print(value: &Value) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, value).map_err(io::Error::from)?;
-    writeln!(stdout)?;
-    stdout.flush()
 }

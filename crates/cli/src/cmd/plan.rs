@@ -18,14 +18,15 @@
 
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::Context;
 use caisson_model::Scenario;
-use caisson_planner::{Formulation, Plan, PlanOptions, PlanStatus, ShortageExplanation};
+use caisson_planner::{Formulation, Plan, PlanStatus, ShortageExplanation};
 
-use crate::exit::{CmdResult, Failure};
-use crate::format::fmt_num as num;
+use crate::exit::{CmdResult, Exit, Failure};
+use crate::format::{fmt_num as num, fmt_units as units, Format};
+use crate::shell::Shell;
+use crate::solver::SolverArgs;
 
 /// How many causes the terminal summary shows per short demand.
 const CAUSES_SHOWN: usize = 3;
@@ -48,29 +49,12 @@ pub struct Args {
     /// Write the plan as CSV files (one per record array) into this directory.
     #[arg(long, value_name = "DIR")]
     pub csv: Option<PathBuf>,
-    /// Stop the solver after this many seconds.
-    #[arg(long, value_name = "S")]
-    pub time_limit: Option<f64>,
-    /// Relative MIP gap at which a solution counts as optimal.
-    #[arg(long, value_name = "G", default_value_t = 1e-6)]
-    pub mip_gap: f64,
-    /// Solver threads (default: HiGHS decides).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<u32>,
-    /// Do not give HiGHS the greedy plan as a first solution of a MIP
-    /// (by default it does, so that a run stopped early still has a plan).
-    #[arg(long)]
-    pub no_start: bool,
-    /// Set a HiGHS option (repeatable), e.g. `--highs mip_lp_solver=ipm`;
-    /// names and values as in HiGHS's documentation.
-    #[arg(long, value_name = "NAME=VALUE")]
-    pub highs: Vec<String>,
     /// Write the model with readable names (`.mps`, or `.lp` for LP format).
     #[arg(long, value_name = "FILE.mps")]
     pub write_model: Option<PathBuf>,
     /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// No progress spinner.
     #[arg(long, short)]
     pub quiet: bool,
@@ -80,6 +64,8 @@ pub struct Args {
     /// in unit-quarters.
     #[arg(long, value_enum, value_name = "PERIOD")]
     pub aggregate: Option<Aggregate>,
+    #[command(flatten)]
+    pub solver: SolverArgs,
 }
 
 /// Coarser periods for `--aggregate`.
@@ -110,19 +96,10 @@ impl Method {
     }
 }
 
-/// What `plan` prints on stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    /// A human-readable summary.
-    Text,
-    /// The plan document.
-    Json,
-}
-
 /// Runs `caisson plan`.
-pub fn run(args: &Args) -> CmdResult {
-    crate::limits::check(args.time_limit, Some(args.mip_gap))?;
-    let loaded = crate::load::scenario(&args.scenario)?;
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
+    let options = args.solver.plan_options()?;
+    let loaded = crate::load::scenario(shell, &args.scenario)?;
     let aggregated = match args.aggregate {
         Some(Aggregate::Quarter) => Some(
             caisson_analysis::aggregate::to_quarters(&loaded.scenario)
@@ -131,14 +108,6 @@ pub fn run(args: &Args) -> CmdResult {
         None => None,
     };
     let scenario = aggregated.as_ref().unwrap_or(&loaded.scenario);
-    let options = PlanOptions {
-        time_limit: args.time_limit,
-        mip_gap: args.mip_gap,
-        threads: args.threads,
-        greedy_start: !args.no_start,
-        highs: crate::limits::highs_options(&args.highs)?,
-        ..PlanOptions::default()
-    };
 
     let plan = if args.method == Method::Optimal || args.write_model.is_some() {
         let mut model = Formulation::build(scenario)
@@ -151,14 +120,11 @@ pub fn run(args: &Args) -> CmdResult {
         }
         match args.method {
             Method::Optimal => {
-                let spinner = crate::progress::spinner(
-                    &format!(
-                        "solving with HiGHS ({} columns, {} rows)",
-                        model.stats().columns,
-                        model.stats().rows
-                    ),
-                    args.quiet,
-                );
+                let spinner = shell.spinner(&format!(
+                    "solving with HiGHS ({} columns, {} rows)",
+                    model.stats().columns,
+                    model.stats().rows
+                ));
                 let plan = model.solve(scenario, &options);
                 spinner.finish_and_clear();
                 plan
@@ -183,24 +149,22 @@ pub fn run(args: &Args) -> CmdResult {
             .with_context(|| format!("writing CSV files to {}", dir.display()))?;
     }
 
-    let printed = match args.format {
-        OutputFormat::Text => print_summary(scenario, &plan, args.method),
-        OutputFormat::Json => {
-            let mut out = io::stdout().lock();
-            caisson_report::write_json(scenario, &plan, &mut out)
-                .map_err(|e| io::Error::other(e.to_string()))
-                .and_then(|()| out.flush())
-        }
-    };
-    match printed {
-        // A closed pipe (e.g. `| head`) is not a failure of planning.
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(error) => return Err(Failure::Internal(error.into())),
-        Ok(()) => {}
+    match args.format {
+        Format::Text => shell.print_with(|out| print_summary(out, scenario, &plan, args.method))?,
+        Format::Json => shell.print_with(|out| {
+            // Keep the kind of an I/O error, so that a closed pipe is seen.
+            caisson_report::write_json(scenario, &plan, out).map_err(|e| {
+                match &e {
+                    caisson_report::ReportError::Json(json) => json.io_error_kind(),
+                    _ => None,
+                }
+                .map_or_else(|| io::Error::other(e.to_string()), io::Error::from)
+            })
+        })?,
     }
 
     if plan.status.has_solution() {
-        Ok(ExitCode::SUCCESS)
+        Ok(Exit::Success)
     } else {
         Err(Failure::NoPlan(no_plan_message(&plan)))
     }
@@ -219,8 +183,7 @@ pub(crate) fn no_plan_message(plan: &Plan) -> String {
     }
 }
 
-fn print_summary(s: &Scenario, plan: &Plan, method: Method) -> io::Result<()> {
-    let mut out = io::stdout().lock();
+fn print_summary(out: &mut dyn Write, s: &Scenario, plan: &Plan, method: Method) -> io::Result<()> {
     writeln!(
         out,
         "scenario  {} ({} {}s from {})",
@@ -294,23 +257,23 @@ fn print_summary(s: &Scenario, plan: &Plan, method: Method) -> io::Result<()> {
                 .fill_rate
                 .map_or("-".to_owned(), |f| format!("{:.1}%", f * 100.0));
             let backlog = if s.demands[k.demand.index()].backlog {
-                num(k.final_backlog)
+                units(k.final_backlog)
             } else {
-                format!("lost {}", num(k.lost))
+                format!("lost {}", units(k.lost))
             };
             writeln!(
                 out,
                 "  {:<width$} {:>14} {:>14} {:>8} {:>14}",
                 s.demands[k.demand.index()].id,
-                num(k.required),
-                num(k.delivered),
+                units(k.required),
+                units(k.delivered),
                 fill,
                 backlog
             )?;
         }
     }
 
-    print_why_short(&mut out, s, &caisson_planner::explain_shortages(s, plan))?;
+    print_why_short(out, s, &caisson_planner::explain_shortages(s, plan))?;
 
     if !plan.expansions.is_empty() {
         writeln!(out, "\nexpansions chosen")?;
@@ -356,7 +319,7 @@ fn print_summary(s: &Scenario, plan: &Plan, method: Method) -> io::Result<()> {
                 out,
                 "  {}: {} units short in {} period(s), {first} .. {last}",
                 s.contracts[c].id,
-                num(total),
+                units(total),
                 periods.len()
             )?;
         }

@@ -3,7 +3,6 @@
 
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
-use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use caisson_analysis::recommend::{
@@ -13,9 +12,10 @@ use caisson_analysis::recommend::{
 use caisson_analysis::simulate::{sample_plans, SimulateOptions};
 
 use crate::cmd::analysis_args::AnalysisArgs;
-use crate::exit::{CmdResult, Failure};
-use crate::format::fmt_num;
-use crate::{load, progress};
+use crate::exit::{CmdResult, Exit, Failure};
+use crate::format::{fmt_num, fmt_units};
+use crate::load;
+use crate::shell::Shell;
 
 /// Arguments of `caisson recommend`.
 #[derive(Debug, clap::Args)]
@@ -102,8 +102,8 @@ fn unit_interval(text: &str) -> Result<f64, String> {
 }
 
 /// Runs `caisson recommend`.
-pub fn run(args: &Args) -> CmdResult {
-    let loaded = load::scenario(&args.scenario)?;
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
+    let loaded = load::scenario(shell, &args.scenario)?;
     let scenario = &loaded.scenario;
     let options = RecommendOptions {
         grouping: args.grouping.into(),
@@ -120,10 +120,10 @@ pub fn run(args: &Args) -> CmdResult {
         plan: args.common.plan_options()?,
     };
     let samples = match args.samples {
-        Some(n) => sampled_plans(scenario, n, args, &options)?,
+        Some(n) => sampled_plans(shell, scenario, n, args, &options)?,
         None => Vec::new(),
     };
-    let spinner = progress::spinner("planning the scenario", args.common.quiet);
+    let spinner = shell.spinner("planning the scenario");
     let base = plan_base(scenario, &options.plan);
     spinner.set_message("round 1: re-planning with the contracts signed");
     let result = recommend(scenario, &base, &samples, &options, &|round| {
@@ -133,7 +133,7 @@ pub fn run(args: &Args) -> CmdResult {
             round.round + 1,
             round.lowered.len(),
             round.round,
-            fmt_num(round.shortfall)
+            fmt_units(round.shortfall)
         ));
     });
     spinner.finish_and_clear();
@@ -143,18 +143,19 @@ pub fn run(args: &Args) -> CmdResult {
     })?;
     if let Some(out) = &args.toml {
         write_variant(out, &args.scenario, scenario, &recommendation)?;
-        eprintln!(
+        shell.note(format_args!(
             "wrote {} (plan it with `caisson plan {}`)",
             out.display(),
             out.display()
-        );
+        ));
     }
-    args.common.emit(&recommendation, render)?;
-    Ok(ExitCode::SUCCESS)
+    args.common.emit(shell, &recommendation, render)?;
+    Ok(Exit::Success)
 }
 
 /// The plans of `n` Monte Carlo samples, with a progress bar.
 fn sampled_plans(
+    shell: &mut Shell,
     scenario: &caisson_model::Scenario,
     n: u64,
     args: &Args,
@@ -173,11 +174,7 @@ fn sampled_plans(
         plan: options.plan.clone(),
         ..SimulateOptions::default()
     };
-    let bar = progress::bar(
-        usize::try_from(n).unwrap_or(usize::MAX),
-        "sampling",
-        args.common.quiet,
-    );
+    let bar = shell.bar(usize::try_from(n).unwrap_or(usize::MAX), "sampling");
     let plans = sample_plans(scenario, &simulate_options, &|| bar.inc(1));
     bar.finish_and_clear();
     plans.map_err(|e| Failure::InvalidInputMessage(e.to_string()))
@@ -318,7 +315,7 @@ fn render_contracts(s: &mut String, r: &Recommendation) {
                 } else {
                     " "
                 };
-                let _ = write!(s, "  {:>12}{mark}", fmt_num(v.volume));
+                let _ = write!(s, "  {:>12}{mark}", fmt_units(v.volume));
             }
             let _ = writeln!(s, "  {:>10}", fmt_num(c.penalty));
         }
@@ -335,7 +332,7 @@ fn render_contracts(s: &mut String, r: &Recommendation) {
             );
             for v in c.volumes.iter().filter(|v| v.volume > 0.0) {
                 let mark = if v.flat_rate.is_none() { " *" } else { "" };
-                let _ = writeln!(s, "  {:>10}  {:>12}{mark}", v.group, fmt_num(v.volume));
+                let _ = writeln!(s, "  {:>10}  {:>12}{mark}", v.group, fmt_units(v.volume));
             }
         }
     }

@@ -15,18 +15,18 @@
 //! report, showing the status, is still written).
 
 use std::fs;
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use anyhow::Context;
 use caisson_html::{Comparison, Criticality, InputKind, ReportDocument, Simulation};
 use caisson_model::Scenario;
-use caisson_planner::{Plan, PlanOptions};
+use caisson_planner::Plan;
 use serde_json::Value;
 
-use crate::exit::{CmdResult, Failure};
+use crate::exit::{CmdResult, Exit, Failure};
 use crate::format::Format;
+use crate::shell::Shell;
+use crate::solver::SolverArgs;
 
 /// Arguments of `caisson report`.
 #[derive(Debug, clap::Args)]
@@ -47,12 +47,6 @@ pub struct Args {
     /// Also write the report document (`caisson-report/1` JSON) to this file.
     #[arg(long, value_name = "FILE.json")]
     pub json: Option<PathBuf>,
-    /// When planning a scenario: stop the solver after this many seconds.
-    #[arg(long, value_name = "S")]
-    pub time_limit: Option<f64>,
-    /// When planning a scenario: solver threads (default: HiGHS decides).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<u32>,
     /// What to print on stdout: a line of text, or a JSON summary (the
     /// report's path, size and the views it holds).
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -60,6 +54,9 @@ pub struct Args {
     /// No progress spinner while planning a scenario.
     #[arg(long, short)]
     pub quiet: bool,
+    /// How to plan a scenario given as INPUT.
+    #[command(flatten)]
+    pub solver: SolverArgs,
 }
 
 /// One classified input.
@@ -118,8 +115,8 @@ pub(crate) fn explanations(scenario: &Scenario, plan: &Plan) -> Value {
 }
 
 /// Runs `caisson report`.
-pub fn run(args: &Args) -> CmdResult {
-    crate::limits::check(args.time_limit, None)?;
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
+    let options = args.solver.plan_options()?;
     let inputs = args
         .inputs
         .iter()
@@ -184,17 +181,12 @@ pub fn run(args: &Args) -> CmdResult {
         let scenario = args
             .scenario
             .as_deref()
-            .map(|p| crate::load::scenario(p).map(|l| l.scenario))
+            .map(|p| crate::load::scenario(shell, p).map(|l| l.scenario))
             .transpose()?;
         Some(caisson_html::plan_section(value, scenario.as_ref()).map_err(|e| invalid(path, e))?)
     } else if let Some(path) = &scenario_path {
-        let scenario = crate::load::scenario(path)?.scenario;
-        let options = PlanOptions {
-            time_limit: args.time_limit,
-            threads: args.threads,
-            ..PlanOptions::default()
-        };
-        let spinner = crate::progress::spinner("planning the scenario", args.quiet);
+        let scenario = crate::load::scenario(shell, path)?.scenario;
+        let spinner = shell.spinner("planning the scenario");
         let plan = caisson_planner::plan(&scenario, &options);
         spinner.finish_and_clear();
         if !plan.status.has_solution() {
@@ -243,16 +235,13 @@ pub fn run(args: &Args) -> CmdResult {
         fs::write(path, text + "\n")
             .with_context(|| format!("writing the report document to {}", path.display()))?;
     }
-    // A closed stdout is not a failure: the report is written.
-    let mut stdout = io::stdout().lock();
     match args.format {
         Format::Text => {
-            let _ = writeln!(
-                stdout,
-                "report written to {} ({} KiB, self-contained)",
+            shell.print(format_args!(
+                "report written to {} ({} KiB, self-contained)\n",
                 args.out.display(),
                 page.len().div_ceil(1024)
-            );
+            ))?;
         }
         Format::Json => {
             let views: Vec<&str> = [
@@ -271,12 +260,12 @@ pub fn run(args: &Args) -> CmdResult {
                 "views": views,
                 "solver_failure": solver_failure,
             });
-            let _ = writeln!(stdout, "{summary:#}");
+            shell.print_json(&summary)?;
         }
     }
 
     match solver_failure {
         Some(message) => Err(Failure::NoPlan(message)),
-        None => Ok(ExitCode::SUCCESS),
+        None => Ok(Exit::Success),
     }
 }

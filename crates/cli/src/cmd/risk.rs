@@ -1,15 +1,15 @@
 //! `caisson risk`: supplier criticality and the price of each policy.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use caisson_analysis::risk::{analyse, count_replans, Impact, RiskOptions, RiskReport};
 
 use crate::cmd::analysis_args::AnalysisArgs;
-use crate::exit::CmdResult;
-use crate::format::{fmt_delta, fmt_num};
+use crate::exit::{CmdResult, Exit};
+use crate::format::{fmt_delta, fmt_num, fmt_units_delta};
 use crate::sections::{self, subject_text};
-use crate::{load, progress};
+use crate::load;
+use crate::shell::Shell;
 
 /// Arguments of `caisson risk`.
 #[derive(Debug, clap::Args)]
@@ -28,22 +28,18 @@ pub struct Args {
 }
 
 /// Runs `caisson risk`.
-pub fn run(args: &Args) -> CmdResult {
-    let loaded = load::scenario(&args.scenario)?;
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
+    let loaded = load::scenario(shell, &args.scenario)?;
     let options = RiskOptions {
         facilities: args.facilities,
         policy_lists: args.lists,
         plan: args.common.plan_options()?,
     };
-    let bar = progress::bar(
-        count_replans(&loaded.scenario, &options),
-        "re-planning",
-        args.common.quiet,
-    );
+    let bar = shell.bar(count_replans(&loaded.scenario, &options), "re-planning");
     let report = analyse(&loaded.scenario, &options, &|| bar.inc(1));
     bar.finish_and_clear();
     let file = sections::SectionFile::criticality(sections::criticality(&report), &report);
-    args.common.emit(&file, |_| render(&report))?;
+    args.common.emit(shell, &file, |_| render(&report))?;
     let unsolved = !report.baseline.solved()
         || report
             .criticality
@@ -51,9 +47,9 @@ pub fn run(args: &Args) -> CmdResult {
             .chain(&report.policies)
             .any(|i| !i.edited.solved());
     Ok(if unsolved {
-        ExitCode::from(crate::exit::INTERNAL)
+        Exit::Internal
     } else {
-        ExitCode::SUCCESS
+        Exit::Success
     })
 }
 
@@ -64,7 +60,7 @@ fn impact_rows(s: &mut String, impacts: &[Impact]) {
             .shortage
             .iter()
             .filter(|p| p.shortage.abs() > 1e-6)
-            .map(|p| format!("{} {}", p.product, fmt_delta(p.shortage)))
+            .map(|p| format!("{} {}", p.product, fmt_units_delta(p.shortage)))
             .collect();
         let _ = writeln!(
             s,

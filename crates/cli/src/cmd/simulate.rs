@@ -2,15 +2,15 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::Context;
 use caisson_analysis::simulate::{self, stats, Percentiles, SimulateError, SimulateOptions};
 
 use crate::cmd::analysis_args::AnalysisArgs;
-use crate::exit::{CmdResult, Failure};
-use crate::format::{fmt_num, fmt_rate};
-use crate::{load, progress};
+use crate::exit::{CmdResult, Exit, Failure};
+use crate::format::{fmt_num, fmt_rate, fmt_units};
+use crate::load;
+use crate::shell::Shell;
 
 /// Arguments of `caisson simulate`.
 #[derive(Debug, clap::Args)]
@@ -50,18 +50,19 @@ fn unit_interval(text: &str) -> Result<f64, String> {
 }
 
 /// Runs `caisson simulate`.
-pub fn run(args: &Args) -> CmdResult {
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     if args.quantiles.windows(2).any(|w| w[0] >= w[1]) {
-        eprintln!("error: --quantiles must increase, e.g. 0.05,0.5,0.95");
-        return Ok(ExitCode::from(2));
+        return Err(Failure::Usage(
+            "--quantiles must increase, e.g. 0.05,0.5,0.95".to_owned(),
+        ));
     }
-    let loaded = load::scenario(&args.scenario)?;
+    let loaded = load::scenario(shell, &args.scenario)?;
     let scenario = &loaded.scenario;
     if scenario.uncertainty.is_empty() {
-        eprintln!(
-            "warning: {} has no [[uncertainty]] entry: every sample is the deterministic plan",
+        shell.warn(format_args!(
+            "{} has no [[uncertainty]] entry: every sample is the deterministic plan",
             args.scenario.display()
-        );
+        ));
     }
     let options = SimulateOptions {
         samples: args.samples,
@@ -70,7 +71,7 @@ pub fn run(args: &Args) -> CmdResult {
         quantiles: args.quantiles.clone(),
         plan: args.common.plan_options()?,
     };
-    let bar = progress::bar(args.samples as usize, "simulating", args.common.quiet);
+    let bar = shell.bar(args.samples as usize, "simulating");
     let result = simulate::simulate(scenario, &options, &|| bar.inc(1));
     bar.finish_and_clear();
     let simulation = match result {
@@ -86,16 +87,16 @@ pub fn run(args: &Args) -> CmdResult {
             .with_context(|| format!("writing {}", path.display()))
             .map_err(Failure::Internal)?;
     }
-    args.common.emit(&simulation, render)?;
+    args.common.emit(shell, &simulation, render)?;
     Ok(if simulation.solved < simulation.runs {
-        eprintln!(
-            "warning: {} of {} samples have no solution; the statistics cover the others",
+        shell.warn(format_args!(
+            "{} of {} samples have no solution; the statistics cover the others",
             simulation.runs - simulation.solved,
             simulation.runs
-        );
-        ExitCode::from(crate::exit::INTERNAL)
+        ));
+        Exit::Internal
     } else {
-        ExitCode::SUCCESS
+        Exit::Success
     })
 }
 
@@ -135,7 +136,7 @@ pub fn render(s: &simulate::Simulation) -> String {
     let _ = writeln!(
         out,
         "  shortage (unit-periods)  {}",
-        bands(s.total.shortage.as_ref(), &fmt_num)
+        bands(s.total.shortage.as_ref(), &fmt_units)
     );
     let _ = writeln!(
         out,
@@ -158,7 +159,7 @@ pub fn render(s: &simulate::Simulation) -> String {
             out,
             "  {:width$}  shortage {}  fill rate {}  P {}",
             d.demand,
-            bands(d.shortage.as_ref(), &fmt_num),
+            bands(d.shortage.as_ref(), &fmt_units),
             bands(d.fill_rate.as_ref(), &rate),
             fmt_rate(d.below_threshold),
         );

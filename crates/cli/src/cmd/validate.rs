@@ -5,16 +5,15 @@
 //! (`--format json`): one array on stdout with one object per file, each
 //! with `file`, `valid`, `summary` (null when invalid) and `diagnostics`.
 
-use std::io::{self, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use caisson_model::Scenario;
 use caisson_scenario::{Diagnostic, Severity};
 use serde_json::{json, Value};
 
-use crate::exit::{CmdResult, Failure};
+use crate::exit::{CmdResult, Exit, Failure};
 use crate::format::Format;
+use crate::shell::Shell;
 
 /// Arguments of `caisson validate`.
 #[derive(Debug, clap::Args)]
@@ -35,7 +34,7 @@ struct Outcome {
 }
 
 /// Runs `caisson validate`.
-pub fn run(args: &Args) -> CmdResult {
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     let outcomes: Vec<Outcome> = args
         .files
         .iter()
@@ -55,29 +54,24 @@ pub fn run(args: &Args) -> CmdResult {
             }
         })
         .collect();
-    let printed = match args.format {
-        Format::Text => print_text(&outcomes),
-        Format::Json => print_json(&outcomes),
-    };
-    match printed {
-        // A closed pipe (e.g. `| head`) is not a failure of validation.
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(error) => return Err(Failure::Internal(error.into())),
-        Ok(()) => {}
+    match args.format {
+        Format::Text => print_text(shell, &outcomes)?,
+        Format::Json => shell.print_json(&json_outcomes(&outcomes))?,
     }
     if outcomes.iter().all(|o| o.scenario.is_some()) {
-        Ok(ExitCode::SUCCESS)
+        Ok(Exit::Success)
     } else {
         Err(Failure::InvalidInput)
     }
 }
 
-fn print_text(outcomes: &[Outcome]) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
-    let mut stderr = io::stderr().lock();
+fn print_text(shell: &mut Shell, outcomes: &[Outcome]) -> Result<(), Failure> {
     for outcome in outcomes {
         if !outcome.diagnostics.is_empty() {
-            writeln!(stderr, "{}", caisson_scenario::render(&outcome.diagnostics))?;
+            shell.diagnostics(&format!(
+                "{}\n",
+                caisson_scenario::render(&outcome.diagnostics)
+            ));
         }
         let count = |severity| {
             outcome
@@ -90,18 +84,16 @@ fn print_text(outcomes: &[Outcome]) -> io::Result<()> {
         match &outcome.scenario {
             Some(scenario) => {
                 let summary = Summary::of(scenario);
-                writeln!(
-                    stdout,
-                    "{}: valid scenario \"{}\"{}",
+                shell.print(format_args!(
+                    "{}: valid scenario \"{}\"{}\n",
                     outcome.file,
                     scenario.name,
                     plural_suffix(warnings, "warning")
-                )?;
-                writeln!(
-                    stdout,
-                    "  horizon: {}..{} ({} {}s)",
+                ))?;
+                shell.print(format_args!(
+                    "  horizon: {}..{} ({} {}s)\n",
                     summary.first, summary.last, summary.periods, summary.period
-                )?;
+                ))?;
                 // The `[[uncertainty]]` extension is named only when used.
                 let counts: Vec<String> = summary
                     .counts
@@ -109,12 +101,11 @@ fn print_text(outcomes: &[Outcome]) -> io::Result<()> {
                     .filter(|(kind, n)| *kind != "uncertainty" || *n > 0)
                     .map(|(kind, n)| format!("{kind}: {n}"))
                     .collect();
-                writeln!(stdout, "  {}", counts.join(", "))?;
+                shell.print(format_args!("  {}\n", counts.join(", ")))?;
             }
             None => {
-                writeln!(
-                    stdout,
-                    "{}: invalid ({} error{}{})",
+                shell.print(format_args!(
+                    "{}: invalid ({} error{}{})\n",
                     outcome.file,
                     errors,
                     if errors == 1 { "" } else { "s" },
@@ -126,11 +117,11 @@ fn print_text(outcomes: &[Outcome]) -> io::Result<()> {
                     } else {
                         String::new()
                     }
-                )?;
+                ))?;
             }
         }
     }
-    stdout.flush()
+    Ok(())
 }
 
 fn plural_suffix(n: usize, word: &str) -> String {
@@ -141,8 +132,8 @@ fn plural_suffix(n: usize, word: &str) -> String {
     }
 }
 
-fn print_json(outcomes: &[Outcome]) -> io::Result<()> {
-    let values: Vec<Value> = outcomes
+fn json_outcomes(outcomes: &[Outcome]) -> Vec<Value> {
+    outcomes
         .iter()
         .map(|outcome| {
             let summary = outcome.scenario.as_ref().map(|s| {
@@ -168,11 +159,7 @@ fn print_json(outcomes: &[Outcome]) -> io::Result<()> {
                 "diagnostics": outcome.diagnostics,
             })
         })
-        .collect();
-    let mut stdout = io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, &values).map_err(io::Error::from)?;
-    writeln!(stdout)?;
-    stdout.flush()
+        .collect()
 }
 
 /// What the summary of a valid scenario shows.

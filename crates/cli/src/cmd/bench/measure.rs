@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::memory::{self, mib, Sampler};
 use crate::exit::Failure;
+use crate::shell::Shell;
 
 /// How much of the pipeline a case runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -167,7 +168,12 @@ fn timed<T>(stage: impl FnOnce() -> T) -> (T, f64, Option<u64>) {
 }
 
 /// Runs one case on the scenario at `path`.
-pub fn run_case(path: &Path, mode: Mode, options: &PlanOptions) -> Result<Measurement, Failure> {
+pub fn run_case(
+    shell: &mut Shell,
+    path: &Path,
+    mode: Mode,
+    options: &PlanOptions,
+) -> Result<Measurement, Failure> {
     let start_kib = memory::rss_kib();
     // The peak so far is the binary's own start-up; later stages reset it.
     let start_peak = memory::peak_kib();
@@ -184,7 +190,7 @@ pub fn run_case(path: &Path, mode: Mode, options: &PlanOptions) -> Result<Measur
 
     let (loaded, seconds, peak) = timed(|| caisson_scenario::load_path(path));
     let loaded = loaded.map_err(|error| {
-        eprint!("{error}");
+        shell.diagnostics(&error.to_string());
         Failure::InvalidInput
     })?;
     let scenario = &loaded.scenario;

@@ -25,9 +25,7 @@ mod memory;
 mod render;
 mod runner;
 
-use std::io::{self, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
@@ -38,8 +36,10 @@ use serde::Serialize;
 use self::cases::{Group, Scaling, Selection, Source};
 use self::machine::Machine;
 use self::measure::{Measurement, Mode};
-use crate::exit::{CmdResult, Failure};
+use crate::exit::{CmdResult, Exit, Failure};
 use crate::format::Format;
+use crate::shell::Shell;
+use crate::solver::SolverArgs;
 
 /// The JSON document's format tag.
 const FORMAT: &str = "caisson-bench/1";
@@ -62,22 +62,6 @@ pub struct Args {
     /// time and the largest peak memory.
     #[arg(long, value_name = "K", default_value_t = 1)]
     pub repeat: usize,
-    /// Stop each solve after this many seconds (the status then says
-    /// `feasible` with its gap, or `time_limit`).
-    #[arg(long, value_name = "S")]
-    pub time_limit: Option<f64>,
-    /// Relative MIP gap at which a solution counts as optimal.
-    #[arg(long, value_name = "G", default_value_t = 1e-6)]
-    pub mip_gap: f64,
-    /// Solver threads (default: HiGHS decides).
-    #[arg(long, value_name = "T")]
-    pub threads: Option<u32>,
-    /// Do not give HiGHS the greedy plan as a first solution of a MIP.
-    #[arg(long)]
-    pub no_start: bool,
-    /// Set a HiGHS option (repeatable), as for `caisson plan`.
-    #[arg(long, value_name = "NAME=VALUE")]
-    pub highs: Vec<String>,
     /// Scaling curves: periods 12 to 240 at 40 facilities, facilities 10 to
     /// 1000 at 24 periods, both, or none.
     #[arg(long, value_enum, default_value_t = Scaling::None)]
@@ -112,6 +96,8 @@ pub struct Args {
     /// Internal: how much of the pipeline `--one` runs.
     #[arg(long, value_enum, default_value_t = Mode::Full, hide = true)]
     pub mode: Mode,
+    #[command(flatten)]
+    pub solver: SolverArgs,
 }
 
 /// A list of preset sizes.
@@ -178,10 +164,12 @@ struct ShapeDoc {
 }
 
 /// Runs `caisson bench`.
-pub fn run(args: &Args) -> CmdResult {
-    let options = plan_options(args)?;
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
+    // The options of `caisson plan`, capacity shadow prices included, so
+    // that the end-to-end time is that of `plan`.
+    let options = args.solver.plan_options()?;
     if let Some(path) = &args.one {
-        return run_one(path, args.mode, &options);
+        return run_one(shell, path, args.mode, &options);
     }
     if args.repeat == 0 {
         return Err(Failure::InvalidInputMessage(
@@ -223,7 +211,7 @@ pub fn run(args: &Args) -> CmdResult {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let dir = tempfile::tempdir().context("creating a temporary directory")?;
-    let bar = crate::progress::bar(list.len() * args.repeat, "benchmark", args.quiet);
+    let bar = shell.bar(list.len() * args.repeat, "benchmark");
     let mut rows = Vec::with_capacity(list.len());
     let mut failed = false;
     for case in &list {
@@ -232,7 +220,7 @@ pub fn run(args: &Args) -> CmdResult {
         let mut runs = Vec::with_capacity(args.repeat);
         let mut error = None;
         for _ in 0..args.repeat {
-            match runner::run_child(&path, case.mode, &options) {
+            match runner::run_child(shell, &path, case.mode, &options) {
                 Ok(m) => runs.push(m),
                 Err(Failure::Internal(e)) => {
                     error = Some(format!("{e:#}"));
@@ -304,49 +292,28 @@ pub fn run(args: &Args) -> CmdResult {
     if let Some(path) = &args.out {
         crate::cmd::analysis_args::write_json(path, &report)?;
     }
-    let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&report).context("serialising JSON")? + "\n",
-        Format::Text => text_report(&report),
-    };
-    let mut stdout = io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        // A closed pipe (`| head`) is not a failure.
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            return Err(Failure::Internal(
-                anyhow::Error::new(e).context("cannot write to stdout"),
-            ));
-        }
+    match args.format {
+        Format::Json => shell.print_json(&report)?,
+        Format::Text => shell.print(text_report(&report))?,
     }
     Ok(if failed {
-        ExitCode::from(crate::exit::INTERNAL)
+        Exit::Internal
     } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// The solver options, as `caisson plan` sets them (capacity shadow prices
-/// included, so that the end-to-end time is that of `plan`).
-fn plan_options(args: &Args) -> Result<PlanOptions, Failure> {
-    crate::limits::check(args.time_limit, Some(args.mip_gap))?;
-    Ok(PlanOptions {
-        time_limit: args.time_limit,
-        mip_gap: args.mip_gap,
-        threads: args.threads,
-        greedy_start: !args.no_start,
-        highs: crate::limits::highs_options(&args.highs)?,
-        ..PlanOptions::default()
+        Exit::Success
     })
 }
 
 /// The child's side: measure one file and print one JSON line.
-fn run_one(path: &std::path::Path, mode: Mode, options: &PlanOptions) -> CmdResult {
-    let measurement = measure::run_case(path, mode, options)?;
+fn run_one(
+    shell: &mut Shell,
+    path: &std::path::Path,
+    mode: Mode,
+    options: &PlanOptions,
+) -> CmdResult {
+    let measurement = measure::run_case(shell, path, mode, options)?;
     let line = serde_json::to_string(&measurement).context("serialising the measurement")?;
-    println!("{line}");
-    Ok(ExitCode::SUCCESS)
+    shell.print(format_args!("{line}\n"))?;
+    Ok(Exit::Success)
 }
 
 fn text_report(report: &Report) -> String {

@@ -11,7 +11,8 @@ use caisson_planner::PlanOptions;
 
 use super::cases::{Case, Source};
 use super::measure::{Measurement, Mode};
-use crate::exit::Failure;
+use crate::exit::{Exit, Failure};
+use crate::shell::Shell;
 
 /// Writes a generated case's scenario into `dir` (not timed) or gives the
 /// case's file.
@@ -32,7 +33,12 @@ pub fn scenario_file(case: &Case, seed: u64, dir: &Path) -> Result<PathBuf, Fail
 
 /// Runs the case once in a child process (`caisson bench --one FILE`) and
 /// reads the measurement it prints.
-pub fn run_child(path: &Path, mode: Mode, options: &PlanOptions) -> Result<Measurement, Failure> {
+pub fn run_child(
+    shell: &mut Shell,
+    path: &Path,
+    mode: Mode,
+    options: &PlanOptions,
+) -> Result<Measurement, Failure> {
     let mut command = Command::new(own_executable()?);
     command
         .arg("bench")
@@ -60,8 +66,8 @@ pub fn run_child(path: &Path, mode: Mode, options: &PlanOptions) -> Result<Measu
     let stderr = String::from_utf8_lossy(&output.stderr);
     match output.status.code() {
         Some(0) => {}
-        Some(code) if code == i32::from(crate::exit::INVALID_INPUT) => {
-            eprint!("{stderr}");
+        Some(code) if code == i32::from(Exit::InvalidInput.code()) => {
+            shell.diagnostics(&stderr);
             return Err(Failure::InvalidInput);
         }
         _ => {

@@ -14,7 +14,7 @@ use caisson_analysis::outcome::Outcome;
 use caisson_analysis::risk::{Impact, RiskReport};
 use sha2::{Digest, Sha256};
 
-use crate::format::{fmt_delta, fmt_num, fmt_rate};
+use crate::format::{fmt_delta, fmt_num, fmt_rate, fmt_units, fmt_units_delta};
 use crate::sections::subject_text;
 
 /// The marker in front of the fingerprint in the generated document.
@@ -117,9 +117,9 @@ fn variants(s: &mut String, comparison: &Comparison) {
             "| {} | {} | {} | {} | {} |",
             comparison.base.scenario,
             p.product,
-            fmt_num(p.delivered),
+            fmt_units(p.delivered),
             fmt_rate(p.fill_rate),
-            fmt_num(p.shortage)
+            fmt_units(p.shortage)
         );
     }
     for v in &comparison.variants {
@@ -130,10 +130,10 @@ fn variants(s: &mut String, comparison: &Comparison) {
                 "| {} | {} | {} | {} | {} ({}) |",
                 v.outcome.scenario,
                 p.product,
-                fmt_num(p.delivered),
+                fmt_units(p.delivered),
                 fmt_rate(p.fill_rate),
-                fmt_num(p.shortage),
-                delta.map_or_else(|| "-".to_owned(), |d| fmt_delta(d.shortage))
+                fmt_units(p.shortage),
+                delta.map_or_else(|| "-".to_owned(), |d| fmt_units_delta(d.shortage))
             );
         }
     }
@@ -197,7 +197,7 @@ fn dependency(s: &mut String, base: &Outcome) {
             "| {} | {} | {} | {} | {:.0} | {:.1}% |",
             p.receiver,
             p.product,
-            fmt_num(p.delivered),
+            fmt_units(p.delivered),
             top.join(", "),
             p.hhi,
             p.unaligned_share * 100.0
@@ -214,14 +214,14 @@ fn impact_row(s: &mut String, rank: usize, impact: &Impact) {
         .shortage
         .iter()
         .filter(|p| p.shortage.abs() >= 0.5)
-        .map(|p| format!("{} {}", p.product, fmt_delta(p.shortage)))
+        .map(|p| format!("{} {}", p.product, fmt_units_delta(p.shortage)))
         .collect();
     let _ = writeln!(
         s,
         "| {} | {} | {} | {} | {} |",
         rank,
         subject_text(&impact.subject),
-        fmt_delta(extra_shortage(impact)),
+        fmt_units_delta(extra_shortage(impact)),
         impact.cost.map_or_else(|| "-".to_owned(), fmt_delta),
         if per_product.is_empty() {
             "-".to_owned()

@@ -13,7 +13,7 @@ use caisson_analysis::outcome::Outcome;
 use caisson_analysis::risk::{RiskReport, Subject};
 use caisson_model::Scenario;
 
-use crate::format::{fmt_num, fmt_rate};
+use crate::format::{fmt_delta, fmt_rate, fmt_units, fmt_units_delta};
 
 const END_USER: &str = "UKR";
 const SUPPLIER: &str = "SRB";
@@ -176,10 +176,10 @@ impl<'a> Answer<'a> {
                         "| {} | {} | {} | {} | {} | {} | {:.1}% |",
                         r.product,
                         text,
-                        fmt_num(r.delivered),
-                        fmt_num(r.required),
+                        fmt_units(r.delivered),
+                        fmt_units(r.required),
                         fmt_rate((r.required > 0.0).then(|| r.delivered / r.required)),
-                        fmt_num(r.shortage),
+                        fmt_units(r.shortage),
                         r.supplier_share * 100.0
                     );
                 }
@@ -200,7 +200,7 @@ impl<'a> Answer<'a> {
                 "- With {text}, Ukraine's total shortage changes by {} unit-months{relative} \
                  against today's arrangements (all products; shortage counts every month a round \
                  is owed and not delivered).",
-                fmt_signed(change)
+                fmt_units_delta(change)
             );
         }
         for (text, outcome) in &outcomes {
@@ -245,8 +245,8 @@ impl<'a> Answer<'a> {
                  of extra shortage, {} extra cost.",
                 rank + 1,
                 losses.len(),
-                fmt_signed(extra),
-                impact.cost.map_or_else(|| "-".into(), fmt_signed)
+                fmt_units_delta(extra),
+                impact.cost.map_or_else(|| "-".into(), fmt_delta)
             );
         }
         if let Some(top) = losses.first() {
@@ -255,7 +255,7 @@ impl<'a> Answer<'a> {
                 s,
                 "- The most critical supplier is {}: losing it adds {} unit-months of shortage.",
                 crate::sections::subject_text(&top.subject),
-                fmt_signed(extra)
+                fmt_units_delta(extra)
             );
         }
         if let Some(policy) = self.risk.policies.iter().find(
@@ -267,12 +267,8 @@ impl<'a> Answer<'a> {
                 "- Serbia's neutrality rule (no exports to parties of the war; buyers may \
                  re-export) costs {} unit-months of shortage: the price of the policy, against a \
                  re-plan without it.",
-                fmt_signed(extra)
+                fmt_units_delta(extra)
             );
         }
     }
-}
-
-fn fmt_signed(value: f64) -> String {
-    crate::format::fmt_delta(value)
 }

@@ -9,9 +9,7 @@ mod analysis_doc;
 mod answer;
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -20,9 +18,10 @@ use caisson_analysis::risk::{analyse, count_replans, RiskOptions};
 use caisson_planner::PlanOptions;
 
 use crate::cmd::analysis_args::write_json;
-use crate::exit::{CmdResult, Failure};
+use crate::exit::{CmdResult, Exit, Failure};
 use crate::format::Format;
-use crate::{load, progress, sections};
+use crate::shell::Shell;
+use crate::{load, sections};
 
 /// The built-in scenario: (file name, contents), base first.
 const FILES: [(&str, &str); 5] = [
@@ -76,7 +75,7 @@ pub struct Args {
 }
 
 /// Runs `caisson demo`.
-pub fn run(args: &Args) -> CmdResult {
+pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     let started = Instant::now();
     let dir = &args.out;
     let scenario_dir = dir.join("scenarios");
@@ -85,16 +84,10 @@ pub fn run(args: &Args) -> CmdResult {
     for (name, text) in FILES {
         write(&scenario_dir.join(name), text)?;
     }
-    let say = |line: &str| {
-        if !args.quiet {
-            eprintln!("{line}");
-        }
-    };
-
-    say("validating the built-in scenario and its variants");
+    shell.status("validating the built-in scenario and its variants");
     let loaded = FILES
         .iter()
-        .map(|(name, _)| load::scenario(&scenario_dir.join(name)))
+        .map(|(name, _)| load::scenario(shell, &scenario_dir.join(name)))
         .collect::<Result<Vec<_>, _>>()?;
     let labels: Vec<&str> = FILES
         .iter()
@@ -102,14 +95,14 @@ pub fn run(args: &Args) -> CmdResult {
         .collect();
     let base = &loaded[0].scenario;
 
-    say("planning the base and every variant");
+    shell.status("planning the base and every variant");
     // One HiGHS thread per solve: solves run side by side, and HiGHS keeps
     // one thread pool per process, so every solve here must agree on it.
     let options = PlanOptions {
         threads: Some(1),
         ..PlanOptions::default()
     };
-    let bar = progress::bar(FILES.len(), "planning", args.quiet);
+    let bar = shell.bar(FILES.len(), "planning");
     let cases: Vec<Case<'_>> = loaded[1..]
         .iter()
         .zip(&labels[1..])
@@ -147,7 +140,7 @@ pub fn run(args: &Args) -> CmdResult {
     caisson_report::write_csv_dir(base, &plan, &dir.join("plan-base-csv"))
         .context("writing the base plan as CSV")?;
 
-    say(&format!(
+    shell.status(format_args!(
         "risk analysis: supplier criticality and the price of each policy \
          (re-plans stop within a relative MIP gap of {RISK_MIP_GAP:e})"
     ));
@@ -159,11 +152,7 @@ pub fn run(args: &Args) -> CmdResult {
             ..options.clone()
         },
     };
-    let bar = progress::bar(
-        count_replans(base, &risk_options),
-        "re-planning",
-        args.quiet,
-    );
+    let bar = shell.bar(count_replans(base, &risk_options), "re-planning");
     let risk = analyse(base, &risk_options, &|| bar.inc(1));
     bar.finish_and_clear();
 
@@ -209,15 +198,12 @@ pub fn run(args: &Args) -> CmdResult {
         write(path, &document)?;
     }
     let seconds = started.elapsed().as_secs_f64();
-    let mut out = std::io::stdout().lock();
     match args.format {
         Format::Text => {
-            let _ = writeln!(out, "{markdown}");
-            let _ = writeln!(
-                out,
-                "Report: {}  (plans, comparison and risk JSON beside it; {seconds:.0} s)",
+            shell.print(format_args!(
+                "{markdown}\nReport: {}  (plans, comparison and risk JSON beside it; {seconds:.0} s)\n",
                 report_path.display()
-            );
+            ))?;
         }
         Format::Json => {
             let summary = serde_json::json!({
@@ -234,10 +220,10 @@ pub fn run(args: &Args) -> CmdResult {
                 },
                 "seconds": seconds,
             });
-            let _ = writeln!(out, "{summary:#}");
+            shell.print_json(&summary)?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }
 
 fn write(path: &Path, text: &str) -> Result<(), Failure> {
