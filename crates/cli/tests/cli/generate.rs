@@ -1,13 +1,6 @@
 //! End-to-end runs of `caisson generate` on the built binary.
 
-use std::process::Command;
-
-fn caisson(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_caisson"))
-        .args(args)
-        .output()
-        .expect("run caisson")
-}
+use crate::support::run as caisson;
 
 #[test]
 fn same_seed_same_file_and_it_validates() {

@@ -1,20 +1,15 @@
-//! End-to-end tests of `caisson report`: runs the binary on the fixtures of
-//! `caisson-html` (a plan of the spec's example, its scenario, one file per
+//! End-to-end tests of `caisson report`: runs the binary on fixtures (a plan of the spec's example, its scenario, one file per
 //! analysis section) and checks exit codes and the page written.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 use serde_json::Value;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../html/tests/fixtures")
-        .join(name)
-}
+use crate::support::{self, fixture};
 
 fn caisson(args: &[&Path]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_caisson"));
+    let mut command = support::caisson();
     command.arg("report");
     for a in args {
         command.arg(a);

@@ -1,17 +1,18 @@
 //! End-to-end runs of `caisson explain` on the built binary, on the spec's
-//! example scenario (a copy in `fixtures/example.toml`).
+//! example scenario (a copy in `tests/fixtures/example.toml`).
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn example() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/example.toml")
+use crate::support::{caisson, fixture};
+
+fn example() -> std::path::PathBuf {
+    fixture("example.toml")
 }
 
 fn explain(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_caisson"))
+    caisson()
         .arg("explain")
         .arg(example())
         .args(args)

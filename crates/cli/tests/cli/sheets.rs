@@ -1,23 +1,12 @@
 //! End-to-end runs of `caisson export` and `caisson import` on the built
 //! binary: scenario -> workbook -> scenario, plan sheets, and errors.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 use caisson_sheets::Cell;
 
-fn caisson(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_caisson"))
-        .args(args)
-        .output()
-        .expect("run caisson")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use crate::support::{fixture, run as caisson};
 
 fn text(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")

@@ -1,23 +1,11 @@
 //! End-to-end tests of `caisson recommend`: the variant file it writes
 //! validates, and planning it honours every recommended contract.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use serde_json::Value;
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn caisson(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_caisson"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use crate::support::{fixture, run as caisson};
 
 fn succeed(args: &[&str]) -> std::process::Output {
     let output = caisson(args);

@@ -1,22 +1,12 @@
 //! End-to-end tests of the analysis commands (`compare`, `risk`) on the spec
 //! example and a variant of it.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use serde_json::Value;
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use crate::support::{caisson, fixture, run};
 
 fn run_json(args: &[&str]) -> Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_caisson"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
+    let output = run(args);
     assert!(
         output.status.success(),
         "{args:?} failed: {}",
@@ -111,10 +101,7 @@ fn analysis_outputs_feed_the_html_report() {
     let comparison = dir.path().join("comparison.json");
     let criticality = dir.path().join("risk.json");
     let caisson = |args: &[&std::ffi::OsStr]| {
-        let status = Command::new(env!("CARGO_BIN_EXE_caisson"))
-            .args(args)
-            .output()
-            .expect("caisson runs");
+        let status = run(args);
         assert!(
             status.status.success(),
             "{args:?}: {}",
@@ -168,7 +155,7 @@ fn bad_solver_limits_are_refused_before_solving() {
         vec!["simulate", "--mip-gap=NaN"],
         vec!["recommend", "--time-limit=-5"],
     ] {
-        let output = Command::new(env!("CARGO_BIN_EXE_caisson"))
+        let output = caisson()
             .args(&args)
             .arg(&base)
             .arg("--quiet")

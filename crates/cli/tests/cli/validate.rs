@@ -1,20 +1,12 @@
 //! End-to-end runs of `caisson validate` on the built binary.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn example() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/spec/example.toml")
-}
+use crate::support::{caisson, fixture, spec_example as example};
 
 fn validate(args: &[&str], files: &[PathBuf]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_caisson"))
+    caisson()
         .arg("validate")
         .args(args)
         .args(files)

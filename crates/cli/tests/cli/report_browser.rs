@@ -11,16 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
-}
-
-fn fixture(name: &str) -> PathBuf {
-    root().join("crates/html/tests/fixtures").join(name)
-}
+use crate::support::{caisson, fixture, root};
 
 fn chromium() -> String {
     std::env::var("CAISSON_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
@@ -58,7 +49,7 @@ fn check_in_browser(args: &[PathBuf], shot: &str) {
     prerequisites();
     let dir = tempfile::tempdir().expect("temp dir");
     let page = dir.path().join(format!("{shot}.html"));
-    let result = Command::new(env!("CARGO_BIN_EXE_caisson"))
+    let result = caisson()
         .arg("report")
         .args(args)
         .arg("--out")

@@ -2,16 +2,9 @@
 //! shape and consistency of the figures, never how fast anything is
 //! (performance is measured by the benchmark itself, not by timed tests).
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn caisson(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_caisson"))
-        .args(args)
-        .output()
-        .expect("run caisson")
-}
+use crate::support::{fixture, path, run as caisson};
 
 fn number(case: &Value, pointer: &str) -> f64 {
     case.pointer(pointer)
@@ -124,7 +117,8 @@ fn small_has_every_stage_a_ratio_and_a_peak() {
 
 #[test]
 fn greedy_and_file_cases_and_the_text_table() {
-    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/example.toml");
+    let example = fixture("example.toml");
+    let example = path(&example);
     let run = caisson(&[
         "bench",
         "--sizes",
@@ -170,7 +164,8 @@ fn bad_options_and_files_are_invalid_input() {
     assert_eq!(nothing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&nothing.stderr).contains("nothing to measure"));
 
-    let malformed = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/malformed.toml");
+    let malformed = fixture("malformed.toml");
+    let malformed = path(&malformed);
     let broken = caisson(&["bench", "--sizes", "none", "--scenario", malformed]);
     assert_eq!(broken.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("malformed.toml"));

@@ -5,27 +5,19 @@
 //! validation error.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use crate::support::{self, fixture, path};
 
 fn caisson(args: &[&str], threads: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_caisson"));
+    let mut command = support::caisson();
     command.args(args);
     if let Some(threads) = threads {
         command.env("RAYON_NUM_THREADS", threads);
     }
     command.output().expect("the binary runs")
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
 }
 
 fn json(path: &Path) -> Value {

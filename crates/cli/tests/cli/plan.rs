@@ -1,20 +1,11 @@
 //! End-to-end tests of `caisson plan`: runs the binary on fixtures and
 //! checks exit codes, the plan JSON's shape and the CSV export.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use serde_json::Value;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../planner/tests/fixtures")
-        .join(name)
-}
-
-fn caisson() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_caisson"))
-}
+use crate::support::{caisson, fixture};
 
 #[test]
 fn plan_writes_a_caisson_plan_document() {
