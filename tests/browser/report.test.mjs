@@ -164,6 +164,13 @@ try {
     const matrix = await page.$$eval('table.matrix td.denied, table.matrix td.allowed', (tds) => tds.map((td) => td.title));
     if (matrix.length !== p.compliance.length) fail(`compliance: ${matrix.length} matrix cells for ${p.compliance.length} verdicts`);
     if (matrix.some((t) => !t)) fail('compliance: a matrix cell has no reason on hover');
+    // Unit counts are shown as whole units: the demand table's Required and
+    // Delivered columns (5th and 6th) hold no decimals.
+    const demandCells = await page.$$eval('#demand table tbody tr', (trs) =>
+      trs.flatMap((tr) => [...tr.children].slice(4, 6).map((td) => td.textContent)));
+    if (!demandCells.length) fail('demand: no rows in the demand table');
+    const fractional = demandCells.filter((t) => !/^[\d,]+$/.test(t));
+    if (fractional.length) fail(`demand: unit counts not in whole units: ${fractional.join(' ')}`);
   }
   if (doc.criticality && byId.criticality) {
     const v = byId.criticality.series[0].values;

@@ -99,7 +99,12 @@ mod tests {
         assert_eq!(Exit::InvalidInput.code(), 1);
         assert_eq!(Exit::Usage.code(), 2);
         assert_eq!(Exit::Internal.code(), 3);
-        for exit in [Exit::Success, Exit::InvalidInput, Exit::Usage, Exit::Internal] {
+        for exit in [
+            Exit::Success,
+            Exit::InvalidInput,
+            Exit::Usage,
+            Exit::Internal,
+        ] {
             let line = format!("  {}  ", exit.code());
             assert!(
                 crate::EXIT_CODES.contains(&line),

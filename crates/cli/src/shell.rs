@@ -88,13 +88,8 @@ impl Shell {
         !self.quiet && self.err_is_terminal
     }
 
-    /// Whether stderr is a terminal (for colouring clap's messages).
-    pub fn err_is_terminal(&self) -> bool {
-        self.err_is_terminal
-    }
-
     /// Whether stdout is a terminal (for colouring clap's help).
-    pub fn out_is_terminal() -> bool {
+    fn out_is_terminal() -> bool {
         io::stdout().is_terminal()
     }
 
@@ -159,12 +154,6 @@ impl Shell {
         self.err_line(format_args!("warning: {message}"));
     }
 
-    /// `error: MESSAGE`, for a failure that the command reports itself and
-    /// goes on (the final failure is printed by [`Shell::finish`]).
-    pub fn error(&mut self, message: impl Display) {
-        self.err_line(format_args!("error: {message}"));
-    }
-
     /// Text already rendered for a terminal (the loader's miette
     /// diagnostics, a child process's stderr), written as it is.
     pub fn diagnostics(&mut self, rendered: &str) {
@@ -193,9 +182,9 @@ impl Shell {
     /// A progress bar over `total` plans described by `message`.
     pub fn bar(&self, total: usize, message: &str) -> ProgressBar {
         let bar = ProgressBar::new(total as u64);
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} plans, {elapsed} (eta {eta})")
-        {
+        if let Ok(style) = ProgressStyle::with_template(
+            "{msg} [{bar:30}] {pos}/{len} plans, {elapsed} (eta {eta})",
+        ) {
             bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message(message.to_owned());
@@ -333,7 +322,10 @@ mod tests {
 
     #[test]
     fn a_closed_stdout_is_a_silent_success() {
-        let (out, err) = (Stream::failing(io::ErrorKind::BrokenPipe), Stream::default());
+        let (out, err) = (
+            Stream::failing(io::ErrorKind::BrokenPipe),
+            Stream::default(),
+        );
         let mut shell = shell(&out, &err);
         assert!(shell.print("first\n").is_ok());
         assert!(shell.print_json(&[1, 2, 3]).is_ok());
@@ -343,7 +335,10 @@ mod tests {
 
     #[test]
     fn other_stdout_errors_are_failures() {
-        let (out, err) = (Stream::failing(io::ErrorKind::StorageFull), Stream::default());
+        let (out, err) = (
+            Stream::failing(io::ErrorKind::StorageFull),
+            Stream::default(),
+        );
         let mut shell = shell(&out, &err);
         let result = shell.print("x").map(|()| Exit::Success);
         assert_eq!(shell.finish(result), Exit::Internal);
@@ -356,7 +351,10 @@ mod tests {
 
     #[test]
     fn a_failing_stderr_turns_success_into_an_internal_failure() {
-        let (out, err) = (Stream::default(), Stream::failing(io::ErrorKind::StorageFull));
+        let (out, err) = (
+            Stream::default(),
+            Stream::failing(io::ErrorKind::StorageFull),
+        );
         let mut shell = shell(&out, &err);
         shell.warn("lost");
         assert_eq!(shell.finish(Ok(Exit::Success)), Exit::Internal);

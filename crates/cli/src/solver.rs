@@ -123,7 +123,11 @@ mod tests {
 
     #[test]
     fn bad_limits_are_invalid_input() {
-        for bad in [args(Some(0.0), 1e-6), args(Some(f64::NAN), 1e-6), args(None, -1.0)] {
+        for bad in [
+            args(Some(0.0), 1e-6),
+            args(Some(f64::NAN), 1e-6),
+            args(None, -1.0),
+        ] {
             assert!(matches!(
                 bad.plan_options(),
                 Err(Failure::InvalidInputMessage(_))

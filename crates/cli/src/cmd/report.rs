@@ -54,7 +54,6 @@ pub struct Args {
     /// No progress spinner while planning a scenario.
     #[arg(long, short)]
     pub quiet: bool,
-    /// How to plan a scenario given as INPUT.
     #[command(flatten)]
     pub solver: SolverArgs,
 }

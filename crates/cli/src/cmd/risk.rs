@@ -7,8 +7,8 @@ use caisson_analysis::risk::{analyse, count_replans, Impact, RiskOptions, RiskRe
 use crate::cmd::analysis_args::AnalysisArgs;
 use crate::exit::{CmdResult, Exit};
 use crate::format::{fmt_delta, fmt_num, fmt_units_delta};
-use crate::sections::{self, subject_text};
 use crate::load;
+use crate::sections::{self, subject_text};
 use crate::shell::Shell;
 
 /// Arguments of `caisson risk`.

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::support::{caisson, fixture, run};
+use crate::support::{caisson, fixture, run, temp_dir};
 
 fn run_json(args: &[&str]) -> Value {
     let output = run(args);
@@ -95,7 +95,7 @@ fn risk_ranks_exporters_and_prices_the_neutrality_rule() {
 /// reads: the files carry the report sections' formats.
 #[test]
 fn analysis_outputs_feed_the_html_report() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let base = fixture("example.toml");
     let variant = fixture("example-no-neutrality.toml");
     let comparison = dir.path().join("comparison.json");

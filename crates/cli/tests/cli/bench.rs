@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{fixture, path, run as caisson};
+use crate::support::{fixture, path, run as caisson, temp_dir};
 
 fn number(case: &Value, pointer: &str) -> f64 {
     case.pointer(pointer)
@@ -14,7 +14,7 @@ fn number(case: &Value, pointer: &str) -> f64 {
 
 #[test]
 fn small_has_every_stage_a_ratio_and_a_peak() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let out = dir.path().join("bench.json");
     let run = caisson(&[
         "bench",

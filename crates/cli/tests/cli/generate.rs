@@ -1,6 +1,6 @@
 //! End-to-end runs of `caisson generate` on the built binary.
 
-use crate::support::run as caisson;
+use crate::support::{run as caisson, temp_dir};
 
 #[test]
 fn same_seed_same_file_and_it_validates() {
@@ -15,7 +15,7 @@ fn same_seed_same_file_and_it_validates() {
     assert_eq!(a.stdout, b.stdout);
     assert_ne!(a.stdout, caisson(&["generate", "--seed", "5"]).stdout);
 
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let path = dir.path().join("g.toml");
     let path_text = path.to_str().expect("utf-8 path");
     let out = caisson(&[
@@ -58,7 +58,7 @@ fn unknown_size_is_a_usage_error() {
 /// same objective (compared through `plan --format json`).
 #[test]
 fn json_and_toml_encodings_are_the_same_scenario() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let toml_path = dir.path().join("g.toml");
     let json_path = dir.path().join("g.json");
     for path in [&toml_path, &json_path] {

@@ -23,10 +23,10 @@ mod recommend;
 mod report;
 /// `report` in headless Chromium (tests/browser/report.test.mjs).
 mod report_browser;
-/// The reporter: stdout/stderr split, closed pipes, exit codes, help.
-mod shell;
 /// `export` and `import`: scenario and plan sheets, round trips, errors.
 mod sheets;
+/// The reporter: stdout/stderr split, closed pipes, exit codes, help.
+mod shell;
 /// `simulate`: determinism, zero uncertainty, report input, bad entries.
 mod simulate;
 /// `validate`: summaries, diagnostics, JSON, exit codes.

@@ -5,11 +5,11 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{caisson, fixture};
+use crate::support::{caisson, fixture, temp_dir};
 
 #[test]
 fn plan_writes_a_caisson_plan_document() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let out = dir.path().join("plan.json");
     let csv = dir.path().join("csv");
     let mps = dir.path().join("model.mps");
@@ -172,7 +172,7 @@ fn plan_prints_json_on_request() {
 
 #[test]
 fn invalid_scenario_exits_1() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let bad = dir.path().join("bad.toml");
     std::fs::write(
         &bad,
@@ -475,7 +475,7 @@ fn aggregate_quarter_plans_quarters_and_says_it_is_an_approximation() {
 
 #[test]
 fn aggregate_of_a_quarterly_scenario_is_refused() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let path = dir.path().join("q.toml");
     let monthly = std::fs::read_to_string(fixture("lead_times.toml")).expect("fixture");
     std::fs::write(

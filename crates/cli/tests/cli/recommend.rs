@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{fixture, run as caisson};
+use crate::support::{fixture, path as text, read_json, run as caisson, temp_dir};
 
 fn succeed(args: &[&str]) -> std::process::Output {
     let output = caisson(args);
@@ -15,15 +15,6 @@ fn succeed(args: &[&str]) -> std::process::Output {
         String::from_utf8_lossy(&output.stderr)
     );
     output
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).expect("JSON file written");
-    serde_json::from_str(&text).expect("valid JSON")
-}
-
-fn text(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
 }
 
 /// Plans `scenario` and returns the plan JSON.
@@ -37,7 +28,7 @@ fn plan(scenario: &Path, out: &Path) -> Value {
 /// variant, and checks every recommended contract for shortfall. Returns
 /// the recommendation, the base plan and the variant's plan.
 fn recommend_and_plan(extra: &[&str]) -> (Value, Value, Value) {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let scenario = dir.path().join("example.toml");
     std::fs::copy(fixture("example.toml"), &scenario).expect("copy fixture");
     std::fs::create_dir(dir.path().join("out")).expect("out dir");
@@ -197,7 +188,7 @@ fn samples_of_a_certain_world_recommend_what_the_optimal_plan_does() {
 /// honours; a scenario without uncertainty is refused with a hint.
 #[test]
 fn sampled_recommendations_are_honoured_and_need_uncertainty() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let scenario = dir.path().join("example-uncertainty.toml");
     for name in ["example.toml", "example-uncertainty.toml"] {
         std::fs::copy(fixture(name), dir.path().join(name)).expect("copy fixture");

@@ -6,7 +6,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use crate::support::{self, fixture};
+use crate::support::{self, both as text, fixture, temp_dir};
 
 fn caisson(args: &[&Path]) -> Output {
     let mut command = support::caisson();
@@ -15,14 +15,6 @@ fn caisson(args: &[&Path]) -> Output {
         command.arg(a);
     }
     command.output().expect("run caisson")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// The report document embedded in a page.
@@ -35,7 +27,7 @@ fn embedded(page: &str) -> Value {
 
 #[test]
 fn a_plan_file_alone_gives_a_report() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let out = dir.path().join("report.html");
     let result = caisson(&[&fixture("example-plan.json"), Path::new("--out"), &out]);
     assert!(result.status.success(), "{}", text(&result));
@@ -56,7 +48,7 @@ fn a_plan_file_alone_gives_a_report() {
 
 #[test]
 fn a_plan_with_its_scenario_and_every_analysis() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let out = dir.path().join("report.html");
     let json = dir.path().join("report.json");
     let result = caisson(&[
@@ -94,7 +86,7 @@ fn a_plan_with_its_scenario_and_every_analysis() {
 
 #[test]
 fn a_scenario_is_planned_first_with_shortage_explanations() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let out = dir.path().join("report.html");
     let result = caisson(&[&fixture("example.toml"), Path::new("--out"), &out]);
     assert!(result.status.success(), "{}", text(&result));
@@ -112,7 +104,7 @@ fn a_scenario_is_planned_first_with_shortage_explanations() {
 
 #[test]
 fn a_report_of_analyses_alone() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let out = dir.path().join("report.html");
     let result = caisson(&[&fixture("criticality.json"), Path::new("--out"), &out]);
     assert!(result.status.success(), "{}", text(&result));
@@ -123,7 +115,7 @@ fn a_report_of_analyses_alone() {
 
 #[test]
 fn bad_inputs_are_refused_with_exit_code_1() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let out = dir.path().join("report.html");
     let bad_comparison = dir.path().join("bad-comparison.json");
     std::fs::write(

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{caisson, fixture, root};
+use crate::support::{caisson, fixture, root, temp_dir};
 
 fn chromium() -> String {
     std::env::var("CAISSON_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
@@ -47,7 +47,7 @@ fn prerequisites() {
 /// Chromium, keeping `SHOT.png` (and `SHOT.pdf`, the print layout).
 fn check_in_browser(args: &[PathBuf], shot: &str) {
     prerequisites();
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let page = dir.path().join(format!("{shot}.html"));
     let result = caisson()
         .arg("report")

@@ -6,7 +6,7 @@ use std::process::Output;
 
 use caisson_sheets::Cell;
 
-use crate::support::{fixture, run as caisson};
+use crate::support::{fixture, run as caisson, temp_dir};
 
 fn text(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
@@ -30,7 +30,7 @@ fn load(path: &Path) -> caisson_model::Scenario {
 
 #[test]
 fn export_then_import_gives_the_same_scenario_and_it_validates() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let scenario = fixture("example.toml");
     for (flag, out) in [("--xlsx", "s.xlsx"), ("--csv", "csv")] {
         let sheets = dir.path().join(out);
@@ -46,7 +46,7 @@ fn export_then_import_gives_the_same_scenario_and_it_validates() {
 
 #[test]
 fn json_summaries_list_sheets_and_rows() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let book = dir.path().join("s.xlsx");
     let out = caisson(&[
         "export",
@@ -88,7 +88,7 @@ fn json_summaries_list_sheets_and_rows() {
 
 #[test]
 fn plan_export_writes_record_and_kpi_sheets() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let scenario = fixture("example.toml");
     let plan = dir.path().join("plan.json");
     ok(&caisson(&[
@@ -170,7 +170,7 @@ fn plan_export_writes_record_and_kpi_sheets() {
 
 #[test]
 fn a_bad_cell_fails_with_its_place_and_exit_code_1() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let csv = dir.path().join("csv");
     ok(&caisson(&[
         "export",
@@ -221,7 +221,7 @@ fn usage_and_unreadable_input() {
         Some(2)
     );
     // Not a workbook.
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let out = caisson(&[
         "import",
         text(&scenario),

@@ -21,7 +21,8 @@ fn a_closed_stdout_is_a_silent_success() {
         .expect("run caisson");
     let mut head = [0_u8; 1024];
     let mut out = child.stdout.take().expect("piped stdout");
-    out.read_exact(&mut head).expect("the start of the scenario");
+    out.read_exact(&mut head)
+        .expect("the start of the scenario");
     drop(out);
     let output = child.wait_with_output().expect("caisson ends");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

@@ -4,12 +4,9 @@
 //! simulation the report accepts, and a bad `[[uncertainty]]` is a located
 //! validation error.
 
-use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use serde_json::Value;
-
-use crate::support::{self, fixture, path};
+use crate::support::{self, fixture, path, read_json as json, temp_dir};
 
 fn caisson(args: &[&str], threads: Option<&str>) -> Output {
     let mut command = support::caisson();
@@ -20,18 +17,13 @@ fn caisson(args: &[&str], threads: Option<&str>) -> Output {
     command.output().expect("the binary runs")
 }
 
-fn json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).expect("output written");
-    serde_json::from_str(&text).expect("output is JSON")
-}
-
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
 }
 
 #[test]
 fn zero_uncertainty_equals_the_deterministic_plan() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let (plan, sim) = (dir.path().join("plan.json"), dir.path().join("sim.json"));
     let scenario = fixture("example-zero-uncertainty.toml");
     let out = caisson(
@@ -98,7 +90,7 @@ fn zero_uncertainty_equals_the_deterministic_plan() {
 
 #[test]
 fn same_seed_gives_byte_identical_outputs_whatever_the_thread_count() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let scenario = fixture("example-uncertainty.toml");
     let run = |name: &str, threads: &str, seed: &str| {
         let (out, csv) = (
@@ -143,7 +135,7 @@ fn same_seed_gives_byte_identical_outputs_whatever_the_thread_count() {
 
 #[test]
 fn the_output_is_a_simulation_the_report_draws() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let (sim, html) = (dir.path().join("sim.json"), dir.path().join("sim.html"));
     let out = caisson(
         &[
@@ -194,7 +186,7 @@ fn the_output_is_a_simulation_the_report_draws() {
 
 #[test]
 fn a_bad_uncertainty_entry_is_a_located_validation_error() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = temp_dir();
     let bad = dir.path().join("bad.toml");
     let base = fixture("example.toml");
     std::fs::write(
