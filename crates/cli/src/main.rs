@@ -79,6 +79,9 @@ enum Command {
     /// and peak memory, per scenario size and along scaling curves.
     #[command(after_help = EXIT_CODES)]
     Bench(cmd::bench::Args),
+    /// The transparency ledger: print the signing key's public key, verify
+    /// an export or a server's ledger with only the pinned public key.
+    Ledger(cmd::ledger::Args),
 }
 
 fn main() -> ExitCode {
@@ -97,6 +100,7 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::export::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Ledger(args) => cmd::ledger::run(args),
     };
     match result {
         Ok(code) => code,
