@@ -155,7 +155,10 @@ mod tests {
         // RFC 8785 section 3.2.3: "\u{20ac}" (U+20AC) sorts before "\u{1d11e}"
         // (a surrogate pair D834 DD1E) in UTF-16 but after it in UTF-8.
         let value = json!({"b": 1, "a": [true, null], "\u{1d11e}": 0, "\u{20ac}": 0});
-        assert_eq!(canon(value), "{\"a\":[true,null],\"b\":1,\"\u{20ac}\":0,\"\u{1d11e}\":0}");
+        assert_eq!(
+            canon(value),
+            "{\"a\":[true,null],\"b\":1,\"\u{20ac}\":0,\"\u{1d11e}\":0}"
+        );
     }
 
     #[test]

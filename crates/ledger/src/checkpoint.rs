@@ -72,8 +72,7 @@ impl PublicKey {
         if !is_lower_hex(text, 32) {
             return Err(PublicKeyError("expected 64 lowercase hex digits".into()));
         }
-        let bytes: [u8; 32] =
-            from_hex_array(text).map_err(|e| PublicKeyError(e.to_string()))?;
+        let bytes: [u8; 32] = from_hex_array(text).map_err(|e| PublicKeyError(e.to_string()))?;
         VerifyingKey::from_bytes(&bytes)
             .map(PublicKey)
             .map_err(|e| PublicKeyError(e.to_string()))
@@ -213,7 +212,10 @@ pub enum KeyFileError {
     Random(getrandom::Error),
 }
 
-fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> KeyFileError + '_ {
+fn io<'a>(
+    action: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(std::io::Error) -> KeyFileError + 'a {
     move |source| KeyFileError::Io {
         action,
         path: path.to_owned(),
@@ -244,7 +246,10 @@ pub fn load_key_file(path: &Path) -> Result<LedgerKey, KeyFileError> {
     let text = fs::read_to_string(path).map_err(io("reading", path))?;
     let body: KeyFileBody = serde_json::from_str(&text).map_err(|e| format(&e.to_string()))?;
     if body.format != KEY_FILE_FORMAT {
-        return Err(format(&format!("format is {:?}, expected {KEY_FILE_FORMAT:?}", body.format)));
+        return Err(format(&format!(
+            "format is {:?}, expected {KEY_FILE_FORMAT:?}",
+            body.format
+        )));
     }
     if body.algorithm != "ed25519" {
         return Err(format("algorithm must be \"ed25519\""));
@@ -303,7 +308,8 @@ pub fn load_or_create_key_file(path: &Path) -> Result<LedgerKey, KeyFileError> {
     }
     let result = (|| {
         let mut file = options.open(&temp).map_err(io("creating", &temp))?;
-        file.write_all(text.as_bytes()).map_err(io("writing", &temp))?;
+        file.write_all(text.as_bytes())
+            .map_err(io("writing", &temp))?;
         file.sync_all().map_err(io("writing", &temp))?;
         match fs::hard_link(&temp, path) {
             Ok(()) => Ok(true),
@@ -343,16 +349,28 @@ mod tests {
         let cp = key.checkpoint(3, Hash::empty(), time());
         assert_eq!(cp.verify(&key.public()), Ok(()));
         let other = LedgerKey::from_seed([8; 32]);
-        assert!(matches!(cp.verify(&other.public()), Err(CheckpointError::OtherKey { .. })));
+        assert!(matches!(
+            cp.verify(&other.public()),
+            Err(CheckpointError::OtherKey { .. })
+        ));
         // A checkpoint re-labelled with the pinned key still fails.
         let mut forged = other.checkpoint(3, Hash::empty(), time());
         forged.key = key.public().to_hex();
-        assert_eq!(forged.verify(&key.public()), Err(CheckpointError::BadSignature));
+        assert_eq!(
+            forged.verify(&key.public()),
+            Err(CheckpointError::BadSignature)
+        );
         let mut resized = cp.clone();
         resized.size = 4;
-        assert_eq!(resized.verify(&key.public()), Err(CheckpointError::BadSignature));
+        assert_eq!(
+            resized.verify(&key.public()),
+            Err(CheckpointError::BadSignature)
+        );
         let json = serde_json::to_value(&cp).expect("json");
-        let keys: Vec<&str> = json.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+        let keys: Vec<&str> = json
+            .as_object()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
         assert_eq!(keys, ["size", "root_hash", "time", "key", "signature"]);
     }
 
@@ -369,7 +387,10 @@ mod tests {
             let mode = fs::metadata(&path).expect("meta").permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
             fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).expect("chmod");
-            assert!(matches!(load_key_file(&path), Err(KeyFileError::Permissions { .. })));
+            assert!(matches!(
+                load_key_file(&path),
+                Err(KeyFileError::Permissions { .. })
+            ));
             fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).expect("chmod");
         }
         let text = fs::read_to_string(&path).expect("read");
@@ -378,7 +399,10 @@ mod tests {
         // No temporary file is left behind.
         assert_eq!(fs::read_dir(dir.path()).expect("dir").count(), 1);
         fs::write(&path, text.replace("ed25519", "rsa")).expect("write");
-        assert!(matches!(load_key_file(&path), Err(KeyFileError::Format { .. })));
+        assert!(matches!(
+            load_key_file(&path),
+            Err(KeyFileError::Format { .. })
+        ));
     }
 
     #[test]

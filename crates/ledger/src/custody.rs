@@ -247,7 +247,13 @@ impl Effects {
     /// Whether the re-export is a delivery to the current EUC's end user
     /// (section 5: not a re-export, so no EUC clause applies).
     pub fn is_delivery(&self) -> bool {
-        matches!(&self.change, Change::Reexport { charge_euc: false, .. })
+        matches!(
+            &self.change,
+            Change::Reexport {
+                charge_euc: false,
+                ..
+            }
+        )
     }
 }
 
@@ -262,7 +268,9 @@ pub struct State {
 }
 
 fn actor<'s>(scenario: &'s Scenario, id: &str) -> Result<ActorId, Refusal> {
-    scenario.actor_id(id).map_or_else(|| unknown("actor", id), Ok)
+    scenario
+        .actor_id(id)
+        .map_or_else(|| unknown("actor", id), Ok)
 }
 
 /// The organisation owning a facility: the prefix of its qualified id
@@ -331,7 +339,11 @@ impl State {
         let mut out = Vec::new();
         let mut frontier = vec![lot.to_owned()];
         while let Some(id) = frontier.pop() {
-            for child in self.lots.values().filter(|l| l.parent.as_deref() == Some(&id)) {
+            for child in self
+                .lots
+                .values()
+                .filter(|l| l.parent.as_deref() == Some(&id))
+            {
                 frontier.push(child.id.clone());
                 out.push(child);
             }
@@ -456,7 +468,10 @@ impl State {
             return refuse(RefusalCode::Unknown, "the EUC has no server-assigned id");
         };
         if self.eucs.contains_key(&id) {
-            return refuse(RefusalCode::Conflict, format!("euc {id:?} is already recorded"));
+            return refuse(
+                RefusalCode::Conflict,
+                format!("euc {id:?} is already recorded"),
+            );
         }
         let issuer = ctx.organisation.to_owned();
         if self
@@ -496,7 +511,11 @@ impl State {
             }
         }
         let mut products = BTreeSet::new();
-        if let Some(g) = c.goods.iter().find(|g| !products.insert(g.product.as_str())) {
+        if let Some(g) = c
+            .goods
+            .iter()
+            .find(|g| !products.insert(g.product.as_str()))
+        {
             return refuse(
                 RefusalCode::EucMismatch,
                 format!("product {} is listed twice in the EUC's goods", g.product),
@@ -505,7 +524,10 @@ impl State {
         if c.issued > c.expires {
             return refuse(
                 RefusalCode::EucMismatch,
-                format!("the EUC expires ({}) before it is issued ({})", c.expires, c.issued),
+                format!(
+                    "the EUC expires ({}) before it is issued ({})",
+                    c.expires, c.issued
+                ),
             );
         }
         Ok(Change::Euc(EucRecord {
@@ -531,7 +553,10 @@ impl State {
         let label = e.label();
         let mismatch = |message: String| refuse(RefusalCode::EucMismatch, message);
         if c.exporter != exporter {
-            return mismatch(format!("{label} names exporter {}, not {exporter}", c.exporter));
+            return mismatch(format!(
+                "{label} names exporter {}, not {exporter}",
+                c.exporter
+            ));
         }
         if c.exporter_organisation != exporter_organisation {
             return mismatch(format!(
@@ -540,7 +565,10 @@ impl State {
             ));
         }
         if c.consignee != consignee {
-            return mismatch(format!("{label} names consignee {}, not {consignee}", c.consignee));
+            return mismatch(format!(
+                "{label} names consignee {}, not {consignee}",
+                c.consignee
+            ));
         }
         let Some(goods) = c.goods.iter().find(|g| g.product == product) else {
             return mismatch(format!("{label} does not cover product {product}"));
@@ -564,10 +592,16 @@ impl State {
     fn check_shipment(&self, c: &TransferShipped, ctx: &Context<'_>) -> Result<Change, Refusal> {
         let s = ctx.scenario;
         let Some(lot_id) = c.lot.clone() else {
-            return refuse(RefusalCode::Unknown, "the shipment has no server-assigned lot id");
+            return refuse(
+                RefusalCode::Unknown,
+                "the shipment has no server-assigned lot id",
+            );
         };
         if self.lots.contains_key(&lot_id) {
-            return refuse(RefusalCode::Conflict, format!("lot {lot_id:?} is already recorded"));
+            return refuse(
+                RefusalCode::Conflict,
+                format!("lot {lot_id:?} is already recorded"),
+            );
         }
         let Some(facility) = s.facility_id(&c.facility) else {
             return unknown("facility", &c.facility);
@@ -646,10 +680,16 @@ impl State {
     fn check_reexport(&self, c: &TransferReexported, ctx: &Context<'_>) -> Result<Change, Refusal> {
         let s = ctx.scenario;
         let Some(new_id) = c.new_lot.clone() else {
-            return refuse(RefusalCode::Unknown, "the re-export has no server-assigned lot id");
+            return refuse(
+                RefusalCode::Unknown,
+                "the re-export has no server-assigned lot id",
+            );
         };
         if self.lots.contains_key(&new_id) {
-            return refuse(RefusalCode::Conflict, format!("lot {new_id:?} is already recorded"));
+            return refuse(
+                RefusalCode::Conflict,
+                format!("lot {new_id:?} is already recorded"),
+            );
         }
         let lot = self.visible_lot(&c.lot, ctx)?;
         let new_euc = self.visible_euc(&c.euc, ctx)?;
@@ -695,7 +735,10 @@ impl State {
                     Reexport::Prohibited => {
                         return refuse(
                             RefusalCode::EucMismatch,
-                            format!("{} prohibits re-export (reexport = \"prohibited\")", e.label()),
+                            format!(
+                                "{} prohibits re-export (reexport = \"prohibited\")",
+                                e.label()
+                            ),
                         );
                     }
                     Reexport::WithConsent => needs_consent = needs_consent.or(Some(e.label())),
@@ -802,7 +845,12 @@ impl State {
         if e.content.consignee != c.to {
             return refuse(
                 RefusalCode::EucMismatch,
-                format!("{} names consignee {}, not {}", e.label(), e.content.consignee, c.to),
+                format!(
+                    "{} names consignee {}, not {}",
+                    e.label(),
+                    e.content.consignee,
+                    c.to
+                ),
             );
         }
         if !e.content.goods.iter().any(|g| g.product == lot.product) {

@@ -535,7 +535,9 @@ impl Content {
                 c.new_lot = Some(id.clone());
                 ids.push(("lot", id));
             }
-            Content::ContractSigned(_) | Content::TransferReceived(_) | Content::ConsentGiven(_) => {}
+            Content::ContractSigned(_)
+            | Content::TransferReceived(_)
+            | Content::ConsentGiven(_) => {}
         }
         Ok(ids)
     }
@@ -627,7 +629,10 @@ impl Leaf {
         let mut map = Map::new();
         map.insert("content".into(), self.content.clone());
         map.insert("kind".into(), Value::String(self.kind.as_str().into()));
-        map.insert("organisation".into(), Value::String(self.organisation.clone()));
+        map.insert(
+            "organisation".into(),
+            Value::String(self.organisation.clone()),
+        );
         map.insert(
             "round".into(),
             self.round.clone().map_or(Value::Null, Value::String),
@@ -744,11 +749,13 @@ mod tests {
         assert_eq!(c.kind(), Kind::TransferShipped);
         let mut extra = shipped();
         extra["colour"] = json!("red");
-        let err = Content::parse(Kind::TransferShipped, &extra, Stage::Request).expect_err("unknown");
+        let err =
+            Content::parse(Kind::TransferShipped, &extra, Stage::Request).expect_err("unknown");
         assert!(err.to_string().contains("colour"), "{err}");
         let mut missing = shipped();
         missing.as_object_mut().map(|m| m.remove("euc"));
-        let err = Content::parse(Kind::TransferShipped, &missing, Stage::Request).expect_err("missing");
+        let err =
+            Content::parse(Kind::TransferShipped, &missing, Stage::Request).expect_err("missing");
         assert!(err.to_string().contains("euc"), "{err}");
     }
 
@@ -773,7 +780,10 @@ mod tests {
         for q in [json!(0), json!(-5), json!("10"), json!(-0.0)] {
             let mut bad = shipped();
             bad["quantity"] = q.clone();
-            assert!(Content::parse(Kind::TransferShipped, &bad, Stage::Request).is_err(), "{q}");
+            assert!(
+                Content::parse(Kind::TransferShipped, &bad, Stage::Request).is_err(),
+                "{q}"
+            );
         }
         assert_eq!(
             Content::parse(Kind::TransferShipped, &json!([1]), Stage::Request),
@@ -791,7 +801,8 @@ mod tests {
         ));
         assert!(Content::parse(Kind::TransferShipped, &with_lot, Stage::Stored).is_ok());
         assert!(Content::parse(Kind::TransferShipped, &shipped(), Stage::Stored).is_err());
-        let mut c = Content::parse(Kind::TransferShipped, &shipped(), Stage::Request).expect("valid");
+        let mut c =
+            Content::parse(Kind::TransferShipped, &shipped(), Stage::Request).expect("valid");
         let ids = c.assign_ids().expect("random");
         assert_eq!(ids.len(), 1);
         assert_eq!(ids[0].0, "lot");
@@ -800,12 +811,16 @@ mod tests {
         assert_eq!(stored["lot"], json!(ids[0].1));
         // Integral quantities stay integers in stored content.
         assert_eq!(stored["quantity"].to_string(), "5000");
-        assert_eq!(Content::parse(Kind::TransferShipped, &stored, Stage::Stored), Ok(c));
+        assert_eq!(
+            Content::parse(Kind::TransferShipped, &stored, Stage::Stored),
+            Ok(c)
+        );
     }
 
     #[test]
     fn leaf_bytes_are_canonical_json_of_exactly_seven_keys() {
-        let content = Content::parse(Kind::TransferShipped, &shipped(), Stage::Request).expect("valid");
+        let content =
+            Content::parse(Kind::TransferShipped, &shipped(), Stage::Request).expect("valid");
         let time = Timestamp::parse("2026-03-02T08:00:00.000Z").expect("time");
         let mut leaf = Leaf::new(&content, "srb-arms", "ana", None, time).expect("random");
         leaf.salt = "ab".repeat(32);

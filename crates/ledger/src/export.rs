@@ -113,11 +113,10 @@ pub fn verify_export(text: &str, pinned: &PublicKey) -> Result<Summary, VerifyFa
     let Some((last, entry_lines)) = lines.split_last() else {
         return fail(None, "the export is empty: no checkpoint line");
     };
-    let checkpoint: Checkpoint = serde_json::from_str(last)
-        .map_err(|e| VerifyFailure {
-            index: None,
-            why: format!("the last line is not a checkpoint: {e}"),
-        })?;
+    let checkpoint: Checkpoint = serde_json::from_str(last).map_err(|e| VerifyFailure {
+        index: None,
+        why: format!("the last line is not a checkpoint: {e}"),
+    })?;
     checkpoint.verify(pinned).map_err(|e| VerifyFailure {
         index: None,
         why: e.to_string(),
@@ -138,14 +137,20 @@ pub fn verify_export(text: &str, pinned: &PublicKey) -> Result<Summary, VerifyFa
         if entry.index() != expected {
             return fail(
                 Some(expected),
-                format!("expected index {expected}, found {} (an entry is missing or out of order)", entry.index()),
+                format!(
+                    "expected index {expected}, found {} (an entry is missing or out of order)",
+                    entry.index()
+                ),
             );
         }
         if let Some(before) = &previous {
             if entry.time() < before {
                 return fail(
                     Some(expected),
-                    format!("time {} is before the previous entry's {before}", entry.time()),
+                    format!(
+                        "time {} is before the previous entry's {before}",
+                        entry.time()
+                    ),
                 );
             }
         }
@@ -163,7 +168,10 @@ pub fn verify_export(text: &str, pinned: &PublicKey) -> Result<Summary, VerifyFa
     if checkpoint.size != size {
         return fail(
             Some(size.min(checkpoint.size)),
-            format!("the checkpoint covers {} entries, the export has {size}", checkpoint.size),
+            format!(
+                "the checkpoint covers {} entries, the export has {size}",
+                checkpoint.size
+            ),
         );
     }
     let root = merkle::root_of(&leaves);
@@ -333,7 +341,10 @@ pub fn verify_against_state(
     if state.key != pinned.to_hex() {
         return fail(
             None,
-            format!("the state file was kept for key {}, not the pinned key", state.key),
+            format!(
+                "the state file was kept for key {}, not the pinned key",
+                state.key
+            ),
         );
     }
     let new = &summary.leaf_hashes;
@@ -362,7 +373,9 @@ pub fn verify_against_state(
             return fail(None, "a checkpoint kept in the state file is too large");
         };
         if merkle::root_of(&new[..prefix]) != old.root_hash {
-            let index = first_difference.filter(|&i| i < old.size).unwrap_or(old.size - 1);
+            let index = first_difference
+                .filter(|&i| i < old.size)
+                .unwrap_or(old.size - 1);
             return fail(
                 Some(index),
                 format!(
@@ -389,14 +402,22 @@ pub fn verify_against_state(
 fn first_difference_from_state(text: &str, state: &VerifierState) -> Option<u64> {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let entries = lines.len().saturating_sub(1);
-    state.leaf_hashes.iter().enumerate().find_map(|(position, kept)| {
-        let stated = (position < entries)
-            .then(|| serde_json::from_str::<Value>(lines[position]).ok())
-            .flatten()
-            .and_then(|v| v.get("leaf_hash").and_then(Value::as_str).map(str::to_owned))
-            .and_then(|h| Hash::from_hex(&h).ok());
-        (stated.as_ref() != Some(kept)).then_some(position as u64)
-    })
+    state
+        .leaf_hashes
+        .iter()
+        .enumerate()
+        .find_map(|(position, kept)| {
+            let stated = (position < entries)
+                .then(|| serde_json::from_str::<Value>(lines[position]).ok())
+                .flatten()
+                .and_then(|v| {
+                    v.get("leaf_hash")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                })
+                .and_then(|h| Hash::from_hex(&h).ok());
+            (stated.as_ref() != Some(kept)).then_some(position as u64)
+        })
 }
 
 /// [`verify_export`] and then [`verify_against_state`], reporting the first
@@ -499,8 +520,11 @@ impl MemoryLedger {
 
     /// The signed checkpoint of the current tree at `time`.
     pub fn checkpoint(&self, time: Timestamp) -> Checkpoint {
-        self.key
-            .checkpoint(self.entries.len() as u64, merkle::root_of(self.store.leaves()), time)
+        self.key.checkpoint(
+            self.entries.len() as u64,
+            merkle::root_of(self.store.leaves()),
+            time,
+        )
     }
 
     /// The export, each entry in full form when `full(entry)` holds and in

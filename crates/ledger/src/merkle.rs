@@ -68,8 +68,12 @@ impl LeafStore for MemoryStore {
     }
 
     fn leaf_hashes(&self, start: u64, end: u64) -> Result<Vec<Hash>, Never> {
-        let start = usize::try_from(start).unwrap_or(usize::MAX).min(self.leaves.len());
-        let end = usize::try_from(end).unwrap_or(usize::MAX).min(self.leaves.len());
+        let start = usize::try_from(start)
+            .unwrap_or(usize::MAX)
+            .min(self.leaves.len());
+        let end = usize::try_from(end)
+            .unwrap_or(usize::MAX)
+            .min(self.leaves.len());
         Ok(self.leaves[start..end.max(start)].to_vec())
     }
 }

@@ -200,7 +200,14 @@ mod tests {
     fn dates_are_calendar_dates() {
         assert!(Date::parse("2026-02-28").is_ok());
         assert!(Date::parse("2024-02-29").is_ok());
-        for bad in ["2026-02-29", "2026-13-01", "2026-1-01", "2026-01-01T", "26-01-01", "2026-00-10"] {
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "2026-01-01T",
+            "26-01-01",
+            "2026-00-10",
+        ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(Date::parse("2026-03-01").map(|d| d.year()), Ok(2026));

@@ -3,11 +3,10 @@
 //! the end-use controls of holder and origin, EUC clauses along the chain,
 //! consents, and quantities that never exceed a lot.
 
-use caisson_ledger::custody::{
-    Context, Effects, EucRecord, Lot, Mode, Refusal, RefusalCode, SeesEverything, State,
-    Visibility,
-};
 use caisson_ledger::custody::ContractRecord;
+use caisson_ledger::custody::{
+    Context, Effects, EucRecord, Lot, Mode, Refusal, RefusalCode, SeesEverything, State, Visibility,
+};
 use caisson_ledger::{Content, Kind, Stage};
 use caisson_model::Scenario;
 use proptest::prelude::*;
@@ -80,7 +79,12 @@ impl Book {
             .expect("euc id")
     }
 
-    fn ship(&mut self, euc: &str, consignee: &str, quantity: f64) -> Result<Option<String>, Refusal> {
+    fn ship(
+        &mut self,
+        euc: &str,
+        consignee: &str,
+        quantity: f64,
+    ) -> Result<Option<String>, Refusal> {
         self.record(
             Kind::TransferShipped,
             "srb-arms",
@@ -126,13 +130,16 @@ impl Book {
     /// received in full: returns the lot.
     fn czech_lot(&mut self, number: &str, clause: &str) -> String {
         let euc = self.euc("cz-state", number, json!({"reexport": clause}));
-        let lot = self.ship(&euc, "CZE", 5000.0).expect("shipment to Czechia").expect("lot");
+        let lot = self
+            .ship(&euc, "CZE", 5000.0)
+            .expect("shipment to Czechia")
+            .expect("lot");
         self.receive("cz-state", &lot, 5000.0).expect("receipt");
         lot
     }
 }
 
-fn code(result: Result<Option<String>, Refusal>) -> (RefusalCode, String) {
+fn refusal(result: Result<Option<String>, Refusal>) -> (RefusalCode, String) {
     match result {
         Ok(id) => panic!("expected a refusal, got {id:?}"),
         Err(r) => (r.code, r.message),
@@ -142,10 +149,17 @@ fn code(result: Result<Option<String>, Refusal>) -> (RefusalCode, String) {
 #[test]
 fn direct_shipment_to_a_belligerent_is_refused_naming_the_neutrality_policy() {
     let mut book = Book::new();
-    let euc = book.euc("ua-state", "UA-1", json!({"consignee": "UKR", "end_user": "UKR"}));
-    let (code, message) = code(book.ship(&euc, "UKR", 1000.0));
+    let euc = book.euc(
+        "ua-state",
+        "UA-1",
+        json!({"consignee": "UKR", "end_user": "UKR"}),
+    );
+    let (code, message) = refusal(book.ship(&euc, "UKR", 1000.0));
     assert_eq!(code, RefusalCode::ComplianceDenied);
-    assert!(message.contains("srb-state:neutrality deny_export"), "{message}");
+    assert!(
+        message.contains("srb-state:neutrality deny_export"),
+        "{message}"
+    );
     assert!(message.contains("SRB may not export to UKR"), "{message}");
     assert!(message.contains("rule 1"), "{message}");
     assert!(book.state.lots().is_empty());
@@ -161,18 +175,32 @@ fn via_czechia_with_reexport_permitted_the_goods_reach_ukraine() {
         .unwrap_or_else(|r| panic!("{r}"))
         .expect("new lot");
     let l = &book.state.lots()[&new_lot];
-    assert_eq!((l.origin.as_str(), l.sender.as_str(), l.consignee.as_str()), ("SRB", "CZE", "UKR"));
+    assert_eq!(
+        (l.origin.as_str(), l.sender.as_str(), l.consignee.as_str()),
+        ("SRB", "CZE", "UKR")
+    );
     assert_eq!(l.quantity, 3000.0);
     assert_eq!(l.chain.len(), 2);
     assert_eq!(l.parent.as_deref(), Some(lot.as_str()));
     assert_eq!(book.state.lots()[&lot].passed_on, 3000.0);
     // Traces: forwards from the Serbian lot, backwards from the Ukrainian one.
-    let forward: Vec<&str> = book.state.descendants(&lot).iter().map(|l| l.id.as_str()).collect();
+    let forward: Vec<&str> = book
+        .state
+        .descendants(&lot)
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect();
     assert_eq!(forward, [new_lot.as_str()]);
-    let backward: Vec<&str> = book.state.ancestors(&new_lot).iter().map(|l| l.id.as_str()).collect();
+    let backward: Vec<&str> = book
+        .state
+        .ancestors(&new_lot)
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect();
     assert_eq!(backward, [lot.as_str()]);
     // Ukraine receives it.
-    book.receive("ua-state", &new_lot, 3000.0).expect("receipt in Ukraine");
+    book.receive("ua-state", &new_lot, 3000.0)
+        .expect("receipt in Ukraine");
 }
 
 #[test]
@@ -180,9 +208,12 @@ fn reexport_prohibited_is_refused() {
     let mut book = Book::new();
     let lot = book.czech_lot("CZ-P", "prohibited");
     let ua = book.ukrainian_euc("UA-3", 5000.0);
-    let (code, message) = code(book.reexport("cz-state", &lot, "UKR", 3000.0, &ua));
+    let (code, message) = refusal(book.reexport("cz-state", &lot, "UKR", 3000.0, &ua));
     assert_eq!(code, RefusalCode::EucMismatch);
-    assert!(message.contains("EUC CZ-P of cz-state prohibits re-export"), "{message}");
+    assert!(
+        message.contains("EUC CZ-P of cz-state prohibits re-export"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -190,9 +221,12 @@ fn reexport_with_consent_is_refused_until_the_origin_state_consents() {
     let mut book = Book::new();
     let lot = book.czech_lot("CZ-C", "with_consent");
     let ua = book.ukrainian_euc("UA-4", 5000.0);
-    let (code, message) = code(book.reexport("cz-state", &lot, "UKR", 3000.0, &ua));
+    let (code, message) = refusal(book.reexport("cz-state", &lot, "UKR", 3000.0, &ua));
     assert_eq!(code, RefusalCode::EucMismatch);
-    assert!(message.contains("consent of the origin state (SRB)"), "{message}");
+    assert!(
+        message.contains("consent of the origin state (SRB)"),
+        "{message}"
+    );
     book.record(
         Kind::ConsentGiven,
         "srb-state",
@@ -200,22 +234,36 @@ fn reexport_with_consent_is_refused_until_the_origin_state_consents() {
     )
     .expect("consent");
     // More than consented is still refused; the consented quantity passes.
-    assert_eq!(code_of(book.reexport("cz-state", &lot, "UKR", 3500.0, &ua)), RefusalCode::EucMismatch);
-    book.reexport("cz-state", &lot, "UKR", 3000.0, &ua).expect("consented re-export");
+    assert_eq!(
+        code_of(book.reexport("cz-state", &lot, "UKR", 3500.0, &ua)),
+        RefusalCode::EucMismatch
+    );
+    book.reexport("cz-state", &lot, "UKR", 3000.0, &ua)
+        .expect("consented re-export");
     // The consent is used up.
-    assert_eq!(code_of(book.reexport("cz-state", &lot, "UKR", 1.0, &ua)), RefusalCode::EucMismatch);
+    assert_eq!(
+        code_of(book.reexport("cz-state", &lot, "UKR", 1.0, &ua)),
+        RefusalCode::EucMismatch
+    );
 }
 
 fn code_of(result: Result<Option<String>, Refusal>) -> RefusalCode {
-    code(result).0
+    refusal(result).0
 }
 
 #[test]
 fn the_origins_deny_export_does_not_follow_the_goods_but_its_end_use_controls_do() {
     let mut book = Book::new();
     // Serbia -> Turkey is allowed (Turkey is neither belligerent nor Russian).
-    let euc = book.euc("tr-state", "TR-1", json!({"consignee": "TUR", "end_user": "TUR"}));
-    let lot = book.ship(&euc, "TUR", 2000.0).expect("shipment to Turkey").expect("lot");
+    let euc = book.euc(
+        "tr-state",
+        "TR-1",
+        json!({"consignee": "TUR", "end_user": "TUR"}),
+    );
+    let lot = book
+        .ship(&euc, "TUR", 2000.0)
+        .expect("shipment to Turkey")
+        .expect("lot");
     book.receive("tr-state", &lot, 2000.0).expect("receipt");
     // Turkey -> Ukraine: Serbia's deny_export of belligerents does not apply.
     let ua = book.euc(
@@ -223,16 +271,20 @@ fn the_origins_deny_export_does_not_follow_the_goods_but_its_end_use_controls_do
         "UA-5",
         json!({"exporter": "TUR", "exporter_organisation": "tr-state", "consignee": "UKR", "end_user": "UKR"}),
     );
-    book.reexport("tr-state", &lot, "UKR", 500.0, &ua).expect("re-export to Ukraine");
+    book.reexport("tr-state", &lot, "UKR", 500.0, &ua)
+        .expect("re-export to Ukraine");
     // Turkey -> Russia: Serbia's end-use control forbids Russian use.
     let ru = book.euc(
         "ru-state",
         "RU-1",
         json!({"exporter": "TUR", "exporter_organisation": "tr-state", "consignee": "RUS", "end_user": "RUS"}),
     );
-    let (code, message) = code(book.reexport("tr-state", &lot, "RUS", 500.0, &ru));
+    let (code, message) = refusal(book.reexport("tr-state", &lot, "RUS", 500.0, &ru));
     assert_eq!(code, RefusalCode::ComplianceDenied);
-    assert!(message.contains("srb-state:no-russian-use deny_end_use"), "{message}");
+    assert!(
+        message.contains("srb-state:no-russian-use deny_end_use"),
+        "{message}"
+    );
     assert!(message.contains("origin SRB"), "{message}");
 }
 
@@ -245,17 +297,27 @@ fn the_holders_rules_apply_to_a_reexport() {
         "RU-2",
         json!({"exporter": "CZE", "exporter_organisation": "cz-state", "consignee": "RUS", "end_user": "RUS"}),
     );
-    let (code, message) = code(book.reexport("cz-state", &lot, "RUS", 100.0, &ru));
+    let (code, message) = refusal(book.reexport("cz-state", &lot, "RUS", 100.0, &ru));
     assert_eq!(code, RefusalCode::ComplianceDenied);
-    assert!(message.contains("eu:sanctions deny_export: CZE may not export to RUS"), "{message}");
+    assert!(
+        message.contains("eu:sanctions deny_export: CZE may not export to RUS"),
+        "{message}"
+    );
 }
 
 #[test]
 fn delivery_to_the_eucs_own_end_user_is_not_a_reexport() {
     let mut book = Book::new();
     // A Czech EUC for Ukrainian end use, re-export prohibited.
-    let euc = book.euc("cz-state", "CZ-D", json!({"end_user": "UKR", "reexport": "prohibited"}));
-    let lot = book.ship(&euc, "CZE", 1000.0).expect("shipment").expect("lot");
+    let euc = book.euc(
+        "cz-state",
+        "CZ-D",
+        json!({"end_user": "UKR", "reexport": "prohibited"}),
+    );
+    let lot = book
+        .ship(&euc, "CZE", 1000.0)
+        .expect("shipment")
+        .expect("lot");
     book.receive("cz-state", &lot, 1000.0).expect("receipt");
     let delivered = book
         .reexport("cz-state", &lot, "UKR", 1000.0, &euc)
@@ -270,22 +332,40 @@ fn delivery_to_the_eucs_own_end_user_is_not_a_reexport() {
 fn over_shipping_receiving_and_reexporting_are_refused() {
     let mut book = Book::new();
     let euc = book.euc("cz-state", "CZ-Q", json!({}));
-    let lot = book.ship(&euc, "CZE", 4000.0).expect("shipment").expect("lot");
+    let lot = book
+        .ship(&euc, "CZE", 4000.0)
+        .expect("shipment")
+        .expect("lot");
     // The EUC's 5000 are a cumulative limit.
-    let (code, message) = code(book.ship(&euc, "CZE", 1001.0));
+    let (code, message) = refusal(book.ship(&euc, "CZE", 1001.0));
     assert_eq!(code, RefusalCode::EucMismatch);
-    assert!(message.contains("covers 5000 of mortar-120 in total"), "{message}");
+    assert!(
+        message.contains("covers 5000 of mortar-120 in total"),
+        "{message}"
+    );
     book.ship(&euc, "CZE", 1000.0).expect("the rest of the EUC");
     // Nothing is re-exported before it is received.
     let ua = book.ukrainian_euc("UA-Q", 10000.0);
-    assert_eq!(code_of(book.reexport("cz-state", &lot, "UKR", 1.0, &ua)), RefusalCode::CustodyExceeded);
-    book.receive("cz-state", &lot, 2500.0).expect("part received");
-    assert_eq!(code_of(book.receive("cz-state", &lot, 1501.0)), RefusalCode::CustodyExceeded);
-    book.receive("cz-state", &lot, 1500.0).expect("rest received");
-    book.reexport("cz-state", &lot, "UKR", 3000.0, &ua).expect("re-export");
-    let (code, message) = code(book.reexport("cz-state", &lot, "UKR", 1001.0, &ua));
+    assert_eq!(
+        code_of(book.reexport("cz-state", &lot, "UKR", 1.0, &ua)),
+        RefusalCode::CustodyExceeded
+    );
+    book.receive("cz-state", &lot, 2500.0)
+        .expect("part received");
+    assert_eq!(
+        code_of(book.receive("cz-state", &lot, 1501.0)),
+        RefusalCode::CustodyExceeded
+    );
+    book.receive("cz-state", &lot, 1500.0)
+        .expect("rest received");
+    book.reexport("cz-state", &lot, "UKR", 3000.0, &ua)
+        .expect("re-export");
+    let (code, message) = refusal(book.reexport("cz-state", &lot, "UKR", 1001.0, &ua));
     assert_eq!(code, RefusalCode::CustodyExceeded);
-    assert!(message.contains("1000 of mortar-120 received and not passed on"), "{message}");
+    assert!(
+        message.contains("1000 of mortar-120 received and not passed on"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -293,12 +373,18 @@ fn shipments_must_fit_their_euc() {
     let mut book = Book::new();
     let euc = book.euc("cz-state", "CZ-M", json!({"expires": "2026-01-31"}));
     // Expired on the shipment date (2026-02-01).
-    let (code, message) = code(book.ship(&euc, "CZE", 10.0));
+    let (code, message) = refusal(book.ship(&euc, "CZE", 10.0));
     assert_eq!(code, RefusalCode::EucMismatch);
-    assert!(message.contains("valid from 2026-01-10 to 2026-01-31"), "{message}");
+    assert!(
+        message.contains("valid from 2026-01-10 to 2026-01-31"),
+        "{message}"
+    );
     let euc = book.euc("cz-state", "CZ-N", json!({}));
     // Wrong consignee.
-    assert_eq!(code_of(book.ship(&euc, "DEU", 10.0)), RefusalCode::EucMismatch);
+    assert_eq!(
+        code_of(book.ship(&euc, "DEU", 10.0)),
+        RefusalCode::EucMismatch
+    );
     // Wrong product.
     let wrong_product = book.record(
         Kind::TransferShipped,
@@ -308,8 +394,15 @@ fn shipments_must_fit_their_euc() {
     );
     assert_eq!(code_of(wrong_product), RefusalCode::EucMismatch);
     // Another producer's facility than the EUC's exporter organisation.
-    let other = book.euc("cz-state", "CZ-O", json!({"exporter_organisation": "someone-else"}));
-    assert_eq!(code_of(book.ship(&other, "CZE", 10.0)), RefusalCode::EucMismatch);
+    let other = book.euc(
+        "cz-state",
+        "CZ-O",
+        json!({"exporter_organisation": "someone-else"}),
+    );
+    assert_eq!(
+        code_of(book.ship(&other, "CZE", 10.0)),
+        RefusalCode::EucMismatch
+    );
     // The EUC number is unique per issuer.
     let again = book.record(
         Kind::EucIssued,
@@ -359,7 +452,12 @@ fn an_invisible_id_is_refused_exactly_like_a_missing_one() {
         .expect_err("missing");
     assert_eq!(hidden.code, RefusalCode::Unknown);
     assert_eq!(missing.code, RefusalCode::Unknown);
-    assert_eq!(hidden.message.replace(&lot, "ID"), missing.message.replace("0123456789abcdef0123456789abcdef", "ID"));
+    assert_eq!(
+        hidden.message.replace(&lot, "ID"),
+        missing
+            .message
+            .replace("0123456789abcdef0123456789abcdef", "ID")
+    );
 }
 
 #[test]
@@ -373,12 +471,16 @@ fn replaying_the_recorded_entries_rebuilds_the_same_state() {
         json!({"lot": lot, "to": "UKR", "quantity": 2000, "euc": ua}),
     )
     .expect("consent");
-    book.reexport("cz-state", &lot, "UKR", 2000.0, &ua).expect("re-export");
+    book.reexport("cz-state", &lot, "UKR", 2000.0, &ua)
+        .expect("re-export");
     let mut rebuilt = State::new();
     for (content, org) in &book.recorded {
         // Stored content parses back to the same typed content.
-        let stored = Content::parse(content.kind(), &content.to_value(), Stage::Stored).expect("stored");
-        rebuilt.replay(&stored, org, &book.scenario).unwrap_or_else(|r| panic!("{r}"));
+        let stored =
+            Content::parse(content.kind(), &content.to_value(), Stage::Stored).expect("stored");
+        rebuilt
+            .replay(&stored, org, &book.scenario)
+            .unwrap_or_else(|r| panic!("{r}"));
     }
     assert_eq!(rebuilt, book.state);
     // Replaying a receipt beyond the lot is caught even without compliance.
@@ -389,7 +491,9 @@ fn replaying_the_recorded_entries_rebuilds_the_same_state() {
     )
     .expect("content");
     assert_eq!(
-        rebuilt.replay(&over, "cz-state", &book.scenario).map_err(|r| r.code),
+        rebuilt
+            .replay(&over, "cz-state", &book.scenario)
+            .map_err(|r| r.code),
         Err(RefusalCode::CustodyExceeded)
     );
 }

@@ -130,7 +130,11 @@ fn reference_store() -> MemoryStore {
 fn roots_of_every_prefix_match_the_reference() {
     let store = reference_store();
     for (size, expected) in ROOTS.iter().enumerate() {
-        assert_eq!(root(&store, size as u64).expect("root"), h(expected), "size {size}");
+        assert_eq!(
+            root(&store, size as u64).expect("root"),
+            h(expected),
+            "size {size}"
+        );
     }
 }
 
@@ -161,10 +165,24 @@ fn consistency_proofs_match_and_verify() {
                 .verify(&h(ROOTS[to as usize]), &h(ROOTS[from as usize]))
                 .is_err());
             let short = &proof.path[..proof.path.len() - 1];
-            assert!(verify_consistency(from, to, &h(ROOTS[from as usize]), &h(ROOTS[to as usize]), short).is_err());
+            assert!(verify_consistency(
+                from,
+                to,
+                &h(ROOTS[from as usize]),
+                &h(ROOTS[to as usize]),
+                short
+            )
+            .is_err());
             let mut long = proof.path.clone();
             long.push(h(ROOTS[to as usize]));
-            assert!(verify_consistency(from, to, &h(ROOTS[from as usize]), &h(ROOTS[to as usize]), &long).is_err());
+            assert!(verify_consistency(
+                from,
+                to,
+                &h(ROOTS[from as usize]),
+                &h(ROOTS[to as usize]),
+                &long
+            )
+            .is_err());
         }
     }
 }
@@ -182,7 +200,10 @@ fn invalid_requests_are_typed_errors() {
     );
     assert_eq!(
         request(inclusion_proof(&store, 0, 9).expect_err("beyond")),
-        ProofRequestError::SizeBeyondTree { size: 9, tree_size: 8 }
+        ProofRequestError::SizeBeyondTree {
+            size: 9,
+            tree_size: 8
+        }
     );
     assert_eq!(
         request(consistency_proof(&store, 0, 3).expect_err("from 0")),
@@ -194,7 +215,10 @@ fn invalid_requests_are_typed_errors() {
     );
     assert_eq!(
         request(consistency_proof(&store, 3, 9).expect_err("beyond")),
-        ProofRequestError::SizeBeyondTree { size: 9, tree_size: 8 }
+        ProofRequestError::SizeBeyondTree {
+            size: 9,
+            tree_size: 8
+        }
     );
     assert!(root(&store, 9).is_err());
 }

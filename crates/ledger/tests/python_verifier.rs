@@ -50,7 +50,10 @@ fn apt_install(packages: &[&str]) -> bool {
 fn python() -> PathBuf {
     let system = PathBuf::from("python3");
     if !succeeds(&system, &["--version"]) {
-        assert!(apt_install(&["python3"]), "python3 is missing and could not be installed");
+        assert!(
+            apt_install(&["python3"]),
+            "python3 is missing and could not be installed"
+        );
     }
     if succeeds(&system, &["-c", "import cryptography"]) {
         return system;
@@ -60,11 +63,20 @@ fn python() -> PathBuf {
     if !succeeds(&venv_python, &["-c", "import cryptography"]) {
         let venv_text = venv.to_string_lossy().into_owned();
         if !succeeds(&system, &["-m", "venv", &venv_text]) {
-            assert!(apt_install(&["python3-venv"]), "python3 -m venv failed and python3-venv could not be installed");
-            assert!(succeeds(&system, &["-m", "venv", &venv_text]), "python3 -m venv failed");
+            assert!(
+                apt_install(&["python3-venv"]),
+                "python3 -m venv failed and python3-venv could not be installed"
+            );
+            assert!(
+                succeeds(&system, &["-m", "venv", &venv_text]),
+                "python3 -m venv failed"
+            );
         }
-        let install = run(&venv_python, &["-m", "pip", "install", "-q", "cryptography"])
-            .expect("pip runs");
+        let install = run(
+            &venv_python,
+            &["-m", "pip", "install", "-q", "cryptography"],
+        )
+        .expect("pip runs");
         assert!(
             install.status.success(),
             "pip install cryptography failed: {}",
@@ -124,24 +136,37 @@ fn the_python_verifier_accepts_the_log_and_rejects_tampering_at_the_right_index(
     assert!(out.contains("ok: 11 entries"), "{out}");
     assert!(out.contains("10 proofs"), "{out}");
 
-    // One byte of entry 5's content.
+    // One byte of entry 4's content.
     let tampered: Vec<String> = log
         .lines()
         .enumerate()
-        .map(|(i, l)| if i == 5 { l.replacen("mortar-120", "mortar-121", 1) } else { l.to_owned() })
+        .map(|(i, l)| {
+            if i == 4 {
+                l.replacen("mortar-120", "mortar-121", 1)
+            } else {
+                l.to_owned()
+            }
+        })
         .collect();
     let (ok, out) = verify(&python, dir.path(), &tampered.join("\n"), &key, None);
     assert!(!ok, "{out}");
-    assert!(out.contains("index 5: the content does not match"), "{out}");
+    assert!(out.contains("index 4: the content does not match"), "{out}");
 
     // An entry deleted.
-    let deleted: Vec<&str> = log.lines().enumerate().filter(|(i, _)| *i != 2).map(|(_, l)| l).collect();
+    let deleted: Vec<&str> = log
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i != 2)
+        .map(|(_, l)| l)
+        .collect();
     let (ok, out) = verify(&python, dir.path(), &deleted.join("\n"), &key, None);
     assert!(!ok, "{out}");
     assert!(out.contains("index 2: expected index 2"), "{out}");
 
     // Another key pinned.
-    let other = caisson_ledger::LedgerKey::from_seed([1; 32]).public().to_hex();
+    let other = caisson_ledger::LedgerKey::from_seed([1; 32])
+        .public()
+        .to_hex();
     let (ok, out) = verify(&python, dir.path(), &log, &other, None);
     assert!(!ok, "{out}");
     assert!(out.contains("checkpoint"), "{out}");
@@ -150,7 +175,11 @@ fn the_python_verifier_accepts_the_log_and_rejects_tampering_at_the_right_index(
     let first = proofs.lines().nth(2).expect("proof");
     let mut proof: serde_json::Value = serde_json::from_str(first).expect("json");
     let path0 = proof["path"][0].as_str().expect("hex").to_owned();
-    let flipped = format!("{}{}", if path0.starts_with('0') { "1" } else { "0" }, &path0[1..]);
+    let flipped = format!(
+        "{}{}",
+        if path0.starts_with('0') { "1" } else { "0" },
+        &path0[1..]
+    );
     proof["path"][0] = serde_json::json!(flipped);
     let (ok, out) = verify(&python, dir.path(), &log, &key, Some(&proof.to_string()));
     assert!(!ok, "{out}");

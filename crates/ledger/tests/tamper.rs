@@ -30,7 +30,9 @@ fn resigned(entries: Vec<FullEntry>) -> String {
     export(&forged)
 }
 
-fn failing_index(result: Result<impl std::fmt::Debug, caisson_ledger::VerifyFailure>) -> Option<u64> {
+fn failing_index(
+    result: Result<impl std::fmt::Debug, caisson_ledger::VerifyFailure>,
+) -> Option<u64> {
     match result {
         Ok(ok) => panic!("verification passed: {ok:?}"),
         Err(failure) => failure.index,
@@ -55,7 +57,8 @@ fn the_untouched_log_verifies_with_and_without_state() {
         extended.append(&e.leaf()).expect("append");
     }
     extended.append(&sample_leaf(10)).expect("append");
-    let (summary, state) = verify_with_state(&export(&extended), &public, &state).expect("extended");
+    let (summary, state) =
+        verify_with_state(&export(&extended), &public, &state).expect("extended");
     assert_eq!(summary.size, 11);
     assert_eq!(state.checkpoints.len(), 2);
     // A log from another series (other salts) is not consistent with it.
@@ -86,7 +89,13 @@ fn one_changed_byte_of_content_fails_at_its_index() {
     let lines: Vec<String> = text
         .lines()
         .enumerate()
-        .map(|(i, l)| if i == 4 { l.replacen("\"CZE\"", "\"CZF\"", 1) } else { l.to_owned() })
+        .map(|(i, l)| {
+            if i == 4 {
+                l.replacen("\"CZE\"", "\"CZF\"", 1)
+            } else {
+                l.to_owned()
+            }
+        })
         .collect();
     assert_ne!(lines.join("\n"), text.trim_end());
     let failure = verify_export(&lines.join("\n"), &key().public()).expect_err("tampered");
@@ -99,20 +108,34 @@ fn one_changed_byte_of_content_fails_at_its_index() {
     entries[4].content["consignee"] = serde_json::json!("CZF");
     let forged = resigned(entries);
     verify_export(&forged, &key().public()).expect("a re-signed forgery is self-consistent");
-    assert_eq!(failing_index(verify_with_state(&forged, &key().public(), &state)), Some(4));
+    assert_eq!(
+        failing_index(verify_with_state(&forged, &key().public(), &state)),
+        Some(4)
+    );
 }
 
 #[test]
 fn a_deleted_entry_fails_at_its_index() {
     let ledger = sample_ledger(10);
     let text = export(&ledger);
-    let lines: Vec<&str> = text.lines().enumerate().filter(|(i, _)| *i != 6).map(|(_, l)| l).collect();
-    assert_eq!(failing_index(verify_export(&lines.join("\n"), &key().public())), Some(6));
+    let lines: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i != 6)
+        .map(|(_, l)| l)
+        .collect();
+    assert_eq!(
+        failing_index(verify_export(&lines.join("\n"), &key().public())),
+        Some(6)
+    );
     let state = kept_state(&ledger);
     let mut entries = ledger.entries().to_vec();
     entries.remove(6);
     let forged = resigned(entries);
-    assert_eq!(failing_index(verify_with_state(&forged, &key().public(), &state)), Some(6));
+    assert_eq!(
+        failing_index(verify_with_state(&forged, &key().public(), &state)),
+        Some(6)
+    );
 }
 
 #[test]
@@ -121,7 +144,10 @@ fn two_swapped_entries_fail_at_the_first() {
     let text = export(&ledger);
     let mut lines: Vec<&str> = text.lines().collect();
     lines.swap(2, 5);
-    assert_eq!(failing_index(verify_export(&lines.join("\n"), &key().public())), Some(2));
+    assert_eq!(
+        failing_index(verify_export(&lines.join("\n"), &key().public())),
+        Some(2)
+    );
     // Re-signed with fresh indices, the times go backwards at 3, but the
     // first index that differs from the kept log is 2.
     let state = kept_state(&ledger);
@@ -136,10 +162,16 @@ fn two_swapped_entries_fail_at_the_first() {
     }
     let forged = export(&forged);
     verify_export(&forged, &key().public()).expect("self-consistent forgery");
-    assert_eq!(failing_index(verify_with_state(&forged, &key().public(), &state)), Some(2));
+    assert_eq!(
+        failing_index(verify_with_state(&forged, &key().public(), &state)),
+        Some(2)
+    );
     // Without touching the times, the forgery still fails at 2, not later.
     let plain = resigned_keeping_times(&entries);
-    assert_eq!(failing_index(verify_with_state(&plain, &key().public(), &state)), Some(2));
+    assert_eq!(
+        failing_index(verify_with_state(&plain, &key().public(), &state)),
+        Some(2)
+    );
 }
 
 fn resigned_keeping_times(entries: &[FullEntry]) -> String {
@@ -179,7 +211,10 @@ fn a_truncated_and_re_appended_log_fails_where_it_was_cut() {
     entries = longer.entries().to_vec();
     let forged = resigned(entries);
     verify_export(&forged, &key().public()).expect("self-consistent forgery");
-    assert_eq!(failing_index(verify_with_state(&forged, &key().public(), &state)), Some(7));
+    assert_eq!(
+        failing_index(verify_with_state(&forged, &key().public(), &state)),
+        Some(7)
+    );
     // Truncated only: fewer entries than a checkpoint seen before.
     let short = resigned(ledger.entries()[..7].to_vec());
     let failure = verify_with_state(&short, &key().public(), &state).expect_err("truncated");
@@ -193,9 +228,15 @@ fn an_export_cut_before_its_checkpoint_fails() {
     let text = export(&ledger);
     let lines: Vec<&str> = text.lines().collect();
     // The checkpoint line removed: the last entry is not a checkpoint.
-    assert_eq!(failing_index(verify_export(&lines[..5].join("\n"), &key().public())), None);
+    assert_eq!(
+        failing_index(verify_export(&lines[..5].join("\n"), &key().public())),
+        None
+    );
     // An entry dropped from the end: the checkpoint covers one more.
     let mut dropped = lines.clone();
     dropped.remove(4);
-    assert_eq!(failing_index(verify_export(&dropped.join("\n"), &key().public())), Some(4));
+    assert_eq!(
+        failing_index(verify_export(&dropped.join("\n"), &key().public())),
+        Some(4)
+    );
 }
