@@ -267,7 +267,7 @@ pub struct State {
     consents: Vec<Consent>,
 }
 
-fn actor<'s>(scenario: &'s Scenario, id: &str) -> Result<ActorId, Refusal> {
+fn actor(scenario: &Scenario, id: &str) -> Result<ActorId, Refusal> {
     scenario
         .actor_id(id)
         .map_or_else(|| unknown("actor", id), Ok)

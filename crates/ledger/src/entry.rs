@@ -462,8 +462,7 @@ impl Content {
                 if c.goods.is_empty() {
                     return Err(ContentError::Empty("goods".into()));
                 }
-                if let Some(g) = c.goods.iter().find(|g| g.product.is_empty()) {
-                    let _ = g;
+                if c.goods.iter().any(|g| g.product.is_empty()) {
                     return Err(ContentError::Empty("goods/product".into()));
                 }
                 if c.contract.as_deref() == Some("") {

@@ -37,7 +37,7 @@ pub fn sample_leaf(n: u64) -> Leaf {
         ),
     };
     let content = Content::parse(kind, &content, Stage::Stored).expect("sample content");
-    let round = (n % 2 == 0).then_some("r1");
+    let round = n.is_multiple_of(2).then_some("r1");
     Leaf::new(&content, "cz-state", "jana", round, time(n)).expect("random salt")
 }
 
