@@ -731,17 +731,20 @@ impl State {
                 let Some(e) = self.eucs.get(id) else {
                     return unknown("euc", id);
                 };
+                // An earlier EUC the caller may not view is not named.
+                let label = if ctx.visibility.may_view_euc(e) {
+                    e.label()
+                } else {
+                    "an end-user certificate earlier in the lot's chain".to_owned()
+                };
                 match e.content.reexport {
                     Reexport::Prohibited => {
                         return refuse(
                             RefusalCode::EucMismatch,
-                            format!(
-                                "{} prohibits re-export (reexport = \"prohibited\")",
-                                e.label()
-                            ),
+                            format!("{label} prohibits re-export (reexport = \"prohibited\")"),
                         );
                     }
-                    Reexport::WithConsent => needs_consent = needs_consent.or(Some(e.label())),
+                    Reexport::WithConsent => needs_consent = needs_consent.or(Some(label)),
                     Reexport::Permitted => {}
                 }
             }

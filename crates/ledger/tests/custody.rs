@@ -562,3 +562,61 @@ proptest! {
         }
     }
 }
+
+/// Sees everything but the EUCs with one number.
+struct HidesEuc(&'static str);
+
+impl Visibility for HidesEuc {
+    fn may_view_euc(&self, euc: &EucRecord) -> bool {
+        euc.content.number != self.0
+    }
+    fn may_view_lot(&self, _: &Lot) -> bool {
+        true
+    }
+    fn may_view_contract(&self, _: &ContractRecord) -> bool {
+        true
+    }
+}
+
+#[test]
+fn clauses_of_the_whole_chain_apply_and_an_unseen_euc_is_not_named() {
+    let mut book = Book::new();
+    let lot = book.czech_lot("CZ-H", "with_consent");
+    let tr = book.euc(
+        "tr-state",
+        "TR-H",
+        json!({"exporter": "CZE", "exporter_organisation": "cz-state", "consignee": "TUR", "end_user": "TUR"}),
+    );
+    book.record(
+        Kind::ConsentGiven,
+        "srb-state",
+        json!({"lot": lot, "to": "TUR", "quantity": 1000, "euc": tr}),
+    )
+    .expect("consent");
+    let turkish = book
+        .reexport("cz-state", &lot, "TUR", 1000.0, &tr)
+        .expect("consented re-export")
+        .expect("lot");
+    book.receive("tr-state", &turkish, 1000.0).expect("receipt");
+    let ua = book.euc(
+        "ua-state",
+        "UA-H",
+        json!({"exporter": "TUR", "exporter_organisation": "tr-state", "consignee": "UKR", "end_user": "UKR"}),
+    );
+    // The Czech EUC's with_consent clause still binds the goods in Turkey.
+    let refused = book
+        .record_seen_by(
+            Kind::TransferReexported,
+            "tr-state",
+            json!({"lot": turkish, "to": "UKR", "quantity": 100, "date": "2026-03-01", "euc": ua}),
+            &HidesEuc("CZ-H"),
+        )
+        .expect_err("needs consent");
+    assert_eq!(refused.code, RefusalCode::EucMismatch);
+    assert!(!refused.message.contains("CZ-H"), "{}", refused.message);
+    assert!(
+        refused.message.contains("earlier in the lot's chain"),
+        "{}",
+        refused.message
+    );
+}
