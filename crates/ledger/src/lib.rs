@@ -9,6 +9,19 @@
 //! verify`, `scripts/verify-ledger.py`) need only an export and the pinned
 //! public key.
 //!
+//! Recording an entry, as the server does it (appends serialised):
+//! 1. [`Content::parse`] the request body's `content` for its [`Kind`]
+//!    ([`Stage::Request`]; refuse `contract.signed` from clients with
+//!    [`Kind::recordable_by_clients`]);
+//! 2. [`Content::assign_ids`] (the answer's `euc` / `lot`);
+//! 3. [`custody::State::check`] against the round's assembled scenario with
+//!    the caller's [`custody::Visibility`]: a [`custody::Refusal`] is a 422
+//!    with its code and message;
+//! 4. [`Leaf::new`] with a time no earlier than the previous entry's, store
+//!    the [`FullEntry`] at the next index, sign a [`Checkpoint`] for the new
+//!    size with [`LedgerKey::checkpoint`], commit;
+//! 5. [`custody::State::apply`] the effects.
+//!
 //! ```
 //! use caisson_ledger::merkle::{root, inclusion_proof, MemoryStore};
 //! use caisson_ledger::Hash;

@@ -213,7 +213,7 @@ pub fn root_of(leaves: &[Hash]) -> Hash {
     }
 }
 
-/// PATH(m, D[n]) of RFC 9162 section 2.1.3.1 (`m < leaves.len()`).
+/// `PATH(m, D[n])` of RFC 9162 section 2.1.3.1 (`m < leaves.len()`).
 pub fn inclusion_path(m: usize, leaves: &[Hash]) -> Vec<Hash> {
     let mut path = Vec::new();
     inclusion_path_into(m, leaves, &mut path);
@@ -237,7 +237,7 @@ fn inclusion_path_into(m: usize, leaves: &[Hash], path: &mut Vec<Hash>) {
     }
 }
 
-/// PROOF(m, D[n]) of RFC 9162 section 2.1.4.1 (`0 < m <= leaves.len()`;
+/// `PROOF(m, D[n])` of RFC 9162 section 2.1.4.1 (`0 < m <= leaves.len()`;
 /// empty when `m == n`).
 pub fn consistency_path(m: usize, leaves: &[Hash]) -> Vec<Hash> {
     let mut path = Vec::new();
