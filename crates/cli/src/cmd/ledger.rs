@@ -123,8 +123,9 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         (Some(path), _) => std::fs::read_to_string(path)
             .map(|text| (text, None))
             .map_err(|e| format!("reading {}: {e}", path.display())),
-        (None, Some(url)) => server::fetch_export(url, args.token.as_deref())
-            .map(|text| (text, Some(url.as_str()))),
+        (None, Some(url)) => {
+            server::fetch_export(url, args.token.as_deref()).map(|text| (text, Some(url.as_str())))
+        }
         (None, None) => Err("give --log or --server".to_owned()),
     };
     let (text, server) = match fetched {
@@ -143,7 +144,10 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         Err(failure) => return failed(&failure),
     };
     if let Some(url) = server {
-        let earlier = state.as_ref().map(|s| s.checkpoints.as_slice()).unwrap_or_default();
+        let earlier = state
+            .as_ref()
+            .map(|s| s.checkpoints.as_slice())
+            .unwrap_or_default();
         if let Err(failure) = server::check_proofs(url, &summary, earlier) {
             return failed(&failure);
         }
@@ -215,8 +219,11 @@ mod server {
     ) -> Result<(), VerifyFailure> {
         let base = base(url);
         let size = summary.size;
-        let text = get(&format!("{base}/api/v1/ledger/checkpoint?size={size}"), None)
-            .map_err(|e| fail(None, e))?;
+        let text = get(
+            &format!("{base}/api/v1/ledger/checkpoint?size={size}"),
+            None,
+        )
+        .map_err(|e| fail(None, e))?;
         let checkpoint: Checkpoint = serde_json::from_str(&text)
             .map_err(|e| fail(None, format!("the server's checkpoint: {e}")))?;
         if checkpoint.root_hash != summary.checkpoint.root_hash || checkpoint.size != size {
