@@ -140,6 +140,34 @@ pub fn check_f64(value: f64) -> Result<(), CanonicalError> {
     Ok(())
 }
 
+/// RFC 8785 appendix B: IEEE 754 doubles (as hex bits) and their
+/// canonical text; shared with the Python verifier's test.
+#[doc(hidden)]
+pub const RFC_8785_NUMBERS: &[(&str, &str)] = &[
+    ("0000000000000000", "0"),
+    ("0000000000000001", "5e-324"),
+    ("8000000000000001", "-5e-324"),
+    ("7fefffffffffffff", "1.7976931348623157e+308"),
+    ("4340000000000000", "9007199254740992"),
+    ("c340000000000000", "-9007199254740992"),
+    ("4430000000000000", "295147905179352830000"),
+    ("44b52d02c7e14af5", "9.999999999999997e+22"),
+    ("44b52d02c7e14af6", "1e+23"),
+    ("44b52d02c7e14af7", "1.0000000000000001e+23"),
+    ("444b1ae4d6e2ef4e", "999999999999999700000"),
+    ("444b1ae4d6e2ef4f", "999999999999999900000"),
+    ("444b1ae4d6e2ef50", "1e+21"),
+    ("3eb0c6f7a0b5ed8c", "9.999999999999997e-7"),
+    ("3eb0c6f7a0b5ed8d", "0.000001"),
+    ("41b3de4355555553", "333333333.3333332"),
+    ("41b3de4355555554", "333333333.33333325"),
+    ("41b3de4355555555", "333333333.3333333"),
+    ("41b3de4355555556", "333333333.3333334"),
+    ("41b3de4355555557", "333333333.33333343"),
+    ("becbf647612f3696", "-0.0000033333333333333333"),
+    ("43143ff3c1cb0959", "1424953923781206.2"),
+];
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -182,6 +210,15 @@ mod tests {
             assert_eq!(written, text, "{value_text}");
         }
         assert_eq!(canon(json!(9007199254740992_u64)), "9007199254740992");
+    }
+
+    #[test]
+    fn the_writer_agrees_with_rfc_8785_appendix_b() {
+        for (bits, text) in RFC_8785_NUMBERS {
+            let value = f64::from_bits(u64::from_str_radix(bits, 16).expect("hex bits"));
+            let written = serde_json_canonicalizer::to_string(&value).expect("canonical");
+            assert_eq!(&written, text, "{bits}");
+        }
     }
 
     #[test]

@@ -46,8 +46,14 @@ fn apt_install(packages: &[&str]) -> bool {
     succeeds(Path::new("apt-get"), &args)
 }
 
-/// A Python interpreter that can import `cryptography`.
+/// A Python interpreter that can import `cryptography`, found (or set up)
+/// once for all tests of this file, which run in parallel.
 fn python() -> PathBuf {
+    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PYTHON.get_or_init(find_or_install_python).clone()
+}
+
+fn find_or_install_python() -> PathBuf {
     let system = PathBuf::from("python3");
     if !succeeds(&system, &["--version"]) {
         assert!(
@@ -184,4 +190,41 @@ fn the_python_verifier_accepts_the_log_and_rejects_tampering_at_the_right_index(
     let (ok, out) = verify(&python, dir.path(), &log, &key, Some(&proof.to_string()));
     assert!(!ok, "{out}");
     assert!(out.contains("proof 0"), "{out}");
+}
+
+#[test]
+fn the_python_number_writer_agrees_with_rfc_8785_appendix_b() {
+    let python = python();
+    let table: String = caisson_ledger::canonical::RFC_8785_NUMBERS
+        .iter()
+        .map(|(bits, text)| format!("{bits} {text}\n"))
+        .collect();
+    let script = workspace_root().join("scripts").join("verify-ledger.py");
+    let check = format!(
+        "import importlib.util, struct, sys\n\
+         spec = importlib.util.spec_from_file_location('v', {script:?})\n\
+         v = importlib.util.module_from_spec(spec); spec.loader.exec_module(v)\n\
+         v.MAX_EXACT = float('inf')\n\
+         bad = [l for l in sys.stdin.read().splitlines() \
+                if v.es_number(struct.unpack('>d', bytes.fromhex(l.split()[0]))[0]) != l.split()[1]]\n\
+         print('mismatches', bad)\n",
+        script = script.to_string_lossy()
+    );
+    let mut child = Command::new(&python)
+        .args(["-c", &check])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(table.as_bytes())
+        .expect("write");
+    let output = child.wait_with_output().expect("python ends");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert_eq!(text.trim(), "mismatches []");
 }
