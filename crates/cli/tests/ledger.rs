@@ -322,6 +322,33 @@ fn verify_against_a_server_checks_every_proof_and_consistency_with_the_state() {
         stdout(&out)
     );
 
+    // `ledger export` writes what `ledger verify --log` accepts.
+    let exported = dir.path().join("exported.jsonl");
+    let out = caisson(&[
+        "ledger",
+        "export",
+        "--server",
+        &url,
+        "--out",
+        text(&exported),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = caisson(&[
+        "ledger",
+        "verify",
+        "--log",
+        text(&exported),
+        "--key",
+        &public,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("ok: 9 entries"), "{}", stdout(&out));
+
     // A wrong inclusion proof is caught at its index.
     shared.lock().expect("lock").corrupt_inclusion = Some(6);
     let out = verify(&[]);

@@ -7,7 +7,9 @@
 //!   checks an export with only the pinned public key;
 //! - `caisson ledger verify --server URL --key PUBLIC_KEY [--token T]
 //!   [--state FILE]` fetches the export, checkpoint and proofs from a server's
-//!   endpoints and checks them the same way.
+//!   endpoints and checks them the same way;
+//! - `caisson ledger export --server URL [--token T] [--out FILE]` writes the
+//!   server's export.
 //!
 //! Self-contained on purpose (plain stdout/stderr, its own exit codes): 0
 //! verified, 1 verification failed (naming the first failing index and why)
@@ -38,6 +40,23 @@ enum LedgerCommand {
     /// Verify a ledger export or a server's ledger with only the pinned
     /// public key; exit 1 naming the first index that fails.
     Verify(VerifyArgs),
+    /// Write a server's ledger export (JSON lines, each entry in the form
+    /// the token may read, the latest checkpoint last).
+    Export(ExportArgs),
+}
+
+/// Arguments of `caisson ledger export`.
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// A Caisson server's base URL.
+    #[arg(long, value_name = "URL")]
+    server: String,
+    /// An API token, so that entries it may read come in full form.
+    #[arg(long, value_name = "T")]
+    token: Option<String>,
+    /// Where to write the export (standard output when absent).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 /// Arguments of `caisson ledger key`.
@@ -76,7 +95,39 @@ pub fn run(args: &Args) -> CmdResult {
     Ok(match &args.command {
         LedgerCommand::Key(args) => key(args),
         LedgerCommand::Verify(args) => verify(args),
+        LedgerCommand::Export(args) => export(args),
     })
+}
+
+fn export(args: &ExportArgs) -> ExitCode {
+    let text = match server::fetch_export(&args.server, args.token.as_deref()) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let written = match &args.out {
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| format!("writing {}: {e}", path.display()))
+        }
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(text.as_bytes()) {
+                // A closed pipe (`| head`) is not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| format!("writing standard output: {e}")),
+            }
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(3)
+        }
+    }
 }
 
 fn key(args: &KeyArgs) -> ExitCode {
