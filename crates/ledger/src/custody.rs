@@ -603,7 +603,11 @@ impl State {
                 format!("lot {lot_id:?} is already recorded"),
             );
         }
-        let Some(facility) = s.facility_id(&c.facility) else {
+        // Only the facility's producer records its shipments (section 5);
+        // another organisation's facility is answered like a missing one,
+        // so that a refusal never confirms that it exists.
+        let owned = facility_organisation(&c.facility, ctx.organisation) == ctx.organisation;
+        let Some(facility) = s.facility_id(&c.facility).filter(|_| owned) else {
             return unknown("facility", &c.facility);
         };
         let exporter = s.facilities[facility.index()].actor;

@@ -406,6 +406,29 @@ fn shipments_must_fit_their_euc() {
         code_of(book.ship(&other, "CZE", 10.0)),
         RefusalCode::EucMismatch
     );
+    // Shipping from another producer's facility is answered like shipping
+    // from a facility that does not exist.
+    let foreign = book
+        .record(
+            Kind::TransferShipped,
+            "cz-arms",
+            json!({"facility": "srb-arms:plant", "consignee": "CZE", "product": "mortar-120",
+                   "quantity": 10, "date": "2026-02-01", "euc": euc}),
+        )
+        .expect_err("not its facility");
+    let missing = book
+        .record(
+            Kind::TransferShipped,
+            "cz-arms",
+            json!({"facility": "srb-arms:nowhere", "consignee": "CZE", "product": "mortar-120",
+                   "quantity": 10, "date": "2026-02-01", "euc": euc}),
+        )
+        .expect_err("no such facility");
+    assert_eq!(foreign.code, RefusalCode::Unknown);
+    assert_eq!(
+        foreign.message.replace("plant", "X"),
+        missing.message.replace("nowhere", "X")
+    );
     // The EUC number is unique per issuer.
     let again = book.record(
         Kind::EucIssued,
