@@ -458,6 +458,7 @@ pub struct MemoryLedger {
     key: LedgerKey,
     entries: Vec<FullEntry>,
     store: MemoryStore,
+    frontier: merkle::Frontier,
 }
 
 /// An entry that cannot be appended.
@@ -483,6 +484,7 @@ impl MemoryLedger {
             key,
             entries: Vec::new(),
             store: MemoryStore::new(),
+            frontier: merkle::Frontier::new(),
         }
     }
 
@@ -499,6 +501,7 @@ impl MemoryLedger {
         let index = self.entries.len() as u64;
         let entry = FullEntry::new(index, leaf)?;
         self.store.push(entry.leaf_hash);
+        self.frontier.push(entry.leaf_hash);
         self.entries.push(entry);
         Ok(&self.entries[self.entries.len() - 1])
     }
@@ -520,11 +523,8 @@ impl MemoryLedger {
 
     /// The signed checkpoint of the current tree at `time`.
     pub fn checkpoint(&self, time: Timestamp) -> Checkpoint {
-        self.key.checkpoint(
-            self.entries.len() as u64,
-            merkle::root_of(self.store.leaves()),
-            time,
-        )
+        self.key
+            .checkpoint(self.frontier.size(), self.frontier.root(), time)
     }
 
     /// The export, each entry in full form when `full(entry)` holds and in

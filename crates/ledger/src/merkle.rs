@@ -192,6 +192,62 @@ pub enum ProofError {
     EqualSizes,
 }
 
+/// The right edge of the tree: the roots of its perfect subtrees, largest
+/// first, so that appending a leaf and computing the new root take
+/// O(log n) hashes instead of rehashing every leaf (for a server that signs
+/// a checkpoint after every append).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Frontier {
+    size: u64,
+    /// (number of leaves, root) of each perfect subtree, left to right.
+    subtrees: Vec<(u64, Hash)>,
+}
+
+impl Frontier {
+    /// The frontier of the empty tree.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The frontier of the tree of `leaves`.
+    pub fn from_leaves(leaves: &[Hash]) -> Self {
+        let mut frontier = Self::new();
+        for leaf in leaves {
+            frontier.push(*leaf);
+        }
+        frontier
+    }
+
+    /// Appends a leaf hash.
+    pub fn push(&mut self, leaf: Hash) {
+        self.size += 1;
+        let mut node = (1, leaf);
+        // Two perfect subtrees of equal size merge into one twice as big.
+        while let Some(&(size, left)) = self.subtrees.last() {
+            if size != node.0 {
+                break;
+            }
+            self.subtrees.pop();
+            node = (size * 2, Hash::node(&left, &node.1));
+        }
+        self.subtrees.push(node);
+    }
+
+    /// The number of leaves.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The root of the tree (RFC 9162 section 2.1.1).
+    pub fn root(&self) -> Hash {
+        let mut nodes = self.subtrees.iter().rev();
+        let Some(&(_, last)) = nodes.next() else {
+            return Hash::empty();
+        };
+        nodes.fold(last, |right, (_, left)| Hash::node(left, &right))
+    }
+}
+
 /// The largest power of two smaller than `n` (`n >= 2`).
 fn split(n: usize) -> usize {
     let mut k = 1;

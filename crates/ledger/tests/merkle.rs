@@ -139,6 +139,18 @@ fn roots_of_every_prefix_match_the_reference() {
 }
 
 #[test]
+fn the_frontier_gives_the_reference_roots() {
+    let store = reference_store();
+    let mut frontier = merkle::Frontier::new();
+    assert_eq!(frontier.root(), h(ROOTS[0]));
+    for (size, leaf) in store.leaves().iter().enumerate() {
+        frontier.push(*leaf);
+        assert_eq!(frontier.root(), h(ROOTS[size + 1]), "size {}", size + 1);
+    }
+    assert_eq!(merkle::Frontier::from_leaves(store.leaves()), frontier);
+}
+
+#[test]
 fn inclusion_proofs_match_and_verify() {
     let store = reference_store();
     for (index, size, path) in INCLUSION {
@@ -272,7 +284,15 @@ proptest! {
                 }
             }
         }
-        // The slice functions agree with the store.
+        // The slice functions agree with the store, and so does the
+        // incremental frontier at every size.
         prop_assert_eq!(merkle::root_of(store.leaves()), roots[n as usize]);
+        let mut frontier = merkle::Frontier::new();
+        prop_assert_eq!(frontier.root(), roots[0]);
+        for (i, leaf) in store.leaves().iter().enumerate() {
+            frontier.push(*leaf);
+            prop_assert_eq!(frontier.size(), i as u64 + 1);
+            prop_assert_eq!(frontier.root(), roots[i + 1]);
+        }
     }
 }
