@@ -82,6 +82,9 @@ enum Command {
     /// and peak memory, per scenario size and along scaling curves.
     #[command(after_help = EXIT_CODES)]
     Bench(cmd::bench::Args),
+    /// The transparency ledger: print the signing key's public key, verify
+    /// an export or a server's ledger with only the pinned public key.
+    Ledger(cmd::ledger::Args),
 }
 
 impl Command {
@@ -98,7 +101,10 @@ impl Command {
             Command::Export(args) => args.quiet,
             Command::Import(args) => args.quiet,
             Command::Bench(args) => args.quiet,
-            Command::Validate(_) | Command::Explain(_) | Command::Generate(_) => false,
+            Command::Validate(_)
+            | Command::Explain(_)
+            | Command::Generate(_)
+            | Command::Ledger(_) => false,
         }
     }
 }
@@ -125,6 +131,7 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::export::run(args, shell),
         Command::Import(args) => cmd::import::run(args, shell),
         Command::Bench(args) => cmd::bench::run(args, shell),
+        Command::Ledger(args) => cmd::ledger::run(args, shell),
     };
     shell.finish(result).into()
 }

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod ledger;
 pub mod plan;
 pub mod recommend;
 pub mod report;

@@ -15,6 +15,8 @@ mod bench;
 mod explain;
 /// `generate`: seeded scenarios that validate, TOML and JSON alike.
 mod generate;
+/// `ledger key` and `ledger verify --log`: signed exports, tampering.
+mod ledger;
 /// `plan`: the plan document, CSV, summary, explanations, greedy, aggregate.
 mod plan;
 /// `recommend`: recommended contracts are honoured and cost nothing.

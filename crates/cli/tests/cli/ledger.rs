@@ -1,0 +1,345 @@
+//! End-to-end runs of `caisson ledger key` and `caisson ledger verify --log`
+//! on the built binary: a key file made by the CLI signs a log written with
+//! the ledger crate; the untouched export verifies, a forged one fails at the
+//! right index against the state kept by the first run.
+
+use crate::support::{path as text, run, stdout};
+
+use caisson_ledger::checkpoint::load_key_file;
+use caisson_ledger::export::MemoryLedger;
+use caisson_ledger::{Content, Kind, Leaf, Stage, Timestamp};
+use serde_json::json;
+
+fn leaf(n: u64) -> Leaf {
+    let content = Content::parse(
+        Kind::TransferReceived,
+        &json!({"lot": format!("{n:032x}"), "quantity": 10 + n, "date": "2026-02-10"}),
+        Stage::Stored,
+    )
+    .expect("content");
+    let time = Timestamp::from_unix_millis(1_772_438_400_000 + n * 1000).expect("time");
+    Leaf::new(&content, "cz-state", "jana", Some("r1"), time).expect("salt")
+}
+
+#[test]
+fn key_prints_the_public_key_and_verify_checks_an_export_with_state() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key_file = dir.path().join("ledger.key");
+    let first = run(["ledger", "key", "--ledger-key", text(&key_file)]);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let public = stdout(&first).trim().to_owned();
+    assert_eq!(public.len(), 64, "{public}");
+    let again = run(["ledger", "key", "--ledger-key", text(&key_file)]);
+    assert_eq!(stdout(&again).trim(), public);
+
+    let key = load_key_file(&key_file).expect("the CLI's key file loads");
+    assert_eq!(key.public().to_hex(), public);
+    let mut ledger = MemoryLedger::new(key);
+    let leaves: Vec<Leaf> = (0..6).map(leaf).collect();
+    for l in &leaves {
+        ledger.append(l).expect("append");
+    }
+    let checkpoint_time = Timestamp::from_unix_millis(1_772_438_500_000).expect("time");
+    let export = dir.path().join("export.jsonl");
+    std::fs::write(&export, ledger.export(|_| true, checkpoint_time.clone())).expect("write");
+    let state = dir.path().join("state.json");
+
+    let out = run([
+        "ledger",
+        "verify",
+        "--log",
+        text(&export),
+        "--key",
+        &public,
+        "--state",
+        text(&state),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).contains("ok: 6 entries (6 full, 0 public)"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(state.exists());
+
+    // The operator deletes entry 2 and re-signs with the real key.
+    let mut forged = MemoryLedger::new(load_key_file(&key_file).expect("key"));
+    for (i, l) in leaves.iter().enumerate() {
+        if i != 2 {
+            forged.append(l).expect("append");
+        }
+    }
+    let forged_export = dir.path().join("forged.jsonl");
+    std::fs::write(&forged_export, forged.export(|_| true, checkpoint_time)).expect("write");
+    // On its own the forgery is self-consistent ...
+    let alone = run([
+        "ledger",
+        "verify",
+        "--log",
+        text(&forged_export),
+        "--key",
+        &public,
+    ]);
+    assert_eq!(alone.status.code(), Some(0), "{}", stdout(&alone));
+    // ... but not with the state kept from the first run.
+    let out = run([
+        "ledger",
+        "verify",
+        "--log",
+        text(&forged_export),
+        "--key",
+        &public,
+        "--state",
+        text(&state),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("verification failed at index 2"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Another pinned key: the checkpoint fails.
+    let other = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+    let out = run(["ledger", "verify", "--log", text(&export), "--key", other]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("verification failed at checkpoint"),
+        "{}",
+        stdout(&out)
+    );
+    // A malformed key is a usage error.
+    let out = run([
+        "ledger",
+        "verify",
+        "--log",
+        text(&export),
+        "--key",
+        "nothex",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// A loopback stand-in for the server's ledger endpoints (platform spec
+/// section 6), serving a `MemoryLedger` with the spec's formats. The real
+/// server is tested by its own crate; this checks the `--server` client.
+mod fake_server {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex};
+
+    use caisson_ledger::export::MemoryLedger;
+    use caisson_ledger::merkle::{consistency_proof, inclusion_proof};
+    use caisson_ledger::Timestamp;
+
+    /// What the fake server serves and what it saw.
+    pub struct Shared {
+        pub ledger: MemoryLedger,
+        /// Flip a byte of the inclusion path for this index.
+        pub corrupt_inclusion: Option<u64>,
+        /// Authorization headers received.
+        pub authorizations: Vec<String>,
+    }
+
+    fn query(path: &str, name: &str) -> u64 {
+        path.split(['?', '&'])
+            .find_map(|p| p.strip_prefix(&format!("{name}=")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(u64::MAX)
+    }
+
+    fn answer(shared: &mut Shared, path: &str) -> String {
+        let time = Timestamp::from_unix_millis(1_772_438_500_000).expect("time");
+        let ledger = &shared.ledger;
+        if path == "/api/v1/ledger/export" {
+            ledger.export(|_| true, time)
+        } else if path.starts_with("/api/v1/ledger/checkpoint") {
+            serde_json::to_string(&ledger.checkpoint(time)).expect("json")
+        } else if path.starts_with("/api/v1/ledger/proof/inclusion") {
+            let index = query(path, "index");
+            let mut proof =
+                inclusion_proof(ledger.store(), index, query(path, "size")).expect("proof");
+            if shared.corrupt_inclusion == Some(index) {
+                if let Some(first) = proof.path.first_mut() {
+                    first.0[0] ^= 1;
+                }
+            }
+            serde_json::to_string(&proof).expect("json")
+        } else if path.starts_with("/api/v1/ledger/proof/consistency") {
+            let proof = consistency_proof(ledger.store(), query(path, "from"), query(path, "to"))
+                .expect("proof");
+            serde_json::to_string(&proof).expect("json")
+        } else {
+            String::new()
+        }
+    }
+
+    /// Serves on a random loopback port until the process ends; returns the
+    /// base URL.
+    pub fn start(shared: Arc<Mutex<Shared>>) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut request = String::new();
+                if reader.read_line(&mut request).is_err() {
+                    continue;
+                }
+                let path = request.split_whitespace().nth(1).unwrap_or("").to_owned();
+                let mut shared = shared.lock().expect("lock");
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
+                        break;
+                    }
+                    if header.to_ascii_lowercase().starts_with("authorization:") {
+                        shared.authorizations.push(header.trim().to_owned());
+                    }
+                }
+                let body = answer(&mut shared, &path);
+                let status = if body.is_empty() {
+                    "404 Not Found"
+                } else {
+                    "200 OK"
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        url
+    }
+}
+
+#[test]
+fn verify_against_a_server_checks_every_proof_and_consistency_with_the_state() {
+    use std::sync::{Arc, Mutex};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key_file = dir.path().join("ledger.key");
+    let public = stdout(&run([
+        "ledger",
+        "key",
+        "--ledger-key",
+        text(&key_file),
+    ]))
+    .trim()
+    .to_owned();
+    let mut ledger = MemoryLedger::new(load_key_file(&key_file).expect("key"));
+    for n in 0..5 {
+        ledger.append(&leaf(n)).expect("append");
+    }
+    let shared = Arc::new(Mutex::new(fake_server::Shared {
+        ledger,
+        corrupt_inclusion: None,
+        authorizations: Vec::new(),
+    }));
+    let url = fake_server::start(Arc::clone(&shared));
+    let state = dir.path().join("state.json");
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "ledger",
+            "verify",
+            "--server",
+            &url,
+            "--key",
+            &public,
+            "--state",
+            text(&state),
+        ];
+        args.extend_from_slice(extra);
+        caisson(&args)
+    };
+
+    let out = verify(&["--token", "secret-token"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("ok: 5 entries"), "{}", stdout(&out));
+    assert!(shared
+        .lock()
+        .expect("lock")
+        .authorizations
+        .iter()
+        .any(|h| h.split_once(':').map(|(_, v)| v.trim()) == Some("Bearer secret-token")));
+
+    // The log grows: consistent with the checkpoint kept in the state.
+    for n in 5..9 {
+        shared
+            .lock()
+            .expect("lock")
+            .ledger
+            .append(&leaf(n))
+            .expect("append");
+    }
+    let out = verify(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("ok: 9 entries"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("consistent with 2 checkpoint(s)"),
+        "{}",
+        stdout(&out)
+    );
+
+    // `ledger export` writes what `ledger verify --log` accepts.
+    let exported = dir.path().join("exported.jsonl");
+    let out = run([
+        "ledger",
+        "export",
+        "--server",
+        &url,
+        "--out",
+        text(&exported),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run([
+        "ledger",
+        "verify",
+        "--log",
+        text(&exported),
+        "--key",
+        &public,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("ok: 9 entries"), "{}", stdout(&out));
+
+    // A wrong inclusion proof is caught at its index.
+    shared.lock().expect("lock").corrupt_inclusion = Some(6);
+    let out = verify(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("verification failed at index 6: inclusion proof"),
+        "{}",
+        stdout(&out)
+    );
+}
