@@ -16,7 +16,8 @@ pub mod simulate;
 pub mod whatif;
 
 use caisson_model::Scenario;
-use caisson_planner::{Plan, PlanOptions};
+use caisson_plan::Plan;
+use caisson_planner::PlanOptions;
 
 pub use resolve::{Resolve, ResolveTiming};
 

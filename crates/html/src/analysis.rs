@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::document::{Comparison, Criticality, ReportDocument, Simulation};
-use crate::plan::PLAN_FORMAT;
+use caisson_plan::FORMAT as PLAN_FORMAT;
 use crate::{ReportError, FORMAT};
 
 /// The format tag of a standalone comparison file.

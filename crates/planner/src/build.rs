@@ -13,8 +13,8 @@ use std::time::Instant;
 use caisson_model::{ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId, Scenario};
 use highs::{ColProblem, Row};
 
-use crate::network::Network;
-use crate::plan::{ModelStats, Reductions};
+use caisson_plan::Network;
+use caisson_plan::{ModelStats, Reductions};
 use crate::pool::Pools;
 use crate::vars::{RowKey, Var};
 

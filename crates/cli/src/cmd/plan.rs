@@ -22,7 +22,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use caisson_model::Scenario;
-use caisson_planner::{Formulation, Plan, PlanOptions, PlanStatus, ShortageExplanation};
+use caisson_plan::{Plan, PlanStatus, ShortageExplanation};
+use caisson_planner::{Formulation, PlanOptions};
 
 use crate::exit::{CmdResult, Failure};
 use crate::format::fmt_num as num;
@@ -163,10 +164,10 @@ pub fn run(args: &Args) -> CmdResult {
                 spinner.finish_and_clear();
                 plan
             }
-            Method::Greedy => caisson_planner::greedy(scenario),
+            Method::Greedy => caisson_plan::greedy(scenario),
         }
     } else {
-        caisson_planner::greedy(scenario)
+        caisson_plan::greedy(scenario)
     };
 
     let mut plan = plan;
@@ -310,7 +311,7 @@ fn print_summary(s: &Scenario, plan: &Plan, method: Method) -> io::Result<()> {
         }
     }
 
-    print_why_short(&mut out, s, &caisson_planner::explain_shortages(s, plan))?;
+    print_why_short(&mut out, s, &caisson_plan::explain_shortages(s, plan))?;
 
     if !plan.expansions.is_empty() {
         writeln!(out, "\nexpansions chosen")?;

@@ -22,7 +22,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use caisson_html::{Comparison, Criticality, InputKind, ReportDocument, Simulation};
 use caisson_model::Scenario;
-use caisson_planner::{Plan, PlanOptions};
+use caisson_plan::Plan;
+use caisson_planner::PlanOptions;
 use serde_json::Value;
 
 use crate::exit::{CmdResult, Failure};

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use caisson_analysis::compare::Comparison;
-use caisson_analysis::dependency::Role;
+use caisson_plan::Role;
 use caisson_analysis::outcome::Outcome;
 use caisson_analysis::risk::{RiskReport, Subject};
 use caisson_model::Scenario;
