@@ -20,11 +20,11 @@
 
 use caisson_analysis::compare::{compare, Case};
 use caisson_analysis::dependency::label;
-use caisson_plan::Role;
 use caisson_analysis::outcome::Outcome;
 use caisson_analysis::risk::{analyse, count_replans, exporters, RiskOptions, Subject};
 use caisson_analysis::whatif;
 use caisson_model::{FacilityId, Scenario};
+use caisson_plan::Role;
 use caisson_plan::{verify, ShipmentRecord};
 use caisson_planner::{plan, PlanOptions};
 

@@ -98,7 +98,10 @@ fn over_capacity_names_the_production_records() {
     let i = find(&plan, "production", |r| r["quantity"].as_f64() > Some(0.0));
     let quantity = plan["production"][i]["quantity"].as_f64().expect("number");
     plan["production"][i]["quantity"] = json!(quantity * 1000.0);
-    let period = plan["production"][i]["period"].as_str().expect("label").to_owned();
+    let period = plan["production"][i]["period"]
+        .as_str()
+        .expect("label")
+        .to_owned();
     let stdout = fails_at(dir.path(), &plan, &format!("production[{i}]"), "capacity");
     // The record's labels are printed with it.
     assert!(stdout.contains(&format!("period {period}")), "{stdout}");
@@ -117,7 +120,12 @@ fn a_denied_shipment_is_named() {
     let shipments = plan["shipments"].as_array_mut().expect("records");
     shipments.push(shipment);
     let index = shipments.len() - 1;
-    let stdout = fails_at(dir.path(), &plan, &format!("shipments[{index}]"), "compliance");
+    let stdout = fails_at(
+        dir.path(),
+        &plan,
+        &format!("shipments[{index}]"),
+        "compliance",
+    );
     assert!(stdout.contains("the pair is denied"), "{stdout}");
 }
 
@@ -170,7 +178,10 @@ fn a_cost_split_that_does_not_add_up_is_named() {
     plan["cost"]["production"] = json!(production + 1_000_000.0);
     let stdout = fails_at(dir.path(), &plan, "cost", "cost");
     assert!(stdout.contains("production cost"), "{stdout}");
-    assert!(stdout.contains("objective"), "the objective no longer matches: {stdout}");
+    assert!(
+        stdout.contains("objective"),
+        "the objective no longer matches: {stdout}"
+    );
 }
 
 #[test]
@@ -182,7 +193,8 @@ fn every_unknown_label_is_named_and_json_lists_them() {
     let (code, stdout) = verify(dir.path(), &plan, &[]);
     assert_eq!(code, Some(1), "{stdout}");
     assert!(
-        stdout.contains("shipments[3]") && stdout.contains("facility: unknown facility \"atlantis\""),
+        stdout.contains("shipments[3]")
+            && stdout.contains("facility: unknown facility \"atlantis\""),
         "{stdout}"
     );
     assert!(
@@ -201,7 +213,10 @@ fn every_unknown_label_is_named_and_json_lists_them() {
     assert_eq!(violations[0]["constraint"], "label");
     assert_eq!(violations[0]["records"][0]["array"], "shipments");
     assert_eq!(violations[0]["records"][0]["index"], 3);
-    assert_eq!(violations[0]["records"][0]["labels"]["facility"], "atlantis");
+    assert_eq!(
+        violations[0]["records"][0]["labels"]["facility"],
+        "atlantis"
+    );
 }
 
 #[test]

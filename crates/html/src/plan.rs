@@ -109,7 +109,13 @@ impl<'a> Builder<'a> {
     }
 
     /// The index of period `label` of record `index` of `array`.
-    fn period(&self, array: &str, index: usize, key: &str, label: &str) -> Result<usize, ReportError> {
+    fn period(
+        &self,
+        array: &str,
+        index: usize,
+        key: &str,
+        label: &str,
+    ) -> Result<usize, ReportError> {
         self.period_index.get(label).copied().ok_or_else(|| {
             at(
                 array,

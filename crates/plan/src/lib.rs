@@ -22,9 +22,9 @@
 
 #![warn(missing_docs)]
 
-pub mod document;
 mod dependency;
 mod derive;
+pub mod document;
 mod flows;
 mod greedy;
 mod kpi;
@@ -33,9 +33,9 @@ mod plan;
 mod verify;
 mod why;
 
-pub use document::{PlanDocument, FORMAT};
 pub use dependency::{dependencies, DependencyKpi, Role, Share, NO_BLOC};
 pub use derive::{clean, ZERO};
+pub use document::{PlanDocument, FORMAT};
 pub use flows::{ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow};
 pub use greedy::{greedy, greedy_flows, greedy_flows_with, GREEDY_METHOD};
 pub use network::{Network, ShipPair, TransferPair};

@@ -387,12 +387,16 @@ mod columns_by_kind {
             if found == kinds.len() {
                 Ok(kinds)
             } else {
-                Err(A::Error::custom(format!("{found} variable families, expected 8")))
+                Err(A::Error::custom(format!(
+                    "{found} variable families, expected 8"
+                )))
             }
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<[(char, usize); 8], D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        input: D,
+    ) -> Result<[(char, usize); 8], D::Error> {
         input.deserialize_map(Kinds)
     }
 }

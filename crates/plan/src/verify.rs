@@ -174,7 +174,11 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         }
         c.nonneg(&at, &what, r.quantity);
         if r.facility != line.facility {
-            c.fail_at(at.to_vec(), "record", format!("{what}: facility does not own the line"));
+            c.fail_at(
+                at.to_vec(),
+                "record",
+                format!("{what}: facility does not own the line"),
+            );
         }
         let Some(lp) = line.products.iter().find(|lp| lp.product == r.product) else {
             c.fail_at(
@@ -184,7 +188,10 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             );
             continue;
         };
-        made_on.entry((r.line.index(), r.period)).or_default().push(at[0]);
+        made_on
+            .entry((r.line.index(), r.period))
+            .or_default()
+            .push(at[0]);
         usage[r.line.index() * n + r.period] += lp.rate * r.quantity;
         cost.production += lp.cost * r.quantity;
         net[cell(line.facility, r.product, r.period)] += r.quantity;
@@ -205,7 +212,11 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         let what = format!("expansion {} decided {}", e.id, c.label(r.decided));
         match e.window {
             Some((first, last)) if (first..=last).contains(&r.decided) => {}
-            _ => c.fail_at(at.clone(), "expansion window", format!("{what} outside its window")),
+            _ => c.fail_at(
+                at.clone(),
+                "expansion window",
+                format!("{what} outside its window"),
+            ),
         }
         if r.facility != e.facility
             || r.line != e.line
@@ -303,7 +314,11 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             );
         }
         if r.arrival >= n {
-            c.fail_at(at.to_vec(), "horizon", format!("{what}: arrives after the horizon"));
+            c.fail_at(
+                at.to_vec(),
+                "horizon",
+                format!("{what}: arrives after the horizon"),
+            );
         } else {
             delivered[r.demand.index() * n + r.arrival] += r.quantity;
         }
@@ -367,7 +382,11 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         cost.transport += unit_cost * r.quantity;
         net[cell(r.from, r.product, r.period)] -= r.quantity;
         if r.arrival >= n {
-            c.fail_at(at.to_vec(), "horizon", format!("{what}: arrives after the horizon"));
+            c.fail_at(
+                at.to_vec(),
+                "horizon",
+                format!("{what}: arrives after the horizon"),
+            );
         } else {
             net[cell(r.to, r.product, r.arrival)] += r.quantity;
         }
@@ -391,7 +410,11 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         }
         c.nonneg(&at, &what, r.quantity);
         if !held.is_held(r.facility, r.product) {
-            c.fail_at(at.to_vec(), "record", format!("{what}: the product is not held there"));
+            c.fail_at(
+                at.to_vec(),
+                "record",
+                format!("{what}: the product is not held there"),
+            );
         }
         level[cell(r.facility, r.product, r.period)] += r.quantity;
         stock_record
@@ -456,10 +479,9 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         let mut previous = 0.0;
         for t in 0..n {
             let row = demand_rows[d * n + t];
-            let (required, got, backlog, lost) = row
-                .map_or((0.0, 0.0, 0.0, 0.0), |(_, r)| {
-                    (r.required, r.delivered, r.backlog, r.lost)
-                });
+            let (required, got, backlog, lost) = row.map_or((0.0, 0.0, 0.0, 0.0), |(_, r)| {
+                (r.required, r.delivered, r.backlog, r.lost)
+            });
             let at: Vec<RecordRef> = row
                 .map(|(i, _)| RecordRef::at("demand", i))
                 .into_iter()
@@ -549,8 +571,9 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
                 }
                 continue;
             }
-            let (committed, sent, shortfall) =
-                record.map_or((0.0, 0.0, 0.0), |(_, r)| (r.committed, r.shipped, r.shortfall));
+            let (committed, sent, shortfall) = record.map_or((0.0, 0.0, 0.0), |(_, r)| {
+                (r.committed, r.shipped, r.shortfall)
+            });
             let actual = shipped
                 .get(&(contract.facility, contract.buyer, contract.product, t))
                 .copied()

@@ -54,12 +54,21 @@ fn greedy_plans_read_back_unchanged() {
             ("objective", back.objective == plan.objective),
             ("mip_gap", back.mip_gap == plan.mip_gap),
             ("cost", back.cost == plan.cost),
-            ("records", back.production == plan.production && back.shipments == plan.shipments
-                && back.transfers == plan.transfers && back.stock == plan.stock
-                && back.expansions == plan.expansions && back.demand == plan.demand
-                && back.contracts == plan.contracts),
-            ("compliance", back.compliance == plan.compliance
-                && back.transfer_compliance == plan.transfer_compliance),
+            (
+                "records",
+                back.production == plan.production
+                    && back.shipments == plan.shipments
+                    && back.transfers == plan.transfers
+                    && back.stock == plan.stock
+                    && back.expansions == plan.expansions
+                    && back.demand == plan.demand
+                    && back.contracts == plan.contracts,
+            ),
+            (
+                "compliance",
+                back.compliance == plan.compliance
+                    && back.transfer_compliance == plan.transfer_compliance,
+            ),
             ("kpis", back.kpis == plan.kpis),
         ] {
             assert!(same, "{name}: {what} differs");
@@ -81,7 +90,18 @@ fn field_order_is_the_spec_order() {
         .collect();
     assert_eq!(
         keys[..10],
-        ["format", "scenario", "status", "method", "objective", "mip_gap", "currency", "periods", "cost", "production"]
+        [
+            "format",
+            "scenario",
+            "status",
+            "method",
+            "objective",
+            "mip_gap",
+            "currency",
+            "periods",
+            "cost",
+            "production"
+        ]
     );
     assert_eq!(value["format"], caisson_plan::FORMAT);
     // The greedy gap is unknown: null, and read back as unknown.
@@ -113,7 +133,9 @@ fn every_unknown_label_is_named_with_its_record() {
         assert!(errors.contains(line), "{line} in {errors:#?}");
     }
     assert!(
-        errors.iter().any(|e| e.starts_with("stock[0].period: not a period")),
+        errors
+            .iter()
+            .any(|e| e.starts_with("stock[0].period: not a period")),
         "{errors:#?}"
     );
     assert_eq!(errors.len(), 5, "{errors:#?}");
@@ -132,7 +154,9 @@ fn a_compliance_record_the_rules_contradict_is_refused() {
     let errors = label_errors(&s, &value);
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
-        errors[0].starts_with(&format!("compliance[{denied}].allowed: true, but the rules deny")),
+        errors[0].starts_with(&format!(
+            "compliance[{denied}].allowed: true, but the rules deny"
+        )),
         "{errors:#?}"
     );
 }
@@ -150,7 +174,10 @@ fn documents_of_other_formats_or_shapes_are_refused() {
     }))
     .expect_err("a shipment without quantity");
     let text = error.to_string();
-    assert!(text.contains("shipments[0]") && text.contains("quantity"), "{text}");
+    assert!(
+        text.contains("shipments[0]") && text.contains("quantity"),
+        "{text}"
+    );
     let error = PlanDocument::from_value(&json!({
         "format": "caisson-plan/1", "status": "solved", "periods": [],
     }))
@@ -217,7 +244,9 @@ fn violations_name_their_records() {
         .expect("a duplicate");
     assert_eq!(record.records, [duplicate]);
     assert!(record.detail.contains("shipments[0]"), "{}", record.detail);
-    assert!(record.to_string().starts_with(&format!("{duplicate}: record: ")));
+    assert!(record
+        .to_string()
+        .starts_with(&format!("{duplicate}: record: ")));
     let cost = found
         .iter()
         .find(|v| v.constraint == "cost")

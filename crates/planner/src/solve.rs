@@ -9,16 +9,16 @@ use caisson_model::{FacilityId, Scenario};
 use highs::{HighsModelStatus, HighsSolutionStatus, Model, Sense};
 
 use crate::build::Formulation;
-use caisson_plan::clean;
 use crate::error::PlanError;
 use crate::ffi;
+use crate::options::PlanOptions;
+use crate::pool::split;
+use crate::vars::{RowKey, Var};
+use caisson_plan::clean;
+use caisson_plan::{CapacityDual, Plan, PlanStatus};
 use caisson_plan::{
     ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow,
 };
-use crate::options::PlanOptions;
-use caisson_plan::{CapacityDual, Plan, PlanStatus};
-use crate::pool::split;
-use crate::vars::{RowKey, Var};
 
 /// A model passed to HiGHS, ready to be written or solved.
 #[derive(Debug)]

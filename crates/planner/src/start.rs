@@ -17,9 +17,9 @@ use caisson_model::Scenario;
 use crate::build::Formulation;
 use caisson_plan::{Flows, SolutionInfo};
 
+use crate::vars::Var;
 use caisson_plan::Network;
 use caisson_plan::{Plan, PlanStatus};
-use crate::vars::Var;
 
 /// The greedy plan of `scenario` as a value for every column of `f`, or
 /// `None` when some part of it has no column (the greedy plan uses a flow
@@ -187,7 +187,9 @@ mod tests {
             let Some(values) = greedy_start(&f, &scenario) else {
                 panic!("seed {seed}: a greedy flow has no column");
             };
-            let greedy = caisson_plan::greedy(&scenario).objective.unwrap_or(f64::NAN);
+            let greedy = caisson_plan::greedy(&scenario)
+                .objective
+                .unwrap_or(f64::NAN);
             let mut model = match f.problem.clone().try_optimise(Sense::Minimise) {
                 Ok(model) => model,
                 Err(status) => panic!("seed {seed}: {status:?}"),

@@ -7,7 +7,10 @@ mod support;
 
 use caisson_generate::{generate, GenerateOptions, Size};
 use caisson_model::Scenario;
-use caisson_plan::{explain_shortages, explain_shortages_with, greedy, Cause, Plan, PlanStatus, ShortageExplanation, WhyOptions};
+use caisson_plan::{
+    explain_shortages, explain_shortages_with, greedy, Cause, Plan, PlanStatus,
+    ShortageExplanation, WhyOptions,
+};
 use caisson_planner::{plan, PlanOptions};
 use proptest::prelude::*;
 

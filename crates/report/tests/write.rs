@@ -52,7 +52,10 @@ fn csv_directory_holds_every_array_and_the_causes() {
     assert!(causes.starts_with("demand,kind,text\n"), "{causes}");
     assert!(causes.contains("ukr-army,denied,"), "{causes}");
     let compliance = read("compliance.csv");
-    assert!(compliance.starts_with("facility,demand,allowed,reason\n"), "{compliance}");
+    assert!(
+        compliance.starts_with("facility,demand,allowed,reason\n"),
+        "{compliance}"
+    );
     assert_eq!(
         caisson_report::explanations_json(&s, &plan),
         serde_json::to_value(PlanDocument::new(&s, &plan).explanations).expect("value")

@@ -96,7 +96,11 @@ pub fn run(args: &Args) -> CmdResult {
                 },
             })
             .collect(),
-        Err(other) => return Err(Failure::InvalidInputMessage(format!("{plan_file}: {other}"))),
+        Err(other) => {
+            return Err(Failure::InvalidInputMessage(format!(
+                "{plan_file}: {other}"
+            )))
+        }
     };
     let verdict = Verdict {
         plan: plan_file,
@@ -139,7 +143,10 @@ fn locate(document: &PlanDocument, at: RecordRef) -> Located {
     Located {
         array: at.array,
         index: at.index,
-        labels: at.index.map(|i| labels(document, at.array, i)).unwrap_or_default(),
+        labels: at
+            .index
+            .map(|i| labels(document, at.array, i))
+            .unwrap_or_default(),
     }
 }
 

@@ -4,9 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use caisson_model::{
-    ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId, Scenario,
-};
+use caisson_model::{ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId, Scenario};
 
 use super::PlanDocument;
 use crate::kpi;
@@ -136,8 +134,13 @@ struct Lookup<'a> {
     errors: Vec<RecordError>,
 }
 
-fn index<'a, I>(ids: impl Iterator<Item = &'a String>, make: fn(usize) -> I) -> HashMap<&'a str, I> {
-    ids.enumerate().map(|(i, id)| (id.as_str(), make(i))).collect()
+fn index<'a, I>(
+    ids: impl Iterator<Item = &'a String>,
+    make: fn(usize) -> I,
+) -> HashMap<&'a str, I> {
+    ids.enumerate()
+        .map(|(i, id)| (id.as_str(), make(i)))
+        .collect()
 }
 
 impl<'a> Lookup<'a> {
@@ -209,7 +212,11 @@ impl<'a> Lookup<'a> {
         let found = self.lines.get(&(facility, label)).copied();
         if found.is_none() {
             let at = &self.s.facilities[facility.index()].id;
-            self.fail(r, "line", format!("unknown line \"{label}\" at facility \"{at}\""));
+            self.fail(
+                r,
+                "line",
+                format!("unknown line \"{label}\" at facility \"{at}\""),
+            );
         }
         found
     }
