@@ -8,11 +8,12 @@
 //! is planned from scratch ([`crate::resolve`]).
 
 use caisson_model::Scenario;
+use caisson_plan::CostSplit;
 use caisson_planner::PlanOptions;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::outcome::{Cost, Outcome};
+use crate::outcome::Outcome;
 use crate::resolve::{on_workers, one_thread, plan_case, How, Resolve, ResolveTiming};
 use crate::solve_one_thread;
 
@@ -40,7 +41,7 @@ pub struct Delta {
     /// Objective difference (`None` if either has no solution).
     pub objective: Option<f64>,
     /// Cost split difference.
-    pub cost: Option<Cost>,
+    pub cost: Option<CostSplit>,
     /// Per product present in either, the differences of its totals.
     pub products: Vec<FigureDelta>,
     /// Per demand present in both, the differences of its figures.
@@ -100,7 +101,7 @@ pub fn compare_with(
     let all: Vec<Case<'_>> = std::iter::once(base)
         .chain(variants.iter().copied())
         .collect();
-    let outcome_of = |case: &Case<'_>, plan: &caisson_planner::Plan| {
+    let outcome_of = |case: &Case<'_>, plan: &caisson_plan::Plan| {
         let mut outcome = Outcome::of(case.scenario, plan);
         outcome.scenario = case.label.to_owned();
         on_done();
@@ -181,7 +182,7 @@ pub fn compare_with(
 /// Variant minus base.
 pub fn delta(base: &Outcome, variant: &Outcome) -> Delta {
     let objective = base.objective.zip(variant.objective).map(|(b, v)| v - b);
-    let cost = base.cost.zip(variant.cost).map(|(b, v)| Cost {
+    let cost = base.cost.zip(variant.cost).map(|(b, v)| CostSplit {
         shortage: v.shortage - b.shortage,
         production: v.production - b.production,
         transport: v.transport - b.transport,

@@ -4,20 +4,37 @@
 //! The planner knows nothing of this crate; everything here consumes plans
 //! (or the deliveries they contain) and scenarios. Result types are output
 //! records (ids and labels, serialisable), not core model types.
+//!
+//! The cargo feature `solve` (on by default) brings the modules that
+//! re-plan with HiGHS: `compare`, `risk`, `simulate`, `recommend` and their
+//! re-solve driver `resolve`. Without it the crate links no solver and
+//! keeps what a reader of plan files needs: [`outcome::Outcome`] (also read
+//! from any `caisson-plan/1` document), the dependency profiles, `aggregate`
+//! and the scenario edits of `whatif`.
 
 pub mod aggregate;
+#[cfg(feature = "solve")]
 pub mod compare;
 pub mod dependency;
 pub mod outcome;
+#[cfg(feature = "solve")]
 pub mod recommend;
+#[cfg(feature = "solve")]
 pub mod resolve;
+#[cfg(feature = "solve")]
 pub mod risk;
+#[cfg(feature = "solve")]
 pub mod simulate;
 pub mod whatif;
 
+#[cfg(feature = "solve")]
 use caisson_model::Scenario;
-use caisson_planner::{Plan, PlanOptions};
+#[cfg(feature = "solve")]
+use caisson_plan::Plan;
+#[cfg(feature = "solve")]
+use caisson_planner::PlanOptions;
 
+#[cfg(feature = "solve")]
 pub use resolve::{Resolve, ResolveTiming};
 
 /// Plans with HiGHS restricted to one thread: analyses run many solves in
@@ -25,6 +42,7 @@ pub use resolve::{Resolve, ResolveTiming};
 /// keeps one thread pool per process, so callers that also plan directly
 /// should use one thread too.) Capacity shadow prices are not computed:
 /// analyses compare outcomes, and the extra LP would double the time.
+#[cfg(feature = "solve")]
 pub(crate) fn solve_one_thread(scenario: &Scenario, options: &PlanOptions) -> Plan {
     let options = PlanOptions {
         threads: Some(1),

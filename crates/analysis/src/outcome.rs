@@ -1,22 +1,28 @@
 //! A plan summarised by labels: what `compare` and `risk` put side by side.
+//!
+//! An [`Outcome`] is derived from the plan's `caisson-plan/1` rows (its
+//! KPIs, expansions and dependency profiles), so the same figures come out
+//! of a [`Plan`] in memory ([`Outcome::of`]) and of a plan file read
+//! without a solver ([`Outcome::of_document`]).
 
-use caisson_model::{ActorId, Scenario};
-use caisson_planner::{Plan, PlanStatus};
-use serde::Serialize;
+use std::collections::HashMap;
 
-use crate::dependency::{self, Dependency};
+use caisson_model::Scenario;
+use caisson_plan::document::{DependencyRow, ExpansionRow, KpiRows, PlanDocument};
+use caisson_plan::{CostSplit, Plan, PlanStatus};
+use serde::{Deserialize, Serialize};
 
 /// The key figures of one plan, with ids and labels instead of indices.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     /// The scenario's name.
     pub scenario: String,
     /// Solver status (`optimal`, `feasible`, …).
-    pub status: &'static str,
+    pub status: PlanStatus,
     /// Optimal (or best found) objective.
     pub objective: Option<f64>,
     /// The objective split by kind of cost.
-    pub cost: Option<Cost>,
+    pub cost: Option<CostSplit>,
     /// Totals per demanded product (units of different products are never
     /// added together).
     pub products: Vec<ProductOutcome>,
@@ -25,28 +31,11 @@ pub struct Outcome {
     /// Expansions chosen (fraction > 0).
     pub expansions: Vec<ExpansionChoice>,
     /// Dependency profiles of end users and buyers.
-    pub dependency: Vec<Dependency>,
-}
-
-/// The objective split of spec section 6.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Cost {
-    /// Shortage penalties.
-    pub shortage: f64,
-    /// Production costs.
-    pub production: f64,
-    /// Transport costs.
-    pub transport: f64,
-    /// Holding costs.
-    pub holding: f64,
-    /// Expansion capex.
-    pub capex: f64,
-    /// Contract shortfall penalties.
-    pub contract: f64,
+    pub dependency: Vec<DependencyRow>,
 }
 
 /// Totals of one product over its demands.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductOutcome {
     /// Product id.
     pub product: String,
@@ -63,7 +52,7 @@ pub struct ProductOutcome {
 }
 
 /// Figures of one demand.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DemandOutcome {
     /// Demand id.
     pub demand: String,
@@ -88,7 +77,7 @@ pub struct DemandOutcome {
 }
 
 /// An expansion the plan decided.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpansionChoice {
     /// Expansion id.
     pub expansion: String,
@@ -102,86 +91,124 @@ pub struct ExpansionChoice {
     pub fraction: f64,
 }
 
+/// What an outcome is made of, borrowed from a document or labelled from
+/// a plan.
+struct Parts<'a> {
+    scenario: String,
+    status: PlanStatus,
+    objective: Option<f64>,
+    cost: Option<CostSplit>,
+    kpis: KpiRows,
+    expansions: Vec<ExpansionChoice>,
+    buyer_of: &'a dyn Fn(&str) -> String,
+}
+
 impl Outcome {
     /// Summarises `plan` of `scenario`.
     pub fn of(scenario: &Scenario, plan: &Plan) -> Self {
-        let actor = |a: ActorId| scenario.actors[a.index()].id.clone();
-        let demands: Vec<DemandOutcome> = plan
-            .kpis
+        let buyers: HashMap<&str, &str> = scenario
             .demands
             .iter()
-            .map(|k| {
-                let d = &scenario.demands[k.demand.index()];
-                DemandOutcome {
-                    demand: d.id.clone(),
-                    product: scenario.products[d.product.index()].id.clone(),
-                    buyer: actor(d.buyer),
-                    end_user: actor(d.end_user),
-                    required: k.required,
-                    delivered: k.delivered,
-                    fill_rate: k.fill_rate,
-                    final_backlog: k.final_backlog,
-                    lost: k.lost,
-                    shortage: k.shortage,
-                }
+            .map(|d| (d.id.as_str(), scenario.actors[d.buyer.index()].id.as_str()))
+            .collect();
+        let buyer_of = |demand: &str| buyers.get(demand).copied().unwrap_or_default().to_owned();
+        Self::from_parts(Parts {
+            scenario: scenario.name.clone(),
+            status: plan.status,
+            objective: plan.objective,
+            cost: plan.cost,
+            kpis: KpiRows::new(scenario, plan),
+            expansions: plan
+                .expansions
+                .iter()
+                .filter(|e| e.fraction > 0.0)
+                .map(|e| ExpansionChoice {
+                    expansion: scenario.expansions[e.expansion.index()].id.clone(),
+                    facility: scenario.facilities[e.facility.index()].id.clone(),
+                    decided: scenario.calendar.label(e.decided),
+                    available: scenario.calendar.label(e.available),
+                    fraction: e.fraction,
+                })
+                .collect(),
+            buyer_of: &buyer_of,
+        })
+    }
+
+    /// Summarises a plan document, without its scenario: buyers come from
+    /// its `demands_info` (empty when the document lacks it).
+    pub fn of_document(document: &PlanDocument) -> Self {
+        let buyer_of = |demand: &str| {
+            document
+                .demand_info(demand)
+                .and_then(|d| d.buyer.clone())
+                .unwrap_or_default()
+        };
+        Self::from_parts(Parts {
+            scenario: document.scenario.clone(),
+            status: document.status,
+            objective: document.objective,
+            cost: document.cost,
+            kpis: document.kpis.clone(),
+            expansions: document
+                .expansions
+                .iter()
+                .filter(|e| e.fraction > 0.0)
+                .map(ExpansionChoice::of_row)
+                .collect(),
+            buyer_of: &buyer_of,
+        })
+    }
+
+    fn from_parts(parts: Parts<'_>) -> Self {
+        let kpis = parts.kpis;
+        let demands = kpis
+            .demands
+            .iter()
+            .map(|k| DemandOutcome {
+                demand: k.demand.clone(),
+                product: k.product.clone(),
+                buyer: (parts.buyer_of)(&k.demand),
+                end_user: k.end_user.clone(),
+                required: k.required,
+                delivered: k.delivered,
+                fill_rate: k.fill_rate,
+                final_backlog: k.final_backlog,
+                lost: k.lost,
+                shortage: k.shortage,
             })
             .collect();
-        let products = plan
-            .kpis
+        let products = kpis
             .products
             .iter()
-            .map(|k| {
-                let final_backlog = plan
-                    .kpis
+            .map(|k| ProductOutcome {
+                product: k.product.clone(),
+                required: k.required,
+                delivered: k.delivered,
+                fill_rate: k.fill_rate,
+                final_backlog: kpis
                     .demands
                     .iter()
                     .filter(|d| d.product == k.product)
                     .map(|d| d.final_backlog)
-                    .sum();
-                ProductOutcome {
-                    product: scenario.products[k.product.index()].id.clone(),
-                    required: k.required,
-                    delivered: k.delivered,
-                    fill_rate: k.fill_rate,
-                    final_backlog,
-                    shortage: k.shortage,
-                }
-            })
-            .collect();
-        let expansions = plan
-            .expansions
-            .iter()
-            .filter(|e| e.fraction > 0.0)
-            .map(|e| ExpansionChoice {
-                expansion: scenario.expansions[e.expansion.index()].id.clone(),
-                facility: scenario.facilities[e.facility.index()].id.clone(),
-                decided: scenario.calendar.label(e.decided),
-                available: scenario.calendar.label(e.available),
-                fraction: e.fraction,
+                    .sum(),
+                shortage: k.shortage,
             })
             .collect();
         Outcome {
-            scenario: scenario.name.clone(),
-            status: plan.status.name(),
-            objective: plan.objective,
-            cost: plan.cost.map(|c| Cost {
-                shortage: c.shortage,
-                production: c.production,
-                transport: c.transport,
-                holding: c.holding,
-                capex: c.capex,
-                contract: c.contract,
-            }),
+            scenario: parts.scenario,
+            status: parts.status,
+            objective: parts.objective,
+            cost: parts.cost,
             products,
             demands,
-            expansions,
-            dependency: dependency::of_plan(scenario, plan),
+            expansions: parts.expansions,
+            dependency: kpis.dependencies,
         }
     }
 
     /// Whether the plan behind this outcome has a solution.
     pub fn solved(&self) -> bool {
-        self.status == PlanStatus::Optimal.name() || self.status == PlanStatus::Feasible.name()
+        self.status.has_solution()
     }
 
     /// Total shortage (unit-periods plus lost units) of one product, 0 when
@@ -202,5 +229,18 @@ impl Outcome {
     /// The outcome of one demand, by id.
     pub fn demand(&self, id: &str) -> Option<&DemandOutcome> {
         self.demands.iter().find(|d| d.demand == id)
+    }
+}
+
+impl ExpansionChoice {
+    /// The choice a document's expansion record states.
+    pub fn of_row(row: &ExpansionRow) -> Self {
+        Self {
+            expansion: row.expansion.clone(),
+            facility: row.facility.clone(),
+            decided: row.decided.clone(),
+            available: row.available.clone(),
+            fraction: row.fraction,
+        }
     }
 }

@@ -22,10 +22,8 @@
 use std::collections::BTreeMap;
 
 use caisson_model::{ActorId, Contract, ContractId, FacilityId, PeriodKind, ProductId, Scenario};
-use caisson_planner::{
-    ExpansionFlow, Flows, Plan, PlanOptions, ProductionFlow, ShipmentFlow, SolutionInfo,
-    TransferFlow,
-};
+use caisson_plan::{Plan, SolutionInfo};
+use caisson_planner::PlanOptions;
 use serde::Serialize;
 
 use crate::compare::{delta, Comparison, VariantOutcome};
@@ -450,54 +448,12 @@ pub fn recommend(
 /// production, shipments, transfers and expansions, with contract records
 /// and costs recomputed (spec section 4 fixes everything else).
 fn rederive(variant: &Scenario, plan: &Plan) -> Plan {
-    let flows = Flows {
-        production: plan
-            .production
-            .iter()
-            .map(|r| ProductionFlow {
-                line: r.line,
-                product: r.product,
-                period: r.period,
-                quantity: r.quantity,
-            })
-            .collect(),
-        shipments: plan
-            .shipments
-            .iter()
-            .map(|r| ShipmentFlow {
-                facility: r.facility,
-                demand: r.demand,
-                period: r.period,
-                quantity: r.quantity,
-            })
-            .collect(),
-        transfers: plan
-            .transfers
-            .iter()
-            .map(|r| TransferFlow {
-                from: r.from,
-                to: r.to,
-                product: r.product,
-                period: r.period,
-                quantity: r.quantity,
-            })
-            .collect(),
-        expansions: plan
-            .expansions
-            .iter()
-            .map(|r| ExpansionFlow {
-                expansion: r.expansion,
-                period: r.decided,
-                fraction: r.fraction,
-            })
-            .collect(),
-    };
     let info = SolutionInfo {
-        status: plan.status,
         method: format!("{} (re-derived)", plan.method),
         mip_gap: plan.mip_gap.unwrap_or(0.0),
+        ..plan.solution_info()
     };
-    Plan::from_flows(variant, &flows, info)
+    Plan::from_flows(variant, &plan.flows(), info)
 }
 
 /// The recommended contracts as `[[contract]]` tables, each preceded by a
@@ -967,7 +923,7 @@ fn comparison(scenario: &Scenario, base: &Plan, variant: &Scenario, plan: &Plan)
 #[cfg(test)]
 mod tests {
     use caisson_model::DemandId;
-    use caisson_planner::{PlanStatus, ShipmentRecord};
+    use caisson_plan::{PlanStatus, ShipmentRecord};
 
     use super::*;
 

@@ -12,7 +12,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use caisson_model::Scenario;
-use caisson_planner::{Case, Plan, PlanOptions, PlanStatus, Resolved, Resolver, Start, Worker};
+use caisson_plan::{Plan, PlanStatus};
+use caisson_planner::{Case, PlanOptions, Resolved, Resolver, Start, Worker};
 
 use crate::solve_one_thread;
 

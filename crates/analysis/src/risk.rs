@@ -11,7 +11,8 @@
 use std::time::Instant;
 
 use caisson_model::{ActorId, FacilityId, PolicyId, PolicyList, Scenario};
-use caisson_planner::{Case, Plan, PlanOptions, Resolved, Resolver, Worker};
+use caisson_plan::Plan;
+use caisson_planner::{Case, PlanOptions, Resolved, Resolver, Worker};
 use serde::Serialize;
 
 use crate::outcome::Outcome;
@@ -342,7 +343,7 @@ fn baseline_stays_optimal(
     let Edit::LoseExporter(_) = edit else {
         return false;
     };
-    baseline.status == caisson_planner::PlanStatus::Optimal
+    baseline.status == caisson_plan::PlanStatus::Optimal
         && edited.contracts.len() == scenario.contracts.len()
         && baseline
             .shipments
@@ -474,7 +475,7 @@ fn impact(
     };
     Impact {
         subject: edit.subject(scenario),
-        status: edited.status,
+        status: edited.status.name(),
         shortage,
         cost,
         baseline_deliveries,

@@ -27,7 +27,8 @@ mod draw;
 pub mod stats;
 
 use caisson_model::{Scenario, UncertaintyKind};
-use caisson_planner::{Plan, PlanOptions, PlanStatus};
+use caisson_plan::{Plan, PlanStatus};
+use caisson_planner::PlanOptions;
 use rayon::prelude::*;
 use serde::Serialize;
 

@@ -7,7 +7,7 @@ use caisson_model::{
     ActorId, ExpansionId, FacilityId, LineId, Party, Policy, PolicyId, PolicyList, Scenario,
     Selector,
 };
-use caisson_planner::Flows;
+use caisson_plan::Flows;
 
 /// The id of the policy added by [`without_exporter`]; the `caisson:` prefix
 /// cannot clash with the user's ids in practice and marks it as synthetic.
@@ -113,7 +113,7 @@ pub fn flows_without_facility(scenario: &Scenario, facility: FacilityId, flows: 
             .iter()
             .filter_map(|&p| {
                 let line = LineId::new(line_map[p.line.index()]?);
-                Some(caisson_planner::ProductionFlow { line, ..p })
+                Some(caisson_plan::ProductionFlow { line, ..p })
             })
             .collect(),
         shipments: flows
@@ -121,7 +121,7 @@ pub fn flows_without_facility(scenario: &Scenario, facility: FacilityId, flows: 
             .iter()
             .filter_map(|&s| {
                 let facility = fac(s.facility)?;
-                Some(caisson_planner::ShipmentFlow { facility, ..s })
+                Some(caisson_plan::ShipmentFlow { facility, ..s })
             })
             .collect(),
         transfers: flows
@@ -129,7 +129,7 @@ pub fn flows_without_facility(scenario: &Scenario, facility: FacilityId, flows: 
             .iter()
             .filter_map(|&t| {
                 let (from, to) = (fac(t.from)?, fac(t.to)?);
-                Some(caisson_planner::TransferFlow { from, to, ..t })
+                Some(caisson_plan::TransferFlow { from, to, ..t })
             })
             .collect(),
         expansions: flows
@@ -137,7 +137,7 @@ pub fn flows_without_facility(scenario: &Scenario, facility: FacilityId, flows: 
             .iter()
             .filter_map(|&e| {
                 let expansion = ExpansionId::new(expansion_map[e.expansion.index()]?);
-                Some(caisson_planner::ExpansionFlow { expansion, ..e })
+                Some(caisson_plan::ExpansionFlow { expansion, ..e })
             })
             .collect(),
     }

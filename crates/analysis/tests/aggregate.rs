@@ -6,7 +6,8 @@ use std::path::Path;
 
 use caisson_analysis::aggregate::{to_quarters, AggregateError};
 use caisson_model::{PeriodKind, Scenario};
-use caisson_planner::{plan, verify, PlanOptions, PlanStatus};
+use caisson_plan::{verify, PlanStatus};
+use caisson_planner::{plan, PlanOptions};
 
 fn fixture(name: &str) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

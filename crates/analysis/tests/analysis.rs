@@ -19,12 +19,14 @@
 //! (backlog 50, 100): 210 unit-periods, objective 150,000 + 120,000 + 200.
 
 use caisson_analysis::compare::{compare, Case};
-use caisson_analysis::dependency::{label, Role};
+use caisson_analysis::dependency::label;
 use caisson_analysis::outcome::Outcome;
 use caisson_analysis::risk::{analyse, count_replans, exporters, RiskOptions, Subject};
 use caisson_analysis::whatif;
 use caisson_model::{FacilityId, Scenario};
-use caisson_planner::{plan, verify, PlanOptions, ShipmentRecord};
+use caisson_plan::Role;
+use caisson_plan::{verify, ShipmentRecord};
+use caisson_planner::{plan, PlanOptions};
 
 const NEUTRAL: &str = r#"
 [scenario]
@@ -226,7 +228,7 @@ fn dependency_shares_and_hhi() {
         quantity,
     };
     let shipments = [shipment(depot, d1, 100.0), shipment(a, d2, 20.0)];
-    let profiles = label(&s, &caisson_planner::dependencies(&s, &shipments));
+    let profiles = label(&s, &caisson_plan::dependencies(&s, &shipments));
     let end_user = profiles
         .iter()
         .find(|p| p.role == Role::EndUser && p.receiver == "U")
@@ -245,7 +247,7 @@ fn dependency_shares_and_hhi() {
         close(buyer_a.unaligned_share, 1.0),
         "S shares no bloc with A"
     );
-    assert_eq!(buyer_a.by_bloc[0].id, caisson_analysis::dependency::NO_BLOC);
+    assert_eq!(buyer_a.by_bloc[0].id, caisson_plan::NO_BLOC);
 }
 
 #[test]

@@ -6,7 +6,8 @@ use caisson_analysis::risk::{analyse_with, Impact, Resolve, RiskOptions, RiskRep
 use caisson_analysis::whatif;
 use caisson_generate::{generate, GenerateOptions, Size};
 use caisson_model::{FacilityId, Scenario};
-use caisson_planner::{plan, verify, Case, PlanOptions, Resolver};
+use caisson_plan::verify;
+use caisson_planner::{plan, Case, PlanOptions, Resolver};
 
 fn small(seed: u64) -> Scenario {
     generate(&GenerateOptions {

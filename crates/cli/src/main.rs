@@ -43,6 +43,10 @@ enum Command {
     /// Compute the optimal plan of a scenario (spec sections 4 and 6).
     #[command(after_help = EXIT_CODES)]
     Plan(cmd::plan::Args),
+    /// Check a `caisson-plan/1` plan from any tool against its scenario:
+    /// every constraint of spec section 4 and the cost split (not optimality).
+    #[command(after_help = EXIT_CODES)]
+    Verify(cmd::verify::Args),
     /// Explain compliance verdicts: why a flow is allowed or denied.
     #[command(after_help = EXIT_CODES)]
     Explain(cmd::explain::Args),
@@ -104,7 +108,8 @@ impl Command {
             Command::Validate(_)
             | Command::Explain(_)
             | Command::Generate(_)
-            | Command::Ledger(_) => false,
+            | Command::Ledger(_)
+            | Command::Verify(_) => false,
         }
     }
 }
@@ -120,6 +125,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Validate(args) => cmd::validate::run(args, shell),
         Command::Plan(args) => cmd::plan::run(args, shell),
+        Command::Verify(args) => cmd::verify::run(args, shell),
         Command::Explain(args) => cmd::explain::run(args, shell),
         Command::Generate(args) => cmd::generate::run(args, shell),
         Command::Report(args) => cmd::report::run(args, shell),

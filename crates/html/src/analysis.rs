@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::document::{Comparison, Criticality, ReportDocument, Simulation};
-use crate::plan::PLAN_FORMAT;
 use crate::{ReportError, FORMAT};
+use caisson_plan::FORMAT as PLAN_FORMAT;
 
 /// The format tag of a standalone comparison file.
 pub const COMPARISON_FORMAT: &str = "caisson-comparison/1";

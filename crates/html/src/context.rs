@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use caisson_model::Scenario;
-use serde_json::Value;
+use caisson_plan::document::PlanDocument;
 
 /// A demand's parties and kind.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,33 +98,26 @@ impl Context {
     }
 
     /// What a plan file may add as extra, optional top-level fields:
-    /// `demands_info` (records with `demand`, `buyer`, `end_user`, `product`,
-    /// `backlog`) and `facilities_info` (records with `facility`, `actor`).
-    /// Malformed entries are skipped: these fields are hints, not the spec.
-    pub fn from_plan_hints(plan: &Value) -> Self {
-        let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    /// `demands_info` (records with `demand` and, each optional, `buyer`,
+    /// `end_user`, `product`, `backlog`) and `facilities_info` (records
+    /// with `facility`, `actor`).
+    pub fn from_plan_hints(plan: &PlanDocument) -> Self {
         let mut context = Self::default();
-        if let Some(records) = plan.get("demands_info").and_then(Value::as_array) {
-            for r in records {
-                if let Some(id) = text(r, "demand") {
-                    context.demands.insert(
-                        id,
-                        DemandInfo {
-                            buyer: text(r, "buyer"),
-                            end_user: text(r, "end_user"),
-                            product: text(r, "product"),
-                            backlog: r.get("backlog").and_then(Value::as_bool),
-                        },
-                    );
-                }
-            }
+        for r in &plan.demands_info {
+            context.demands.insert(
+                r.demand.clone(),
+                DemandInfo {
+                    buyer: r.buyer.clone(),
+                    end_user: r.end_user.clone(),
+                    product: r.product.clone(),
+                    backlog: r.backlog,
+                },
+            );
         }
-        if let Some(records) = plan.get("facilities_info").and_then(Value::as_array) {
-            for r in records {
-                if let (Some(f), Some(a)) = (text(r, "facility"), text(r, "actor")) {
-                    context.facility_actor.insert(f, a);
-                }
-            }
+        for r in &plan.facilities_info {
+            context
+                .facility_actor
+                .insert(r.facility.clone(), r.actor.clone());
         }
         context
     }

@@ -93,7 +93,7 @@ pub use document::{
     Explanation, FanSeries, Flow, FlowLevels, LineUse, PlanSection, ProductFill, ReportDocument,
     SimulatedDemand, Simulation, Spread, TransferDenial, FORMAT,
 };
-pub use plan::{plan_section, PLAN_FORMAT};
+pub use plan::plan_section;
 pub use render::{echarts_version, render};
 
 /// What can go wrong building a report document.

@@ -1,9 +1,13 @@
-//! Builds the plan section of a report from `caisson-plan/1` JSON (spec
-//! section 6) and, optionally, the scenario it was planned from.
+//! Builds the plan section of a report from a `caisson-plan/1` document
+//! (spec section 6, read as `caisson_plan`'s typed [`PlanDocument`]) and,
+//! optionally, the scenario it was planned from.
 
 use std::collections::HashMap;
 
 use caisson_model::Scenario;
+use caisson_plan::document::{DocumentError, ExplanationRow, PlanDocument};
+use caisson_plan::CostSplit;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::context::Context;
@@ -14,19 +18,6 @@ use crate::document::{
 };
 use crate::ReportError;
 
-/// The format tag of plan documents (spec section 6).
-pub const PLAN_FORMAT: &str = "caisson-plan/1";
-
-/// The six cost terms, in the spec's order.
-const COST_TERMS: [&str; 6] = [
-    "shortage",
-    "production",
-    "transport",
-    "holding",
-    "capex",
-    "contract",
-];
-
 /// Builds the plan section from a plan document and, when given, its
 /// scenario (which must have the plan's periods).
 ///
@@ -35,83 +26,66 @@ const COST_TERMS: [&str; 6] = [
 /// (else the Sankey shows facilities and demands), and lines show units
 /// made instead of utilisation.
 pub fn plan_section(plan: &Value, scenario: Option<&Scenario>) -> Result<PlanSection, ReportError> {
-    let format = plan.get("format").and_then(Value::as_str).unwrap_or("");
-    if format != PLAN_FORMAT {
-        return Err(ReportError::NotAPlan(if format.is_empty() {
-            "no `format` field".to_owned()
-        } else {
-            format!("format is `{format}`")
-        }));
-    }
+    let document = read(plan)?;
     let context = match scenario {
         Some(s) => Context::from_scenario(s),
-        None => Context::from_plan_hints(plan),
+        None => Context::from_plan_hints(&document),
     };
-    Builder::new(plan, context)?.build()
+    Builder::new(&document, context)?.build()
+}
+
+/// The horizon alone, read first so that a document without one is refused
+/// for that rather than for its first other missing field.
+#[derive(Deserialize)]
+struct Horizon {
+    periods: Option<Value>,
+}
+
+/// Reads the document, naming the field at fault.
+fn read(plan: &Value) -> Result<PlanDocument, ReportError> {
+    let document = PlanDocument::from_value(plan).map_err(|error| match error {
+        DocumentError::NoFormat => ReportError::NotAPlan("no `format` field".to_owned()),
+        DocumentError::Format(format) => ReportError::NotAPlan(format!("format is `{format}`")),
+        DocumentError::Json { path, source } => {
+            let periods = Horizon::deserialize(plan).ok().and_then(|h| h.periods);
+            match periods {
+                None => field("periods", "missing array of period labels"),
+                Some(_) if path == "periods" || path.starts_with("periods[") => {
+                    field("periods", "period labels must be text")
+                }
+                Some(_) => ReportError::Field {
+                    field: path,
+                    problem: source.to_string(),
+                },
+            }
+        }
+        DocumentError::Labels(labels) => ReportError::Field {
+            field: "labels".to_owned(),
+            problem: labels.to_string(),
+        },
+    })?;
+    Ok(document)
 }
 
 /// Reads records of a plan document, naming the record in errors.
 struct Builder<'a> {
-    plan: &'a Value,
+    plan: &'a PlanDocument,
     context: Context,
     periods: Vec<String>,
     period_index: HashMap<String, usize>,
 }
 
-/// Field access on one record, for error messages.
-struct Rec<'a> {
-    array: &'static str,
-    index: usize,
-    value: &'a Value,
-}
-
-impl<'a> Rec<'a> {
-    fn error(&self, problem: String) -> ReportError {
-        ReportError::Field {
-            field: format!("{}[{}]", self.array, self.index),
-            problem,
-        }
-    }
-
-    fn text(&self, key: &str) -> Result<&'a str, ReportError> {
-        self.value
-            .get(key)
-            .and_then(Value::as_str)
-            .ok_or_else(|| self.error(format!("missing text field `{key}`")))
-    }
-
-    fn num(&self, key: &str) -> Result<f64, ReportError> {
-        match self.value.get(key) {
-            Some(Value::Number(n)) => n
-                .as_f64()
-                .ok_or_else(|| self.error(format!("`{key}` is not a finite number"))),
-            _ => Err(self.error(format!("missing number field `{key}`"))),
-        }
-    }
-
-    /// A number that may be null (e.g. a fill rate).
-    fn opt_num(&self, key: &str) -> Option<f64> {
-        self.value.get(key).and_then(Value::as_f64)
-    }
-
-    fn flag(&self, key: &str) -> Result<bool, ReportError> {
-        self.value
-            .get(key)
-            .and_then(Value::as_bool)
-            .ok_or_else(|| self.error(format!("missing true/false field `{key}`")))
+/// A record's position, for error messages.
+fn at(array: &str, index: usize, problem: String) -> ReportError {
+    ReportError::Field {
+        field: format!("{array}[{index}]"),
+        problem,
     }
 }
 
 impl<'a> Builder<'a> {
-    fn new(plan: &'a Value, context: Context) -> Result<Self, ReportError> {
-        let periods: Vec<String> = match plan.get("periods") {
-            Some(Value::Array(labels)) => labels
-                .iter()
-                .map(|l| l.as_str().map(str::to_owned))
-                .collect::<Option<_>>()
-                .ok_or_else(|| field("periods", "period labels must be text"))?,
-            _ => return Err(field("periods", "missing array of period labels")),
-        };
+    fn new(plan: &'a PlanDocument, context: Context) -> Result<Self, ReportError> {
+        let periods = plan.periods.clone();
         if context.from_scenario && context.periods != periods {
             return Err(ReportError::ScenarioMismatch(format!(
                 "the plan has {} periods from {}, the scenario {} from {}",
@@ -134,17 +108,21 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// The records of a top-level array (absent or null: none).
-    fn records(&self, array: &'static str) -> Result<Vec<Rec<'a>>, ReportError> {
-        records_of(self.plan.get(array), array)
-    }
-
-    fn period(&self, rec: &Rec<'_>, key: &str) -> Result<usize, ReportError> {
-        let label = rec.text(key)?;
-        self.period_index
-            .get(label)
-            .copied()
-            .ok_or_else(|| rec.error(format!("`{key}` names `{label}`, not a period of the plan")))
+    /// The index of period `label` of record `index` of `array`.
+    fn period(
+        &self,
+        array: &str,
+        index: usize,
+        key: &str,
+        label: &str,
+    ) -> Result<usize, ReportError> {
+        self.period_index.get(label).copied().ok_or_else(|| {
+            at(
+                array,
+                index,
+                format!("`{key}` names `{label}`, not a period of the plan"),
+            )
+        })
     }
 
     fn zeros(&self) -> Vec<f64> {
@@ -153,33 +131,23 @@ impl<'a> Builder<'a> {
 
     fn build(self) -> Result<PlanSection, ReportError> {
         let plan = self.plan;
-        let text = |k: &str| plan.get(k).and_then(Value::as_str).map(str::to_owned);
-        let cost = match plan.get("cost") {
-            Some(Value::Object(terms)) => COST_TERMS
-                .iter()
-                .map(|&term| CostItem {
-                    term: term.to_owned(),
-                    value: terms.get(term).and_then(Value::as_f64).unwrap_or(0.0),
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let cost = plan.cost.map(cost_items).unwrap_or_default();
         let demands = self.demands()?;
         let end_users = end_users(&demands);
-        let (flow_levels, flows) = self.flows(&demands)?;
-        let expansions = self.expansions()?;
+        let (flow_levels, flows) = self.flows(&demands);
+        let expansions = self.expansions();
         let (utilisation_known, lines) = self.lines(&expansions)?;
         Ok(PlanSection {
-            scenario: text("scenario").unwrap_or_default(),
-            status: text("status").unwrap_or_else(|| "unknown".to_owned()),
-            method: text("method"),
-            message: text("message"),
-            objective: plan.get("objective").and_then(Value::as_f64),
-            mip_gap: plan.get("mip_gap").and_then(Value::as_f64),
-            currency: text("currency").unwrap_or_default(),
+            scenario: plan.scenario.clone(),
+            status: plan.status.name().to_owned(),
+            method: (!plan.method.is_empty()).then(|| plan.method.clone()),
+            message: plan.message.clone(),
+            objective: plan.objective,
+            mip_gap: plan.mip_gap,
+            currency: plan.currency.clone(),
             with_scenario: self.context.from_scenario,
             cost,
-            products: self.products()?,
+            products: self.products(),
             demands,
             end_users,
             flow_levels,
@@ -187,31 +155,27 @@ impl<'a> Builder<'a> {
             utilisation_known,
             lines,
             expansions,
-            compliance: self.compliance()?,
-            transfer_denials: self.transfer_denials()?,
-            dependency: self.dependency()?,
-            concentration: self.concentration()?,
-            explanations: explanations(plan.get("explanations")),
-            contracts: self.contracts()?,
+            compliance: self.compliance(),
+            transfer_denials: self.transfer_denials(),
+            dependency: self.dependency(),
+            concentration: self.concentration(),
+            explanations: explanations(&plan.explanations),
+            contracts: self.contracts(),
             periods: self.periods,
         })
     }
 
-    fn kpis(&self, array: &'static str) -> Result<Vec<Rec<'a>>, ReportError> {
-        records_of(self.plan.get("kpis").and_then(|k| k.get(array)), array)
-    }
-
-    fn products(&self) -> Result<Vec<ProductFill>, ReportError> {
-        self.kpis("products")?
+    fn products(&self) -> Vec<ProductFill> {
+        self.plan
+            .kpis
+            .products
             .iter()
-            .map(|r| {
-                Ok(ProductFill {
-                    product: r.text("product")?.to_owned(),
-                    required: r.num("required")?,
-                    delivered: r.num("delivered")?,
-                    fill_rate: r.opt_num("fill_rate"),
-                    shortage: r.num("shortage")?,
-                })
+            .map(|r| ProductFill {
+                product: r.product.clone(),
+                required: r.required,
+                delivered: r.delivered,
+                fill_rate: r.fill_rate,
+                shortage: r.shortage,
             })
             .collect()
     }
@@ -247,13 +211,13 @@ impl<'a> Builder<'a> {
         for id in self.context.demand_order.clone() {
             blank(&id, &mut order);
         }
-        let kpis = self.kpis("demands")?;
-        for r in &kpis {
-            blank(r.text("demand")?, &mut order);
+        let kpis = &self.plan.kpis.demands;
+        for r in kpis {
+            blank(&r.demand, &mut order);
         }
-        let records = self.records("demand")?;
-        for r in &records {
-            blank(r.text("demand")?, &mut order);
+        let records = &self.plan.demand;
+        for r in records {
+            blank(&r.demand, &mut order);
         }
         let known_kind: HashMap<&str, bool> = self
             .context
@@ -261,31 +225,31 @@ impl<'a> Builder<'a> {
             .iter()
             .filter_map(|(id, i)| i.backlog.map(|b| (id.as_str(), b)))
             .collect();
-        for r in &kpis {
-            let s = series
-                .get_mut(r.text("demand")?)
-                .ok_or_else(|| r.error("unknown demand".to_owned()))?;
+        for r in kpis {
+            // Every demand of the KPIs got a blank series above.
+            let Some(s) = series.get_mut(&r.demand) else {
+                continue;
+            };
             if s.product.is_empty() {
-                s.product = r.text("product")?.to_owned();
+                s.product = r.product.clone();
             }
             if s.end_user.is_empty() {
-                s.end_user = r.text("end_user")?.to_owned();
+                s.end_user = r.end_user.clone();
             }
-            s.fill_rate = r.opt_num("fill_rate");
-            if !known_kind.contains_key(s.demand.as_str()) && r.opt_num("lost").unwrap_or(0.0) > 0.0
-            {
+            s.fill_rate = r.fill_rate;
+            if !known_kind.contains_key(s.demand.as_str()) && r.lost > 0.0 {
                 s.backlog_kind = false;
             }
         }
-        for r in &records {
-            let t = self.period(r, "period")?;
-            let s = series
-                .get_mut(r.text("demand")?)
-                .ok_or_else(|| r.error("unknown demand".to_owned()))?;
-            s.required[t] = r.num("required")?;
-            s.delivered[t] = r.num("delivered")?;
-            s.backlog[t] = r.num("backlog")?;
-            s.lost[t] = r.num("lost")?;
+        for (i, r) in records.iter().enumerate() {
+            let t = self.period("demand", i, "period", &r.period)?;
+            let Some(s) = series.get_mut(&r.demand) else {
+                continue;
+            };
+            s.required[t] = r.required;
+            s.delivered[t] = r.delivered;
+            s.backlog[t] = r.backlog;
+            s.lost[t] = r.lost;
             if !known_kind.contains_key(s.demand.as_str()) && s.lost[t] > 0.0 {
                 s.backlog_kind = false;
             }
@@ -308,40 +272,35 @@ impl<'a> Builder<'a> {
         Ok(out)
     }
 
-    fn flows(&self, demands: &[DemandSeries]) -> Result<(FlowLevels, Vec<Flow>), ReportError> {
+    fn flows(&self, demands: &[DemandSeries]) -> (FlowLevels, Vec<Flow>) {
         let by_id: HashMap<&str, &DemandSeries> =
             demands.iter().map(|d| (d.demand.as_str(), d)).collect();
-        let records = self.records("shipments")?;
-        let exporters_known = records.iter().all(|r| {
-            r.text("facility")
-                .is_ok_and(|f| self.context.facility_actor.contains_key(f))
-        });
+        let records = &self.plan.shipments;
+        let exporters_known = records
+            .iter()
+            .all(|r| self.context.facility_actor.contains_key(&r.facility));
         let buyers_known = records.iter().all(|r| {
-            r.text("demand")
-                .is_ok_and(|d| by_id.get(d).is_some_and(|s| s.buyer.is_some()))
+            by_id
+                .get(r.demand.as_str())
+                .is_some_and(|s| s.buyer.is_some())
         });
         let mut flows: Vec<Flow> = Vec::new();
         let mut index: HashMap<(String, String, String, String), usize> = HashMap::new();
-        for r in &records {
-            let facility = r.text("facility")?;
-            let demand = r.text("demand")?;
-            let quantity = r.num("quantity")?;
-            let product = r.text("product")?.to_owned();
-            let d = by_id.get(demand);
-            let exporter = if exporters_known {
-                self.context.facility_actor[facility].clone()
-            } else {
-                facility.to_owned()
+        for r in records {
+            let d = by_id.get(r.demand.as_str());
+            let exporter = match self.context.facility_actor.get(&r.facility) {
+                Some(actor) if exporters_known => actor.clone(),
+                _ => r.facility.clone(),
             };
             let buyer = match (buyers_known, d.and_then(|d| d.buyer.clone())) {
                 (true, Some(b)) => b,
-                _ => demand.to_owned(),
+                _ => r.demand.clone(),
             };
             let end_user =
                 d.map_or_else(|| "(unknown end user)".to_owned(), |d| d.end_user.clone());
-            let key = (product, exporter, buyer, end_user);
+            let key = (r.product.clone(), exporter, buyer, end_user);
             match index.get(&key) {
-                Some(&i) => flows[i].quantity += quantity,
+                Some(&i) => flows[i].quantity += r.quantity,
                 None => {
                     index.insert(key.clone(), flows.len());
                     flows.push(Flow {
@@ -349,7 +308,7 @@ impl<'a> Builder<'a> {
                         exporter: key.1,
                         buyer: key.2,
                         end_user: key.3,
-                        quantity,
+                        quantity: r.quantity,
                     });
                 }
             }
@@ -358,36 +317,34 @@ impl<'a> Builder<'a> {
             source: if exporters_known { "actor" } else { "facility" }.to_owned(),
             middle: if buyers_known { "actor" } else { "demand" }.to_owned(),
         };
-        Ok((levels, flows))
+        (levels, flows)
     }
 
-    fn expansions(&self) -> Result<Vec<ExpansionMark>, ReportError> {
-        self.records("expansions")?
+    fn expansions(&self) -> Vec<ExpansionMark> {
+        self.plan
+            .expansions
             .iter()
-            .map(|r| {
-                let expansion = r.text("expansion")?.to_owned();
-                Ok(ExpansionMark {
-                    capacity: self.context.expansion_capacity.get(&expansion).copied(),
-                    expansion,
-                    facility: r.text("facility")?.to_owned(),
-                    line: r.text("line")?.to_owned(),
-                    decided: r.text("decided")?.to_owned(),
-                    available: r.text("available")?.to_owned(),
-                    fraction: r.num("fraction")?,
-                })
+            .map(|r| ExpansionMark {
+                capacity: self.context.expansion_capacity.get(&r.expansion).copied(),
+                expansion: r.expansion.clone(),
+                facility: r.facility.clone(),
+                line: r.line.clone(),
+                decided: r.decided.clone(),
+                available: r.available.clone(),
+                fraction: r.fraction,
             })
             .collect()
     }
 
     fn lines(&self, expansions: &[ExpansionMark]) -> Result<(bool, Vec<LineUse>), ReportError> {
-        let production = self.records("production")?;
+        let production = &self.plan.production;
         let mut duals: HashMap<(String, String), Vec<f64>> = HashMap::new();
-        for r in self.records("capacity_duals")? {
-            let t = self.period(&r, "period")?;
-            let key = (r.text("facility")?.to_owned(), r.text("line")?.to_owned());
-            duals.entry(key).or_insert_with(|| self.zeros())[t] = r.num("shadow_price")?;
+        let has_duals = self.plan.capacity_duals.is_some();
+        for (i, r) in self.plan.capacity_duals.iter().flatten().enumerate() {
+            let t = self.period("capacity_duals", i, "period", &r.period)?;
+            let key = (r.facility.clone(), r.line.clone());
+            duals.entry(key).or_insert_with(|| self.zeros())[t] = r.shadow_price;
         }
-        let has_duals = self.plan.get("capacity_duals").is_some_and(Value::is_array);
         let dual_of = |key: &(String, String)| {
             has_duals.then(|| duals.get(key).cloned().unwrap_or_else(|| self.zeros()))
         };
@@ -396,9 +353,9 @@ impl<'a> Builder<'a> {
             // Without capacities: units made per line, in order of appearance.
             let mut out: Vec<LineUse> = Vec::new();
             let mut index: HashMap<(String, String), usize> = HashMap::new();
-            for r in &production {
-                let key = (r.text("facility")?.to_owned(), r.text("line")?.to_owned());
-                let t = self.period(r, "period")?;
+            for (n, r) in production.iter().enumerate() {
+                let key = (r.facility.clone(), r.line.clone());
+                let t = self.period("production", n, "period", &r.period)?;
                 let i = *index.entry(key.clone()).or_insert_with(|| {
                     out.push(LineUse {
                         facility: key.0.clone(),
@@ -410,7 +367,7 @@ impl<'a> Builder<'a> {
                     });
                     out.len() - 1
                 });
-                out[i].used[t] += r.num("quantity")?;
+                out[i].used[t] += r.quantity;
             }
             return Ok((false, out));
         };
@@ -429,20 +386,28 @@ impl<'a> Builder<'a> {
                 shadow_price: dual_of(&key),
             });
         }
-        for r in &production {
-            let key = (r.text("facility")?.to_owned(), r.text("line")?.to_owned());
-            let product = r.text("product")?;
-            let t = self.period(r, "period")?;
-            let i = *index.get(&key).ok_or_else(|| {
-                r.error(format!("line {}/{} is not in the scenario", key.0, key.1))
+        for (n, r) in production.iter().enumerate() {
+            let t = self.period("production", n, "period", &r.period)?;
+            let i = *index
+                .get(&(r.facility.clone(), r.line.clone()))
+                .ok_or_else(|| {
+                    at(
+                        "production",
+                        n,
+                        format!("line {}/{} is not in the scenario", r.facility, r.line),
+                    )
+                })?;
+            let rate = infos[i].rates.get(&r.product).copied().ok_or_else(|| {
+                at(
+                    "production",
+                    n,
+                    format!(
+                        "line {}/{} does not make {} in the scenario",
+                        r.facility, r.line, r.product
+                    ),
+                )
             })?;
-            let rate = infos[i].rates.get(product).copied().ok_or_else(|| {
-                r.error(format!(
-                    "line {}/{} does not make {product} in the scenario",
-                    key.0, key.1
-                ))
-            })?;
-            out[i].used[t] += rate * r.num("quantity")?;
+            out[i].used[t] += rate * r.quantity;
         }
         for e in expansions {
             let (Some(add), Some(&i), Some(&from)) = (
@@ -471,78 +436,76 @@ impl<'a> Builder<'a> {
         Ok((true, out))
     }
 
-    fn compliance(&self) -> Result<Vec<ComplianceCell>, ReportError> {
-        self.records("compliance")?
+    fn compliance(&self) -> Vec<ComplianceCell> {
+        self.plan
+            .compliance
             .iter()
-            .map(|r| {
-                Ok(ComplianceCell {
-                    facility: r.text("facility")?.to_owned(),
-                    demand: r.text("demand")?.to_owned(),
-                    allowed: r.flag("allowed")?,
-                    reason: r.text("reason")?.to_owned(),
-                })
+            .map(|r| ComplianceCell {
+                facility: r.facility.clone(),
+                demand: r.demand.clone(),
+                allowed: r.allowed,
+                reason: r.reason.clone(),
             })
             .collect()
     }
 
-    fn transfer_denials(&self) -> Result<Vec<TransferDenial>, ReportError> {
-        let mut out = Vec::new();
-        for r in self.records("transfer_compliance")? {
-            if !r.flag("allowed")? {
-                out.push(TransferDenial {
-                    from: r.text("from")?.to_owned(),
-                    to: r.text("to")?.to_owned(),
-                    reason: r.text("reason")?.to_owned(),
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    fn dependency(&self) -> Result<Vec<DependencyShare>, ReportError> {
-        self.kpis("end_users")?
+    fn transfer_denials(&self) -> Vec<TransferDenial> {
+        self.plan
+            .transfer_compliance
             .iter()
-            .map(|r| {
-                Ok(DependencyShare {
-                    end_user: r.text("end_user")?.to_owned(),
-                    product: r.text("product")?.to_owned(),
-                    exporter: r.text("exporter")?.to_owned(),
-                    delivered: r.num("delivered")?,
-                    share: r.num("share")?,
-                })
+            .filter(|r| !r.allowed)
+            .map(|r| TransferDenial {
+                from: r.from.clone(),
+                to: r.to.clone(),
+                reason: r.reason.clone(),
             })
             .collect()
     }
 
-    fn concentration(&self) -> Result<Vec<Concentration>, ReportError> {
-        self.kpis("dependencies")?
+    fn dependency(&self) -> Vec<DependencyShare> {
+        self.plan
+            .kpis
+            .end_users
             .iter()
-            .map(|r| {
-                let top = records_of(r.value.get("by_exporter"), "by_exporter")?;
-                let top = top.first();
-                Ok(Concentration {
-                    role: r.text("role")?.to_owned(),
-                    receiver: r.text("receiver")?.to_owned(),
-                    product: r.text("product")?.to_owned(),
-                    delivered: r.num("delivered")?,
-                    hhi: r.num("hhi")?,
-                    unaligned_share: r.num("unaligned_share")?,
-                    top_exporter: top.map_or(Ok(""), |t| t.text("id"))?.to_owned(),
-                    top_share: top.map_or(Ok(0.0), |t| t.num("share"))?,
-                })
+            .map(|r| DependencyShare {
+                end_user: r.end_user.clone(),
+                product: r.product.clone(),
+                exporter: r.exporter.clone(),
+                delivered: r.delivered,
+                share: r.share,
             })
             .collect()
     }
 
-    fn contracts(&self) -> Result<Vec<ContractTotal>, ReportError> {
+    fn concentration(&self) -> Vec<Concentration> {
+        self.plan
+            .kpis
+            .dependencies
+            .iter()
+            .map(|r| {
+                let top = r.by_exporter.first();
+                Concentration {
+                    role: r.role.name().to_owned(),
+                    receiver: r.receiver.clone(),
+                    product: r.product.clone(),
+                    delivered: r.delivered,
+                    hhi: r.hhi,
+                    unaligned_share: r.unaligned_share,
+                    top_exporter: top.map_or_else(String::new, |t| t.id.clone()),
+                    top_share: top.map_or(0.0, |t| t.share),
+                }
+            })
+            .collect()
+    }
+
+    fn contracts(&self) -> Vec<ContractTotal> {
         let mut out: Vec<ContractTotal> = Vec::new();
-        for r in self.records("contracts")? {
-            let id = r.text("contract")?;
-            let i = match out.iter().position(|c| c.contract == id) {
+        for r in &self.plan.contracts {
+            let i = match out.iter().position(|c| c.contract == r.contract) {
                 Some(i) => i,
                 None => {
                     out.push(ContractTotal {
-                        contract: id.to_owned(),
+                        contract: r.contract.clone(),
                         committed: 0.0,
                         shipped: 0.0,
                         shortfall: 0.0,
@@ -550,37 +513,36 @@ impl<'a> Builder<'a> {
                     out.len() - 1
                 }
             };
-            out[i].committed += r.num("committed")?;
-            out[i].shipped += r.num("shipped")?;
-            out[i].shortfall += r.num("shortfall")?;
+            out[i].committed += r.committed;
+            out[i].shipped += r.shipped;
+            out[i].shortfall += r.shortfall;
         }
-        Ok(out)
+        out
     }
+}
+
+/// The six cost terms, in the spec's order.
+fn cost_items(cost: CostSplit) -> Vec<CostItem> {
+    [
+        ("shortage", cost.shortage),
+        ("production", cost.production),
+        ("transport", cost.transport),
+        ("holding", cost.holding),
+        ("capex", cost.capex),
+        ("contract", cost.contract),
+    ]
+    .into_iter()
+    .map(|(term, value)| CostItem {
+        term: term.to_owned(),
+        value,
+    })
+    .collect()
 }
 
 fn field(name: &str, problem: &str) -> ReportError {
     ReportError::Field {
         field: name.to_owned(),
         problem: problem.to_owned(),
-    }
-}
-
-fn records_of<'a>(
-    value: Option<&'a Value>,
-    array: &'static str,
-) -> Result<Vec<Rec<'a>>, ReportError> {
-    match value {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => Ok(items
-            .iter()
-            .enumerate()
-            .map(|(index, value)| Rec {
-                array,
-                index,
-                value,
-            })
-            .collect()),
-        Some(_) => Err(field(array, "not an array of records")),
     }
 }
 
@@ -623,48 +585,14 @@ fn add_into(sum: &mut [f64], add: &[f64]) {
     }
 }
 
-/// Reads the optional `explanations` array generically: each entry is a
-/// string, or an object whose text is its first field among `text`,
-/// `summary`, `message` and `explanation`, whose subject is its `demand`,
-/// `subject` or `id`, and whose `causes` (or `reasons`) are strings or
-/// objects read the same way.
-fn explanations(value: Option<&Value>) -> Vec<Explanation> {
-    fn text_of(v: &Value) -> Option<String> {
-        match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Object(o) => [
-                "text",
-                "summary",
-                "message",
-                "explanation",
-                "cause",
-                "reason",
-            ]
-            .iter()
-            .find_map(|k| o.get(*k).and_then(Value::as_str).map(str::to_owned)),
-            _ => None,
-        }
-    }
-    let Some(Value::Array(entries)) = value else {
-        return Vec::new();
-    };
-    entries
-        .iter()
-        .filter_map(|entry| {
-            let subject = ["demand", "subject", "id"]
-                .iter()
-                .find_map(|k| entry.get(*k).and_then(Value::as_str).map(str::to_owned));
-            let causes: Vec<String> = ["causes", "reasons"]
-                .iter()
-                .find_map(|k| entry.get(*k).and_then(Value::as_array))
-                .map(|cs| cs.iter().filter_map(text_of).collect())
-                .unwrap_or_default();
-            let text = text_of(entry).or_else(|| (!causes.is_empty()).then(String::new))?;
-            Some(Explanation {
-                subject,
-                text,
-                causes,
-            })
+/// The shortage explanations as the page shows them: the heading sentence
+/// with its demand, and each cause's sentence.
+fn explanations(rows: &[ExplanationRow]) -> Vec<Explanation> {
+    rows.iter()
+        .map(|x| Explanation {
+            subject: Some(x.demand.clone()),
+            text: x.text.clone(),
+            causes: x.causes.iter().map(|c| c.text().to_owned()).collect(),
         })
         .collect()
 }

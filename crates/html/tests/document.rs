@@ -237,28 +237,36 @@ fn plan_hints_name_buyers_and_exporters_without_the_scenario() {
 }
 
 #[test]
-fn explanations_are_read_generically() {
+fn explanations_come_from_the_typed_rows() {
     let mut plan = json_fixture("example-plan.json");
     plan["explanations"] = json!([
-        "plain text",
-        {"demand": "ukr-155", "text": "short all year", "causes": ["a", {"text": "b"}]},
-        {"subject": "x", "summary": "s"},
-        42,
+        {"demand": "ukr-155", "text": "short all year", "first_short": "2026-01",
+         "last_short": "2026-12", "short_periods": 12, "total_shortage": 5.0, "omitted": 0,
+         "causes": [
+            {"kind": "no_source", "text": "a", "product": "shell-155", "denied_holders": 1},
+            {"kind": "spare_unshipped", "text": "b", "facility": "deu-depot",
+             "product": "shell-155", "periods": ["2026-01"], "stock": 2.0},
+         ]},
     ]);
     let s = plan_section(&plan, None).expect("plan section");
-    let texts: Vec<(&Option<String>, &str, usize)> = s
+    let texts: Vec<(&Option<String>, &str, &[String])> = s
         .explanations
         .iter()
-        .map(|e| (&e.subject, e.text.as_str(), e.causes.len()))
+        .map(|e| (&e.subject, e.text.as_str(), e.causes.as_slice()))
         .collect();
     assert_eq!(
         texts,
-        [
-            (&None, "plain text", 0),
-            (&Some("ukr-155".to_owned()), "short all year", 2),
-            (&Some("x".to_owned()), "s", 0),
-        ]
+        [(
+            &Some("ukr-155".to_owned()),
+            "short all year",
+            &["a".to_owned(), "b".to_owned()][..]
+        )]
     );
+    // An entry that is not an explanation of the plan format is refused,
+    // named by its position.
+    plan["explanations"] = json!(["plain text"]);
+    let error = plan_section(&plan, None).expect_err("refused").to_string();
+    assert!(error.contains("explanations[0]"), "{error}");
 }
 
 #[test]
@@ -277,20 +285,27 @@ fn malformed_plans_are_refused_with_the_field_named() {
     check(json!({"periods": []}), "no `format`");
     check(json!({"format": "caisson-plan/1"}), "periods");
     check(
-        json!({"format": "caisson-plan/1", "periods": ["2026-01"], "shipments": {}}),
+        json!({"format": "caisson-plan/1", "status": "optimal", "periods": ["2026-01"],
+               "shipments": {}}),
         "shipments",
     );
     check(
-        json!({"format": "caisson-plan/1", "periods": ["2026-01"], "demand": [
+        json!({"format": "caisson-plan/1", "status": "optimal", "periods": ["2026-01"], "demand": [
             {"demand": "d", "period": "2027-01", "required": 1, "delivered": 0, "backlog": 1, "lost": 0}
         ]}),
         "demand[0]",
     );
     check(
-        json!({"format": "caisson-plan/1", "periods": ["2026-01"], "shipments": [
-            {"facility": "f", "demand": "d", "product": "p", "period": "2026-01"}
+        json!({"format": "caisson-plan/1", "status": "optimal", "periods": ["2026-01"],
+               "shipments": [
+            {"facility": "f", "demand": "d", "product": "p", "period": "2026-01",
+             "arrival": "2026-01"}
         ]}),
         "quantity",
+    );
+    check(
+        json!({"format": "caisson-plan/1", "periods": ["2026-01"]}),
+        "status",
     );
 }
 

@@ -13,10 +13,10 @@ use std::time::Instant;
 use caisson_model::{ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId, Scenario};
 use highs::{ColProblem, Row};
 
-use crate::network::Network;
-use crate::plan::{ModelStats, Reductions};
 use crate::pool::Pools;
 use crate::vars::{RowKey, Var};
+use caisson_plan::Network;
+use caisson_plan::{ModelStats, Reductions};
 
 /// Marks "no row" in the dense row-lookup tables.
 const NONE: u32 = u32::MAX;

@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 
 use caisson_model::{ActorId, FacilityId, ProductId, Scenario};
 
-use crate::network::Network;
+use caisson_plan::Network;
 
 /// A facility a pool delivers to, with what a unit costs to reach it.
 #[derive(Debug, Clone, PartialEq)]

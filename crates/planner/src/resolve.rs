@@ -34,15 +34,15 @@ use caisson_model::{ContractId, DemandId, FacilityId, ProductId, Scenario};
 use highs::{HighsModelStatus, HighsSolutionStatus, Model, Sense};
 
 use crate::build::{Columns, Formulation, Pooling};
-use crate::derive::clean;
 use crate::error::PlanError;
 use crate::ffi;
-use crate::flows::{Flows, SolutionInfo};
-use crate::network::Network;
 use crate::options::PlanOptions;
-use crate::plan::{ModelStats, Plan, PlanStatus};
 use crate::solve::{apply_options, read_flows, status_of};
 use crate::vars::{RowKey, Var};
+use caisson_plan::clean;
+use caisson_plan::Network;
+use caisson_plan::{Flows, SolutionInfo};
+use caisson_plan::{ModelStats, Plan, PlanStatus};
 
 /// Why a variant cannot be solved as a bound change of the base model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

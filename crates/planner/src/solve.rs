@@ -9,16 +9,16 @@ use caisson_model::{FacilityId, Scenario};
 use highs::{HighsModelStatus, HighsSolutionStatus, Model, Sense};
 
 use crate::build::Formulation;
-use crate::derive::clean;
 use crate::error::PlanError;
 use crate::ffi;
-use crate::flows::{
-    ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow,
-};
 use crate::options::PlanOptions;
-use crate::plan::{CapacityDual, Plan, PlanStatus};
 use crate::pool::split;
 use crate::vars::{RowKey, Var};
+use caisson_plan::clean;
+use caisson_plan::{CapacityDual, Plan, PlanStatus};
+use caisson_plan::{
+    ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow,
+};
 
 /// A model passed to HiGHS, ready to be written or solved.
 #[derive(Debug)]
@@ -94,7 +94,7 @@ pub(crate) fn status_of(
 
 impl LoadedModel {
     /// Size of the model and build/load times.
-    pub fn stats(&self) -> &crate::plan::ModelStats {
+    pub fn stats(&self) -> &caisson_plan::ModelStats {
         &self.formulation.stats
     }
 

@@ -2,7 +2,7 @@
 //!
 //! On a big MIP, HiGHS may run for minutes before its own heuristics find a
 //! first feasible solution, and a time limit reached before then leaves no
-//! plan at all. The greedy baseline (`crate::greedy`) is feasible by
+//! plan at all. The greedy baseline (`caisson_plan::greedy`) is feasible by
 //! construction and takes well under a second even on the largest
 //! generated scenarios, so its plan, mapped onto the model's columns, gives
 //! HiGHS an incumbent before its first node: a run stopped early still
@@ -15,11 +15,11 @@ use std::collections::HashMap;
 use caisson_model::Scenario;
 
 use crate::build::Formulation;
-use crate::flows::{Flows, SolutionInfo};
-use crate::greedy::Greedy;
-use crate::network::Network;
-use crate::plan::{Plan, PlanStatus};
+use caisson_plan::{Flows, SolutionInfo};
+
 use crate::vars::Var;
+use caisson_plan::Network;
+use caisson_plan::{Plan, PlanStatus};
 
 /// The greedy plan of `scenario` as a value for every column of `f`, or
 /// `None` when some part of it has no column (the greedy plan uses a flow
@@ -36,10 +36,10 @@ pub(crate) fn greedy_start_with(
     network: &Network,
     scenario: &Scenario,
 ) -> Option<Vec<f64>> {
-    let flows = Greedy::new(scenario, network).run();
+    let flows = caisson_plan::greedy_flows_with(scenario, network);
     let info = SolutionInfo {
         status: PlanStatus::Feasible,
-        method: crate::greedy::GREEDY_METHOD.to_owned(),
+        method: caisson_plan::GREEDY_METHOD.to_owned(),
         mip_gap: f64::INFINITY,
     };
     let plan = Plan::from_flows_with(scenario, network, &flows, info);
@@ -187,7 +187,9 @@ mod tests {
             let Some(values) = greedy_start(&f, &scenario) else {
                 panic!("seed {seed}: a greedy flow has no column");
             };
-            let greedy = crate::greedy(&scenario).objective.unwrap_or(f64::NAN);
+            let greedy = caisson_plan::greedy(&scenario)
+                .objective
+                .unwrap_or(f64::NAN);
             let mut model = match f.problem.clone().try_optimise(Sense::Minimise) {
                 Ok(model) => model,
                 Err(status) => panic!("seed {seed}: {status:?}"),

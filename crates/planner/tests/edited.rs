@@ -8,9 +8,8 @@ mod support;
 
 use caisson_generate::{generate, GenerateOptions, Shape, Size};
 use caisson_model::Scenario;
-use caisson_planner::{
-    plan, verify, Case, Plan, PlanOptions, ResolveError, Resolved, Resolver, Start, Worker,
-};
+use caisson_plan::{verify, Plan};
+use caisson_planner::{plan, Case, PlanOptions, ResolveError, Resolved, Resolver, Start, Worker};
 use support::{all_fixtures, fixture};
 
 /// Relative tolerance of an objective at the default MIP gap (1e-6) plus

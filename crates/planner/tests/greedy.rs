@@ -8,9 +8,8 @@ use std::time::Instant;
 
 use caisson_generate::{generate, GenerateOptions, Size};
 use caisson_model::Scenario;
-use caisson_planner::{
-    greedy, greedy_flows, plan, verify, Plan, PlanOptions, PlanStatus, GREEDY_METHOD,
-};
+use caisson_plan::{greedy, greedy_flows, verify, Plan, PlanStatus, GREEDY_METHOD};
+use caisson_planner::{plan, PlanOptions};
 use proptest::prelude::*;
 
 use support::{close, demand, fixture, load_toml, random_toml};

@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use caisson_model::Scenario;
-use caisson_planner::{plan, verify, Formulation, Plan, PlanOptions, PlanStatus};
+use caisson_plan::{verify, Plan, PlanStatus};
+use caisson_planner::{plan, Formulation, PlanOptions};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

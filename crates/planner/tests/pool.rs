@@ -6,7 +6,8 @@ mod support;
 
 use caisson_generate::{generate, GenerateOptions, Shape, Size};
 use caisson_model::Scenario;
-use caisson_planner::{verify, Formulation, Plan, PlanOptions, PlanStatus, Pooling};
+use caisson_plan::{verify, Plan, PlanStatus};
+use caisson_planner::{Formulation, PlanOptions, Pooling};
 use support::fixture;
 
 fn solve(scenario: &Scenario, pooling: Pooling) -> (Plan, usize, u64) {

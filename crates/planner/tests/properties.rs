@@ -8,7 +8,8 @@ use caisson_model::{
     FacilityId, Line, LineId, LineProduct, Party, PeriodKind, Policy, Product, ProductId, Route,
     Scenario, Selector,
 };
-use caisson_planner::{plan, verify, Flows, Plan, PlanOptions, PlanStatus, SolutionInfo};
+use caisson_plan::{verify, Flows, Plan, PlanStatus, SolutionInfo};
+use caisson_planner::{plan, PlanOptions};
 use proptest::prelude::*;
 
 /// A small deterministic generator: scenarios are derived from one seed, so
@@ -294,14 +295,8 @@ proptest! {
         let s = scenario(seed);
         let solved = plan(&s, &PlanOptions { threads: Some(1), ..PlanOptions::default() });
         prop_assume!(solved.status == PlanStatus::Optimal);
-        let flows = Flows {
-            production: solved.production.iter().map(|r| caisson_planner::ProductionFlow { line: r.line, product: r.product, period: r.period, quantity: r.quantity }).collect(),
-            shipments: solved.shipments.iter().map(|r| caisson_planner::ShipmentFlow { facility: r.facility, demand: r.demand, period: r.period, quantity: r.quantity }).collect(),
-            transfers: solved.transfers.iter().map(|r| caisson_planner::TransferFlow { from: r.from, to: r.to, product: r.product, period: r.period, quantity: r.quantity }).collect(),
-            expansions: solved.expansions.iter().map(|r| caisson_planner::ExpansionFlow { expansion: r.expansion, period: r.decided, fraction: r.fraction }).collect(),
-        };
-        let info = SolutionInfo { status: solved.status, method: solved.method.clone(), mip_gap: solved.mip_gap.unwrap_or(0.0) };
-        let mut rebuilt = Plan::from_flows(&s, &flows, info);
+        let info = SolutionInfo { mip_gap: solved.mip_gap.unwrap_or(0.0), ..solved.solution_info() };
+        let mut rebuilt = Plan::from_flows(&s, &solved.flows(), info);
         rebuilt.model = solved.model.clone();
         rebuilt.capacity_duals = solved.capacity_duals.clone();
         prop_assert_eq!(rebuilt, solved);

@@ -11,7 +11,8 @@ mod support;
 
 use caisson_generate::{generate, GenerateOptions, Size};
 use caisson_model::{ActorId, Party, Policy, Scenario, Selector};
-use caisson_planner::{plan, verify, Case, Plan, PlanOptions, ResolveError, Resolved, Resolver};
+use caisson_plan::{verify, Plan};
+use caisson_planner::{plan, Case, PlanOptions, ResolveError, Resolved, Resolver};
 use support::{all_fixtures, fixture};
 
 /// Relative tolerance of an objective at the default MIP gap (1e-6) plus

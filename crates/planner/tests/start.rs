@@ -2,7 +2,8 @@
 //! still has a plan, at least as good as the greedy one.
 
 use caisson_generate::{generate, GenerateOptions, Shape, Size};
-use caisson_planner::{greedy, plan, verify, PlanOptions, PlanStatus};
+use caisson_plan::{greedy, verify, PlanStatus};
+use caisson_planner::{plan, PlanOptions};
 
 #[test]
 fn a_mip_stopped_at_once_still_has_the_greedy_plan() {

@@ -7,10 +7,11 @@ mod support;
 
 use caisson_generate::{generate, GenerateOptions, Size};
 use caisson_model::Scenario;
-use caisson_planner::{
-    explain_shortages, explain_shortages_with, greedy, plan, Cause, Plan, PlanOptions, PlanStatus,
+use caisson_plan::{
+    explain_shortages, explain_shortages_with, greedy, Cause, Plan, PlanStatus,
     ShortageExplanation, WhyOptions,
 };
+use caisson_planner::{plan, PlanOptions};
 use proptest::prelude::*;
 
 use support::{

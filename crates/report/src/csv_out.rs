@@ -4,11 +4,11 @@ use std::fs;
 use std::path::Path;
 
 use caisson_model::Scenario;
-use caisson_planner::Plan;
+use caisson_plan::document::PlanDocument;
+use caisson_plan::Plan;
 use serde::Serialize;
 
-use crate::document::PlanDocument;
-use crate::explain::cause_csv_rows;
+use crate::shortages::cause_csv_rows;
 use crate::ReportError;
 
 fn write_rows<T: Serialize>(dir: &Path, name: &str, rows: &[T]) -> Result<(), ReportError> {
@@ -59,9 +59,9 @@ pub fn write_csv_dir(scenario: &Scenario, plan: &Plan, dir: &Path) -> Result<(),
     let doc = PlanDocument::new(scenario, plan);
     let cost = doc.cost.as_ref();
     let summary = Summary {
-        scenario: doc.scenario,
-        status: doc.status,
-        method: doc.method,
+        scenario: &doc.scenario,
+        status: doc.status.name(),
+        method: &doc.method,
         objective: doc.objective,
         mip_gap: doc.mip_gap,
         shortage: cost.map(|c| c.shortage),

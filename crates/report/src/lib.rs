@@ -1,28 +1,24 @@
 //! Plan output of Caisson: the `caisson-plan/1` JSON document of spec
 //! section 6 and a CSV export (one file per record array).
 //!
-//! This crate is the serialising edge of the planner: it turns a
-//! [`caisson_planner::Plan`] (typed indices) into labelled records. The
-//! document types borrow from the scenario and the plan, so building one
-//! copies little.
+//! The document itself, its row types and its reading back live in
+//! `caisson-plan` ([`caisson_plan::document::PlanDocument`]); this crate
+//! writes it to files and streams, and writes the same rows as CSV. It
+//! knows no solver.
 
 #![warn(missing_docs)]
 
 mod csv_out;
-mod document;
-mod explain;
+mod shortages;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use caisson_plan::document::PlanDocument;
+
 pub use csv_out::write_csv_dir;
-pub use document::{
-    CapacityDualRow, ComplianceRow, ContractRow, CostRow, DemandKpiRow, DemandRow, EndUserKpiRow,
-    ExpansionRow, KpisDoc, ModelDoc, PlanDocument, ProductKpiRow, ProductionRow, ShipmentRow,
-    StockRow, TransferComplianceRow, TransferRow, FORMAT,
-};
-pub use explain::{cause_json, explanations_json, DemandInfoRow, ExplanationRow, FacilityInfoRow};
+pub use shortages::explanations_json;
 
 /// What can go wrong writing a plan.
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +47,7 @@ pub enum ReportError {
 /// Writes the plan as pretty-printed `caisson-plan/1` JSON to `out`.
 pub fn write_json(
     scenario: &caisson_model::Scenario,
-    plan: &caisson_planner::Plan,
+    plan: &caisson_plan::Plan,
     out: &mut dyn Write,
 ) -> Result<(), ReportError> {
     let document = PlanDocument::new(scenario, plan);
@@ -63,7 +59,7 @@ pub fn write_json(
 /// Writes the plan as `caisson-plan/1` JSON to the file at `path`.
 pub fn write_json_file(
     scenario: &caisson_model::Scenario,
-    plan: &caisson_planner::Plan,
+    plan: &caisson_plan::Plan,
     path: &Path,
 ) -> Result<(), ReportError> {
     let io = |source| ReportError::Io {
@@ -78,7 +74,7 @@ pub fn write_json_file(
 /// The plan as a JSON value (e.g. to embed in another document).
 pub fn to_json_value(
     scenario: &caisson_model::Scenario,
-    plan: &caisson_planner::Plan,
+    plan: &caisson_plan::Plan,
 ) -> Result<serde_json::Value, ReportError> {
     Ok(serde_json::to_value(PlanDocument::new(scenario, plan))?)
 }

@@ -1,231 +1,79 @@
 //! A plan (`caisson-plan/1` JSON) as sheets: a summary, one sheet per
 //! record array and the KPI tables, all named `plan_*`.
+//!
+//! The plan is read as `caisson_plan`'s typed document, and every sheet's
+//! columns are its row type's fields in order: the only thing this module
+//! adds is how each kind of field is shown (its unit and cell style).
 
-use serde_json::{Map, Value};
+use caisson_plan::document::{ExplanationRow, PlanDocument};
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::FileError;
 use crate::layout::PLAN_PREFIX;
 use crate::sheet::{number_text, Cell, Column, Sheet, Style};
 
-/// One known column of a record array: its key, unit and display.
-struct Col {
-    key: &'static str,
-    /// Unit shown in the header; `$` stands for the plan's currency.
-    unit: Option<&'static str>,
-    style: Style,
-}
-
-const fn c(key: &'static str, unit: Option<&'static str>, style: Style) -> Col {
-    Col { key, unit, style }
-}
-
-const ID: Style = Style::Text;
-const QTY: Style = Style::Quantity;
 const UNITS: Option<&str> = Some("units");
 const PERIOD: Option<&str> = Some("period");
 
-/// The record arrays of spec section 6 (and the project's extras), in
-/// workbook order: the JSON path, the sheet name after `plan_`, and the
-/// columns in reading order. Keys a record has beyond these are added at
-/// the end, so nothing is dropped.
-const RECORDS: &[(&str, &str, &[Col])] = &[
-    (
-        "kpis.demands",
-        "kpi_demands",
-        &[
-            c("demand", None, ID),
-            c("product", None, ID),
-            c("end_user", None, ID),
-            c("required", UNITS, QTY),
-            c("delivered", UNITS, QTY),
-            c("fill_rate", None, Style::Percent),
-            c("final_backlog", UNITS, QTY),
-            c("lost", UNITS, QTY),
-            c("shortage", Some("unit-periods"), QTY),
-        ],
-    ),
-    (
-        "kpis.products",
-        "kpi_products",
-        &[
-            c("product", None, ID),
-            c("required", UNITS, QTY),
-            c("delivered", UNITS, QTY),
-            c("fill_rate", None, Style::Percent),
-            c("shortage", Some("unit-periods"), QTY),
-        ],
-    ),
-    (
-        "kpis.end_users",
-        "kpi_end_users",
-        &[
-            c("end_user", None, ID),
-            c("product", None, ID),
-            c("exporter", None, ID),
-            c("delivered", UNITS, QTY),
-            c("share", None, Style::Percent),
-        ],
-    ),
-    (
-        "production",
-        "production",
-        &[
-            c("facility", None, ID),
-            c("line", None, ID),
-            c("product", None, ID),
-            c("period", None, ID),
-            c("quantity", UNITS, QTY),
-        ],
-    ),
-    (
-        "shipments",
-        "shipments",
-        &[
-            c("facility", None, ID),
-            c("demand", None, ID),
-            c("product", None, ID),
-            c("period", Some("leaves"), ID),
-            c("arrival", PERIOD, ID),
-            c("quantity", UNITS, QTY),
-        ],
-    ),
-    (
-        "transfers",
-        "transfers",
-        &[
-            c("from", None, ID),
-            c("to", None, ID),
-            c("product", None, ID),
-            c("period", Some("leaves"), ID),
-            c("arrival", PERIOD, ID),
-            c("quantity", UNITS, QTY),
-        ],
-    ),
-    (
-        "stock",
-        "stock",
-        &[
-            c("facility", None, ID),
-            c("product", None, ID),
-            c("period", None, ID),
-            c("quantity", Some("units, end of period"), QTY),
-        ],
-    ),
-    (
-        "expansions",
-        "expansions",
-        &[
-            c("expansion", None, ID),
-            c("facility", None, ID),
-            c("line", None, ID),
-            c("decided", PERIOD, ID),
-            c("available", PERIOD, ID),
-            c("fraction", None, Style::Percent),
-        ],
-    ),
-    (
-        "demand",
-        "demand",
-        &[
-            c("demand", None, ID),
-            c("period", None, ID),
-            c("required", UNITS, QTY),
-            c("delivered", UNITS, QTY),
-            c("backlog", UNITS, QTY),
-            c("lost", UNITS, QTY),
-        ],
-    ),
-    (
-        "contracts",
-        "contracts",
-        &[
-            c("contract", None, ID),
-            c("period", None, ID),
-            c("committed", UNITS, QTY),
-            c("shipped", UNITS, QTY),
-            c("shortfall", UNITS, QTY),
-        ],
-    ),
-    (
-        "compliance",
-        "compliance",
-        &[
-            c("facility", None, ID),
-            c("demand", None, ID),
-            c("allowed", None, Style::General),
-            c("reason", None, Style::Text),
-        ],
-    ),
-    (
-        "transfer_compliance",
-        "transfer_compliance",
-        &[
-            c("from", None, ID),
-            c("to", None, ID),
-            c("allowed", None, Style::General),
-            c("reason", None, Style::Text),
-        ],
-    ),
-    (
-        "capacity_duals",
-        "capacity_duals",
-        &[
-            c("facility", None, ID),
-            c("line", None, ID),
-            c("period", None, ID),
-            c("shadow_price", Some("$/capacity unit"), Style::Money),
-        ],
-    ),
-];
-
-/// Top-level keys that are not record arrays of their own.
-const NOT_RECORDS: &[&str] = &["periods", "kpis", "explanations", "cost", "model"];
+/// How a field of the record array `array` is shown: the unit in its
+/// header (`$` stands for the plan's currency) and its cell style.
+fn display(array: &str, key: &str) -> (Option<&'static str>, Style) {
+    match (array, key) {
+        ("demands_info" | "facilities_info", _) => (None, Style::General),
+        ("stock", "quantity") => (Some("units, end of period"), Style::Quantity),
+        (
+            _,
+            "quantity" | "required" | "delivered" | "final_backlog" | "lost" | "backlog"
+            | "committed" | "shipped" | "shortfall",
+        ) => (UNITS, Style::Quantity),
+        (_, "shortage") => (Some("unit-periods"), Style::Quantity),
+        (_, "fill_rate" | "share" | "fraction") => (None, Style::Percent),
+        ("shipments" | "transfers", "period") => (Some("leaves"), Style::Text),
+        (_, "arrival" | "decided" | "available") => (PERIOD, Style::Text),
+        (_, "shadow_price") => (Some("$/capacity unit"), Style::Money),
+        (_, "allowed") => (None, Style::General),
+        _ => (None, Style::Text),
+    }
+}
 
 /// Lays a `caisson-plan/1` document out as sheets: `plan_summary` (status,
 /// objective and the cost split), the KPI sheets `plan_kpi_demands`,
 /// `plan_kpi_products` and `plan_kpi_end_users`, one `plan_NAME` sheet per
-/// record array (production, shipments, ..., and any further array of
-/// records the plan holds) and `plan_explanations` (one row per cause of a
-/// shortage). Headers carry units, money in the plan's currency.
+/// record array (production, shipments, ..., capacity duals and the
+/// `demands_info` and `facilities_info` extras) and `plan_explanations`
+/// (one row per cause of a shortage). Headers carry units, money in the
+/// plan's currency.
 pub fn plan_to_sheets(plan: &Value) -> Result<Vec<Sheet>, FileError> {
-    let Some(top) = plan.as_object() else {
-        return Err(FileError::NotAPlan("the plan is not a JSON object".into()));
+    let plan =
+        PlanDocument::from_value(plan).map_err(|error| FileError::NotAPlan(error.to_string()))?;
+    let currency = if plan.currency.is_empty() {
+        "EUR"
+    } else {
+        plan.currency.as_str()
     };
-    match top.get("format").and_then(Value::as_str) {
-        Some("caisson-plan/1") => {}
-        other => {
-            return Err(FileError::NotAPlan(format!(
-                "expected format \"caisson-plan/1\", found {}",
-                other.map_or("none".to_owned(), |f| format!("\"{f}\""))
-            )))
-        }
-    }
-    let currency = top.get("currency").and_then(Value::as_str).unwrap_or("EUR");
-    let mut sheets = vec![summary(top, currency)];
-    for (path, name, columns) in RECORDS {
-        let records = path
-            .split('.')
-            .try_fold(plan, |value, key| value.get(key))
-            .and_then(Value::as_array);
-        sheets.push(records_sheet(
-            name,
-            columns,
-            records.map_or(&[][..], Vec::as_slice),
-            currency,
-        ));
-    }
-    for (key, value) in top {
-        let known = RECORDS.iter().any(|(path, _, _)| path == key);
-        if known || NOT_RECORDS.contains(&key.as_str()) {
-            continue;
-        }
-        if let Some(records) = value.as_array().filter(|a| a.iter().all(Value::is_object)) {
-            if !records.is_empty() {
-                sheets.push(records_sheet(key, &[], records, currency));
-            }
-        }
-    }
-    sheets.push(explanations(top.get("explanations")));
+    let k = &plan.kpis;
+    let duals = plan.capacity_duals.as_deref().unwrap_or_default();
+    let sheets = vec![
+        summary(&plan, currency),
+        records_sheet("kpi_demands", &k.demands, currency),
+        records_sheet("kpi_products", &k.products, currency),
+        records_sheet("kpi_end_users", &k.end_users, currency),
+        records_sheet("production", &plan.production, currency),
+        records_sheet("shipments", &plan.shipments, currency),
+        records_sheet("transfers", &plan.transfers, currency),
+        records_sheet("stock", &plan.stock, currency),
+        records_sheet("expansions", &plan.expansions, currency),
+        records_sheet("demand", &plan.demand, currency),
+        records_sheet("contracts", &plan.contracts, currency),
+        records_sheet("compliance", &plan.compliance, currency),
+        records_sheet("transfer_compliance", &plan.transfer_compliance, currency),
+        records_sheet("capacity_duals", duals, currency),
+        records_sheet("demands_info", &plan.demands_info, currency),
+        records_sheet("facilities_info", &plan.facilities_info, currency),
+        explanations(&plan.explanations),
+    ];
     Ok(sheets)
 }
 
@@ -236,7 +84,7 @@ fn header(key: &str, unit: Option<&str>, currency: &str) -> String {
     }
 }
 
-fn summary(top: &Map<String, Value>, currency: &str) -> Sheet {
+fn summary(plan: &PlanDocument, currency: &str) -> Sheet {
     let mut sheet = Sheet::new(
         format!("{PLAN_PREFIX}summary"),
         vec![
@@ -245,72 +93,112 @@ fn summary(top: &Map<String, Value>, currency: &str) -> Sheet {
         ],
     );
     let mut row = |field: String, value: Cell| sheet.rows.push(vec![Cell::text(field), value]);
-    for key in ["scenario", "status", "method", "currency"] {
-        if let Some(value) = top.get(key) {
-            row(key.to_owned(), cell(value));
-        }
+    let texts = [
+        ("scenario", plan.scenario.as_str()),
+        ("status", plan.status.name()),
+        ("method", plan.method.as_str()),
+        ("currency", plan.currency.as_str()),
+    ];
+    for (key, value) in texts.into_iter().filter(|(_, v)| !v.is_empty()) {
+        row(key.to_owned(), Cell::text(value));
     }
-    if let Some(periods) = top.get("periods").and_then(Value::as_array) {
-        let label = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_owned();
-        row(
-            "horizon".to_owned(),
-            Cell::text(format!(
-                "{}..{} ({} periods)",
-                label(periods.first()),
-                label(periods.last()),
-                periods.len()
-            )),
-        );
-    }
+    let first = plan.periods.first().map_or("", String::as_str);
+    let last = plan.periods.last().map_or("", String::as_str);
+    row(
+        "horizon".to_owned(),
+        Cell::text(format!("{first}..{last} ({} periods)", plan.periods.len())),
+    );
+    let number = |value: Option<f64>| value.map_or(Cell::Empty, Cell::Number);
     row(
         header("objective", Some("$"), currency),
-        top.get("objective").map_or(Cell::Empty, cell),
+        number(plan.objective),
     );
-    row(
-        "mip_gap".to_owned(),
-        top.get("mip_gap").map_or(Cell::Empty, cell),
-    );
-    if let Some(cost) = top.get("cost").and_then(Value::as_object) {
-        for (key, value) in cost {
-            row(
-                header(&format!("cost.{key}"), Some("$"), currency),
-                cell(value),
-            );
+    row("mip_gap".to_owned(), number(plan.mip_gap));
+    if let Some(cost) = plan.cost {
+        for (key, value) in cells_of(&cost) {
+            row(header(&format!("cost.{key}"), Some("$"), currency), value);
         }
     }
     sheet
 }
 
-fn records_sheet(name: &str, known: &[Col], records: &[Value], currency: &str) -> Sheet {
-    let mut keys: Vec<&str> = known.iter().map(|c| c.key).collect();
-    let mut extra: Vec<&str> = records
-        .iter()
-        .filter_map(Value::as_object)
-        .flat_map(|r| r.keys().map(String::as_str))
-        .filter(|k| !keys.contains(k))
-        .collect();
-    extra.sort_unstable();
-    extra.dedup();
-    keys.extend(extra);
+/// A row's fields in declaration order, as cells.
+fn cells_of<T: Serialize>(row: &T) -> Vec<(String, Cell)> {
+    match serde_json::to_value(row) {
+        Ok(Value::Object(fields)) => fields.into_iter().map(|(k, v)| (k, cell(&v))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One sheet of records, one column per field of the row type (so an empty
+/// array still shows its headers).
+fn records_sheet<'de, T: Serialize + Deserialize<'de>>(
+    name: &str,
+    records: &[T],
+    currency: &str,
+) -> Sheet {
+    let keys = field_names::<T>();
     let columns = keys
         .iter()
-        .map(|&key| match known.iter().find(|c| c.key == key) {
-            Some(col) => Column::new(header(key, col.unit, currency), col.style),
-            None => Column::new(key, Style::General),
+        .map(|&key| {
+            let (unit, style) = display(name, key);
+            Column::new(header(key, unit, currency), style)
         })
         .collect();
     let mut sheet = Sheet::new(format!("{PLAN_PREFIX}{name}"), columns);
     for record in records {
+        let mut cells = cells_of(record);
         sheet.rows.push(
             keys.iter()
-                .map(|key| record.get(*key).map_or(Cell::Empty, cell))
+                .map(|key| {
+                    cells
+                        .iter_mut()
+                        .find(|(k, _)| k == key)
+                        .map_or(Cell::Empty, |(_, c)| std::mem::replace(c, Cell::Empty))
+                })
                 .collect(),
         );
     }
     sheet
 }
 
-fn explanations(value: Option<&Value>) -> Sheet {
+/// The field names of a struct, in declaration order, as its `Deserialize`
+/// implementation announces them.
+fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    let mut fields: &'static [&'static str] = &[];
+    // The deserializer only records the names and then fails on purpose.
+    let _ = T::deserialize(FieldNames(&mut fields));
+    fields
+}
+
+/// A deserializer that records the fields a struct asks for.
+struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> Deserializer<'de> for FieldNames<'_> {
+    type Error = de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("only a struct's field names are read"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(de::Error::custom("only a struct's field names are read"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}
+
+fn explanations(rows: &[ExplanationRow]) -> Sheet {
     let mut sheet = Sheet::new(
         format!("{PLAN_PREFIX}explanations"),
         vec![
@@ -320,32 +208,27 @@ fn explanations(value: Option<&Value>) -> Sheet {
             Column::new("text", Style::Text),
         ],
     );
-    let text = |v: &Value, key: &str| v.get(key).map_or(Cell::Empty, cell);
-    for explanation in value
-        .and_then(Value::as_array)
-        .map_or(&[][..], Vec::as_slice)
-    {
-        let demand = text(explanation, "demand");
-        let span = match (
-            explanation.get("first_short").and_then(Value::as_str),
-            explanation.get("last_short").and_then(Value::as_str),
-        ) {
-            (Some(first), Some(last)) => Cell::text(format!("{first}..{last}")),
-            _ => Cell::Empty,
-        };
+    for explanation in rows {
+        let demand = Cell::text(explanation.demand.as_str());
         sheet.rows.push(vec![
             demand.clone(),
             Cell::text("summary"),
-            span,
-            text(explanation, "text"),
+            Cell::text(format!(
+                "{}..{}",
+                explanation.first_short, explanation.last_short
+            )),
+            Cell::text(explanation.text.as_str()),
         ]);
-        let causes = explanation.get("causes").and_then(Value::as_array);
-        for cause in causes.map_or(&[][..], Vec::as_slice) {
+        for cause in &explanation.causes {
+            let periods = cells_of(cause)
+                .into_iter()
+                .find(|(k, _)| k == "periods")
+                .map_or(Cell::Empty, |(_, c)| c);
             sheet.rows.push(vec![
                 demand.clone(),
-                text(cause, "kind"),
-                text(cause, "periods"),
-                text(cause, "text"),
+                Cell::text(cause.kind()),
+                periods,
+                Cell::text(cause.text()),
             ]);
         }
     }
@@ -381,18 +264,30 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn records_become_sheets_with_units_and_nothing_dropped() {
+    fn records_become_sheets_with_units() {
         let plan = json!({
             "format": "caisson-plan/1",
+            "scenario": "s",
             "status": "optimal",
             "currency": "USD",
             "objective": 12.5,
-            "cost": {"shortage": 10.0, "production": 2.5},
+            "mip_gap": 0.0,
+            "cost": {"shortage": 10.0, "production": 2.5, "transport": 0.0,
+                     "holding": 0.0, "capex": 0.0, "contract": 0.0},
             "periods": ["2026-01", "2026-02"],
             "production": [{"facility": "f", "line": "l", "product": "p",
-                            "period": "2026-01", "quantity": 3.0, "note": "x"}],
-            "kpis": {"demands": [{"demand": "d", "fill_rate": null}]},
+                            "period": "2026-01", "quantity": 3.0}],
+            "kpis": {"demands": [{"demand": "d", "product": "p", "end_user": "A",
+                                  "required": 0.0, "delivered": 0.0, "fill_rate": null,
+                                  "final_backlog": 0.0, "lost": 0.0, "shortage": 0.0}],
+                     "products": [], "end_users": []},
             "facilities_info": [{"facility": "f", "actor": "A"}],
+            "explanations": [{"demand": "d", "text": "short", "first_short": "2026-01",
+                              "last_short": "2026-02", "short_periods": 2,
+                              "total_shortage": 4.0, "omitted": 0,
+                              "causes": [{"kind": "spare_unshipped", "text": "held 3",
+                                          "facility": "f", "product": "p",
+                                          "periods": ["2026-01", "2026-02"], "stock": 3.0}]}],
         });
         let sheets = plan_to_sheets(&plan).expect("a plan");
         let find = |name: &str| sheets.iter().find(|s| s.name == name).expect(name);
@@ -404,20 +299,16 @@ mod tests {
             .collect();
         assert_eq!(
             headers,
-            [
-                "facility",
-                "line",
-                "product",
-                "period",
-                "quantity (units)",
-                "note"
-            ]
+            ["facility", "line", "product", "period", "quantity (units)"]
         );
         assert_eq!(production.rows[0][4], Cell::Number(3.0));
-        assert_eq!(production.rows[0][5], Cell::text("x"));
+        let shipments = find("plan_shipments");
+        assert!(shipments.rows.is_empty());
+        assert_eq!(shipments.columns[3].header, "period (leaves)");
         let kpi = find("plan_kpi_demands");
         assert_eq!(kpi.rows[0][0], Cell::text("d"));
         assert_eq!(kpi.rows[0][5], Cell::Empty);
+        assert_eq!(kpi.columns[8].header, "shortage (unit-periods)");
         assert_eq!(find("plan_facilities_info").rows.len(), 1);
         let summary = find("plan_summary");
         assert!(summary
@@ -428,11 +319,27 @@ mod tests {
             .rows
             .iter()
             .any(|r| r[1] == Cell::text("2026-01..2026-02 (2 periods)")));
+        let why = find("plan_explanations");
+        assert_eq!(why.rows.len(), 2);
+        assert_eq!(why.rows[1][1], Cell::text("spare_unshipped"));
+        assert_eq!(why.rows[1][2], Cell::text("2026-01, 2026-02"));
     }
 
     #[test]
     fn other_documents_are_refused() {
         assert!(plan_to_sheets(&json!([1, 2])).is_err());
         assert!(plan_to_sheets(&json!({"format": "caisson-report/1"})).is_err());
+        let error = plan_to_sheets(&json!({"format": "caisson-plan/1", "status": "optimal",
+            "periods": [], "shipments": [{"facility": "f"}]}))
+        .expect_err("a record without its fields");
+        assert!(error.to_string().contains("shipments[0]"), "{error}");
+    }
+
+    #[test]
+    fn field_names_come_from_the_row_types() {
+        assert_eq!(
+            field_names::<caisson_plan::document::StockRow>(),
+            ["facility", "product", "period", "quantity"]
+        );
     }
 }

@@ -66,7 +66,7 @@ fn as_plan(path: &Path) -> Result<Option<Value>, Failure> {
     let Ok(value) = serde_json::from_str::<Value>(&text) else {
         return Ok(None);
     };
-    let is_plan = value.get("format").and_then(Value::as_str) == Some("caisson-plan/1");
+    let is_plan = value.get("format").and_then(Value::as_str) == Some(caisson_plan::FORMAT);
     Ok(is_plan.then_some(value))
 }
 

@@ -15,3 +15,4 @@ pub mod report;
 pub mod risk;
 pub mod simulate;
 pub mod validate;
+pub mod verify;

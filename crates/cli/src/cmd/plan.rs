@@ -21,7 +21,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use caisson_model::Scenario;
-use caisson_planner::{Formulation, Plan, PlanStatus, ShortageExplanation};
+use caisson_plan::{Plan, PlanStatus, ShortageExplanation};
+use caisson_planner::Formulation;
 
 use crate::exit::{CmdResult, Exit, Failure};
 use crate::format::{fmt_num as num, fmt_units as units, Format};
@@ -129,10 +130,10 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
                 spinner.finish_and_clear();
                 plan
             }
-            Method::Greedy => caisson_planner::greedy(scenario),
+            Method::Greedy => caisson_plan::greedy(scenario),
         }
     } else {
-        caisson_planner::greedy(scenario)
+        caisson_plan::greedy(scenario)
     };
 
     let mut plan = plan;
@@ -273,7 +274,7 @@ fn print_summary(out: &mut dyn Write, s: &Scenario, plan: &Plan, method: Method)
         }
     }
 
-    print_why_short(out, s, &caisson_planner::explain_shortages(s, plan))?;
+    print_why_short(out, s, &caisson_plan::explain_shortages(s, plan))?;
 
     if !plan.expansions.is_empty() {
         writeln!(out, "\nexpansions chosen")?;

@@ -160,7 +160,7 @@ fn sampled_plans(
     n: u64,
     args: &Args,
     options: &RecommendOptions,
-) -> Result<Vec<caisson_planner::Plan>, Failure> {
+) -> Result<Vec<caisson_plan::Plan>, Failure> {
     if scenario.uncertainty.is_empty() {
         return Err(Failure::InvalidInputMessage(format!(
             "--samples: {} has no [[uncertainty]] entries, so every sample would be the \

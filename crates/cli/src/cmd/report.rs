@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use caisson_html::{Comparison, Criticality, InputKind, ReportDocument, Simulation};
 use caisson_model::Scenario;
-use caisson_planner::Plan;
+use caisson_plan::Plan;
 use serde_json::Value;
 
 use crate::exit::{CmdResult, Exit, Failure};

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use caisson_model::{DemandId, FacilityId, LineId, ProductId, Scenario};
-use caisson_planner::{Cause, Plan, ShortageExplanation};
+use caisson_plan::{Cause, Plan, ShortageExplanation};
 
 /// The path of a fixture file.
 pub fn fixture_path(name: &str) -> PathBuf {

@@ -7,7 +7,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
-use caisson_planner::{Formulation, ModelStats, Plan, PlanOptions};
+use caisson_plan::{ModelStats, Plan};
+use caisson_planner::{Formulation, PlanOptions};
 use serde::{Deserialize, Serialize};
 
 use super::memory::{self, mib, Sampler};
@@ -202,7 +203,7 @@ pub fn run_case(
     let plan: Option<Plan> = match mode {
         Mode::Load => None,
         Mode::Greedy => {
-            let (plan, seconds, peak) = timed(|| caisson_planner::greedy(scenario));
+            let (plan, seconds, peak) = timed(|| caisson_plan::greedy(scenario));
             m.stages.greedy = Some(seconds);
             peaks.greedy = peak.map(mib);
             Some(plan)

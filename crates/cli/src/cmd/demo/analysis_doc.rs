@@ -9,9 +9,9 @@
 use std::fmt::Write as _;
 
 use caisson_analysis::compare::Comparison;
-use caisson_analysis::dependency::Role;
 use caisson_analysis::outcome::Outcome;
 use caisson_analysis::risk::{Impact, RiskReport};
+use caisson_plan::Role;
 use sha2::{Digest, Sha256};
 
 use crate::format::{fmt_delta, fmt_num, fmt_rate, fmt_units, fmt_units_delta};

@@ -8,10 +8,10 @@
 use std::fmt::Write as _;
 
 use caisson_analysis::compare::Comparison;
-use caisson_analysis::dependency::Role;
 use caisson_analysis::outcome::Outcome;
 use caisson_analysis::risk::{RiskReport, Subject};
 use caisson_model::Scenario;
+use caisson_plan::Role;
 
 use crate::format::{fmt_delta, fmt_rate, fmt_units, fmt_units_delta};
 

@@ -1,11 +1,16 @@
 //! The plan: a domain description of a solution (spec section 6), with
-//! typed indices instead of labels. Serialisation lives in `caisson-report`.
+//! typed indices instead of labels. Its labelled form is
+//! [`crate::document::PlanDocument`]; the few types without indices (status,
+//! cost split, model statistics) serialise as they are, once.
 
 use caisson_compliance::Verdict;
 use caisson_model::{ActorId, ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId};
+use serde::{Deserialize, Serialize};
 
-/// How a planning run ended (spec section 7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// How a planning run ended (spec section 7); written as its
+/// [`PlanStatus::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PlanStatus {
     /// Solved to the requested gap.
     Optimal,
@@ -39,8 +44,15 @@ impl PlanStatus {
     }
 }
 
+impl std::fmt::Display for PlanStatus {
+    /// The status's [`PlanStatus::name`] (padded as asked).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
+    }
+}
+
 /// The objective split into its terms (spec section 6, `cost`).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct CostSplit {
     /// Demand penalties: backlog per period, or lost units.
     pub shortage: f64,
@@ -266,7 +278,8 @@ pub struct Kpis {
 
 /// Variables removed by the model reductions of spec section 4, counted
 /// against the full index sets (a measure of how much the rules prune).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Written as the `removed` object of a plan's `model`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reductions {
     /// (f, d, t) with the product held at f but the pair denied.
     pub shipments_denied: u64,
@@ -297,8 +310,9 @@ pub struct Reductions {
 }
 
 /// Size and timing of the optimisation model (absent for plans not made by
-/// the solver, e.g. a heuristic's).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// the solver, e.g. a heuristic's). Written as a plan's extra `model`
+/// object.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModelStats {
     /// Columns (variables).
     pub columns: usize,
@@ -308,9 +322,12 @@ pub struct ModelStats {
     pub nonzeros: usize,
     /// Integer (binary) columns.
     pub integer_columns: usize,
-    /// Columns per variable family, in the order x, y, z, w, s, b, u, v.
+    /// Columns per variable family, in the order x, y, z, w, s, b, u, v
+    /// (written as an object keyed by the family's letter).
+    #[serde(with = "columns_by_kind")]
     pub columns_by_kind: [(char, usize); 8],
     /// Variables removed by the reductions.
+    #[serde(rename = "removed")]
     pub reductions: Reductions,
     /// Seconds spent building the sparse matrix.
     pub build_seconds: f64,
@@ -323,9 +340,65 @@ pub struct ModelStats {
     /// Seconds spent making the greedy start of a MIP (`crate::start`).
     pub start_seconds: f64,
     /// Whether HiGHS was given the greedy plan as a start.
+    #[serde(rename = "greedy_start")]
     pub started: bool,
     /// The solver's own objective value, for cross-checking the recomputed one.
     pub solver_objective: Option<f64>,
+}
+
+/// `ModelStats::columns_by_kind` as a JSON object `{"x": 12, "y": 0, ...}`
+/// in the array's order.
+mod columns_by_kind {
+    use serde::de::{Error, MapAccess, Visitor};
+    use serde::ser::SerializeMap;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(kinds: &[(char, usize); 8], out: S) -> Result<S::Ok, S::Error> {
+        let mut map = out.serialize_map(Some(kinds.len()))?;
+        for (kind, count) in kinds {
+            map.serialize_entry(&kind.to_string(), count)?;
+        }
+        map.end()
+    }
+
+    struct Kinds;
+
+    impl<'de> Visitor<'de> for Kinds {
+        type Value = [(char, usize); 8];
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of 8 one-letter variable families and their column counts")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut kinds = [(' ', 0); 8];
+            let mut found = 0;
+            while let Some((key, count)) = map.next_entry::<String, usize>()? {
+                let mut letters = key.chars();
+                let (Some(kind), None) = (letters.next(), letters.next()) else {
+                    return Err(A::Error::custom(format!("\"{key}\" is not one letter")));
+                };
+                let slot = kinds
+                    .get_mut(found)
+                    .ok_or_else(|| A::Error::custom("more than 8 variable families"))?;
+                *slot = (kind, count);
+                found += 1;
+            }
+            if found == kinds.len() {
+                Ok(kinds)
+            } else {
+                Err(A::Error::custom(format!(
+                    "{found} variable families, expected 8"
+                )))
+            }
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        input: D,
+    ) -> Result<[(char, usize); 8], D::Error> {
+        input.deserialize_map(Kinds)
+    }
 }
 
 /// The shadow price of one line's capacity in one period.

@@ -9,12 +9,14 @@
 use std::collections::BTreeMap;
 
 use caisson_model::{ActorId, BlocId, ProductId, Scenario};
+use serde::{Deserialize, Serialize};
 
 use crate::plan::ShipmentRecord;
 
 /// Whose dependency is measured: the actor finally using the goods, or the
-/// actor receiving and paying for them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// actor receiving and paying for them. Written as its [`Role::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The demand's end user.
     EndUser,

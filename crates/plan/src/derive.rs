@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use caisson_model::{ActorId, ContractId, FacilityId, ProductId, Scenario};
 
-use crate::flows::{Flows, SolutionInfo};
+use crate::flows::{
+    ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow,
+};
 use crate::kpi;
 use crate::network::Network;
 use crate::plan::{
@@ -15,13 +17,13 @@ use crate::plan::{
 };
 
 /// Values within this of 0 are written as 0 (spec section 7).
-pub(crate) const ZERO: f64 = 1e-9;
+pub const ZERO: f64 = 1e-9;
 /// Derived stock, backlog and lost quantities this slightly negative are
 /// solver round-off within the constraint tolerance and are written as 0.
 const ROUND_OFF: f64 = 1e-6;
 
 /// Writes values within [`ZERO`] of 0 as 0 (also turning -0.0 into 0).
-pub(crate) fn clean(value: f64) -> f64 {
+pub fn clean(value: f64) -> f64 {
     if value.abs() <= ZERO {
         0.0
     } else {
@@ -63,6 +65,64 @@ fn merge<T, K: Ord + Copy>(
 }
 
 impl Plan {
+    /// The primary decisions behind the plan's records: the way back of
+    /// [`Plan::from_flows`] (records out of the same flows give the same
+    /// plan; stock, demand and contract records follow from these).
+    pub fn flows(&self) -> Flows {
+        Flows {
+            production: self
+                .production
+                .iter()
+                .map(|r| ProductionFlow {
+                    line: r.line,
+                    product: r.product,
+                    period: r.period,
+                    quantity: r.quantity,
+                })
+                .collect(),
+            shipments: self
+                .shipments
+                .iter()
+                .map(|r| ShipmentFlow {
+                    facility: r.facility,
+                    demand: r.demand,
+                    period: r.period,
+                    quantity: r.quantity,
+                })
+                .collect(),
+            transfers: self
+                .transfers
+                .iter()
+                .map(|r| TransferFlow {
+                    from: r.from,
+                    to: r.to,
+                    product: r.product,
+                    period: r.period,
+                    quantity: r.quantity,
+                })
+                .collect(),
+            expansions: self
+                .expansions
+                .iter()
+                .map(|r| ExpansionFlow {
+                    expansion: r.expansion,
+                    period: r.decided,
+                    fraction: r.fraction,
+                })
+                .collect(),
+        }
+    }
+
+    /// How the run behind this plan ended, to derive another plan from its
+    /// flows with (an unknown gap as infinite).
+    pub fn solution_info(&self) -> SolutionInfo {
+        SolutionInfo {
+            status: self.status,
+            method: self.method.clone(),
+            mip_gap: self.mip_gap.unwrap_or(f64::INFINITY),
+        }
+    }
+
     /// Derives a complete plan from primary decisions: production, shipment,
     /// transfer and expansion records (one per key, summed), stock, demand
     /// and contract records through the equations of spec section 4, the
@@ -78,7 +138,9 @@ impl Plan {
         Self::from_flows_with(scenario, &network, flows, info)
     }
 
-    pub(crate) fn from_flows_with(
+    /// [`Plan::from_flows`] with the scenario's allowed-flow structure
+    /// already computed (a solver that built it for its model reuses it).
+    pub fn from_flows_with(
         scenario: &Scenario,
         network: &Network,
         flows: &Flows,

@@ -81,7 +81,13 @@ pub fn greedy(scenario: &Scenario) -> Plan {
 /// plan themselves.
 pub fn greedy_flows(scenario: &Scenario) -> Flows {
     let network = Network::new(scenario);
-    Greedy::new(scenario, &network).run()
+    greedy_flows_with(scenario, &network)
+}
+
+/// [`greedy_flows`] with the scenario's allowed-flow structure already
+/// computed (the solver's greedy start reuses its model's).
+pub fn greedy_flows_with(scenario: &Scenario, network: &Network) -> Flows {
+    Greedy::new(scenario, network).run()
 }
 
 /// A line that makes a product, with its rate and unit cost.

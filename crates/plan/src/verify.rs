@@ -10,6 +10,7 @@ use std::hash::Hash;
 
 use caisson_model::{FacilityId, Held, ProductId, Scenario};
 
+use crate::document::RecordRef;
 use crate::plan::{CostSplit, Plan};
 
 /// One violated rule.
@@ -17,12 +18,26 @@ use crate::plan::{CostSplit, Plan};
 pub struct Violation {
     /// The rule, e.g. `"capacity"`, `"stock balance"`, `"compliance"`.
     pub constraint: &'static str,
+    /// The records the violation is about, by their position in the plan's
+    /// arrays (which is their position in its document): the offending
+    /// record, every record a violated sum adds up (a line's production in
+    /// a period), or the record that states a wrong result (a stock or
+    /// demand record). Empty when no record exists to point at (a missing
+    /// demand record); `cost` for the cost split.
+    pub records: Vec<RecordRef>,
     /// What is wrong, with ids and period labels.
     pub detail: String,
 }
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, record) in self.records.iter().enumerate() {
+            let separator = if i == 0 { "" } else { ", " };
+            write!(f, "{separator}{record}")?;
+        }
+        if !self.records.is_empty() {
+            f.write_str(": ")?;
+        }
         write!(f, "{}: {}", self.constraint, self.detail)
     }
 }
@@ -43,33 +58,50 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn fail(&mut self, constraint: &'static str, detail: String) {
-        self.out.push(Violation { constraint, detail });
+        self.fail_at(Vec::new(), constraint, detail);
+    }
+
+    fn fail_at(&mut self, records: Vec<RecordRef>, constraint: &'static str, detail: String) {
+        self.out.push(Violation {
+            constraint,
+            records,
+            detail,
+        });
     }
 
     fn label(&self, t: usize) -> String {
         self.s.calendar.label(t)
     }
 
-    fn nonneg(&mut self, what: &str, value: f64) {
+    fn nonneg(&mut self, at: &[RecordRef], what: &str, value: f64) {
         if value < -tol(value, 0.0) || !value.is_finite() {
-            self.fail("nonnegativity", format!("{what} is {value}"));
+            self.fail_at(at.to_vec(), "nonnegativity", format!("{what} is {value}"));
         }
     }
 
-    fn unique<K: Eq + Hash + Clone>(&mut self, what: &str, keys: impl Iterator<Item = K>) {
-        let mut seen = HashSet::new();
-        let duplicates = keys.filter(|k| !seen.insert(k.clone())).count();
-        if duplicates > 0 {
-            self.fail("record", format!("{duplicates} duplicate {what} record(s)"));
+    /// Reports every record whose key an earlier record of `array` has.
+    fn unique<K: Eq + Hash>(&mut self, array: &'static str, keys: impl Iterator<Item = K>) {
+        let mut first = HashMap::new();
+        for (i, key) in keys.enumerate() {
+            if let Some(&earlier) = first.get(&key) {
+                self.fail_at(
+                    vec![RecordRef::at(array, i)],
+                    "record",
+                    format!("same key as {array}[{earlier}] (one record per key)"),
+                );
+            } else {
+                first.insert(key, i);
+            }
         }
     }
 
-    fn in_horizon(&mut self, what: &str, t: usize) -> bool {
+    fn in_horizon(&mut self, at: RecordRef, what: &str, t: usize) -> bool {
         let ok = t < self.s.periods();
         if !ok {
-            self.fail(
+            self.fail_at(
+                vec![at],
                 "horizon",
-                format!("{what} in period {t} beyond the horizon"),
+                format!("{what} in period {} beyond the horizon", self.label(t)),
             );
         }
         ok
@@ -126,7 +158,10 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             .iter()
             .map(|r| (r.line, r.product, r.period)),
     );
-    for r in &plan.production {
+    // The production records of each (line, period), for capacity.
+    let mut made_on: HashMap<(usize, usize), Vec<RecordRef>> = HashMap::new();
+    for (i, r) in plan.production.iter().enumerate() {
+        let at = [RecordRef::at("production", i)];
         let line = &s.lines[r.line.index()];
         let what = format!(
             "production of {} on {}/{}",
@@ -134,20 +169,29 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             s.facilities[line.facility.index()].id,
             line.id
         );
-        if !c.in_horizon(&what, r.period) {
+        if !c.in_horizon(at[0], &what, r.period) {
             continue;
         }
-        c.nonneg(&what, r.quantity);
+        c.nonneg(&at, &what, r.quantity);
         if r.facility != line.facility {
-            c.fail("record", format!("{what}: facility does not own the line"));
+            c.fail_at(
+                at.to_vec(),
+                "record",
+                format!("{what}: facility does not own the line"),
+            );
         }
         let Some(lp) = line.products.iter().find(|lp| lp.product == r.product) else {
-            c.fail(
+            c.fail_at(
+                at.to_vec(),
                 "record",
                 format!("{what}: the line does not make the product"),
             );
             continue;
         };
+        made_on
+            .entry((r.line.index(), r.period))
+            .or_default()
+            .push(at[0]);
         usage[r.line.index() * n + r.period] += lp.rate * r.quantity;
         cost.production += lp.cost * r.quantity;
         net[cell(line.facility, r.product, r.period)] += r.quantity;
@@ -157,22 +201,29 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
     }
 
     c.unique(
-        "expansion",
+        "expansions",
         plan.expansions.iter().map(|r| (r.expansion, r.decided)),
     );
     let mut taken = vec![0.0; s.expansions.len()];
-    for r in &plan.expansions {
+    let mut taken_by: Vec<Vec<RecordRef>> = vec![Vec::new(); s.expansions.len()];
+    for (i, r) in plan.expansions.iter().enumerate() {
+        let at = vec![RecordRef::at("expansions", i)];
         let e = &s.expansions[r.expansion.index()];
         let what = format!("expansion {} decided {}", e.id, c.label(r.decided));
         match e.window {
             Some((first, last)) if (first..=last).contains(&r.decided) => {}
-            _ => c.fail("expansion window", format!("{what} outside its window")),
+            _ => c.fail_at(
+                at.clone(),
+                "expansion window",
+                format!("{what} outside its window"),
+            ),
         }
         if r.facility != e.facility
             || r.line != e.line
             || r.available != r.decided + e.lead_time as usize
         {
-            c.fail(
+            c.fail_at(
+                at.clone(),
                 "record",
                 format!("{what}: facility, line or availability wrong"),
             );
@@ -180,12 +231,14 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         if !(0.0..=1.0).contains(&r.fraction)
             || (e.integer && r.fraction != 0.0 && r.fraction != 1.0)
         {
-            c.fail(
+            c.fail_at(
+                at.clone(),
                 "expansion fraction",
                 format!("{what}: fraction {}", r.fraction),
             );
         }
         taken[r.expansion.index()] += r.fraction;
+        taken_by[r.expansion.index()].extend(at);
         cost.capex += e.capex * r.fraction;
         for t in r.available.min(n)..n {
             extra[e.line.index() * n + t] += e.capacity * r.fraction;
@@ -193,7 +246,8 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
     }
     for (e, &sum) in taken.iter().enumerate() {
         if sum > 1.0 + tol(sum, 1.0) {
-            c.fail(
+            c.fail_at(
+                taken_by[e].clone(),
                 "expansion once",
                 format!("expansion {} taken {sum} times", s.expansions[e].id),
             );
@@ -204,7 +258,8 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             let (used, cap) = (usage[l * n + t], line.capacity[t] + extra[l * n + t]);
             if used > cap + tol(used, cap) {
                 let f = &s.facilities[line.facility.index()].id;
-                c.fail(
+                c.fail_at(
+                    made_on.get(&(l, t)).cloned().unwrap_or_default(),
                     "capacity",
                     format!("{f}/{} in {}: uses {used} of {cap}", line.id, c.label(t)),
                 );
@@ -213,12 +268,13 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
     }
 
     c.unique(
-        "shipment",
+        "shipments",
         plan.shipments
             .iter()
             .map(|r| (r.facility, r.demand, r.period)),
     );
-    for r in &plan.shipments {
+    for (i, r) in plan.shipments.iter().enumerate() {
+        let at = [RecordRef::at("shipments", i)];
         let d = &s.demands[r.demand.index()];
         let f = &s.facilities[r.facility.index()];
         let what = format!(
@@ -227,28 +283,42 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             d.id,
             c.label(r.period)
         );
-        if !c.in_horizon(&what, r.period) {
+        if !c.in_horizon(at[0], &what, r.period) {
             continue;
         }
-        c.nonneg(&what, r.quantity);
+        c.nonneg(&at, &what, r.quantity);
         let (lead, unit_cost) = s.route(f.actor, d.buyer);
         if r.product != d.product || !held.is_held(r.facility, d.product) {
-            c.fail(
+            c.fail_at(
+                at.to_vec(),
                 "record",
                 format!("{what}: product wrong or not held at the facility"),
             );
         }
-        if !caisson_compliance::shipment(s, r.facility, r.demand).is_allowed() {
-            c.fail("compliance", format!("{what}: the pair is denied"));
+        let verdict = caisson_compliance::shipment(s, r.facility, r.demand);
+        if !verdict.is_allowed() {
+            c.fail_at(
+                at.to_vec(),
+                "compliance",
+                format!("{what}: the pair is denied ({})", verdict.reason(s)),
+            );
         }
         if r.arrival != r.period + lead as usize {
-            c.fail(
+            c.fail_at(
+                at.to_vec(),
                 "lead time",
-                format!("{what}: arrival {} is not departure + {lead}", r.arrival),
+                format!(
+                    "{what}: arrival {} is not departure + {lead}",
+                    c.label(r.arrival)
+                ),
             );
         }
         if r.arrival >= n {
-            c.fail("horizon", format!("{what}: arrives after the horizon"));
+            c.fail_at(
+                at.to_vec(),
+                "horizon",
+                format!("{what}: arrives after the horizon"),
+            );
         } else {
             delivered[r.demand.index() * n + r.arrival] += r.quantity;
         }
@@ -260,12 +330,13 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
     }
 
     c.unique(
-        "transfer",
+        "transfers",
         plan.transfers
             .iter()
             .map(|r| (r.from, r.to, r.product, r.period)),
     );
-    for r in &plan.transfers {
+    for (i, r) in plan.transfers.iter().enumerate() {
+        let at = [RecordRef::at("transfers", i)];
         let (g, h) = (&s.facilities[r.from.index()], &s.facilities[r.to.index()]);
         let what = format!(
             "transfer {} -> {} of {} leaving {}",
@@ -274,34 +345,48 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             s.products[r.product.index()].id,
             c.label(r.period)
         );
-        if !c.in_horizon(&what, r.period) {
+        if !c.in_horizon(at[0], &what, r.period) {
             continue;
         }
-        c.nonneg(&what, r.quantity);
+        c.nonneg(&at, &what, r.quantity);
         let qualifies = r.from != r.to
             && held.is_held(r.from, r.product)
             && (held.is_input_at(r.to, r.product)
                 || (g.actor == h.actor && held.is_held(r.to, r.product)));
         if !qualifies {
-            c.fail(
+            c.fail_at(
+                at.to_vec(),
                 "record",
                 format!("{what}: the product does not qualify for this transfer"),
             );
         }
-        if !caisson_compliance::transfer(s, r.from, r.to).is_allowed() {
-            c.fail("compliance", format!("{what}: the pair is denied"));
+        let verdict = caisson_compliance::transfer(s, r.from, r.to);
+        if !verdict.is_allowed() {
+            c.fail_at(
+                at.to_vec(),
+                "compliance",
+                format!("{what}: the pair is denied ({})", verdict.reason(s)),
+            );
         }
         let (lead, unit_cost) = s.route(g.actor, h.actor);
         if r.arrival != r.period + lead as usize {
-            c.fail(
+            c.fail_at(
+                at.to_vec(),
                 "lead time",
-                format!("{what}: arrival {} is not departure + {lead}", r.arrival),
+                format!(
+                    "{what}: arrival {} is not departure + {lead}",
+                    c.label(r.arrival)
+                ),
             );
         }
         cost.transport += unit_cost * r.quantity;
         net[cell(r.from, r.product, r.period)] -= r.quantity;
         if r.arrival >= n {
-            c.fail("horizon", format!("{what}: arrives after the horizon"));
+            c.fail_at(
+                at.to_vec(),
+                "horizon",
+                format!("{what}: arrives after the horizon"),
+            );
         } else {
             net[cell(r.to, r.product, r.arrival)] += r.quantity;
         }
@@ -312,20 +397,29 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         plan.stock.iter().map(|r| (r.facility, r.product, r.period)),
     );
     let mut level = vec![0.0; s.facilities.len() * products * n];
-    for r in &plan.stock {
+    let mut stock_record: HashMap<usize, RecordRef> = HashMap::new();
+    for (i, r) in plan.stock.iter().enumerate() {
+        let at = [RecordRef::at("stock", i)];
         let what = format!(
             "stock of {} at {}",
             s.products[r.product.index()].id,
             s.facilities[r.facility.index()].id
         );
-        if !c.in_horizon(&what, r.period) {
+        if !c.in_horizon(at[0], &what, r.period) {
             continue;
         }
-        c.nonneg(&what, r.quantity);
+        c.nonneg(&at, &what, r.quantity);
         if !held.is_held(r.facility, r.product) {
-            c.fail("record", format!("{what}: the product is not held there"));
+            c.fail_at(
+                at.to_vec(),
+                "record",
+                format!("{what}: the product is not held there"),
+            );
         }
         level[cell(r.facility, r.product, r.period)] += r.quantity;
+        stock_record
+            .entry(cell(r.facility, r.product, r.period))
+            .or_insert(at[0]);
     }
     for (f, facility) in s.facilities.iter().enumerate() {
         let fid = FacilityId::new(f);
@@ -355,7 +449,8 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
                 let i = cell(fid, pid, t);
                 let expected = previous + net[i];
                 if !close(level[i], expected) {
-                    c.fail(
+                    c.fail_at(
+                        stock_record.get(&i).copied().into_iter().collect(),
                         "stock balance",
                         format!(
                             "{} at {} in {}: stock {} but balance gives {expected}",
@@ -374,21 +469,27 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
 
     c.unique("demand", plan.demand.iter().map(|r| (r.demand, r.period)));
     let mut demand_rows = vec![None; s.demands.len() * n];
-    for r in &plan.demand {
-        if c.in_horizon("demand record", r.period) {
-            demand_rows[r.demand.index() * n + r.period] = Some(*r);
+    for (i, r) in plan.demand.iter().enumerate() {
+        let what = format!("demand {}", s.demands[r.demand.index()].id);
+        if c.in_horizon(RecordRef::at("demand", i), &what, r.period) {
+            demand_rows[r.demand.index() * n + r.period].get_or_insert((i, *r));
         }
     }
     for (d, dem) in s.demands.iter().enumerate() {
         let mut previous = 0.0;
         for t in 0..n {
-            let (required, got, backlog, lost) = demand_rows[d * n + t]
-                .map_or((0.0, 0.0, 0.0, 0.0), |r| {
-                    (r.required, r.delivered, r.backlog, r.lost)
-                });
+            let row = demand_rows[d * n + t];
+            let (required, got, backlog, lost) = row.map_or((0.0, 0.0, 0.0, 0.0), |(_, r)| {
+                (r.required, r.delivered, r.backlog, r.lost)
+            });
+            let at: Vec<RecordRef> = row
+                .map(|(i, _)| RecordRef::at("demand", i))
+                .into_iter()
+                .collect();
             let what = format!("demand {} in {}", dem.id, c.label(t));
             if !close(required, dem.quantity[t]) {
-                c.fail(
+                c.fail_at(
+                    at.clone(),
                     "record",
                     format!(
                         "{what}: required {required}, scenario says {}",
@@ -397,7 +498,8 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
                 );
             }
             if !close(got, delivered[d * n + t]) {
-                c.fail(
+                c.fail_at(
+                    at.clone(),
                     "record",
                     format!(
                         "{what}: delivered {got}, shipments give {}",
@@ -405,13 +507,14 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
                     ),
                 );
             }
-            c.nonneg(&format!("{what} backlog"), backlog);
-            c.nonneg(&format!("{what} lost"), lost);
+            c.nonneg(&at, &format!("{what} backlog"), backlog);
+            c.nonneg(&at, &format!("{what} lost"), lost);
             let delivered_now = delivered[d * n + t];
             if dem.backlog {
                 let expected = previous + dem.quantity[t] - delivered_now;
                 if !close(backlog, expected) || lost != 0.0 {
-                    c.fail(
+                    c.fail_at(
+                        at.clone(),
                         "backlog",
                         format!(
                             "{what}: backlog {backlog} (lost {lost}), equation gives {expected}"
@@ -422,7 +525,8 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             } else {
                 let expected = dem.quantity[t] - delivered_now;
                 if !close(lost, expected) || backlog != 0.0 {
-                    c.fail(
+                    c.fail_at(
+                        at.clone(),
                         "lost demand",
                         format!(
                             "{what}: lost {lost} (backlog {backlog}), equation gives {expected}"
@@ -435,13 +539,14 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
     }
 
     c.unique(
-        "contract",
+        "contracts",
         plan.contracts.iter().map(|r| (r.contract, r.period)),
     );
     let mut contract_rows = vec![None; s.contracts.len() * n];
-    for r in &plan.contracts {
-        if c.in_horizon("contract record", r.period) {
-            contract_rows[r.contract.index() * n + r.period] = Some(*r);
+    for (i, r) in plan.contracts.iter().enumerate() {
+        let what = format!("contract {}", s.contracts[r.contract.index()].id);
+        if c.in_horizon(RecordRef::at("contracts", i), &what, r.period) {
+            contract_rows[r.contract.index() * n + r.period].get_or_insert((i, *r));
         }
     }
     for (k, contract) in s.contracts.iter().enumerate() {
@@ -451,18 +556,24 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         );
         for t in 0..n {
             let record = contract_rows[k * n + t];
+            let at: Vec<RecordRef> = record
+                .map(|(i, _)| RecordRef::at("contracts", i))
+                .into_iter()
+                .collect();
             let what = format!("contract {} in {}", contract.id, c.label(t));
             if t + lead as usize >= n {
                 if record.is_some() {
-                    c.fail(
+                    c.fail_at(
+                        at,
                         "contract",
                         format!("{what}: record outside the contract's periods in the plan"),
                     );
                 }
                 continue;
             }
-            let (committed, sent, shortfall) =
-                record.map_or((0.0, 0.0, 0.0), |r| (r.committed, r.shipped, r.shortfall));
+            let (committed, sent, shortfall) = record.map_or((0.0, 0.0, 0.0), |(_, r)| {
+                (r.committed, r.shipped, r.shortfall)
+            });
             let actual = shipped
                 .get(&(contract.facility, contract.buyer, contract.product, t))
                 .copied()
@@ -472,7 +583,8 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
                 || !close(sent, actual)
                 || !close(shortfall, expected)
             {
-                c.fail(
+                c.fail_at(
+                    at,
                     "contract",
                     format!("{what}: committed {committed}, shipped {sent}, shortfall {shortfall}; expected {}, {actual}, {expected}", contract.quantity[t]),
                 );
@@ -482,10 +594,11 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
     }
 
     let mut pairs = HashSet::new();
-    for r in &plan.compliance {
+    for (i, r) in plan.compliance.iter().enumerate() {
         pairs.insert((r.facility, r.demand));
         if r.verdict != caisson_compliance::shipment(s, r.facility, r.demand) {
-            c.fail(
+            c.fail_at(
+                vec![RecordRef::at("compliance", i)],
                 "compliance",
                 format!(
                     "wrong verdict for {} -> {}",
@@ -511,8 +624,10 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         );
     }
 
+    let cost_field = || vec![RecordRef::field("cost")];
     match plan.cost {
-        None => c.fail(
+        None => c.fail_at(
+            cost_field(),
             "cost",
             "a plan with a solution has no cost split".to_owned(),
         ),
@@ -527,7 +642,8 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             ];
             for (name, stated, recomputed) in terms {
                 if !close(stated, recomputed) {
-                    c.fail(
+                    c.fail_at(
+                        cost_field(),
                         "cost",
                         format!("{name} cost {stated}, records give {recomputed}"),
                     );
@@ -536,7 +652,8 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             match plan.objective {
                 Some(objective)
                     if close(objective, split.total()) && close(objective, cost.total()) => {}
-                other => c.fail(
+                other => c.fail_at(
+                    vec![RecordRef::field("objective")],
                     "cost",
                     format!(
                         "objective {other:?}, cost split sums to {}, records give {}",

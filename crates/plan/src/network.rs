@@ -1,27 +1,38 @@
 //! Which flows the model allows (spec sections 3 and 4), computed once per
-//! scenario and shared by the model builder and the plan derivation.
+//! scenario and shared by the model builder (`caisson-planner`), the plan
+//! derivation and the greedy baseline.
 
 use caisson_compliance::Verdict;
 use caisson_model::{DemandId, FacilityId, Held, ProductId, Scenario};
 
 /// A (facility, demand) pair where the facility holds the demand's product.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct ShipPair {
+pub struct ShipPair {
+    /// The shipping facility.
     pub facility: FacilityId,
+    /// The demand.
     pub demand: DemandId,
+    /// Whether shipments on the pair are allowed, and why.
     pub verdict: Verdict,
+    /// The route's lead time in periods.
     pub lead: usize,
+    /// The route's unit cost.
     pub cost: f64,
 }
 
 /// An ordered facility pair with at least one product qualifying for a
 /// transfer (lead times aside).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct TransferPair {
+pub struct TransferPair {
+    /// The sending facility.
     pub from: FacilityId,
+    /// The receiving facility.
     pub to: FacilityId,
+    /// Whether transfers on the pair are allowed, and why.
     pub verdict: Verdict,
+    /// The route's lead time in periods.
     pub lead: usize,
+    /// The route's unit cost.
     pub cost: f64,
     /// Qualifying products, in product order.
     pub products: Vec<ProductId>,
@@ -29,15 +40,19 @@ pub(crate) struct TransferPair {
 
 /// The allowed-flow structure of a scenario.
 #[derive(Debug, Clone)]
-pub(crate) struct Network {
+pub struct Network {
+    /// Which products each facility holds.
     pub held: Held,
     /// Every (facility, demand) pair where the facility holds the demand's
     /// product, by facility then demand.
     pub ship_pairs: Vec<ShipPair>,
+    /// Every ordered facility pair with a qualifying product, by sender
+    /// then receiver.
     pub transfer_pairs: Vec<TransferPair>,
 }
 
 impl Network {
+    /// Computes the allowed-flow structure of `scenario`.
     pub fn new(scenario: &Scenario) -> Self {
         let held = Held::new(scenario);
         let mut ship_pairs = Vec::new();
