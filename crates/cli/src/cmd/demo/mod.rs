@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use caisson_analysis::compare::{compare, Case};
+use caisson_analysis::compare::{compare, Variant};
 use caisson_analysis::risk::{analyse, count_replans, RiskOptions};
 use caisson_planner::PlanOptions;
 
@@ -110,10 +110,10 @@ pub fn run(args: &Args) -> CmdResult {
         ..PlanOptions::default()
     };
     let bar = progress::bar(FILES.len(), "planning", args.quiet);
-    let cases: Vec<Case<'_>> = loaded[1..]
+    let cases: Vec<Variant<'_>> = loaded[1..]
         .iter()
         .zip(&labels[1..])
-        .map(|(l, label)| Case {
+        .map(|(l, label)| Variant {
             label,
             scenario: &l.scenario,
         })
@@ -123,7 +123,7 @@ pub fn run(args: &Args) -> CmdResult {
     let (comparison, plan) = rayon::join(
         || {
             compare(
-                Case {
+                Variant {
                     label: labels[0],
                     scenario: base,
                 },
