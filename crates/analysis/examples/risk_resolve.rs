@@ -62,7 +62,9 @@ fn main() -> ExitCode {
     for mode in modes {
         let cpu = support::cpu_seconds();
         let report = analyse_with(&scenario, &options, mode, &|| {});
-        let cpu = support::cpu_seconds().zip(cpu).map(|(after, before)| after - before);
+        let cpu = support::cpu_seconds()
+            .zip(cpu)
+            .map(|(after, before)| after - before);
         summarise(mode, &report, cpu);
         match &reference {
             None => reference = Some(report),

@@ -28,7 +28,9 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use caisson_model::{FacilityId, Scenario};
-use caisson_planner::{Plan, PlanOptions, PlanStatus, ResolveError, Resolved, Resolver, Start, Worker};
+use caisson_planner::{
+    Plan, PlanOptions, PlanStatus, ResolveError, Resolved, Resolver, Start, Worker,
+};
 
 use crate::whatif;
 
@@ -535,8 +537,7 @@ impl Run<'_, '_> {
                         change,
                         keep,
                     } => {
-                        let solved =
-                            driver.solve_case(scenario.borrow(), change, worker, &base);
+                        let solved = driver.solve_case(scenario.borrow(), change, worker, &base);
                         let how = solved.how.clone();
                         (finish(i, scenario, keep, solved), Some(how))
                     }

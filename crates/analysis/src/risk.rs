@@ -189,7 +189,13 @@ pub fn analyse_with(
             let edited = edit.apply(scenario);
             if baseline_stays_optimal(scenario, &edited, &baseline_plan, &edit) {
                 let unchanged = baseline.clone();
-                return Ok(Job::Done(impact(scenario, &baseline, &baseline_plan, &edit, unchanged)));
+                return Ok(Job::Done(impact(
+                    scenario,
+                    &baseline,
+                    &baseline_plan,
+                    &edit,
+                    unchanged,
+                )));
             }
             let change = match edit {
                 Edit::LoseFacility(f) => Change::WithoutFacility(f),

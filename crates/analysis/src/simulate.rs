@@ -34,7 +34,9 @@ use serde::Serialize;
 
 pub use stats::Percentiles;
 
-use crate::resolve::{Change, Changes, Driver, Guess, Job, Resolve, ResolveTiming, Settings, Solved};
+use crate::resolve::{
+    Change, Changes, Driver, Guess, Job, Resolve, ResolveTiming, Settings, Solved,
+};
 
 /// The `format` tag of the simulation output (read by the HTML report).
 pub const FORMAT: &str = "caisson-simulation/1";
@@ -263,9 +265,13 @@ pub fn simulate_with(
 ) -> Result<(Simulation, ResolveTiming), SimulateError> {
     check(options)?;
     let groups = fan_groups(scenario);
-    let (results, timing) = solve_samples(scenario, options, resolve, progress, &|i, world, drawn, solved| {
-        result_of(&world, &solved.plan, i as u64, drawn, &groups)
-    })?;
+    let (results, timing) = solve_samples(
+        scenario,
+        options,
+        resolve,
+        progress,
+        &|i, world, drawn, solved| result_of(&world, &solved.plan, i as u64, drawn, &groups),
+    )?;
     let simulation = summarise(scenario, options, &groups, results)?;
     Ok((simulation, timing))
 }
@@ -281,9 +287,13 @@ pub fn sample_plans(
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Plan>, SimulateError> {
     check(options)?;
-    solve_samples(scenario, options, Resolve::Cold, progress, &|_, _, _, solved| {
-        solved.plan
-    })
+    solve_samples(
+        scenario,
+        options,
+        Resolve::Cold,
+        progress,
+        &|_, _, _, solved| solved.plan,
+    )
     .map(|(plans, _)| plans)
 }
 

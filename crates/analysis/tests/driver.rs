@@ -224,11 +224,16 @@ fn a_policy_edit_outside_the_flow_model_falls_back_and_says_why() {
     let how = results[0].as_ref().map(|r| r.how.clone());
     assert_eq!(
         how,
-        Some(How::Fallback(Fallback::Structure(ResolveError::NotBoundsOnly)))
+        Some(How::Fallback(Fallback::Structure(
+            ResolveError::NotBoundsOnly
+        )))
     );
     assert_eq!((timing.solves, timing.fallbacks), (1, 1));
     let own = caisson_planner::plan(&more, &PlanOptions::default());
-    assert!(agree(own.objective, results[0].as_ref().and_then(|r| r.objective)));
+    assert!(agree(
+        own.objective,
+        results[0].as_ref().and_then(|r| r.objective)
+    ));
 }
 
 #[test]
