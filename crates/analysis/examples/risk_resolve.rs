@@ -9,6 +9,7 @@
 
 // A measuring script: its report on the terminal is its purpose.
 #![allow(clippy::disallowed_macros)]
+mod support;
 
 use std::process::ExitCode;
 
@@ -34,24 +35,11 @@ fn main() -> ExitCode {
                 Some(gap) => options.plan.mip_gap = gap,
                 None => return usage("--mip-gap needs a number"),
             },
-            "--modes" => {
-                let Some(list) = args.next() else {
-                    return usage("--modes needs a list");
-                };
-                let parsed: Option<Vec<Resolve>> = list
-                    .split(',')
-                    .map(|m| match m {
-                        "cold" => Some(Resolve::Cold),
-                        "reuse" => Some(Resolve::Reuse),
-                        "warm" => Some(Resolve::WarmStart),
-                        _ => None,
-                    })
-                    .collect();
-                match parsed {
-                    Some(list) => modes = list,
-                    None => return usage("modes are cold, reuse and warm"),
-                }
-            }
+            "--modes" => match args.next().map(|list| support::parse_modes(&list)) {
+                Some(Ok(list)) => modes = list,
+                Some(Err(problem)) => return usage(&problem),
+                None => return usage("--modes needs a list"),
+            },
             _ if path.is_none() => path = Some(arg),
             _ => return usage("one scenario only"),
         }
@@ -74,9 +62,11 @@ fn main() -> ExitCode {
     );
     let mut reference: Option<RiskReport> = None;
     for mode in modes {
-        let cpu = cpu_seconds();
+        let cpu = support::cpu_seconds();
         let report = analyse_with(&scenario, &options, mode, &|| {});
-        let cpu = cpu_seconds().zip(cpu).map(|(after, before)| after - before);
+        let cpu = support::cpu_seconds()
+            .zip(cpu)
+            .map(|(after, before)| after - before);
         summarise(mode, &report, cpu);
         match &reference {
             None => reference = Some(report),
@@ -98,18 +88,6 @@ fn impacts(report: &RiskReport) -> impl Iterator<Item = &Impact> {
     report.criticality.iter().chain(&report.policies)
 }
 
-/// CPU seconds of this process so far (all threads; Linux only): on a
-/// shared machine a fairer measure of work than wall time.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the parenthesised command name; utime and stime are
-    // fields 14 and 15 of the whole line, in clock ticks (100 per second).
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
-    Some((ticks(11)? + ticks(12)?) / 100.0)
-}
-
 fn summarise(mode: Resolve, report: &RiskReport, cpu: Option<f64>) {
     let timing = report.timing.clone().unwrap_or_default();
     let mut solves: Vec<f64> = impacts(report).filter_map(|i| i.solve_seconds).collect();
@@ -119,15 +97,17 @@ fn summarise(mode: Resolve, report: &RiskReport, cpu: Option<f64>) {
     let max = solves.last().copied().unwrap_or(0.0);
     println!(
         "{mode:?}: total {:.1} s wall, {:.1} s CPU (build {:.2} s, baseline {:.1} s), \
-         {} re-solves ({} warm-started, {} cold fallbacks): mean {mean:.2} s, \
+         {} re-solves ({} warm-started, {} cold fallbacks, {} skipped): mean {mean:.2} s, \
          median {median:.2} s, max {max:.2} s",
         timing.total_seconds,
         cpu.unwrap_or(f64::NAN),
         timing.build_seconds,
         timing.baseline_seconds,
-        timing.solves,
-        timing.warm_started,
+        // The baseline is one of the driver's solves.
+        timing.solves.saturating_sub(1),
+        timing.started,
         timing.fallbacks,
+        timing.skipped,
     );
 }
 
@@ -139,15 +119,10 @@ fn agree(first: &RiskReport, other: &RiskReport) {
             .collect::<Vec<_>>()
     };
     let same_order = order(first) == order(other);
-    let base = first.baseline.objective.unwrap_or(f64::NAN);
-    let mut worst = (other.baseline.objective.unwrap_or(f64::NAN) - base).abs() / base.abs();
+    let mut worst = support::relative(first.baseline.objective, other.baseline.objective);
     for a in impacts(first) {
         if let Some(b) = impacts(other).find(|b| b.subject == a.subject) {
-            let (x, y) = (
-                a.edited.objective.unwrap_or(f64::NAN),
-                b.edited.objective.unwrap_or(f64::NAN),
-            );
-            worst = worst.max((x - y).abs() / x.abs().max(1.0));
+            worst = worst.max(support::relative(a.edited.objective, b.edited.objective));
         }
     }
     println!(

@@ -10,22 +10,27 @@
 //!     --generated medium --seed 3 --samples 10 --mip-gap 1e-4
 //! ```
 //!
-//! `--generated SIZE` plans a generated scenario (`small`, `medium`) with an
-//! uncertainty section added here: demand multipliers, outages, yields and
-//! one shared route delay with probability 0.2 (those samples are planned
-//! from scratch in every mode).
+//! `--generated SIZE` plans a generated scenario (`small`, `medium`) with the
+//! uncertainty section of the re-solve tests (`tests/support`): demand
+//! multipliers, outages, yields and one shared route delay in about one
+//! sample in three (those samples are planned from scratch in every mode).
+
+mod support;
+#[path = "../tests/support/mod.rs"]
+mod uncertain;
 
 // A measuring script: its report on the terminal is its purpose.
 #![allow(clippy::disallowed_macros)]
 
 use std::process::ExitCode;
 
-use caisson_analysis::compare::{compare_with, Case, Comparison};
+use caisson_analysis::compare::{compare_with, Comparison, Variant};
 use caisson_analysis::simulate::{simulate_with, SimulateOptions, Simulation};
 use caisson_analysis::{Resolve, ResolveTiming};
-use caisson_generate::{generate, GenerateOptions, Size};
-use caisson_model::{Distribution, PeriodRange, Scenario, Targets, Uncertainty, UncertaintyKind};
+use caisson_generate::Size;
+use caisson_model::Scenario;
 use caisson_planner::PlanOptions;
+use support::{cpu_seconds, relative};
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -70,17 +75,8 @@ fn main() -> ExitCode {
                 Ok(())
             }),
             "--compare" => value("a file").map(|v| variants.push(v)),
-            "--modes" => value("a list").and_then(|list| {
-                list.split(',')
-                    .map(|m| match m {
-                        "cold" => Ok(Resolve::Cold),
-                        "reuse" => Ok(Resolve::Reuse),
-                        "warm" => Ok(Resolve::WarmStart),
-                        _ => Err("modes are cold, reuse and warm".to_owned()),
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-                    .map(|list| modes = list)
-            }),
+            "--modes" => value("a list")
+                .and_then(|list| support::parse_modes(&list).map(|list| modes = list)),
             _ if path.is_none() && !arg.starts_with('-') => {
                 path = Some(arg.clone());
                 Ok(())
@@ -96,14 +92,10 @@ fn main() -> ExitCode {
             Ok(s) => (path, s),
             Err(code) => return code,
         },
-        (None, Some(size)) => {
-            let mut s = generate(&GenerateOptions {
-                size,
-                seed: options.seed,
-            });
-            add_uncertainty(&mut s);
-            (format!("generated {size:?} seed {}", options.seed), s)
-        }
+        (None, Some(size)) => (
+            format!("generated {size:?} seed {}", options.seed),
+            uncertain::uncertain(size, options.seed),
+        ),
         _ => return usage("give one scenario file or --generated SIZE"),
     };
     let mut others = Vec::new();
@@ -139,13 +131,13 @@ fn main() -> ExitCode {
         }
     }
     if !others.is_empty() {
-        let base = Case {
+        let base = Variant {
             label: &name,
             scenario: &scenario,
         };
-        let cases: Vec<Case<'_>> = others
+        let cases: Vec<Variant<'_>> = others
             .iter()
-            .map(|(label, scenario)| Case { label, scenario })
+            .map(|(label, scenario)| Variant { label, scenario })
             .collect();
         let mut reference: Option<Comparison> = None;
         for &mode in &modes {
@@ -180,71 +172,11 @@ fn usage(problem: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Demand multipliers, outages, yields and a shared route delay.
-fn add_uncertainty(s: &mut Scenario) {
-    let entry = |id: &str, kind| Uncertainty {
-        id: id.to_owned(),
-        kind,
-    };
-    s.uncertainty = vec![
-        entry(
-            "demand",
-            UncertaintyKind::DemandMultiplier {
-                demands: Targets::All,
-                distribution: Distribution::Lognormal {
-                    median: 1.0,
-                    sigma: 0.2,
-                },
-                shared: false,
-            },
-        ),
-        entry(
-            "outage",
-            UncertaintyKind::FacilityOutage {
-                facilities: Targets::All,
-                probability: 0.01,
-                duration: PeriodRange { min: 1, max: 3 },
-            },
-        ),
-        entry(
-            "yield",
-            UncertaintyKind::CapacityYield {
-                facilities: Targets::All,
-                distribution: Distribution::Triangular {
-                    min: 0.8,
-                    mode: 0.95,
-                    max: 1.0,
-                },
-                shared: false,
-            },
-        ),
-        entry(
-            "delay",
-            UncertaintyKind::RouteDelay {
-                from: None,
-                to: None,
-                probability: 0.2,
-                extra: PeriodRange { min: 1, max: 1 },
-                shared: true,
-            },
-        ),
-    ];
-}
-
 /// The load averages of `/proc/loadavg` (Linux only).
 fn uptime() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".to_owned())
-}
-
-/// CPU seconds of this process so far (all threads; Linux only).
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
-    Some((ticks(11)? + ticks(12)?) / 100.0)
 }
 
 fn report(what: &str, mode: Resolve, timing: &ResolveTiming, cpu: Option<f64>) {
@@ -261,14 +193,6 @@ fn report(what: &str, mode: Resolve, timing: &ResolveTiming, cpu: Option<f64>) {
         timing.fallbacks,
         uptime(),
     );
-}
-
-fn relative(a: Option<f64>, b: Option<f64>) -> f64 {
-    match (a, b) {
-        (Some(a), Some(b)) => (a - b).abs() / a.abs().max(b.abs()).max(1.0),
-        (None, None) => 0.0,
-        _ => f64::INFINITY,
-    }
 }
 
 fn agree_simulations(first: &Simulation, other: &Simulation) {

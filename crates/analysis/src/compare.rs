@@ -3,19 +3,21 @@
 //!
 //! Re-solves: by default the base's model is built once and loaded once per
 //! thread, and every variant whose model has the base's structure (it
-//! changes quantities, costs or policies only: `caisson_planner::Case::Edited`)
-//! is re-solved on it; any other variant
-//! is planned from scratch ([`crate::resolve`]).
+//! changes quantities, costs or policies only: [`Change::Edited`]) is
+//! re-solved on it; any other variant is planned from scratch (the
+//! [`Driver`] of [`crate::resolve`] does both). What is `compare`'s own: the
+//! base and the variants are its cases, and it summarises each plan as an
+//! [`Outcome`] with deltas against the base.
+
+use std::convert::Infallible;
 
 use caisson_model::Scenario;
 use caisson_plan::CostSplit;
 use caisson_planner::PlanOptions;
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::outcome::Outcome;
-use crate::resolve::{on_workers, one_thread, plan_case, How, Resolve, ResolveTiming};
-use crate::solve_one_thread;
+use crate::resolve::{Change, Changes, Driver, Guess, Job, Resolve, ResolveTiming, Settings};
 
 /// The base and every variant, with their deltas.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,9 +69,10 @@ pub struct FigureDelta {
     pub shortage: f64,
 }
 
-/// A scenario to compare, with the name it is shown under.
+/// A scenario to compare, with the name it is shown under: the base or one
+/// of its variants.
 #[derive(Debug, Clone, Copy)]
-pub struct Case<'a> {
+pub struct Variant<'a> {
     /// Display name (e.g. the file stem).
     pub label: &'a str,
     /// The scenario.
@@ -77,11 +80,12 @@ pub struct Case<'a> {
 }
 
 /// Plans `base` and every variant (in parallel, HiGHS on one thread each,
-/// the model reused: [`Resolve::Reuse`]) and computes the deltas. `on_done` is called once per finished plan (for
-/// progress bars); it may be called from several threads.
+/// the model reused: [`Resolve::Reuse`]) and computes the deltas.
+/// `on_done` is called once per finished plan (for progress bars); it may
+/// be called from several threads.
 pub fn compare(
-    base: Case<'_>,
-    variants: &[Case<'_>],
+    base: Variant<'_>,
+    variants: &[Variant<'_>],
     options: &PlanOptions,
     on_done: &(dyn Fn() + Sync),
 ) -> Comparison {
@@ -90,83 +94,43 @@ pub fn compare(
 
 /// [`compare`], solving as `resolve` says, with where the time went. Every
 /// mode gives the same outcomes within the MIP gap.
+///
+/// The base is the [`Driver`]'s first case: solved alongside the variants,
+/// or, under [`Resolve::WarmStart`], once, as every variant's start.
 pub fn compare_with(
-    base: Case<'_>,
-    variants: &[Case<'_>],
+    base: Variant<'_>,
+    variants: &[Variant<'_>],
     options: &PlanOptions,
     resolve: Resolve,
     on_done: &(dyn Fn() + Sync),
 ) -> (Comparison, ResolveTiming) {
-    let started = std::time::Instant::now();
-    let all: Vec<Case<'_>> = std::iter::once(base)
+    let all: Vec<Variant<'_>> = std::iter::once(base)
         .chain(variants.iter().copied())
         .collect();
-    let outcome_of = |case: &Case<'_>, plan: &caisson_plan::Plan| {
-        let mut outcome = Outcome::of(case.scenario, plan);
-        outcome.scenario = case.label.to_owned();
-        on_done();
-        outcome
+    let settings = Settings {
+        mode: resolve,
+        options: options.clone(),
+        changes: Changes::Quantities,
+        guess: Guess::Greedy,
     };
-    let mut timing = ResolveTiming::default();
-    let mut outcomes: Vec<Outcome> = if resolve == Resolve::Cold {
-        all.par_iter()
-            .map(|case| outcome_of(case, &solve_one_thread(case.scenario, options)))
-            .collect()
-    } else {
-        let resolver = caisson_planner::Resolver::for_edits(base.scenario);
-        timing.build_seconds = started.elapsed().as_secs_f64();
-        let plan_options = one_thread(options);
-        let mut first = resolver.worker(&plan_options).ok();
-        // With a start, the base is solved first: its solution starts
-        // every variant.
-        let mut base_solved = None;
-        if let (Resolve::WarmStart, Some(worker), Ok(bounds)) = (
-            resolve,
-            first.as_mut(),
-            resolver.bounds(caisson_planner::Case::Base),
-        ) {
-            let start = if plan_options.greedy_start {
-                caisson_planner::Start::Greedy(base.scenario)
-            } else {
-                caisson_planner::Start::None
-            };
-            let solved = worker.solve_with(&bounds, start);
-            if solved.status.has_solution() {
-                let plan = solved.plan(base.scenario, &solved.flows);
-                base_solved = Some((solved, outcome_of(&base, &plan)));
-            }
-        }
-        let baseline = base_solved.as_ref().map(|(solved, _)| solved);
-        let todo: Vec<&Case<'_>> = all.iter().skip(usize::from(baseline.is_some())).collect();
-        let results = on_workers(
-            todo.len(),
-            Some(&resolver),
-            &plan_options,
-            first,
-            &|i, worker| {
-                let case = todo[i];
-                let (plan, how) = plan_case(
-                    case.scenario,
-                    Some(&resolver),
-                    worker,
-                    baseline,
-                    &plan_options,
-                );
-                (outcome_of(case, &plan), how)
-            },
-        );
-        let mut hows: Vec<How> = results.iter().map(|(_, how)| *how).collect();
-        let mut outcomes: Vec<Outcome> = results.into_iter().map(|(o, _)| o).collect();
-        if let Some((_, outcome)) = base_solved {
-            hows.push(How::Reused { started: false });
-            outcomes.insert(0, outcome);
-        }
-        timing.count(hows);
-        outcomes
-    };
-    if resolve == Resolve::Cold {
-        timing.count(std::iter::repeat_n(How::Cold, outcomes.len()));
-    }
+    let driver = Driver::new(base.scenario, &settings);
+    let solved: Result<_, Infallible> = driver.solve_cases(
+        all.len(),
+        &|i| {
+            Ok(Job::Solve {
+                scenario: all[i].scenario,
+                change: Change::Edited,
+                keep: (),
+            })
+        },
+        &|i, scenario, (), solved| {
+            let mut outcome = Outcome::of(scenario, &solved.plan);
+            outcome.scenario = all[i].label.to_owned();
+            outcome
+        },
+        on_done,
+    );
+    let Ok((mut outcomes, timing)) = solved;
     let base = outcomes.remove(0);
     let variants = outcomes
         .into_iter()
@@ -175,7 +139,6 @@ pub fn compare_with(
             outcome,
         })
         .collect();
-    timing.total_seconds = started.elapsed().as_secs_f64();
     (Comparison { base, variants }, timing)
 }
 

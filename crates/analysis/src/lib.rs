@@ -28,26 +28,7 @@ pub mod simulate;
 pub mod whatif;
 
 #[cfg(feature = "solve")]
-use caisson_model::Scenario;
-#[cfg(feature = "solve")]
-use caisson_plan::Plan;
-#[cfg(feature = "solve")]
-use caisson_planner::PlanOptions;
-
-#[cfg(feature = "solve")]
 pub use resolve::{Resolve, ResolveTiming};
 
-/// Plans with HiGHS restricted to one thread: analyses run many solves in
-/// parallel, and HiGHS's own threads would only compete with them. (HiGHS
-/// keeps one thread pool per process, so callers that also plan directly
-/// should use one thread too.) Capacity shadow prices are not computed:
-/// analyses compare outcomes, and the extra LP would double the time.
 #[cfg(feature = "solve")]
-pub(crate) fn solve_one_thread(scenario: &Scenario, options: &PlanOptions) -> Plan {
-    let options = PlanOptions {
-        threads: Some(1),
-        capacity_duals: false,
-        ..options.clone()
-    };
-    caisson_planner::plan(scenario, &options)
-}
+pub(crate) use resolve::solve_one_thread;

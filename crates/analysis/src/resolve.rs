@@ -1,21 +1,37 @@
-//! Re-solving one built model for many scenarios (`risk`, `simulate`,
-//! `compare`): the modes, the per-thread workers and the cold fallback.
+//! The re-solve driver that `compare`, `simulate` and `risk` share: many
+//! cases of one base scenario, solved on one built model where a case
+//! allows it.
 //!
-//! A [`Resolver`] holds one model of a base scenario; each thread loads it
-//! into its own HiGHS instance (a [`Worker`]) once and re-solves it per
-//! scenario with that scenario's bounds, costs and expansion coefficients
-//! (`caisson_planner::Case`). A scenario whose model has another structure
-//! (`simulate`: a sample with a route delay; `compare`: a variant adding or
-//! removing entities) is planned from scratch, as [`Resolve::Cold`] plans
-//! every scenario.
+//! A [`Driver`] builds the planner's `Resolver` for the base (unless the
+//! mode is [`Resolve::Cold`]); each worker thread loads that model into its
+//! own HiGHS instance (a planner `Worker`) once and re-solves it per case
+//! with the case's bounds, costs and expansion coefficients. A case whose
+//! model has another structure (`simulate`: a sample with a route delay;
+//! `compare`: a variant adding or removing entities) is planned from
+//! scratch, and its [`How`] says so ([`Fallback::Structure`]); so is every
+//! case under [`Resolve::Cold`].
+//!
+//! A command keeps only what is its own: how it makes a case (a
+//! [`Job`]: the case's scenario, how its model differs from the base's, and
+//! what the command keeps to summarise it) and how it summarises a solved
+//! case. The driver chooses each solve's start, runs the cases on the
+//! worker threads and counts where the time went ([`ResolveTiming`]).
+//!
+//! Determinism: a case's result depends only on the case, the base and the
+//! settings, never on the thread that solves it or on what that thread
+//! solved before (a planner `Worker` re-sets every bound and forgets its
+//! previous solution), so the results are the same at any thread count.
 
+use std::borrow::Borrow;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::Instant;
 
-use caisson_model::Scenario;
+use caisson_model::{FacilityId, Scenario};
 use caisson_plan::{Plan, PlanStatus};
-use caisson_planner::{Case, PlanOptions, Resolved, Resolver, Start, Worker};
+use caisson_planner::{PlanOptions, ResolveError, Resolved, Resolver, Start, Worker};
 
-use crate::solve_one_thread;
+use crate::whatif;
 
 /// How an analysis solves its many scenarios. Every way gives the same
 /// optima (within the MIP gap); they differ in time only (see
@@ -28,7 +44,8 @@ pub enum Resolve {
     /// Build one model, load it once per worker thread, and re-solve it
     /// with each scenario's bounds (and, in `simulate` and `compare`,
     /// costs and expansion coefficients). `risk` passes no start;
-    /// `simulate` and `compare` pass the greedy start a cold solve gets.
+    /// `simulate` and `compare` pass the greedy start a cold solve gets
+    /// ([`Guess`]).
     Reuse,
     /// Like [`Resolve::Reuse`], and each MIP re-solve starts from the base
     /// scenario's solution: in `risk` adapted to the edit (lost flows left
@@ -39,7 +56,121 @@ pub enum Resolve {
     WarmStart,
 }
 
-/// Where the solves of one `simulate` or `compare` run went. Not
+/// What the cases of one command change against the base scenario, hence
+/// which model the driver builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changes {
+    /// Quantities, costs and policies of a model with the base's structure
+    /// (`compare`'s variants, `simulate`'s samples): the planner's
+    /// `Resolver::for_edits`, whose model keeps every capacity row and
+    /// contract row whatever the quantities; cases are [`Change::Edited`].
+    Quantities,
+    /// Flows closed or opened and facilities removed (`risk`'s edits): the
+    /// planner's `Resolver::new`; cases are [`Change::Policies`] or
+    /// [`Change::WithoutFacility`].
+    Flows,
+}
+
+/// What a MIP re-solve starts from when it does not start from the base's
+/// solution (every re-solve under [`Resolve::Reuse`], the base's own solve
+/// under [`Resolve::WarmStart`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guess {
+    /// The case's greedy plan, as a cold `caisson plan` starts from it
+    /// (when the solver options ask for a greedy start): `compare`,
+    /// `simulate`.
+    Greedy,
+    /// No start: `risk`, as measured in `docs/performance.md`.
+    Nothing,
+}
+
+/// What a command asks of the [`Driver`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How the cases are solved.
+    pub mode: Resolve,
+    /// Solver options of every solve; the driver gives HiGHS one thread per
+    /// solve and computes no capacity shadow prices.
+    pub options: PlanOptions,
+    /// What the cases change, hence which model is built.
+    pub changes: Changes,
+    /// What a re-solve starts from when not from the base's solution.
+    pub guess: Guess,
+}
+
+/// How one case's model differs from the base's: which of the planner's
+/// `Case`s its bounds come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Other quantities, costs or policies on the base's structure (the
+    /// planner's `Case::Edited`; with [`Changes::Quantities`]). Anything
+    /// else falls back to a cold plan.
+    Edited,
+    /// Other policies and fewer contracts (the planner's `Case::Variant`;
+    /// with [`Changes::Flows`]): an exporter lost, a policy lifted.
+    Policies,
+    /// The base without this facility (the planner's
+    /// `Case::WithoutFacility`; with [`Changes::Flows`]). The case's
+    /// scenario is the base without it (`whatif::without_facility`); the
+    /// solution is mapped onto it.
+    WithoutFacility(FacilityId),
+}
+
+/// One case as a command makes it.
+#[derive(Debug, Clone)]
+pub enum Job<S, K, T> {
+    /// Plan `scenario`, whose model differs from the base's as `change`
+    /// says; `keep` is what the command keeps to summarise the result.
+    Solve {
+        /// The case's scenario (owned or borrowed).
+        scenario: S,
+        /// How its model differs from the base's.
+        change: Change,
+        /// What the command keeps for its summary.
+        keep: K,
+    },
+    /// Nothing to solve: the case's result is known without a solve (in
+    /// `risk`, an edit after which the base's plan stays optimal).
+    Done(T),
+}
+
+/// Why a case was planned from scratch although the mode reuses the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fallback {
+    /// The case is not a change of the reused model's bounds, costs and
+    /// coefficients (another structure, a new contract, ...): the planner
+    /// said why.
+    Structure(ResolveError),
+    /// HiGHS refused the reused model, or failed on it for this case.
+    Solver,
+}
+
+/// How one case was solved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum How {
+    /// From scratch, as [`Resolve::Cold`] asks.
+    Cold,
+    /// On the reused model; whether HiGHS got a start.
+    Reused {
+        /// Whether a start solution was passed to HiGHS.
+        started: bool,
+    },
+    /// From scratch although the mode reuses the model.
+    Fallback(Fallback),
+}
+
+/// One solved case.
+#[derive(Debug, Clone)]
+pub struct Solved {
+    /// The case's plan, in the case's own scenario's indices.
+    pub plan: Plan,
+    /// How it was solved.
+    pub how: How,
+    /// Seconds its solve took (bounds, start and a cold fallback included).
+    pub seconds: f64,
+}
+
+/// Where the solves of one `risk`, `simulate` or `compare` run went. Not
 /// serialised: timings differ from run to run, and reports should not.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResolveTiming {
@@ -47,79 +178,386 @@ pub struct ResolveTiming {
     pub total_seconds: f64,
     /// Building the reused model (0 for [`Resolve::Cold`]).
     pub build_seconds: f64,
-    /// Solving the base scenario for its solution as a start (only with
-    /// [`Resolve::WarmStart`] in `simulate`, where it is not a result).
+    /// Solving the base scenario: for its plan (`risk`), or for its
+    /// solution as every case's start ([`Resolve::WarmStart`]; in
+    /// `compare` the base is also a case, solved once).
     pub baseline_seconds: f64,
-    /// Scenarios solved.
+    /// Plans solved: the cases and, in `risk`, the base (a base solved only
+    /// as a start is not counted).
     pub solves: usize,
-    /// Scenarios re-solved on a reused model.
+    /// Of those, solved on the reused model.
     pub reused: usize,
-    /// Re-solves that HiGHS got a start for.
+    /// Of those, with a start passed to HiGHS.
     pub started: usize,
-    /// Scenarios solved from scratch although the mode reuses the model
-    /// (another structure, or HiGHS failed on the reused model).
+    /// Solved from scratch although the mode reuses the model (another
+    /// structure, or HiGHS failed on the reused model).
     pub fallbacks: usize,
-}
-
-/// How one scenario was solved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum How {
-    /// From scratch, as the mode asks.
-    Cold,
-    /// On the reused model; whether HiGHS got a start.
-    Reused { started: bool },
-    /// From scratch although the mode reuses the model.
-    Fallback,
+    /// Cases that needed no solve ([`Job::Done`]).
+    pub skipped: usize,
 }
 
 impl ResolveTiming {
-    /// Counts the solves of `hows`.
-    pub(crate) fn count(&mut self, hows: impl IntoIterator<Item = How>) {
-        for how in hows {
-            self.solves += 1;
-            match how {
-                How::Cold => {}
-                How::Reused { started } => {
-                    self.reused += 1;
-                    self.started += usize::from(started);
-                }
-                How::Fallback => self.fallbacks += 1,
+    /// Counts one solve.
+    fn count(&mut self, how: &How) {
+        self.solves += 1;
+        match how {
+            How::Cold => {}
+            How::Reused { started } => {
+                self.reused += 1;
+                self.started += usize::from(*started);
             }
+            How::Fallback(_) => self.fallbacks += 1,
         }
     }
 }
 
-/// The plan of `scenario`: re-solved on `worker` when its model has the
-/// structure of `resolver`'s base (starting from `baseline` when given,
-/// else from the greedy plan when `options` asks for it), else planned from
-/// scratch with `options`.
-pub(crate) fn plan_case(
-    scenario: &Scenario,
-    resolver: Option<&Resolver<'_>>,
-    worker: Option<&mut Worker<'_, '_>>,
-    baseline: Option<&Resolved>,
-    options: &PlanOptions,
-) -> (Plan, How) {
-    let (Some(resolver), Some(worker)) = (resolver, worker) else {
-        return (solve_one_thread(scenario, options), How::Cold);
-    };
-    if let Ok(bounds) = resolver.bounds(Case::Edited(scenario)) {
-        let start = match baseline {
-            Some(baseline) => Start::Baseline(baseline),
-            None if options.greedy_start => Start::Greedy(scenario),
-            None => Start::None,
+/// Plans `scenario` from scratch as one of many parallel solves: HiGHS on
+/// one thread (its own threads would only compete with the other solves;
+/// HiGHS keeps one thread pool per process, so callers that also plan
+/// directly should use one thread too), and no capacity shadow prices
+/// (analyses compare outcomes, and the extra LP would double the time).
+pub(crate) fn solve_one_thread(scenario: &Scenario, options: &PlanOptions) -> Plan {
+    caisson_planner::plan(scenario, &single_threaded(options))
+}
+
+/// `options` as [`solve_one_thread`] and every worker use them.
+fn single_threaded(options: &PlanOptions) -> PlanOptions {
+    PlanOptions {
+        threads: Some(1),
+        capacity_duals: false,
+        ..options.clone()
+    }
+}
+
+/// The base's own solve on a worker, shared by every case that starts
+/// from it.
+#[derive(Debug)]
+struct BaseSolve {
+    /// Its result (`Err` when it fell back: it then starts nothing).
+    resolved: Result<Resolved, Fallback>,
+    seconds: f64,
+}
+
+impl BaseSolve {
+    /// The solution to start cases from, if the base has one.
+    fn solution(&self) -> Option<&Resolved> {
+        self.resolved
+            .as_ref()
+            .ok()
+            .filter(|r| r.status.has_solution())
+    }
+}
+
+/// The model of one base scenario, built once for all its cases; see the
+/// module documentation. [`Driver::start`] begins a run.
+#[derive(Debug)]
+pub struct Driver<'s> {
+    base: &'s Scenario,
+    mode: Resolve,
+    guess: Guess,
+    /// The settings' options, on one HiGHS thread.
+    options: PlanOptions,
+    /// `None` under [`Resolve::Cold`].
+    resolver: Option<Resolver<'s>>,
+    started: Instant,
+    build_seconds: f64,
+}
+
+impl<'s> Driver<'s> {
+    /// Builds the model of `base` that the settings ask for (none for
+    /// [`Resolve::Cold`]).
+    pub fn new(base: &'s Scenario, settings: &Settings) -> Self {
+        let started = Instant::now();
+        let resolver = match (settings.mode, settings.changes) {
+            (Resolve::Cold, _) => None,
+            (_, Changes::Quantities) => Some(Resolver::for_edits(base)),
+            (_, Changes::Flows) => Some(Resolver::new(base)),
         };
-        let resolved = worker.solve_with(&bounds, start);
-        // A HiGHS failure on the reused instance is retried from scratch.
-        if resolved.status != PlanStatus::Error {
-            let plan = resolved.plan(scenario, &resolved.flows);
-            let how = How::Reused {
-                started: resolved.started,
-            };
-            return (plan, how);
+        Self {
+            base,
+            mode: settings.mode,
+            guess: settings.guess,
+            options: single_threaded(&settings.options),
+            resolver,
+            started,
+            build_seconds: started.elapsed().as_secs_f64(),
         }
     }
-    (solve_one_thread(scenario, options), How::Fallback)
+
+    /// Begins a run: loads the model into the calling thread's worker.
+    /// `progress` is called once per finished case (and for the base, when
+    /// [`Run::solve_base`] solves it), from any thread.
+    pub fn start<'d>(&'d self, progress: &'d (dyn Fn() + Sync)) -> Run<'d, 's> {
+        Run {
+            driver: self,
+            first: self
+                .resolver
+                .as_ref()
+                .and_then(|r| r.worker(&self.options).ok()),
+            base: OnceLock::new(),
+            progress,
+            base_is_result: false,
+            timing: ResolveTiming {
+                build_seconds: self.build_seconds,
+                ..ResolveTiming::default()
+            },
+        }
+    }
+
+    /// [`Run::solve_cases`] of a new run: for commands that need nothing
+    /// of the base before their cases.
+    pub fn solve_cases<S, K, T, E>(
+        &self,
+        count: usize,
+        make: &(dyn Fn(usize) -> Result<Job<S, K, T>, E> + Sync),
+        finish: &(dyn Fn(usize, S, K, Solved) -> T + Sync),
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<(Vec<T>, ResolveTiming), E>
+    where
+        S: Borrow<Scenario>,
+        T: Send,
+        E: Send,
+    {
+        self.start(progress).solve_cases(count, make, finish)
+    }
+
+    /// `scenario` planned from scratch.
+    fn cold(&self, scenario: &Scenario, how: How, started: Instant) -> Solved {
+        Solved {
+            plan: caisson_planner::plan(scenario, &self.options),
+            how,
+            seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+
+    /// What a re-solve of `scenario` starts from without the base's
+    /// solution.
+    fn guess<'a>(&self, scenario: &'a Scenario) -> Start<'a> {
+        match self.guess {
+            Guess::Greedy if self.options.greedy_start => Start::Greedy(scenario),
+            Guess::Greedy | Guess::Nothing => Start::None,
+        }
+    }
+
+    /// Solves `case` on `worker` from `start`; `Err` when the case is no
+    /// change of the model's bounds or HiGHS failed.
+    fn resolve_on(
+        &self,
+        resolver: &Resolver<'s>,
+        worker: &mut Worker<'_, 's>,
+        case: caisson_planner::Case<'_>,
+        start: Start<'_>,
+    ) -> Result<Resolved, Fallback> {
+        let bounds = resolver.bounds(case).map_err(Fallback::Structure)?;
+        let resolved = worker.solve_with(&bounds, start);
+        // A HiGHS failure on the reused instance is retried from scratch.
+        if resolved.status == PlanStatus::Error {
+            return Err(Fallback::Solver);
+        }
+        Ok(resolved)
+    }
+
+    /// The base solved on `worker`, as a result or as the cases' start.
+    fn solve_base_on(&self, resolver: &Resolver<'s>, worker: &mut Worker<'_, 's>) -> BaseSolve {
+        let started = Instant::now();
+        let resolved = self.resolve_on(
+            resolver,
+            worker,
+            caisson_planner::Case::Base,
+            self.guess(self.base),
+        );
+        BaseSolve {
+            resolved,
+            seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+
+    /// Plans one case: on `worker` when the mode reuses the model and the
+    /// case is a change of its bounds, else from scratch.
+    fn solve_case(
+        &self,
+        scenario: &Scenario,
+        change: Change,
+        worker: Option<&mut Worker<'_, 's>>,
+        base: &OnceLock<BaseSolve>,
+    ) -> Solved {
+        let started = Instant::now();
+        let Some(resolver) = &self.resolver else {
+            return self.cold(scenario, How::Cold, started);
+        };
+        let Some(worker) = worker else {
+            return self.cold(scenario, How::Fallback(Fallback::Solver), started);
+        };
+        let mut start = None;
+        if self.mode == Resolve::WarmStart {
+            // The first case that needs the base's solution solves the base
+            // on its worker; the others wait for it. Which worker solves it
+            // does not change the result.
+            let base = base.get_or_init(|| self.solve_base_on(resolver, worker));
+            if let Some(solution) = base.solution() {
+                if std::ptr::eq(scenario, self.base) {
+                    // The base is one of the cases (`compare`): its solve
+                    // is the base's.
+                    return Solved {
+                        plan: solution.plan(scenario, &solution.flows),
+                        how: How::Reused {
+                            started: solution.started,
+                        },
+                        seconds: base.seconds,
+                    };
+                }
+                start = Some(Start::Baseline(solution));
+            }
+        }
+        let start = start.unwrap_or_else(|| self.guess(scenario));
+        let case = match change {
+            Change::Edited => caisson_planner::Case::Edited(scenario),
+            Change::Policies => caisson_planner::Case::Variant(scenario),
+            Change::WithoutFacility(f) => caisson_planner::Case::WithoutFacility(f),
+        };
+        match self.resolve_on(resolver, worker, case, start) {
+            Ok(resolved) => {
+                let plan = match change {
+                    Change::WithoutFacility(f) => {
+                        let flows = whatif::flows_without_facility(self.base, f, &resolved.flows);
+                        resolved.plan(scenario, &flows)
+                    }
+                    Change::Edited | Change::Policies => resolved.plan(scenario, &resolved.flows),
+                };
+                Solved {
+                    plan,
+                    how: How::Reused {
+                        started: resolved.started,
+                    },
+                    seconds: started.elapsed().as_secs_f64(),
+                }
+            }
+            Err(why) => self.cold(scenario, How::Fallback(why), started),
+        }
+    }
+}
+
+/// One run of a [`Driver`]: the calling thread's worker, the base's solve
+/// once made, and the counts so far.
+pub struct Run<'d, 's> {
+    driver: &'d Driver<'s>,
+    /// The calling thread's worker (`None` under [`Resolve::Cold`] or when
+    /// HiGHS refused the model).
+    first: Option<Worker<'d, 's>>,
+    /// The base's solve on a worker, made at most once.
+    base: OnceLock<BaseSolve>,
+    progress: &'d (dyn Fn() + Sync),
+    /// Whether [`Run::solve_base`] solved the base (its time is then
+    /// counted already).
+    base_is_result: bool,
+    timing: ResolveTiming,
+}
+
+impl std::fmt::Debug for Run<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Run")
+            .field("driver", &self.driver)
+            .field("base", &self.base)
+            .field("timing", &self.timing)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Run<'_, '_> {
+    /// Plans the base now, for a command that needs its plan before it
+    /// makes its cases (`risk`): on the calling thread's worker from the
+    /// [`Guess`] (from scratch under [`Resolve::Cold`], or when the worker
+    /// fails). Under [`Resolve::WarmStart`] its solution then starts every
+    /// case.
+    pub fn solve_base(&mut self) -> Solved {
+        let driver = self.driver;
+        let started = Instant::now();
+        let solved = match (&driver.resolver, self.first.as_mut()) {
+            (None, _) => driver.cold(driver.base, How::Cold, started),
+            (Some(_), None) => driver.cold(driver.base, How::Fallback(Fallback::Solver), started),
+            (Some(resolver), Some(worker)) => {
+                let base = self
+                    .base
+                    .get_or_init(|| driver.solve_base_on(resolver, worker));
+                match &base.resolved {
+                    Ok(resolved) => Solved {
+                        plan: resolved.plan(driver.base, &resolved.flows),
+                        how: How::Reused {
+                            started: resolved.started,
+                        },
+                        seconds: base.seconds,
+                    },
+                    Err(why) => driver.cold(driver.base, How::Fallback(why.clone()), started),
+                }
+            }
+        };
+        self.base_is_result = true;
+        self.timing.baseline_seconds = started.elapsed().as_secs_f64();
+        self.timing.count(&solved.how);
+        (self.progress)();
+        solved
+    }
+
+    /// Makes and plans `count` cases on up to `rayon::current_num_threads()`
+    /// threads, each with a worker of its own: `make(i)` makes case `i`,
+    /// the driver plans it, and `finish(i, scenario, keep, solved)` turns
+    /// it into the command's result (on the thread that solved it).
+    /// Results come back in case order; the first case `make` refused (in
+    /// case order) is the error.
+    pub fn solve_cases<S, K, T, E>(
+        self,
+        count: usize,
+        make: &(dyn Fn(usize) -> Result<Job<S, K, T>, E> + Sync),
+        finish: &(dyn Fn(usize, S, K, Solved) -> T + Sync),
+    ) -> Result<(Vec<T>, ResolveTiming), E>
+    where
+        S: Borrow<Scenario>,
+        T: Send,
+        E: Send,
+    {
+        let Run {
+            driver,
+            first,
+            base,
+            progress,
+            base_is_result,
+            mut timing,
+        } = self;
+        let results = on_workers(
+            count,
+            driver.resolver.as_ref(),
+            &driver.options,
+            first,
+            &|i, worker| {
+                let done = match make(i)? {
+                    Job::Done(result) => (result, None),
+                    Job::Solve {
+                        scenario,
+                        change,
+                        keep,
+                    } => {
+                        let solved = driver.solve_case(scenario.borrow(), change, worker, &base);
+                        let how = solved.how.clone();
+                        (finish(i, scenario, keep, solved), Some(how))
+                    }
+                };
+                progress();
+                Ok(done)
+            },
+        );
+        let results = results.into_iter().collect::<Result<Vec<_>, E>>()?;
+        for (_, how) in &results {
+            match how {
+                Some(how) => timing.count(how),
+                None => timing.skipped += 1,
+            }
+        }
+        if let (Some(solve), false) = (base.get(), base_is_result) {
+            timing.baseline_seconds = solve.seconds;
+        }
+        timing.total_seconds = driver.started.elapsed().as_secs_f64();
+        Ok((results.into_iter().map(|(r, _)| r).collect(), timing))
+    }
 }
 
 /// Runs `job(i, worker)` for every `i` in `0..count` on up to
@@ -127,7 +565,7 @@ pub(crate) fn plan_case(
 /// (`None` without a resolver or when HiGHS refused the model); the calling
 /// thread uses `first`. Jobs are handed out in index order as threads
 /// become free; the results come back in index order.
-pub(crate) fn on_workers<'r, 's, T: Send>(
+fn on_workers<'r, 's, T: Send>(
     count: usize,
     resolver: Option<&'r Resolver<'s>>,
     options: &PlanOptions,
@@ -168,14 +606,4 @@ pub(crate) fn on_workers<'r, 's, T: Send>(
     });
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
-}
-
-/// `options` for one of many parallel solves: one HiGHS thread, no
-/// capacity shadow prices (as `solve_one_thread` uses them).
-pub(crate) fn one_thread(options: &PlanOptions) -> PlanOptions {
-    PlanOptions {
-        threads: Some(1),
-        capacity_duals: false,
-        ..options.clone()
-    }
 }

@@ -3,21 +3,23 @@
 //! Both analyses re-plan edited copies of one scenario (see [`crate::whatif`])
 //! and report the change against the unedited plan. Re-solves run in
 //! parallel with HiGHS on one thread each. By default they re-solve one
-//! model built once ([`caisson_planner::Resolver`]): every edit only closes
-//! or opens flows, so each is a change of bounds, and a MIP re-solve starts
-//! from the baseline solution; the edited scenario stays the reference its
-//! plan is derived from.
+//! model built once (the [`Driver`] of [`crate::resolve`], with
+//! [`Changes::Flows`]): every edit only closes or opens flows, so each is a
+//! change of bounds, and a MIP re-solve starts from the baseline solution;
+//! the edited scenario stays the reference its plan is derived from. What
+//! is `risk`'s own: the edits (its cases), the skip of an exporter loss the
+//! baseline does not feel, and the impacts and their ranking.
 
-use std::time::Instant;
+use std::convert::Infallible;
 
 use caisson_model::{ActorId, FacilityId, PolicyId, PolicyList, Scenario};
 use caisson_plan::Plan;
-use caisson_planner::{Case, PlanOptions, Resolved, Resolver, Worker};
+use caisson_planner::PlanOptions;
 use serde::Serialize;
 
 use crate::outcome::Outcome;
-use crate::resolve::one_thread;
-use crate::{solve_one_thread, whatif};
+use crate::resolve::{Change, Changes, Driver, Guess, Job, ResolveTiming, Settings};
+use crate::whatif;
 
 /// What `risk` computes.
 #[derive(Debug, Clone, Default)]
@@ -41,7 +43,7 @@ pub struct RiskReport {
     pub policies: Vec<Impact>,
     /// Where the time went (not serialised).
     #[serde(skip)]
-    pub timing: Option<RiskTiming>,
+    pub timing: Option<ResolveTiming>,
 }
 
 /// What is lost or lifted in one re-plan.
@@ -148,25 +150,6 @@ pub fn exporters(scenario: &Scenario) -> Vec<ActorId> {
 
 pub use crate::resolve::Resolve;
 
-/// Where the time of one analysis went. Not serialised: timings differ
-/// from run to run, and reports should not.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RiskTiming {
-    /// The whole analysis, wall clock.
-    pub total_seconds: f64,
-    /// Building the reused model (0 for [`Resolve::Cold`]).
-    pub build_seconds: f64,
-    /// The baseline plan.
-    pub baseline_seconds: f64,
-    /// Re-plans solved (skipped ones, whose baseline stays optimal, aside).
-    pub solves: usize,
-    /// Re-plans that started from an adapted baseline solution.
-    pub warm_started: usize,
-    /// Re-plans solved from scratch although the mode reuses the model
-    /// (the edit was not a bound change, or HiGHS refused the model).
-    pub fallbacks: usize,
-}
-
 /// Runs the supplier-criticality and policy-price analyses. `on_done` is
 /// called once per finished re-plan; [`count_replans`] says how many.
 pub fn analyse(
@@ -178,65 +161,65 @@ pub fn analyse(
 }
 
 /// [`analyse`], re-solving as `resolve` says.
+///
+/// The [`Driver`] plans the baseline first (it decides which edits need a
+/// solve at all, and under [`Resolve::WarmStart`] its solution starts every
+/// re-solve), then every edit as a case: a facility loss as
+/// [`Change::WithoutFacility`], any other edit as [`Change::Policies`].
 pub fn analyse_with(
     scenario: &Scenario,
     options: &RiskOptions,
     resolve: Resolve,
     on_done: &(dyn Fn() + Sync),
 ) -> RiskReport {
-    let started = Instant::now();
     let edits = edits(scenario, options);
-    let resolver = (resolve != Resolve::Cold).then(|| Resolver::new(scenario));
-    let plan_options = one_thread(&options.plan);
-    let mut timing = RiskTiming {
-        build_seconds: started.elapsed().as_secs_f64(),
-        ..RiskTiming::default()
+    let settings = Settings {
+        mode: resolve,
+        options: options.plan.clone(),
+        changes: Changes::Flows,
+        guess: Guess::Nothing,
     };
-    // The calling thread's worker solves the baseline, then takes its share
-    // of the edits. Without a worker (HiGHS refused the model) every solve
-    // is cold.
-    let mut worker = resolver.as_ref().and_then(|r| r.worker(&plan_options).ok());
-    let baseline_started = Instant::now();
-    let (baseline_plan, baseline_solution) = match (&resolver, worker.as_mut()) {
-        (Some(resolver), Some(worker)) => match resolver.bounds(Case::Base) {
-            Ok(bounds) => {
-                let solved = worker.solve(&bounds, None);
-                (solved.plan(scenario, &solved.flows), Some(solved))
-            }
-            Err(_) => (solve_one_thread(scenario, &options.plan), None),
-        },
-        _ => (solve_one_thread(scenario, &options.plan), None),
-    };
-    timing.baseline_seconds = baseline_started.elapsed().as_secs_f64();
+    let driver = Driver::new(scenario, &settings);
+    let mut run = driver.start(on_done);
+    let baseline_plan = run.solve_base().plan;
     let baseline = Outcome::of(scenario, &baseline_plan);
-    on_done();
-
-    let context = Context {
-        scenario,
-        options,
-        resolver: resolver.as_ref(),
-        start: baseline_solution
-            .as_ref()
-            .filter(|_| resolve == Resolve::WarmStart),
-        baseline: &baseline,
-        baseline_plan: &baseline_plan,
-        on_done,
-    };
-    let results: Vec<Replanned> = crate::resolve::on_workers(
+    let replanned: Result<_, Infallible> = run.solve_cases(
         edits.len(),
-        context.resolver,
-        &plan_options,
-        worker,
-        &|i, worker| context.replan(&edits[i], worker),
+        &|i| {
+            let edit = edits[i];
+            let edited = edit.apply(scenario);
+            if baseline_stays_optimal(scenario, &edited, &baseline_plan, &edit) {
+                let unchanged = baseline.clone();
+                return Ok(Job::Done(impact(
+                    scenario,
+                    &baseline,
+                    &baseline_plan,
+                    &edit,
+                    unchanged,
+                )));
+            }
+            let change = match edit {
+                Edit::LoseFacility(f) => Change::WithoutFacility(f),
+                _ => Change::Policies,
+            };
+            Ok(Job::Solve {
+                scenario: edited,
+                change,
+                keep: edit,
+            })
+        },
+        &|_, edited, edit, solved| {
+            let outcome = Outcome::of(&edited, &solved.plan);
+            let mut impact = impact(scenario, &baseline, &baseline_plan, &edit, outcome);
+            impact.solve_seconds = Some(solved.seconds);
+            impact
+        },
     );
-    timing.solves = results.iter().filter(|r| r.solved).count();
-    timing.warm_started = results.iter().filter(|r| r.warm_started).count();
-    timing.fallbacks = results.iter().filter(|r| r.fallback).count();
-
-    let (mut criticality, mut policies): (Vec<_>, Vec<_>) = results
+    let Ok((impacts, timing)) = replanned;
+    let (mut criticality, mut policies): (Vec<_>, Vec<_>) = impacts
         .into_iter()
         .zip(&edits)
-        .map(|(r, edit)| (edit.is_loss(), r.impact))
+        .map(|(impact, edit)| (edit.is_loss(), impact))
         .partition(|(loss, _)| *loss);
     let by_harm = |a: &(bool, Impact), b: &(bool, Impact)| {
         let (ka, kb) = (a.1.rank_key(), b.1.rank_key());
@@ -244,88 +227,11 @@ pub fn analyse_with(
     };
     criticality.sort_by(by_harm);
     policies.sort_by(by_harm);
-    timing.total_seconds = started.elapsed().as_secs_f64();
     RiskReport {
         baseline,
         criticality: criticality.into_iter().map(|(_, i)| i).collect(),
         policies: policies.into_iter().map(|(_, i)| i).collect(),
         timing: Some(timing),
-    }
-}
-
-/// What every re-plan of one analysis shares.
-struct Context<'a, 's> {
-    scenario: &'s Scenario,
-    options: &'a RiskOptions,
-    resolver: Option<&'a Resolver<'s>>,
-    /// The baseline solution to start MIP re-solves from.
-    start: Option<&'a Resolved>,
-    baseline: &'a Outcome,
-    baseline_plan: &'a Plan,
-    on_done: &'a (dyn Fn() + Sync),
-}
-
-/// One finished re-plan.
-struct Replanned {
-    impact: Impact,
-    /// Whether a solver ran (false when the baseline stays optimal).
-    solved: bool,
-    warm_started: bool,
-    /// Whether it was solved from scratch in a mode that reuses the model.
-    fallback: bool,
-}
-
-impl Context<'_, '_> {
-    /// Re-plans the scenario with `edit`: with `worker` as a bound change
-    /// of the shared model when the edit allows it, else from scratch.
-    fn replan(&self, edit: &Edit, worker: Option<&mut Worker<'_, '_>>) -> Replanned {
-        let scenario = self.scenario;
-        let edited_scenario = edit.apply(scenario);
-        let mut solved = false;
-        let mut warm_started = false;
-        let mut fallback = false;
-        let mut seconds = None;
-        let edited = if baseline_stays_optimal(scenario, &edited_scenario, self.baseline_plan, edit)
-        {
-            self.baseline.clone()
-        } else {
-            solved = true;
-            let started = Instant::now();
-            let case = match *edit {
-                Edit::LoseFacility(f) => Case::WithoutFacility(f),
-                _ => Case::Variant(&edited_scenario),
-            };
-            let bounds = self.resolver.map(|r| r.bounds(case));
-            let plan = match (worker, bounds) {
-                (Some(worker), Some(Ok(bounds))) => {
-                    let resolved = worker.solve(&bounds, self.start);
-                    warm_started = resolved.started;
-                    match *edit {
-                        Edit::LoseFacility(f) => {
-                            let flows =
-                                whatif::flows_without_facility(scenario, f, &resolved.flows);
-                            resolved.plan(&edited_scenario, &flows)
-                        }
-                        _ => resolved.plan(&edited_scenario, &resolved.flows),
-                    }
-                }
-                _ => {
-                    fallback = self.resolver.is_some();
-                    solve_one_thread(&edited_scenario, &self.options.plan)
-                }
-            };
-            seconds = Some(started.elapsed().as_secs_f64());
-            Outcome::of(&edited_scenario, &plan)
-        };
-        let mut impact = impact(scenario, self.baseline, self.baseline_plan, edit, edited);
-        impact.solve_seconds = seconds;
-        (self.on_done)();
-        Replanned {
-            impact,
-            solved,
-            warm_started,
-            fallback,
-        }
     }
 }
 

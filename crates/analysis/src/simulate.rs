@@ -17,11 +17,13 @@
 //! Re-solves: a sample changes quantities (demand multipliers, outages,
 //! yields) but not the model's structure, so by default every sample is
 //! re-solved on one model of the scenario built once and loaded once per
-//! thread ([`crate::resolve`], `caisson_planner::Case::Edited`), starting
-//! from the greedy plan as a cold solve does; a sample with a route delay changes lead
-//! times, hence the model, and is planned from scratch. A sample's result
-//! depends on its draws and the scenario only, whichever thread solved
-//! what before, so the thread count still changes nothing.
+//! thread (the [`Driver`] of [`crate::resolve`], [`Change::Edited`]),
+//! starting from the greedy plan as a cold solve does; a sample with a
+//! route delay changes lead times, hence the model, and is planned from
+//! scratch. A sample's result depends on its draws and the scenario only,
+//! whichever thread solved what before, so the thread count still changes
+//! nothing. What is `simulate`'s own: drawing the samples (its cases) and
+//! summarising their plans.
 
 mod draw;
 pub mod stats;
@@ -29,13 +31,13 @@ pub mod stats;
 use caisson_model::{Scenario, UncertaintyKind};
 use caisson_plan::{Plan, PlanStatus};
 use caisson_planner::PlanOptions;
-use rayon::prelude::*;
 use serde::Serialize;
 
 pub use stats::Percentiles;
 
-use crate::resolve::{on_workers, one_thread, plan_case, Resolve, ResolveTiming};
-use crate::solve_one_thread;
+use crate::resolve::{
+    Change, Changes, Driver, Guess, Job, Resolve, ResolveTiming, Settings, Solved,
+};
 
 /// The `format` tag of the simulation output (read by the HTML report).
 pub const FORMAT: &str = "caisson-simulation/1";
@@ -263,51 +265,59 @@ pub fn simulate_with(
     progress: &(dyn Fn() + Sync),
 ) -> Result<(Simulation, ResolveTiming), SimulateError> {
     check(options)?;
-    let started = std::time::Instant::now();
     let groups = fan_groups(scenario);
-    let resolver =
-        (resolve != Resolve::Cold).then(|| caisson_planner::Resolver::for_edits(scenario));
-    let plan_options = one_thread(&options.plan);
-    let mut timing = ResolveTiming {
-        build_seconds: started.elapsed().as_secs_f64(),
-        ..ResolveTiming::default()
+    let (results, timing) = solve_samples(
+        scenario,
+        options,
+        resolve,
+        progress,
+        &|i, world, drawn, solved| result_of(&world, &solved.plan, i as u64, drawn, &groups),
+    )?;
+    let simulation = summarise(scenario, options, &groups, results)?;
+    Ok((simulation, timing))
+}
+
+/// The plans of every sample, in sample order (for `recommend --samples`):
+/// the same draws as [`simulate`] with the same seed, each planned from
+/// scratch. A sample's world keeps the scenario's entities and their order
+/// (draws change numbers and may add routes), so the plans' typed ids index
+/// `scenario` too.
+pub fn sample_plans(
+    scenario: &Scenario,
+    options: &SimulateOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<Plan>, SimulateError> {
+    check(options)?;
+    solve_samples(
+        scenario,
+        options,
+        Resolve::Cold,
+        progress,
+        &|_, _, _, solved| solved.plan,
+    )
+    .map(|(plans, _)| plans)
+}
+
+/// Draws every sample of `scenario` and plans it with the [`Driver`]
+/// (`simulate`'s cases: a sample is an edit of the scenario's quantities,
+/// or, with a route delay, of its structure), summarised by `finish`.
+fn solve_samples<T: Send>(
+    scenario: &Scenario,
+    options: &SimulateOptions,
+    resolve: Resolve,
+    progress: &(dyn Fn() + Sync),
+    finish: &(dyn Fn(usize, Scenario, draw::Drawn, Solved) -> T + Sync),
+) -> Result<(Vec<T>, ResolveTiming), SimulateError> {
+    let settings = Settings {
+        mode: resolve,
+        options: options.plan.clone(),
+        changes: Changes::Quantities,
+        guess: Guess::Greedy,
     };
-    let mut first = resolver.as_ref().and_then(|r| r.worker(&plan_options).ok());
-    // The scenario's own plan (uncertainty ignored) as every sample's start.
-    let baseline_started = std::time::Instant::now();
-    // Only worth a solve when some sample keeps the model's structure (a
-    // route delay changes it).
-    let any_edit = |resolver: &caisson_planner::Resolver<'_>| {
-        (0..options.samples).any(|sample| {
-            draw::apply(scenario, options.seed, sample)
-                .is_ok_and(|(world, _)| resolver.check_structure(&world).is_ok())
-        })
-    };
-    let baseline = match (&resolver, first.as_mut()) {
-        (Some(resolver), Some(worker)) if resolve == Resolve::WarmStart && any_edit(resolver) => {
-            resolver
-                .bounds(caisson_planner::Case::Base)
-                .ok()
-                .map(|bounds| {
-                    let start = if plan_options.greedy_start {
-                        caisson_planner::Start::Greedy(scenario)
-                    } else {
-                        caisson_planner::Start::None
-                    };
-                    worker.solve_with(&bounds, start)
-                })
-                .filter(|b| b.status.has_solution())
-        }
-        _ => None,
-    };
-    timing.baseline_seconds = baseline_started.elapsed().as_secs_f64();
     let count = usize::try_from(options.samples).unwrap_or(usize::MAX);
-    let results = on_workers(
+    Driver::new(scenario, &settings).solve_cases(
         count,
-        resolver.as_ref(),
-        &plan_options,
-        first,
-        &|i, worker| {
+        &|i| {
             let sample = i as u64;
             let (world, drawn) = draw::apply(scenario, options.seed, sample).map_err(|e| {
                 SimulateError::NotFinite {
@@ -315,51 +325,15 @@ pub fn simulate_with(
                     sample,
                 }
             })?;
-            let (plan, how) = plan_case(
-                &world,
-                resolver.as_ref(),
-                worker,
-                baseline.as_ref(),
-                &plan_options,
-            );
-            progress();
-            Ok((result_of(&world, &plan, sample, drawn, &groups), how))
+            Ok(Job::Solve {
+                scenario: world,
+                change: Change::Edited,
+                keep: drawn,
+            })
         },
-    );
-    let results = results
-        .into_iter()
-        .collect::<Result<Vec<_>, SimulateError>>()?;
-    timing.count(results.iter().map(|(_, how)| *how));
-    let samples = results.into_iter().map(|(r, _)| r).collect();
-    let simulation = summarise(scenario, options, &groups, samples)?;
-    timing.total_seconds = started.elapsed().as_secs_f64();
-    Ok((simulation, timing))
-}
-
-/// The plans of every sample, in sample order (for `recommend --samples`):
-/// the same draws as [`simulate`] with the same seed. A sample's world keeps
-/// the scenario's entities and their order (draws change numbers and may add
-/// routes), so the plans' typed ids index `scenario` too.
-pub fn sample_plans(
-    scenario: &Scenario,
-    options: &SimulateOptions,
-    progress: &(dyn Fn() + Sync),
-) -> Result<Vec<Plan>, SimulateError> {
-    check(options)?;
-    (0..options.samples)
-        .into_par_iter()
-        .map(|sample| {
-            let (world, _) = draw::apply(scenario, options.seed, sample).map_err(|e| {
-                SimulateError::NotFinite {
-                    id: scenario.uncertainty[e.entry].id.clone(),
-                    sample,
-                }
-            })?;
-            let plan = solve_one_thread(&world, &options.plan);
-            progress();
-            Ok(plan)
-        })
-        .collect()
+        finish,
+        progress,
+    )
 }
 
 fn check(options: &SimulateOptions) -> Result<(), SimulateError> {

@@ -18,7 +18,7 @@
 //! Without S's exports: A's 20 go to d2 (backlog 20, 40), d1 gets nothing
 //! (backlog 50, 100): 210 unit-periods, objective 150,000 + 120,000 + 200.
 
-use caisson_analysis::compare::{compare, Case};
+use caisson_analysis::compare::{compare, Variant};
 use caisson_analysis::dependency::label;
 use caisson_analysis::outcome::Outcome;
 use caisson_analysis::risk::{analyse, count_replans, exporters, RiskOptions, Subject};
@@ -190,11 +190,11 @@ fn compare_reports_deltas_against_the_base() {
     let s = scenario();
     let lifted = whatif::without_policy(&s, caisson_model::PolicyId::new(0));
     let comparison = compare(
-        Case {
+        Variant {
             label: "base",
             scenario: &s,
         },
-        &[Case {
+        &[Variant {
             label: "lifted",
             scenario: &lifted,
         }],

@@ -3,72 +3,17 @@
 //! numbers within the MIP gap, the same numbers whatever the thread count,
 //! and structural changes planned from scratch.
 
-use caisson_analysis::compare::{compare_with, Case, Comparison};
+mod support;
+
+use caisson_analysis::compare::{compare_with, Comparison, Variant};
 use caisson_analysis::simulate::{simulate_with, SimulateOptions, Simulation};
 use caisson_analysis::{Resolve, ResolveTiming};
 use caisson_generate::{generate, GenerateOptions, Size};
-use caisson_model::{Distribution, PeriodRange, Scenario, Targets, Uncertainty, UncertaintyKind};
+use caisson_model::Scenario;
+use support::agree;
 
-/// Relative tolerance of an objective at the default MIP gap (1e-6) plus
-/// round-off.
-fn agree(a: Option<f64>, b: Option<f64>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => (a - b).abs() <= 2e-6 * a.abs().max(b.abs()).max(1.0),
-        _ => false,
-    }
-}
-
-/// A generated scenario (with expansions: a MIP) and every kind of
-/// uncertainty; the shared delay happens in about one sample in three.
 fn uncertain(seed: u64) -> Scenario {
-    let mut s = generate(&GenerateOptions {
-        size: Size::Small,
-        seed,
-    });
-    let entry = |id: &str, kind| Uncertainty {
-        id: id.to_owned(),
-        kind,
-    };
-    s.uncertainty = vec![
-        entry(
-            "demand",
-            UncertaintyKind::DemandMultiplier {
-                demands: Targets::All,
-                distribution: Distribution::Lognormal {
-                    median: 1.0,
-                    sigma: 0.3,
-                },
-                shared: false,
-            },
-        ),
-        entry(
-            "outage",
-            UncertaintyKind::FacilityOutage {
-                facilities: Targets::All,
-                probability: 0.1,
-                duration: PeriodRange { min: 1, max: 3 },
-            },
-        ),
-        entry(
-            "yield",
-            UncertaintyKind::CapacityYield {
-                facilities: Targets::All,
-                distribution: Distribution::Uniform { min: 0.6, max: 1.0 },
-                shared: false,
-            },
-        ),
-        entry(
-            "delay",
-            UncertaintyKind::RouteDelay {
-                from: None,
-                to: None,
-                probability: 0.35,
-                extra: PeriodRange { min: 1, max: 2 },
-                shared: true,
-            },
-        ),
-    ];
-    s
+    support::uncertain(Size::Small, seed)
 }
 
 fn run(
@@ -140,11 +85,11 @@ fn compared(
     variants: &[(&str, Scenario)],
     resolve: Resolve,
 ) -> (Comparison, ResolveTiming) {
-    let cases: Vec<Case<'_>> = variants
+    let cases: Vec<Variant<'_>> = variants
         .iter()
-        .map(|(label, scenario)| Case { label, scenario })
+        .map(|(label, scenario)| Variant { label, scenario })
         .collect();
-    let base = Case {
+    let base = Variant {
         label: "base",
         scenario: base,
     };

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use caisson_analysis::compare::{compare, Case, Comparison};
+use caisson_analysis::compare::{compare, Comparison, Variant};
 
 use crate::cmd::analysis_args::AnalysisArgs;
 use crate::exit::{CmdResult, Exit};
@@ -40,10 +40,10 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         .chain(&args.variants)
         .map(label)
         .collect();
-    let cases: Vec<Case<'_>> = variants
+    let cases: Vec<Variant<'_>> = variants
         .iter()
         .zip(&labels[1..])
-        .map(|(loaded, label)| Case {
+        .map(|(loaded, label)| Variant {
             label,
             scenario: &loaded.scenario,
         })
@@ -51,7 +51,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     let options = args.common.plan_options()?;
     let bar = shell.bar(cases.len() + 1, "planning");
     let comparison = compare(
-        Case {
+        Variant {
             label: &labels[0],
             scenario: &base.scenario,
         },

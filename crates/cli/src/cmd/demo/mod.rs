@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use caisson_analysis::compare::{compare, Case};
+use caisson_analysis::compare::{compare, Variant};
 use caisson_analysis::risk::{analyse, count_replans, RiskOptions};
 use caisson_planner::PlanOptions;
 
@@ -103,10 +103,10 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         ..PlanOptions::default()
     };
     let bar = shell.bar(FILES.len(), "planning");
-    let cases: Vec<Case<'_>> = loaded[1..]
+    let cases: Vec<Variant<'_>> = loaded[1..]
         .iter()
         .zip(&labels[1..])
-        .map(|(l, label)| Case {
+        .map(|(l, label)| Variant {
             label,
             scenario: &l.scenario,
         })
@@ -116,7 +116,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     let (comparison, plan) = rayon::join(
         || {
             compare(
-                Case {
+                Variant {
                     label: labels[0],
                     scenario: base,
                 },
