@@ -48,6 +48,7 @@ mod merge;
 mod raw;
 mod read;
 mod render;
+pub mod schema;
 mod source;
 mod tree;
 mod validate;
