@@ -104,6 +104,19 @@ impl Reader<'_> {
         );
     }
 
+    /// `value`, written at `span`, if `ok` (its parts were well-formed;
+    /// each bad part was reported).
+    fn valid_if<T>(&self, ok: bool, value: T, span: Span) -> Field<T> {
+        if ok {
+            Field::Valid(Sp {
+                value,
+                at: self.loc(span),
+            })
+        } else {
+            Field::Invalid
+        }
+    }
+
     /// The entries of a table, or a wrong-type problem.
     fn table<'n, 's>(
         &mut self,
@@ -317,14 +330,7 @@ impl Reader<'_> {
                 }
             }
         }
-        if ok {
-            Field::Valid(Sp {
-                value: list,
-                at: self.loc(entry.node.span),
-            })
-        } else {
-            Field::Invalid
-        }
+        self.valid_if(ok, list, entry.node.span)
     }
 
     /// A table of id = number (`inputs`, `stock`).
@@ -352,14 +358,7 @@ impl Reader<'_> {
                 None => ok = false,
             }
         }
-        if ok {
-            Field::Valid(Sp {
-                value: list,
-                at: self.loc(entry.node.span),
-            })
-        } else {
-            Field::Invalid
-        }
+        self.valid_if(ok, list, entry.node.span)
     }
 
     /// A schedule: a number, or a table of label = number.
@@ -700,13 +699,6 @@ impl Reader<'_> {
             }
             list.push(product);
         }
-        if ok {
-            Field::Valid(Sp {
-                value: list,
-                at: self.loc(entry.node.span),
-            })
-        } else {
-            Field::Invalid
-        }
+        self.valid_if(ok, list, entry.node.span)
     }
 }

@@ -333,3 +333,20 @@ pub fn toml_number(value: f64) -> String {
         "-inf".to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_and_numbers_are_valid_toml() {
+        assert_eq!(toml_string("a\"b\\c\nd\u{1}"), r#""a\"b\\c\nd\u0001""#);
+        assert_eq!(toml_number(3.0), "3");
+        assert_eq!(toml_number(-0.0), "0");
+        assert_eq!(toml_number(0.1), "0.1");
+        assert_eq!(toml_number(1e-7), "1e-7");
+        assert_eq!(toml_number(1e20), "1e20");
+        assert_eq!(toml_number(f64::NAN), "nan");
+        assert_eq!(toml_number(f64::NEG_INFINITY), "-inf");
+    }
+}
