@@ -48,6 +48,7 @@ mod merge;
 mod raw;
 mod read;
 mod render;
+pub mod schema;
 mod source;
 mod tree;
 mod validate;
@@ -59,7 +60,7 @@ use caisson_model::Scenario;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use render::render;
-pub use write::{contract_toml, to_toml, toml_string};
+pub use write::{contract_toml, to_toml, toml_number, toml_string};
 
 /// The largest `periods` accepted: far beyond any planning horizon, and a
 /// guard against a typo allocating gigabytes of per-period values.

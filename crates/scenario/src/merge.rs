@@ -11,6 +11,7 @@ use crate::raw::{
     Field, RawActor, RawContract, RawDemand, RawFacility, RawHeader, RawPolicy, RawProduct,
     RawRoute, RawScenario, RawUncertainty, Sp,
 };
+use crate::schema::Fields;
 
 /// Something identified by a key within its kind.
 pub(crate) trait Keyed {
@@ -74,80 +75,36 @@ pub(crate) fn merge(
         at,
         header_at: header_at.or(base.header_at),
         header: merge_header(base.header, header),
-        actors: merge_list(base.actors, &remove.actors, actors, "actors", problems),
-        products: merge_list(
-            base.products,
-            &remove.products,
-            products,
-            "products",
-            problems,
-        ),
-        facilities: merge_list(
-            base.facilities,
-            &remove.facilities,
-            facilities,
-            "facilities",
-            problems,
-        ),
-        routes: merge_list(base.routes, &remove.routes, routes, "routes", problems),
-        demands: merge_list(base.demands, &remove.demands, demands, "demands", problems),
-        contracts: merge_list(
-            base.contracts,
-            &remove.contracts,
-            contracts,
-            "contracts",
-            problems,
-        ),
-        policies: merge_list(
-            base.policies,
-            &remove.policies,
-            policies,
-            "policies",
-            problems,
-        ),
-        uncertainty: merge_list(
-            base.uncertainty,
-            &remove.uncertainty,
-            uncertainty,
-            "uncertainty",
-            problems,
-        ),
+        actors: merge_list(base.actors, &remove.actors, actors, problems),
+        products: merge_list(base.products, &remove.products, products, problems),
+        facilities: merge_list(base.facilities, &remove.facilities, facilities, problems),
+        routes: merge_list(base.routes, &remove.routes, routes, problems),
+        demands: merge_list(base.demands, &remove.demands, demands, problems),
+        contracts: merge_list(base.contracts, &remove.contracts, contracts, problems),
+        policies: merge_list(base.policies, &remove.policies, policies, problems),
+        uncertainty: merge_list(base.uncertainty, &remove.uncertainty, uncertainty, problems),
         remove: None,
     }
 }
 
-fn pick<T>(base: Field<T>, child: Field<T>) -> Field<T> {
-    if child.is_present() {
-        child
-    } else {
-        base
-    }
-}
-
 fn merge_header(base: RawHeader, child: RawHeader) -> RawHeader {
-    RawHeader {
-        name: pick(base.name, child.name),
-        start: pick(base.start, child.start),
-        period: pick(base.period, child.period),
-        periods: pick(base.periods, child.periods),
-        currency: pick(base.currency, child.currency),
-        description: pick(base.description, child.description),
-        default_lead_time: pick(base.default_lead_time, child.default_lead_time),
-        default_unit_cost: pick(base.default_unit_cost, child.default_unit_cost),
-        // `extends` belongs to the file that wrote it; the merged result
-        // extends nothing.
-        extends: Field::Missing,
-    }
+    let mut header = child.over(base);
+    // `extends` belongs to the file that wrote it; the merged result
+    // extends nothing.
+    header.extends = Field::Missing;
+    header
 }
 
-fn merge_list<T: Keyed>(
+/// Applies the `[remove]` list of this kind of entity to `base`, then
+/// `child`'s entities of the kind.
+fn merge_list<T: Keyed + Fields>(
     mut base: Vec<T>,
-    remove: &[Sp<String>],
+    remove: &Field<Vec<Sp<String>>>,
     child: Vec<T>,
-    kind: &str,
     problems: &mut Vec<Problem>,
 ) -> Vec<T> {
-    for id in remove {
+    let kind = T::SCHEMA;
+    for id in remove.get().map_or(&[][..], Vec::as_slice) {
         match base
             .iter()
             .position(|b| b.key().as_deref() == Some(id.value.as_str()))
@@ -157,15 +114,14 @@ fn merge_list<T: Keyed>(
             }
             None => {
                 let keys: Vec<String> = base.iter().filter_map(Keyed::key).collect();
-                let hint = suggest(&id.value, kind, keys.iter().map(String::as_str));
+                let hint = suggest(&id.value, kind.plural, keys.iter().map(String::as_str));
                 problems.push(
                     Problem::error(
                         Code::RemoveMissing,
                         id.at,
                         format!(
                             "cannot remove \"{}\": the base has no such {}",
-                            id.value,
-                            singular(kind)
+                            id.value, kind.noun
                         ),
                     )
                     .entity("remove")
@@ -191,18 +147,4 @@ fn merge_list<T: Keyed>(
         }
     }
     base
-}
-
-fn singular(kind: &str) -> &str {
-    match kind {
-        "actors" => "actor",
-        "products" => "product",
-        "facilities" => "facility",
-        "routes" => "route",
-        "demands" => "demand",
-        "contracts" => "contract",
-        "policies" => "policy",
-        "uncertainty" => "uncertainty entry",
-        _ => kind,
-    }
 }

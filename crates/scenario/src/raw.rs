@@ -4,9 +4,14 @@
 //! defaults, references or the `extends` chain are dealt with. Only this
 //! crate knows them; the validated model (`caisson_model`) has no spans.
 
-use caisson_model::PeriodKind;
-
 use crate::source::Loc;
+
+// The structs of the entities, one `Field` per field, are made with their
+// field tables in `schema.rs`.
+pub(crate) use crate::schema::{
+    RawActor, RawContract, RawDemand, RawExpansion, RawFacility, RawHeader, RawPolicy, RawProduct,
+    RawRemove, RawRoute, RawUncertainty,
+};
 
 /// A value with the place it was written.
 #[derive(Debug, Clone)]
@@ -58,66 +63,6 @@ pub(crate) enum Schedule {
     Steps(Vec<(Sp<String>, f64)>),
 }
 
-/// `[scenario]`.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RawHeader {
-    pub name: Field<String>,
-    pub start: Field<String>,
-    pub period: Field<PeriodKind>,
-    pub periods: Field<u32>,
-    pub currency: Field<String>,
-    pub description: Field<String>,
-    pub default_lead_time: Field<u32>,
-    pub default_unit_cost: Field<f64>,
-    pub extends: Field<String>,
-}
-
-/// `[[actor]]`.
-#[derive(Debug, Clone)]
-pub(crate) struct RawActor {
-    pub at: Loc,
-    pub entity: String,
-    pub id: Field<String>,
-    pub name: Field<String>,
-    pub blocs: Field<Vec<Sp<String>>>,
-    pub belligerent: Field<bool>,
-}
-
-/// `[[product]]`.
-#[derive(Debug, Clone)]
-pub(crate) struct RawProduct {
-    pub at: Loc,
-    pub entity: String,
-    pub id: Field<String>,
-    pub name: Field<String>,
-    pub unit: Field<String>,
-    pub inputs: Field<Vec<(Sp<String>, f64)>>,
-}
-
-/// `[[facility]]` with its lines and expansions.
-#[derive(Debug, Clone)]
-pub(crate) struct RawFacility {
-    pub at: Loc,
-    pub entity: String,
-    pub id: Field<String>,
-    pub name: Field<String>,
-    pub actor: Field<String>,
-    pub holding_cost: Field<f64>,
-    pub stock: Field<Vec<(Sp<String>, f64)>>,
-    pub lines: Vec<RawLine>,
-    pub expansions: Vec<RawExpansion>,
-}
-
-/// `[[facility.line]]`.
-#[derive(Debug, Clone)]
-pub(crate) struct RawLine {
-    pub at: Loc,
-    pub entity: String,
-    pub id: Field<String>,
-    pub capacity: Field<Schedule>,
-    pub products: Field<Vec<RawLineProduct>>,
-}
-
 /// One entry of a line's `products`.
 #[derive(Debug, Clone)]
 pub(crate) struct RawLineProduct {
@@ -126,98 +71,15 @@ pub(crate) struct RawLineProduct {
     pub cost: Option<f64>,
 }
 
-/// `[[facility.expansion]]`.
-#[derive(Debug, Clone)]
-pub(crate) struct RawExpansion {
-    pub at: Loc,
-    pub entity: String,
-    pub id: Field<String>,
-    pub line: Field<String>,
-    pub capacity: Field<f64>,
-    pub lead_time: Field<u32>,
-    pub capex: Field<f64>,
-    pub earliest: Field<String>,
-    pub latest: Field<String>,
-    pub integer: Field<bool>,
-}
-
-/// `[[route]]`.
-#[derive(Debug, Clone)]
-pub(crate) struct RawRoute {
-    pub at: Loc,
-    pub entity: String,
-    pub from: Field<String>,
-    pub to: Field<String>,
-    pub lead_time: Field<u32>,
-    pub unit_cost: Field<f64>,
-}
-
-/// `[[demand]]`.
-#[derive(Debug, Clone)]
-pub(crate) struct RawDemand {
-    pub at: Loc,
-    pub entity: String,
-    pub id: Field<String>,
-    pub buyer: Field<String>,
-    pub end_user: Field<String>,
-    pub product: Field<String>,
-    pub quantity: Field<Schedule>,
-    pub penalty: Field<f64>,
-    pub backlog: Field<bool>,
-}
-
-/// `[[contract]]`.
-#[derive(Debug, Clone)]
-pub(crate) struct RawContract {
-    pub at: Loc,
-    pub entity: String,
-    pub id: Field<String>,
-    pub facility: Field<String>,
-    pub buyer: Field<String>,
-    pub product: Field<String>,
-    pub quantity: Field<Schedule>,
-    pub penalty: Field<f64>,
-    pub price: Field<f64>,
-}
-
-/// `[[policy]]`.
-#[derive(Debug, Clone)]
-pub(crate) struct RawPolicy {
-    pub at: Loc,
-    pub entity: String,
-    pub id: Field<String>,
-    pub name: Field<String>,
-    pub scope: Field<String>,
-    pub deny_export: Field<Vec<Sp<String>>>,
-    pub deny_import: Field<Vec<Sp<String>>>,
-    pub deny_end_use: Field<Vec<Sp<String>>>,
-}
-
-/// `[[uncertainty]]` (an extension of the spec, `docs/uncertainty.md`).
-/// Which fields apply depends on `kind` and `distribution`; that is
-/// checked on the merged scenario.
-#[derive(Debug, Clone)]
-pub(crate) struct RawUncertainty {
-    pub at: Loc,
-    pub entity: String,
-    pub id: Field<String>,
-    pub kind: Field<UncertaintyKindName>,
-    pub demands: Field<RawTargets>,
-    pub facilities: Field<RawTargets>,
-    pub actor: Field<String>,
-    pub from: Field<String>,
-    pub to: Field<String>,
-    pub distribution: Field<DistributionName>,
-    pub median: Field<f64>,
-    pub mean: Field<f64>,
-    pub sigma: Field<f64>,
-    pub min: Field<f64>,
-    pub mode: Field<f64>,
-    pub max: Field<f64>,
-    pub shared: Field<bool>,
-    pub probability: Field<f64>,
-    pub duration: Field<(u32, u32)>,
-    pub extra: Field<(u32, u32)>,
+/// The names of a list of choices, for the schema.
+const fn names<T: Copy, const N: usize>(all: [(&'static str, T); N]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = all[i].0;
+        i += 1;
+    }
+    out
 }
 
 /// The `kind` of an uncertainty entry.
@@ -236,6 +98,7 @@ impl UncertaintyKindName {
         ("yield", UncertaintyKindName::Yield),
         ("delay", UncertaintyKindName::Delay),
     ];
+    pub const NAMES: [&'static str; 4] = names(Self::ALL);
 
     pub fn name(self) -> &'static str {
         match self {
@@ -261,6 +124,7 @@ impl DistributionName {
         ("triangular", DistributionName::Triangular),
         ("uniform", DistributionName::Uniform),
     ];
+    pub const NAMES: [&'static str; 3] = names(Self::ALL);
 
     pub fn name(self) -> &'static str {
         match self {
@@ -276,19 +140,6 @@ impl DistributionName {
 pub(crate) enum RawTargets {
     All,
     Only(Vec<Sp<String>>),
-}
-
-/// `[remove]` of a variant.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RawRemove {
-    pub actors: Vec<Sp<String>>,
-    pub products: Vec<Sp<String>>,
-    pub facilities: Vec<Sp<String>>,
-    pub demands: Vec<Sp<String>>,
-    pub contracts: Vec<Sp<String>>,
-    pub policies: Vec<Sp<String>>,
-    pub routes: Vec<Sp<String>>,
-    pub uncertainty: Vec<Sp<String>>,
 }
 
 /// One scenario file as written (or, after merging, a whole chain).
@@ -329,99 +180,4 @@ impl RawScenario {
             remove: None,
         }
     }
-}
-
-/// Field names per table, for unknown-field suggestions.
-pub(crate) mod fields {
-    pub const TOP: &[&str] = &[
-        "scenario",
-        "actor",
-        "product",
-        "facility",
-        "route",
-        "demand",
-        "contract",
-        "policy",
-        "uncertainty",
-        "remove",
-    ];
-    pub const SCENARIO: &[&str] = &[
-        "name",
-        "start",
-        "period",
-        "periods",
-        "currency",
-        "description",
-        "default_lead_time",
-        "default_unit_cost",
-        "extends",
-    ];
-    pub const ACTOR: &[&str] = &["id", "name", "blocs", "belligerent"];
-    pub const PRODUCT: &[&str] = &["id", "name", "unit", "inputs"];
-    pub const FACILITY: &[&str] = &[
-        "id",
-        "name",
-        "actor",
-        "holding_cost",
-        "stock",
-        "line",
-        "expansion",
-    ];
-    pub const LINE: &[&str] = &["id", "capacity", "products"];
-    pub const LINE_PRODUCT: &[&str] = &["rate", "cost"];
-    pub const EXPANSION: &[&str] = &[
-        "id",
-        "line",
-        "capacity",
-        "lead_time",
-        "capex",
-        "earliest",
-        "latest",
-        "integer",
-    ];
-    pub const ROUTE: &[&str] = &["from", "to", "lead_time", "unit_cost"];
-    pub const DEMAND: &[&str] = &[
-        "id", "buyer", "end_user", "product", "quantity", "penalty", "backlog",
-    ];
-    pub const CONTRACT: &[&str] = &[
-        "id", "facility", "buyer", "product", "quantity", "penalty", "price",
-    ];
-    pub const POLICY: &[&str] = &[
-        "id",
-        "name",
-        "scope",
-        "deny_export",
-        "deny_import",
-        "deny_end_use",
-    ];
-    pub const REMOVE: &[&str] = &[
-        "actors",
-        "products",
-        "facilities",
-        "demands",
-        "contracts",
-        "policies",
-        "routes",
-        "uncertainty",
-    ];
-    pub const UNCERTAINTY: &[&str] = &[
-        "id",
-        "kind",
-        "demands",
-        "facilities",
-        "actor",
-        "from",
-        "to",
-        "distribution",
-        "median",
-        "mean",
-        "sigma",
-        "min",
-        "mode",
-        "max",
-        "shared",
-        "probability",
-        "duration",
-        "extra",
-    ];
 }

@@ -9,14 +9,15 @@
 use caisson_model::PeriodKind;
 
 use crate::diagnostic::{nearest, Code, Problem};
-use crate::raw::{
-    fields, Field, RawActor, RawContract, RawDemand, RawExpansion, RawFacility, RawHeader, RawLine,
-    RawLineProduct, RawPolicy, RawProduct, RawRemove, RawRoute, RawScenario, Schedule, Sp,
-};
+use crate::raw::{Field, RawLineProduct, RawScenario, Schedule, Sp};
+use crate::schema::{self, Entity, EntitySchema, Fields, LINE_PRODUCT};
 use crate::source::{FileId, Loc};
 use crate::tree::{Array, Entry, Node, Span, Table, Value};
 
+pub(crate) mod kinds;
 mod uncertainty;
+
+use kinds::Range;
 
 /// Ids that the policy language reserves (spec section 7).
 pub(crate) const RESERVED: &[&str] = &["belligerent", "*"];
@@ -29,34 +30,14 @@ pub(crate) fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'))
 }
 
-/// The allowed range of a number.
-#[derive(Clone, Copy)]
-enum Range {
-    /// `>= 0`.
-    NonNegative,
-    /// `> 0`.
-    Positive,
-    /// `>= 0` and `<= 1` (a probability).
-    UnitInterval,
-}
-
-impl Range {
-    fn contains(self, value: f64) -> bool {
-        match self {
-            Range::NonNegative => value >= 0.0,
-            Range::Positive => value > 0.0,
-            Range::UnitInterval => (0.0..=1.0).contains(&value),
-        }
-    }
-}
-
 /// Reads a document tree into a [`RawScenario`], recording problems.
 pub(crate) fn read_document(root: &Node, file: FileId, problems: &mut Vec<Problem>) -> RawScenario {
     let mut reader = Reader { file, problems };
     reader.document(root)
 }
 
-struct Reader<'p> {
+/// The walker: the file it reads and the problems found so far.
+pub(crate) struct Reader<'p> {
     file: FileId,
     problems: &'p mut Vec<Problem>,
 }
@@ -101,11 +82,16 @@ impl Reader<'_> {
         );
     }
 
-    fn unknown_field(&mut self, entry: &Entry, known: &[&str], entity: &str, table: &str) {
+    /// An entry of `table` (as diagnostics name it) that is none of the
+    /// fields of `schema`.
+    fn unknown_field(&mut self, entry: &Entry, schema: &EntitySchema, entity: &str, table: &str) {
         let at = self.loc(entry.key_span);
-        let hint = match nearest(&entry.key, known.iter().copied()) {
+        let hint = match nearest(&entry.key, schema.names()) {
             Some(near) => format!("did you mean `{near}`?"),
-            None => format!("{table} fields are: {}", known.join(", ")),
+            None => {
+                let known: Vec<&str> = schema.names().collect();
+                format!("{table} fields are: {}", known.join(", "))
+            }
         };
         self.push(
             Problem::error(
@@ -116,6 +102,19 @@ impl Reader<'_> {
             .entity(entity)
             .hint(hint),
         );
+    }
+
+    /// `value`, written at `span`, if `ok` (its parts were well-formed;
+    /// each bad part was reported).
+    fn valid_if<T>(&self, ok: bool, value: T, span: Span) -> Field<T> {
+        if ok {
+            Field::Valid(Sp {
+                value,
+                at: self.loc(span),
+            })
+        } else {
+            Field::Invalid
+        }
     }
 
     /// The entries of a table, or a wrong-type problem.
@@ -331,14 +330,7 @@ impl Reader<'_> {
                 }
             }
         }
-        if ok {
-            Field::Valid(Sp {
-                value: list,
-                at: self.loc(entry.node.span),
-            })
-        } else {
-            Field::Invalid
-        }
+        self.valid_if(ok, list, entry.node.span)
     }
 
     /// A table of id = number (`inputs`, `stock`).
@@ -366,14 +358,7 @@ impl Reader<'_> {
                 None => ok = false,
             }
         }
-        if ok {
-            Field::Valid(Sp {
-                value: list,
-                at: self.loc(entry.node.span),
-            })
-        } else {
-            Field::Invalid
-        }
+        self.valid_if(ok, list, entry.node.span)
     }
 
     /// A schedule: a number, or a table of label = number.
@@ -426,7 +411,6 @@ impl Reader<'_> {
             }
         }
     }
-
     // ----- the document --------------------------------------------------
 
     fn document(&mut self, root: &Node) -> RawScenario {
@@ -439,18 +423,18 @@ impl Reader<'_> {
             match &*entry.key {
                 "scenario" => {
                     raw.header_at = Some(self.loc(entry.node.span));
-                    raw.header = self.header(&entry.node);
+                    raw.header = self.table_fields(&entry.node).unwrap_or_default();
                 }
-                "actor" => raw.actors = self.entities(entry, Self::actor),
-                "product" => raw.products = self.entities(entry, Self::product),
-                "facility" => raw.facilities = self.entities(entry, Self::facility),
-                "route" => raw.routes = self.entities(entry, Self::route),
-                "demand" => raw.demands = self.entities(entry, Self::demand),
-                "contract" => raw.contracts = self.entities(entry, Self::contract),
-                "policy" => raw.policies = self.entities(entry, Self::policy),
-                "uncertainty" => raw.uncertainty = self.entities(entry, Self::uncertainty),
+                "actor" => raw.actors = self.children(entry, ""),
+                "product" => raw.products = self.children(entry, ""),
+                "facility" => raw.facilities = self.children(entry, ""),
+                "route" => raw.routes = self.children(entry, ""),
+                "demand" => raw.demands = self.children(entry, ""),
+                "contract" => raw.contracts = self.children(entry, ""),
+                "policy" => raw.policies = self.children(entry, ""),
+                "uncertainty" => raw.uncertainty = self.children(entry, ""),
                 "remove" => {
-                    if let Some(remove) = self.remove(&entry.node) {
+                    if let Some(remove) = self.table_fields(&entry.node) {
                         raw.remove = Some((self.loc(entry.node.span), remove));
                     }
                 }
@@ -463,10 +447,12 @@ impl Reader<'_> {
     fn unknown_top(&mut self, entry: &Entry) {
         let at = self.loc(entry.key_span);
         let is_table = matches!(entry.node.value, Value::Table(_) | Value::Array(_));
+        let tables = || schema::DOCUMENT.iter().map(|t| t.name);
+        let all_tables = || tables().collect::<Vec<_>>().join(", ");
         let problem = if is_table {
-            let hint = match nearest(&entry.key, fields::TOP.iter().copied()) {
+            let hint = match nearest(&entry.key, tables()) {
                 Some(near) => format!("did you mean `{near}`?"),
-                None => format!("top-level tables are: {}", fields::TOP.join(", ")),
+                None => format!("top-level tables are: {}", all_tables()),
             };
             Problem::error(
                 Code::UnknownTable,
@@ -475,10 +461,10 @@ impl Reader<'_> {
             )
             .hint(hint)
         } else {
-            let hint = if fields::SCENARIO.contains(&&*entry.key) {
+            let hint = if schema::SCENARIO.field(&entry.key).is_some() {
                 "scenario settings belong under [scenario]".to_owned()
             } else {
-                format!("top-level tables are: {}", fields::TOP.join(", "))
+                format!("top-level tables are: {}", all_tables())
             };
             Problem::error(
                 Code::UnknownField,
@@ -490,20 +476,99 @@ impl Reader<'_> {
         self.push(problem);
     }
 
-    /// The items of `[[kind]]`, each expected to be a table.
-    /// Reads every table of an array of tables (`[[kind]]`) with `read`,
-    /// keeping those that could be read (the others left diagnostics).
-    fn entities<T>(
-        &mut self,
-        entry: &Entry,
-        read: impl Fn(&mut Self, &Node, usize) -> Option<T>,
-    ) -> Vec<T> {
+    /// Reads a table that is not an entity (`[scenario]`, `[remove]`);
+    /// `None` (reported) when it is not a table.
+    fn table_fields<T: Fields + Default>(&mut self, node: &Node) -> Option<T> {
+        let schema = T::SCHEMA;
+        let entries = self.table(node, schema.name, schema.name)?;
+        let mut raw = T::default();
+        for entry in entries {
+            if !raw.read_field(self, entry, schema.name) {
+                self.unknown_field(entry, schema, schema.name, schema.table);
+            }
+        }
+        Some(raw)
+    }
+
+    /// Reads every table of an array of tables (`[[actor]]`, or
+    /// `[[facility.line]]` under `parent`, the facility as diagnostics name
+    /// it; empty at the top level), keeping those that could be read (the
+    /// others left diagnostics).
+    pub(crate) fn children<T: Entity>(&mut self, entry: &Entry, parent: &str) -> Vec<T> {
         let nodes = self.array_of_tables(entry);
         nodes
             .iter()
             .enumerate()
-            .filter_map(|(i, node)| read(self, node, i))
+            .filter_map(|(i, node)| self.entity(node, i, parent))
             .collect()
+    }
+
+    /// One entity of an array of tables, named after its key fields.
+    fn entity<T: Entity>(&mut self, node: &Node, index: usize, parent: &str) -> Option<T> {
+        let schema = T::SCHEMA;
+        let name = |key: Option<&str>| {
+            let mut name = String::new();
+            if !parent.is_empty() {
+                name.push_str(parent);
+                name.push(' ');
+            }
+            name.push_str(schema.name);
+            match key {
+                Some(key) => {
+                    name.push_str(" \"");
+                    name.push_str(key);
+                    name.push('"');
+                }
+                None => {
+                    name.push_str(" #");
+                    name.push_str(&(index + 1).to_string());
+                }
+            }
+            name
+        };
+        let entries = self.item(node, schema.name, || name(None))?;
+        let entity = name(Self::key_text(entries, schema.key).as_deref());
+        let mut raw = T::new(self.loc(node.span), String::new());
+        for entry in entries {
+            if !raw.read_field(self, entry, &entity) {
+                self.unknown_field(entry, schema, &entity, schema.table);
+            }
+        }
+        raw.set_entity(entity);
+        Some(raw)
+    }
+
+    /// The key of an entity as its name shows it: its `id` when a
+    /// non-empty string, or `FROM->TO` of a route when both are strings.
+    fn key_text(entries: &[Entry], key: &[&str]) -> Option<String> {
+        match key {
+            [id] => match find(entries, id).and_then(string_of) {
+                Some(id) if !id.is_empty() => Some(id.to_owned()),
+                _ => None,
+            },
+            [from, to] => {
+                let from = find(entries, from).and_then(string_of)?;
+                let to = find(entries, to).and_then(string_of)?;
+                Some(crate::merge::route_key(from, to))
+            }
+            _ => None,
+        }
+    }
+
+    /// An integer from `least` to `most` (`periods`).
+    fn count(&mut self, entry: &Entry, least: u32, most: u32, entity: &str) -> Field<u32> {
+        let field = self.integer(entry, entity);
+        if let Field::Valid(sp) = &field {
+            if sp.value < least || sp.value > most {
+                let message = format!(
+                    "`{}` must be between {least} and {most}, found {}",
+                    entry.key, sp.value
+                );
+                self.error(Code::OutOfRange, entry.node.span, entity, message);
+                return Field::Invalid;
+            }
+        }
+        field
     }
 
     fn array_of_tables<'n, 's>(&mut self, entry: &'n Entry<'s>) -> &'n [Node<'s>] {
@@ -545,44 +610,6 @@ impl Reader<'_> {
         }
     }
 
-    fn header(&mut self, node: &Node) -> RawHeader {
-        let entity = "scenario";
-        let mut header = RawHeader::default();
-        let Some(entries) = self.table(node, "scenario", entity) else {
-            return header;
-        };
-        for entry in entries {
-            match &*entry.key {
-                "name" => header.name = self.string(entry, entity),
-                "start" => header.start = self.string(entry, entity),
-                "period" => header.period = self.period(entry, entity),
-                "periods" => {
-                    header.periods = self.integer(entry, entity);
-                    if let Field::Valid(sp) = &header.periods {
-                        if sp.value == 0 || sp.value > crate::MAX_PERIODS {
-                            let message = format!(
-                                "`periods` must be between 1 and {}, found {}",
-                                crate::MAX_PERIODS,
-                                sp.value
-                            );
-                            self.error(Code::OutOfRange, entry.node.span, entity, message);
-                            header.periods = Field::Invalid;
-                        }
-                    }
-                }
-                "currency" => header.currency = self.string(entry, entity),
-                "description" => header.description = self.string(entry, entity),
-                "default_lead_time" => header.default_lead_time = self.integer(entry, entity),
-                "default_unit_cost" => {
-                    header.default_unit_cost = self.number(entry, Range::NonNegative, entity)
-                }
-                "extends" => header.extends = self.string(entry, entity),
-                _ => self.unknown_field(entry, fields::SCENARIO, entity, "[scenario]"),
-            }
-        }
-        header
-    }
-
     fn period(&mut self, entry: &Entry, entity: &str) -> Field<PeriodKind> {
         let Field::Valid(sp) = self.string(entry, entity) else {
             return Field::Invalid;
@@ -614,69 +641,6 @@ impl Reader<'_> {
         }
     }
 
-    /// `kind "id"` from an entity's `id`, or `kind #n` when it has none.
-    fn entity_name(entries: &[Entry], kind: &str, index: usize) -> String {
-        match find(entries, "id").and_then(string_of) {
-            Some(id) if !id.is_empty() => format!("{kind} \"{id}\""),
-            _ => format!("{kind} #{}", index + 1),
-        }
-    }
-
-    fn actor(&mut self, node: &Node, index: usize) -> Option<RawActor> {
-        let fallback = || format!("actor #{}", index + 1);
-        let entries = self.item(node, "actor", fallback)?;
-        let entity = Self::entity_name(entries, "actor", index);
-        let mut actor = RawActor {
-            at: self.loc(node.span),
-            entity: entity.clone(),
-            id: Field::Missing,
-            name: Field::Missing,
-            blocs: Field::Missing,
-            belligerent: Field::Missing,
-        };
-        for entry in entries {
-            match &*entry.key {
-                "id" => {
-                    // Reserved words are checked first: "*" is also bad id
-                    // syntax, but "reserved" says more.
-                    actor.id = self.string(entry, &entity);
-                    if let Field::Valid(sp) = &actor.id {
-                        if RESERVED.contains(&sp.value.as_str()) {
-                            self.reserved(&sp.value, sp.at, &entity, "an actor id");
-                            actor.id = Field::Invalid;
-                        } else if !is_valid_id(&sp.value) {
-                            self.invalid_id(&sp.value, entry.node.span, &entity);
-                            actor.id = Field::Invalid;
-                        }
-                    }
-                }
-                "name" => actor.name = self.string(entry, &entity),
-                "blocs" => {
-                    actor.blocs = self.string_list(entry, false, &entity);
-                    // Bloc ids follow id syntax and are not reserved words.
-                    if let Field::Valid(sp) = &actor.blocs {
-                        let mut ok = true;
-                        for bloc in sp.value.clone() {
-                            if RESERVED.contains(&bloc.value.as_str()) {
-                                self.reserved(&bloc.value, bloc.at, &entity, "a bloc id");
-                                ok = false;
-                            } else if !is_valid_id(&bloc.value) {
-                                self.invalid_id(&bloc.value, bloc.at.span, &entity);
-                                ok = false;
-                            }
-                        }
-                        if !ok {
-                            actor.blocs = Field::Invalid;
-                        }
-                    }
-                }
-                "belligerent" => actor.belligerent = self.boolean(entry, &entity),
-                _ => self.unknown_field(entry, fields::ACTOR, &entity, "[[actor]]"),
-            }
-        }
-        Some(actor)
-    }
-
     fn reserved(&mut self, id: &str, at: Loc, entity: &str, role: &str) {
         self.push(
             Problem::error(
@@ -687,96 +651,6 @@ impl Reader<'_> {
             .entity(entity)
             .hint("`belligerent` and `*` are policy selectors; choose another id"),
         );
-    }
-
-    fn product(&mut self, node: &Node, index: usize) -> Option<RawProduct> {
-        let fallback = || format!("product #{}", index + 1);
-        let entries = self.item(node, "product", fallback)?;
-        let entity = Self::entity_name(entries, "product", index);
-        let mut product = RawProduct {
-            at: self.loc(node.span),
-            entity: entity.clone(),
-            id: Field::Missing,
-            name: Field::Missing,
-            unit: Field::Missing,
-            inputs: Field::Missing,
-        };
-        for entry in entries {
-            match &*entry.key {
-                "id" => product.id = self.id(entry, &entity),
-                "name" => product.name = self.string(entry, &entity),
-                "unit" => product.unit = self.string(entry, &entity),
-                "inputs" => product.inputs = self.quantities(entry, Range::Positive, &entity),
-                _ => self.unknown_field(entry, fields::PRODUCT, &entity, "[[product]]"),
-            }
-        }
-        Some(product)
-    }
-
-    fn facility(&mut self, node: &Node, index: usize) -> Option<RawFacility> {
-        let fallback = || format!("facility #{}", index + 1);
-        let entries = self.item(node, "facility", fallback)?;
-        let entity = Self::entity_name(entries, "facility", index);
-        let mut facility = RawFacility {
-            at: self.loc(node.span),
-            entity: entity.clone(),
-            id: Field::Missing,
-            name: Field::Missing,
-            actor: Field::Missing,
-            holding_cost: Field::Missing,
-            stock: Field::Missing,
-            lines: Vec::new(),
-            expansions: Vec::new(),
-        };
-        for entry in entries {
-            match &*entry.key {
-                "id" => facility.id = self.id(entry, &entity),
-                "name" => facility.name = self.string(entry, &entity),
-                "actor" => facility.actor = self.string(entry, &entity),
-                "holding_cost" => {
-                    facility.holding_cost = self.number(entry, Range::NonNegative, &entity)
-                }
-                "stock" => facility.stock = self.quantities(entry, Range::NonNegative, &entity),
-                "line" => {
-                    for (i, item) in self.array_of_tables(entry).iter().enumerate() {
-                        if let Some(line) = self.line(item, i, &entity) {
-                            facility.lines.push(line);
-                        }
-                    }
-                }
-                "expansion" => {
-                    for (i, item) in self.array_of_tables(entry).iter().enumerate() {
-                        if let Some(expansion) = self.expansion(item, i, &entity) {
-                            facility.expansions.push(expansion);
-                        }
-                    }
-                }
-                _ => self.unknown_field(entry, fields::FACILITY, &entity, "[[facility]]"),
-            }
-        }
-        Some(facility)
-    }
-
-    fn line(&mut self, node: &Node, index: usize, facility: &str) -> Option<RawLine> {
-        let fallback = || format!("{facility} line #{}", index + 1);
-        let entries = self.item(node, "line", fallback)?;
-        let entity = format!("{facility} {}", Self::entity_name(entries, "line", index));
-        let mut line = RawLine {
-            at: self.loc(node.span),
-            entity: entity.clone(),
-            id: Field::Missing,
-            capacity: Field::Missing,
-            products: Field::Missing,
-        };
-        for entry in entries {
-            match &*entry.key {
-                "id" => line.id = self.id(entry, &entity),
-                "capacity" => line.capacity = self.schedule(entry, &entity),
-                "products" => line.products = self.line_products(entry, &entity),
-                _ => self.unknown_field(entry, fields::LINE, &entity, "[[facility.line]]"),
-            }
-        }
-        Some(line)
     }
 
     fn line_products(&mut self, entry: &Entry, entity: &str) -> Field<Vec<RawLineProduct>> {
@@ -818,201 +692,13 @@ impl Reader<'_> {
                     }
                     _ => {
                         let table = format!("line product \"{}\"", item.key);
-                        self.unknown_field(field, fields::LINE_PRODUCT, entity, &table);
+                        self.unknown_field(field, &LINE_PRODUCT, entity, &table);
                         ok = false;
                     }
                 }
             }
             list.push(product);
         }
-        if ok {
-            Field::Valid(Sp {
-                value: list,
-                at: self.loc(entry.node.span),
-            })
-        } else {
-            Field::Invalid
-        }
-    }
-
-    fn expansion(&mut self, node: &Node, index: usize, facility: &str) -> Option<RawExpansion> {
-        let fallback = || format!("{facility} expansion #{}", index + 1);
-        let entries = self.item(node, "expansion", fallback)?;
-        let entity = format!(
-            "{facility} {}",
-            Self::entity_name(entries, "expansion", index)
-        );
-        let mut expansion = RawExpansion {
-            at: self.loc(node.span),
-            entity: entity.clone(),
-            id: Field::Missing,
-            line: Field::Missing,
-            capacity: Field::Missing,
-            lead_time: Field::Missing,
-            capex: Field::Missing,
-            earliest: Field::Missing,
-            latest: Field::Missing,
-            integer: Field::Missing,
-        };
-        for entry in entries {
-            match &*entry.key {
-                "id" => expansion.id = self.id(entry, &entity),
-                "line" => expansion.line = self.string(entry, &entity),
-                "capacity" => expansion.capacity = self.number(entry, Range::NonNegative, &entity),
-                "lead_time" => expansion.lead_time = self.integer(entry, &entity),
-                "capex" => expansion.capex = self.number(entry, Range::NonNegative, &entity),
-                "earliest" => expansion.earliest = self.string(entry, &entity),
-                "latest" => expansion.latest = self.string(entry, &entity),
-                "integer" => expansion.integer = self.boolean(entry, &entity),
-                _ => {
-                    self.unknown_field(entry, fields::EXPANSION, &entity, "[[facility.expansion]]")
-                }
-            }
-        }
-        Some(expansion)
-    }
-
-    fn route(&mut self, node: &Node, index: usize) -> Option<RawRoute> {
-        let fallback = || format!("route #{}", index + 1);
-        let entries = self.item(node, "route", fallback)?;
-        let entity = match (
-            find(entries, "from").and_then(string_of),
-            find(entries, "to").and_then(string_of),
-        ) {
-            (Some(from), Some(to)) => format!("route \"{from}->{to}\""),
-            _ => fallback(),
-        };
-        let mut route = RawRoute {
-            at: self.loc(node.span),
-            entity: entity.clone(),
-            from: Field::Missing,
-            to: Field::Missing,
-            lead_time: Field::Missing,
-            unit_cost: Field::Missing,
-        };
-        for entry in entries {
-            match &*entry.key {
-                "from" => route.from = self.string(entry, &entity),
-                "to" => route.to = self.string(entry, &entity),
-                "lead_time" => route.lead_time = self.integer(entry, &entity),
-                "unit_cost" => route.unit_cost = self.number(entry, Range::NonNegative, &entity),
-                _ => self.unknown_field(entry, fields::ROUTE, &entity, "[[route]]"),
-            }
-        }
-        Some(route)
-    }
-
-    fn demand(&mut self, node: &Node, index: usize) -> Option<RawDemand> {
-        let fallback = || format!("demand #{}", index + 1);
-        let entries = self.item(node, "demand", fallback)?;
-        let entity = Self::entity_name(entries, "demand", index);
-        let mut demand = RawDemand {
-            at: self.loc(node.span),
-            entity: entity.clone(),
-            id: Field::Missing,
-            buyer: Field::Missing,
-            end_user: Field::Missing,
-            product: Field::Missing,
-            quantity: Field::Missing,
-            penalty: Field::Missing,
-            backlog: Field::Missing,
-        };
-        for entry in entries {
-            match &*entry.key {
-                "id" => demand.id = self.id(entry, &entity),
-                "buyer" => demand.buyer = self.string(entry, &entity),
-                "end_user" => demand.end_user = self.string(entry, &entity),
-                "product" => demand.product = self.string(entry, &entity),
-                "quantity" => demand.quantity = self.schedule(entry, &entity),
-                "penalty" => demand.penalty = self.number(entry, Range::Positive, &entity),
-                "backlog" => demand.backlog = self.boolean(entry, &entity),
-                _ => self.unknown_field(entry, fields::DEMAND, &entity, "[[demand]]"),
-            }
-        }
-        Some(demand)
-    }
-
-    fn contract(&mut self, node: &Node, index: usize) -> Option<RawContract> {
-        let fallback = || format!("contract #{}", index + 1);
-        let entries = self.item(node, "contract", fallback)?;
-        let entity = Self::entity_name(entries, "contract", index);
-        let mut contract = RawContract {
-            at: self.loc(node.span),
-            entity: entity.clone(),
-            id: Field::Missing,
-            facility: Field::Missing,
-            buyer: Field::Missing,
-            product: Field::Missing,
-            quantity: Field::Missing,
-            penalty: Field::Missing,
-            price: Field::Missing,
-        };
-        for entry in entries {
-            match &*entry.key {
-                "id" => contract.id = self.id(entry, &entity),
-                "facility" => contract.facility = self.string(entry, &entity),
-                "buyer" => contract.buyer = self.string(entry, &entity),
-                "product" => contract.product = self.string(entry, &entity),
-                "quantity" => contract.quantity = self.schedule(entry, &entity),
-                "penalty" => contract.penalty = self.number(entry, Range::NonNegative, &entity),
-                "price" => contract.price = self.number(entry, Range::NonNegative, &entity),
-                _ => self.unknown_field(entry, fields::CONTRACT, &entity, "[[contract]]"),
-            }
-        }
-        Some(contract)
-    }
-
-    fn policy(&mut self, node: &Node, index: usize) -> Option<RawPolicy> {
-        let fallback = || format!("policy #{}", index + 1);
-        let entries = self.item(node, "policy", fallback)?;
-        let entity = Self::entity_name(entries, "policy", index);
-        let mut policy = RawPolicy {
-            at: self.loc(node.span),
-            entity: entity.clone(),
-            id: Field::Missing,
-            name: Field::Missing,
-            scope: Field::Missing,
-            deny_export: Field::Missing,
-            deny_import: Field::Missing,
-            deny_end_use: Field::Missing,
-        };
-        for entry in entries {
-            match &*entry.key {
-                "id" => policy.id = self.id(entry, &entity),
-                "name" => policy.name = self.string(entry, &entity),
-                "scope" => policy.scope = self.string(entry, &entity),
-                "deny_export" => policy.deny_export = self.string_list(entry, false, &entity),
-                "deny_import" => policy.deny_import = self.string_list(entry, false, &entity),
-                "deny_end_use" => policy.deny_end_use = self.string_list(entry, false, &entity),
-                _ => self.unknown_field(entry, fields::POLICY, &entity, "[[policy]]"),
-            }
-        }
-        Some(policy)
-    }
-
-    fn remove(&mut self, node: &Node) -> Option<RawRemove> {
-        let entity = "remove";
-        let entries = self.table(node, "remove", entity)?;
-        let mut remove = RawRemove::default();
-        for entry in entries {
-            let list = match &*entry.key {
-                "actors" => &mut remove.actors,
-                "products" => &mut remove.products,
-                "facilities" => &mut remove.facilities,
-                "demands" => &mut remove.demands,
-                "contracts" => &mut remove.contracts,
-                "policies" => &mut remove.policies,
-                "routes" => &mut remove.routes,
-                "uncertainty" => &mut remove.uncertainty,
-                _ => {
-                    self.unknown_field(entry, fields::REMOVE, entity, "[remove]");
-                    continue;
-                }
-            };
-            if let Field::Valid(sp) = self.string_list(entry, false, entity) {
-                *list = sp.value;
-            }
-        }
-        Some(remove)
+        self.valid_if(ok, list, entry.node.span)
     }
 }

@@ -16,6 +16,7 @@ use caisson_model::{
 
 use crate::diagnostic::{suggest, Code, Problem};
 use crate::raw::{Field, RawScenario, Schedule, Sp};
+use crate::schema::Fields;
 use crate::source::Loc;
 
 mod uncertainty;
@@ -81,7 +82,16 @@ impl Builder<'_> {
         );
     }
 
-    /// A required field's value, reporting it when absent.
+    /// Reports every required field of `raw` (per its table in
+    /// `schema.rs`) that is not written; `at` is where the table starts.
+    fn check_required<T: Fields>(&mut self, raw: &T, at: Loc, entity: &str) {
+        for name in raw.missing() {
+            self.missing(name, at, entity);
+        }
+    }
+
+    /// A field's value, reporting it when absent: for the fields whose
+    /// presence depends on others (an uncertainty entry's `kind`).
     fn required<'f, T>(
         &mut self,
         field: &'f Field<T>,
@@ -170,16 +180,16 @@ impl Builder<'_> {
         None
     }
 
-    /// Resolves a required reference field.
+    /// Resolves a required reference field (its absence is reported by
+    /// [`Self::check_required`]).
     fn reference(
         &mut self,
         kind: Kind,
         field: &Field<String>,
         name: &str,
-        at: Loc,
         entity: &str,
     ) -> Option<usize> {
-        let sp = self.required(field, name, at, entity)?;
+        let sp = field.sp()?;
         self.resolve(kind, name, sp, entity)
     }
 
@@ -225,9 +235,10 @@ impl Builder<'_> {
         Some(absolute - self.start?)
     }
 
-    /// Expands a schedule to one value per period.
-    fn schedule(&mut self, field: &Field<Schedule>, name: &str, at: Loc, entity: &str) -> Vec<f64> {
-        let Some(sp) = self.required(field, name, at, entity) else {
+    /// Expands a schedule to one value per period (none when it is not
+    /// written: a schedule is a required field).
+    fn schedule(&mut self, field: &Field<Schedule>, name: &str, entity: &str) -> Vec<f64> {
+        let Some(sp) = field.sp() else {
             return Vec::new();
         };
         let n = self.periods;
@@ -289,16 +300,14 @@ impl Builder<'_> {
         let header = &raw.header;
         let header_at = raw.header_at.unwrap_or(raw.at);
         let entity = "scenario";
-        let name = self
-            .required(&header.name, "name", header_at, entity)
+        self.check_required(header, header_at, entity);
+        let name = header
+            .name
+            .sp()
             .map(|s| s.value.clone())
             .unwrap_or_default();
-        let start = self
-            .required(&header.start, "start", header_at, entity)
-            .cloned();
-        let periods = self
-            .required(&header.periods, "periods", header_at, entity)
-            .map(|s| s.value);
+        let start = header.start.sp().cloned();
+        let periods = header.periods.sp().map(|s| s.value);
         self.kind = match &header.period {
             Field::Missing => Some(PeriodKind::Month),
             field => field.get().copied(),
@@ -355,9 +364,8 @@ impl Builder<'_> {
         let mut seen = HashMap::new();
         let mut actors = Vec::new();
         for (index, actor) in raw.actors.iter().enumerate() {
-            let id = self
-                .required(&actor.id, "id", actor.at, &actor.entity)
-                .cloned();
+            self.check_required(actor, actor.at, &actor.entity);
+            let id = actor.id.sp().cloned();
             if let Some(id) = &id {
                 if self.unique(&mut seen, id, "actor", &actor.entity) {
                     self.actors.insert(id.value.clone(), index);
@@ -430,9 +438,8 @@ impl Builder<'_> {
         let mut seen = HashMap::new();
         let mut products = Vec::new();
         for (index, product) in raw.products.iter().enumerate() {
-            let id = self
-                .required(&product.id, "id", product.at, &product.entity)
-                .cloned();
+            self.check_required(product, product.at, &product.entity);
+            let id = product.id.sp().cloned();
             if let Some(id) = &id {
                 if self.unique(&mut seen, id, "product", &product.entity) {
                     self.products.insert(id.value.clone(), index);
@@ -535,9 +542,8 @@ impl Builder<'_> {
         let mut lines = Vec::new();
         let mut expansions = Vec::new();
         for (index, facility) in raw.facilities.iter().enumerate() {
-            let id = self
-                .required(&facility.id, "id", facility.at, &facility.entity)
-                .cloned();
+            self.check_required(facility, facility.at, &facility.entity);
+            let id = facility.id.sp().cloned();
             if let Some(id) = &id {
                 if self.unique(&mut seen, id, "facility", &facility.entity) {
                     self.facilities.insert(id.value.clone(), index);
@@ -549,7 +555,7 @@ impl Builder<'_> {
         let mut expansion_ids = HashMap::new();
         for (index, facility) in raw.facilities.iter().enumerate() {
             let entity = &facility.entity;
-            let actor = self.reference(Kind::Actor, &facility.actor, "actor", facility.at, entity);
+            let actor = self.reference(Kind::Actor, &facility.actor, "actor", entity);
             let mut stock = Vec::new();
             for (product, quantity) in facility.stock.get().map_or(&[][..], |v| v.as_slice()) {
                 if let Some(p) = self.resolve(Kind::Product, "stock", product, entity) {
@@ -561,13 +567,11 @@ impl Builder<'_> {
             let mut line_names: HashMap<String, LineId> = HashMap::new();
             let mut line_seen = HashMap::new();
             for line in &facility.lines {
-                let line_id = self
-                    .required(&line.id, "id", line.at, &line.entity)
-                    .cloned();
-                let capacity = self.schedule(&line.capacity, "capacity", line.at, &line.entity);
+                self.check_required(line, line.at, &line.entity);
+                let line_id = line.id.sp().cloned();
+                let capacity = self.schedule(&line.capacity, "capacity", &line.entity);
                 let mut made = Vec::new();
-                if let Some(list) = self.required(&line.products, "products", line.at, &line.entity)
-                {
+                if let Some(list) = line.products.sp() {
                     for lp in &list.value {
                         if let Some(p) =
                             self.resolve(Kind::Product, "products", &lp.product, &line.entity)
@@ -596,17 +600,14 @@ impl Builder<'_> {
             }
             let mut expansion_list = Vec::new();
             for expansion in &facility.expansions {
+                self.check_required(expansion, expansion.at, &expansion.entity);
                 let e_entity = &expansion.entity;
-                let e_id = self
-                    .required(&expansion.id, "id", expansion.at, e_entity)
-                    .cloned();
+                let e_id = expansion.id.sp().cloned();
                 if let Some(e_id) = &e_id {
                     self.unique(&mut expansion_ids, e_id, "expansion", e_entity);
                 }
-                let line = self
-                    .required(&expansion.line, "line", expansion.at, e_entity)
-                    .cloned()
-                    .and_then(|name| match line_names.get(&name.value) {
+                let line = expansion.line.sp().cloned().and_then(|name| {
+                    match line_names.get(&name.value) {
                         Some(&l) => Some(l),
                         None => {
                             let known: Vec<&str> = facility
@@ -630,16 +631,11 @@ impl Builder<'_> {
                             );
                             None
                         }
-                    });
-                let capacity = self
-                    .required(&expansion.capacity, "capacity", expansion.at, e_entity)
-                    .map(|s| s.value);
-                let lead_time = self
-                    .required(&expansion.lead_time, "lead_time", expansion.at, e_entity)
-                    .map(|s| s.value);
-                let capex = self
-                    .required(&expansion.capex, "capex", expansion.at, e_entity)
-                    .map(|s| s.value);
+                    }
+                });
+                let capacity = expansion.capacity.sp().map(|s| s.value);
+                let lead_time = expansion.lead_time.sp().map(|s| s.value);
+                let capex = expansion.capex.sp().map(|s| s.value);
                 let window = self.window(expansion, e_entity);
                 expansion_list.push(ExpansionId::new(expansions.len()));
                 expansions.push(Expansion {
@@ -726,9 +722,10 @@ impl Builder<'_> {
         let mut seen: HashMap<(usize, usize), Loc> = HashMap::new();
         let mut routes = Vec::new();
         for route in &raw.routes {
+            self.check_required(route, route.at, &route.entity);
             let entity = &route.entity;
-            let from = self.reference(Kind::Actor, &route.from, "from", route.at, entity);
-            let to = self.reference(Kind::Actor, &route.to, "to", route.at, entity);
+            let from = self.reference(Kind::Actor, &route.from, "from", entity);
+            let to = self.reference(Kind::Actor, &route.to, "to", entity);
             if let (Some(f), Some(t)) = (from, to) {
                 if let Some(&first) = seen.get(&(f, t)) {
                     self.push(
@@ -762,22 +759,20 @@ impl Builder<'_> {
         let mut seen = HashMap::new();
         let mut demands = Vec::new();
         for demand in &raw.demands {
+            self.check_required(demand, demand.at, &demand.entity);
             let entity = &demand.entity;
-            let id = self.required(&demand.id, "id", demand.at, entity).cloned();
+            let id = demand.id.sp().cloned();
             if let Some(id) = &id {
                 self.unique(&mut seen, id, "demand", entity);
             }
-            let buyer = self.reference(Kind::Actor, &demand.buyer, "buyer", demand.at, entity);
+            let buyer = self.reference(Kind::Actor, &demand.buyer, "buyer", entity);
             let end_user = match demand.end_user.sp() {
                 Some(sp) => self.resolve(Kind::Actor, "end_user", sp, entity),
                 None => buyer,
             };
-            let product =
-                self.reference(Kind::Product, &demand.product, "product", demand.at, entity);
-            let quantity = self.schedule(&demand.quantity, "quantity", demand.at, entity);
-            let penalty = self
-                .required(&demand.penalty, "penalty", demand.at, entity)
-                .map(|s| s.value);
+            let product = self.reference(Kind::Product, &demand.product, "product", entity);
+            let quantity = self.schedule(&demand.quantity, "quantity", entity);
+            let penalty = demand.penalty.sp().map(|s| s.value);
             demands.push(Demand {
                 id: id.map(|s| s.value).unwrap_or_default(),
                 buyer: ActorId::new(buyer.unwrap_or(0)),
@@ -798,32 +793,17 @@ impl Builder<'_> {
             demands.iter().map(|d| (d.buyer, d.product)).collect();
         let mut contracts = Vec::new();
         for contract in &raw.contracts {
+            self.check_required(contract, contract.at, &contract.entity);
             let entity = &contract.entity;
-            let id = self
-                .required(&contract.id, "id", contract.at, entity)
-                .cloned();
+            let id = contract.id.sp().cloned();
             if let Some(id) = &id {
                 self.unique(&mut seen, id, "contract", entity);
             }
-            let facility = self.reference(
-                Kind::Facility,
-                &contract.facility,
-                "facility",
-                contract.at,
-                entity,
-            );
-            let buyer = self.reference(Kind::Actor, &contract.buyer, "buyer", contract.at, entity);
-            let product = self.reference(
-                Kind::Product,
-                &contract.product,
-                "product",
-                contract.at,
-                entity,
-            );
-            let quantity = self.schedule(&contract.quantity, "quantity", contract.at, entity);
-            let penalty = self
-                .required(&contract.penalty, "penalty", contract.at, entity)
-                .map(|s| s.value);
+            let facility = self.reference(Kind::Facility, &contract.facility, "facility", entity);
+            let buyer = self.reference(Kind::Actor, &contract.buyer, "buyer", entity);
+            let product = self.reference(Kind::Product, &contract.product, "product", entity);
+            let quantity = self.schedule(&contract.quantity, "quantity", entity);
+            let penalty = contract.penalty.sp().map(|s| s.value);
             if let (Some(f), Some(b), Some(p)) = (facility, buyer, product) {
                 if let Some(&first) = keys.get(&(f, b, p)) {
                     self.push(
@@ -874,13 +854,15 @@ impl Builder<'_> {
         let mut seen = HashMap::new();
         let mut policies = Vec::new();
         for policy in &raw.policies {
+            self.check_required(policy, policy.at, &policy.entity);
             let entity = &policy.entity;
-            let id = self.required(&policy.id, "id", policy.at, entity).cloned();
+            let id = policy.id.sp().cloned();
             if let Some(id) = &id {
                 self.unique(&mut seen, id, "policy", entity);
             }
-            let scope = self
-                .required(&policy.scope, "scope", policy.at, entity)
+            let scope = policy
+                .scope
+                .sp()
                 .cloned()
                 .and_then(|scope| self.scope(&scope, entity));
             let id = id.map(|s| s.value).unwrap_or_default();

@@ -11,6 +11,15 @@ mod uncertainty;
 
 use caisson_model::{Calendar, Contract, Scenario};
 
+use crate::schema::{
+    actor, contract, demand, expansion, facility, line, policy, product, route, scenario,
+    FieldSchema, ACTOR, CONTRACT, DEMAND, EXPANSION, FACILITY, LINE, POLICY, PRODUCT, ROUTE,
+    SCENARIO,
+};
+
+// The short names the writers here use.
+use self::{toml_number as number, toml_string as string};
+
 /// Writes `scenario` as TOML in the format of spec sections 1 and 2.
 ///
 /// Loading the result (e.g. with [`crate::load_str`]) gives a scenario equal
@@ -36,80 +45,105 @@ pub fn contract_toml(scenario: &Scenario, contract: &Contract) -> String {
 }
 
 /// `text` as a TOML basic string (quoted and escaped), for tools writing
-/// fragments of scenario files.
+/// fragments of scenario files (also as keys, so that ids with `.` or `:`
+/// stay one key).
 pub fn toml_string(text: &str) -> String {
-    string(text)
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
     let calendar = &s.calendar;
-    writeln!(out, "[scenario]")?;
-    writeln!(out, "name = {}", string(&s.name))?;
+    writeln!(out, "{}", SCENARIO.table)?;
+    put(out, &scenario::name, string(&s.name))?;
     if let Some(description) = &s.description {
-        writeln!(out, "description = {}", string(description))?;
+        put(out, &scenario::description, string(description))?;
     }
-    writeln!(out, "start = {}", string(&calendar.label(0)))?;
-    writeln!(out, "period = {}", string(calendar.kind.name()))?;
-    writeln!(out, "periods = {}", calendar.periods)?;
-    writeln!(out, "currency = {}", string(&s.currency))?;
-    writeln!(out, "default_lead_time = {}", s.default_lead_time)?;
-    writeln!(out, "default_unit_cost = {}", number(s.default_unit_cost))?;
+    put(out, &scenario::start, string(&calendar.label(0)))?;
+    put(out, &scenario::period, string(calendar.kind.name()))?;
+    put(out, &scenario::periods, calendar.periods)?;
+    put(out, &scenario::currency, string(&s.currency))?;
+    put(out, &scenario::default_lead_time, s.default_lead_time)?;
+    put(
+        out,
+        &scenario::default_unit_cost,
+        number(s.default_unit_cost),
+    )?;
 
     for actor in &s.actors {
-        writeln!(out, "\n[[actor]]")?;
-        writeln!(out, "id = {}", string(&actor.id))?;
-        writeln!(out, "name = {}", string(&actor.name))?;
+        writeln!(out, "\n{}", ACTOR.table)?;
+        put(out, &actor::id, string(&actor.id))?;
+        put(out, &actor::name, string(&actor.name))?;
         if !actor.blocs.is_empty() {
             let blocs: Vec<String> = actor
                 .blocs
                 .iter()
                 .map(|b| string(&s.blocs[b.index()].id))
                 .collect();
-            writeln!(out, "blocs = [{}]", blocs.join(", "))?;
+            put(out, &actor::blocs, format!("[{}]", blocs.join(", ")))?;
         }
         if actor.belligerent {
-            writeln!(out, "belligerent = true")?;
+            put(out, &actor::belligerent, true)?;
         }
     }
 
     for product in &s.products {
-        writeln!(out, "\n[[product]]")?;
-        writeln!(out, "id = {}", string(&product.id))?;
-        writeln!(out, "name = {}", string(&product.name))?;
-        writeln!(out, "unit = {}", string(&product.unit))?;
+        writeln!(out, "\n{}", PRODUCT.table)?;
+        put(out, &product::id, string(&product.id))?;
+        put(out, &product::name, string(&product.name))?;
+        put(out, &product::unit, string(&product.unit))?;
         if !product.inputs.is_empty() {
             let inputs: Vec<String> = product
                 .inputs
                 .iter()
                 .map(|(p, q)| format!("{} = {}", string(&s.products[p.index()].id), number(*q)))
                 .collect();
-            writeln!(out, "inputs = {{ {} }}", inputs.join(", "))?;
+            put(
+                out,
+                &product::inputs,
+                format!("{{ {} }}", inputs.join(", ")),
+            )?;
         }
     }
 
     for facility in &s.facilities {
-        writeln!(out, "\n[[facility]]")?;
-        writeln!(out, "id = {}", string(&facility.id))?;
-        writeln!(out, "name = {}", string(&facility.name))?;
-        writeln!(
+        writeln!(out, "\n{}", FACILITY.table)?;
+        put(out, &facility::id, string(&facility.id))?;
+        put(out, &facility::name, string(&facility.name))?;
+        put(
             out,
-            "actor = {}",
-            string(&s.actors[facility.actor.index()].id)
+            &facility::actor,
+            string(&s.actors[facility.actor.index()].id),
         )?;
-        writeln!(out, "holding_cost = {}", number(facility.holding_cost))?;
+        put(out, &facility::holding_cost, number(facility.holding_cost))?;
         if !facility.stock.is_empty() {
             let stock: Vec<String> = facility
                 .stock
                 .iter()
                 .map(|(p, q)| format!("{} = {}", string(&s.products[p.index()].id), number(*q)))
                 .collect();
-            writeln!(out, "stock = {{ {} }}", stock.join(", "))?;
+            put(out, &facility::stock, format!("{{ {} }}", stock.join(", ")))?;
         }
         for &l in &facility.lines {
             let line = &s.lines[l.index()];
-            writeln!(out, "[[facility.line]]")?;
-            writeln!(out, "id = {}", string(&line.id))?;
-            writeln!(out, "capacity = {}", schedule(&line.capacity, calendar))?;
+            writeln!(out, "{}", LINE.table)?;
+            put(out, &line::id, string(&line.id))?;
+            put(out, &line::capacity, schedule(&line.capacity, calendar))?;
             let products: Vec<String> = line
                 .products
                 .iter()
@@ -122,69 +156,73 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
                     )
                 })
                 .collect();
-            writeln!(out, "products = {{ {} }}", products.join(", "))?;
+            put(
+                out,
+                &line::products,
+                format!("{{ {} }}", products.join(", ")),
+            )?;
         }
         for &e in &facility.expansions {
             let expansion = &s.expansions[e.index()];
-            writeln!(out, "[[facility.expansion]]")?;
-            writeln!(out, "id = {}", string(&expansion.id))?;
-            writeln!(
+            writeln!(out, "{}", EXPANSION.table)?;
+            put(out, &expansion::id, string(&expansion.id))?;
+            put(
                 out,
-                "line = {}",
-                string(&s.lines[expansion.line.index()].id)
+                &expansion::line,
+                string(&s.lines[expansion.line.index()].id),
             )?;
-            writeln!(out, "capacity = {}", number(expansion.capacity))?;
-            writeln!(out, "lead_time = {}", expansion.lead_time)?;
-            writeln!(out, "capex = {}", number(expansion.capex))?;
+            put(out, &expansion::capacity, number(expansion.capacity))?;
+            put(out, &expansion::lead_time, expansion.lead_time)?;
+            put(out, &expansion::capex, number(expansion.capex))?;
             match expansion.window {
                 Some((earliest, latest)) => {
                     if earliest != 0 {
-                        writeln!(out, "earliest = {}", string(&calendar.label(earliest)))?;
+                        put(out, &expansion::earliest, string(&calendar.label(earliest)))?;
                     }
                     if latest + 1 != calendar.periods {
-                        writeln!(out, "latest = {}", string(&calendar.label(latest)))?;
+                        put(out, &expansion::latest, string(&calendar.label(latest)))?;
                     }
                 }
                 None => {
                     // No decision period: a window just after the horizon.
                     let after = string(&calendar.label(calendar.periods));
-                    writeln!(out, "earliest = {after}")?;
-                    writeln!(out, "latest = {after}")?;
+                    put(out, &expansion::earliest, &after)?;
+                    put(out, &expansion::latest, &after)?;
                 }
             }
-            writeln!(out, "integer = {}", expansion.integer)?;
+            put(out, &expansion::integer, expansion.integer)?;
         }
     }
 
     for route in &s.routes {
-        writeln!(out, "\n[[route]]")?;
-        writeln!(out, "from = {}", string(&s.actors[route.from.index()].id))?;
-        writeln!(out, "to = {}", string(&s.actors[route.to.index()].id))?;
-        writeln!(out, "lead_time = {}", route.lead_time)?;
-        writeln!(out, "unit_cost = {}", number(route.unit_cost))?;
+        writeln!(out, "\n{}", ROUTE.table)?;
+        put(out, &route::from, string(&s.actors[route.from.index()].id))?;
+        put(out, &route::to, string(&s.actors[route.to.index()].id))?;
+        put(out, &route::lead_time, route.lead_time)?;
+        put(out, &route::unit_cost, number(route.unit_cost))?;
     }
 
     for demand in &s.demands {
-        writeln!(out, "\n[[demand]]")?;
-        writeln!(out, "id = {}", string(&demand.id))?;
-        writeln!(
+        writeln!(out, "\n{}", DEMAND.table)?;
+        put(out, &demand::id, string(&demand.id))?;
+        put(
             out,
-            "buyer = {}",
-            string(&s.actors[demand.buyer.index()].id)
+            &demand::buyer,
+            string(&s.actors[demand.buyer.index()].id),
         )?;
-        writeln!(
+        put(
             out,
-            "end_user = {}",
-            string(&s.actors[demand.end_user.index()].id)
+            &demand::end_user,
+            string(&s.actors[demand.end_user.index()].id),
         )?;
-        writeln!(
+        put(
             out,
-            "product = {}",
-            string(&s.products[demand.product.index()].id)
+            &demand::product,
+            string(&s.products[demand.product.index()].id),
         )?;
-        writeln!(out, "quantity = {}", schedule(&demand.quantity, calendar))?;
-        writeln!(out, "penalty = {}", number(demand.penalty))?;
-        writeln!(out, "backlog = {}", demand.backlog)?;
+        put(out, &demand::quantity, schedule(&demand.quantity, calendar))?;
+        put(out, &demand::penalty, number(demand.penalty))?;
+        put(out, &demand::backlog, demand.backlog)?;
     }
 
     for contract in &s.contracts {
@@ -192,21 +230,21 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
     }
 
     for policy in &s.policies {
-        writeln!(out, "\n[[policy]]")?;
-        writeln!(out, "id = {}", string(&policy.id))?;
-        writeln!(out, "name = {}", string(&policy.name))?;
-        writeln!(out, "scope = {}", string(s.party_text(policy.scope)))?;
-        for (name, list) in [
-            ("deny_export", &policy.deny_export),
-            ("deny_import", &policy.deny_import),
-            ("deny_end_use", &policy.deny_end_use),
+        writeln!(out, "\n{}", POLICY.table)?;
+        put(out, &policy::id, string(&policy.id))?;
+        put(out, &policy::name, string(&policy.name))?;
+        put(out, &policy::scope, string(s.party_text(policy.scope)))?;
+        for (field, list) in [
+            (&policy::deny_export, &policy.deny_export),
+            (&policy::deny_import, &policy.deny_import),
+            (&policy::deny_end_use, &policy.deny_end_use),
         ] {
             if !list.is_empty() {
                 let items: Vec<String> = list
                     .iter()
                     .map(|&sel| string(s.selector_text(sel)))
                     .collect();
-                writeln!(out, "{name} = [{}]", items.join(", "))?;
+                put(out, field, format!("[{}]", items.join(", ")))?;
             }
         }
     }
@@ -218,30 +256,39 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
 }
 
 fn write_contract(out: &mut String, s: &Scenario, contract: &Contract) -> std::fmt::Result {
-    writeln!(out, "\n[[contract]]")?;
-    writeln!(out, "id = {}", string(&contract.id))?;
-    writeln!(
+    writeln!(out, "\n{}", CONTRACT.table)?;
+    put(out, &contract::id, string(&contract.id))?;
+    put(
         out,
-        "facility = {}",
-        string(&s.facilities[contract.facility.index()].id)
+        &contract::facility,
+        string(&s.facilities[contract.facility.index()].id),
     )?;
-    writeln!(
+    put(
         out,
-        "buyer = {}",
-        string(&s.actors[contract.buyer.index()].id)
+        &contract::buyer,
+        string(&s.actors[contract.buyer.index()].id),
     )?;
-    writeln!(
+    put(
         out,
-        "product = {}",
-        string(&s.products[contract.product.index()].id)
+        &contract::product,
+        string(&s.products[contract.product.index()].id),
     )?;
-    writeln!(
+    put(
         out,
-        "quantity = {}",
-        schedule(&contract.quantity, &s.calendar)
+        &contract::quantity,
+        schedule(&contract.quantity, &s.calendar),
     )?;
-    writeln!(out, "penalty = {}", number(contract.penalty))?;
-    writeln!(out, "price = {}", number(contract.price))
+    put(out, &contract::penalty, number(contract.penalty))?;
+    put(out, &contract::price, number(contract.price))
+}
+
+/// One `key = value` line; the key is the field's name in its table.
+pub(super) fn put(
+    out: &mut String,
+    field: &FieldSchema,
+    value: impl std::fmt::Display,
+) -> std::fmt::Result {
+    writeln!(out, "{} = {value}", field.name)
 }
 
 /// A schedule as one number when constant, else a step table with a key
@@ -268,10 +315,12 @@ fn schedule(values: &[f64], calendar: &Calendar) -> String {
     }
 }
 
-/// A number that reads back as exactly the same `f64`: whole numbers as
-/// TOML integers, others in Rust's shortest round-trip notation (which is
-/// valid TOML, e.g. `0.0108` or `1e-7`).
-fn number(value: f64) -> String {
+/// `value` as a TOML number that reads back as exactly the same `f64`:
+/// whole numbers as TOML integers (so that a reader accepts them where an
+/// integer belongs), others in Rust's shortest round-trip notation (which
+/// is valid TOML, e.g. `0.0108` or `1e-7`), for tools writing fragments of
+/// scenario files.
+pub fn toml_number(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else if value.is_finite() {
@@ -285,23 +334,19 @@ fn number(value: f64) -> String {
     }
 }
 
-/// A TOML basic string.
-fn string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_and_numbers_are_valid_toml() {
+        assert_eq!(toml_string("a\"b\\c\nd\u{1}"), r#""a\"b\\c\nd\u0001""#);
+        assert_eq!(toml_number(3.0), "3");
+        assert_eq!(toml_number(-0.0), "0");
+        assert_eq!(toml_number(0.1), "0.1");
+        assert_eq!(toml_number(1e-7), "1e-7");
+        assert_eq!(toml_number(1e20), "1e20");
+        assert_eq!(toml_number(f64::NAN), "nan");
+        assert_eq!(toml_number(f64::NEG_INFINITY), "-inf");
     }
-    out.push('"');
-    out
 }

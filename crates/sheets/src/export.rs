@@ -63,7 +63,7 @@ fn settings(s: &Scenario) -> Sheet {
 fn empty_sheet(spec: &SheetSpec, currency: &str, labels: &[String]) -> Sheet {
     let mut columns: Vec<Column> = spec.fields.iter().map(|f| f.column(currency)).collect();
     let mut sheet_frozen = 0;
-    if let Some(unit) = spec.periods {
+    if let Some(unit) = spec.period_unit() {
         sheet_frozen = columns.len();
         columns.extend(
             labels

@@ -2,6 +2,11 @@
 //! units and types. Export and import both read this table, so the two
 //! directions cannot drift apart.
 
+use caisson_scenario::schema::{
+    self, actor, contract, demand, expansion, facility, line, policy, product, route, scenario,
+    uncertainty, EntitySchema, FieldKind, FieldSchema, Presence, Unit, LINE_PRODUCT,
+};
+
 use crate::sheet::{Column, Style};
 
 /// Sheet of the `[scenario]` settings, as field/value rows.
@@ -58,18 +63,9 @@ pub(crate) enum Kind {
     Range,
 }
 
-/// The unit shown in a header, if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Unit {
-    /// No unit.
-    None,
-    /// A fixed unit, e.g. `periods`.
-    Fixed(&'static str),
-    /// The scenario's currency followed by this, e.g. `/unit`.
-    Money(&'static str),
-}
-
 /// One column of an entity sheet (or one field of the settings sheet).
+/// Its name, unit and whether it is required come from the scenario
+/// format's table of the field (`caisson_scenario::schema`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Field {
     /// The field's name in the scenario format (the header before the unit).
@@ -81,188 +77,274 @@ pub(crate) struct Field {
     pub required: bool,
 }
 
-const fn f(name: &'static str, unit: Unit, kind: Kind, required: bool) -> Field {
+/// The column of a field of the scenario format.
+const fn f(field: FieldSchema) -> Field {
+    let kind = match field.kind {
+        FieldKind::Text => Kind::Text,
+        FieldKind::Id | FieldKind::Reference | FieldKind::Choice(_) => Kind::Id,
+        FieldKind::Label => Kind::Label,
+        FieldKind::Number => Kind::Number,
+        FieldKind::Integer => Kind::Integer,
+        FieldKind::Bool => Kind::Bool,
+        FieldKind::List => Kind::List,
+        FieldKind::Targets => Kind::Targets,
+        FieldKind::PeriodRange => Kind::Range,
+        // Evaluated at compile time: naming such a field as a column does
+        // not build.
+        FieldKind::Schedule
+        | FieldKind::Quantities
+        | FieldKind::Table(_)
+        | FieldKind::Entities(_) => panic!("not a column: a sheet of its own"),
+    };
     Field {
-        name,
-        unit,
+        name: field.name,
+        unit: field.unit,
         kind,
-        required,
+        required: matches!(field.presence, Presence::Required),
     }
 }
 
-use Kind::{Bool, Id, Integer, Label, List, Number, Range, Targets, Text};
-use Unit::{Fixed, Money};
+/// A column that names the parent of a child row (the facility of a
+/// line), or the key of a table of id = value (the `input` of `inputs`):
+/// an id, required.
+const fn parent(name: &'static str) -> Field {
+    Field {
+        name,
+        unit: Unit::None,
+        kind: Kind::Id,
+        required: true,
+    }
+}
+
+/// The column of the values of a table of id = value (`inputs`, `stock`),
+/// in the table's unit.
+const fn value_of(name: &'static str, table: FieldSchema) -> Field {
+    Field {
+        name,
+        unit: table.unit,
+        kind: Kind::Number,
+        required: true,
+    }
+}
+
+/// The unit of a schedule's period columns.
+const fn schedule_unit(field: FieldSchema) -> &'static str {
+    match (field.kind, field.unit) {
+        (FieldKind::Schedule, Unit::Fixed(unit)) => unit,
+        _ => panic!("not a schedule with a unit"),
+    }
+}
 
 /// The layout of one entity sheet.
 pub(crate) struct SheetSpec {
     pub name: &'static str,
+    /// The table of the scenario format whose entities are its rows
+    /// (`None` for `inputs` and `stock`, rows of id = value).
+    pub entity: Option<&'static EntitySchema>,
     pub fields: &'static [Field],
-    /// The unit of the period columns that follow the fields (a schedule
-    /// with one column per period), or `None` for a sheet without them.
-    pub periods: Option<&'static str>,
+    /// How many of `fields` name the parent of a row (the facility of a
+    /// line); the others are fields of the row's own entity.
+    pub parents: usize,
+    /// The schedule whose values are the period columns that follow the
+    /// fields (one column per period), if any.
+    pub periods: Option<FieldSchema>,
 }
 
-/// The `[scenario]` fields, in the order the settings sheet lists them.
+impl SheetSpec {
+    /// The fields of the row's own entity (after the parent columns).
+    pub fn own_fields(&self) -> &'static [Field] {
+        &self.fields[self.parents..]
+    }
+
+    /// The unit of the period columns, if any.
+    pub fn period_unit(&self) -> Option<&'static str> {
+        self.periods.map(schedule_unit)
+    }
+}
+
+/// The `[scenario]` fields, in the order the settings sheet lists them
+/// (`extends` has no row: a workbook holds a whole scenario).
 pub(crate) const SETTINGS: &[Field] = &[
-    f("name", Unit::None, Text, true),
-    f("description", Unit::None, Text, false),
-    f("start", Fixed("period"), Label, true),
-    f("period", Unit::None, Id, false),
-    f("periods", Unit::None, Integer, true),
-    f("currency", Unit::None, Text, false),
-    f("default_lead_time", Fixed("periods"), Integer, false),
-    f("default_unit_cost", Money("/unit"), Number, false),
+    f(scenario::name),
+    f(scenario::description),
+    f(scenario::start),
+    f(scenario::period),
+    f(scenario::periods),
+    f(scenario::currency),
+    f(scenario::default_lead_time),
+    f(scenario::default_unit_cost),
 ];
 
 /// Every entity sheet, in workbook order.
 pub(crate) const SHEETS: &[SheetSpec] = &[
     SheetSpec {
         name: ACTORS,
+        entity: Some(&schema::ACTOR),
         fields: &[
-            f("id", Unit::None, Id, true),
-            f("name", Unit::None, Text, false),
-            f("blocs", Unit::None, List, false),
-            f("belligerent", Unit::None, Bool, false),
+            f(actor::id),
+            f(actor::name),
+            f(actor::blocs),
+            f(actor::belligerent),
         ],
+        parents: 0,
         periods: None,
     },
     SheetSpec {
         name: PRODUCTS,
-        fields: &[
-            f("id", Unit::None, Id, true),
-            f("name", Unit::None, Text, false),
-            f("unit", Unit::None, Text, false),
-        ],
+        entity: Some(&schema::PRODUCT),
+        fields: &[f(product::id), f(product::name), f(product::unit)],
+        parents: 0,
         periods: None,
     },
     SheetSpec {
         name: INPUTS,
+        entity: None,
         fields: &[
-            f("product", Unit::None, Id, true),
-            f("input", Unit::None, Id, true),
-            f("quantity", Fixed("input units/unit"), Number, true),
+            parent("product"),
+            parent("input"),
+            value_of("quantity", product::inputs),
         ],
+        parents: 1,
         periods: None,
     },
     SheetSpec {
         name: FACILITIES,
+        entity: Some(&schema::FACILITY),
         fields: &[
-            f("id", Unit::None, Id, true),
-            f("name", Unit::None, Text, false),
-            f("actor", Unit::None, Id, true),
-            f("holding_cost", Money("/unit/period"), Number, false),
+            f(facility::id),
+            f(facility::name),
+            f(facility::actor),
+            f(facility::holding_cost),
         ],
+        parents: 0,
         periods: None,
     },
     SheetSpec {
         name: STOCK,
+        entity: None,
         fields: &[
-            f("facility", Unit::None, Id, true),
-            f("product", Unit::None, Id, true),
-            f("quantity", Fixed("units"), Number, true),
+            parent("facility"),
+            parent("product"),
+            value_of("quantity", facility::stock),
         ],
+        parents: 1,
         periods: None,
     },
     SheetSpec {
         name: LINES,
-        fields: &[
-            f("facility", Unit::None, Id, true),
-            f("id", Unit::None, Id, true),
-        ],
-        periods: Some("capacity units"),
+        entity: Some(&schema::LINE),
+        fields: &[parent("facility"), f(line::id)],
+        parents: 1,
+        periods: Some(line::capacity),
     },
     SheetSpec {
         name: LINE_PRODUCTS,
+        entity: Some(&LINE_PRODUCT),
         fields: &[
-            f("facility", Unit::None, Id, true),
-            f("line", Unit::None, Id, true),
-            f("product", Unit::None, Id, true),
-            f("rate", Fixed("capacity units/unit"), Number, false),
-            f("cost", Money("/unit"), Number, false),
+            parent("facility"),
+            parent("line"),
+            parent("product"),
+            f(LINE_PRODUCT.fields[0]),
+            f(LINE_PRODUCT.fields[1]),
         ],
+        parents: 3,
         periods: None,
     },
     SheetSpec {
         name: EXPANSIONS,
+        entity: Some(&schema::EXPANSION),
         fields: &[
-            f("facility", Unit::None, Id, true),
-            f("id", Unit::None, Id, true),
-            f("line", Unit::None, Id, true),
-            f("capacity", Fixed("capacity units/period"), Number, true),
-            f("lead_time", Fixed("periods"), Integer, true),
-            f("capex", Money(""), Number, true),
-            f("earliest", Fixed("period"), Label, false),
-            f("latest", Fixed("period"), Label, false),
-            f("integer", Unit::None, Bool, false),
+            parent("facility"),
+            f(expansion::id),
+            f(expansion::line),
+            f(expansion::capacity),
+            f(expansion::lead_time),
+            f(expansion::capex),
+            f(expansion::earliest),
+            f(expansion::latest),
+            f(expansion::integer),
         ],
+        parents: 1,
         periods: None,
     },
     SheetSpec {
         name: ROUTES,
+        entity: Some(&schema::ROUTE),
         fields: &[
-            f("from", Unit::None, Id, true),
-            f("to", Unit::None, Id, true),
-            f("lead_time", Fixed("periods"), Integer, false),
-            f("unit_cost", Money("/unit"), Number, false),
+            f(route::from),
+            f(route::to),
+            f(route::lead_time),
+            f(route::unit_cost),
         ],
+        parents: 0,
         periods: None,
     },
     SheetSpec {
         name: DEMANDS,
+        entity: Some(&schema::DEMAND),
         fields: &[
-            f("id", Unit::None, Id, true),
-            f("buyer", Unit::None, Id, true),
-            f("end_user", Unit::None, Id, false),
-            f("product", Unit::None, Id, true),
-            f("penalty", Money("/unit/period"), Number, true),
-            f("backlog", Unit::None, Bool, false),
+            f(demand::id),
+            f(demand::buyer),
+            f(demand::end_user),
+            f(demand::product),
+            f(demand::penalty),
+            f(demand::backlog),
         ],
-        periods: Some("units"),
+        parents: 0,
+        periods: Some(demand::quantity),
     },
     SheetSpec {
         name: CONTRACTS,
+        entity: Some(&schema::CONTRACT),
         fields: &[
-            f("id", Unit::None, Id, true),
-            f("facility", Unit::None, Id, true),
-            f("buyer", Unit::None, Id, true),
-            f("product", Unit::None, Id, true),
-            f("penalty", Money("/unit/period"), Number, true),
-            f("price", Money("/unit"), Number, false),
+            f(contract::id),
+            f(contract::facility),
+            f(contract::buyer),
+            f(contract::product),
+            f(contract::penalty),
+            f(contract::price),
         ],
-        periods: Some("units"),
+        parents: 0,
+        periods: Some(contract::quantity),
     },
     SheetSpec {
         name: POLICIES,
+        entity: Some(&schema::POLICY),
         fields: &[
-            f("id", Unit::None, Id, true),
-            f("name", Unit::None, Text, false),
-            f("scope", Unit::None, Id, true),
-            f("deny_export", Unit::None, List, false),
-            f("deny_import", Unit::None, List, false),
-            f("deny_end_use", Unit::None, List, false),
+            f(policy::id),
+            f(policy::name),
+            f(policy::scope),
+            f(policy::deny_export),
+            f(policy::deny_import),
+            f(policy::deny_end_use),
         ],
+        parents: 0,
         periods: None,
     },
     SheetSpec {
         name: UNCERTAINTY,
+        entity: Some(&schema::UNCERTAINTY),
+        // `actor` and `mean` have no column: the model keeps what they
+        // stand for as `facilities` and `median`.
         fields: &[
-            f("id", Unit::None, Id, true),
-            f("kind", Unit::None, Id, true),
-            f("demands", Unit::None, Targets, false),
-            f("facilities", Unit::None, Targets, false),
-            f("from", Unit::None, Id, false),
-            f("to", Unit::None, Id, false),
-            f("distribution", Unit::None, Id, false),
-            f("median", Unit::None, Number, false),
-            f("sigma", Unit::None, Number, false),
-            f("min", Unit::None, Number, false),
-            f("mode", Unit::None, Number, false),
-            f("max", Unit::None, Number, false),
-            f("probability", Unit::None, Number, false),
-            f("duration", Fixed("periods"), Range, false),
-            f("extra", Fixed("periods"), Range, false),
-            f("shared", Unit::None, Bool, false),
+            f(uncertainty::id),
+            f(uncertainty::kind),
+            f(uncertainty::demands),
+            f(uncertainty::facilities),
+            f(uncertainty::from),
+            f(uncertainty::to),
+            f(uncertainty::distribution),
+            f(uncertainty::median),
+            f(uncertainty::sigma),
+            f(uncertainty::min),
+            f(uncertainty::mode),
+            f(uncertainty::max),
+            f(uncertainty::probability),
+            f(uncertainty::duration),
+            f(uncertainty::extra),
+            f(uncertainty::shared),
         ],
+        parents: 0,
         periods: None,
     },
 ];
@@ -298,6 +380,7 @@ impl Field {
 
     /// How the column's values are shown.
     pub fn style(&self) -> Style {
+        use Kind::{Bool, Id, Integer, Label, List, Number, Range, Targets, Text};
         match (self.kind, self.unit) {
             (Id | Text | List | Label | Targets | Range, _) => Style::Text,
             (Integer, _) => Style::Integer,
@@ -349,6 +432,46 @@ mod tests {
         assert_eq!(header_key("id"), "id");
         assert_eq!(header_key("odd)"), "odd)");
         assert_eq!(header_base(" 2025-Q1 (units) "), "2025-Q1");
+    }
+
+    #[test]
+    fn every_field_of_the_format_has_a_place_in_the_workbook() {
+        // What the model does not keep has no column: `extends` (a
+        // workbook holds a whole scenario), an uncertainty entry's `actor`
+        // and `mean` (kept as `facilities` and `median`).
+        let elsewhere = |entity: &EntitySchema, field: &FieldSchema| match field.kind {
+            // A sheet of its own, or the period columns.
+            FieldKind::Quantities | FieldKind::Table(_) | FieldKind::Entities(_) => true,
+            FieldKind::Schedule => SHEETS
+                .iter()
+                .any(|s| s.entity == Some(entity) && s.periods == Some(*field)),
+            _ => entity.table == "[[uncertainty]]" && ["actor", "mean"].contains(&field.name),
+        };
+        for sheet in SHEETS {
+            let Some(entity) = sheet.entity else { continue };
+            for field in entity.fields {
+                let column = sheet.own_fields().iter().find(|c| c.name == field.name);
+                match column {
+                    Some(column) => {
+                        assert_eq!(column.unit, field.unit, "{}.{}", sheet.name, field.name);
+                        assert_eq!(column.required, field.is_required(), "{}", field.name);
+                    }
+                    None => assert!(
+                        elsewhere(entity, field),
+                        "sheet {} has no column for {}",
+                        sheet.name,
+                        field.name
+                    ),
+                }
+            }
+        }
+        let settings: Vec<&str> = SETTINGS.iter().map(|f| f.name).collect();
+        let fields: Vec<&str> = schema::SCENARIO
+            .names()
+            .filter(|&n| n != "extends")
+            .collect();
+        assert_eq!(settings.len(), fields.len());
+        assert!(fields.iter().all(|f| settings.contains(f)));
     }
 
     #[test]

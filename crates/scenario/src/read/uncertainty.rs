@@ -1,71 +1,22 @@
-//! Reading `[[uncertainty]]` entries (an extension of the spec, see
-//! `docs/uncertainty.md`). Only what one file shows is checked here: types,
-//! ranges and names; which fields fit which `kind` is checked on the merged
-//! scenario, since a variant may replace an entry whole.
+//! The kinds of field of `[[uncertainty]]` entries (an extension of the
+//! spec, see `docs/uncertainty.md`; its fields are in `schema.rs`). Only
+//! what one file shows is checked here: types, ranges and names; which
+//! fields fit which `kind` is checked on the merged scenario, since a
+//! variant may replace an entry whole.
 
-use super::{Range, Reader};
+use super::Reader;
 use crate::diagnostic::{nearest, Code, Problem};
-use crate::raw::{
-    fields, DistributionName, Field, RawTargets, RawUncertainty, Sp, UncertaintyKindName,
-};
-use crate::tree::{Entry, Node, Value};
+use crate::raw::{Field, RawTargets, Sp};
+use crate::tree::{Entry, Value};
 
 impl Reader<'_> {
-    pub(super) fn uncertainty(&mut self, node: &Node, index: usize) -> Option<RawUncertainty> {
-        let fallback = || format!("uncertainty #{}", index + 1);
-        let entries = self.item(node, "uncertainty", fallback)?;
-        let entity = Self::entity_name(entries, "uncertainty", index);
-        let mut u = RawUncertainty {
-            at: self.loc(node.span),
-            entity: entity.clone(),
-            id: Field::Missing,
-            kind: Field::Missing,
-            demands: Field::Missing,
-            facilities: Field::Missing,
-            actor: Field::Missing,
-            from: Field::Missing,
-            to: Field::Missing,
-            distribution: Field::Missing,
-            median: Field::Missing,
-            mean: Field::Missing,
-            sigma: Field::Missing,
-            min: Field::Missing,
-            mode: Field::Missing,
-            max: Field::Missing,
-            shared: Field::Missing,
-            probability: Field::Missing,
-            duration: Field::Missing,
-            extra: Field::Missing,
-        };
-        for entry in entries {
-            let e = &entity;
-            match &*entry.key {
-                "id" => u.id = self.id(entry, e),
-                "kind" => u.kind = self.choice(entry, &UncertaintyKindName::ALL, e),
-                "demands" => u.demands = self.targets(entry, e),
-                "facilities" => u.facilities = self.targets(entry, e),
-                "actor" => u.actor = self.string(entry, e),
-                "from" => u.from = self.string(entry, e),
-                "to" => u.to = self.string(entry, e),
-                "distribution" => u.distribution = self.choice(entry, &DistributionName::ALL, e),
-                "median" => u.median = self.number(entry, Range::Positive, e),
-                "mean" => u.mean = self.number(entry, Range::Positive, e),
-                "sigma" => u.sigma = self.number(entry, Range::NonNegative, e),
-                "min" => u.min = self.number(entry, Range::NonNegative, e),
-                "mode" => u.mode = self.number(entry, Range::NonNegative, e),
-                "max" => u.max = self.number(entry, Range::NonNegative, e),
-                "shared" => u.shared = self.boolean(entry, e),
-                "probability" => u.probability = self.number(entry, Range::UnitInterval, e),
-                "duration" => u.duration = self.period_range(entry, 1, e),
-                "extra" => u.extra = self.period_range(entry, 1, e),
-                _ => self.unknown_field(entry, fields::UNCERTAINTY, e, "[[uncertainty]]"),
-            }
-        }
-        Some(u)
-    }
-
     /// A string that must be one of `choices`.
-    fn choice<T: Copy>(&mut self, entry: &Entry, choices: &[(&str, T)], entity: &str) -> Field<T> {
+    pub(super) fn choice<T: Copy>(
+        &mut self,
+        entry: &Entry,
+        choices: &[(&str, T)],
+        entity: &str,
+    ) -> Field<T> {
         let Field::Valid(sp) = self.string(entry, entity) else {
             return Field::Invalid;
         };
@@ -95,7 +46,7 @@ impl Reader<'_> {
     }
 
     /// `"*"` or a list of ids.
-    fn targets(&mut self, entry: &Entry, entity: &str) -> Field<RawTargets> {
+    pub(super) fn targets(&mut self, entry: &Entry, entity: &str) -> Field<RawTargets> {
         if let Value::String(s) = &entry.node.value {
             if s == "*" {
                 return Field::Valid(Sp {
@@ -118,7 +69,12 @@ impl Reader<'_> {
 
     /// A whole number of periods `n` or an inclusive range `[min, max]`,
     /// each at least `least`.
-    fn period_range(&mut self, entry: &Entry, least: u32, entity: &str) -> Field<(u32, u32)> {
+    pub(super) fn period_range(
+        &mut self,
+        entry: &Entry,
+        least: u32,
+        entity: &str,
+    ) -> Field<(u32, u32)> {
         let at = self.loc(entry.node.span);
         let (lo, hi) = match &entry.node.value {
             Value::Number { .. } => match self.integer(entry, entity) {

@@ -470,9 +470,21 @@ impl<'s> Walk<'s> {
         let Some(parent) = self.descend_path(&mut state.current_table, &path, true) else {
             return;
         };
+        self.insert_key(parent, path.is_empty(), key, value);
+    }
+
+    /// Adds `key = value` to `parent`, the table its dotted path (empty
+    /// when `undotted`) led to, or reports it as a duplicate.
+    fn insert_key(
+        &mut self,
+        parent: &mut Table<'s>,
+        undotted: bool,
+        key: Key<'s>,
+        value: Node<'s>,
+    ) {
         // "Likewise, using dotted keys to redefine tables already defined
         // in [table] form is not allowed."
-        if parent.toml.dotted == path.is_empty() {
+        if parent.toml.dotted == undotted {
             self.report(duplicate_key(key.span, None));
             return;
         }
@@ -584,6 +596,41 @@ impl<'s> Walk<'s> {
         state.current_header = Some(header);
     }
 
+    /// Reports a dotted key (or header) at `key` that runs into a value of
+    /// type `what` (written at `old`, when the message shows it).
+    fn cannot_extend(&mut self, what: &str, key: Span, old: Option<Span>) {
+        let message = format!("cannot extend value of type {what} with a dotted key");
+        let error = ParseError::new(message).with_unexpected(parser_span(key));
+        self.report(match old {
+            Some(old) => error.with_context(parser_span(old)),
+            None => error,
+        });
+    }
+
+    /// The position of `key` in `table`, adding an implicit table there
+    /// when it has none (a step of a header's or a dotted key's path).
+    fn find_or_add_table(
+        &mut self,
+        table: &mut Table<'s>,
+        key: &Key<'s>,
+        dotted: bool,
+        inline: bool,
+    ) -> usize {
+        if let Some(i) = self.keys.find(table, &key.name) {
+            return i;
+        }
+        let child = self.keys.table(true, dotted, inline);
+        table.entries.push(Entry {
+            key: key.name.clone(),
+            key_span: key.span,
+            node: Node {
+                value: Value::Table(child),
+                span: key.span,
+            },
+        });
+        table.entries.len() - 1
+    }
+
     /// The table at `path` below `table` for a header (`dotted` false) or
     /// a dotted key, creating implicit tables on the way.
     fn descend_path<'t>(
@@ -593,58 +640,27 @@ impl<'s> Walk<'s> {
         dotted: bool,
     ) -> Option<&'t mut Table<'s>> {
         for key in path {
-            let i = match self.keys.find(table, &key.name) {
-                Some(i) => i,
-                None => {
-                    let child = self.keys.table(true, dotted, false);
-                    table.entries.push(Entry {
-                        key: key.name.clone(),
-                        key_span: key.span,
-                        node: Node {
-                            value: Value::Table(child),
-                            span: key.span,
-                        },
-                    });
-                    table.entries.len() - 1
-                }
-            };
+            let i = self.find_or_add_table(table, key, dotted, false);
             let entry = table.entries.get_mut(i)?;
             let old = entry.node.span;
             table = match &mut entry.node.value {
                 Value::Array(array) => {
                     if !array.of_tables {
-                        self.report(
-                            ParseError::new("cannot extend value of type array with a dotted key")
-                                .with_unexpected(parser_span(key.span))
-                                .with_context(parser_span(old)),
-                        );
+                        self.cannot_extend("array", key.span, Some(old));
                         return None;
                     }
                     let last = array.items.last_mut()?;
                     match &mut last.value {
                         Value::Table(last) => last,
                         existing => {
-                            let message = format!(
-                                "cannot extend value of type {} with a dotted key",
-                                type_str(existing)
-                            );
-                            self.report(
-                                ParseError::new(message)
-                                    .with_unexpected(parser_span(key.span))
-                                    .with_context(parser_span(old)),
-                            );
+                            self.cannot_extend(type_str(existing), key.span, Some(old));
                             return None;
                         }
                     }
                 }
                 Value::Table(child) => {
                     if child.toml.inline {
-                        self.report(
-                            ParseError::new(
-                                "cannot extend value of type inline table with a dotted key",
-                            )
-                            .with_unexpected(parser_span(key.span)),
-                        );
+                        self.cannot_extend("inline table", key.span, None);
                         return None;
                     }
                     if dotted && !child.toml.implicit {
@@ -654,15 +670,7 @@ impl<'s> Walk<'s> {
                     child
                 }
                 existing => {
-                    let message = format!(
-                        "cannot extend value of type {} with a dotted key",
-                        type_str(existing)
-                    );
-                    self.report(
-                        ParseError::new(message)
-                            .with_unexpected(parser_span(key.span))
-                            .with_context(parser_span(old)),
-                    );
+                    self.cannot_extend(type_str(existing), key.span, Some(old));
                     return None;
                 }
             };
@@ -883,21 +891,7 @@ impl<'s> Walk<'s> {
         let Some(parent) = self.descend_inline(table, &path) else {
             return;
         };
-        if parent.toml.dotted == path.is_empty() {
-            self.report(duplicate_key(key.span, None));
-            return;
-        }
-        match self.keys.find(parent, &key.name) {
-            None => parent.entries.push(Entry {
-                key: key.name,
-                key_span: key.span,
-                node: value,
-            }),
-            Some(i) => {
-                let old = parent.entries.get(i).map(|e| e.key_span);
-                self.report(duplicate_key(key.span, old));
-            }
-        }
+        self.insert_key(parent, path.is_empty(), key, value);
     }
 
     /// The table at the dotted `path` inside an inline table.
@@ -907,21 +901,7 @@ impl<'s> Walk<'s> {
         path: &[Key<'s>],
     ) -> Option<&'t mut Table<'s>> {
         for key in path {
-            let i = match self.keys.find(table, &key.name) {
-                Some(i) => i,
-                None => {
-                    let child = self.keys.table(true, true, true);
-                    table.entries.push(Entry {
-                        key: key.name.clone(),
-                        key_span: key.span,
-                        node: Node {
-                            value: Value::Table(child),
-                            span: key.span,
-                        },
-                    });
-                    table.entries.len() - 1
-                }
-            };
+            let i = self.find_or_add_table(table, key, true, true);
             let entry = table.entries.get_mut(i)?;
             table = match &mut entry.node.value {
                 Value::Table(child) => {
@@ -932,11 +912,7 @@ impl<'s> Walk<'s> {
                     child
                 }
                 existing => {
-                    let message = format!(
-                        "cannot extend value of type {} with a dotted key",
-                        type_str(existing)
-                    );
-                    self.report(ParseError::new(message).with_unexpected(parser_span(key.span)));
+                    self.cannot_extend(type_str(existing), key.span, None);
                     return None;
                 }
             };

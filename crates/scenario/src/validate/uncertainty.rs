@@ -14,6 +14,7 @@ use caisson_model::{
 use super::{Builder, Kind};
 use crate::diagnostic::{suggest, Code, Problem};
 use crate::raw::{DistributionName, Field, RawTargets, RawUncertainty, Sp, UncertaintyKindName};
+use crate::schema::Fields;
 use crate::source::Loc;
 
 /// Fields every entry may have.
@@ -41,34 +42,6 @@ fn distribution_fields(distribution: DistributionName) -> &'static [&'static str
 
 const PARAMETERS: &[&str] = &["median", "mean", "sigma", "min", "mode", "max"];
 
-/// The fields written validly, with where.
-fn written(u: &RawUncertainty) -> Vec<(&'static str, Loc)> {
-    fn at<T>(field: &Field<T>) -> Option<Loc> {
-        field.sp().map(|sp| sp.at)
-    }
-    [
-        ("demands", at(&u.demands)),
-        ("facilities", at(&u.facilities)),
-        ("actor", at(&u.actor)),
-        ("from", at(&u.from)),
-        ("to", at(&u.to)),
-        ("distribution", at(&u.distribution)),
-        ("median", at(&u.median)),
-        ("mean", at(&u.mean)),
-        ("sigma", at(&u.sigma)),
-        ("min", at(&u.min)),
-        ("mode", at(&u.mode)),
-        ("max", at(&u.max)),
-        ("shared", at(&u.shared)),
-        ("probability", at(&u.probability)),
-        ("duration", at(&u.duration)),
-        ("extra", at(&u.extra)),
-    ]
-    .into_iter()
-    .filter_map(|(name, at)| Some((name, at?)))
-    .collect()
-}
-
 impl Builder<'_> {
     pub(super) fn uncertainty(
         &mut self,
@@ -80,14 +53,12 @@ impl Builder<'_> {
         let mut list = Vec::new();
         for u in raw {
             let entity = &u.entity;
-            let id = self.required(&u.id, "id", u.at, entity).cloned();
+            self.check_required(u, u.at, entity);
+            let id = u.id.sp().cloned();
             if let Some(id) = &id {
                 self.unique(&mut seen, id, "uncertainty", entity);
             }
-            let Some(kind) = self
-                .required(&u.kind, "kind", u.at, entity)
-                .map(|s| s.value)
-            else {
+            let Some(kind) = u.kind.get().copied() else {
                 continue;
             };
             self.not_applicable(u, kind);
@@ -109,7 +80,7 @@ impl Builder<'_> {
     fn not_applicable(&mut self, u: &RawUncertainty, kind: UncertaintyKindName) {
         let allowed = kind_fields(kind);
         let takes_distribution = allowed.contains(&"distribution");
-        for (name, at) in written(u) {
+        for (name, at) in u.written() {
             if COMMON.contains(&name) || allowed.contains(&name) {
                 continue;
             }

@@ -5,7 +5,8 @@ use std::fmt::Write;
 
 use caisson_model::{Distribution, FacilityId, PeriodRange, Scenario, Targets, UncertaintyKind};
 
-use super::{number, string};
+use super::{number, put, string};
+use crate::schema::{uncertainty, UNCERTAINTY};
 
 /// One `[[uncertainty]]` entry (an extension of the spec).
 pub(super) fn write_uncertainty(
@@ -13,8 +14,8 @@ pub(super) fn write_uncertainty(
     s: &Scenario,
     u: &caisson_model::Uncertainty,
 ) -> std::fmt::Result {
-    writeln!(out, "\n[[uncertainty]]")?;
-    writeln!(out, "id = {}", string(&u.id))?;
+    writeln!(out, "\n{}", UNCERTAINTY.table)?;
+    put(out, &uncertainty::id, string(&u.id))?;
     let facility_ids =
         |targets: &Targets<FacilityId>| targets_text(targets, |f| &s.facilities[f.index()].id);
     match &u.kind {
@@ -23,31 +24,31 @@ pub(super) fn write_uncertainty(
             distribution,
             shared,
         } => {
-            writeln!(out, "kind = \"demand\"")?;
+            put(out, &uncertainty::kind, string("demand"))?;
             let text = targets_text(demands, |d| &s.demands[d.index()].id);
-            writeln!(out, "demands = {text}")?;
+            put(out, &uncertainty::demands, text)?;
             write_distribution(out, distribution)?;
-            writeln!(out, "shared = {shared}")?;
+            put(out, &uncertainty::shared, shared)?;
         }
         UncertaintyKind::FacilityOutage {
             facilities,
             probability,
             duration,
         } => {
-            writeln!(out, "kind = \"outage\"")?;
-            writeln!(out, "facilities = {}", facility_ids(facilities))?;
-            writeln!(out, "probability = {}", number(*probability))?;
-            writeln!(out, "duration = {}", period_range(*duration))?;
+            put(out, &uncertainty::kind, string("outage"))?;
+            put(out, &uncertainty::facilities, facility_ids(facilities))?;
+            put(out, &uncertainty::probability, number(*probability))?;
+            put(out, &uncertainty::duration, period_range(*duration))?;
         }
         UncertaintyKind::CapacityYield {
             facilities,
             distribution,
             shared,
         } => {
-            writeln!(out, "kind = \"yield\"")?;
-            writeln!(out, "facilities = {}", facility_ids(facilities))?;
+            put(out, &uncertainty::kind, string("yield"))?;
+            put(out, &uncertainty::facilities, facility_ids(facilities))?;
             write_distribution(out, distribution)?;
-            writeln!(out, "shared = {shared}")?;
+            put(out, &uncertainty::shared, shared)?;
         }
         UncertaintyKind::RouteDelay {
             from,
@@ -56,16 +57,16 @@ pub(super) fn write_uncertainty(
             extra,
             shared,
         } => {
-            writeln!(out, "kind = \"delay\"")?;
+            put(out, &uncertainty::kind, string("delay"))?;
             if let Some(a) = from {
-                writeln!(out, "from = {}", string(&s.actors[a.index()].id))?;
+                put(out, &uncertainty::from, string(&s.actors[a.index()].id))?;
             }
             if let Some(a) = to {
-                writeln!(out, "to = {}", string(&s.actors[a.index()].id))?;
+                put(out, &uncertainty::to, string(&s.actors[a.index()].id))?;
             }
-            writeln!(out, "probability = {}", number(*probability))?;
-            writeln!(out, "extra = {}", period_range(*extra))?;
-            writeln!(out, "shared = {shared}")?;
+            put(out, &uncertainty::probability, number(*probability))?;
+            put(out, &uncertainty::extra, period_range(*extra))?;
+            put(out, &uncertainty::shared, shared)?;
         }
     }
     Ok(())
@@ -84,20 +85,20 @@ fn targets_text<'s, T: Copy>(targets: &Targets<T>, id: impl Fn(T) -> &'s str) ->
 fn write_distribution(out: &mut String, distribution: &Distribution) -> std::fmt::Result {
     match *distribution {
         Distribution::Lognormal { median, sigma } => {
-            writeln!(out, "distribution = \"lognormal\"")?;
-            writeln!(out, "median = {}", number(median))?;
-            writeln!(out, "sigma = {}", number(sigma))
+            put(out, &uncertainty::distribution, string("lognormal"))?;
+            put(out, &uncertainty::median, number(median))?;
+            put(out, &uncertainty::sigma, number(sigma))
         }
         Distribution::Triangular { min, mode, max } => {
-            writeln!(out, "distribution = \"triangular\"")?;
-            writeln!(out, "min = {}", number(min))?;
-            writeln!(out, "mode = {}", number(mode))?;
-            writeln!(out, "max = {}", number(max))
+            put(out, &uncertainty::distribution, string("triangular"))?;
+            put(out, &uncertainty::min, number(min))?;
+            put(out, &uncertainty::mode, number(mode))?;
+            put(out, &uncertainty::max, number(max))
         }
         Distribution::Uniform { min, max } => {
-            writeln!(out, "distribution = \"uniform\"")?;
-            writeln!(out, "min = {}", number(min))?;
-            writeln!(out, "max = {}", number(max))
+            put(out, &uncertainty::distribution, string("uniform"))?;
+            put(out, &uncertainty::min, number(min))?;
+            put(out, &uncertainty::max, number(max))
         }
     }
 }

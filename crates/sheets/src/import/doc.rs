@@ -83,33 +83,10 @@ impl Doc {
     }
 }
 
-/// A number that TOML reads back as exactly the same `f64`: whole numbers
-/// as integers (so the loader accepts them where an integer belongs),
-/// others in Rust's shortest round-trip notation, which is valid TOML.
-pub(crate) fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{}", value as i64)
-    } else if value.is_finite() {
-        format!("{value:?}")
-    } else if value.is_nan() {
-        "nan".to_owned()
-    } else if value > 0.0 {
-        "inf".to_owned()
-    } else {
-        "-inf".to_owned()
-    }
-}
-
-/// A TOML basic string (also used for every key, so that ids with `.` or
-/// `:` and any text a user typed stay one key): the scenario writer's own
-/// quoting, so that imported and written files agree.
-pub(crate) fn string(text: &str) -> String {
-    caisson_scenario::toml_string(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use caisson_scenario::toml_string as string;
 
     #[test]
     fn origins_follow_lines_and_columns() {
@@ -128,14 +105,5 @@ mod tests {
         let value = doc.origin(2, Some(11)).and_then(|o| o.column.clone());
         assert_eq!(value.map(|c| c.letter), Some("C".to_owned()));
         assert_eq!(doc.origin(3, None), None);
-    }
-
-    #[test]
-    fn strings_and_numbers_are_valid_toml() {
-        assert_eq!(string("a\"b\\c\nd\u{1}"), r#""a\"b\\c\nd\u0001""#);
-        assert_eq!(number(3.0), "3");
-        assert_eq!(number(0.1), "0.1");
-        assert_eq!(number(1e-7), "1e-7");
-        assert_eq!(number(f64::NAN), "nan");
     }
 }

@@ -20,7 +20,9 @@ use crate::dates::month_label;
 use crate::error::{ColumnRef, SheetError};
 use crate::layout::{self, header_key, SETTINGS, SHEETS};
 use crate::sheet::{number_text, Cell, Sheet};
-use doc::{string, Doc, Origin};
+use caisson_scenario::schema::{self, facility, line, product, EntitySchema, FieldSchema};
+use caisson_scenario::toml_string as string;
+use doc::{Doc, Origin};
 use table::{literal, nearest, Table};
 
 /// The name the generated TOML has in loader diagnostics (never shown:
@@ -114,14 +116,14 @@ pub fn sheets_to_scenario(sheets: &[Sheet]) -> Result<Imported, Vec<SheetError>>
         tables: &tables,
         calendar,
     };
-    writer.entities(layout::ACTORS, "[[actor]]");
+    writer.entities(layout::ACTORS);
     writer.products();
     writer.facilities();
-    writer.entities(layout::ROUTES, "[[route]]");
-    writer.entities(layout::DEMANDS, "[[demand]]");
-    writer.entities(layout::CONTRACTS, "[[contract]]");
-    writer.entities(layout::POLICIES, "[[policy]]");
-    writer.entities(layout::UNCERTAINTY, "[[uncertainty]]");
+    writer.entities(layout::ROUTES);
+    writer.entities(layout::DEMANDS);
+    writer.entities(layout::CONTRACTS);
+    writer.entities(layout::POLICIES);
+    writer.entities(layout::UNCERTAINTY);
 
     // Without settings the loader would only add noise (every `[scenario]`
     // field missing) to the error already given.
@@ -428,36 +430,48 @@ impl<'t> Writer<'_, 't> {
         self.calendar.map(|c| c.kind)
     }
 
-    /// Writes every field of `fields` that `row` has, as `name = value`.
-    fn fields(&mut self, table: &Table, row: usize, cells: &[Cell], fields: &[&str]) {
-        for &name in fields {
-            if let Some(value) = table.value(self.problems, row, cells, name, self.kind()) {
-                self.doc.field(name, &value.toml, value.origin);
+    /// Writes every field of the row's own entity (the columns after its
+    /// parent's) that `row` has, as `name = value`.
+    fn fields(&mut self, table: &Table, row: usize, cells: &[Cell]) {
+        for field in table.spec.own_fields() {
+            let value = table.value(self.problems, row, cells, field.name, self.kind());
+            if let Some(value) = value {
+                self.doc.field(field.name, &value.toml, value.origin);
             }
         }
     }
 
+    /// The `[[...]]` header of the entities of `table`'s rows.
+    fn entity_header(&mut self, table: &Table, row: usize) {
+        let header = table.spec.entity.map_or("", |e| e.table);
+        self.doc.header(header, Origin::row(&table.sheet.name, row));
+    }
+
     /// Top-level entities of one sheet: one `[[...]]` per row, every
-    /// column a field, period columns as the `quantity` schedule.
-    fn entities(&mut self, sheet: &str, header: &str) {
+    /// column a field, period columns as the schedule (`quantity`).
+    fn entities(&mut self, sheet: &str) {
         let tables = self.tables;
         let Some(table) = tables.get(sheet) else {
             return;
         };
-        let names: Vec<&str> = table.spec.fields.iter().map(|f| f.name).collect();
         for (row, cells) in table.rows() {
-            self.doc.header(header, Origin::row(&table.sheet.name, row));
-            self.fields(table, row, cells, &names);
-            if table.spec.periods.is_some() {
-                let section = format!("{}.quantity", header.trim_matches(['[', ']']));
-                self.schedule(table, row, cells, "quantity", &section);
-            }
+            self.entity_header(table, row);
+            self.fields(table, row, cells);
+            self.schedule(table, row, cells);
         }
     }
 
-    /// A schedule from `row`'s period columns, as a table of every label
-    /// of the horizon (so no step-function default applies).
-    fn schedule(&mut self, table: &Table, row: usize, cells: &[Cell], field: &str, section: &str) {
+    /// The schedule of `table`'s period columns, if it has them: from
+    /// `row`'s cells, as a table of every label of the horizon (so no
+    /// step-function default applies).
+    fn schedule(&mut self, table: &Table, row: usize, cells: &[Cell]) {
+        let (Some(field), Some(entity)) = (table.spec.periods, table.spec.entity) else {
+            return;
+        };
+        let field = field.name;
+        // The section of the schedule under the entity's array of tables:
+        // `[[facility.line]]` gives `[facility.line.capacity]`.
+        let section = format!("{}.{field}", entity.table.trim_matches(['[', ']']));
         let Some(calendar) = self.calendar else {
             // The settings are invalid (and reported): a placeholder keeps
             // the loader from also calling the field missing.
@@ -612,14 +626,14 @@ impl<'t> Writer<'_, 't> {
             .map(|(row, _, ids)| (row, ids))
             .collect();
         for (row, cells) in table.rows() {
-            self.doc
-                .header("[[product]]", Origin::row(&table.sheet.name, row));
-            self.fields(table, row, cells, &["id", "name", "unit"]);
+            self.entity_header(table, row);
+            self.fields(table, row, cells);
             let Some(rows) = first_rows.get(&row).and_then(|ids| inputs.get(ids)) else {
                 continue;
             };
+            let header = child_table(&schema::PRODUCT, &product::inputs);
             self.doc
-                .header("[product.inputs]", Origin::row(&table.sheet.name, row));
+                .header(&header, Origin::row(&table.sheet.name, row));
             let parent = format!("product \"{}\"", first_rows[&row][0]);
             self.keyed(layout::INPUTS, rows, "input", "quantity", &parent);
         }
@@ -652,16 +666,16 @@ impl<'t> Writer<'_, 't> {
             .map(|(row, _, ids)| (row, ids))
             .collect();
         for (row, cells) in table.rows() {
-            self.doc
-                .header("[[facility]]", Origin::row(&table.sheet.name, row));
-            self.fields(table, row, cells, &["id", "name", "actor", "holding_cost"]);
+            self.entity_header(table, row);
+            self.fields(table, row, cells);
             let Some(key) = first_rows.get(&row) else {
                 continue;
             };
             let parent = format!("facility \"{}\"", key[0]);
             if let Some(rows) = stock.get(key) {
+                let header = child_table(&schema::FACILITY, &facility::stock);
                 self.doc
-                    .header("[facility.stock]", Origin::row(&table.sheet.name, row));
+                    .header(&header, Origin::row(&table.sheet.name, row));
                 self.keyed(layout::STOCK, rows, "product", "quantity", &parent);
             }
             for &(line_row, line_cells) in lines.get(key).map_or(&[][..], Vec::as_slice) {
@@ -669,25 +683,8 @@ impl<'t> Writer<'_, 't> {
             }
             if let Some(expansion_table) = tables.get(layout::EXPANSIONS) {
                 for &(e_row, e_cells) in expansions.get(key).map_or(&[][..], Vec::as_slice) {
-                    self.doc.header(
-                        "[[facility.expansion]]",
-                        Origin::row(&expansion_table.sheet.name, e_row),
-                    );
-                    self.fields(
-                        expansion_table,
-                        e_row,
-                        e_cells,
-                        &[
-                            "id",
-                            "line",
-                            "capacity",
-                            "lead_time",
-                            "capex",
-                            "earliest",
-                            "latest",
-                            "integer",
-                        ],
-                    );
+                    self.entity_header(expansion_table, e_row);
+                    self.fields(expansion_table, e_row, e_cells);
                 }
             }
         }
@@ -699,12 +696,11 @@ impl<'t> Writer<'_, 't> {
             return;
         };
         let sheet = table.sheet.name.as_str();
-        self.doc
-            .header("[[facility.line]]", Origin::row(sheet, row));
-        self.fields(table, row, cells, &["id"]);
-        self.schedule(table, row, cells, "capacity", "facility.line.capacity");
-        self.doc
-            .header("[facility.line.products]", Origin::row(sheet, row));
+        self.entity_header(table, row);
+        self.fields(table, row, cells);
+        self.schedule(table, row, cells);
+        let products_table = child_table(&schema::LINE, &line::products);
+        self.doc.header(&products_table, Origin::row(sheet, row));
         let Some(id) = table.id(cells, "id") else {
             return;
         };
@@ -742,11 +738,15 @@ impl<'t> Writer<'_, 't> {
                 );
                 continue;
             }
-            self.doc.header(
-                &format!("[facility.line.products.{}]", product.toml),
-                product.origin,
-            );
-            self.fields(lp, lp_row, lp_cells, &["rate", "cost"]);
+            let header = format!("{}.{}]", products_table.trim_end_matches(']'), product.toml);
+            self.doc.header(&header, product.origin);
+            self.fields(lp, lp_row, lp_cells);
         }
     }
+}
+
+/// The header of a table-valued field of an entity: `[facility.stock]`
+/// for the `stock` of a `[[facility]]`.
+fn child_table(entity: &EntitySchema, field: &FieldSchema) -> String {
+    format!("[{}.{}]", entity.table.trim_matches(['[', ']']), field.name)
 }

@@ -3,7 +3,9 @@
 
 use caisson_model::{Calendar, PeriodKind};
 
-use super::doc::{number, string, Origin};
+use caisson_scenario::{toml_number as number, toml_string as string};
+
+use super::doc::Origin;
 use super::Problems;
 use crate::dates::month_label;
 use crate::error::{ColumnRef, SheetError};
@@ -144,7 +146,7 @@ impl<'a> Table<'a> {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("the columns of this sheet are {}", known.join(", ")),
             };
-            if let (Some(unit), Some(c)) = (spec.periods, calendar) {
+            if let (Some(unit), Some(c)) = (spec.period_unit(), calendar) {
                 hint.push_str(&format!(
                     "; period columns are headed by their label, e.g. `{}`, in {unit}",
                     c.label(0)
@@ -162,7 +164,7 @@ impl<'a> Table<'a> {
                 );
             }
         }
-        if let (Some(unit), Some(calendar)) = (spec.periods, calendar) {
+        if let (Some(unit), Some(calendar)) = (spec.period_unit(), calendar) {
             let missing: Vec<usize> = (0..periods.len())
                 .filter(|&t| periods[t].is_none())
                 .collect();
