@@ -102,32 +102,7 @@ fn compare_gives_the_same_outcomes_with_the_model_reused_or_not() {
         size: Size::Small,
         seed: 4,
     });
-    let mut more = s.clone();
-    for d in &mut more.demands {
-        d.quantity.iter_mut().for_each(|q| *q *= 1.5);
-    }
-    let mut dearer = s.clone();
-    for line in &mut dearer.lines {
-        line.capacity.iter_mut().for_each(|c| *c *= 0.8);
-        for p in &mut line.products {
-            p.cost *= 2.0;
-        }
-    }
-    let mut open = s.clone();
-    open.policies.clear();
-    let mut extra = s.clone();
-    let mut demand = extra.demands[0].clone();
-    demand.id = "extra".into();
-    extra.demands.push(demand);
-    let mut slower = s.clone();
-    slower.default_lead_time += 1;
-    let variants = [
-        ("more demand", more),
-        ("dearer and smaller", dearer),
-        ("no policies", open),
-        ("an extra demand", extra),
-        ("slower", slower),
-    ];
+    let variants = support::variants(&s);
     let (cold, _) = compared(&s, &variants, Resolve::Cold);
     for resolve in [Resolve::Reuse, Resolve::WarmStart] {
         let (c, timing) = compared(&s, &variants, resolve);

@@ -1,6 +1,7 @@
 //! What the re-solve tests (`reuse.rs`, `driver.rs`) and the timing example
 //! `simulate_resolve` share: a generated scenario with every kind of
-//! uncertainty, and agreement of objectives within the MIP gap.
+//! uncertainty, variants of a scenario, and agreement of objectives within
+//! the MIP gap.
 
 // Each test binary and the example use a part of this module.
 #![allow(dead_code)]
@@ -71,5 +72,37 @@ pub fn uncertainty() -> Vec<Uncertainty> {
                 shared: true,
             },
         ),
+    ]
+}
+
+/// Five variants of `s`, named: three that keep its model's structure
+/// (more demand; dearer and smaller lines; no policies), then two that do
+/// not (an extra demand; every default lead time one period longer).
+pub fn variants(s: &Scenario) -> Vec<(&'static str, Scenario)> {
+    let mut more = s.clone();
+    for d in &mut more.demands {
+        d.quantity.iter_mut().for_each(|q| *q *= 1.5);
+    }
+    let mut dearer = s.clone();
+    for line in &mut dearer.lines {
+        line.capacity.iter_mut().for_each(|c| *c *= 0.8);
+        for p in &mut line.products {
+            p.cost *= 2.0;
+        }
+    }
+    let mut open = s.clone();
+    open.policies.clear();
+    let mut extra = s.clone();
+    let mut demand = extra.demands[0].clone();
+    demand.id = "extra".into();
+    extra.demands.push(demand);
+    let mut slower = s.clone();
+    slower.default_lead_time += 1;
+    vec![
+        ("more demand", more),
+        ("dearer and smaller", dearer),
+        ("no policies", open),
+        ("an extra demand", extra),
+        ("slower", slower),
     ]
 }
