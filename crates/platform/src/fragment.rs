@@ -143,8 +143,26 @@ pub fn check_fragment(
             };
             return Err(PlatformError::not_owned(&org.id, entity, rule));
         }
-        // Anything else is no table of the model: the loader reports it as
-        // unknown (with the nearest name) when the round is assembled.
+        // No table of the model at all: reported here, since a contribution
+        // is written into the assembled scenario table by table.
+        let path = [Step::Key(key.clone())];
+        let place = locate(text, media, &path).map(|at| line_column(text, at.start));
+        let mut diagnostic = ScenarioDiagnostic::error(
+            "unknown-table",
+            format!("unknown table `{key}`"),
+            document.clone(),
+            place,
+        );
+        let nearest = allowed
+            .iter()
+            .map(|name| (strsim::levenshtein(key, name), name))
+            .min()
+            .filter(|(distance, _)| *distance <= 2);
+        diagnostic.hint = Some(match nearest {
+            Some((_, name)) => format!("did you mean `{name}`?"),
+            None => rule(),
+        });
+        return Err(PlatformError::invalid(diagnostic));
     }
     let not_array = |key: &str, path: &[Step]| {
         let place = locate(text, media, path).map(|at| line_column(text, at.start));

@@ -528,7 +528,7 @@ capacity = { "2025-01" = 10, "2026-01" = 20.5 }
             path(&["facility", "0", "line", "0", "capacity"])
         );
         let at = locate(DOC, MediaType::Toml, &origin.path).expect("found");
-        assert_eq!(line_column(DOC, at.start), (11, 1));
+        assert_eq!(line_column(DOC, at.start), (10, 1));
         let json = write_json(&table).expect("json");
         let at = locate(&json, MediaType::Json, &origin.path).expect("found");
         assert!(
