@@ -46,7 +46,7 @@ pub mod visibility;
 pub use assemble::{assemble, Assembled};
 pub use contract::{Schedule, SignedContract};
 pub use error::{Document, PlatformError, ScenarioDiagnostic};
-pub use example::europe_example;
+pub use example::{europe_example, europe_round, EuropeRound};
 pub use fragment::{check_fragment, Fragment};
 pub use media::{convert, MediaType};
 pub use org::{check_member, is_organisation_id, OrgKind, Organisation, Role, UnknownName};
