@@ -486,7 +486,8 @@ capacity = { "2025-01" = 10, "2026-01" = 20.5 }
 
     #[test]
     fn syntax_errors_are_located() {
-        let error = convert("[[facility]]\nid = \n", MediaType::Toml, MediaType::Json).unwrap_err();
+        let error = convert("[[facility]]\nid = \n", MediaType::Toml, MediaType::Json)
+            .expect_err("refused");
         let diagnostic = &error.scenario_diagnostics()[0];
         assert_eq!(
             (diagnostic.code.as_str(), diagnostic.line),
@@ -497,7 +498,7 @@ capacity = { "2025-01" = 10, "2026-01" = 20.5 }
             MediaType::Json,
             MediaType::Toml,
         )
-        .unwrap_err();
+        .expect_err("refused");
         assert_eq!(error.scenario_diagnostics()[0].line, Some(2));
         assert!(convert("[1, 2]", MediaType::Json, MediaType::Toml).is_err());
     }

@@ -284,11 +284,11 @@ fn contracts_must_name_their_suppliers_facility() {
         &[(&krusik, Some(&k))],
         std::slice::from_ref(&contract),
     )
-    .unwrap_err();
+    .expect_err("refused");
     assert_eq!(error.code(), "invalid_contract");
     contract.supplier = "deu".into();
     contract.facility = "deu:k".into();
-    let error = assemble(&reference(), &[(&krusik, Some(&k))], &[contract]).unwrap_err();
+    let error = assemble(&reference(), &[(&krusik, Some(&k))], &[contract]).expect_err("refused");
     assert_eq!(error.code(), "invalid_contract");
 }
 
@@ -441,10 +441,10 @@ fn member_rules() {
     let deu = state("deu", "DEU");
     assert!(check_member(&reference, &members, &deu).is_ok());
     members.push(deu.clone());
-    let error = check_member(&reference, &members, &deu).unwrap_err();
+    let error = check_member(&reference, &members, &deu).expect_err("refused");
     assert_eq!((error.code(), error.status()), ("conflict", 409));
     // At most one state per actor: a second state of DEU breaks "exactly one member".
-    let error = check_member(&reference, &members, &state("deu2", "DEU")).unwrap_err();
+    let error = check_member(&reference, &members, &state("deu2", "DEU")).expect_err("refused");
     assert_eq!((error.code(), error.status()), ("invalid_member", 422));
     // A coordinator buying for an actor a state owns.
     let mut other = eu();
@@ -453,28 +453,28 @@ fn member_rules() {
     other.blocs = Vec::new();
     assert_eq!(
         check_member(&reference, &members, &other)
-            .unwrap_err()
+            .expect_err("refused")
             .code(),
         "invalid_member"
     );
     other.buys_for = vec!["EUJ".into()];
     assert_eq!(
         check_member(&reference, &members, &other)
-            .unwrap_err()
+            .expect_err("refused")
             .code(),
         "invalid_member"
     );
     // Actors, buyers and blocs must exist in the reference part.
     assert_eq!(
         check_member(&reference, &members, &state("fra", "FRA"))
-            .unwrap_err()
+            .expect_err("refused")
             .code(),
         "invalid_member"
     );
     other.buys_for = vec!["FRA".into()];
     assert_eq!(
         check_member(&reference, &members, &other)
-            .unwrap_err()
+            .expect_err("refused")
             .code(),
         "invalid_member"
     );
@@ -482,7 +482,7 @@ fn member_rules() {
     other.blocs = vec!["NATO".into()];
     assert_eq!(
         check_member(&reference, &members, &other)
-            .unwrap_err()
+            .expect_err("refused")
             .code(),
         "invalid_member"
     );
@@ -493,21 +493,21 @@ fn member_rules() {
     assert!(check_member(&reference, &members, &producer("sloboda", "SRB", None)).is_ok());
     assert_eq!(
         check_member(&reference, &members, &producer("x", "NOWHERE", None))
-            .unwrap_err()
+            .expect_err("refused")
             .code(),
         "invalid_member"
     );
     let observer = org("ngo", OrgKind::Observer, None);
     assert_eq!(
         check_member(&reference, &members, &observer)
-            .unwrap_err()
+            .expect_err("refused")
             .code(),
         "invalid_member"
     );
     let invalid = org("a:b", OrgKind::Producer, Some("SRB"));
     assert_eq!(
         check_member(&reference, &members, &invalid)
-            .unwrap_err()
+            .expect_err("refused")
             .code(),
         "invalid_organisation"
     );

@@ -334,7 +334,7 @@ fn errors_never_name_what_the_caller_may_not_see() {
     // srb's demand and the contract all break.
     let without_mortar = REFERENCE.replace("[[product]]\nid = \"mortar\"\n", "");
     let reference = ReferencePart::parse(&without_mortar, MediaType::Toml).expect("valid alone");
-    let full = assemble(&reference, &round.refs(), &round.contracts).unwrap_err();
+    let full = assemble(&reference, &round.refs(), &round.contracts).expect_err("refused");
     let named: Vec<_> = full
         .scenario_diagnostics()
         .iter()
@@ -349,7 +349,7 @@ fn errors_never_name_what_the_caller_may_not_see() {
         &round.refs(),
         &round.contracts,
     )
-    .unwrap_err();
+    .expect_err("refused");
     assert_eq!(as_sloboda.code(), "invalid_scenario");
     let body = as_sloboda.diagnostics().expect("diagnostics").to_string();
     for hidden in ["krusik", "srb:army", "9f2c", "mortar"] {
@@ -371,7 +371,7 @@ fn errors_never_name_what_the_caller_may_not_see() {
         &round.refs(),
         &round.contracts,
     )
-    .unwrap_err();
+    .expect_err("refused");
     let own = as_krusik
         .scenario_diagnostics()
         .iter()
