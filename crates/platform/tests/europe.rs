@@ -4,7 +4,10 @@
 
 use caisson_planner::{plan, PlanOptions};
 use caisson_platform::example::europe_round;
-use caisson_platform::{assemble, check_member, europe_example, OrgKind};
+use caisson_platform::{
+    assemble, check_fragment, check_member, convert, europe_example, MediaType, OrgKind,
+    ReferencePart,
+};
 use toml::{Table, Value};
 
 const BASE: &str = concat!(
@@ -78,6 +81,35 @@ fn europe_example_assembles_to_base() {
         .iter()
         .all(|f| f.id.contains(':')));
     assert_eq!(assembled.scenario.contracts.len(), contracts.len());
+}
+
+#[test]
+fn europe_example_in_json_assembles_to_the_same_scenario() {
+    let round = europe_round();
+    let toml_assembled =
+        assemble(&round.reference, &round.member_refs(), &round.contracts).expect("assembles");
+    let reference_json = convert(round.reference.text(), MediaType::Toml, MediaType::Json)
+        .expect("the reference converts");
+    let reference = ReferencePart::parse(&reference_json, MediaType::Json).expect("valid in JSON");
+    let fragments: Vec<_> = round
+        .members
+        .iter()
+        .map(|(org, fragment)| {
+            let json =
+                convert(fragment.text(), MediaType::Toml, MediaType::Json).expect("converts");
+            let from_json = check_fragment(org, &json, MediaType::Json).expect("owned in JSON");
+            assert_eq!(from_json.ids("facility"), fragment.ids("facility"));
+            (org, from_json)
+        })
+        .collect();
+    let refs: Vec<_> = fragments
+        .iter()
+        .map(|(org, fragment)| (*org, Some(fragment)))
+        .collect();
+    let json_assembled =
+        assemble(&reference, &refs, &round.contracts).expect("assembles from JSON");
+    assert_eq!(json_assembled.scenario, toml_assembled.scenario);
+    assert_eq!(json_assembled.toml, toml_assembled.toml);
 }
 
 #[test]
