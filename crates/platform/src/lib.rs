@@ -49,7 +49,9 @@ pub use error::{Document, PlatformError, ScenarioDiagnostic};
 pub use example::{europe_example, europe_round, EuropeRound};
 pub use fragment::{check_fragment, Fragment};
 pub use media::{convert, MediaType};
-pub use org::{check_member, is_organisation_id, OrgKind, Organisation, Role, UnknownName};
+pub use org::{
+    check_member, check_members, is_organisation_id, OrgKind, Organisation, Role, UnknownName,
+};
 pub use reference::ReferencePart;
 pub use visibility::{
     assemble_as, capacity_aggregates, visible_scenario, Access, Aggregate, CapacityAggregate,

@@ -287,6 +287,20 @@ pub fn check_member(
     Ok(())
 }
 
+/// Checks every member of a round against a (new) reference part, as if
+/// they were added one by one in the order given: what a change of the
+/// reference part must keep true (a member's actor, buyers and blocs still
+/// exist). The assembled scenario is checked separately by [`crate::assemble`].
+pub fn check_members(
+    reference: &ReferencePart,
+    members: &[Organisation],
+) -> Result<(), PlatformError> {
+    for (position, member) in members.iter().enumerate() {
+        check_member(reference, &members[..position], member)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -504,6 +504,16 @@ fn member_rules() {
             .code(),
         "invalid_member"
     );
+    // A reference part without an actor a member names breaks the member rules.
+    assert!(caisson_platform::check_members(&reference, &members).is_ok());
+    let without_srb = REFERENCE.replace("[[actor]]\nid = \"SRB\"\n", "").replace(
+        "[[route]]\nfrom = \"SRB\"\nto = \"DEU\"\nlead_time = 1\n",
+        "",
+    );
+    let smaller = ReferencePart::parse(&without_srb, MediaType::Toml).expect("valid alone");
+    let error =
+        caisson_platform::check_members(&smaller, &members).expect_err("krusik's actor is gone");
+    assert_eq!(error.code(), "invalid_member");
     let invalid = org("a:b", OrgKind::Producer, Some("SRB"));
     assert_eq!(
         check_member(&reference, &members, &invalid)
