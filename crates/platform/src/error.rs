@@ -1,4 +1,14 @@
 //! Errors of the platform's domain rules, each with a stable code.
+//!
+//! | code | status | when |
+//! |---|---|---|
+//! | `not_owned` | 403 | a table or entity the organisation may not contribute (names the entity and the rule) |
+//! | `invalid_scenario` | 422 | a syntax error, or the assembled scenario breaks the model (with located `diagnostics`) |
+//! | `invalid_organisation` | 422 | an organisation's fields break spec section 1 |
+//! | `invalid_member` | 422 | adding a member would break a member rule of spec section 2 |
+//! | `invalid_contract` | 422 | a signed contract's supplier or facility does not fit the round |
+//! | `conflict` | 409 | a member added twice |
+//! | `unsupported_media_type` | 415 | a body that is neither TOML nor JSON |
 
 use serde::Serialize;
 

@@ -32,6 +32,16 @@ impl MediaType {
         }
     }
 
+    /// The media type of a scenario body from its `Content-Type`, or
+    /// `unsupported_media_type` (415) for anything but TOML and JSON.
+    pub fn of_body(content_type: &str) -> Result<Self, PlatformError> {
+        Self::from_content_type(content_type).ok_or_else(|| {
+            PlatformError::UnsupportedMediaType(format!(
+                "`{content_type}`: a scenario body is application/toml or application/json"
+            ))
+        })
+    }
+
     /// The `Content-Type` of a document of this type.
     pub fn content_type(self) -> &'static str {
         match self {
@@ -453,6 +463,15 @@ mod tests {
             Some(MediaType::Json)
         );
         assert_eq!(MediaType::from_content_type("text/plain"), None);
+        let refused = MediaType::of_body("text/plain").expect_err("refused");
+        assert_eq!(
+            (refused.code(), refused.status()),
+            ("unsupported_media_type", 415)
+        );
+        assert_eq!(
+            MediaType::of_body("application/json").ok(),
+            Some(MediaType::Json)
+        );
         assert_eq!(MediaType::Json.content_type(), "application/json");
     }
 
