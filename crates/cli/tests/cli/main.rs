@@ -31,7 +31,7 @@ mod sheets;
 mod shell;
 /// `simulate`: determinism, zero uncertainty, report input, bad entries.
 mod simulate;
-/// `verify`: a clean plan passes; each kind of tampering is found by record.
-mod verify;
 /// `validate`: summaries, diagnostics, JSON, exit codes.
 mod validate;
+/// `verify`: a clean plan passes; each kind of tampering is found by record.
+mod verify;
