@@ -1,0 +1,179 @@
+//! The HTTP API under `/api/v1` (spec section 6): the router, built with
+//! its OpenAPI document from the same declarations, and the layers every
+//! request passes (request id, trace, body limit, timeout).
+
+mod rounds;
+mod runs;
+mod system;
+
+use std::time::Duration;
+
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::response::IntoResponse;
+use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::body::MAX_BODY;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The OpenAPI document's fixed parts; the paths come from the handlers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Caisson platform API",
+        description = "Rounds, contributions and runs of the shared planning platform \
+                       (docs/spec/platform.md). Errors are {\"error\": {\"code\", \"message\"}}.",
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(crate::error::ErrorEnvelope))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API's routes with their OpenAPI document.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(system::health))
+        .routes(routes!(system::openapi_json))
+        .routes(routes!(system::me))
+        .routes(routes!(system::access_log))
+        .routes(routes!(rounds::create_round, rounds::list_rounds))
+        .routes(routes!(rounds::get_round))
+        .routes(routes!(rounds::get_reference, rounds::put_reference))
+        .routes(routes!(rounds::reference_versions))
+        .routes(routes!(rounds::add_member, rounds::list_members))
+        .routes(routes!(rounds::put_contribution, rounds::get_contribution))
+        .routes(routes!(rounds::contribution_versions))
+        .routes(routes!(rounds::contribution_version))
+        .routes(routes!(rounds::contribution_diff))
+        .routes(routes!(rounds::scenario))
+        .routes(routes!(runs::start_run, runs::list_runs))
+        .routes(routes!(runs::get_run))
+        .routes(routes!(runs::run_events))
+        .routes(routes!(runs::cancel_run))
+        .routes(routes!(runs::run_plan))
+        .routes(routes!(runs::run_result))
+        .routes(routes!(runs::run_scenario))
+        .routes(routes!(runs::publish_run))
+        .routes(routes!(runs::list_published))
+        .routes(routes!(runs::get_published))
+}
+
+/// The OpenAPI document of every endpoint.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = api().split_for_parts();
+    doc.paths.paths = doc
+        .paths
+        .paths
+        .into_iter()
+        .map(|(path, item)| (format!("/api/v1{path}"), item))
+        .collect();
+    doc
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+async fn timed_out(error: tower::BoxError) -> ApiError {
+    if error.is::<tower::timeout::error::Elapsed>() {
+        ApiError::Timeout
+    } else {
+        ApiError::Internal(anyhow::anyhow!("middleware: {error}"))
+    }
+}
+
+/// The whole application: the API under `/api/v1`, everything else 404.
+pub fn router(state: AppState) -> Router {
+    let timeout: Duration = state.handler_timeout;
+    let request_id = HeaderName::from_static("x-request-id");
+    let (api, _) = api().split_for_parts();
+    let api =
+        api.method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() });
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(
+                    |request: &Request<axum::body::Body>| {
+                        let id = request
+                            .headers()
+                            .get("x-request-id")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        // Method and path only: query strings and bodies may
+                        // carry confidential values and are never logged.
+                        tracing::info_span!(
+                            "request",
+                            id = %id,
+                            method = %request.method(),
+                            path = %request.uri().path(),
+                        )
+                    },
+                ))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(HandleErrorLayer::new(timed_out))
+                .timeout(timeout),
+        )
+        .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every endpoint the spec's table names (minus contracts and the
+    /// ledger, which come later) is in the document with its method.
+    #[test]
+    fn the_document_covers_the_spec_table() {
+        let doc = openapi();
+        let expected = [
+            ("get", "/api/v1/health"),
+            ("get", "/api/v1/openapi.json"),
+            ("get", "/api/v1/me"),
+            ("post", "/api/v1/rounds"),
+            ("post", "/api/v1/rounds/{round}/members"),
+            ("put", "/api/v1/rounds/{round}/contributions/{org}"),
+            ("get", "/api/v1/rounds/{round}/contributions/{org}"),
+            ("get", "/api/v1/rounds/{round}/contributions/{org}/versions"),
+            ("get", "/api/v1/rounds/{round}/scenario"),
+            ("post", "/api/v1/rounds/{round}/runs"),
+            ("get", "/api/v1/runs/{run}"),
+            ("get", "/api/v1/runs/{run}/plan"),
+            ("post", "/api/v1/runs/{run}/publish"),
+        ];
+        let json = serde_json::to_value(&doc).expect("serialises");
+        for (method, path) in expected {
+            assert!(
+                json["paths"][path][method].is_object(),
+                "{method} {path} is missing from the OpenAPI document"
+            );
+        }
+        assert!(json["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.")));
+    }
+}

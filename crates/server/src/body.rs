@@ -1,0 +1,89 @@
+//! Request bodies: read within the 16 MiB limit (413 `payload_too_large`
+//! in the error envelope above it), scenario documents by media type (415
+//! otherwise), JSON bodies strictly (unknown fields refused).
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use caisson_platform::MediaType;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// The largest body accepted: 16 MiB.
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
+
+async fn bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            _ => ApiError::bad_request(format!("reading the body: {}", rejection.body_text())),
+        })
+}
+
+/// A scenario document (reference part or fragment) with its media type.
+#[derive(Debug)]
+pub struct ScenarioBody {
+    /// `application/toml` or `application/json`.
+    pub media: MediaType,
+    /// The document's text.
+    pub text: String,
+}
+
+impl<S: Send + Sync> FromRequest<S> for ScenarioBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let content_type = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let media = MediaType::from_content_type(&content_type).ok_or_else(|| {
+            ApiError::UnsupportedMediaType(format!(
+                "a scenario document is application/toml or application/json, not `{content_type}`"
+            ))
+        })?;
+        let bytes = bytes(request, state).await?;
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| ApiError::bad_request("the document is not UTF-8 text"))?;
+        Ok(ScenarioBody { media, text })
+    }
+}
+
+/// A JSON body whose fields are checked strictly by `T`'s `Deserialize`.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let content_type = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        if MediaType::from_content_type(&content_type) != Some(MediaType::Json) {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "this endpoint reads application/json, not `{content_type}`"
+            )));
+        }
+        let bytes = bytes(request, state).await?;
+        serde_json::from_slice(&bytes)
+            .map(JsonBody)
+            .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+    }
+}
+
+/// The media type an `Accept` header asks for among the two scenario
+/// types: `None` when absent or when it names neither (the document is
+/// then answered as stored).
+pub fn accepted(headers: &axum::http::HeaderMap) -> Option<MediaType> {
+    let accept = headers.get(axum::http::header::ACCEPT)?.to_str().ok()?;
+    accept.split(',').find_map(MediaType::from_content_type)
+}

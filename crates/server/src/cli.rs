@@ -1,0 +1,347 @@
+//! The platform's subcommands (`serve`, `worker`, `admin`): their clap
+//! arguments and `run` functions, registered by the `caisson` binary and
+//! by `caisson-server`.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use caisson_platform::{OrgKind, Organisation, Role};
+
+use crate::db::{format_time, Db};
+use crate::jobs::{self, WorkerConfig};
+use crate::serve::{self, ServeConfig};
+use crate::store;
+
+/// The embedded database of `caisson serve` in the working directory.
+pub const DEFAULT_DATABASE: &str = "sqlite://caisson.db";
+
+/// Arguments of `caisson serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Database URL: `sqlite://PATH` (created if missing) or `postgres://...`.
+    #[arg(long, value_name = "URL", default_value = DEFAULT_DATABASE)]
+    pub database: String,
+    /// Runs executed inside this process at once (0: only `caisson worker`
+    /// processes execute runs).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub workers: usize,
+    /// Seconds a worker's claim on a run lasts without renewal.
+    #[arg(long, value_name = "S", default_value_t = 30)]
+    pub lease_seconds: u64,
+    /// Seconds a request may take before it answers 503 `timeout`.
+    #[arg(long, value_name = "S", default_value_t = 60)]
+    pub timeout_seconds: u64,
+    /// Seed an example round once serving (on an empty database): `europe`
+    /// makes every organisation of the European example, each contributing
+    /// its part over HTTP, and prints each party's sign-in.
+    #[arg(long, value_name = "NAME", value_parser = ["europe"])]
+    pub example: Option<String>,
+}
+
+/// Arguments of `caisson worker`.
+#[derive(Debug, clap::Args)]
+pub struct WorkerArgs {
+    /// Database URL shared with `caisson serve`.
+    #[arg(long, value_name = "URL", default_value = DEFAULT_DATABASE)]
+    pub database: String,
+    /// Runs executed at once by this process.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub workers: usize,
+    /// Seconds a claim on a run lasts without renewal.
+    #[arg(long, value_name = "S", default_value_t = 30)]
+    pub lease_seconds: u64,
+    /// Fault injection for tests: hold each claimed run this many
+    /// milliseconds (renewing its lease) before computing it.
+    #[arg(long, value_name = "MS", hide = true)]
+    pub hold_after_claim_ms: Option<u64>,
+}
+
+/// Arguments of `caisson admin`.
+#[derive(Debug, clap::Args)]
+pub struct AdminArgs {
+    /// Database URL (the server's).
+    #[arg(long, value_name = "URL", default_value = DEFAULT_DATABASE, global = true)]
+    pub database: String,
+    /// What to manage.
+    #[command(subcommand)]
+    pub command: AdminCommand,
+}
+
+/// `caisson admin` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum AdminCommand {
+    /// Organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// `caisson admin org` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum OrgCommand {
+    /// Add an organisation.
+    Add {
+        /// Its id (letters, digits, `_`, `.`, `-`).
+        id: String,
+        /// state, producer, coordinator or observer.
+        #[arg(long)]
+        kind: String,
+        /// Its model actor (states and producers).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Actors a coordinator buys for.
+        #[arg(long, value_delimiter = ',')]
+        buys_for: Vec<String>,
+        /// Blocs a coordinator speaks for.
+        #[arg(long, value_delimiter = ',')]
+        blocs: Vec<String>,
+        /// A producer's group.
+        #[arg(long)]
+        group: Option<String>,
+        /// Display name (default: the id).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List organisations.
+    List,
+}
+
+/// `caisson admin user` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum UserCommand {
+    /// Add a user; prints its one-time password.
+    Add {
+        /// Its organisation.
+        org: String,
+        /// Its name.
+        user: String,
+        /// admin, editor or viewer.
+        #[arg(long)]
+        role: String,
+    },
+    /// List users (of one organisation).
+    List {
+        /// Only this organisation's.
+        org: Option<String>,
+    },
+}
+
+/// `caisson admin token` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum TokenCommand {
+    /// Make a token for a user; prints the token and nothing else.
+    Add {
+        /// The user's organisation.
+        org: String,
+        /// The user.
+        user: String,
+    },
+    /// Revoke a token, by its id (see `token list`) or the token itself.
+    Revoke {
+        /// The token's id, or the token.
+        token: String,
+    },
+    /// List tokens (never the tokens themselves).
+    List {
+        /// Only this organisation's.
+        org: Option<String>,
+    },
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Logs to stderr (`RUST_LOG` overrides the `info` default).
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Runs `caisson serve` until SIGINT or SIGTERM; prints the URL on stdout
+/// when ready.
+pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    init_tracing();
+    let config = ServeConfig {
+        listen: args.listen.clone(),
+        database: args.database.clone(),
+        workers: args.workers,
+        lease: Duration::from_secs(args.lease_seconds.max(1)),
+        handler_timeout: Duration::from_secs(args.timeout_seconds.max(1)),
+    };
+    runtime()?.block_on(async {
+        let running = serve::start(&config).await?;
+        {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", running.url)?;
+            out.flush()?;
+        }
+        tracing::info!(url = %running.url, "serving");
+        if args.example.is_some() {
+            match crate::example::seed_europe(&running.db, &running.url).await {
+                Ok(seeded) => {
+                    let mut out = std::io::stdout().lock();
+                    write!(out, "{}", seeded.describe(&running.url))?;
+                    out.flush()?;
+                }
+                Err(error) => {
+                    let _ = running.stop().await;
+                    return Err(error.context("seeding the example"));
+                }
+            }
+        }
+        serve::signal().await;
+        tracing::info!("shutting down");
+        running.stop().await
+    })
+}
+
+/// Runs `caisson worker` until SIGINT or SIGTERM.
+pub fn worker(args: &WorkerArgs) -> anyhow::Result<()> {
+    init_tracing();
+    runtime()?.block_on(async {
+        let db = Db::open(&args.database).await?;
+        let (shutdown, receiver) = tokio::sync::watch::channel(false);
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let handles: Vec<_> = (0..args.workers.max(1))
+            .map(|_| {
+                let mut config = WorkerConfig::new(Duration::from_secs(args.lease_seconds.max(1)));
+                config.hold_after_claim = args.hold_after_claim_ms.map(Duration::from_millis);
+                tokio::spawn(jobs::worker(
+                    db.clone(),
+                    config,
+                    receiver.clone(),
+                    Arc::clone(&wake),
+                ))
+            })
+            .collect();
+        {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "worker ready")?;
+            out.flush()?;
+        }
+        serve::signal().await;
+        let _ = shutdown.send(true);
+        for handle in handles {
+            handle.await?;
+        }
+        db.pool.close().await;
+        Ok(())
+    })
+}
+
+/// Runs `caisson admin`; returns what to print on stdout.
+pub fn admin(args: &AdminArgs) -> anyhow::Result<String> {
+    runtime()?.block_on(async {
+        let db = Db::open(&args.database).await?;
+        let out = admin_on(&db, &args.command).await;
+        db.pool.close().await;
+        out
+    })
+}
+
+/// `caisson admin` on an open database.
+pub async fn admin_on(db: &Db, command: &AdminCommand) -> anyhow::Result<String> {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    match command {
+        AdminCommand::Org(OrgCommand::Add {
+            id,
+            kind,
+            actor,
+            buys_for,
+            blocs,
+            group,
+            name,
+        }) => {
+            let org = Organisation {
+                id: id.clone(),
+                name: name.clone().unwrap_or_else(|| id.clone()),
+                kind: kind.parse::<OrgKind>()?,
+                actor: actor.clone(),
+                buys_for: buys_for.clone(),
+                blocs: blocs.clone(),
+                group: group.clone(),
+            };
+            store::org_add(db, &org).await?;
+            writeln!(out, "added organisation {id} ({kind})")?;
+        }
+        AdminCommand::Org(OrgCommand::List) => {
+            for row in store::org_list(db).await? {
+                let org = row.organisation()?;
+                let mut detail = Vec::new();
+                if let Some(actor) = &org.actor {
+                    detail.push(format!("actor {actor}"));
+                }
+                if !org.buys_for.is_empty() {
+                    detail.push(format!("buys for {}", org.buys_for.join(",")));
+                }
+                if !org.blocs.is_empty() {
+                    detail.push(format!("blocs {}", org.blocs.join(",")));
+                }
+                if let Some(group) = &org.group {
+                    detail.push(format!("group {group}"));
+                }
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    org.id,
+                    org.kind,
+                    org.name,
+                    detail.join("; ")
+                )?;
+            }
+        }
+        AdminCommand::User(UserCommand::Add { org, user, role }) => {
+            let role = role.parse::<Role>()?;
+            let password = store::user_add(db, org, user, role).await?;
+            writeln!(out, "{password}")?;
+        }
+        AdminCommand::User(UserCommand::List { org }) => {
+            for user in store::user_list(db, org.as_deref()).await? {
+                writeln!(out, "{}\t{}\t{}", user.organisation, user.name, user.role)?;
+            }
+        }
+        AdminCommand::Token(TokenCommand::Add { org, user }) => {
+            let (_, token) = store::token_add(db, org, user).await?;
+            writeln!(out, "{token}")?;
+        }
+        AdminCommand::Token(TokenCommand::Revoke { token }) => {
+            store::token_revoke(db, token).await?;
+            writeln!(out, "revoked")?;
+        }
+        AdminCommand::Token(TokenCommand::List { org }) => {
+            for token in store::token_list(db, org.as_deref()).await? {
+                let state = token.revoked_at.map_or_else(
+                    || "active".to_owned(),
+                    |t| format!("revoked {}", format_time(t)),
+                );
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}",
+                    token.id,
+                    token.organisation,
+                    token.user_name,
+                    format_time(token.created_at),
+                    state
+                )?;
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,179 @@
+//! `caisson serve --example europe`: the European example as a round on a
+//! running server. Every organisation of the example gets an editor and a
+//! token; the coordinator creates the round and adds the members, and each
+//! party contributes its part of `examples/europe-2025/base.toml` over
+//! HTTP, exactly as a client would.
+
+use std::fmt::Write as _;
+
+use caisson_platform::{europe_example, OrgKind, Role};
+use serde_json::{json, Value};
+
+use crate::db::Db;
+use crate::store;
+
+/// One party's sign-in.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    /// The organisation.
+    pub organisation: String,
+    /// Its kind.
+    pub kind: OrgKind,
+    /// The user's name.
+    pub user: String,
+    /// The user's API token.
+    pub token: String,
+}
+
+/// What seeding made.
+#[derive(Debug, Clone)]
+pub struct Seeded {
+    /// The round's id.
+    pub round: String,
+    /// The plan run started on it.
+    pub run: String,
+    /// Every party's sign-in, coordinator first.
+    pub sign_ins: Vec<SignIn>,
+}
+
+impl Seeded {
+    /// What `serve --example` prints.
+    pub fn describe(&self, url: &str) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "round {} (European example), plan run {}",
+            self.round, self.run
+        );
+        let _ = writeln!(out, "sign in with a token (Authorization: Bearer TOKEN):");
+        for s in &self.sign_ins {
+            let _ = writeln!(
+                out,
+                "  {:<16} {:<12} {}",
+                s.organisation,
+                s.kind.as_str(),
+                s.token
+            );
+        }
+        let _ = writeln!(
+            out,
+            "e.g. curl -H 'Authorization: Bearer {}' {url}/api/v1/rounds/{}/scenario",
+            self.sign_ins.first().map_or("TOKEN", |s| s.token.as_str()),
+            self.round
+        );
+        out
+    }
+}
+
+async fn call(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: &str,
+    body: Option<(&str, String)>,
+) -> anyhow::Result<Value> {
+    let mut request = client.request(method, &url).bearer_auth(token);
+    if let Some((content_type, text)) = body {
+        request = request.header("content-type", content_type).body(text);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let text = response.text().await?;
+    if !status.is_success() {
+        anyhow::bail!("{url}: {status}: {text}");
+    }
+    Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Seeds the European example on the server at `url` (database `db`).
+pub async fn seed_europe(db: &Db, url: &str) -> anyhow::Result<Seeded> {
+    let (reference, members, _contracts) =
+        std::panic::catch_unwind(europe_example).map_err(|_| {
+            anyhow::anyhow!(
+                "the European example is not available in this build of caisson-platform"
+            )
+        })?;
+    let mut sign_ins = Vec::new();
+    for (org, _) in &members {
+        store::org_add(db, org).await?;
+        let user = format!("{}-editor", org.id);
+        store::user_add(db, &org.id, &user, Role::Editor).await?;
+        let (_, token) = store::token_add(db, &org.id, &user).await?;
+        sign_ins.push(SignIn {
+            organisation: org.id.clone(),
+            kind: org.kind,
+            user,
+            token,
+        });
+    }
+    sign_ins.sort_by_key(|s| (s.kind != OrgKind::Coordinator, s.organisation.clone()));
+    let coordinator = sign_ins
+        .iter()
+        .find(|s| s.kind == OrgKind::Coordinator)
+        .ok_or_else(|| anyhow::anyhow!("the example has no coordinator"))?
+        .clone();
+    let client = reqwest::Client::new();
+    let api = format!("{url}/api/v1");
+    let created = call(
+        &client,
+        reqwest::Method::POST,
+        format!("{api}/rounds"),
+        &coordinator.token,
+        Some((
+            reference.media().content_type(),
+            reference.text().to_owned(),
+        )),
+    )
+    .await?;
+    let round = created["id"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("no round id"))?
+        .to_owned();
+    for s in sign_ins
+        .iter()
+        .filter(|s| s.organisation != coordinator.organisation)
+    {
+        call(
+            &client,
+            reqwest::Method::POST,
+            format!("{api}/rounds/{round}/members"),
+            &coordinator.token,
+            Some((
+                "application/json",
+                json!({"organisation": s.organisation}).to_string(),
+            )),
+        )
+        .await?;
+    }
+    for (org, fragment) in &members {
+        let token = &sign_ins
+            .iter()
+            .find(|s| s.organisation == org.id)
+            .ok_or_else(|| anyhow::anyhow!("no sign-in for {}", org.id))?
+            .token;
+        call(
+            &client,
+            reqwest::Method::PUT,
+            format!("{api}/rounds/{round}/contributions/{}", org.id),
+            token,
+            Some((fragment.media().content_type(), fragment.text().to_owned())),
+        )
+        .await?;
+    }
+    let run = call(
+        &client,
+        reqwest::Method::POST,
+        format!("{api}/rounds/{round}/runs"),
+        &coordinator.token,
+        Some(("application/json", json!({"kind": "plan"}).to_string())),
+    )
+    .await?["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    Ok(Seeded {
+        round,
+        run,
+        sign_ins,
+    })
+}

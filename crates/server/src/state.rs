@@ -1,0 +1,19 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::db::Db;
+
+/// The state of a running server.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Wakes the in-process workers when a run is queued.
+    pub wake: Arc<Notify>,
+    /// How long a handler may take before it answers 503 `timeout`.
+    pub handler_timeout: Duration,
+}

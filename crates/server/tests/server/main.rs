@@ -1,0 +1,19 @@
+//! End-to-end tests of the platform server: the real server on a random
+//! loopback port with a fresh database (an SQLite file, or a new
+//! PostgreSQL database per test when `CAISSON_TEST_POSTGRES_URL` is set),
+//! driven over HTTP by clients of each party. Every test runs on both
+//! databases (`sqlite` and `postgres` variants).
+
+/// `TestApp`, parties, the small round every test uses, backends.
+mod support;
+
+/// Tokens: missing, unknown and revoked ones; who am I; health.
+mod auth;
+/// Processes killed with SIGKILL: a worker mid-run, the server mid-burst.
+mod faults;
+/// The OpenAPI document against the router.
+mod openapi;
+/// Rounds, members, contributions: the happy path and every bad input.
+mod rounds;
+/// Runs as jobs: a plan end to end, cancel, publish, the published view.
+mod runs;

@@ -1,0 +1,233 @@
+use reqwest::Method;
+use serde_json::json;
+
+use crate::both;
+use crate::support::{observer, Backend, TestApp};
+
+/// A plan run from start to plan, checked independently: the frozen
+/// scenario the coordinator fetches, planned here, gives the same
+/// objective, and the server's plan passes the model's checker.
+async fn a_plan_run_end_to_end(backend: Backend) {
+    let app = TestApp::start(backend, 1).await;
+    let round = app.contributed_round().await;
+    let runs = format!("/rounds/{}/runs", round.id);
+    // Only the coordinator starts runs.
+    let answer = round
+        .prod
+        .post_json(&runs, &json!({"kind": "plan"}))
+        .await
+        .expect(403);
+    assert_eq!(answer.code(), "forbidden");
+    let answer = round
+        .coord
+        .post_json(&runs, &json!({"kind": "plan", "method": "fast"}))
+        .await
+        .expect(400);
+    assert_eq!(answer.code(), "bad_request");
+    let id = round
+        .coord
+        .post_json(&runs, &json!({"kind": "plan"}))
+        .await
+        .expect(202)
+        .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert_eq!(id.len(), 32);
+    let info = round.coord.wait_for_run(&id).await;
+    assert_eq!(info["status"], "succeeded", "{info}");
+    assert_eq!(info["progress"], 1.0);
+    assert_eq!(info["attempts"], 1);
+    assert_eq!(info["frozen"]["reference"], 1);
+    assert_eq!(
+        info["frozen"]["contributions"],
+        json!({"prod": 1, "stateb": 1})
+    );
+
+    let plan = round
+        .coord
+        .get(&format!("/runs/{id}/plan"))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(plan["format"], "caisson-plan/1");
+    assert_eq!(plan["status"], "optimal");
+    let scenario = round
+        .coord
+        .get(&format!("/runs/{id}/scenario"))
+        .await
+        .expect(200);
+    let loaded = caisson_scenario::load_str(&scenario.text, "frozen.toml")
+        .expect("the frozen scenario loads");
+    let local = caisson_planner::plan(&loaded.scenario, &caisson_planner::PlanOptions::default());
+    assert!(caisson_planner::verify(&loaded.scenario, &local).is_empty());
+    let objective = plan["objective"].as_f64().expect("objective");
+    let expected = local.objective.expect("objective");
+    assert!(
+        (objective - expected).abs() <= 1e-6 * expected.abs().max(1.0),
+        "{objective} vs {expected}"
+    );
+    // 50 a month needed, 100 a month made: nothing short, every period met.
+    let rows = plan["demand"].as_array().expect("demand");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for row in rows {
+        assert_eq!(row["required"], 50.0, "{row}");
+        assert_eq!(row["backlog"], 0.0, "{row}");
+        assert_eq!(row["lost"], 0.0, "{row}");
+    }
+
+    // Members see plan runs; the plan itself and the frozen scenario are
+    // the coordinator's until section 3's filter exists.
+    round.state.get(&format!("/runs/{id}")).await.expect(200);
+    round
+        .state
+        .get(&format!("/runs/{id}/scenario"))
+        .await
+        .expect(403);
+    let ngo = app.party(observer()).await;
+    let hidden = ngo.get(&format!("/runs/{id}")).await.expect(404);
+    let missing = ngo
+        .get("/runs/0123456789abcdef0123456789abcdef")
+        .await
+        .expect(404);
+    assert_eq!(hidden.text, missing.text);
+    let listed = round
+        .state
+        .get(&format!("/rounds/{}/runs", round.id))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+
+    // Publication: not yet published is not found; then every user reads it.
+    ngo.get(&format!("/published/{id}")).await.expect(404);
+    // A member sees the plan run but may not publish it.
+    round
+        .state
+        .send(Method::POST, &format!("/runs/{id}/publish"), None)
+        .await
+        .expect(403);
+    round
+        .coord
+        .send(Method::POST, &format!("/runs/{id}/publish"), None)
+        .await
+        .expect(200);
+    let published = ngo
+        .get(&format!("/published/{id}"))
+        .await
+        .expect(200)
+        .json();
+    // One buyer member only: the product's figures are withheld.
+    assert_eq!(published["kpis_products"][0]["product"], "shell");
+    assert_eq!(published["kpis_products"][0]["required"], "withheld");
+    let list = ngo.get("/published").await.expect(200).json();
+    assert_eq!(list[0]["id"], id.as_str());
+
+    // A run that ended cannot be cancelled.
+    let answer = round
+        .coord
+        .send(Method::POST, &format!("/runs/{id}/cancel"), None)
+        .await
+        .expect(409);
+    assert_eq!(answer.code(), "conflict");
+    app.stop().await;
+}
+both!(a_plan_run_end_to_end);
+
+/// Without workers a run stays queued: its plan is a conflict, and it can
+/// be cancelled once.
+async fn queued_runs_conflict_and_cancel(backend: Backend) {
+    let app = TestApp::start(backend, 0).await;
+    let round = app.contributed_round().await;
+    let id = round
+        .coord
+        .post_json(
+            &format!("/rounds/{}/runs", round.id),
+            &json!({"kind": "plan"}),
+        )
+        .await
+        .expect(202)
+        .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let info = round
+        .coord
+        .get(&format!("/runs/{id}"))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(info["status"], "queued");
+    let answer = round
+        .coord
+        .get(&format!("/runs/{id}/plan"))
+        .await
+        .expect(409);
+    assert_eq!(answer.code(), "conflict");
+    round
+        .coord
+        .send(Method::POST, &format!("/runs/{id}/publish"), None)
+        .await
+        .expect(409);
+    round
+        .prod
+        .send(Method::POST, &format!("/runs/{id}/cancel"), None)
+        .await
+        .expect(403);
+    let cancelled = round
+        .coord
+        .send(Method::POST, &format!("/runs/{id}/cancel"), None)
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(cancelled["status"], "cancelled");
+    round
+        .coord
+        .send(Method::POST, &format!("/runs/{id}/cancel"), None)
+        .await
+        .expect(409);
+    app.stop().await;
+}
+both!(queued_runs_conflict_and_cancel);
+
+/// An analysis run: compare the round with a variant that doubles the need.
+async fn a_compare_run(backend: Backend) {
+    let app = TestApp::start(backend, 1).await;
+    let round = app.contributed_round().await;
+    let runs = format!("/rounds/{}/runs", round.id);
+    let variant = json!({"kind": "compare", "variants": [{"label": "double", "changes": {
+        "demand": [{"id": "stateb:need", "buyer": "BBB", "product": "shell", "quantity": 100, "penalty": 1000}]
+    }}]});
+    // A variant that does not load is refused before anything is queued.
+    let broken = json!({"kind": "compare", "variants": [{"label": "broken", "changes": {
+        "demand": [{"id": "x", "buyer": "ZZZ", "product": "shell", "quantity": 1, "penalty": 1}]
+    }}]});
+    let answer = round.coord.post_json(&runs, &broken).await.expect(422);
+    assert_eq!(answer.code(), "invalid_scenario");
+    let id = round
+        .coord
+        .post_json(&runs, &variant)
+        .await
+        .expect(202)
+        .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let info = round.coord.wait_for_run(&id).await;
+    assert_eq!(info["status"], "succeeded", "{info}");
+    let result = round
+        .coord
+        .get(&format!("/runs/{id}/result"))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(
+        result["variants"].as_array().map(Vec::len),
+        Some(1),
+        "{result}"
+    );
+    // Analysis results are the coordinator's alone; other members do not see the run.
+    round.state.get(&format!("/runs/{id}")).await.expect(404);
+    app.stop().await;
+}
+both!(a_compare_run);
