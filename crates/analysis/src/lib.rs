@@ -12,6 +12,7 @@ pub mod outcome;
 pub mod recommend;
 pub mod resolve;
 pub mod risk;
+pub mod sensitivity;
 pub mod simulate;
 pub mod whatif;
 

@@ -60,6 +60,10 @@ enum Command {
     /// shortage and fill rate, and the chance each demand falls short.
     #[command(after_help = EXIT_CODES)]
     Simulate(cmd::simulate::Args),
+    /// Re-plan with each `[[assumption]]` at its low and high bound and rank
+    /// the assumptions by how far they move the answer (a tornado).
+    #[command(after_help = EXIT_CODES)]
+    Sensitivity(cmd::sensitivity::Args),
     /// Recommend long-term contracts from the optimal plan, prove them by
     /// re-planning, and write them as a variant.
     #[command(after_help = EXIT_CODES)]
@@ -92,6 +96,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => cmd::compare::run(args),
         Command::Risk(args) => cmd::risk::run(args),
         Command::Simulate(args) => cmd::simulate::run(args),
+        Command::Sensitivity(args) => cmd::sensitivity::run(args),
         Command::Recommend(args) => cmd::recommend::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Export(args) => cmd::export::run(args),

@@ -248,6 +248,7 @@ fn scenario(seed: u64) -> Scenario {
         contracts,
         policies,
         uncertainty: Vec::new(),
+        assumptions: Vec::new(),
     }
 }
 

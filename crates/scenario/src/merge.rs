@@ -67,6 +67,7 @@ pub(crate) fn merge(
         contracts,
         policies,
         uncertainty,
+        assumptions,
         remove,
     } = child;
     let remove = remove.map(|(_, r)| r).unwrap_or_default();
@@ -112,6 +113,9 @@ pub(crate) fn merge(
             "uncertainty",
             problems,
         ),
+        // `[[assumption]]` entries replace the base's entry of the same id
+        // whole (there is no `[remove]` list for them).
+        assumptions: merge_list(base.assumptions, &[], assumptions, "assumptions", problems),
         remove: None,
     }
 }

@@ -307,6 +307,8 @@ pub(crate) struct RawScenario {
     pub contracts: Vec<RawContract>,
     pub policies: Vec<RawPolicy>,
     pub uncertainty: Vec<RawUncertainty>,
+    /// `[[assumption]]` (an extension of the spec, `docs/assumptions.md`).
+    pub assumptions: Vec<crate::read::RawAssumption>,
     /// `[remove]` and where it is.
     pub remove: Option<(Loc, RawRemove)>,
 }
@@ -326,6 +328,7 @@ impl RawScenario {
             contracts: Vec::new(),
             policies: Vec::new(),
             uncertainty: Vec::new(),
+            assumptions: Vec::new(),
             remove: None,
         }
     }
@@ -343,6 +346,7 @@ pub(crate) mod fields {
         "contract",
         "policy",
         "uncertainty",
+        "assumption",
         "remove",
     ];
     pub const SCENARIO: &[&str] = &[

@@ -16,7 +16,10 @@ use crate::raw::{
 use crate::source::{FileId, Loc};
 use crate::tree::{Array, Entry, Node, Span, Table, Value};
 
+mod assumption;
 mod uncertainty;
+
+pub(crate) use assumption::{RawAssumption, TargetField, TARGET_FIELDS};
 
 /// Ids that the policy language reserves (spec section 7).
 pub(crate) const RESERVED: &[&str] = &["belligerent", "*"];
@@ -449,6 +452,7 @@ impl Reader<'_> {
                 "contract" => raw.contracts = self.entities(entry, Self::contract),
                 "policy" => raw.policies = self.entities(entry, Self::policy),
                 "uncertainty" => raw.uncertainty = self.entities(entry, Self::uncertainty),
+                "assumption" => raw.assumptions = self.entities(entry, Self::assumption),
                 "remove" => {
                     if let Some(remove) = self.remove(&entry.node) {
                         raw.remove = Some((self.loc(entry.node.span), remove));

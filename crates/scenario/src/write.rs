@@ -7,7 +7,10 @@
 
 use std::fmt::Write;
 
+mod assumption;
 mod uncertainty;
+
+pub use assumption::assumption_target_text;
 
 use caisson_model::{Calendar, Contract, Scenario};
 
@@ -213,6 +216,9 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
 
     for u in &s.uncertainty {
         uncertainty::write_uncertainty(out, s, u)?;
+    }
+    for a in &s.assumptions {
+        assumption::write_assumption(out, s, a)?;
     }
     Ok(())
 }

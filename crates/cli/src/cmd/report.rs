@@ -6,7 +6,7 @@
 //! (`.toml`, or `.json` without a known `format`: it is planned first), a
 //! whole `caisson-report/1` document, or one analysis section
 //! (`caisson-comparison/1`, `caisson-criticality/1`,
-//! `caisson-simulation/1`; shapes in the `caisson-html` crate docs). At most
+//! `caisson-simulation/1`, `caisson-sensitivity/1`; shapes in the `caisson-html` crate docs). At most
 //! one plan or scenario; `--scenario` gives a plan's scenario for the views
 //! a plan file alone cannot draw (line utilisation, buyers, exporters).
 //!
@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use caisson_html::{Comparison, Criticality, InputKind, ReportDocument, Simulation};
+use caisson_html::{Comparison, Criticality, InputKind, ReportDocument, Sensitivity, Simulation};
 use caisson_model::Scenario;
 use caisson_planner::{Plan, PlanOptions};
 use serde_json::Value;
@@ -70,6 +70,7 @@ enum Input {
     Comparison(PathBuf, Comparison),
     Criticality(PathBuf, Criticality),
     Simulation(PathBuf, Simulation),
+    Sensitivity(PathBuf, Sensitivity),
 }
 
 fn invalid(path: &Path, problem: impl std::fmt::Display) -> Failure {
@@ -107,6 +108,9 @@ fn classify(path: &Path) -> Result<Input, Failure> {
         Some(InputKind::Simulation) => {
             Input::Simulation(path.to_owned(), Simulation::from_json(&value).map_err(bad)?)
         }
+        Some(InputKind::Sensitivity) => {
+            Input::Sensitivity(path.to_owned(), Sensitivity::from_json(&value).map_err(bad)?)
+        }
         None => Input::Scenario(path.to_owned()),
     })
 }
@@ -132,6 +136,7 @@ pub fn run(args: &Args) -> CmdResult {
     let mut comparison = None;
     let mut criticality = None;
     let mut simulation = None;
+    let mut sensitivity = None;
     let twice =
         |what: &str, path: &Path| invalid(path, format!("a second {what}: give at most one"));
     for input in inputs {
@@ -167,6 +172,11 @@ pub fn run(args: &Args) -> CmdResult {
             Input::Simulation(path, s) => {
                 if simulation.replace(s).is_some() {
                     return Err(twice("simulation", &path));
+                }
+            }
+            Input::Sensitivity(path, s) => {
+                if sensitivity.replace(s).is_some() {
+                    return Err(twice("sensitivity", &path));
                 }
             }
         }
@@ -231,6 +241,9 @@ pub fn run(args: &Args) -> CmdResult {
     if simulation.is_some() {
         doc.simulation = simulation;
     }
+    if sensitivity.is_some() {
+        doc.sensitivity = sensitivity;
+    }
     if let Some(title) = &args.title {
         doc.title.clone_from(title);
     }
@@ -260,6 +273,7 @@ pub fn run(args: &Args) -> CmdResult {
                 ("comparison", doc.comparison.is_some()),
                 ("criticality", doc.criticality.is_some()),
                 ("simulation", doc.simulation.is_some()),
+                ("sensitivity", doc.sensitivity.is_some()),
             ]
             .into_iter()
             .filter_map(|(name, present)| present.then_some(name))
