@@ -18,7 +18,7 @@
 
 use caisson_model::{Bound, Scenario};
 use caisson_planner::{PlanOptions, Resolver};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::compare::Case;
 use crate::outcome::Outcome;
@@ -47,7 +47,7 @@ impl Measure {
 
 /// Which demands' shortage counts. Empty lists select every demand; both
 /// given, a demand must match both.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Selection {
     /// Demand ids.
     pub demands: Vec<String>,
@@ -107,15 +107,19 @@ pub enum SensitivityError {
     UnknownSelection(String),
 }
 
-/// The result of a sensitivity run (`caisson-sensitivity/1` in JSON).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The result of a sensitivity run (under `analysis` in a
+/// `caisson-sensitivity/1` file; it reads back, for documents made from a
+/// saved run).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sensitivity {
     /// `"shortage"` or `"difference"`.
-    pub measure: &'static str,
+    pub measure: String,
     /// Whose shortage counts.
     pub selection: Selection,
     /// The scenarios planned at every point, subject first.
     pub scenarios: Vec<String>,
+    /// The relative MIP gap every plan stopped at.
+    pub mip_gap: f64,
     /// Every scenario at its written values.
     pub base: Point,
     /// One entry per assumption, ranked by `span`, largest first.
@@ -123,7 +127,7 @@ pub struct Sensitivity {
 }
 
 /// The measure and each scenario's selected shortage at one point.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Point {
     /// The measure (`None` when a plan it needs has no solution).
     pub value: Option<f64>,
@@ -131,11 +135,11 @@ pub struct Point {
     /// shortage, `None` without a solution.
     pub shortages: Vec<Option<f64>>,
     /// Per scenario: the plan's status.
-    pub statuses: Vec<&'static str>,
+    pub statuses: Vec<String>,
 }
 
 /// One assumption at its two bounds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Swing {
     /// 1 for the assumption that moves the measure most.
     pub rank: usize,
@@ -182,7 +186,7 @@ pub fn sensitivity(
     let mut timing = ResolveTiming::default();
     // Per scenario: the base and, per chosen assumption, low then high.
     let mut shortages: Vec<Vec<Option<f64>>> = Vec::new();
-    let mut statuses: Vec<Vec<&'static str>> = Vec::new();
+    let mut statuses: Vec<Vec<String>> = Vec::new();
     for case in &cases {
         let points: Vec<Option<Scenario>> = std::iter::once(None)
             .chain(chosen.iter().flat_map(|&a| {
@@ -201,7 +205,7 @@ pub fn sensitivity(
                 .map(|o| options.selection.shortage(o))
                 .collect(),
         );
-        statuses.push(outcomes.iter().map(|o| o.status).collect());
+        statuses.push(outcomes.iter().map(|o| o.status.to_owned()).collect());
     }
     let point = |index: usize| {
         let shortages: Vec<Option<f64>> = shortages.iter().map(|s| s[index]).collect();
@@ -212,7 +216,7 @@ pub fn sensitivity(
         Point {
             value,
             shortages,
-            statuses: statuses.iter().map(|s| s[index]).collect(),
+            statuses: statuses.iter().map(|s| s[index].clone()).collect(),
         }
     };
     let base = point(0);
@@ -236,7 +240,7 @@ pub fn sensitivity(
                 targets: assumption
                     .targets
                     .iter()
-                    .map(|&t| caisson_scenario::assumption_target_text(subject.scenario, t))
+                    .map(|t| t.describe(subject.scenario))
                     .collect(),
                 missing_in: cases
                     .iter()
@@ -256,9 +260,10 @@ pub fn sensitivity(
     timing.total_seconds = started.elapsed().as_secs_f64();
     Ok((
         Sensitivity {
-            measure: options.measure.name(),
+            measure: options.measure.name().to_owned(),
             selection: options.selection.clone(),
             scenarios: cases.iter().map(|c| c.label.to_owned()).collect(),
+            mip_gap: options.plan.mip_gap,
             base,
             assumptions: swings,
         },

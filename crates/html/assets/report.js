@@ -665,6 +665,19 @@
     }
   }
 
+  function assumptions() {
+    var list = plan.assumptions || [];
+    if (!list.length) return;
+    var body = section('assumptions', 'Assumptions behind this plan',
+      'Figures the scenario marks as assumptions, with the range each may plausibly take (multipliers of the values ' +
+      'written). `caisson sensitivity` re-plans with each at its bounds.');
+    var factor = function (f) { return '×' + (Math.round(f * 1000) / 1000); };
+    table(body, [{ label: 'Assumption' }, { label: 'Range' }, { label: 'Values scaled' }, { label: 'Why assumed' }],
+      list.map(function (a) {
+        return { cells: [a.id, factor(a.low) + ' – ' + factor(a.high), a.targets.join(', '), a.reason] };
+      }), { cls: 'assumptions' });
+  }
+
   function sensitivity(sens) {
     var unit = sens.unit ? ' ' + sens.unit : '';
     var body = section('sensitivity', 'Sensitivity to assumptions',
@@ -714,6 +727,7 @@
     compliance();
     dependency();
     explanations();
+    assumptions();
   }
   if (doc.comparison) comparison(doc.comparison);
   if (doc.criticality) criticality(doc.criticality);

@@ -114,6 +114,26 @@ pub struct PlanSection {
     pub explanations: Vec<Explanation>,
     /// Contract totals over the plan's periods.
     pub contracts: Vec<ContractTotal>,
+    /// The scenario's `[[assumption]]` entries with their ranges (an
+    /// extension of the spec, `docs/assumptions.md`): the figures this plan
+    /// rests on. Empty without a scenario or without entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<AssumptionRange>,
+}
+
+/// One assumption behind a plan, with its range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssumptionRange {
+    /// Assumption id.
+    pub id: String,
+    /// Why the values are assumed.
+    pub reason: String,
+    /// Low multiplier of the values written.
+    pub low: f64,
+    /// High multiplier.
+    pub high: f64,
+    /// The values it scales, e.g. `capacity krusik.mortar`.
+    pub targets: Vec<String>,
 }
 
 /// One term of the objective.

@@ -104,7 +104,7 @@ pub use analysis::{
     InputKind, COMPARISON_FORMAT, CRITICALITY_FORMAT, SENSITIVITY_FORMAT, SIMULATION_FORMAT,
 };
 pub use document::{
-    Comparison, ComparisonMetric, ComplianceCell, Concentration, ContractTotal, CostItem,
+    AssumptionRange, Comparison, ComparisonMetric, ComplianceCell, Concentration, ContractTotal, CostItem,
     Criticality, CriticalityItem, DemandSeries, DependencyShare, EndUserSeries, ExpansionMark,
     Explanation, FanSeries, Flow, FlowLevels, LineUse, PlanSection, ProductFill, ReportDocument,
     Sensitivity, SimulatedDemand, Simulation, Spread, TornadoBar, TransferDenial, FORMAT,

@@ -47,7 +47,21 @@ pub fn plan_section(plan: &Value, scenario: Option<&Scenario>) -> Result<PlanSec
         Some(s) => Context::from_scenario(s),
         None => Context::from_plan_hints(plan),
     };
-    Builder::new(plan, context)?.build()
+    let mut section = Builder::new(plan, context)?.build()?;
+    if let Some(s) = scenario {
+        section.assumptions = s
+            .assumptions
+            .iter()
+            .map(|a| crate::document::AssumptionRange {
+                id: a.id.clone(),
+                reason: a.reason.clone(),
+                low: a.low,
+                high: a.high,
+                targets: a.targets.iter().map(|t| t.describe(s)).collect(),
+            })
+            .collect();
+    }
+    Ok(section)
 }
 
 /// Reads records of a plan document, naming the record in errors.
@@ -194,6 +208,7 @@ impl<'a> Builder<'a> {
             explanations: explanations(plan.get("explanations")),
             contracts: self.contracts()?,
             periods: self.periods,
+            assumptions: Vec::new(),
         })
     }
 

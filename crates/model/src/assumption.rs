@@ -77,6 +77,60 @@ impl Bound {
     }
 }
 
+impl AssumptionTarget {
+    /// The target field that names this value in a scenario file
+    /// (`capacity`, `costs`, `stock`, `holding`, `expansions`, `capex`,
+    /// `demands`, `penalties`, `contracts` or `inputs`).
+    pub fn field(&self) -> &'static str {
+        match self {
+            AssumptionTarget::LineCapacity(_) => "capacity",
+            AssumptionTarget::LineCost(_) => "costs",
+            AssumptionTarget::Stock(..) => "stock",
+            AssumptionTarget::Holding(_) => "holding",
+            AssumptionTarget::ExpansionCapacity(_) => "expansions",
+            AssumptionTarget::ExpansionCapex(_) => "capex",
+            AssumptionTarget::DemandQuantity(_) => "demands",
+            AssumptionTarget::DemandPenalty(_) => "penalties",
+            AssumptionTarget::ContractQuantity(_) => "contracts",
+            AssumptionTarget::Input { .. } => "inputs",
+        }
+    }
+
+    /// The id naming this value in its field, as a scenario file writes it
+    /// (`"facility.line"`, `"facility"`, `"facility.product"`,
+    /// `"product.input"` or an entity id). `scenario` must be the one the
+    /// target indexes into.
+    pub fn id_text(&self, scenario: &Scenario) -> String {
+        let s = scenario;
+        let facility = |f: FacilityId| s.facilities[f.index()].id.as_str();
+        let product = |p: ProductId| s.products[p.index()].id.as_str();
+        let line = |l: LineId| {
+            let line = &s.lines[l.index()];
+            format!("{}.{}", facility(line.facility), line.id)
+        };
+        match *self {
+            AssumptionTarget::LineCapacity(l) | AssumptionTarget::LineCost(l) => line(l),
+            AssumptionTarget::Stock(f, None) | AssumptionTarget::Holding(f) => facility(f).to_owned(),
+            AssumptionTarget::Stock(f, Some(p)) => format!("{}.{}", facility(f), product(p)),
+            AssumptionTarget::ExpansionCapacity(e) | AssumptionTarget::ExpansionCapex(e) => {
+                s.expansions[e.index()].id.clone()
+            }
+            AssumptionTarget::DemandQuantity(d) | AssumptionTarget::DemandPenalty(d) => {
+                s.demands[d.index()].id.clone()
+            }
+            AssumptionTarget::ContractQuantity(c) => s.contracts[c.index()].id.clone(),
+            AssumptionTarget::Input { product: p, input } => {
+                format!("{}.{}", product(p), product(input))
+            }
+        }
+    }
+
+    /// `field id`, e.g. `capacity krusik.mortar` (for reports).
+    pub fn describe(&self, scenario: &Scenario) -> String {
+        format!("{} {}", self.field(), self.id_text(scenario))
+    }
+}
+
 impl Assumption {
     /// The multiplier of `bound`.
     pub fn factor(&self, bound: Bound) -> f64 {

@@ -58,7 +58,6 @@ use std::path::{Path, PathBuf};
 use caisson_model::Scenario;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
-pub use write::assumption_target_text;
 pub use render::render;
 pub use write::{contract_toml, to_toml, toml_string};
 

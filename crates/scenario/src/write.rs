@@ -10,8 +10,6 @@ use std::fmt::Write;
 mod assumption;
 mod uncertainty;
 
-pub use assumption::assumption_target_text;
-
 use caisson_model::{Calendar, Contract, Scenario};
 
 /// Writes `scenario` as TOML in the format of spec sections 1 and 2.

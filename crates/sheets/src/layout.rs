@@ -32,6 +32,9 @@ pub const CONTRACTS: &str = "contracts";
 pub const POLICIES: &str = "policies";
 /// `[[uncertainty]]` (an extension of the spec, `docs/uncertainty.md`).
 pub const UNCERTAINTY: &str = "uncertainty";
+/// `[[assumption]]` (an extension of the spec, `docs/assumptions.md`): one
+/// row per entry, each target field a comma-separated list of ids.
+pub const ASSUMPTIONS: &str = "assumptions";
 /// Prefix of the sheets of a plan; import skips them (they are results).
 pub const PLAN_PREFIX: &str = "plan_";
 
@@ -262,6 +265,26 @@ pub(crate) const SHEETS: &[SheetSpec] = &[
             f("duration", Fixed("periods"), Range, false),
             f("extra", Fixed("periods"), Range, false),
             f("shared", Unit::None, Bool, false),
+        ],
+        periods: None,
+    },
+    SheetSpec {
+        name: ASSUMPTIONS,
+        fields: &[
+            f("id", Unit::None, Id, true),
+            f("reason", Unit::None, Text, true),
+            f("low", Fixed("x value"), Number, true),
+            f("high", Fixed("x value"), Number, true),
+            f("capacity", Unit::None, List, false),
+            f("costs", Unit::None, List, false),
+            f("stock", Unit::None, List, false),
+            f("holding", Unit::None, List, false),
+            f("expansions", Unit::None, List, false),
+            f("capex", Unit::None, List, false),
+            f("demands", Unit::None, List, false),
+            f("penalties", Unit::None, List, false),
+            f("contracts", Unit::None, List, false),
+            f("inputs", Unit::None, List, false),
         ],
         periods: None,
     },

@@ -192,7 +192,7 @@ pub fn measure_text(s: &Sensitivity) -> String {
     if !s.selection.end_users.is_empty() {
         let _ = write!(whose, " for {}", s.selection.end_users.join(", "));
     }
-    match (s.measure, s.scenarios.as_slice()) {
+    match (s.measure.as_str(), s.scenarios.as_slice()) {
         ("difference", [a, b, ..]) => format!("{whose}: {a} minus {b}"),
         (_, [a, ..]) => format!("{whose} in {a}"),
         _ => whose,

@@ -122,6 +122,7 @@ pub fn sheets_to_scenario(sheets: &[Sheet]) -> Result<Imported, Vec<SheetError>>
     writer.entities(layout::CONTRACTS, "[[contract]]");
     writer.entities(layout::POLICIES, "[[policy]]");
     writer.entities(layout::UNCERTAINTY, "[[uncertainty]]");
+    writer.entities(layout::ASSUMPTIONS, "[[assumption]]");
 
     // Without settings the loader would only add noise (every `[scenario]`
     // field missing) to the error already given.
