@@ -9,7 +9,7 @@
 use std::fs;
 
 use caisson_model::{AssumptionTarget, Bound, ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId};
-use caisson_scenario::{load_path, load_str, to_toml, Diagnostic, Severity};
+use caisson_scenario::{load_path, load_source, load_str, to_toml, Diagnostic, Format, Severity};
 
 const WORLD: &str = "\
 [scenario]
@@ -208,7 +208,9 @@ fn json_is_read_like_toml() {
         "actor": [{"id": "A"}], "product": [{"id": "p"}],
         "demand": [{"id": "d", "buyer": "A", "product": "p", "quantity": 3, "penalty": 1}],
         "assumption": [{"id": "a", "reason": "r", "low": 0.5, "high": 2, "demands": ["d"]}]}"#;
-    let s = load_str(json, "case.json").unwrap_or_else(|e| panic!("{e}")).scenario;
+    let s = load_source(json, "case.json", Format::Json)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .scenario;
     assert_eq!(s.assumptions[0].targets, vec![AssumptionTarget::DemandQuantity(DemandId::new(0))]);
 }
 
@@ -271,8 +273,8 @@ fn unknown_targets_are_reported_with_a_suggestion() {
         error("unknown-target", 6, "contracts"),
     );
     check(
-        &format!("{HEAD}low = 0.5\nhigh = 2\nlines = [\"plant.l\"]\n"),
-        error("unknown-field", 6, "lines"),
+        &format!("{HEAD}low = 0.5\nhigh = 2\ndemands = [\"front\"]\nlines = [\"plant.l\"]\n"),
+        error("unknown-field", 7, "lines"),
     );
 }
 
