@@ -60,7 +60,11 @@ fn the_output_is_a_ranked_tornado_the_report_draws() {
         "--report",
         path(&html),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(text.contains("rank") && text.contains("need"), "{text}");
     let value: Value =
@@ -81,16 +85,37 @@ fn the_output_is_a_ranked_tornado_the_report_draws() {
     let page = std::fs::read_to_string(&html).expect("report written");
     assert!(page.contains("caisson-data") && page.contains("\"sensitivity\""));
     let out = caisson(&["report", path(&json), "--out", path(&page2)]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn the_difference_measure_needs_a_variant_and_names_are_checked() {
     let dir = tempfile::tempdir().expect("temp dir");
     let scenario = with_assumptions(dir.path());
-    let out = caisson(&["sensitivity", path(&scenario), "--measure", "difference", "--quiet"]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = caisson(&["sensitivity", path(&scenario), "--assumption", "nope", "--quiet"]);
+    let out = caisson(&[
+        "sensitivity",
+        path(&scenario),
+        "--measure",
+        "difference",
+        "--quiet",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = caisson(&[
+        "sensitivity",
+        path(&scenario),
+        "--assumption",
+        "nope",
+        "--quiet",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope"));
     let out = caisson(&["sensitivity", path(&fixture("example.toml")), "--quiet"]);
@@ -103,7 +128,11 @@ fn planning_ignores_assumptions() {
     let scenario = with_assumptions(dir.path());
     let objective = |file: &Path| {
         let out = caisson(&["plan", path(file), "--format", "json", "--quiet"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let value: Value = serde_json::from_slice(&out.stdout).expect("JSON plan");
         value["objective"].as_f64().expect("objective")
     };

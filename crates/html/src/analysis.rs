@@ -192,8 +192,7 @@ impl Sensitivity {
             return Err(problem("sensitivity", "`base` is not finite".to_owned()));
         }
         for bar in &self.bars {
-            if !(bar.low.is_finite() && bar.high.is_finite() && bar.low <= 1.0 && bar.high >= 1.0)
-            {
+            if !(bar.low.is_finite() && bar.high.is_finite() && bar.low <= 1.0 && bar.high >= 1.0) {
                 return Err(problem(
                     "sensitivity",
                     format!(

@@ -110,7 +110,9 @@ impl AssumptionTarget {
         };
         match *self {
             AssumptionTarget::LineCapacity(l) | AssumptionTarget::LineCost(l) => line(l),
-            AssumptionTarget::Stock(f, None) | AssumptionTarget::Holding(f) => facility(f).to_owned(),
+            AssumptionTarget::Stock(f, None) | AssumptionTarget::Holding(f) => {
+                facility(f).to_owned()
+            }
             AssumptionTarget::Stock(f, Some(p)) => format!("{}.{}", facility(f), product(p)),
             AssumptionTarget::ExpansionCapacity(e) | AssumptionTarget::ExpansionCapex(e) => {
                 s.expansions[e.index()].id.clone()
@@ -146,7 +148,11 @@ impl Assumption {
     /// A target that does not exist in `scenario` is skipped, so a bad
     /// index never panics.
     pub fn apply(&self, scenario: &mut Scenario, factor: f64) {
-        let factor = if factor.is_finite() { factor.max(0.0) } else { 1.0 };
+        let factor = if factor.is_finite() {
+            factor.max(0.0)
+        } else {
+            1.0
+        };
         for target in &self.targets {
             match *target {
                 AssumptionTarget::LineCapacity(line) => {

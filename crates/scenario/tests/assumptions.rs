@@ -8,7 +8,9 @@
 
 use std::fs;
 
-use caisson_model::{AssumptionTarget, Bound, ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId};
+use caisson_model::{
+    AssumptionTarget, Bound, ContractId, DemandId, ExpansionId, FacilityId, LineId, ProductId,
+};
 use caisson_scenario::{load_path, load_source, load_str, to_toml, Diagnostic, Format, Severity};
 
 const WORLD: &str = "\
@@ -140,7 +142,10 @@ fn every_target_field_becomes_its_model_target_in_field_order() {
     let s = load(ALL_FIELDS);
     assert_eq!(s.assumptions.len(), 1);
     let a = &s.assumptions[0];
-    assert_eq!((a.id.as_str(), a.reason.as_str(), a.low, a.high), ("a", "no source", 0.5, 1.5));
+    assert_eq!(
+        (a.id.as_str(), a.reason.as_str(), a.low, a.high),
+        ("a", "no source", 0.5, 1.5)
+    );
     let (l, fill) = (LineId::new(0), LineId::new(1));
     assert_eq!(
         a.targets,
@@ -171,11 +176,20 @@ fn a_bound_scales_every_targeted_value_and_nothing_else() {
     assert_eq!(low.lines[0].capacity, vec![5.0, 5.0, 10.0]);
     assert_eq!(low.lines[1].capacity, vec![0.5; 3]);
     assert_eq!(low.lines[0].products[0].cost, 2.0);
-    assert_eq!(low.lines[1].products[0].cost, 100.0, "costs names only plant.l");
+    assert_eq!(
+        low.lines[1].products[0].cost, 100.0,
+        "costs names only plant.l"
+    );
     // Only the shell stock is named; the TNT stock stays.
-    assert_eq!(low.facilities[0].stock, vec![(ProductId::new(1), 50.0), (ProductId::new(0), 5.0)]);
+    assert_eq!(
+        low.facilities[0].stock,
+        vec![(ProductId::new(1), 50.0), (ProductId::new(0), 5.0)]
+    );
     assert_eq!(low.facilities[0].holding_cost, 1.0);
-    assert_eq!((low.expansions[0].capacity, low.expansions[0].capex), (2.5, 500.0));
+    assert_eq!(
+        (low.expansions[0].capacity, low.expansions[0].capex),
+        (2.5, 500.0)
+    );
     assert_eq!(low.demands[0].quantity, vec![2.5; 3]);
     assert_eq!(low.demands[0].penalty, 5.0);
     assert_eq!(low.contracts[0].quantity, vec![1.5; 3]);
@@ -188,9 +202,14 @@ fn a_bound_scales_every_targeted_value_and_nothing_else() {
 
 #[test]
 fn a_whole_stock_and_a_zero_low_bound() {
-    let s = load("[[assumption]]\nid = \"a\"\nreason = \"r\"\nlow = 0\nhigh = 1\nstock = [\"plant\"]\n");
+    let s = load(
+        "[[assumption]]\nid = \"a\"\nreason = \"r\"\nlow = 0\nhigh = 1\nstock = [\"plant\"]\n",
+    );
     let low = s.assumptions[0].at_bound(&s, Bound::Low);
-    assert_eq!(low.facilities[0].stock, vec![(ProductId::new(1), 0.0), (ProductId::new(0), 0.0)]);
+    assert_eq!(
+        low.facilities[0].stock,
+        vec![(ProductId::new(1), 0.0), (ProductId::new(0), 0.0)]
+    );
 }
 
 #[test]
@@ -211,7 +230,10 @@ fn json_is_read_like_toml() {
     let s = load_source(json, "case.json", Format::Json)
         .unwrap_or_else(|e| panic!("{e}"))
         .scenario;
-    assert_eq!(s.assumptions[0].targets, vec![AssumptionTarget::DemandQuantity(DemandId::new(0))]);
+    assert_eq!(
+        s.assumptions[0].targets,
+        vec![AssumptionTarget::DemandQuantity(DemandId::new(0))]
+    );
 }
 
 // ----- one rule each -------------------------------------------------------
@@ -291,7 +313,10 @@ fn a_duplicate_id_is_an_error() {
     let body = format!("{HEAD}low = 0.5\nhigh = 2\ndemands = [\"front\"]\n");
     let (valid, all) = diagnostics(&format!("{WORLD}{body}{body}"));
     assert!(!valid);
-    assert!(all.iter().any(|d| d.code.as_str() == "duplicate-id"), "{all:?}");
+    assert!(
+        all.iter().any(|d| d.code.as_str() == "duplicate-id"),
+        "{all:?}"
+    );
 }
 
 #[test]
@@ -306,9 +331,14 @@ fn a_variant_replaces_an_assumption_whole_and_adds_new_ones() {
          [[assumption]]\nid = \"b\"\nreason = \"new\"\nlow = 1\nhigh = 3\ncontracts = [\"c\"]\n",
     )
     .expect("write child");
-    let s = load_path(&dir.path().join("child.toml")).unwrap_or_else(|e| panic!("{e}")).scenario;
+    let s = load_path(&dir.path().join("child.toml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .scenario;
     let ids: Vec<&str> = s.assumptions.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, ["a", "b"]);
     assert_eq!(s.assumptions[0].reason, "other");
-    assert_eq!(s.assumptions[0].targets, vec![AssumptionTarget::LineCapacity(LineId::new(0))]);
+    assert_eq!(
+        s.assumptions[0].targets,
+        vec![AssumptionTarget::LineCapacity(LineId::new(0))]
+    );
 }

@@ -2,9 +2,10 @@
 //! no input, however broken, makes the loader panic.
 
 use caisson_model::{
-    Actor, ActorId, Assumption, AssumptionTarget, ContractId, DemandId, Bloc, BlocId, Calendar, Contract, Demand, Distribution, Expansion, ExpansionId,
-    Facility, FacilityId, Line, LineId, LineProduct, Party, PeriodKind, PeriodRange, Policy,
-    Product, ProductId, Route, Scenario, Selector, Targets, Uncertainty, UncertaintyKind,
+    Actor, ActorId, Assumption, AssumptionTarget, Bloc, BlocId, Calendar, Contract, ContractId,
+    Demand, DemandId, Distribution, Expansion, ExpansionId, Facility, FacilityId, Line, LineId,
+    LineProduct, Party, PeriodKind, PeriodRange, Policy, Product, ProductId, Route, Scenario,
+    Selector, Targets, Uncertainty, UncertaintyKind,
 };
 use caisson_scenario::{load_source, load_str, to_toml, Format};
 use proptest::prelude::*;
@@ -321,18 +322,36 @@ fn assumptions(g: &mut Gen, s: &Scenario) -> Vec<Assumption> {
                 }
             }
         };
-        pick(g, s.lines.len(), &|i| AssumptionTarget::LineCapacity(LineId::new(i)));
-        pick(g, s.lines.len(), &|i| AssumptionTarget::LineCost(LineId::new(i)));
+        pick(g, s.lines.len(), &|i| {
+            AssumptionTarget::LineCapacity(LineId::new(i))
+        });
+        pick(g, s.lines.len(), &|i| {
+            AssumptionTarget::LineCost(LineId::new(i))
+        });
         let stocked: Vec<usize> = (0..s.facilities.len())
             .filter(|&f| !s.facilities[f].stock.is_empty())
             .collect();
-        pick(g, stocked.len(), &|i| AssumptionTarget::Stock(FacilityId::new(stocked[i]), None));
-        pick(g, s.facilities.len(), &|i| AssumptionTarget::Holding(FacilityId::new(i)));
-        pick(g, s.expansions.len(), &|i| AssumptionTarget::ExpansionCapacity(ExpansionId::new(i)));
-        pick(g, s.expansions.len(), &|i| AssumptionTarget::ExpansionCapex(ExpansionId::new(i)));
-        pick(g, s.demands.len(), &|i| AssumptionTarget::DemandQuantity(DemandId::new(i)));
-        pick(g, s.demands.len(), &|i| AssumptionTarget::DemandPenalty(DemandId::new(i)));
-        pick(g, s.contracts.len(), &|i| AssumptionTarget::ContractQuantity(ContractId::new(i)));
+        pick(g, stocked.len(), &|i| {
+            AssumptionTarget::Stock(FacilityId::new(stocked[i]), None)
+        });
+        pick(g, s.facilities.len(), &|i| {
+            AssumptionTarget::Holding(FacilityId::new(i))
+        });
+        pick(g, s.expansions.len(), &|i| {
+            AssumptionTarget::ExpansionCapacity(ExpansionId::new(i))
+        });
+        pick(g, s.expansions.len(), &|i| {
+            AssumptionTarget::ExpansionCapex(ExpansionId::new(i))
+        });
+        pick(g, s.demands.len(), &|i| {
+            AssumptionTarget::DemandQuantity(DemandId::new(i))
+        });
+        pick(g, s.demands.len(), &|i| {
+            AssumptionTarget::DemandPenalty(DemandId::new(i))
+        });
+        pick(g, s.contracts.len(), &|i| {
+            AssumptionTarget::ContractQuantity(ContractId::new(i))
+        });
         let inputs: Vec<(usize, ProductId)> = s
             .products
             .iter()

@@ -72,8 +72,8 @@ pub use error::{render, ColumnRef, FileError, Severity, SheetError};
 pub use export::scenario_to_sheets;
 pub use import::{sheets_to_scenario, Imported};
 pub use layout::{
-    ACTORS, ASSUMPTIONS, CONTRACTS, DEMANDS, EXPANSIONS, FACILITIES, INPUTS, LINES, LINE_PRODUCTS, PLAN_PREFIX,
-    POLICIES, PRODUCTS, ROUTES, SCENARIO, STOCK, UNCERTAINTY,
+    ACTORS, ASSUMPTIONS, CONTRACTS, DEMANDS, EXPANSIONS, FACILITIES, INPUTS, LINES, LINE_PRODUCTS,
+    PLAN_PREFIX, POLICIES, PRODUCTS, ROUTES, SCENARIO, STOCK, UNCERTAINTY,
 };
 pub use plan::plan_to_sheets;
 pub use sheet::{column_letter, number_text, Cell, Column, Sheet, Style};

@@ -119,7 +119,14 @@ fn options(measure: Measure, resolve: Resolve) -> SensitivityOptions {
 fn ranking(s: &Sensitivity) -> Vec<(&str, f64, Option<f64>, Option<f64>)> {
     s.assumptions
         .iter()
-        .map(|a| (a.id.as_str(), round(a.span), a.at_low.value.map(round), a.at_high.value.map(round)))
+        .map(|a| {
+            (
+                a.id.as_str(),
+                round(a.span),
+                a.at_low.value.map(round),
+                a.at_high.value.map(round),
+            )
+        })
         .collect()
 }
 
@@ -130,10 +137,17 @@ fn round(x: f64) -> f64 {
 #[test]
 fn shortage_ranking_matches_the_hand_computation() {
     let subject = scenario(30, true);
-    let case = Case { label: "hand", scenario: &subject };
-    let (s, timing) =
-        sensitivity(case, &[], &options(Measure::Shortage, Resolve::WarmStart), &|| {})
-            .expect("runs");
+    let case = Case {
+        label: "hand",
+        scenario: &subject,
+    };
+    let (s, timing) = sensitivity(
+        case,
+        &[],
+        &options(Measure::Shortage, Resolve::WarmStart),
+        &|| {},
+    )
+    .expect("runs");
     assert_eq!(s.base.value.map(round), Some(11.0));
     assert_eq!(
         ranking(&s),
@@ -148,17 +162,26 @@ fn shortage_ranking_matches_the_hand_computation() {
     let ranks: Vec<usize> = s.assumptions.iter().map(|a| a.rank).collect();
     assert_eq!(ranks, [1, 2, 3, 4, 5]);
     assert_eq!(s.assumptions[0].targets, ["capacity plant1.l"]);
-    assert_eq!(timing.solves, 11, "the base and two bounds of five assumptions");
+    assert_eq!(
+        timing.solves, 11,
+        "the base and two bounds of five assumptions"
+    );
 }
 
 #[test]
 fn every_resolve_mode_gives_the_same_figures() {
     let subject = scenario(30, true);
-    let case = Case { label: "hand", scenario: &subject };
+    let case = Case {
+        label: "hand",
+        scenario: &subject,
+    };
     let run = |resolve| {
-        let (s, _) = sensitivity(case, &[], &options(Measure::Shortage, resolve), &|| {})
-            .expect("runs");
-        ranking(&s).into_iter().map(|(id, span, l, h)| (id.to_owned(), span, l, h)).collect::<Vec<_>>()
+        let (s, _) =
+            sensitivity(case, &[], &options(Measure::Shortage, resolve), &|| {}).expect("runs");
+        ranking(&s)
+            .into_iter()
+            .map(|(id, span, l, h)| (id.to_owned(), span, l, h))
+            .collect::<Vec<_>>()
     };
     let warm = run(Resolve::WarmStart);
     assert_eq!(run(Resolve::Cold), warm);
@@ -169,14 +192,27 @@ fn every_resolve_mode_gives_the_same_figures() {
 fn difference_ranking_matches_the_hand_computation() {
     let (subject, other) = (scenario(30, true), scenario(25, false));
     let (s, _) = sensitivity(
-        Case { label: "subject", scenario: &subject },
-        &[Case { label: "other", scenario: &other }],
+        Case {
+            label: "subject",
+            scenario: &subject,
+        },
+        &[Case {
+            label: "other",
+            scenario: &other,
+        }],
         &options(Measure::Difference, Resolve::WarmStart),
         &|| {},
     )
     .expect("runs");
     assert_eq!(s.base.value.map(round), Some(5.0));
-    assert_eq!(s.base.shortages.iter().map(|x| x.map(round)).collect::<Vec<_>>(), [Some(11.0), Some(6.0)]);
+    assert_eq!(
+        s.base
+            .shortages
+            .iter()
+            .map(|x| x.map(round))
+            .collect::<Vec<_>>(),
+        [Some(11.0), Some(6.0)]
+    );
     assert_eq!(
         ranking(&s),
         vec![
@@ -194,7 +230,10 @@ fn difference_ranking_matches_the_hand_computation() {
 #[test]
 fn a_selection_counts_only_its_demands_and_bad_requests_are_refused() {
     let subject = scenario(30, true);
-    let case = Case { label: "hand", scenario: &subject };
+    let case = Case {
+        label: "hand",
+        scenario: &subject,
+    };
     let mut opts = options(Measure::Shortage, Resolve::WarmStart);
     opts.only = vec!["need".to_owned()];
     opts.selection.end_users = vec!["A".to_owned()];
@@ -214,7 +253,12 @@ fn a_selection_counts_only_its_demands_and_bad_requests_are_refused() {
         Err(SensitivityError::UnknownAssumption(id)) if id == "nope"
     ));
     assert!(matches!(
-        sensitivity(case, &[], &options(Measure::Difference, Resolve::Cold), &|| {}),
+        sensitivity(
+            case,
+            &[],
+            &options(Measure::Difference, Resolve::Cold),
+            &|| {}
+        ),
         Err(SensitivityError::NoOther)
     ));
 }

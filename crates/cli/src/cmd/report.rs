@@ -108,9 +108,10 @@ fn classify(path: &Path) -> Result<Input, Failure> {
         Some(InputKind::Simulation) => {
             Input::Simulation(path.to_owned(), Simulation::from_json(&value).map_err(bad)?)
         }
-        Some(InputKind::Sensitivity) => {
-            Input::Sensitivity(path.to_owned(), Sensitivity::from_json(&value).map_err(bad)?)
-        }
+        Some(InputKind::Sensitivity) => Input::Sensitivity(
+            path.to_owned(),
+            Sensitivity::from_json(&value).map_err(bad)?,
+        ),
         None => Input::Scenario(path.to_owned()),
     })
 }

@@ -157,17 +157,20 @@ pub fn run(args: &Args) -> CmdResult {
         analysis: &result,
     };
     if let Some(path) = &args.report {
-        let mut doc = caisson_html::ReportDocument::new(&format!(
-            "Caisson sensitivity: {}",
-            labels[0]
-        ));
+        let mut doc =
+            caisson_html::ReportDocument::new(&format!("Caisson sensitivity: {}", labels[0]));
         doc.sensitivity = Some(section.clone());
         std::fs::write(path, caisson_html::render(&doc))
             .with_context(|| format!("writing the report to {}", path.display()))?;
     }
     args.common.emit(&file, |_| render(&result))?;
     let unsolved = std::iter::once(&result.base)
-        .chain(result.assumptions.iter().flat_map(|a| [&a.at_low, &a.at_high]))
+        .chain(
+            result
+                .assumptions
+                .iter()
+                .flat_map(|a| [&a.at_low, &a.at_high]),
+        )
         .any(|p| p.shortages.iter().any(Option::is_none));
     Ok(if unsolved {
         ExitCode::from(crate::exit::INTERNAL)

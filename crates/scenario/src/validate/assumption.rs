@@ -46,8 +46,10 @@ impl Builder<'_> {
             let high = self.required(&a.high, "high", a.at, entity).cloned();
             let range_ok = self.assumption_range(low.as_ref(), high.as_ref(), entity);
             if a.targets.is_empty() {
-                let names: Vec<String> =
-                    TARGET_FIELDS.iter().map(|(n, _)| format!("`{n}`")).collect();
+                let names: Vec<String> = TARGET_FIELDS
+                    .iter()
+                    .map(|(n, _)| format!("`{n}`"))
+                    .collect();
                 self.push(
                     Problem::error(
                         Code::MissingField,
@@ -228,7 +230,10 @@ impl Builder<'_> {
             TargetField::Inputs => splits().find_map(|(p, i)| {
                 let p = product(p)?;
                 let i = product(i)?;
-                let used = s.products[p].inputs.iter().any(|(input, _)| input.index() == i);
+                let used = s.products[p]
+                    .inputs
+                    .iter()
+                    .any(|(input, _)| input.index() == i);
                 used.then(|| AssumptionTarget::Input {
                     product: ProductId::new(p),
                     input: ProductId::new(i),
@@ -259,18 +264,21 @@ impl Builder<'_> {
                         })
                         .collect(),
                 ),
-                TargetField::Holding => {
-                    ("facilities", s.facilities.iter().map(|f| f.id.clone()).collect())
-                }
-                TargetField::Expansions | TargetField::Capex => {
-                    ("expansions", s.expansions.iter().map(|e| e.id.clone()).collect())
-                }
+                TargetField::Holding => (
+                    "facilities",
+                    s.facilities.iter().map(|f| f.id.clone()).collect(),
+                ),
+                TargetField::Expansions | TargetField::Capex => (
+                    "expansions",
+                    s.expansions.iter().map(|e| e.id.clone()).collect(),
+                ),
                 TargetField::Demands | TargetField::Penalties => {
                     ("demands", s.demands.iter().map(|d| d.id.clone()).collect())
                 }
-                TargetField::Contracts => {
-                    ("contracts", s.contracts.iter().map(|c| c.id.clone()).collect())
-                }
+                TargetField::Contracts => (
+                    "contracts",
+                    s.contracts.iter().map(|c| c.id.clone()).collect(),
+                ),
                 TargetField::Inputs => (
                     "inputs (product.input)",
                     s.products
@@ -288,7 +296,10 @@ impl Builder<'_> {
                 Problem::error(
                     Code::UnknownTarget,
                     id.at,
-                    format!("`{name}`: \"{}\" names none of the scenario's {what}", id.value),
+                    format!(
+                        "`{name}`: \"{}\" names none of the scenario's {what}",
+                        id.value
+                    ),
                 )
                 .entity(entity)
                 .maybe_hint(hint),

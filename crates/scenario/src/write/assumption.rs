@@ -10,11 +10,7 @@ use crate::read::TARGET_FIELDS;
 
 /// One `[[assumption]]` entry: each target field lists its ids in the
 /// order the model holds them.
-pub(super) fn write_assumption(
-    out: &mut String,
-    s: &Scenario,
-    a: &Assumption,
-) -> std::fmt::Result {
+pub(super) fn write_assumption(out: &mut String, s: &Scenario, a: &Assumption) -> std::fmt::Result {
     writeln!(out, "\n[[assumption]]")?;
     writeln!(out, "id = {}", string(&a.id))?;
     writeln!(out, "reason = {}", string(&a.reason))?;

@@ -26,9 +26,8 @@ pub fn read(path: &Path) -> Result<Sensitivity, Failure> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading {}", path.display()))
         .map_err(Failure::Internal)?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        Failure::InvalidInputMessage(format!("{}: not JSON: {e}", path.display()))
-    })?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Failure::InvalidInputMessage(format!("{}: not JSON: {e}", path.display())))?;
     if value.get("format").and_then(|f| f.as_str()) != Some(caisson_html::SENSITIVITY_FORMAT) {
         return Err(Failure::InvalidInputMessage(format!(
             "{}: not a {} file",
@@ -37,9 +36,8 @@ pub fn read(path: &Path) -> Result<Sensitivity, Failure> {
         )));
     }
     let analysis = value.get("analysis").cloned().unwrap_or_default();
-    serde_json::from_value(analysis).map_err(|e| {
-        Failure::InvalidInputMessage(format!("{}: `analysis`: {e}", path.display()))
-    })
+    serde_json::from_value(analysis)
+        .map_err(|e| Failure::InvalidInputMessage(format!("{}: `analysis`: {e}", path.display())))
 }
 
 /// The positions of the integrated, lost and base scenarios in the run.
@@ -84,10 +82,19 @@ pub fn section(s: &mut String, sens: &Sensitivity) {
     } else {
         format!("end user {}", sens.selection.end_users.join(", "))
     };
-    let shortage =
-        |p: &Point, i: usize| p.shortages.get(i).copied().flatten().map_or_else(|| "-".into(), fmt_num);
+    let shortage = |p: &Point, i: usize| {
+        p.shortages
+            .get(i)
+            .copied()
+            .flatten()
+            .map_or_else(|| "-".into(), fmt_num)
+    };
     let mut values: Vec<f64> = std::iter::once(&sens.base)
-        .chain(sens.assumptions.iter().flat_map(|a| [&a.at_low, &a.at_high]))
+        .chain(
+            sens.assumptions
+                .iter()
+                .flat_map(|a| [&a.at_low, &a.at_high]),
+        )
         .filter_map(|p| p.value)
         .collect();
     values.sort_by(f64::total_cmp);
@@ -130,14 +137,15 @@ pub fn section(s: &mut String, sens: &Sensitivity) {
     }
     // The direction against the base, at every point.
     if r.base.is_some() {
-        let points: Vec<(String, &Point)> = std::iter::once(("the values written".to_owned(), &sens.base))
-            .chain(sens.assumptions.iter().flat_map(|a| {
-                [
-                    (format!("{} low", a.id), &a.at_low),
-                    (format!("{} high", a.id), &a.at_high),
-                ]
-            }))
-            .collect();
+        let points: Vec<(String, &Point)> =
+            std::iter::once(("the values written".to_owned(), &sens.base))
+                .chain(sens.assumptions.iter().flat_map(|a| {
+                    [
+                        (format!("{} low", a.id), &a.at_low),
+                        (format!("{} high", a.id), &a.at_high),
+                    ]
+                }))
+                .collect();
         let (mut not_helps, mut not_hurts) = (Vec::new(), Vec::new());
         for (name, p) in &points {
             let (helps, hurts) = direction(p, &r);
@@ -148,7 +156,12 @@ pub fn section(s: &mut String, sens: &Sensitivity) {
                 not_hurts.push(name.clone());
             }
         }
-        let list = |v: &[String]| v.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ");
+        let list = |v: &[String]| {
+            v.iter()
+                .map(|x| format!("`{x}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let _ = writeln!(
             s,
             "- Direction against the base: integrating {} ; losing {}.",
@@ -199,7 +212,11 @@ pub fn section(s: &mut String, sens: &Sensitivity) {
             parts.join(" / ")
         };
         let targets = if a.targets.len() > 4 {
-            format!("{} and {} more", a.targets[..3].join(", "), a.targets.len() - 3)
+            format!(
+                "{} and {} more",
+                a.targets[..3].join(", "),
+                a.targets.len() - 3
+            )
         } else {
             a.targets.join(", ")
         };
@@ -218,7 +235,10 @@ pub fn section(s: &mut String, sens: &Sensitivity) {
             targets
         );
     }
-    let gap = format!(" Each plan stops at a relative MIP gap of {:e}.", sens.mip_gap);
+    let gap = format!(
+        " Each plan stops at a relative MIP gap of {:e}.",
+        sens.mip_gap
+    );
     let _ = writeln!(
         s,
         "\nOne assumption moves at a time; two wrong together can move the answer further than \
