@@ -29,6 +29,9 @@ mod report_browser;
 mod sheets;
 /// The reporter: stdout/stderr split, closed pipes, exit codes, help.
 mod shell;
+/// `sensitivity`: the ranked tornado, the difference measure, plans ignore
+/// assumptions.
+mod sensitivity;
 /// `simulate`: determinism, zero uncertainty, report input, bad entries.
 mod simulate;
 /// `verify`: a clean plan passes; each kind of tampering is found by record.
