@@ -9,6 +9,7 @@
 
 // A measuring script: its report on the terminal is its purpose.
 #![allow(clippy::disallowed_macros)]
+
 mod support;
 
 use std::process::ExitCode;

@@ -15,12 +15,12 @@
 //! multipliers, outages, yields and one shared route delay in about one
 //! sample in three (those samples are planned from scratch in every mode).
 
+// A measuring script: its report on the terminal is its purpose.
+#![allow(clippy::disallowed_macros)]
+
 mod support;
 #[path = "../tests/support/mod.rs"]
 mod uncertain;
-
-// A measuring script: its report on the terminal is its purpose.
-#![allow(clippy::disallowed_macros)]
 
 use std::process::ExitCode;
 

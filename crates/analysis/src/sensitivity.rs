@@ -210,7 +210,10 @@ pub fn sensitivity(
         statuses.push(
             outcomes
                 .iter()
-                .map(|o| o.as_ref().map_or_else(String::new, |o| o.status.to_string()))
+                .map(|o| {
+                    o.as_ref()
+                        .map_or_else(String::new, |o| o.status.to_string())
+                })
                 .collect(),
         );
     }

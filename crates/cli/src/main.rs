@@ -104,6 +104,7 @@ impl Command {
             Command::Compare(args) => args.common.quiet,
             Command::Risk(args) => args.common.quiet,
             Command::Simulate(args) => args.common.quiet,
+            Command::Sensitivity(args) => args.common.quiet,
             Command::Recommend(args) => args.common.quiet,
             Command::Demo(args) => args.quiet,
             Command::Export(args) => args.quiet,

@@ -11,8 +11,8 @@ use crate::raw::{
     Field, RawActor, RawContract, RawDemand, RawFacility, RawHeader, RawPolicy, RawProduct,
     RawRoute, RawScenario, RawUncertainty, Sp,
 };
-use crate::schema::RawAssumption;
 use crate::schema::Fields;
+use crate::schema::RawAssumption;
 
 /// Something identified by a key within its kind.
 pub(crate) trait Keyed {

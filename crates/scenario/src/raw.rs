@@ -8,11 +8,11 @@ use crate::source::Loc;
 
 // The structs of the entities, one `Field` per field, are made with their
 // field tables in `schema.rs`.
+pub(crate) use crate::schema::RawAssumption;
 pub(crate) use crate::schema::{
     RawActor, RawContract, RawDemand, RawExpansion, RawFacility, RawHeader, RawPolicy, RawProduct,
     RawRemove, RawRoute, RawUncertainty,
 };
-pub(crate) use crate::schema::RawAssumption;
 
 /// A value with the place it was written.
 #[derive(Debug, Clone)]

@@ -27,9 +27,9 @@
 
 use crate::raw::Field;
 use crate::read::kinds::{
-    Bool, Count, DistributionField, Id, IdList, Integer, KindField, Label, LineProducts, List, Number,
-    PartyId, PartyIds, PeriodName, PeriodRange, Quantities, Range, ReadField, Reference, Schedule,
-    Targets, Text,
+    Bool, Count, DistributionField, Id, IdList, Integer, KindField, Label, LineProducts, List,
+    Number, PartyId, PartyIds, PeriodName, PeriodRange, Quantities, Range, ReadField, Reference,
+    Schedule, Targets, Text,
 };
 use crate::read::Reader;
 use crate::source::Loc;

@@ -3,8 +3,8 @@
 //! directions cannot drift apart.
 
 use caisson_scenario::schema::{
-    self, actor, assumption, contract, demand, expansion, facility, line, policy, product, route, scenario,
-    uncertainty, EntitySchema, FieldKind, FieldSchema, Presence, Unit, LINE_PRODUCT,
+    self, actor, assumption, contract, demand, expansion, facility, line, policy, product, route,
+    scenario, uncertainty, EntitySchema, FieldKind, FieldSchema, Presence, Unit, LINE_PRODUCT,
 };
 
 use crate::sheet::{Column, Style};

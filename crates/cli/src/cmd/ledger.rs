@@ -104,8 +104,9 @@ fn export(args: &ExportArgs, shell: &mut Shell) -> CmdResult {
     let text = server::fetch_export(&args.server, args.token.as_deref())
         .map_err(Failure::InvalidInputMessage)?;
     match &args.out {
-        Some(path) => std::fs::write(path, &text)
-            .with_context(|| format!("writing {}", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?
+        }
         None => shell.print(&text)?,
     }
     Ok(Exit::Success)
@@ -131,8 +132,7 @@ fn failed(failure: &VerifyFailure, shell: &mut Shell) -> CmdResult {
 }
 
 fn verify(args: &VerifyArgs, shell: &mut Shell) -> CmdResult {
-    let pinned =
-        PublicKey::parse(&args.key).map_err(|e| Failure::Usage(format!("--key: {e}")))?;
+    let pinned = PublicKey::parse(&args.key).map_err(|e| Failure::Usage(format!("--key: {e}")))?;
     let state = match &args.state {
         Some(path) => Some(
             read_state(path, &pinned).map_err(|e| Failure::InvalidInputMessage(e.to_string()))?,

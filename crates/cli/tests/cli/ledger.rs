@@ -232,14 +232,9 @@ fn verify_against_a_server_checks_every_proof_and_consistency_with_the_state() {
 
     let dir = tempfile::tempdir().expect("tempdir");
     let key_file = dir.path().join("ledger.key");
-    let public = stdout(&run([
-        "ledger",
-        "key",
-        "--ledger-key",
-        text(&key_file),
-    ]))
-    .trim()
-    .to_owned();
+    let public = stdout(&run(["ledger", "key", "--ledger-key", text(&key_file)]))
+        .trim()
+        .to_owned();
     let mut ledger = MemoryLedger::new(load_key_file(&key_file).expect("key"));
     for n in 0..5 {
         ledger.append(&leaf(n)).expect("append");
@@ -263,7 +258,7 @@ fn verify_against_a_server_checks_every_proof_and_consistency_with_the_state() {
             text(&state),
         ];
         args.extend_from_slice(extra);
-        caisson(&args)
+        run(&args)
     };
 
     let out = verify(&["--token", "secret-token"]);

@@ -25,16 +25,16 @@ mod recommend;
 mod report;
 /// `report` in headless Chromium (tests/browser/report.test.mjs).
 mod report_browser;
+/// `sensitivity`: the ranked tornado, the difference measure, plans ignore
+/// assumptions.
+mod sensitivity;
 /// `export` and `import`: scenario and plan sheets, round trips, errors.
 mod sheets;
 /// The reporter: stdout/stderr split, closed pipes, exit codes, help.
 mod shell;
-/// `sensitivity`: the ranked tornado, the difference measure, plans ignore
-/// assumptions.
-mod sensitivity;
 /// `simulate`: determinism, zero uncertainty, report input, bad entries.
 mod simulate;
-/// `verify`: a clean plan passes; each kind of tampering is found by record.
-mod verify;
 /// `validate`: summaries, diagnostics, JSON, exit codes.
 mod validate;
+/// `verify`: a clean plan passes; each kind of tampering is found by record.
+mod verify;

@@ -13,8 +13,8 @@ use caisson_model::{
 
 use super::Builder;
 use crate::diagnostic::{suggest, Code, Problem};
-use crate::raw::Sp;
 use crate::raw::RawAssumption;
+use crate::raw::Sp;
 use crate::read::{TargetField, TARGET_FIELDS};
 
 impl Builder<'_> {
