@@ -16,7 +16,7 @@ fn number(case: &Value, pointer: &str) -> f64 {
 fn small_has_every_stage_a_ratio_and_a_peak() {
     let dir = temp_dir();
     let out = dir.path().join("bench.json");
-    let run = caisson(&[
+    let run = caisson([
         "bench",
         "--sizes",
         "small",
@@ -119,7 +119,7 @@ fn small_has_every_stage_a_ratio_and_a_peak() {
 fn greedy_and_file_cases_and_the_text_table() {
     let example = fixture("example.toml");
     let example = path(&example);
-    let run = caisson(&[
+    let run = caisson([
         "bench",
         "--sizes",
         "small",
@@ -156,26 +156,23 @@ fn greedy_and_file_cases_and_the_text_table() {
 
 #[test]
 fn bad_options_and_files_are_invalid_input() {
-    let missing = caisson(&["bench", "--sizes", "none", "--scenario", "no-such.toml"]);
+    let missing = caisson(["bench", "--sizes", "none", "--scenario", "no-such.toml"]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such.toml"));
 
-    let nothing = caisson(&["bench", "--sizes", "none"]);
+    let nothing = caisson(["bench", "--sizes", "none"]);
     assert_eq!(nothing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&nothing.stderr).contains("nothing to measure"));
 
     let malformed = fixture("malformed.toml");
     let malformed = path(&malformed);
-    let broken = caisson(&["bench", "--sizes", "none", "--scenario", malformed]);
+    let broken = caisson(["bench", "--sizes", "none", "--scenario", malformed]);
     assert_eq!(broken.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("malformed.toml"));
 
+    assert_eq!(caisson(["bench", "--sizes", "huge"]).status.code(), Some(2));
     assert_eq!(
-        caisson(&["bench", "--sizes", "huge"]).status.code(),
-        Some(2)
-    );
-    assert_eq!(
-        caisson(&["bench", "--sizes", "small", "--time-limit", "0"])
+        caisson(["bench", "--sizes", "small", "--time-limit", "0"])
             .status
             .code(),
         Some(1)

@@ -4,8 +4,8 @@ use crate::support::{run as caisson, temp_dir};
 
 #[test]
 fn same_seed_same_file_and_it_validates() {
-    let a = caisson(&["generate", "--size", "small", "--seed", "4"]);
-    let b = caisson(&["generate", "--size", "small", "--seed", "4"]);
+    let a = caisson(["generate", "--size", "small", "--seed", "4"]);
+    let b = caisson(["generate", "--size", "small", "--seed", "4"]);
     assert_eq!(
         a.status.code(),
         Some(0),
@@ -13,12 +13,12 @@ fn same_seed_same_file_and_it_validates() {
         String::from_utf8_lossy(&a.stderr)
     );
     assert_eq!(a.stdout, b.stdout);
-    assert_ne!(a.stdout, caisson(&["generate", "--seed", "5"]).stdout);
+    assert_ne!(a.stdout, caisson(["generate", "--seed", "5"]).stdout);
 
     let dir = temp_dir();
     let path = dir.path().join("g.toml");
     let path_text = path.to_str().expect("utf-8 path");
-    let out = caisson(&[
+    let out = caisson([
         "generate",
         "--size",
         "medium",
@@ -35,21 +35,21 @@ fn same_seed_same_file_and_it_validates() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let check = caisson(&["validate", path_text]);
+    let check = caisson(["validate", path_text]);
     assert_eq!(
         check.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
-    let matrix = caisson(&["explain", path_text, "--matrix"]);
+    let matrix = caisson(["explain", path_text, "--matrix"]);
     assert!(String::from_utf8_lossy(&matrix.stdout).contains('✗'));
 }
 
 #[test]
 fn unknown_size_is_a_usage_error() {
     assert_eq!(
-        caisson(&["generate", "--size", "huge"]).status.code(),
+        caisson(["generate", "--size", "huge"]).status.code(),
         Some(2)
     );
 }
@@ -62,7 +62,7 @@ fn json_and_toml_encodings_are_the_same_scenario() {
     let toml_path = dir.path().join("g.toml");
     let json_path = dir.path().join("g.json");
     for path in [&toml_path, &json_path] {
-        let out = caisson(&[
+        let out = caisson([
             "generate",
             "--seed",
             "2",
@@ -81,11 +81,11 @@ fn json_and_toml_encodings_are_the_same_scenario() {
         json_text.trim_start().starts_with('{'),
         "JSON chosen by extension"
     );
-    let stdout_json = caisson(&["generate", "--seed", "2", "--format", "json"]).stdout;
+    let stdout_json = caisson(["generate", "--seed", "2", "--format", "json"]).stdout;
     assert_eq!(stdout_json, json_text.as_bytes(), "--format json on stdout");
 
     let objective = |path: &std::path::Path| -> f64 {
-        let out = caisson(&[
+        let out = caisson([
             "plan",
             path.to_str().expect("utf-8 path"),
             "--method",

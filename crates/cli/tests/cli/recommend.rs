@@ -152,11 +152,11 @@ fn flat_yearly_rates_are_lowered_until_honoured() {
 #[test]
 fn bad_options_are_usage_errors() {
     let scenario = fixture("example.toml");
-    let output = caisson(&["recommend", text(&scenario), "--penalty", "-3"]);
+    let output = caisson(["recommend", text(&scenario), "--penalty", "-3"]);
     assert_eq!(output.status.code(), Some(2));
-    let output = caisson(&["recommend", text(&scenario), "--rounds", "0"]);
+    let output = caisson(["recommend", text(&scenario), "--rounds", "0"]);
     assert_eq!(output.status.code(), Some(2));
-    let output = caisson(&["recommend", "no-such-file.toml"]);
+    let output = caisson(["recommend", "no-such-file.toml"]);
     assert_eq!(output.status.code(), Some(1));
 }
 
@@ -222,7 +222,7 @@ fn sampled_recommendations_are_honoured_and_need_uncertainty() {
         assert!(r["shortfall"].as_f64().unwrap_or(f64::NAN) <= 1e-6, "{r}");
     }
 
-    let refused = caisson(&[
+    let refused = caisson([
         "recommend",
         text(&fixture("example.toml")),
         "--samples",

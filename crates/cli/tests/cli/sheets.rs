@@ -35,11 +35,11 @@ fn export_then_import_gives_the_same_scenario_and_it_validates() {
     for (flag, out) in [("--xlsx", "s.xlsx"), ("--csv", "csv")] {
         let sheets = dir.path().join(out);
         let toml = dir.path().join(format!("{out}.toml"));
-        ok(&caisson(&["export", text(&scenario), flag, text(&sheets)]));
-        let imported = caisson(&["import", text(&sheets), "--out", text(&toml)]);
+        ok(&caisson(["export", text(&scenario), flag, text(&sheets)]));
+        let imported = caisson(["import", text(&sheets), "--out", text(&toml)]);
         ok(&imported);
         assert!(String::from_utf8_lossy(&imported.stdout).contains("imported scenario \"example\""));
-        ok(&caisson(&["validate", text(&toml)]));
+        ok(&caisson(["validate", text(&toml)]));
         assert_eq!(load(&toml), load(&scenario), "{flag}");
     }
 }
@@ -48,7 +48,7 @@ fn export_then_import_gives_the_same_scenario_and_it_validates() {
 fn json_summaries_list_sheets_and_rows() {
     let dir = temp_dir();
     let book = dir.path().join("s.xlsx");
-    let out = caisson(&[
+    let out = caisson([
         "export",
         text(&fixture("example.toml")),
         "--xlsx",
@@ -67,7 +67,7 @@ fn json_summaries_list_sheets_and_rows() {
     assert_eq!(demands["rows"], expected);
 
     let toml = dir.path().join("back.toml");
-    let out = caisson(&[
+    let out = caisson([
         "import",
         text(&book),
         "--out",
@@ -81,7 +81,7 @@ fn json_summaries_list_sheets_and_rows() {
     assert_eq!(summary["scenario"], "example");
 
     // --quiet prints nothing on success.
-    let quiet = caisson(&["import", text(&book), "--out", text(&toml), "--quiet"]);
+    let quiet = caisson(["import", text(&book), "--out", text(&toml), "--quiet"]);
     ok(&quiet);
     assert!(quiet.stdout.is_empty());
 }
@@ -91,7 +91,7 @@ fn plan_export_writes_record_and_kpi_sheets() {
     let dir = temp_dir();
     let scenario = fixture("example.toml");
     let plan = dir.path().join("plan.json");
-    ok(&caisson(&[
+    ok(&caisson([
         "plan",
         text(&scenario),
         "--out",
@@ -102,7 +102,7 @@ fn plan_export_writes_record_and_kpi_sheets() {
     // Scenario and plan in one workbook: it still imports (plan sheets are
     // skipped).
     let both = dir.path().join("both.xlsx");
-    ok(&caisson(&[
+    ok(&caisson([
         "export",
         text(&scenario),
         "--plan",
@@ -111,12 +111,12 @@ fn plan_export_writes_record_and_kpi_sheets() {
         text(&both),
     ]));
     let toml = dir.path().join("both.toml");
-    ok(&caisson(&["import", text(&both), "--out", text(&toml)]));
+    ok(&caisson(["import", text(&both), "--out", text(&toml)]));
     assert_eq!(load(&toml), load(&scenario));
 
     // The plan alone.
     let book = dir.path().join("plan.xlsx");
-    ok(&caisson(&["export", text(&plan), "--xlsx", text(&book)]));
+    ok(&caisson(["export", text(&plan), "--xlsx", text(&book)]));
     let sheets = caisson_sheets::read_xlsx(&book).expect("read back");
     let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
     for expected in [
@@ -172,7 +172,7 @@ fn plan_export_writes_record_and_kpi_sheets() {
 fn a_bad_cell_fails_with_its_place_and_exit_code_1() {
     let dir = temp_dir();
     let csv = dir.path().join("csv");
-    ok(&caisson(&[
+    ok(&caisson([
         "export",
         text(&fixture("example.toml")),
         "--csv",
@@ -185,14 +185,14 @@ fn a_bad_cell_fails_with_its_place_and_exit_code_1() {
     std::fs::write(&file, edited).expect("write");
 
     let toml = dir.path().join("bad.toml");
-    let out = caisson(&["import", text(&csv), "--out", text(&toml)]);
+    let out = caisson(["import", text(&csv), "--out", text(&toml)]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("sheet \"products\", row "), "{stderr}");
     assert!(stderr.contains("column A (id)"), "{stderr}");
     assert!(!toml.exists(), "nothing is written for invalid input");
 
-    let out = caisson(&[
+    let out = caisson([
         "import",
         text(&csv),
         "--out",
@@ -213,16 +213,16 @@ fn a_bad_cell_fails_with_its_place_and_exit_code_1() {
 fn usage_and_unreadable_input() {
     // Neither --xlsx nor --csv, or both: usage errors.
     let scenario = fixture("example.toml");
-    assert_eq!(caisson(&["export", text(&scenario)]).status.code(), Some(2));
+    assert_eq!(caisson(["export", text(&scenario)]).status.code(), Some(2));
     assert_eq!(
-        caisson(&["export", text(&scenario), "--xlsx", "a.xlsx", "--csv", "d"])
+        caisson(["export", text(&scenario), "--xlsx", "a.xlsx", "--csv", "d"])
             .status
             .code(),
         Some(2)
     );
     // Not a workbook.
     let dir = temp_dir();
-    let out = caisson(&[
+    let out = caisson([
         "import",
         text(&scenario),
         "--out",
