@@ -6,7 +6,7 @@
 //! records (ids and labels, serialisable), not core model types.
 //!
 //! The cargo feature `solve` (on by default) brings the modules that
-//! re-plan with HiGHS: `compare`, `risk`, `simulate`, `recommend` and their
+//! re-plan with HiGHS: `compare`, `risk`, `simulate`, `recommend`, `sensitivity` and their
 //! re-solve driver `resolve`. Without it the crate links no solver and
 //! keeps what a reader of plan files needs: [`outcome::Outcome`] (also read
 //! from any `caisson-plan/1` document), the dependency profiles, `aggregate`
@@ -23,6 +23,8 @@ pub mod recommend;
 pub mod resolve;
 #[cfg(feature = "solve")]
 pub mod risk;
+#[cfg(feature = "solve")]
+pub mod sensitivity;
 #[cfg(feature = "solve")]
 pub mod simulate;
 pub mod whatif;

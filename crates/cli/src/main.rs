@@ -67,6 +67,10 @@ enum Command {
     /// shortage and fill rate, and the chance each demand falls short.
     #[command(after_help = EXIT_CODES)]
     Simulate(cmd::simulate::Args),
+    /// Re-plan with each `[[assumption]]` at its low and high bound and rank
+    /// the assumptions by how far they move the answer (a tornado).
+    #[command(after_help = EXIT_CODES)]
+    Sensitivity(cmd::sensitivity::Args),
     /// Recommend long-term contracts from the optimal plan, prove them by
     /// re-planning, and write them as a variant.
     #[command(after_help = EXIT_CODES)]
@@ -100,6 +104,7 @@ impl Command {
             Command::Compare(args) => args.common.quiet,
             Command::Risk(args) => args.common.quiet,
             Command::Simulate(args) => args.common.quiet,
+            Command::Sensitivity(args) => args.common.quiet,
             Command::Recommend(args) => args.common.quiet,
             Command::Demo(args) => args.quiet,
             Command::Export(args) => args.quiet,
@@ -132,6 +137,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => cmd::compare::run(args, shell),
         Command::Risk(args) => cmd::risk::run(args, shell),
         Command::Simulate(args) => cmd::simulate::run(args, shell),
+        Command::Sensitivity(args) => cmd::sensitivity::run(args, shell),
         Command::Recommend(args) => cmd::recommend::run(args, shell),
         Command::Demo(args) => cmd::demo::run(args, shell),
         Command::Export(args) => cmd::export::run(args, shell),

@@ -32,6 +32,7 @@ impl Kit {
                 contracts: vec![],
                 policies: vec![],
                 uncertainty: Vec::new(),
+                assumptions: Vec::new(),
             },
         }
     }

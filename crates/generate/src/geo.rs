@@ -105,6 +105,7 @@ pub(crate) fn generate(rng: &mut Rng, n: usize) -> Geo {
         contracts: Vec::new(),
         policies: Vec::new(),
         uncertainty: Vec::new(),
+        assumptions: Vec::new(),
     };
     let alliance: Vec<usize> = (0..n).filter(|&a| roles[a] == Role::Alliance).collect();
     // The first 60% of the alliance (in actor order) is also the union.

@@ -193,6 +193,7 @@ pub fn generate(options: &GenerateOptions) -> Scenario {
         contracts: Vec::new(),
         policies: Vec::new(),
         uncertainty: Vec::new(),
+        assumptions: Vec::new(),
     };
     geo.install(&mut scenario);
     industry::install(&mut scenario, products, plants, stock, expansions);

@@ -683,6 +683,57 @@
     }
   }
 
+  function assumptions() {
+    var list = plan.assumptions || [];
+    if (!list.length) return;
+    var body = section('assumptions', 'Assumptions behind this plan',
+      'Figures the scenario marks as assumptions, with the range each may plausibly take (multipliers of the values ' +
+      'written). `caisson sensitivity` re-plans with each at its bounds.');
+    var factor = function (f) { return '×' + (Math.round(f * 1000) / 1000); };
+    table(body, [{ label: 'Assumption' }, { label: 'Range' }, { label: 'Values scaled' }, { label: 'Why assumed' }],
+      list.map(function (a) {
+        return { cells: [a.id, factor(a.low) + ' – ' + factor(a.high), a.targets.join(', '), a.reason] };
+      }), { cls: 'assumptions' });
+  }
+
+  function sensitivity(sens) {
+    var unit = sens.unit ? ' ' + sens.unit : '';
+    var body = section('sensitivity', 'Sensitivity to assumptions',
+      'How far ' + sens.measure + ' moves when one assumption at a time is put at its low or high bound ' +
+      '(value at the figures written: ' + (sens.base == null ? '–' : num(sens.base)) + unit + '). ' +
+      'Bars show the change from that value; the widest swing is at the top.');
+    var bars = sens.bars;
+    if (!bars.length) { note(body, 'No assumption was varied.'); return; }
+    var change = function (v) { return v == null || sens.base == null ? null : v - sens.base; };
+    var factor = function (f) { return '×' + (Math.round(f * 1000) / 1000); };
+    var c = chart(body, 'tornado', Math.max(220, 28 * bars.length + 70), 'Tornado chart of the change at each bound');
+    draw(c, {
+      grid: { left: 24, right: 60, top: 30, bottom: 30, containLabel: true },
+      legend: { top: 0, data: ['low bound', 'high bound'] },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: function (ps) {
+        var b = bars[ps[0].dataIndex];
+        return '<b>' + esc(b.id) + '</b><br>low ' + factor(b.low) + ': ' + (b.at_low == null ? '–' : num(b.at_low)) + esc(unit) +
+          '<br>high ' + factor(b.high) + ': ' + (b.at_high == null ? '–' : num(b.at_high)) + esc(unit) +
+          (b.reason ? '<br>' + esc(b.reason) : '');
+      } },
+      xAxis: { type: 'value', name: 'change', axisLabel: { formatter: short } },
+      yAxis: { type: 'category', inverse: true, data: bars.map(function (b) { return b.id; }) },
+      series: [
+        { type: 'bar', name: 'low bound', barGap: '-100%', data: bars.map(function (b) { return change(b.at_low); }),
+          itemStyle: { color: '#1f5f99' } },
+        { type: 'bar', name: 'high bound', barGap: '-100%', data: bars.map(function (b) { return change(b.at_high); }),
+          itemStyle: { color: '#c0632b' } }
+      ]
+    });
+    table(body, [{ label: '#', num: true }, { label: 'Assumption' }, { label: 'Range' }, { label: 'At low', num: true },
+      { label: 'At high', num: true }, { label: 'Values scaled' }, { label: 'Why assumed' }],
+      bars.map(function (b, k) {
+        return { cells: [String(k + 1), b.id, factor(b.low) + ' – ' + factor(b.high),
+          b.at_low == null ? '–' : num(b.at_low), b.at_high == null ? '–' : num(b.at_high),
+          (b.targets || []).join(', '), b.reason || ''] };
+      }), { cls: 'sensitivity' });
+  }
+
   // ---- lay out -------------------------------------------------------------
 
   if (plan) {
@@ -694,11 +745,13 @@
     compliance();
     dependency();
     explanations();
+    assumptions();
   }
   if (doc.comparison) comparison(doc.comparison);
   if (doc.criticality) criticality(doc.criticality);
   if (doc.simulation) simulation(doc.simulation);
-  if (!plan && !doc.comparison && !doc.criticality && !doc.simulation) {
+  if (doc.sensitivity) sensitivity(doc.sensitivity);
+  if (!plan && !doc.comparison && !doc.criticality && !doc.simulation && !doc.sensitivity) {
     root.appendChild(el('p', { class: 'note', text: 'This report document holds nothing to show.' }));
   }
 

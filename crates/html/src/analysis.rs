@@ -1,11 +1,11 @@
 //! Reading the optional analysis sections (`comparison`, `criticality`,
-//! `simulation`) from the JSON files of their producers, and checking their
+//! `simulation`, `sensitivity`) from the JSON files of their producers, and checking their
 //! shape so that the page never draws nonsense.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::document::{Comparison, Criticality, ReportDocument, Simulation};
+use crate::document::{Comparison, Criticality, ReportDocument, Sensitivity, Simulation};
 use crate::{ReportError, FORMAT};
 use caisson_plan::FORMAT as PLAN_FORMAT;
 
@@ -15,6 +15,8 @@ pub const COMPARISON_FORMAT: &str = "caisson-comparison/1";
 pub const CRITICALITY_FORMAT: &str = "caisson-criticality/1";
 /// The format tag of a standalone simulation file.
 pub const SIMULATION_FORMAT: &str = "caisson-simulation/1";
+/// The format tag of a standalone sensitivity (tornado) file.
+pub const SENSITIVITY_FORMAT: &str = "caisson-sensitivity/1";
 
 /// What a JSON input to the report is, by its top-level `format` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +31,8 @@ pub enum InputKind {
     Criticality,
     /// A `caisson-simulation/1` section.
     Simulation,
+    /// A `caisson-sensitivity/1` section.
+    Sensitivity,
 }
 
 impl InputKind {
@@ -41,6 +45,7 @@ impl InputKind {
             COMPARISON_FORMAT => Some(InputKind::Comparison),
             CRITICALITY_FORMAT => Some(InputKind::Criticality),
             SIMULATION_FORMAT => Some(InputKind::Simulation),
+            SENSITIVITY_FORMAT => Some(InputKind::Sensitivity),
             _ => None,
         }
     }
@@ -171,6 +176,42 @@ impl Simulation {
     }
 }
 
+impl Sensitivity {
+    /// Reads and checks a sensitivity tornado.
+    pub fn from_json(value: &Value) -> Result<Self, ReportError> {
+        let s: Self = parse(value, "sensitivity")?;
+        s.check()?;
+        Ok(s)
+    }
+
+    /// Checks that every bar's range holds its base value (`low <= 1 <=
+    /// high`) and that every figure is finite.
+    pub fn check(&self) -> Result<(), ReportError> {
+        let finite = |x: Option<f64>| x.is_none_or(f64::is_finite);
+        if !finite(self.base) {
+            return Err(problem("sensitivity", "`base` is not finite".to_owned()));
+        }
+        for bar in &self.bars {
+            if !(bar.low.is_finite() && bar.high.is_finite() && bar.low <= 1.0 && bar.high >= 1.0) {
+                return Err(problem(
+                    "sensitivity",
+                    format!(
+                        "bar `{}`: `low` ({}) and `high` ({}) must hold 1",
+                        bar.id, bar.low, bar.high
+                    ),
+                ));
+            }
+            if !finite(bar.at_low) || !finite(bar.at_high) {
+                return Err(problem(
+                    "sensitivity",
+                    format!("bar `{}`: a measure is not finite", bar.id),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl ReportDocument {
     /// Reads a whole report document and checks its analysis sections.
     pub fn from_json(value: &Value) -> Result<Self, ReportError> {
@@ -179,6 +220,9 @@ impl ReportDocument {
             c.check()?;
         }
         if let Some(s) = &doc.simulation {
+            s.check()?;
+        }
+        if let Some(s) = &doc.sensitivity {
             s.check()?;
         }
         Ok(doc)

@@ -33,6 +33,10 @@ pub struct ReportDocument {
     /// Percentile bands of quantities over time (from `simulate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub simulation: Option<Simulation>,
+    /// How far each assumption moves an answer: a tornado (from
+    /// `sensitivity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<Sensitivity>,
 }
 
 impl ReportDocument {
@@ -46,6 +50,7 @@ impl ReportDocument {
             comparison: None,
             criticality: None,
             simulation: None,
+            sensitivity: None,
         }
     }
 }
@@ -109,6 +114,26 @@ pub struct PlanSection {
     pub explanations: Vec<Explanation>,
     /// Contract totals over the plan's periods.
     pub contracts: Vec<ContractTotal>,
+    /// The scenario's `[[assumption]]` entries with their ranges (an
+    /// extension of the spec, `docs/assumptions.md`): the figures this plan
+    /// rests on. Empty without a scenario or without entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<AssumptionRange>,
+}
+
+/// One assumption behind a plan, with its range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssumptionRange {
+    /// Assumption id.
+    pub id: String,
+    /// Why the values are assumed.
+    pub reason: String,
+    /// Low multiplier of the values written.
+    pub low: f64,
+    /// High multiplier.
+    pub high: f64,
+    /// The values it scales, e.g. `capacity krusik.mortar`.
+    pub targets: Vec<String>,
 }
 
 /// One term of the objective.
@@ -441,4 +466,42 @@ pub struct FanSeries {
     pub unit: String,
     /// `values[q][t]`: quantile `quantiles[q]` in period `t`.
     pub values: Vec<Vec<f64>>,
+}
+
+/// How far each assumption moves one answer (`sensitivity`): the bars of a
+/// tornado chart, largest swing first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sensitivity {
+    /// What is measured, in words (e.g. "UKR shortage: serbia-integrated
+    /// minus serbia-lost").
+    pub measure: String,
+    /// Unit of the measure (empty when none).
+    #[serde(default)]
+    pub unit: String,
+    /// The measure at the values written (`None` when a plan it needs has
+    /// no solution).
+    pub base: Option<f64>,
+    /// One bar per assumption, in rank order.
+    pub bars: Vec<TornadoBar>,
+}
+
+/// One assumption at its two bounds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TornadoBar {
+    /// Assumption id.
+    pub id: String,
+    /// Why it is assumed.
+    #[serde(default)]
+    pub reason: String,
+    /// The low multiplier of the values written.
+    pub low: f64,
+    /// The high multiplier.
+    pub high: f64,
+    /// The measure with the assumption at its low bound.
+    pub at_low: Option<f64>,
+    /// The measure with the assumption at its high bound.
+    pub at_high: Option<f64>,
+    /// The values it scales, e.g. `capacity krusik.mortar`.
+    #[serde(default)]
+    pub targets: Vec<String>,
 }

@@ -31,9 +31,10 @@
 //!
 //! Producers of analyses target these shapes. A standalone file holds one
 //! section plus a `format` field (`caisson-comparison/1`,
-//! `caisson-criticality/1` or `caisson-simulation/1`); a whole document has
-//! `"format": "caisson-report/1"`, a `title` and any of the sections `plan`,
-//! `comparison`, `criticality` and `simulation`. Unknown fields are ignored.
+//! `caisson-criticality/1`, `caisson-simulation/1` or `caisson-sensitivity/1`);
+//! a whole document has `"format": "caisson-report/1"`, a `title` and any of
+//! the sections `plan`, `comparison`, `criticality`, `simulation` and
+//! `sensitivity`. Unknown fields are ignored.
 //!
 //! `comparison` (from `compare`): side-by-side values and deltas.
 //! ```json
@@ -65,6 +66,19 @@
 //! `values[q][t]` is quantile `quantiles[q]` in period `t`; quantiles
 //! increase and values do not decrease across them.
 //!
+//! `sensitivity` (from `sensitivity`, format `caisson-sensitivity/1`): a
+//! tornado, one bar per assumption, largest swing first.
+//! ```json
+//! { "measure": "UKR shortage: serbia-integrated minus serbia-lost",
+//!   "unit": "unit-months", "base": -4.1e7,
+//!   "bars": [ { "id": "serbia-mortar-output", "reason": "no per-plant figure",
+//!               "low": 0.5, "high": 1.25, "at_low": -2.3e7, "at_high": -4.9e7,
+//!               "targets": ["capacity krusik.mortar"] } ] }
+//! ```
+//! `low <= 1 <= high` multiply the values written; `at_low` and `at_high`
+//! are the measure with the assumption at each bound (null: no plan). The
+//! chart draws each bound's change from `base`; the table lists the reasons.
+//!
 //! `plan` is built by [`plan_section`] (see [`PlanSection`]); a plan file
 //! alone gives every view but line utilisation (units made are shown
 //! instead). Without the scenario, a plan may carry the optional top-level
@@ -86,12 +100,15 @@ mod document;
 mod plan;
 mod render;
 
-pub use analysis::{InputKind, COMPARISON_FORMAT, CRITICALITY_FORMAT, SIMULATION_FORMAT};
+pub use analysis::{
+    InputKind, COMPARISON_FORMAT, CRITICALITY_FORMAT, SENSITIVITY_FORMAT, SIMULATION_FORMAT,
+};
 pub use document::{
-    Comparison, ComparisonMetric, ComplianceCell, Concentration, ContractTotal, CostItem,
-    Criticality, CriticalityItem, DemandSeries, DependencyShare, EndUserSeries, ExpansionMark,
-    Explanation, FanSeries, Flow, FlowLevels, LineUse, PlanSection, ProductFill, ReportDocument,
-    SimulatedDemand, Simulation, Spread, TransferDenial, FORMAT,
+    AssumptionRange, Comparison, ComparisonMetric, ComplianceCell, Concentration, ContractTotal,
+    CostItem, Criticality, CriticalityItem, DemandSeries, DependencyShare, EndUserSeries,
+    ExpansionMark, Explanation, FanSeries, Flow, FlowLevels, LineUse, PlanSection, ProductFill,
+    ReportDocument, Sensitivity, SimulatedDemand, Simulation, Spread, TornadoBar, TransferDenial,
+    FORMAT,
 };
 pub use plan::plan_section;
 pub use render::{echarts_version, render};

@@ -31,7 +31,21 @@ pub fn plan_section(plan: &Value, scenario: Option<&Scenario>) -> Result<PlanSec
         Some(s) => Context::from_scenario(s),
         None => Context::from_plan_hints(&document),
     };
-    Builder::new(&document, context)?.build()
+    let mut section = Builder::new(&document, context)?.build()?;
+    if let Some(s) = scenario {
+        section.assumptions = s
+            .assumptions
+            .iter()
+            .map(|a| crate::document::AssumptionRange {
+                id: a.id.clone(),
+                reason: a.reason.clone(),
+                low: a.low,
+                high: a.high,
+                targets: a.targets.iter().map(|t| t.describe(s)).collect(),
+            })
+            .collect();
+    }
+    Ok(section)
 }
 
 /// The horizon alone, read first so that a document without one is refused
@@ -162,6 +176,7 @@ impl<'a> Builder<'a> {
             explanations: explanations(&plan.explanations),
             contracts: self.contracts(),
             periods: self.periods,
+            assumptions: Vec::new(),
         })
     }
 

@@ -15,11 +15,13 @@
 //! assert_eq!(calendar.parse_label("2026-Q1"), Ok(3));
 //! ```
 
+mod assumption;
 mod calendar;
 mod derived;
 mod ids;
 mod uncertainty;
 
+pub use assumption::{Assumption, AssumptionTarget, Bound};
 pub use calendar::{Calendar, LabelError, PeriodKind};
 pub use derived::Held;
 pub use ids::{
@@ -73,6 +75,9 @@ pub struct Scenario {
     /// Sources of uncertainty for `caisson simulate`, in file order. An
     /// extension of the spec (`docs/uncertainty.md`): planning ignores them.
     pub uncertainty: Vec<Uncertainty>,
+    /// Ranges of assumed figures for `caisson sensitivity`, in file order.
+    /// An extension of the spec (`docs/assumptions.md`): planning ignores them.
+    pub assumptions: Vec<Assumption>,
 }
 
 /// A state or organisation.

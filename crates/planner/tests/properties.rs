@@ -249,6 +249,7 @@ fn scenario(seed: u64) -> Scenario {
         contracts,
         policies,
         uncertainty: Vec::new(),
+        assumptions: Vec::new(),
     }
 }
 

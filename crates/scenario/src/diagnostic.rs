@@ -134,6 +134,9 @@ codes! {
     RangeOrder = "range-order",
     /// An uncertainty entry whose targets are empty (it affects nothing).
     EmptyTargets = "empty-targets",
+    /// An `[[assumption]]` target that names no line, facility, stock,
+    /// expansion, demand, contract or product input of the scenario.
+    UnknownTarget = "unknown-target",
 }
 
 impl fmt::Display for Code {

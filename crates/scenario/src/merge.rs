@@ -12,6 +12,7 @@ use crate::raw::{
     RawRoute, RawScenario, RawUncertainty, Sp,
 };
 use crate::schema::Fields;
+use crate::schema::RawAssumption;
 
 /// Something identified by a key within its kind.
 pub(crate) trait Keyed {
@@ -36,7 +37,8 @@ keyed_by_id!(
     RawDemand,
     RawContract,
     RawPolicy,
-    RawUncertainty
+    RawUncertainty,
+    RawAssumption
 );
 
 impl Keyed for RawRoute {
@@ -68,6 +70,7 @@ pub(crate) fn merge(
         contracts,
         policies,
         uncertainty,
+        assumptions,
         remove,
     } = child;
     let remove = remove.map(|(_, r)| r).unwrap_or_default();
@@ -83,6 +86,9 @@ pub(crate) fn merge(
         contracts: merge_list(base.contracts, &remove.contracts, contracts, problems),
         policies: merge_list(base.policies, &remove.policies, policies, problems),
         uncertainty: merge_list(base.uncertainty, &remove.uncertainty, uncertainty, problems),
+        // `[[assumption]]` entries replace the base's entry of the same id
+        // whole (there is no `[remove]` list for them).
+        assumptions: merge_list(base.assumptions, &Field::Missing, assumptions, problems),
         remove: None,
     }
 }

@@ -8,6 +8,7 @@ use crate::source::Loc;
 
 // The structs of the entities, one `Field` per field, are made with their
 // field tables in `schema.rs`.
+pub(crate) use crate::schema::RawAssumption;
 pub(crate) use crate::schema::{
     RawActor, RawContract, RawDemand, RawExpansion, RawFacility, RawHeader, RawPolicy, RawProduct,
     RawRemove, RawRoute, RawUncertainty,
@@ -158,6 +159,8 @@ pub(crate) struct RawScenario {
     pub contracts: Vec<RawContract>,
     pub policies: Vec<RawPolicy>,
     pub uncertainty: Vec<RawUncertainty>,
+    /// `[[assumption]]` (an extension of the spec, `docs/assumptions.md`).
+    pub assumptions: Vec<RawAssumption>,
     /// `[remove]` and where it is.
     pub remove: Option<(Loc, RawRemove)>,
 }
@@ -177,6 +180,7 @@ impl RawScenario {
             contracts: Vec::new(),
             policies: Vec::new(),
             uncertainty: Vec::new(),
+            assumptions: Vec::new(),
             remove: None,
         }
     }

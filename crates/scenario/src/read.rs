@@ -14,8 +14,11 @@ use crate::schema::{self, Entity, EntitySchema, Fields, LINE_PRODUCT};
 use crate::source::{FileId, Loc};
 use crate::tree::{Array, Entry, Node, Span, Table, Value};
 
+mod assumption;
 pub(crate) mod kinds;
 mod uncertainty;
+
+pub(crate) use assumption::{TargetField, TARGET_FIELDS};
 
 use kinds::Range;
 
@@ -433,6 +436,7 @@ impl Reader<'_> {
                 "contract" => raw.contracts = self.children(entry, ""),
                 "policy" => raw.policies = self.children(entry, ""),
                 "uncertainty" => raw.uncertainty = self.children(entry, ""),
+                "assumption" => raw.assumptions = self.children(entry, ""),
                 "remove" => {
                     if let Some(remove) = self.table_fields(&entry.node) {
                         raw.remove = Some((self.loc(entry.node.span), remove));

@@ -2,7 +2,8 @@
 //!
 //! One table per kind of entity ([`SCENARIO`], [`ACTOR`], [`PRODUCT`],
 //! [`FACILITY`], [`LINE`], [`LINE_PRODUCT`], [`EXPANSION`], [`ROUTE`],
-//! [`DEMAND`], [`CONTRACT`], [`POLICY`], [`UNCERTAINTY`], [`REMOVE`]) gives
+//! [`DEMAND`], [`CONTRACT`], [`POLICY`], [`UNCERTAINTY`], [`ASSUMPTION`],
+//! [`REMOVE`]) gives
 //! every field's name, kind, whether it is required or what it defaults
 //! to, its unit and a description. Everything that knows field names reads
 //! them from here:
@@ -26,9 +27,9 @@
 
 use crate::raw::Field;
 use crate::read::kinds::{
-    Bool, Count, DistributionField, Id, Integer, KindField, Label, LineProducts, List, Number,
-    PartyId, PartyIds, PeriodName, PeriodRange, Quantities, Range, ReadField, Reference, Schedule,
-    Targets, Text,
+    Bool, Count, DistributionField, Id, IdList, Integer, KindField, Label, LineProducts, List,
+    Number, PartyId, PartyIds, PeriodName, PeriodRange, Quantities, Range, ReadField, Reference,
+    Schedule, Targets, Text,
 };
 use crate::read::Reader;
 use crate::source::Loc;
@@ -608,6 +609,45 @@ schema! {
 }
 
 schema! {
+    /// `[[assumption]]`: a range for assumed figures (an extension of the
+    /// spec, `docs/assumptions.md`). The target fields (`capacity` to
+    /// `inputs`) are listed in `read::TARGET_FIELDS` order.
+    entity RawAssumption = ASSUMPTION in assumption {
+        name: "assumption", table: "[[assumption]]", plural: "assumptions",
+        noun: "assumption", key: ["id"],
+        fields {
+            id: Id, Required, NoUnit, "The assumption's id.";
+            reason: Text, Required, NoUnit,
+                "Why the values are assumed and why the range is what it is.";
+            low: Number(Range::NonNegative), Required, Fixed("x value"),
+                "The low bound, as a factor on the values written (at most 1).";
+            high: Number(Range::NonNegative), Required, Fixed("x value"),
+                "The high bound, as a factor on the values written (at least 1).";
+            capacity: IdList, Depends("at least one target field"), NoUnit,
+                "Lines (\"facility.line\") whose capacity schedule it scales.";
+            costs: IdList, Depends("at least one target field"), NoUnit,
+                "Lines (\"facility.line\") whose products' unit costs it scales.";
+            stock: IdList, Depends("at least one target field"), NoUnit,
+                "Initial stocks (\"facility\" or \"facility.product\") it scales.";
+            holding: IdList, Depends("at least one target field"), NoUnit,
+                "Facilities whose holding cost it scales.";
+            expansions: IdList, Depends("at least one target field"), NoUnit,
+                "Expansions whose added capacity it scales.";
+            capex: IdList, Depends("at least one target field"), NoUnit,
+                "Expansions whose capex it scales.";
+            demands: IdList, Depends("at least one target field"), NoUnit,
+                "Demands whose quantity schedule it scales.";
+            penalties: IdList, Depends("at least one target field"), NoUnit,
+                "Demands whose penalty it scales.";
+            contracts: IdList, Depends("at least one target field"), NoUnit,
+                "Contracts whose quantity schedule it scales.";
+            inputs: IdList, Depends("at least one target field"), NoUnit,
+                "Inputs (\"product.input\") whose quantity per unit it scales.";
+        }
+    }
+}
+
+schema! {
     /// `[remove]` of a variant.
     table RawRemove = REMOVE in remove {
         name: "remove", table: "[remove]",
@@ -636,6 +676,7 @@ pub const DOCUMENT: &[&EntitySchema] = &[
     &CONTRACT,
     &POLICY,
     &UNCERTAINTY,
+    &ASSUMPTION,
     &REMOVE,
 ];
 

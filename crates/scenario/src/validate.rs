@@ -19,6 +19,7 @@ use crate::raw::{Field, RawScenario, Schedule, Sp};
 use crate::schema::Fields;
 use crate::source::Loc;
 
+mod assumption;
 mod uncertainty;
 
 /// Validates a merged scenario and converts it; problems are appended.
@@ -335,7 +336,7 @@ impl Builder<'_> {
         let demand_ids: Vec<String> = demands.iter().map(|d| d.id.clone()).collect();
         let uncertainty = self.uncertainty(&raw.uncertainty, &demand_ids, &facilities);
 
-        Scenario {
+        let mut scenario = Scenario {
             name,
             description: header.description.get().cloned(),
             calendar,
@@ -357,7 +358,10 @@ impl Builder<'_> {
             contracts,
             policies,
             uncertainty,
-        }
+            assumptions: Vec::new(),
+        };
+        scenario.assumptions = self.assumptions(&raw.assumptions, &scenario);
+        scenario
     }
 
     fn actors(&mut self, raw: &RawScenario) -> (Vec<Actor>, Vec<Bloc>) {

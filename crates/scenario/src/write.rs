@@ -7,6 +7,7 @@
 
 use std::fmt::Write;
 
+mod assumption;
 mod uncertainty;
 
 use caisson_model::{Calendar, Contract, Scenario};
@@ -251,6 +252,9 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
 
     for u in &s.uncertainty {
         uncertainty::write_uncertainty(out, s, u)?;
+    }
+    for a in &s.assumptions {
+        assumption::write_assumption(out, s, a)?;
     }
     Ok(())
 }

@@ -2,9 +2,10 @@
 //! no input, however broken, makes the loader panic.
 
 use caisson_model::{
-    Actor, ActorId, Bloc, BlocId, Calendar, Contract, Demand, Distribution, Expansion, ExpansionId,
-    Facility, FacilityId, Line, LineId, LineProduct, Party, PeriodKind, PeriodRange, Policy,
-    Product, ProductId, Route, Scenario, Selector, Targets, Uncertainty, UncertaintyKind,
+    Actor, ActorId, Assumption, AssumptionTarget, Bloc, BlocId, Calendar, Contract, ContractId,
+    Demand, DemandId, Distribution, Expansion, ExpansionId, Facility, FacilityId, Line, LineId,
+    LineProduct, Party, PeriodKind, PeriodRange, Policy, Product, ProductId, Route, Scenario,
+    Selector, Targets, Uncertainty, UncertaintyKind,
 };
 use caisson_scenario::{load_source, load_str, to_toml, Format};
 use proptest::prelude::*;
@@ -284,7 +285,7 @@ fn scenario(seed: u64, names: Vec<String>, numbers: Vec<f64>) -> Scenario {
 
     let uncertainty = uncertainty(&mut g, n_actors, facilities.len(), demands.len());
 
-    Scenario {
+    let mut scenario = Scenario {
         name: g.name(),
         description: if g.chance(50) { Some(g.name()) } else { None },
         calendar,
@@ -302,7 +303,77 @@ fn scenario(seed: u64, names: Vec<String>, numbers: Vec<f64>) -> Scenario {
         contracts,
         policies,
         uncertainty,
+        assumptions: Vec::new(),
+    };
+    scenario.assumptions = assumptions(&mut g, &scenario);
+    scenario
+}
+
+/// Assumption entries over the generated entities, their targets in the
+/// order the loader keeps them (field by field, each value once).
+fn assumptions(g: &mut Gen, s: &Scenario) -> Vec<Assumption> {
+    let mut list = Vec::new();
+    for a in 0..g.below(4) {
+        let mut targets = Vec::new();
+        let mut pick = |g: &mut Gen, n: usize, make: &dyn Fn(usize) -> AssumptionTarget| {
+            for i in 0..n {
+                if g.chance(20) {
+                    targets.push(make(i));
+                }
+            }
+        };
+        pick(g, s.lines.len(), &|i| {
+            AssumptionTarget::LineCapacity(LineId::new(i))
+        });
+        pick(g, s.lines.len(), &|i| {
+            AssumptionTarget::LineCost(LineId::new(i))
+        });
+        let stocked: Vec<usize> = (0..s.facilities.len())
+            .filter(|&f| !s.facilities[f].stock.is_empty())
+            .collect();
+        pick(g, stocked.len(), &|i| {
+            AssumptionTarget::Stock(FacilityId::new(stocked[i]), None)
+        });
+        pick(g, s.facilities.len(), &|i| {
+            AssumptionTarget::Holding(FacilityId::new(i))
+        });
+        pick(g, s.expansions.len(), &|i| {
+            AssumptionTarget::ExpansionCapacity(ExpansionId::new(i))
+        });
+        pick(g, s.expansions.len(), &|i| {
+            AssumptionTarget::ExpansionCapex(ExpansionId::new(i))
+        });
+        pick(g, s.demands.len(), &|i| {
+            AssumptionTarget::DemandQuantity(DemandId::new(i))
+        });
+        pick(g, s.demands.len(), &|i| {
+            AssumptionTarget::DemandPenalty(DemandId::new(i))
+        });
+        pick(g, s.contracts.len(), &|i| {
+            AssumptionTarget::ContractQuantity(ContractId::new(i))
+        });
+        let inputs: Vec<(usize, ProductId)> = s
+            .products
+            .iter()
+            .enumerate()
+            .flat_map(|(p, product)| product.inputs.iter().map(move |&(i, _)| (p, i)))
+            .collect();
+        pick(g, inputs.len(), &|i| AssumptionTarget::Input {
+            product: ProductId::new(inputs[i].0),
+            input: inputs[i].1,
+        });
+        if targets.is_empty() {
+            continue;
+        }
+        list.push(Assumption {
+            id: g.id("a", a),
+            reason: format!("reason {}", g.name()),
+            low: g.below(101) as f64 / 100.0,
+            high: 1.0 + g.below(300) as f64 / 100.0,
+            targets,
+        });
     }
+    list
 }
 
 /// Uncertainty entries of every kind over the generated entities.

@@ -8,7 +8,7 @@ use crate::sheet::{Cell, Column, Sheet, Style};
 
 /// Lays `scenario` out as sheets: settings, actors, products, inputs,
 /// facilities, stock, lines, line products, expansions, routes, demands,
-/// contracts, policies and uncertainty (every sheet, even when it has no rows, so that
+/// contracts, policies, uncertainty and assumptions (every sheet, even when it has no rows, so that
 /// a planner sees where to add them).
 ///
 /// [`crate::sheets_to_scenario`] reads the result back into an equal
@@ -252,6 +252,11 @@ fn rows(s: &Scenario, sheet: &str) -> Vec<Vec<Cell>> {
                 rows.push(uncertainty_row(s, u));
             }
         }
+        layout::ASSUMPTIONS => {
+            for a in &s.assumptions {
+                rows.push(assumption_row(s, a));
+            }
+        }
         _ => {}
     }
     rows
@@ -363,6 +368,30 @@ fn uncertainty_row(s: &Scenario, u: &caisson_model::Uncertainty) -> Vec<Cell> {
                 .iter()
                 .find(|(name, _)| *name == f.name)
                 .map_or(Cell::Empty, |(_, c)| c.clone())
+        })
+        .collect()
+}
+
+/// One `[[assumption]]` entry: id, reason, range, then each target field's
+/// ids (as the scenario file writes them) in one comma-separated cell.
+fn assumption_row(s: &Scenario, a: &caisson_model::Assumption) -> Vec<Cell> {
+    let fields = layout::spec_fields(layout::ASSUMPTIONS);
+    fields
+        .iter()
+        .map(|f| match f.name {
+            "id" => Cell::text(&a.id),
+            "reason" => text(&a.reason),
+            "low" => Cell::Number(a.low),
+            "high" => Cell::Number(a.high),
+            field => {
+                let ids: Vec<String> = a
+                    .targets
+                    .iter()
+                    .filter(|t| t.field() == field)
+                    .map(|t| t.id_text(s))
+                    .collect();
+                list_cell_text(&ids)
+            }
         })
         .collect()
 }

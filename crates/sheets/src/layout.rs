@@ -3,8 +3,8 @@
 //! directions cannot drift apart.
 
 use caisson_scenario::schema::{
-    self, actor, contract, demand, expansion, facility, line, policy, product, route, scenario,
-    uncertainty, EntitySchema, FieldKind, FieldSchema, Presence, Unit, LINE_PRODUCT,
+    self, actor, assumption, contract, demand, expansion, facility, line, policy, product, route,
+    scenario, uncertainty, EntitySchema, FieldKind, FieldSchema, Presence, Unit, LINE_PRODUCT,
 };
 
 use crate::sheet::{Column, Style};
@@ -37,6 +37,9 @@ pub const CONTRACTS: &str = "contracts";
 pub const POLICIES: &str = "policies";
 /// `[[uncertainty]]` (an extension of the spec, `docs/uncertainty.md`).
 pub const UNCERTAINTY: &str = "uncertainty";
+/// `[[assumption]]` (an extension of the spec, `docs/assumptions.md`): one
+/// row per entry, each target field a comma-separated list of ids.
+pub const ASSUMPTIONS: &str = "assumptions";
 /// Prefix of the sheets of a plan; import skips them (they are results).
 pub const PLAN_PREFIX: &str = "plan_";
 
@@ -343,6 +346,28 @@ pub(crate) const SHEETS: &[SheetSpec] = &[
             f(uncertainty::duration),
             f(uncertainty::extra),
             f(uncertainty::shared),
+        ],
+        parents: 0,
+        periods: None,
+    },
+    SheetSpec {
+        name: ASSUMPTIONS,
+        entity: Some(&schema::ASSUMPTION),
+        fields: &[
+            f(assumption::id),
+            f(assumption::reason),
+            f(assumption::low),
+            f(assumption::high),
+            f(assumption::capacity),
+            f(assumption::costs),
+            f(assumption::stock),
+            f(assumption::holding),
+            f(assumption::expansions),
+            f(assumption::capex),
+            f(assumption::demands),
+            f(assumption::penalties),
+            f(assumption::contracts),
+            f(assumption::inputs),
         ],
         parents: 0,
         periods: None,

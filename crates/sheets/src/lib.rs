@@ -4,7 +4,8 @@
 //! A scenario is laid out as one sheet per entity kind (`scenario`
 //! settings as field/value rows, `actors`, `products`, `inputs`,
 //! `facilities`, `stock`, `lines`, `line_products`, `expansions`,
-//! `routes`, `demands`, `contracts`, `policies`, `uncertainty`), with schedules as one
+//! `routes`, `demands`, `contracts`, `policies`, `uncertainty`,
+//! `assumptions`), with schedules as one
 //! column per period and units in the headers. [`scenario_to_sheets`] and
 //! [`sheets_to_scenario`] are inverse: the round trip is lossless (the
 //! scenario read back equals the one written). Importing goes through the
@@ -71,8 +72,8 @@ pub use error::{render, ColumnRef, FileError, Severity, SheetError};
 pub use export::scenario_to_sheets;
 pub use import::{sheets_to_scenario, Imported};
 pub use layout::{
-    ACTORS, CONTRACTS, DEMANDS, EXPANSIONS, FACILITIES, INPUTS, LINES, LINE_PRODUCTS, PLAN_PREFIX,
-    POLICIES, PRODUCTS, ROUTES, SCENARIO, STOCK, UNCERTAINTY,
+    ACTORS, ASSUMPTIONS, CONTRACTS, DEMANDS, EXPANSIONS, FACILITIES, INPUTS, LINES, LINE_PRODUCTS,
+    PLAN_PREFIX, POLICIES, PRODUCTS, ROUTES, SCENARIO, STOCK, UNCERTAINTY,
 };
 pub use plan::plan_to_sheets;
 pub use sheet::{column_letter, number_text, Cell, Column, Sheet, Style};

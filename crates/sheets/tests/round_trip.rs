@@ -53,6 +53,25 @@ fn europe_example_round_trips() {
 }
 
 #[test]
+fn assumption_entries_round_trip() {
+    // The integrated variant's assumptions mix capacity, expansion and
+    // contract targets in one entry; the base has every other target field.
+    let s = load("examples/europe-2025/serbia-integrated.toml");
+    let mixed = s
+        .assumptions
+        .iter()
+        .find(|a| a.id == "serbia-mortar-output");
+    assert_eq!(mixed.map(|a| a.targets.len()), Some(5));
+    let sheets = scenario_to_sheets(&s).expect("exportable");
+    let sheet = sheets
+        .iter()
+        .find(|sh| sh.name == caisson_sheets::ASSUMPTIONS)
+        .expect("an assumptions sheet");
+    assert_eq!(sheet.rows.len(), s.assumptions.len());
+    check(&s);
+}
+
+#[test]
 fn uncertainty_entries_round_trip() {
     use caisson_model::{
         ActorId, DemandId, Distribution, FacilityId, PeriodRange, Targets, Uncertainty,

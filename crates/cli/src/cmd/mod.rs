@@ -13,6 +13,7 @@ pub mod plan;
 pub mod recommend;
 pub mod report;
 pub mod risk;
+pub mod sensitivity;
 pub mod simulate;
 pub mod validate;
 pub mod verify;

@@ -6,7 +6,7 @@
 //! (`.toml`, or `.json` without a known `format`: it is planned first), a
 //! whole `caisson-report/1` document, or one analysis section
 //! (`caisson-comparison/1`, `caisson-criticality/1`,
-//! `caisson-simulation/1`; shapes in the `caisson-html` crate docs). At most
+//! `caisson-simulation/1`, `caisson-sensitivity/1`; shapes in the `caisson-html` crate docs). At most
 //! one plan or scenario; `--scenario` gives a plan's scenario for the views
 //! a plan file alone cannot draw (line utilisation, buyers, exporters).
 //!
@@ -18,7 +18,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use caisson_html::{Comparison, Criticality, InputKind, ReportDocument, Simulation};
+use caisson_html::{Comparison, Criticality, InputKind, ReportDocument, Sensitivity, Simulation};
 use caisson_model::Scenario;
 use caisson_plan::Plan;
 use serde_json::Value;
@@ -66,6 +66,7 @@ enum Input {
     Comparison(PathBuf, Comparison),
     Criticality(PathBuf, Criticality),
     Simulation(PathBuf, Simulation),
+    Sensitivity(PathBuf, Sensitivity),
 }
 
 fn invalid(path: &Path, problem: impl std::fmt::Display) -> Failure {
@@ -103,6 +104,10 @@ fn classify(path: &Path) -> Result<Input, Failure> {
         Some(InputKind::Simulation) => {
             Input::Simulation(path.to_owned(), Simulation::from_json(&value).map_err(bad)?)
         }
+        Some(InputKind::Sensitivity) => Input::Sensitivity(
+            path.to_owned(),
+            Sensitivity::from_json(&value).map_err(bad)?,
+        ),
         None => Input::Scenario(path.to_owned()),
     })
 }
@@ -128,6 +133,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     let mut comparison = None;
     let mut criticality = None;
     let mut simulation = None;
+    let mut sensitivity = None;
     let twice =
         |what: &str, path: &Path| invalid(path, format!("a second {what}: give at most one"));
     for input in inputs {
@@ -163,6 +169,11 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
             Input::Simulation(path, s) => {
                 if simulation.replace(s).is_some() {
                     return Err(twice("simulation", &path));
+                }
+            }
+            Input::Sensitivity(path, s) => {
+                if sensitivity.replace(s).is_some() {
+                    return Err(twice("sensitivity", &path));
                 }
             }
         }
@@ -222,6 +233,9 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     if simulation.is_some() {
         doc.simulation = simulation;
     }
+    if sensitivity.is_some() {
+        doc.sensitivity = sensitivity;
+    }
     if let Some(title) = &args.title {
         doc.title.clone_from(title);
     }
@@ -248,6 +262,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
                 ("comparison", doc.comparison.is_some()),
                 ("criticality", doc.criticality.is_some()),
                 ("simulation", doc.simulation.is_some()),
+                ("sensitivity", doc.sensitivity.is_some()),
             ]
             .into_iter()
             .filter_map(|(name, present)| present.then_some(name))

@@ -25,6 +25,9 @@ mod recommend;
 mod report;
 /// `report` in headless Chromium (tests/browser/report.test.mjs).
 mod report_browser;
+/// `sensitivity`: the ranked tornado, the difference measure, plans ignore
+/// assumptions.
+mod sensitivity;
 /// `export` and `import`: scenario and plan sheets, round trips, errors.
 mod sheets;
 /// The reporter: stdout/stderr split, closed pipes, exit codes, help.

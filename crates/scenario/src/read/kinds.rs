@@ -118,6 +118,11 @@ kind!(
     |this, r, entry, entity| r.string_list(entry, false, entity)
 );
 kind!(
+    /// A list of ids, each with id syntax (an assumption's targets).
+    IdList: Vec<Sp<String>> = FieldKind::List,
+    |this, r, entry, entity| r.string_list(entry, true, entity)
+);
+kind!(
     /// A schedule: a number, or a table of label = number.
     Schedule: Steps = FieldKind::Schedule,
     |this, r, entry, entity| r.schedule(entry, entity)

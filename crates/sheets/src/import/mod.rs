@@ -124,6 +124,7 @@ pub fn sheets_to_scenario(sheets: &[Sheet]) -> Result<Imported, Vec<SheetError>>
     writer.entities(layout::CONTRACTS);
     writer.entities(layout::POLICIES);
     writer.entities(layout::UNCERTAINTY);
+    writer.entities(layout::ASSUMPTIONS);
 
     // Without settings the loader would only add noise (every `[scenario]`
     // field missing) to the error already given.

@@ -54,6 +54,9 @@ pub struct Inputs<'a> {
     pub risk: &'a RiskReport,
     /// The relative MIP gap of the plans and of the risk re-plans.
     pub gaps: (f64, f64),
+    /// A saved `caisson sensitivity` run of the integrate-or-lose answer
+    /// (`demo --sensitivity`), when given.
+    pub sensitivity: Option<&'a caisson_analysis::sensitivity::Sensitivity>,
 }
 
 /// Renders the analysis document.
@@ -77,6 +80,9 @@ pub fn render(inputs: &Inputs<'_>) -> String {
     );
     question(&mut s);
     variants(&mut s, inputs.comparison);
+    if let Some(sensitivity) = inputs.sensitivity {
+        super::sensitivity_doc::section(&mut s, sensitivity);
+    }
     dependency(&mut s, &inputs.comparison.base);
     losses(&mut s, inputs.risk);
     policies(&mut s, inputs.risk);

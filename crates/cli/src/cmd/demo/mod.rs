@@ -7,6 +7,7 @@
 
 mod analysis_doc;
 mod answer;
+mod sensitivity_doc;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -68,6 +69,12 @@ pub struct Args {
     /// `docs/europe-2025.md` is made (`scripts/europe-2025-doc.sh`).
     #[arg(long, value_name = "FILE.md")]
     pub analysis_doc: Option<PathBuf>,
+    /// A saved `caisson sensitivity` run (`caisson-sensitivity/1` JSON) of
+    /// the integrate-or-lose answer, for the analysis document's section on
+    /// assumptions and the report's tornado; the run itself is too long
+    /// for the demo (`scripts/europe-2025-doc.sh` makes it).
+    #[arg(long, value_name = "FILE.json")]
+    pub sensitivity: Option<PathBuf>,
     /// What to print on stdout: the answer as text, or a JSON summary (the
     /// answer's Markdown, the report's path and every file written).
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -77,6 +84,11 @@ pub struct Args {
 /// Runs `caisson demo`.
 pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     let started = Instant::now();
+    let sensitivity = args
+        .sensitivity
+        .as_deref()
+        .map(sensitivity_doc::read)
+        .transpose()?;
     let dir = &args.out;
     let scenario_dir = dir.join("scenarios");
     fs::create_dir_all(&scenario_dir)
@@ -181,6 +193,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     );
     doc.comparison = Some(comparison_section);
     doc.criticality = Some(criticality_section);
+    doc.sensitivity = sensitivity.as_ref().map(crate::cmd::sensitivity::tornado);
     let report_path = dir.join("report.html");
     write(&report_path, &caisson_html::render(&doc))?;
 
@@ -194,6 +207,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
             comparison: &comparison,
             risk: &risk,
             gaps: (options.mip_gap, RISK_MIP_GAP),
+            sensitivity: sensitivity.as_ref(),
         });
         write(path, &document)?;
     }
