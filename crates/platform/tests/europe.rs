@@ -27,6 +27,9 @@ fn base() -> caisson_model::Scenario {
 fn normalised(scenario: &caisson_model::Scenario, organisations: &[String]) -> Table {
     let text = caisson_scenario::to_toml(scenario);
     let mut table: Table = toml::from_str(&text).expect("to_toml writes TOML");
+    // The ranges of assumed figures (`[[assumption]]`) are the analyst's, for
+    // `caisson sensitivity`: like `[[uncertainty]]`, part of no contribution.
+    table.remove("assumption");
     fn unqualify(value: &mut Value, organisations: &[String]) {
         match value {
             Value::String(text) => {
