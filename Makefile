@@ -4,7 +4,7 @@
 CARGO ?= cargo
 EXAMPLE ?= examples/europe-2025/base.toml
 
-.PHONY: demo test lint deps
+.PHONY: demo test lint deps platform
 
 deps:
 	@bash scripts/ensure-system-deps.sh
@@ -12,10 +12,24 @@ deps:
 demo: deps
 	$(CARGO) run --quiet -p caisson-cli -- demo
 
+# The server's tests run on SQLite and, against a PostgreSQL server that
+# scripts/ensure-postgres.sh installs and starts when none is reachable, on
+# PostgreSQL (each test in a database of its own).
 test:
 	@bash scripts/ensure-system-deps.sh chromium
+	url="$$(bash scripts/ensure-postgres.sh)" && \
+	CAISSON_TEST_POSTGRES_URL="$$url" CAISSON_REQUIRE_POSTGRES=1 \
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+
+# The shared platform on a fresh embedded SQLite file, with every party of
+# the European example having contributed its part over HTTP; prints the
+# URL and each party's sign-in. Ctrl-C stops it.
+PLATFORM_DB ?= target/platform/caisson.db
+platform: deps
+	@mkdir -p $(dir $(PLATFORM_DB))
+	@rm -f $(PLATFORM_DB) $(PLATFORM_DB)-wal $(PLATFORM_DB)-shm
+	$(CARGO) run --quiet -p caisson-cli -- serve --database sqlite://$(PLATFORM_DB) --example europe
 
 lint: deps
 	$(CARGO) fmt --all --check

@@ -7,14 +7,19 @@
 # `make test` fails when the document is older than the data.
 #
 # CAISSON_SENSITIVITY=FILE reuses a saved run instead of making a new one
-# (it must come from the current example files).
+# (it must come from the current example files). CAISSON_BIN=PATH uses an
+# already built `caisson` (e.g. target/debug/caisson) instead of building the
+# release one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-deps.sh
 out="${CAISSON_DEMO_OUT:-target/europe-2025-demo}"
 mkdir -p "$out"
-cargo build --release --quiet -p caisson-cli
-caisson=target/release/caisson
+caisson="${CAISSON_BIN:-}"
+if [ -z "$caisson" ]; then
+    cargo build --release --quiet -p caisson-cli
+    caisson=target/release/caisson
+fi
 sensitivity="${CAISSON_SENSITIVITY:-}"
 if [ -z "$sensitivity" ]; then
     sensitivity="$out/sensitivity.json"

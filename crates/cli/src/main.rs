@@ -93,6 +93,19 @@ enum Command {
     /// The transparency ledger: print the signing key's public key, verify
     /// an export or a server's ledger with only the pinned public key.
     Ledger(cmd::ledger::Args),
+    /// Serve the shared platform's HTTP API and execute its runs.
+    Serve(caisson_server::cli::ServeArgs),
+    /// Execute the platform's runs from a database shared with `serve`.
+    Worker(caisson_server::cli::WorkerArgs),
+    /// Manage the platform's organisations, users and API tokens.
+    Admin(caisson_server::cli::AdminArgs),
+}
+
+/// The platform commands' outcome: their output printed, an error exit 1.
+fn platform(shell: &mut Shell, result: anyhow::Result<String>) -> exit::CmdResult {
+    let out = result.map_err(|e| exit::Failure::InvalidInputMessage(format!("{e:#}")))?;
+    shell.print(out)?;
+    Ok(exit::Exit::Success)
 }
 
 impl Command {
@@ -114,7 +127,10 @@ impl Command {
             | Command::Explain(_)
             | Command::Generate(_)
             | Command::Ledger(_)
-            | Command::Verify(_) => false,
+            | Command::Verify(_)
+            | Command::Serve(_)
+            | Command::Worker(_)
+            | Command::Admin(_) => false,
         }
     }
 }
@@ -144,6 +160,15 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import::run(args, shell),
         Command::Bench(args) => cmd::bench::run(args, shell),
         Command::Ledger(args) => cmd::ledger::run(args, shell),
+        Command::Serve(args) => platform(
+            shell,
+            caisson_server::cli::serve(args).map(|()| String::new()),
+        ),
+        Command::Worker(args) => platform(
+            shell,
+            caisson_server::cli::worker(args).map(|()| String::new()),
+        ),
+        Command::Admin(args) => platform(shell, caisson_server::cli::admin(args)),
     };
     shell.finish(result).into()
 }

@@ -6,7 +6,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use caisson_analysis::compare::{compare, Case};
+use caisson_analysis::compare::{compare, Variant as Compared};
 use caisson_analysis::recommend::{plan_base, recommend, Grouping, RecommendOptions, Shape};
 use caisson_analysis::risk::{analyse, count_replans, RiskOptions};
 use caisson_analysis::simulate::{sample_plans, simulate, SimulateOptions};
@@ -472,7 +472,7 @@ pub fn execute(
         RunRequest::Plan { method, .. } => {
             let plan = match method {
                 PlanMethod::Optimal => caisson_planner::plan(&scenario, &options),
-                PlanMethod::Greedy => caisson_planner::greedy(&scenario),
+                PlanMethod::Greedy => caisson_plan::greedy(&scenario),
             };
             step();
             if !plan.status.has_solution() {
@@ -487,7 +487,7 @@ pub fn execute(
             }
             // The checker of spec section 4 on the plan before it is kept:
             // a stored plan always passes it.
-            let violations = caisson_planner::verify(&scenario, &plan);
+            let violations = caisson_plan::verify(&scenario, &plan);
             if !violations.is_empty() {
                 return Err(RunError::Failed(format!(
                     "the plan fails its check ({} violations)",
@@ -504,16 +504,16 @@ pub fn execute(
                 .iter()
                 .map(|v| variant_scenario(scenario_toml, v))
                 .collect::<Result<Vec<_>, _>>()?;
-            let cases: Vec<Case<'_>> = variants
+            let cases: Vec<Compared<'_>> = variants
                 .iter()
                 .zip(&scenarios)
-                .map(|(v, s)| Case {
+                .map(|(v, s)| Compared {
                     label: &v.label,
                     scenario: s,
                 })
                 .collect();
             let comparison = compare(
-                Case {
+                Compared {
                     label: "assembled",
                     scenario: &scenario,
                 },
