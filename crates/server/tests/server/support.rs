@@ -430,6 +430,15 @@ impl TestApp {
 }
 
 impl Party {
+    /// A party signing in with `token` at the server at `url`.
+    pub fn new(url: &str, token: &str) -> Party {
+        Party {
+            token: token.to_owned(),
+            url: url.to_owned(),
+            client: reqwest::Client::new(),
+        }
+    }
+
     /// Sends a request to `/api/v1{path}` with an optional body.
     pub async fn send(&self, method: Method, path: &str, body: Option<(&str, &str)>) -> Answer {
         self.send_with(method, path, body, &[]).await
