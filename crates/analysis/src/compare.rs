@@ -77,7 +77,11 @@ pub fn delta(base: &Outcome, variant: &Outcome) -> Delta {
         capex: v.capex - b.capex,
         contract: v.contract - b.contract,
     });
-    let mut product_ids: Vec<&str> = base.products.iter().map(|p| p.kpi.product.as_str()).collect();
+    let mut product_ids: Vec<&str> = base
+        .products
+        .iter()
+        .map(|p| p.kpi.product.as_str())
+        .collect();
     for p in &variant.products {
         if !product_ids.contains(&p.kpi.product.as_str()) {
             product_ids.push(&p.kpi.product);

@@ -908,7 +908,10 @@ mod tests {
         };
         let exact = heading.describe(&s, Quantities::Exact);
         let whole = heading.describe(&s, Quantities::Whole);
-        assert!(exact.contains("(3 period(s), 1234.56 units lost)"), "{exact}");
+        assert!(
+            exact.contains("(3 period(s), 1234.56 units lost)"),
+            "{exact}"
+        );
         assert!(whole.contains("(3 period(s), 1,235 units lost)"), "{whole}");
     }
 
@@ -951,8 +954,14 @@ mod tests {
             shadow_price: Some(1234.56),
         };
         let (exact, whole) = both(&s, &bound);
-        assert!(exact.contains("(29999.5 of 30000 capacity units)"), "{exact}");
-        assert!(whole.contains("(30,000 of 30,000 capacity units)"), "{whole}");
+        assert!(
+            exact.contains("(29999.5 of 30000 capacity units)"),
+            "{exact}"
+        );
+        assert!(
+            whole.contains("(30,000 of 30,000 capacity units)"),
+            "{whole}"
+        );
         assert!(exact.contains("save up to 1234.56 "), "{exact}");
         assert!(whole.contains("save up to 1234.56 "), "{whole}");
     }

@@ -638,7 +638,7 @@ mod tests {
     use caisson_plan::{PlanStatus, ShipmentRecord};
 
     use super::*;
-    use crate::recommend::{contracts_toml, proof};
+    use crate::recommend::contracts_toml;
 
     /// Half a year of 2025 and half of 2026, monthly; S ships to B with a
     /// lead time of 1, so the last period (2026-06) is outside the plan.

@@ -16,7 +16,7 @@ use caisson_plan::Plan;
 use caisson_planner::PlanOptions;
 
 use super::{
-    draw, DemandSummary, FanSeries, Percentiles, SampleDemand, SampleResult, SimulateError,
+    draw, stats, DemandSummary, FanSeries, Percentiles, SampleDemand, SampleResult, SimulateError,
     Simulation, Source, TotalSummary, FORMAT,
 };
 use crate::resolve::{

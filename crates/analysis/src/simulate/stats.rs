@@ -122,7 +122,12 @@ impl<'de> Visitor<'de> for PercentilesVisitor {
                     let percent: f64 = other
                         .strip_prefix('p')
                         .and_then(|p| p.parse().ok())
-                        .ok_or_else(|| de::Error::unknown_field(other, &["count", "mean", "min", "p<percent>", "max"]))?;
+                        .ok_or_else(|| {
+                            de::Error::unknown_field(
+                                other,
+                                &["count", "mean", "min", "p<percent>", "max"],
+                            )
+                        })?;
                     quantiles.push((percent / 100.0, map.next_value()?));
                 }
             }

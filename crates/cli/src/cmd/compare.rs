@@ -116,7 +116,11 @@ pub fn render(comparison: &Comparison) -> String {
             "scenario", "required", "delivered", "fill", "final backlog", "shortage", "Δ shortage"
         );
         for (i, o) in outcomes.iter().enumerate() {
-            let Some(p) = o.products.iter().find(|p| p.kpi.product == product.kpi.product) else {
+            let Some(p) = o
+                .products
+                .iter()
+                .find(|p| p.kpi.product == product.kpi.product)
+            else {
                 continue;
             };
             let delta = if i == 0 {

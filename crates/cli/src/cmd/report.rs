@@ -226,9 +226,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         if let Some(scenario) = &scenario {
             explain_in_whole_units(&mut value, scenario);
         }
-        Some(
-            caisson_html::plan_section(&value, scenario.as_ref()).map_err(|e| invalid(path, e))?,
-        )
+        Some(caisson_html::plan_section(&value, scenario.as_ref()).map_err(|e| invalid(path, e))?)
     } else if let Some(path) = &scenario_path {
         let scenario = crate::load::scenario(shell, path)?.scenario;
         let spinner = shell.spinner("planning the scenario");
