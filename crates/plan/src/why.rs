@@ -931,11 +931,11 @@ mod tests {
         };
         let (exact, whole) = both(&s, &lead);
         assert!(
-            exact.contains("1234.56 units in stock and capacity for 0.4 more"),
+            exact.contains("1234.56 unit in stock and capacity for 0.4 more"),
             "{exact}"
         );
         assert!(
-            whole.contains("1,235 units in stock and capacity for 0 more"),
+            whole.contains("1,235 unit in stock and capacity for 0 more"),
             "{whole}"
         );
         // The lead time is a number of periods, not a count of units.
