@@ -94,17 +94,6 @@ pub struct ProductImpact {
     pub shortage: f64,
 }
 
-impl Impact {
-    /// The ranking key: extra shortage summed over products (only to rank),
-    /// then extra cost.
-    fn rank_key(&self) -> (f64, f64) {
-        (
-            self.shortage.iter().map(|p| p.shortage).sum(),
-            self.cost.unwrap_or(0.0),
-        )
-    }
-}
-
 /// Exporting actors: those owning a facility that holds a product some
 /// other actor could receive from it — one a demand of another buyer asks
 /// for (a shipment), or an input of a product a facility of another actor

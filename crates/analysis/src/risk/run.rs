@@ -32,6 +32,17 @@ pub struct RiskOptions {
     pub plan: PlanOptions,
 }
 
+impl Impact {
+    /// The ranking key: extra shortage summed over products (only to rank),
+    /// then extra cost.
+    fn rank_key(&self) -> (f64, f64) {
+        (
+            self.shortage.iter().map(|p| p.shortage).sum(),
+            self.cost.unwrap_or(0.0),
+        )
+    }
+}
+
 /// Runs the supplier-criticality and policy-price analyses. `on_done` is
 /// called once per finished re-plan; [`count_replans`] says how many.
 pub fn analyse(
