@@ -141,3 +141,46 @@ pub fn delta(base: &Outcome, variant: &Outcome) -> Delta {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `caisson compare --format json` writes for a base with one
+    /// demand, read without a solver.
+    const BASE: &str = r#"{
+        "scenario": "base", "status": "optimal", "objective": 120.5,
+        "cost": {"shortage": 100, "production": 20.5, "transport": 0,
+                 "holding": 0, "capex": 0, "contract": 0},
+        "products": [{"product": "shell", "required": 30, "delivered": 20,
+                      "fill_rate": 0.6667, "shortage": 10, "final_backlog": 10}],
+        "demands": [{"demand": "d", "product": "shell", "end_user": "U",
+                     "required": 30, "delivered": 20, "fill_rate": 0.6667,
+                     "final_backlog": 10, "lost": 0, "shortage": 10, "buyer": "B"}],
+        "expansions": [],
+        "dependency": []
+    }"#;
+
+    #[test]
+    fn a_comparison_reads_back_and_its_deltas_subtract_the_base() {
+        let base: Outcome = serde_json::from_str(BASE).expect("an outcome reads");
+        assert_eq!(base.demands[0].buyer, "B");
+        assert_eq!(base.demands[0].kpi.shortage, 10.0);
+        assert_eq!(base.products[0].final_backlog, 10.0);
+        let mut variant = base.clone();
+        variant.demands[0].kpi.shortage = 4.0;
+        variant.products[0].kpi.shortage = 4.0;
+        let comparison = Comparison {
+            variants: vec![VariantOutcome {
+                delta: delta(&base, &variant),
+                outcome: variant,
+            }],
+            base,
+        };
+        let json = serde_json::to_string(&comparison).expect("serialises");
+        let back: Comparison = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, comparison);
+        assert_eq!(back.variants[0].delta.demands[0].shortage, -6.0);
+        assert_eq!(back.variants[0].delta.products[0].shortage, -6.0);
+    }
+}

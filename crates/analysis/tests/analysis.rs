@@ -18,6 +18,9 @@
 //! Without S's exports: A's 20 go to d2 (backlog 20, 40), d1 gets nothing
 //! (backlog 50, 100): 210 unit-periods, objective 150,000 + 120,000 + 200.
 
+// These tests plan with HiGHS: they need the `solve` feature.
+#![cfg(feature = "solve")]
+
 use caisson_analysis::compare::{compare, Comparison, Variant};
 use caisson_analysis::dependency::label;
 use caisson_analysis::outcome::Outcome;
