@@ -8,16 +8,19 @@
 //! exact style they were first written in ([`Quantities::Exact`]) so that
 //! every document stays byte-identical.
 
-/// How the unit counts in a sentence are written. Only unit counts follow
-/// it: periods, lead times and prices are written the same either way.
+/// How the numbers in a sentence are written: unit counts rounded or not
+/// ([`Quantities::units`]), money with or without thousands separators but
+/// always to the cent ([`Quantities::money`]). Periods, lead times and
+/// other counts that are not units are written the same either way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Quantities {
     /// Up to two decimals, no trailing zeros, no separators (`1234.56`):
     /// the sentences stored in the plan JSON.
     #[default]
     Exact,
-    /// Whole units with thousands separators (`1,235`): the terminal and
-    /// the HTML report, which show no fractions of a round.
+    /// Whole units with thousands separators (`1,235`), money with
+    /// separators (`1,234.56`): the terminal and the HTML report, which show
+    /// no fractions of a round.
     Whole,
 }
 
@@ -27,6 +30,15 @@ impl Quantities {
         match self {
             Quantities::Exact => exact(value),
             Quantities::Whole => whole_units(value),
+        }
+    }
+
+    /// `value`, an amount of money or a price, in this style: never
+    /// rounded beyond the cent.
+    pub fn money(self, value: f64) -> String {
+        match self {
+            Quantities::Exact => exact(value),
+            Quantities::Whole => grouped_number(value),
         }
     }
 }
@@ -109,5 +121,7 @@ mod tests {
         assert_eq!(exact(-0.001), "0");
         assert_eq!(Quantities::Exact.units(1234.56), "1234.56");
         assert_eq!(Quantities::Whole.units(1234.56), "1,235");
+        assert_eq!(Quantities::Exact.money(1234.56), "1234.56");
+        assert_eq!(Quantities::Whole.money(1234.56), "1,234.56");
     }
 }

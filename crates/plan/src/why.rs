@@ -34,7 +34,7 @@ use caisson_model::{DemandId, FacilityId, LineId, ProductId, Scenario};
 
 use crate::network::Network;
 use crate::plan::Plan;
-use crate::quantity::{exact, Quantities};
+use crate::quantity::Quantities;
 
 /// Shortages, stock and slack at or below this are treated as 0 (the plan
 /// tolerance of spec section 7 is 1e-6 relative).
@@ -210,8 +210,8 @@ impl Cause {
     }
 
     /// One sentence in plain words, with ids and period labels; unit
-    /// counts (stock, capacity) written as `quantities` says, prices
-    /// always exact.
+    /// counts (stock, capacity) and prices written as `quantities` says
+    /// (prices never rounded beyond the cent).
     pub fn describe(&self, scenario: &Scenario, quantities: Quantities) -> String {
         let s = scenario;
         let qty = |x: f64| quantities.units(x);
@@ -290,7 +290,7 @@ impl Cause {
                     let _ = write!(
                         text,
                         "; one more capacity unit would save up to {} {}",
-                        exact(*price),
+                        quantities.money(*price),
                         s.currency
                     );
                 }
@@ -943,7 +943,7 @@ mod tests {
     }
 
     #[test]
-    fn prices_stay_exact_when_capacity_is_whole() {
+    fn prices_keep_their_cents_when_capacity_is_whole() {
         let s = why_capacity();
         let bound = Cause::CapacityBound {
             line: LineId::new(0),
@@ -963,6 +963,6 @@ mod tests {
             "{whole}"
         );
         assert!(exact.contains("save up to 1234.56 "), "{exact}");
-        assert!(whole.contains("save up to 1234.56 "), "{whole}");
+        assert!(whole.contains("save up to 1,234.56 "), "{whole}");
     }
 }
