@@ -118,12 +118,7 @@ fn classify(path: &Path) -> Result<Input, Failure> {
 /// of the page (the plan JSON files written to disk keep exact values).
 pub(crate) fn plan_for_report(scenario: &Scenario, plan: &Plan) -> anyhow::Result<Value> {
     let mut value = caisson_report::to_json_value(scenario, plan).context("encoding the plan")?;
-    if let Some(object) = value.as_object_mut() {
-        object.insert(
-            "explanations".to_owned(),
-            caisson_report::explanations_json(scenario, plan, Quantities::Whole),
-        );
-    }
+    set_whole_unit_explanations(&mut value, scenario, plan);
     Ok(value)
 }
 
@@ -136,13 +131,17 @@ fn explain_in_whole_units(value: &mut Value, scenario: &Scenario) {
     if value.get("explanations").is_none() {
         return;
     }
-    let Ok(plan) = PlanDocument::from_value(value).and_then(|doc| doc.to_plan(scenario)) else {
-        return;
-    };
+    if let Ok(plan) = PlanDocument::from_value(value).and_then(|doc| doc.to_plan(scenario)) {
+        set_whole_unit_explanations(value, scenario, &plan);
+    }
+}
+
+/// Replaces the document's `explanations` with `plan`'s, in whole units.
+fn set_whole_unit_explanations(value: &mut Value, scenario: &Scenario, plan: &Plan) {
     if let Some(object) = value.as_object_mut() {
         object.insert(
             "explanations".to_owned(),
-            caisson_report::explanations_json(scenario, &plan, Quantities::Whole),
+            caisson_report::explanations_json(scenario, plan, Quantities::Whole),
         );
     }
 }
