@@ -1,4 +1,4 @@
-use caisson_model::{ActorId, Distribution, Scenario};
+use caisson_model::{ActorId, Distribution, Scenario, UncertaintyKind};
 use caisson_planner::PlanOptions;
 
 use super::draw::{apply, sample, stream};
