@@ -29,7 +29,7 @@ use caisson_plan::PlanStatus;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "solve")]
-pub use run::{sample_plans, simulate, simulate_with, SimulateOptions};
+pub use run::{sample_plans, simulate, simulate_chunk, simulate_with, summarise_chunks, SimulateOptions};
 pub use stats::Percentiles;
 
 /// The `format` tag of the simulation output (read by the HTML report).
@@ -56,6 +56,13 @@ pub enum SimulateError {
         id: String,
         /// The sample.
         sample: u64,
+    },
+    /// Chunks given to [`summarise_chunks`] do not hold every sample
+    /// `0..samples` exactly once.
+    #[error("the chunks do not hold samples 0..{expected} exactly once")]
+    IncompleteChunks {
+        /// The number of samples expected.
+        expected: u64,
     },
     /// No sample has a solution.
     #[error("no sample could be planned: sample {sample} ended with status {status}{}", message.as_deref().map(|m| format!(" ({m})")).unwrap_or_default())]
@@ -99,6 +106,52 @@ pub struct SampleResult {
     pub series: Vec<Vec<f64>>,
 }
 
+/// A run of consecutive samples computed apart (by one worker of a
+/// simulation split across several), with every figure the summary needs:
+/// unlike [`Simulation::samples`], the per-demand and per-series figures
+/// too. Summarising the chunks of samples `0..n`, in order, gives exactly
+/// what [`simulate`] gives for `n` samples with the same seed (a sample's
+/// result depends on the scenario, the seed and its index only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SampleChunk {
+    /// The index of the first sample.
+    pub first: u64,
+    /// The samples, in order.
+    pub samples: Vec<SampleResult>,
+    /// Each sample's [`SampleResult::demands`].
+    pub demands: Vec<Vec<SampleDemand>>,
+    /// Each sample's [`SampleResult::series`].
+    pub series: Vec<Vec<Vec<f64>>>,
+}
+
+impl SampleChunk {
+    /// The chunk of these samples (consecutive, from `first`).
+    pub fn new(first: u64, samples: Vec<SampleResult>) -> Self {
+        let demands = samples.iter().map(|s| s.demands.clone()).collect();
+        let series = samples.iter().map(|s| s.series.clone()).collect();
+        SampleChunk {
+            first,
+            samples,
+            demands,
+            series,
+        }
+    }
+
+    /// The samples with all their figures again.
+    pub fn into_samples(self) -> Vec<SampleResult> {
+        self.samples
+            .into_iter()
+            .zip(self.demands)
+            .zip(self.series)
+            .map(|((mut sample, demands), series)| {
+                sample.demands = demands;
+                sample.series = series;
+                sample
+            })
+            .collect()
+    }
+}
+
 impl SampleResult {
     /// Whether the sample's plan has a solution.
     pub fn solved(&self) -> bool {
@@ -107,7 +160,7 @@ impl SampleResult {
 }
 
 /// One demand in one sample (from the plan's KPIs).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SampleDemand {
     /// Units required (after the demand multipliers).
     pub required: f64,

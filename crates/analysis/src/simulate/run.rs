@@ -16,8 +16,8 @@ use caisson_plan::Plan;
 use caisson_planner::PlanOptions;
 
 use super::{
-    draw, stats, DemandSummary, FanSeries, Percentiles, SampleDemand, SampleResult, SimulateError,
-    Simulation, Source, TotalSummary, FORMAT,
+    draw, stats, DemandSummary, FanSeries, Percentiles, SampleChunk, SampleDemand, SampleResult,
+    SimulateError, Simulation, Source, TotalSummary, FORMAT,
 };
 use crate::resolve::{
     Change, Changes, Driver, Guess, Job, Resolve, ResolveTiming, Settings, Solved,
@@ -75,12 +75,62 @@ pub fn simulate_with(
     let (results, timing) = solve_samples(
         scenario,
         options,
+        0..options.samples,
         resolve,
         progress,
-        &|i, world, drawn, solved| result_of(&world, &solved.plan, i as u64, drawn, &groups),
+        &|sample, world, drawn, solved| result_of(&world, &solved.plan, sample, drawn, &groups),
     )?;
     let simulation = summarise(scenario, options, &groups, results)?;
     Ok((simulation, timing))
+}
+
+/// Samples `samples` of the simulation [`simulate`] would run with
+/// `options` (a chunk of it, for a worker among several): the same draws
+/// and plans, sample for sample. [`summarise_chunks`] makes the simulation
+/// of every chunk.
+pub fn simulate_chunk(
+    scenario: &Scenario,
+    options: &SimulateOptions,
+    samples: std::ops::Range<u64>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<SampleChunk, SimulateError> {
+    check(options)?;
+    let groups = fan_groups(scenario);
+    let first = samples.start;
+    let (results, _) = solve_samples(
+        scenario,
+        options,
+        samples,
+        Resolve::Reuse,
+        progress,
+        &|sample, world, drawn, solved| result_of(&world, &solved.plan, sample, drawn, &groups),
+    )?;
+    Ok(SampleChunk::new(first, results))
+}
+
+/// The simulation of chunks that together hold samples `0..options.samples`
+/// (in any order): byte for byte what [`simulate`] gives with the same
+/// options, since each sample's result depends only on the scenario, the
+/// seed and its index.
+pub fn summarise_chunks(
+    scenario: &Scenario,
+    options: &SimulateOptions,
+    mut chunks: Vec<SampleChunk>,
+) -> Result<Simulation, SimulateError> {
+    check(options)?;
+    chunks.sort_by_key(|c| c.first);
+    let samples: Vec<SampleResult> = chunks
+        .into_iter()
+        .flat_map(SampleChunk::into_samples)
+        .collect();
+    let complete = samples.len() as u64 == options.samples
+        && samples.iter().zip(0..).all(|(s, i)| s.sample == i);
+    if !complete {
+        return Err(SimulateError::IncompleteChunks {
+            expected: options.samples,
+        });
+    }
+    summarise(scenario, options, &fan_groups(scenario), samples)
 }
 
 /// The plans of every sample, in sample order (for `recommend --samples`):
@@ -97,6 +147,7 @@ pub fn sample_plans(
     solve_samples(
         scenario,
         options,
+        0..options.samples,
         Resolve::Cold,
         progress,
         &|_, _, _, solved| solved.plan,
@@ -110,9 +161,10 @@ pub fn sample_plans(
 fn solve_samples<T: Send>(
     scenario: &Scenario,
     options: &SimulateOptions,
+    samples: std::ops::Range<u64>,
     resolve: Resolve,
     progress: &(dyn Fn() + Sync),
-    finish: &(dyn Fn(usize, Scenario, draw::Drawn, Solved) -> T + Sync),
+    finish: &(dyn Fn(u64, Scenario, draw::Drawn, Solved) -> T + Sync),
 ) -> Result<(Vec<T>, ResolveTiming), SimulateError> {
     let settings = Settings {
         mode: resolve,
@@ -120,11 +172,12 @@ fn solve_samples<T: Send>(
         changes: Changes::Quantities,
         guess: Guess::Greedy,
     };
-    let count = usize::try_from(options.samples).unwrap_or(usize::MAX);
+    let first = samples.start;
+    let count = usize::try_from(samples.end.saturating_sub(first)).unwrap_or(usize::MAX);
     Driver::new(scenario, &settings).solve_cases(
         count,
         &|i| {
-            let sample = i as u64;
+            let sample = first + i as u64;
             let (world, drawn) = draw::apply(scenario, options.seed, sample).map_err(|e| {
                 SimulateError::NotFinite {
                     id: scenario.uncertainty[e.entry].id.clone(),
@@ -137,7 +190,7 @@ fn solve_samples<T: Send>(
                 keep: drawn,
             })
         },
-        finish,
+        &|i, world, drawn, solved| finish(first + i as u64, world, drawn, solved),
         progress,
     )
 }
