@@ -29,7 +29,9 @@ use caisson_plan::PlanStatus;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "solve")]
-pub use run::{sample_plans, simulate, simulate_chunk, simulate_with, summarise_chunks, SimulateOptions};
+pub use run::{
+    sample_plans, simulate, simulate_chunk, simulate_with, summarise_chunks, SimulateOptions,
+};
 pub use stats::Percentiles;
 
 /// The `format` tag of the simulation output (read by the HTML report).

@@ -328,7 +328,10 @@ duration = [1, 2]
     assert_eq!(serde_json::to_string(&merged).expect("JSON"), whole);
     assert_eq!(
         merged.to_csv().ok(),
-        simulate(&base, &options, &|| {}).expect("simulates").to_csv().ok()
+        simulate(&base, &options, &|| {})
+            .expect("simulates")
+            .to_csv()
+            .ok()
     );
     // A missing or doubled chunk is refused, not summarised.
     assert!(matches!(
