@@ -1,26 +1,23 @@
 //! `compare`: a base scenario and its variants, planned independently and in
 //! parallel, side by side with deltas against the base.
 //!
-//! Re-solves: by default the base's model is built once and loaded once per
-//! thread, and every variant whose model has the base's structure (it
-//! changes quantities, costs or policies only: [`Change::Edited`]) is
-//! re-solved on it; any other variant is planned from scratch (the
-//! [`Driver`] of [`crate::resolve`] does both). What is `compare`'s own: the
-//! base and the variants are its cases, and it summarises each plan as an
-//! [`Outcome`] with deltas against the base.
+//! The result ([`Comparison`]: each plan summarised as an [`Outcome`], with
+//! deltas against the base) is plain data and needs no solver; planning the
+//! cases (`compare`, `compare_with`, in `run`) needs the `solve` feature.
 
-use std::convert::Infallible;
-
-use caisson_model::Scenario;
 use caisson_plan::CostSplit;
-use caisson_planner::PlanOptions;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::outcome::Outcome;
-use crate::resolve::{Change, Changes, Driver, Guess, Job, Resolve, ResolveTiming, Settings};
+
+#[cfg(feature = "solve")]
+mod run;
+
+#[cfg(feature = "solve")]
+pub use run::{compare, compare_with, Variant};
 
 /// The base and every variant, with their deltas.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     /// The base scenario's outcome.
     pub base: Outcome,
@@ -29,7 +26,7 @@ pub struct Comparison {
 }
 
 /// A variant's outcome and its deltas (variant minus base).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantOutcome {
     /// The variant's outcome.
     pub outcome: Outcome,
@@ -38,7 +35,7 @@ pub struct VariantOutcome {
 }
 
 /// Differences of a variant from the base (variant minus base).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Delta {
     /// Objective difference (`None` if either has no solution).
     pub objective: Option<f64>,
@@ -55,7 +52,7 @@ pub struct Delta {
 }
 
 /// The differences of one product's or demand's figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FigureDelta {
     /// Product or demand id.
     pub id: String,
@@ -69,79 +66,6 @@ pub struct FigureDelta {
     pub shortage: f64,
 }
 
-/// A scenario to compare, with the name it is shown under: the base or one
-/// of its variants.
-#[derive(Debug, Clone, Copy)]
-pub struct Variant<'a> {
-    /// Display name (e.g. the file stem).
-    pub label: &'a str,
-    /// The scenario.
-    pub scenario: &'a Scenario,
-}
-
-/// Plans `base` and every variant (in parallel, HiGHS on one thread each,
-/// the model reused: [`Resolve::Reuse`]) and computes the deltas.
-/// `on_done` is called once per finished plan (for progress bars); it may
-/// be called from several threads.
-pub fn compare(
-    base: Variant<'_>,
-    variants: &[Variant<'_>],
-    options: &PlanOptions,
-    on_done: &(dyn Fn() + Sync),
-) -> Comparison {
-    compare_with(base, variants, options, Resolve::Reuse, on_done).0
-}
-
-/// [`compare`], solving as `resolve` says, with where the time went. Every
-/// mode gives the same outcomes within the MIP gap.
-///
-/// The base is the [`Driver`]'s first case: solved alongside the variants,
-/// or, under [`Resolve::WarmStart`], once, as every variant's start.
-pub fn compare_with(
-    base: Variant<'_>,
-    variants: &[Variant<'_>],
-    options: &PlanOptions,
-    resolve: Resolve,
-    on_done: &(dyn Fn() + Sync),
-) -> (Comparison, ResolveTiming) {
-    let all: Vec<Variant<'_>> = std::iter::once(base)
-        .chain(variants.iter().copied())
-        .collect();
-    let settings = Settings {
-        mode: resolve,
-        options: options.clone(),
-        changes: Changes::Quantities,
-        guess: Guess::Greedy,
-    };
-    let driver = Driver::new(base.scenario, &settings);
-    let solved: Result<_, Infallible> = driver.solve_cases(
-        all.len(),
-        &|i| {
-            Ok(Job::Solve {
-                scenario: all[i].scenario,
-                change: Change::Edited,
-                keep: (),
-            })
-        },
-        &|i, scenario, (), solved| {
-            let mut outcome = Outcome::of(scenario, &solved.plan);
-            outcome.scenario = all[i].label.to_owned();
-            outcome
-        },
-        on_done,
-    );
-    let Ok((mut outcomes, timing)) = solved;
-    let base = outcomes.remove(0);
-    let variants = outcomes
-        .into_iter()
-        .map(|outcome| VariantOutcome {
-            delta: delta(&base, &outcome),
-            outcome,
-        })
-        .collect();
-    (Comparison { base, variants }, timing)
-}
-
 /// Variant minus base.
 pub fn delta(base: &Outcome, variant: &Outcome) -> Delta {
     let objective = base.objective.zip(variant.objective).map(|(b, v)| v - b);
@@ -153,29 +77,33 @@ pub fn delta(base: &Outcome, variant: &Outcome) -> Delta {
         capex: v.capex - b.capex,
         contract: v.contract - b.contract,
     });
-    let mut product_ids: Vec<&str> = base.products.iter().map(|p| p.product.as_str()).collect();
+    let mut product_ids: Vec<&str> = base
+        .products
+        .iter()
+        .map(|p| p.kpi.product.as_str())
+        .collect();
     for p in &variant.products {
-        if !product_ids.contains(&p.product.as_str()) {
-            product_ids.push(&p.product);
+        if !product_ids.contains(&p.kpi.product.as_str()) {
+            product_ids.push(&p.kpi.product);
         }
     }
     let products = product_ids
         .into_iter()
         .map(|id| {
-            let b = base.products.iter().find(|p| p.product == id);
-            let v = variant.products.iter().find(|p| p.product == id);
+            let b = base.products.iter().find(|p| p.kpi.product == id);
+            let v = variant.products.iter().find(|p| p.kpi.product == id);
             let get =
                 |o: Option<&crate::outcome::ProductOutcome>,
                  f: fn(&crate::outcome::ProductOutcome) -> f64| o.map_or(0.0, f);
             FigureDelta {
                 id: id.to_owned(),
-                delivered: get(v, |p| p.delivered) - get(b, |p| p.delivered),
+                delivered: get(v, |p| p.kpi.delivered) - get(b, |p| p.kpi.delivered),
                 fill_rate: b
-                    .and_then(|p| p.fill_rate)
-                    .zip(v.and_then(|p| p.fill_rate))
+                    .and_then(|p| p.kpi.fill_rate)
+                    .zip(v.and_then(|p| p.kpi.fill_rate))
                     .map(|(b, v)| v - b),
                 final_backlog: get(v, |p| p.final_backlog) - get(b, |p| p.final_backlog),
-                shortage: get(v, |p| p.shortage) - get(b, |p| p.shortage),
+                shortage: get(v, |p| p.kpi.shortage) - get(b, |p| p.kpi.shortage),
             }
         })
         .collect();
@@ -183,7 +111,7 @@ pub fn delta(base: &Outcome, variant: &Outcome) -> Delta {
         .demands
         .iter()
         .filter_map(|b| {
-            let v = variant.demand(&b.demand)?;
+            let (b, v) = (&b.kpi, &variant.demand(&b.kpi.demand)?.kpi);
             Some(FigureDelta {
                 id: b.demand.clone(),
                 delivered: v.delivered - b.delivered,
@@ -211,5 +139,48 @@ pub fn delta(base: &Outcome, variant: &Outcome) -> Delta {
             .filter(|e| !in_variant.contains(e))
             .cloned()
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `caisson compare --format json` writes for a base with one
+    /// demand, read without a solver.
+    const BASE: &str = r#"{
+        "scenario": "base", "status": "optimal", "objective": 120.5,
+        "cost": {"shortage": 100, "production": 20.5, "transport": 0,
+                 "holding": 0, "capex": 0, "contract": 0},
+        "products": [{"product": "shell", "required": 30, "delivered": 20,
+                      "fill_rate": 0.6667, "shortage": 10, "final_backlog": 10}],
+        "demands": [{"demand": "d", "product": "shell", "end_user": "U",
+                     "required": 30, "delivered": 20, "fill_rate": 0.6667,
+                     "final_backlog": 10, "lost": 0, "shortage": 10, "buyer": "B"}],
+        "expansions": [],
+        "dependency": []
+    }"#;
+
+    #[test]
+    fn a_comparison_reads_back_and_its_deltas_subtract_the_base() {
+        let base: Outcome = serde_json::from_str(BASE).expect("an outcome reads");
+        assert_eq!(base.demands[0].buyer, "B");
+        assert_eq!(base.demands[0].kpi.shortage, 10.0);
+        assert_eq!(base.products[0].final_backlog, 10.0);
+        let mut variant = base.clone();
+        variant.demands[0].kpi.shortage = 4.0;
+        variant.products[0].kpi.shortage = 4.0;
+        let comparison = Comparison {
+            variants: vec![VariantOutcome {
+                delta: delta(&base, &variant),
+                outcome: variant,
+            }],
+            base,
+        };
+        let json = serde_json::to_string(&comparison).expect("serialises");
+        let back: Comparison = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, comparison);
+        assert_eq!(back.variants[0].delta.demands[0].shortage, -6.0);
+        assert_eq!(back.variants[0].delta.products[0].shortage, -6.0);
     }
 }

@@ -5,32 +5,34 @@
 //! (or the deliveries they contain) and scenarios. Result types are output
 //! records (ids and labels, serialisable), not core model types.
 //!
-//! The cargo feature `solve` (on by default) brings the modules that
-//! re-plan with HiGHS: `compare`, `risk`, `simulate`, `recommend`, `sensitivity` and their
-//! re-solve driver `resolve`. Without it the crate links no solver and
-//! keeps what a reader of plan files needs: [`outcome::Outcome`] (also read
-//! from any `caisson-plan/1` document), the dependency profiles, `aggregate`
-//! and the scenario edits of `whatif`.
+//! The cargo feature `solve` (on by default) brings the code that re-plans
+//! with HiGHS: the re-solve driver `resolve` and the `run` half of
+//! `compare`, `risk`, `simulate`, `recommend` and `sensitivity` (their
+//! `compare`, `analyse`, `simulate`, `recommend`, `sensitivity` functions
+//! and options). Without it the crate links no solver and keeps what a
+//! reader of plans and results needs: [`outcome::Outcome`] (also read from
+//! any `caisson-plan/1` document), every analysis's result type
+//! ([`compare::Comparison`], [`risk::RiskReport`],
+//! [`simulate::Simulation`], [`recommend::Recommendation`],
+//! [`sensitivity::Sensitivity`], [`ResolveTiming`]), the dependency
+//! profiles, `aggregate` and the scenario edits of `whatif`.
 
 pub mod aggregate;
-#[cfg(feature = "solve")]
 pub mod compare;
 pub mod dependency;
 pub mod outcome;
-#[cfg(feature = "solve")]
 pub mod recommend;
 #[cfg(feature = "solve")]
 pub mod resolve;
-#[cfg(feature = "solve")]
 pub mod risk;
-#[cfg(feature = "solve")]
 pub mod sensitivity;
-#[cfg(feature = "solve")]
 pub mod simulate;
+mod timing;
 pub mod whatif;
 
 #[cfg(feature = "solve")]
-pub use resolve::{Resolve, ResolveTiming};
+pub use resolve::Resolve;
+pub use timing::ResolveTiming;
 
 #[cfg(feature = "solve")]
 pub(crate) use resolve::solve_one_thread;

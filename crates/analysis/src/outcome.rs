@@ -8,7 +8,9 @@
 use std::collections::HashMap;
 
 use caisson_model::Scenario;
-use caisson_plan::document::{DependencyRow, ExpansionRow, KpiRows, PlanDocument};
+use caisson_plan::document::{
+    DemandKpiRow, DependencyRow, ExpansionRow, KpiRows, PlanDocument, ProductKpiRow,
+};
 use caisson_plan::{CostSplit, Plan, PlanStatus};
 use serde::{Deserialize, Serialize};
 
@@ -34,46 +36,32 @@ pub struct Outcome {
     pub dependency: Vec<DependencyRow>,
 }
 
-/// Totals of one product over its demands.
+/// Totals of one product over its demands: the plan's own KPI row (as in
+/// the plan document's `kpis.products`) and the backlog its demands leave
+/// at the end, which the KPI row lacks.
+///
+/// Serialised flat: the row's fields, then `final_backlog`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductOutcome {
-    /// Product id.
-    pub product: String,
-    /// Units required over the horizon.
-    pub required: f64,
-    /// Units delivered.
-    pub delivered: f64,
-    /// Delivered over required (`None` when nothing is required).
-    pub fill_rate: Option<f64>,
-    /// Backlog left at the end of the horizon.
+    /// The product's KPIs, as in the plan document.
+    #[serde(flatten)]
+    pub kpi: ProductKpiRow,
+    /// Backlog left at the end of the horizon, summed over its demands.
     pub final_backlog: f64,
-    /// Shortage in unit-periods (backlog) plus lost units.
-    pub shortage: f64,
 }
 
-/// Figures of one demand.
+/// Figures of one demand: the plan's own KPI row (the same row type as the
+/// plan document's `kpis.demands`, so the figures cannot drift apart) and
+/// the demand's buyer, which a comparison groups by and the KPI row lacks.
+///
+/// Serialised flat: the row's fields, then `buyer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DemandOutcome {
-    /// Demand id.
-    pub demand: String,
-    /// Product id.
-    pub product: String,
-    /// Buyer id.
+    /// The demand's KPIs, as in the plan document.
+    #[serde(flatten)]
+    pub kpi: DemandKpiRow,
+    /// Buyer id (empty when a plan document does not name it).
     pub buyer: String,
-    /// End user id.
-    pub end_user: String,
-    /// Units required.
-    pub required: f64,
-    /// Units delivered.
-    pub delivered: f64,
-    /// Delivered over required.
-    pub fill_rate: Option<f64>,
-    /// Backlog at the end (0 for lost demands).
-    pub final_backlog: f64,
-    /// Lost units (0 for backlog demands).
-    pub lost: f64,
-    /// Unit-periods of backlog, or lost units.
-    pub shortage: f64,
 }
 
 /// An expansion the plan decided.
@@ -161,37 +149,25 @@ impl Outcome {
 
     fn from_parts(parts: Parts<'_>) -> Self {
         let kpis = parts.kpis;
-        let demands = kpis
-            .demands
-            .iter()
-            .map(|k| DemandOutcome {
-                demand: k.demand.clone(),
-                product: k.product.clone(),
-                buyer: (parts.buyer_of)(&k.demand),
-                end_user: k.end_user.clone(),
-                required: k.required,
-                delivered: k.delivered,
-                fill_rate: k.fill_rate,
-                final_backlog: k.final_backlog,
-                lost: k.lost,
-                shortage: k.shortage,
-            })
-            .collect();
         let products = kpis
             .products
-            .iter()
+            .into_iter()
             .map(|k| ProductOutcome {
-                product: k.product.clone(),
-                required: k.required,
-                delivered: k.delivered,
-                fill_rate: k.fill_rate,
                 final_backlog: kpis
                     .demands
                     .iter()
                     .filter(|d| d.product == k.product)
                     .map(|d| d.final_backlog)
                     .sum(),
-                shortage: k.shortage,
+                kpi: k,
+            })
+            .collect();
+        let demands = kpis
+            .demands
+            .into_iter()
+            .map(|k| DemandOutcome {
+                buyer: (parts.buyer_of)(&k.demand),
+                kpi: k,
             })
             .collect();
         Outcome {
@@ -216,19 +192,19 @@ impl Outcome {
     pub fn shortage_of(&self, product: &str) -> f64 {
         self.products
             .iter()
-            .find(|p| p.product == product)
-            .map_or(0.0, |p| p.shortage)
+            .find(|p| p.kpi.product == product)
+            .map_or(0.0, |p| p.kpi.shortage)
     }
 
     /// Total shortage summed over products. Units of different products are
     /// added here only to rank alternatives, never reported as a quantity.
     pub fn shortage_index(&self) -> f64 {
-        self.products.iter().map(|p| p.shortage).sum()
+        self.products.iter().map(|p| p.kpi.shortage).sum()
     }
 
     /// The outcome of one demand, by id.
     pub fn demand(&self, id: &str) -> Option<&DemandOutcome> {
-        self.demands.iter().find(|d| d.demand == id)
+        self.demands.iter().find(|d| d.kpi.demand == id)
     }
 }
 

@@ -31,6 +31,7 @@ use caisson_model::{FacilityId, Scenario};
 use caisson_plan::{Plan, PlanStatus};
 use caisson_planner::{PlanOptions, ResolveError, Resolved, Resolver, Start, Worker};
 
+pub use crate::timing::ResolveTiming;
 use crate::whatif;
 
 /// How an analysis solves its many scenarios. Every way gives the same
@@ -168,32 +169,6 @@ pub struct Solved {
     pub how: How,
     /// Seconds its solve took (bounds, start and a cold fallback included).
     pub seconds: f64,
-}
-
-/// Where the solves of one `risk`, `simulate` or `compare` run went. Not
-/// serialised: timings differ from run to run, and reports should not.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ResolveTiming {
-    /// The whole run, wall clock.
-    pub total_seconds: f64,
-    /// Building the reused model (0 for [`Resolve::Cold`]).
-    pub build_seconds: f64,
-    /// Solving the base scenario: for its plan (`risk`), or for its
-    /// solution as every case's start ([`Resolve::WarmStart`]; in
-    /// `compare` the base is also a case, solved once).
-    pub baseline_seconds: f64,
-    /// Plans solved: the cases and, in `risk`, the base (a base solved only
-    /// as a start is not counted).
-    pub solves: usize,
-    /// Of those, solved on the reused model.
-    pub reused: usize,
-    /// Of those, with a start passed to HiGHS.
-    pub started: usize,
-    /// Solved from scratch although the mode reuses the model (another
-    /// structure, or HiGHS failed on the reused model).
-    pub fallbacks: usize,
-    /// Cases that needed no solve ([`Job::Done`]).
-    pub skipped: usize,
 }
 
 impl ResolveTiming {

@@ -1,39 +1,25 @@
 //! `risk`: which supplier losses hurt most, and what each policy costs.
 //!
 //! Both analyses re-plan edited copies of one scenario (see [`crate::whatif`])
-//! and report the change against the unedited plan. Re-solves run in
-//! parallel with HiGHS on one thread each. By default they re-solve one
-//! model built once (the [`Driver`] of [`crate::resolve`], with
-//! [`Changes::Flows`]): every edit only closes or opens flows, so each is a
-//! change of bounds, and a MIP re-solve starts from the baseline solution;
-//! the edited scenario stays the reference its plan is derived from. What
-//! is `risk`'s own: the edits (its cases), the skip of an exporter loss the
-//! baseline does not feel, and the impacts and their ranking.
+//! and report the change against the unedited plan. The report
+//! ([`RiskReport`]) is plain data and needs no solver; the re-plans
+//! (`analyse`, `analyse_with`, in `run`) need the `solve` feature.
 
-use std::convert::Infallible;
-
-use caisson_model::{ActorId, FacilityId, PolicyId, PolicyList, Scenario};
-use caisson_plan::Plan;
-use caisson_planner::PlanOptions;
-use serde::Serialize;
+use caisson_model::{ActorId, FacilityId, Scenario};
+use caisson_plan::PlanStatus;
+use serde::{Deserialize, Serialize};
 
 use crate::outcome::Outcome;
-use crate::resolve::{Change, Changes, Driver, Guess, Job, ResolveTiming, Settings};
-use crate::whatif;
+use crate::timing::ResolveTiming;
 
-/// What `risk` computes.
-#[derive(Debug, Clone, Default)]
-pub struct RiskOptions {
-    /// Also rank single facilities, not only exporting actors.
-    pub facilities: bool,
-    /// Also price each non-empty list of each policy separately.
-    pub policy_lists: bool,
-    /// Solver options for every re-plan.
-    pub plan: PlanOptions,
-}
+#[cfg(feature = "solve")]
+mod run;
+
+#[cfg(feature = "solve")]
+pub use run::{analyse, analyse_with, count_replans, Resolve, RiskOptions};
 
 /// The whole risk analysis of one scenario.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskReport {
     /// The unedited plan's outcome.
     pub baseline: Outcome,
@@ -47,7 +33,7 @@ pub struct RiskReport {
 }
 
 /// What is lost or lifted in one re-plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Subject {
     /// An exporting actor exports nothing any more.
@@ -70,19 +56,19 @@ pub enum Subject {
         /// Policy id.
         policy: String,
         /// `deny_export`, `deny_import` or `deny_end_use`.
-        list: &'static str,
+        list: String,
     },
 }
 
 /// The effect of one edit, always expressed as "how much worse the world
 /// with the risk (or the policy) is than the world without it": for a loss,
 /// edited minus baseline; for a policy, baseline minus edited.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Impact {
     /// What was lost or lifted.
     pub subject: Subject,
     /// Status of the edited plan.
-    pub status: &'static str,
+    pub status: PlanStatus,
     /// Extra shortage per product (unit-periods plus lost units).
     pub shortage: Vec<ProductImpact>,
     /// Extra objective cost.
@@ -99,24 +85,13 @@ pub struct Impact {
 }
 
 /// The extra shortage of one product.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductImpact {
     /// Product id.
     pub product: String,
     /// Extra shortage (unit-periods plus lost units); may be negative within
     /// solver tolerance or when alternative optima differ.
     pub shortage: f64,
-}
-
-impl Impact {
-    /// The ranking key: extra shortage summed over products (only to rank),
-    /// then extra cost.
-    fn rank_key(&self) -> (f64, f64) {
-        (
-            self.shortage.iter().map(|p| p.shortage).sum(),
-            self.cost.unwrap_or(0.0),
-        )
-    }
 }
 
 /// Exporting actors: those owning a facility that holds a product some
@@ -146,246 +121,4 @@ pub fn exporters(scenario: &Scenario) -> Vec<ActorId> {
     actors.sort();
     actors.dedup();
     actors
-}
-
-pub use crate::resolve::Resolve;
-
-/// Runs the supplier-criticality and policy-price analyses. `on_done` is
-/// called once per finished re-plan; [`count_replans`] says how many.
-pub fn analyse(
-    scenario: &Scenario,
-    options: &RiskOptions,
-    on_done: &(dyn Fn() + Sync),
-) -> RiskReport {
-    analyse_with(scenario, options, Resolve::default(), on_done)
-}
-
-/// [`analyse`], re-solving as `resolve` says.
-///
-/// The [`Driver`] plans the baseline first (it decides which edits need a
-/// solve at all, and under [`Resolve::WarmStart`] its solution starts every
-/// re-solve), then every edit as a case: a facility loss as
-/// [`Change::WithoutFacility`], any other edit as [`Change::Policies`].
-pub fn analyse_with(
-    scenario: &Scenario,
-    options: &RiskOptions,
-    resolve: Resolve,
-    on_done: &(dyn Fn() + Sync),
-) -> RiskReport {
-    let edits = edits(scenario, options);
-    let settings = Settings {
-        mode: resolve,
-        options: options.plan.clone(),
-        changes: Changes::Flows,
-        guess: Guess::Nothing,
-    };
-    let driver = Driver::new(scenario, &settings);
-    let mut run = driver.start(on_done);
-    let baseline_plan = run.solve_base().plan;
-    let baseline = Outcome::of(scenario, &baseline_plan);
-    let replanned: Result<_, Infallible> = run.solve_cases(
-        edits.len(),
-        &|i| {
-            let edit = edits[i];
-            let edited = edit.apply(scenario);
-            if baseline_stays_optimal(scenario, &edited, &baseline_plan, &edit) {
-                let unchanged = baseline.clone();
-                return Ok(Job::Done(impact(
-                    scenario,
-                    &baseline,
-                    &baseline_plan,
-                    &edit,
-                    unchanged,
-                )));
-            }
-            let change = match edit {
-                Edit::LoseFacility(f) => Change::WithoutFacility(f),
-                _ => Change::Policies,
-            };
-            Ok(Job::Solve {
-                scenario: edited,
-                change,
-                keep: edit,
-            })
-        },
-        &|_, edited, edit, solved| {
-            let outcome = Outcome::of(&edited, &solved.plan);
-            let mut impact = impact(scenario, &baseline, &baseline_plan, &edit, outcome);
-            impact.solve_seconds = Some(solved.seconds);
-            impact
-        },
-    );
-    let Ok((impacts, timing)) = replanned;
-    let (mut criticality, mut policies): (Vec<_>, Vec<_>) = impacts
-        .into_iter()
-        .zip(&edits)
-        .map(|(impact, edit)| (edit.is_loss(), impact))
-        .partition(|(loss, _)| *loss);
-    let by_harm = |a: &(bool, Impact), b: &(bool, Impact)| {
-        let (ka, kb) = (a.1.rank_key(), b.1.rank_key());
-        kb.0.total_cmp(&ka.0).then(kb.1.total_cmp(&ka.1))
-    };
-    criticality.sort_by(by_harm);
-    policies.sort_by(by_harm);
-    RiskReport {
-        baseline,
-        criticality: criticality.into_iter().map(|(_, i)| i).collect(),
-        policies: policies.into_iter().map(|(_, i)| i).collect(),
-        timing: Some(timing),
-    }
-}
-
-/// Whether the baseline plan is still optimal after `edit`, so that no
-/// re-solve is needed. True for an exporter loss that denies none of the
-/// baseline's flows and drops no contract: the edited model only loses
-/// columns the baseline left at zero, so its optimum cannot be lower, and the
-/// baseline (still feasible, same objective) attains it.
-fn baseline_stays_optimal(
-    scenario: &Scenario,
-    edited: &Scenario,
-    baseline: &Plan,
-    edit: &Edit,
-) -> bool {
-    let Edit::LoseExporter(_) = edit else {
-        return false;
-    };
-    baseline.status == caisson_plan::PlanStatus::Optimal
-        && edited.contracts.len() == scenario.contracts.len()
-        && baseline
-            .shipments
-            .iter()
-            .all(|s| caisson_compliance::shipment(edited, s.facility, s.demand).is_allowed())
-        && baseline
-            .transfers
-            .iter()
-            .all(|t| caisson_compliance::transfer(edited, t.from, t.to).is_allowed())
-}
-
-/// Number of plans [`analyse`] solves (the baseline included).
-pub fn count_replans(scenario: &Scenario, options: &RiskOptions) -> usize {
-    edits(scenario, options).len() + 1
-}
-
-/// One edit of the scenario.
-#[derive(Debug, Clone, Copy)]
-enum Edit {
-    LoseExporter(ActorId),
-    LoseFacility(FacilityId),
-    LiftPolicy(PolicyId),
-    LiftList(PolicyId, PolicyList),
-}
-
-impl Edit {
-    fn is_loss(self) -> bool {
-        matches!(self, Edit::LoseExporter(_) | Edit::LoseFacility(_))
-    }
-
-    fn apply(self, scenario: &Scenario) -> Scenario {
-        match self {
-            Edit::LoseExporter(a) => whatif::without_exporter(scenario, a),
-            Edit::LoseFacility(f) => whatif::without_facility(scenario, f),
-            Edit::LiftPolicy(p) => whatif::without_policy(scenario, p),
-            Edit::LiftList(p, l) => whatif::without_policy_list(scenario, p, l),
-        }
-    }
-
-    fn subject(self, scenario: &Scenario) -> Subject {
-        match self {
-            Edit::LoseExporter(a) => Subject::Exporter {
-                actor: scenario.actors[a.index()].id.clone(),
-            },
-            Edit::LoseFacility(f) => Subject::Facility {
-                facility: scenario.facilities[f.index()].id.clone(),
-            },
-            Edit::LiftPolicy(p) => Subject::Policy {
-                policy: scenario.policies[p.index()].id.clone(),
-            },
-            Edit::LiftList(p, l) => Subject::PolicyList {
-                policy: scenario.policies[p.index()].id.clone(),
-                list: l.field_name(),
-            },
-        }
-    }
-}
-
-fn edits(scenario: &Scenario, options: &RiskOptions) -> Vec<Edit> {
-    let mut edits: Vec<Edit> = exporters(scenario)
-        .into_iter()
-        .map(Edit::LoseExporter)
-        .collect();
-    if options.facilities {
-        edits
-            .extend((0..scenario.facilities.len()).map(|f| Edit::LoseFacility(FacilityId::new(f))));
-    }
-    for (p, policy) in scenario.policies.iter().enumerate() {
-        let id = PolicyId::new(p);
-        edits.push(Edit::LiftPolicy(id));
-        if options.policy_lists {
-            for list in [
-                PolicyList::DenyExport,
-                PolicyList::DenyImport,
-                PolicyList::DenyEndUse,
-            ] {
-                if !policy.list(list).is_empty() {
-                    edits.push(Edit::LiftList(id, list));
-                }
-            }
-        }
-    }
-    edits
-}
-
-fn impact(
-    scenario: &Scenario,
-    baseline: &Outcome,
-    baseline_plan: &Plan,
-    edit: &Edit,
-    edited: Outcome,
-) -> Impact {
-    // For a loss the harm is edited - baseline; for a policy it is what the
-    // policy costs, baseline - edited (the edited world has no policy).
-    let sign = if edit.is_loss() { 1.0 } else { -1.0 };
-    let shortage = baseline
-        .products
-        .iter()
-        .map(|p| ProductImpact {
-            product: p.product.clone(),
-            shortage: sign * (edited.shortage_of(&p.product) - p.shortage),
-        })
-        .collect();
-    let cost = baseline
-        .objective
-        .zip(edited.objective)
-        .map(|(b, e)| sign * (e - b));
-    let baseline_deliveries = match *edit {
-        Edit::LoseExporter(a) => Some(
-            baseline_plan
-                .shipments
-                .iter()
-                .filter(|s| {
-                    scenario.facilities[s.facility.index()].actor == a
-                        && scenario.demands[s.demand.index()].buyer != a
-                })
-                .map(|s| s.quantity)
-                .sum(),
-        ),
-        Edit::LoseFacility(f) => Some(
-            baseline_plan
-                .shipments
-                .iter()
-                .filter(|s| s.facility == f)
-                .map(|s| s.quantity)
-                .sum(),
-        ),
-        Edit::LiftPolicy(_) | Edit::LiftList(..) => None,
-    };
-    Impact {
-        subject: edit.subject(scenario),
-        status: edited.status.name(),
-        shortage,
-        cost,
-        baseline_deliveries,
-        edited,
-        solve_seconds: None,
-    }
 }

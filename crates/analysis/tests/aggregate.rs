@@ -2,6 +2,9 @@
 //! totals, and on a scenario with no lead times and ample capacity the
 //! quarterly plan delivers what the monthly one does.
 
+// These tests plan with HiGHS: they need the `solve` feature.
+#![cfg(feature = "solve")]
+
 use std::path::Path;
 
 use caisson_analysis::aggregate::{to_quarters, AggregateError};

@@ -18,10 +18,13 @@
 //! Without S's exports: A's 20 go to d2 (backlog 20, 40), d1 gets nothing
 //! (backlog 50, 100): 210 unit-periods, objective 150,000 + 120,000 + 200.
 
-use caisson_analysis::compare::{compare, Variant};
+// These tests plan with HiGHS: they need the `solve` feature.
+#![cfg(feature = "solve")]
+
+use caisson_analysis::compare::{compare, Comparison, Variant};
 use caisson_analysis::dependency::label;
 use caisson_analysis::outcome::Outcome;
-use caisson_analysis::risk::{analyse, count_replans, exporters, RiskOptions, Subject};
+use caisson_analysis::risk::{analyse, count_replans, exporters, RiskOptions, RiskReport, Subject};
 use caisson_analysis::whatif;
 use caisson_model::{FacilityId, Scenario};
 use caisson_plan::Role;
@@ -172,6 +175,17 @@ fn risk_ranks_the_neutral_exporter_and_prices_its_policy() {
         assert!(close(impact.cost.unwrap_or(f64::NAN), 80_000.0));
     }
     assert_eq!(report.policies.len(), 2, "the policy and its one list");
+
+    // The report reads back from its JSON (a reader needs no solver); the
+    // timings are not serialised.
+    let json = serde_json::to_string(&report).expect("serialises");
+    let back: RiskReport = serde_json::from_str(&json).expect("reads back");
+    let mut untimed = report.clone();
+    untimed.timing = None;
+    for impact in untimed.criticality.iter_mut().chain(&mut untimed.policies) {
+        impact.solve_seconds = None;
+    }
+    assert_eq!(back, untimed);
 }
 
 #[test]
@@ -208,6 +222,19 @@ fn compare_reports_deltas_against_the_base() {
     assert!(close(d2.shortage, -60.0));
     assert!(close(d2.delivered, 40.0));
     assert_eq!(comparison.variants[0].outcome.scenario, "lifted");
+
+    // A demand's figures are the plan document's KPI row plus its buyer,
+    // written flat; the comparison reads back from its JSON.
+    let value = serde_json::to_value(&comparison).expect("serialises");
+    let d2 = &value["base"]["demands"][1];
+    assert_eq!(d2["demand"], "d2");
+    assert_eq!(d2["buyer"], "U");
+    assert!(
+        d2["shortage"].is_number() && d2.get("kpi").is_none(),
+        "{d2}"
+    );
+    let back: Comparison = serde_json::from_value(value).expect("reads back");
+    assert_eq!(back, comparison);
 }
 
 #[test]

@@ -3,6 +3,9 @@
 //! the MIP gap, a case that changes the model's structure is planned from
 //! scratch and says so, and a case with nothing to solve is only counted.
 
+// These tests plan with HiGHS: they need the `solve` feature.
+#![cfg(feature = "solve")]
+
 mod support;
 
 use std::convert::Infallible;

@@ -3,6 +3,9 @@
 //! numbers within the MIP gap, the same numbers whatever the thread count,
 //! and structural changes planned from scratch.
 
+// These tests plan with HiGHS: they need the `solve` feature.
+#![cfg(feature = "solve")]
+
 mod support;
 
 use caisson_analysis::compare::{compare_with, Comparison, Variant};

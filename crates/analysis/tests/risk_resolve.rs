@@ -2,6 +2,9 @@
 //! start) against re-planning each edited scenario from scratch, and the
 //! signs every risk report must have.
 
+// These tests plan with HiGHS: they need the `solve` feature.
+#![cfg(feature = "solve")]
+
 use caisson_analysis::risk::{analyse_with, Impact, Resolve, RiskOptions, RiskReport, Subject};
 use caisson_analysis::whatif;
 use caisson_generate::{generate, GenerateOptions, Size};

@@ -9,40 +9,10 @@ pub enum Format {
     Json,
 }
 
-/// A number with thousands separators and at most two decimals.
-pub fn fmt_num(value: f64) -> String {
-    let rounded = (value * 100.0).round() / 100.0;
-    let negative = rounded < 0.0;
-    let abs = rounded.abs();
-    let integer = abs.trunc() as u64;
-    let fraction = ((abs - abs.trunc()) * 100.0).round() as u64;
-    let digits = integer.to_string();
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    let sign = if negative && (integer > 0 || fraction > 0) {
-        "-"
-    } else {
-        ""
-    };
-    if fraction == 0 {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{fraction:02}")
-    }
-}
-
-/// A count of units (rounds, unit-periods of shortage, volumes) as whole
-/// units with thousands separators: the terminal shows no fractions of a
-/// round (the plan JSON keeps the exact values). Money and rates keep
-/// [`fmt_num`]'s two decimals and [`fmt_rate`]'s one.
-pub fn fmt_units(value: f64) -> String {
-    fmt_num(value.round())
-}
+// The formatters of unit counts and money live in `caisson-plan`, so
+// that the terminal and the "why short?" sentences it prints (and the HTML
+// report) write the same number the same way.
+pub use caisson_plan::{grouped_number as fmt_num, whole_units as fmt_units};
 
 /// A difference of unit counts, whole units with an explicit sign.
 pub fn fmt_units_delta(value: f64) -> String {
@@ -69,12 +39,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_are_grouped_and_rounded() {
-        assert_eq!(fmt_num(0.0), "0");
-        assert_eq!(fmt_num(1234567.0), "1,234,567");
-        assert_eq!(fmt_num(-1234.5), "-1,234.50");
-        assert_eq!(fmt_num(999.999), "1,000");
-        assert_eq!(fmt_num(-0.001), "0");
+    fn deltas_are_signed_and_rates_are_percentages() {
         assert_eq!(fmt_rate(Some(0.5)), "50.0%");
         assert_eq!(fmt_rate(None), "-");
         assert_eq!(fmt_delta(20.0), "+20");
@@ -83,11 +48,7 @@ mod tests {
     }
 
     #[test]
-    fn unit_counts_are_whole_units() {
-        assert_eq!(fmt_units(9_241_848.61), "9,241,849");
-        assert_eq!(fmt_units(0.4), "0");
-        assert_eq!(fmt_units(-0.4), "0");
-        assert_eq!(fmt_units(-1234.5), "-1,235");
+    fn unit_count_deltas_are_whole_units() {
         assert_eq!(fmt_units_delta(20.4), "+20");
         assert_eq!(fmt_units_delta(-0.3), "0");
         assert_eq!(fmt_units_delta(-2.6), "-3");

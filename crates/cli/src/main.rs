@@ -101,10 +101,25 @@ enum Command {
     Admin(caisson_server::cli::AdminArgs),
 }
 
-/// The platform commands' outcome: their output printed, an error exit 1.
-fn platform(shell: &mut Shell, result: anyhow::Result<String>) -> exit::CmdResult {
-    let out = result.map_err(|e| exit::Failure::InvalidInputMessage(format!("{e:#}")))?;
-    shell.print(out)?;
+/// Runs a platform command (`serve`, `worker`, `admin`), its results
+/// printed through the shell as they come; an error exits 1.
+fn platform(
+    shell: &mut Shell,
+    command: impl FnOnce(caisson_server::cli::Out<'_>) -> anyhow::Result<()>,
+) -> exit::CmdResult {
+    let mut failed_output = None;
+    let result = command(&mut |text: &str| {
+        shell.print(text).map_err(|failure| {
+            // The shell's own failure is what the command ends with; the
+            // command only needs to stop.
+            failed_output = Some(failure);
+            anyhow::anyhow!("writing the output failed")
+        })
+    });
+    if let Some(failure) = failed_output {
+        return Err(failure);
+    }
+    result.map_err(|e| exit::Failure::InvalidInputMessage(format!("{e:#}")))?;
     Ok(exit::Exit::Success)
 }
 
@@ -160,15 +175,11 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import::run(args, shell),
         Command::Bench(args) => cmd::bench::run(args, shell),
         Command::Ledger(args) => cmd::ledger::run(args, shell),
-        Command::Serve(args) => platform(
-            shell,
-            caisson_server::cli::serve(args).map(|()| String::new()),
-        ),
-        Command::Worker(args) => platform(
-            shell,
-            caisson_server::cli::worker(args).map(|()| String::new()),
-        ),
-        Command::Admin(args) => platform(shell, caisson_server::cli::admin(args)),
+        Command::Serve(args) => platform(shell, |out| caisson_server::cli::serve(args, out)),
+        Command::Worker(args) => platform(shell, |out| caisson_server::cli::worker(args, out)),
+        Command::Admin(args) => platform(shell, |out| {
+            caisson_server::cli::admin(args).and_then(|text| out(&text))
+        }),
     };
     shell.finish(result).into()
 }

@@ -58,8 +58,13 @@ pub fn comparison(comparison: &Comparison) -> caisson_html::Comparison {
         o.objective
     })];
     for product in &comparison.base.products {
-        let id = product.product.as_str();
-        let of = |o: &Outcome| o.products.iter().find(|p| p.product == id).cloned();
+        let id = product.kpi.product.as_str();
+        let of = |o: &Outcome| {
+            o.products
+                .iter()
+                .find(|p| p.kpi.product == id)
+                .map(|p| p.kpi.clone())
+        };
         metrics.push(metric(format!("{id} delivered"), "units", "higher", &|o| {
             of(o).map(|p| p.delivered)
         }));

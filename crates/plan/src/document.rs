@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dependency::{Role, NO_BLOC};
 use crate::plan::{CostSplit, ModelStats, Plan, PlanStatus};
+use crate::quantity::Quantities;
 use crate::why::{explain_shortages, Cause, ShortageExplanation, Spare};
 
 pub use resolve::{DocumentError, LabelError, RecordError, RecordRef};
@@ -538,14 +539,16 @@ impl CauseRow {
         }
     }
 
-    /// Labels `cause` with the scenario's ids and period labels.
-    pub fn new(s: &Scenario, cause: &Cause) -> Self {
+    /// Labels `cause` with the scenario's ids and period labels, its
+    /// sentence's unit counts written as `quantities` says (the plan
+    /// document's are [`Quantities::Exact`]).
+    pub fn new(s: &Scenario, cause: &Cause, quantities: Quantities) -> Self {
         let fac = |f: FacilityId| s.facilities[f.index()].id.clone();
         let prod = |p: ProductId| s.products[p.index()].id.clone();
         let labels = |periods: &[usize]| -> Vec<String> {
             periods.iter().map(|&t| s.calendar.label(t)).collect()
         };
-        let text = cause.describe(s);
+        let text = cause.describe(s, quantities);
         let spare = |spare: &Spare| (Some(spare.stock), Some(spare.unused_capacity));
         match cause {
             Cause::NoSource {
@@ -648,29 +651,35 @@ impl CauseRow {
 }
 
 impl ExplanationRow {
-    /// Labels one shortage explanation.
-    pub fn new(s: &Scenario, x: &ShortageExplanation) -> Self {
+    /// Labels one shortage explanation, its sentences' unit counts written
+    /// as `quantities` says (the plan document's are
+    /// [`Quantities::Exact`]).
+    pub fn new(s: &Scenario, x: &ShortageExplanation, quantities: Quantities) -> Self {
         Self {
             demand: s.demands[x.demand.index()].id.clone(),
-            text: x.describe(s),
+            text: x.describe(s, quantities),
             first_short: s.calendar.label(x.short_periods.first),
             last_short: s.calendar.label(x.short_periods.last),
             short_periods: x.short_periods.count,
             total_shortage: x.short_periods.total_shortage,
-            causes: x.causes.iter().map(|c| CauseRow::new(s, c)).collect(),
+            causes: x
+                .causes
+                .iter()
+                .map(|c| CauseRow::new(s, c, quantities))
+                .collect(),
             omitted: x.omitted,
         }
     }
 
     /// The explanations of `plan`'s short demands (none without a
-    /// solution).
-    pub fn of_plan(s: &Scenario, plan: &Plan) -> Vec<Self> {
+    /// solution), with unit counts written as `quantities` says.
+    pub fn of_plan(s: &Scenario, plan: &Plan, quantities: Quantities) -> Vec<Self> {
         if !plan.status.has_solution() {
             return Vec::new();
         }
         explain_shortages(s, plan)
             .iter()
-            .map(|x| Self::new(s, x))
+            .map(|x| Self::new(s, x, quantities))
             .collect()
     }
 }
@@ -969,7 +978,8 @@ impl PlanDocument {
                     })
                     .collect()
             }),
-            explanations: ExplanationRow::of_plan(s, plan),
+            // Exact: the sentences stay as every golden snapshot records them.
+            explanations: ExplanationRow::of_plan(s, plan, Quantities::Exact),
             demands_info: s
                 .demands
                 .iter()

@@ -3,7 +3,9 @@
 //! raw decisions both ways ([`Plan::from_flows`], [`Plan::flows`]), the
 //! independent check of every constraint of spec section 4 ([`verify`]),
 //! the greedy baseline ([`greedy`]), the "why short?" explanations
-//! ([`explain_shortages`]), the dependency profiles ([`dependencies`]) and
+//! ([`explain_shortages`], their unit counts exact for the document or
+//! whole for people: [`Quantities`], [`whole_units`]), the dependency
+//! profiles ([`dependencies`]) and
 //! the `caisson-plan/1` document ([`document::PlanDocument`]), written and
 //! read back by every tool.
 //!
@@ -30,6 +32,7 @@ mod greedy;
 mod kpi;
 mod network;
 mod plan;
+mod quantity;
 mod verify;
 mod why;
 
@@ -44,6 +47,7 @@ pub use plan::{
     ExpansionRecord, Kpis, ModelStats, Plan, PlanStatus, ProductKpi, ProductionRecord, Reductions,
     ShipmentRecord, StockRecord, TransferComplianceRecord, TransferRecord,
 };
+pub use quantity::{grouped_number, whole_units, Quantities};
 pub use verify::{verify, Violation};
 pub use why::{
     explain_shortages, explain_shortages_with, Cause, ShortPeriods, ShortageExplanation, Spare,

@@ -34,6 +34,7 @@ use caisson_model::{DemandId, FacilityId, LineId, ProductId, Scenario};
 
 use crate::network::Network;
 use crate::plan::Plan;
+use crate::quantity::Quantities;
 
 /// Shortages, stock and slack at or below this are treated as 0 (the plan
 /// tolerance of spec section 7 is 1e-6 relative).
@@ -93,7 +94,8 @@ impl Spare {
         self.stock + self.unused_capacity
     }
 
-    fn describe(&self, unit: &str) -> String {
+    fn describe(&self, unit: &str, quantities: Quantities) -> String {
+        let qty = |x: f64| quantities.units(x);
         match (self.stock > TOL, self.unused_capacity > TOL) {
             (true, true) => format!(
                 "{} {unit} in stock and capacity for {} more",
@@ -207,9 +209,12 @@ impl Cause {
         }
     }
 
-    /// One sentence in plain words, with ids and period labels.
-    pub fn describe(&self, scenario: &Scenario) -> String {
+    /// One sentence in plain words, with ids and period labels; unit
+    /// counts (stock, capacity) and prices written as `quantities` says
+    /// (prices never rounded beyond the cent).
+    pub fn describe(&self, scenario: &Scenario, quantities: Quantities) -> String {
         let s = scenario;
+        let qty = |x: f64| quantities.units(x);
         let product = |p: ProductId| &s.products[p.index()];
         let facility = |f: FacilityId| &s.facilities[f.index()].id;
         let line_name = |l: LineId| {
@@ -253,7 +258,7 @@ impl Cause {
             } => format!(
                 "{} had {} but its route takes {lead_time} period(s): too late for {}",
                 facility(*f),
-                spare.describe(&product(*p).unit),
+                spare.describe(&product(*p).unit, quantities),
                 periods_text(s, periods)
             ),
             Cause::CapacityBound {
@@ -285,7 +290,7 @@ impl Cause {
                     let _ = write!(
                         text,
                         "; one more capacity unit would save up to {} {}",
-                        qty(*price),
+                        quantities.money(*price),
                         s.currency
                     );
                 }
@@ -300,7 +305,7 @@ impl Cause {
                 "{} ({}) had {} but may not ship it: {}",
                 facility(*f),
                 s.actors[s.facilities[f.index()].actor.index()].id,
-                spare.describe(&product(*p).unit),
+                spare.describe(&product(*p).unit, quantities),
                 verdict.reason(s)
             ),
             Cause::InputShortage {
@@ -349,8 +354,9 @@ pub struct ShortageExplanation {
 
 impl ShortageExplanation {
     /// A heading sentence, e.g. `demand ukr-155 (shell-155 for UKR) short
-    /// in 2026-01..2026-03 (3 periods, shortage 120)`.
-    pub fn describe(&self, scenario: &Scenario) -> String {
+    /// in 2026-01..2026-03 (3 periods, shortage 120)`, its shortage
+    /// written as `quantities` says.
+    pub fn describe(&self, scenario: &Scenario, quantities: Quantities) -> String {
         let d = &scenario.demands[self.demand.index()];
         let span = &self.short_periods;
         let what = if d.backlog {
@@ -365,7 +371,7 @@ impl ShortageExplanation {
             scenario.actors[d.end_user.index()].id,
             span_text(scenario, span.first, span.last),
             span.count,
-            qty(span.total_shortage)
+            quantities.units(span.total_shortage)
         )
     }
 }
@@ -827,17 +833,6 @@ impl<'a> Facts<'a> {
     }
 }
 
-/// A quantity for sentences: up to two decimals, no trailing zeros.
-fn qty(x: f64) -> String {
-    let text = format!("{x:.2}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".to_owned()
-    } else {
-        text.to_owned()
-    }
-}
-
 /// `first..last` as labels, or one label when they are equal.
 fn span_text(scenario: &Scenario, first: usize, last: usize) -> String {
     let label = |t: usize| scenario.calendar.label(t);
@@ -862,4 +857,112 @@ fn periods_text(scenario: &Scenario, periods: &[usize]) -> String {
         .map(|&(a, b)| span_text(scenario, a, b))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn why_capacity() -> Scenario {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../planner/tests/fixtures/why-capacity.toml");
+        caisson_scenario::load_path(&path)
+            .unwrap_or_else(|e| panic!("why-capacity.toml loads: {e:?}"))
+            .scenario
+    }
+
+    /// Describes `cause` in both styles.
+    fn both(s: &Scenario, cause: &Cause) -> (String, String) {
+        (
+            cause.describe(s, Quantities::Exact),
+            cause.describe(s, Quantities::Whole),
+        )
+    }
+
+    #[test]
+    fn unit_counts_are_exact_for_the_document_and_whole_for_people() {
+        let s = why_capacity();
+        let unshipped = Cause::SpareUnshipped {
+            facility: FacilityId::new(0),
+            product: ProductId::new(0),
+            periods: vec![0, 1],
+            stock: 1234.56,
+        };
+        let (exact, whole) = both(&s, &unshipped);
+        assert!(exact.contains("held 1234.56 "), "{exact}");
+        assert!(whole.contains("held 1,235 "), "{whole}");
+        assert!(whole.contains("2026-01..2026-02"), "{whole}");
+
+        let heading = ShortageExplanation {
+            demand: DemandId::new(0),
+            short_periods: ShortPeriods {
+                first: 0,
+                last: 2,
+                count: 3,
+                total_shortage: 1234.56,
+            },
+            causes: vec![unshipped],
+            omitted: 0,
+        };
+        let exact = heading.describe(&s, Quantities::Exact);
+        let whole = heading.describe(&s, Quantities::Whole);
+        assert!(
+            exact.contains("(3 period(s), 1234.56 units lost)"),
+            "{exact}"
+        );
+        assert!(whole.contains("(3 period(s), 1,235 units lost)"), "{whole}");
+    }
+
+    #[test]
+    fn spare_stock_and_capacity_are_unit_counts() {
+        let s = why_capacity();
+        let lead = Cause::LeadTime {
+            facility: FacilityId::new(0),
+            product: ProductId::new(0),
+            lead_time: 2,
+            periods: vec![0],
+            every_source: false,
+            spare: Spare {
+                stock: 1234.56,
+                unused_capacity: 0.4,
+            },
+        };
+        let (exact, whole) = both(&s, &lead);
+        assert!(
+            exact.contains("1234.56 unit in stock and capacity for 0.4 more"),
+            "{exact}"
+        );
+        assert!(
+            whole.contains("1,235 unit in stock and capacity for 0 more"),
+            "{whole}"
+        );
+        // The lead time is a number of periods, not a count of units.
+        assert!(whole.contains("takes 2 period(s)"), "{whole}");
+    }
+
+    #[test]
+    fn prices_keep_their_cents_when_capacity_is_whole() {
+        let s = why_capacity();
+        let bound = Cause::CapacityBound {
+            line: LineId::new(0),
+            product: ProductId::new(0),
+            periods: vec![0, 1, 2],
+            used: 29999.5,
+            capacity: 30000.0,
+            shadow_price: Some(1234.56),
+        };
+        let (exact, whole) = both(&s, &bound);
+        assert!(
+            exact.contains("(29999.5 of 30000 capacity units)"),
+            "{exact}"
+        );
+        assert!(
+            whole.contains("(30,000 of 30,000 capacity units)"),
+            "{whole}"
+        );
+        assert!(exact.contains("save up to 1234.56 "), "{exact}");
+        assert!(whole.contains("save up to 1,234.56 "), "{whole}");
+    }
 }

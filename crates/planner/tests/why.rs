@@ -8,7 +8,7 @@ mod support;
 use caisson_generate::{generate, GenerateOptions, Size};
 use caisson_model::Scenario;
 use caisson_plan::{
-    explain_shortages, explain_shortages_with, greedy, Cause, Plan, PlanStatus,
+    explain_shortages, explain_shortages_with, greedy, Cause, Plan, PlanStatus, Quantities,
     ShortageExplanation, WhyOptions,
 };
 use caisson_planner::{plan, PlanOptions};
@@ -68,13 +68,13 @@ fn a_full_line_is_capacity_bound_with_its_shadow_price() {
         }
         other => panic!("expected a capacity bound first, got {other:?}"),
     }
-    let text = e.causes[0].describe(&s);
+    let text = e.causes[0].describe(&s, Quantities::Exact);
     assert!(
         text.contains("deu-plant/shells") && text.contains("2026-01..2026-03"),
         "{text}"
     );
     assert!(text.contains("99"), "{text}");
-    let heading = e.describe(&s);
+    let heading = e.describe(&s, Quantities::Exact);
     assert!(
         heading.contains("deu-army") && heading.contains("15 units lost"),
         "{heading}"
@@ -102,7 +102,7 @@ fn a_neutral_exporter_with_spare_stock_is_denied_by_its_policy() {
     assert_eq!(*f, facility(&s, "srb-depot"));
     assert!(close(spare.stock, 100.0));
     assert!(!verdict.is_allowed());
-    let text = denied.describe(&s);
+    let text = denied.describe(&s, Quantities::Exact);
     assert!(
         text.contains("srb-neutrality") && text.contains("deny_export"),
         "{text}"
@@ -142,7 +142,7 @@ fn a_lead_time_longer_than_the_first_short_periods() {
         }
         other => panic!("expected a lead time first, got {other:?}"),
     }
-    let text = e.causes[0].describe(&s);
+    let text = e.causes[0].describe(&s, Quantities::Exact);
     assert!(
         text.contains("nothing can arrive in 2026-01..2026-02") && text.contains("2 period"),
         "{text}"
@@ -175,7 +175,7 @@ fn a_missing_input_with_spare_line_capacity() {
         "{:#?}",
         e.causes
     );
-    let text = e.causes[0].describe(&s);
+    let text = e.causes[0].describe(&s, Quantities::Exact);
     assert!(text.contains("no powder left"), "{text}");
 }
 
@@ -250,7 +250,7 @@ deny_export = ["belligerent"]
         }]
     );
     assert!(drones.causes[0]
-        .describe(&s)
+        .describe(&s, Quantities::Exact)
         .contains("no facility holds drone"));
 }
 

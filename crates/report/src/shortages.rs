@@ -5,7 +5,7 @@
 
 use caisson_model::Scenario;
 use caisson_plan::document::ExplanationRow;
-use caisson_plan::Plan;
+use caisson_plan::{Plan, Quantities};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -33,9 +33,10 @@ pub(crate) fn cause_csv_rows(rows: &[ExplanationRow]) -> Vec<CauseCsvRow<'_>> {
 /// The `explanations` array of `plan` as JSON: one entry per short demand
 /// (`demand`, `text`, `first_short`, `last_short`, `short_periods`,
 /// `total_shortage`, `causes`, `omitted`); empty when the plan has no
-/// solution. The same array as
-/// [`caisson_plan::document::PlanDocument::explanations`].
-pub fn explanations_json(scenario: &Scenario, plan: &Plan) -> Value {
-    serde_json::to_value(ExplanationRow::of_plan(scenario, plan))
+/// solution. With [`Quantities::Exact`] the same array as
+/// [`caisson_plan::document::PlanDocument::explanations`]; with
+/// [`Quantities::Whole`] the sentences a person reads (the HTML report).
+pub fn explanations_json(scenario: &Scenario, plan: &Plan, quantities: Quantities) -> Value {
+    serde_json::to_value(ExplanationRow::of_plan(scenario, plan, quantities))
         .unwrap_or(Value::Array(Vec::new()))
 }

@@ -57,7 +57,7 @@ fn csv_directory_holds_every_array_and_the_causes() {
         "{compliance}"
     );
     assert_eq!(
-        caisson_report::explanations_json(&s, &plan),
+        caisson_report::explanations_json(&s, &plan, caisson_plan::Quantities::Exact),
         serde_json::to_value(PlanDocument::new(&s, &plan).explanations).expect("value")
     );
 }

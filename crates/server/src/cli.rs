@@ -2,7 +2,6 @@
 //! arguments and `run` functions, registered by the `caisson` binary and
 //! by `caisson-server`.
 
-use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -163,7 +162,10 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// Logs to stderr (`RUST_LOG` overrides the `info` default).
+/// Logs to stderr (`RUST_LOG` overrides the `info` default). The server's
+/// log is not terminal output of a command: it goes to stderr directly,
+/// where operators and log collectors expect it, not through a reporter.
+#[allow(clippy::disallowed_methods)]
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
@@ -173,9 +175,14 @@ fn init_tracing() {
         .try_init();
 }
 
-/// Runs `caisson serve` until SIGINT or SIGTERM; prints the URL on stdout
-/// when ready.
-pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+/// Where the platform commands write their results (the URL once serving,
+/// the example's sign-ins): the caller's reporter, so that these commands
+/// print like every other (`caisson` passes its shell).
+pub type Out<'a> = &'a mut dyn FnMut(&str) -> anyhow::Result<()>;
+
+/// Runs `caisson serve` until SIGINT or SIGTERM; gives `out` the URL when
+/// ready (then the example's sign-ins, when seeding one).
+pub fn serve(args: &ServeArgs, out: Out<'_>) -> anyhow::Result<()> {
     init_tracing();
     let config = ServeConfig {
         listen: args.listen.clone(),
@@ -186,19 +193,11 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     };
     runtime()?.block_on(async {
         let running = serve::start(&config).await?;
-        {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{}", running.url)?;
-            out.flush()?;
-        }
+        out(&format!("{}\n", running.url))?;
         tracing::info!(url = %running.url, "serving");
         if args.example.is_some() {
             match crate::example::seed_europe(&running.db, &running.url).await {
-                Ok(seeded) => {
-                    let mut out = std::io::stdout().lock();
-                    write!(out, "{}", seeded.describe(&running.url))?;
-                    out.flush()?;
-                }
+                Ok(seeded) => out(&seeded.describe(&running.url))?,
                 Err(error) => {
                     let _ = running.stop().await;
                     return Err(error.context("seeding the example"));
@@ -211,8 +210,9 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-/// Runs `caisson worker` until SIGINT or SIGTERM.
-pub fn worker(args: &WorkerArgs) -> anyhow::Result<()> {
+/// Runs `caisson worker` until SIGINT or SIGTERM; gives `out` one line
+/// once its workers are running.
+pub fn worker(args: &WorkerArgs, out: Out<'_>) -> anyhow::Result<()> {
     init_tracing();
     runtime()?.block_on(async {
         let db = Db::open(&args.database).await?;
@@ -230,11 +230,7 @@ pub fn worker(args: &WorkerArgs) -> anyhow::Result<()> {
                 ))
             })
             .collect();
-        {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "worker ready")?;
-            out.flush()?;
-        }
+        out("worker ready\n")?;
         serve::signal().await;
         let _ = shutdown.send(true);
         for handle in handles {

@@ -4,7 +4,7 @@
 
 use caisson_platform::{
     assemble_as, check_fragment, Assembled, Fragment, MediaType, Organisation, ReferencePart,
-    Viewer,
+    SignedContract, Viewer,
 };
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, FromRow};
@@ -160,6 +160,8 @@ pub struct RoundDocuments {
     pub reference: Version,
     /// Each member's latest contribution, if any.
     pub contributions: Vec<(Organisation, Option<Version>)>,
+    /// The round's signed contracts, in byte order of id.
+    pub contracts: Vec<SignedContract>,
 }
 
 impl RoundDocuments {
@@ -176,9 +178,11 @@ impl RoundDocuments {
                 version(&mut *conn, &round.id, Doc::Contribution(&member.id), None).await?;
             contributions.push((member.clone(), latest));
         }
+        let contracts = crate::api::signed_contracts(&mut *conn, &round.id).await?;
         Ok(RoundDocuments {
             reference,
             contributions,
+            contracts,
         })
     }
 
@@ -213,7 +217,7 @@ impl RoundDocuments {
             &round.parties,
             &reference,
             &pairs,
-            &[],
+            &self.contracts,
         )?)
     }
 }

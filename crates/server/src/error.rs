@@ -124,7 +124,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::BadRequest(_) => "bad_request",
             ApiError::InvalidScenario { .. } => "invalid_scenario",
-            ApiError::Unprocessable { code, .. } => *code,
+            ApiError::Unprocessable { code, .. } => code,
             ApiError::Timeout => "timeout",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Platform(error) => error.code(),

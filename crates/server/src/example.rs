@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use caisson_platform::{europe_example, OrgKind, Role};
+use caisson_platform::{europe_round, OrgKind, Role};
 use serde_json::{json, Value};
 
 use crate::db::Db;
@@ -87,14 +87,18 @@ async fn call(
 
 /// Seeds the European example on the server at `url` (database `db`).
 pub async fn seed_europe(db: &Db, url: &str) -> anyhow::Result<Seeded> {
-    let (reference, members, _contracts) =
-        std::panic::catch_unwind(europe_example).map_err(|_| {
-            anyhow::anyhow!(
-                "the European example is not available in this build of caisson-platform"
-            )
-        })?;
+    let round_example = europe_round();
+    let (reference, members, contracts) = (
+        round_example.reference.clone(),
+        round_example.members.clone(),
+        round_example.contracts.clone(),
+    );
     let mut sign_ins = Vec::new();
-    for (org, _) in &members {
+    let organisations = members
+        .iter()
+        .map(|(org, _)| org)
+        .chain(&round_example.observers);
+    for org in organisations {
         store::org_add(db, org).await?;
         let user = format!("{}-editor", org.id);
         store::user_add(db, &org.id, &user, Role::Editor).await?;
@@ -131,7 +135,7 @@ pub async fn seed_europe(db: &Db, url: &str) -> anyhow::Result<Seeded> {
         .to_owned();
     for s in sign_ins
         .iter()
-        .filter(|s| s.organisation != coordinator.organisation)
+        .filter(|s| s.organisation != coordinator.organisation && s.kind != OrgKind::Observer)
     {
         call(
             &client,
@@ -157,6 +161,49 @@ pub async fn seed_europe(db: &Db, url: &str) -> anyhow::Result<Seeded> {
             format!("{api}/rounds/{round}/contributions/{}", org.id),
             token,
             Some((fragment.media().content_type(), fragment.text().to_owned())),
+        )
+        .await?;
+    }
+    // The contracts of base.toml, proposed by the buyer side (the member
+    // owning the buyer actor) and signed by the supplier.
+    let token_of = |org: &str| {
+        sign_ins
+            .iter()
+            .find(|s| s.organisation == org)
+            .map(|s| s.token.clone())
+            .ok_or_else(|| anyhow::anyhow!("no sign-in for {org}"))
+    };
+    for contract in &contracts {
+        let buyer_side = round_example
+            .parties
+            .buyer_member(&contract.buyer)
+            .ok_or_else(|| anyhow::anyhow!("no member buys for {}", contract.buyer))?;
+        let proposal = json!({
+            "supplier": contract.supplier,
+            "buyer": contract.buyer,
+            "product": contract.product,
+            "quantity": contract.quantity,
+            "penalty": contract.penalty,
+            "price": contract.price,
+            "facility": contract.facility,
+        });
+        let proposed = call(
+            &client,
+            reqwest::Method::POST,
+            format!("{api}/rounds/{round}/contracts"),
+            &token_of(&buyer_side.id)?,
+            Some(("application/json", proposal.to_string())),
+        )
+        .await?;
+        let id = proposed["id"]
+            .as_str()
+            .ok_or_else(|| anyhow::anyhow!("no contract id"))?;
+        call(
+            &client,
+            reqwest::Method::POST,
+            format!("{api}/contracts/{id}/accept"),
+            &token_of(&contract.supplier)?,
+            None,
         )
         .await?;
     }

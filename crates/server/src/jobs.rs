@@ -55,6 +55,228 @@ struct Claimed {
     attempts: i64,
 }
 
+/// A claimed chunk of a run.
+#[derive(Debug, FromRow)]
+struct ClaimedChunk {
+    run: String,
+    chunk: i64,
+    first_sample: i64,
+    samples: i64,
+}
+
+/// Claims the oldest claimable chunk (of a run still queued or running),
+/// if any: chunks go before whole runs, so that the workers share a long
+/// simulation before they take the next run.
+async fn claim_chunk(db: &Db, config: &WorkerConfig) -> Result<Option<ClaimedChunk>, sqlx::Error> {
+    let now = now_ms();
+    let lease_ms = i64::try_from(config.lease.as_millis()).unwrap_or(i64::MAX);
+    let skip_locked = match db.backend {
+        Backend::Postgres => " FOR UPDATE OF c SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let claimable = "(c.status = 'queued' OR (c.status = 'running' AND c.lease_expires < $3))";
+    let sql = format!(
+        "UPDATE run_chunks SET status = 'running', lease_owner = $1, lease_expires = $2, \
+                attempts = attempts + 1 \
+         WHERE (run, chunk) = (SELECT c.run, c.chunk FROM run_chunks c JOIN runs r ON r.id = c.run \
+                               WHERE r.status IN ('queued', 'running') AND {claimable} \
+                               ORDER BY r.created_at, r.id, c.chunk LIMIT 1{skip_locked}) \
+           AND (status = 'queued' OR (status = 'running' AND lease_expires < $3)) \
+         RETURNING run, chunk, first_sample, samples"
+    );
+    let claimed: Option<ClaimedChunk> = sqlx::query_as(&sql)
+        .bind(&config.id)
+        .bind(now.saturating_add(lease_ms))
+        .bind(now)
+        .fetch_optional(&db.pool)
+        .await?;
+    if let Some(chunk) = &claimed {
+        // The run is running from its first chunk on; with no lease of its
+        // own it is claimed (to merge) once its last chunk has succeeded.
+        sqlx::query(
+            "UPDATE runs SET status = 'running', started_at = COALESCE(started_at, $1), \
+                    lease_owner = NULL, lease_expires = 0 \
+             WHERE id = $2 AND status = 'queued'",
+        )
+        .bind(now)
+        .bind(&chunk.run)
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(claimed)
+}
+
+/// Renews a chunk's lease; false when it is lost (the run was cancelled or
+/// failed, or another worker claimed the chunk after the lease expired).
+async fn renew_chunk(
+    db: &Db,
+    config: &WorkerConfig,
+    chunk: &ClaimedChunk,
+) -> Result<bool, sqlx::Error> {
+    let lease_ms = i64::try_from(config.lease.as_millis()).unwrap_or(i64::MAX);
+    let done = sqlx::query(
+        "UPDATE run_chunks SET lease_expires = $1 \
+         WHERE run = $2 AND chunk = $3 AND lease_owner = $4 AND status = 'running' \
+           AND EXISTS (SELECT 1 FROM runs r WHERE r.id = $2 AND r.status IN ('queued', 'running'))",
+    )
+    .bind(now_ms().saturating_add(lease_ms))
+    .bind(&chunk.run)
+    .bind(chunk.chunk)
+    .bind(&config.id)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives a chunk back to the queue (on shutdown).
+async fn release_chunk(
+    db: &Db,
+    config: &WorkerConfig,
+    chunk: &ClaimedChunk,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE run_chunks SET status = 'queued', lease_owner = NULL, lease_expires = NULL \
+         WHERE run = $1 AND chunk = $2 AND lease_owner = $3 AND status = 'running'",
+    )
+    .bind(&chunk.run)
+    .bind(chunk.chunk)
+    .bind(&config.id)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Stores a chunk's outcome if this worker still holds its lease: its
+/// result and the run's progress, or, when it failed, the run's failure.
+async fn finish_chunk(
+    db: &Db,
+    config: &WorkerConfig,
+    chunk: &ClaimedChunk,
+    outcome: &Result<String, RunError>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let updated = sqlx::query(
+        "UPDATE run_chunks SET status = $1, result = $2, lease_expires = NULL \
+         WHERE run = $3 AND chunk = $4 AND lease_owner = $5 AND status = 'running'",
+    )
+    .bind(if outcome.is_ok() {
+        "succeeded"
+    } else {
+        "failed"
+    })
+    .bind(outcome.as_ref().ok())
+    .bind(&chunk.run)
+    .bind(chunk.chunk)
+    .bind(&config.id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    match outcome {
+        Ok(_) => {
+            let (done, total): (Option<i64>, Option<i64>) = sqlx::query_as(
+                // PostgreSQL sums BIGINT as NUMERIC: cast back for both.
+                "SELECT CAST(SUM(CASE WHEN status = 'succeeded' THEN samples ELSE 0 END) AS BIGINT), \
+                        CAST(SUM(samples) AS BIGINT) \
+                 FROM run_chunks WHERE run = $1",
+            )
+            .bind(&chunk.run)
+            .fetch_one(&mut *tx)
+            .await?;
+            let progress = match (done, total) {
+                (Some(done), Some(total)) if total > 0 => (done as f64 / total as f64).min(0.99),
+                _ => 0.0,
+            };
+            sqlx::query("UPDATE runs SET progress = $1 WHERE id = $2 AND status = 'running'")
+                .bind(progress)
+                .bind(&chunk.run)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Err(error) => {
+            sqlx::query(
+                "UPDATE runs SET status = 'failed', error = $1, finished_at = $2, \
+                        lease_owner = NULL, lease_expires = NULL \
+                 WHERE id = $3 AND status IN ('queued', 'running')",
+            )
+            .bind(format!(
+                "samples {}..{}: {error}",
+                chunk.first_sample,
+                chunk.first_sample + chunk.samples
+            ))
+            .bind(now_ms())
+            .bind(&chunk.run)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The results of a chunked run's chunks, in order (empty for a run that
+/// is not chunked).
+async fn chunk_results(db: &Db, run: &str) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT result FROM run_chunks WHERE run = $1 ORDER BY chunk")
+            .bind(run)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().filter_map(|(r,)| r).collect())
+}
+
+/// Computes one claimed chunk on a blocking thread, renewing its lease
+/// until it ends, then stores the outcome.
+async fn execute_chunk(
+    db: &Db,
+    config: &WorkerConfig,
+    chunk: ClaimedChunk,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Result<(), sqlx::Error> {
+    let renew_every = config.lease / 3;
+    let run: Option<(String, String)> =
+        sqlx::query_as("SELECT options, scenario FROM runs WHERE id = $1")
+            .bind(&chunk.run)
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some((options, scenario)) = run else {
+        return Ok(());
+    };
+    let first = u64::try_from(chunk.first_sample).unwrap_or(0);
+    let range = first..first + u64::try_from(chunk.samples).unwrap_or(0);
+    let computing = tokio::task::spawn_blocking(move || {
+        let request: RunRequest = serde_json::from_str(&options)
+            .map_err(|e| RunError::Failed(format!("stored options do not parse: {e}")))?;
+        runs::execute_chunk(&request, &scenario, range, &AtomicU64::new(0))
+    });
+    tokio::pin!(computing);
+    let outcome = loop {
+        tokio::select! {
+            joined = &mut computing => {
+                break joined.unwrap_or_else(|panic| {
+                    Err(RunError::Failed(format!("the computation panicked: {panic}")))
+                });
+            }
+            _ = tokio::time::sleep(renew_every) => {
+                if !renew_chunk(db, config, &chunk).await? {
+                    tracing::info!(run = %chunk.run, chunk = chunk.chunk, "chunk lease lost; abandoning it");
+                    return Ok(());
+                }
+            }
+            _ = shutdown.changed() => {
+                release_chunk(db, config, &chunk).await?;
+                return Ok(());
+            }
+        }
+    };
+    if finish_chunk(db, config, &chunk, &outcome).await? {
+        tracing::info!(run = %chunk.run, chunk = chunk.chunk, ok = outcome.is_ok(), "chunk finished");
+    }
+    Ok(())
+}
+
 /// Claims the oldest claimable run for `worker`, if any.
 async fn claim(db: &Db, config: &WorkerConfig) -> Result<Option<Claimed>, sqlx::Error> {
     let now = now_ms();
@@ -67,7 +289,9 @@ async fn claim(db: &Db, config: &WorkerConfig) -> Result<Option<Claimed>, sqlx::
         "UPDATE runs SET status = 'running', lease_owner = $1, lease_expires = $2, \
                 attempts = attempts + 1, started_at = COALESCE(started_at, $3) \
          WHERE id = (SELECT id FROM runs \
-                     WHERE status = 'queued' OR (status = 'running' AND lease_expires < $3) \
+                     WHERE (status = 'queued' OR (status = 'running' AND lease_expires < $3)) \
+                       AND NOT EXISTS (SELECT 1 FROM run_chunks c \
+                                       WHERE c.run = runs.id AND c.status <> 'succeeded') \
                      ORDER BY created_at, id LIMIT 1{skip_locked}) \
            AND (status = 'queued' OR (status = 'running' AND lease_expires < $3)) \
          RETURNING id, options, scenario, attempts"
@@ -175,6 +399,19 @@ pub async fn worker(
         if *shutdown.borrow() {
             break;
         }
+        match claim_chunk(&db, &config).await {
+            Ok(Some(chunk)) => {
+                tracing::info!(worker = %config.id, run = %chunk.run, chunk = chunk.chunk, "claimed chunk");
+                if let Err(error) = execute_chunk(&db, &config, chunk, &mut shutdown).await {
+                    tracing::error!(worker = %config.id, error = %error, "chunk bookkeeping failed");
+                }
+                continue;
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!(worker = %config.id, error = %error, "claiming a chunk failed");
+            }
+        }
         match claim(&db, &config).await {
             Ok(Some(job)) => {
                 tracing::info!(worker = %config.id, run = %job.id, attempt = job.attempts, "claimed run");
@@ -225,6 +462,19 @@ async fn execute(
             return Ok(());
         }
     };
+    // A chunked run's samples are computed: only the merge is left.
+    let chunks = chunk_results(db, &job.id).await?;
+    if !chunks.is_empty() {
+        let scenario = job.scenario.clone();
+        let outcome =
+            tokio::task::spawn_blocking(move || runs::merge_chunks(&request, &scenario, &chunks))
+                .await
+                .unwrap_or_else(|panic| {
+                    Err(RunError::Failed(format!("merging panicked: {panic}")))
+                });
+        finish(db, config, &job.id, &outcome).await?;
+        return Ok(());
+    }
     let done = Arc::new(AtomicU64::new(0));
     let steps = caisson_scenario::load_str(&job.scenario, "run.toml")
         .map(|loaded| request.steps(&loaded.scenario).max(1))

@@ -2,6 +2,10 @@
 //! `admin`), the same as `caisson serve|worker|admin`. The server's
 //! end-to-end tests start (and kill) this binary as separate processes.
 
+// This binary's only output: the platform commands' results on stdout, an
+// error on stderr (the `caisson` binary prints the same through its shell).
+#![allow(clippy::disallowed_macros, clippy::disallowed_methods)]
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -27,14 +31,15 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut out = |text: &str| -> anyhow::Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        Ok(stdout.flush()?)
+    };
     let result = match &cli.command {
-        Command::Serve(args) => caisson_server::cli::serve(args),
-        Command::Worker(args) => caisson_server::cli::worker(args),
-        Command::Admin(args) => caisson_server::cli::admin(args).and_then(|out| {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(out.as_bytes())?;
-            Ok(stdout.flush()?)
-        }),
+        Command::Serve(args) => caisson_server::cli::serve(args, &mut out),
+        Command::Worker(args) => caisson_server::cli::worker(args, &mut out),
+        Command::Admin(args) => caisson_server::cli::admin(args).and_then(|text| out(&text)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

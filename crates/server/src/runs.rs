@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use caisson_analysis::compare::{compare, Variant as Compared};
 use caisson_analysis::recommend::{plan_base, recommend, Grouping, RecommendOptions, Shape};
 use caisson_analysis::risk::{analyse, count_replans, RiskOptions};
-use caisson_analysis::simulate::{sample_plans, simulate, SimulateOptions};
+use caisson_analysis::simulate::{
+    sample_plans, simulate, simulate_chunk, summarise_chunks, SampleChunk, SimulateOptions,
+};
 use caisson_model::Scenario;
 use caisson_planner::PlanOptions;
 use serde::{Deserialize, Serialize};
@@ -146,6 +148,10 @@ pub enum RunRequest {
         #[serde(default)]
         #[schema(value_type = Vec<Object>)]
         uncertainty: Vec<serde_json::Value>,
+        /// Samples per chunk (default 25): a run of more samples is split
+        /// into chunks that any worker may claim; the merged result is the
+        /// same, byte for byte, whatever the chunking.
+        chunk_samples: Option<u64>,
         /// Solver options.
         #[serde(default)]
         options: SolverOptions,
@@ -245,10 +251,16 @@ impl RunRequest {
                 samples,
                 threshold,
                 quantiles,
+                chunk_samples,
                 ..
             } => {
                 if *samples == Some(0) {
                     return Err(RunError::BadOption("samples must be at least 1".into()));
+                }
+                if *chunk_samples == Some(0) {
+                    return Err(RunError::BadOption(
+                        "chunk_samples must be at least 1".into(),
+                    ));
                 }
                 if threshold.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
                     return Err(RunError::BadOption("threshold must lie in [0, 1]".into()));
@@ -360,6 +372,95 @@ impl RunRequest {
             } => u64::from(rounds.unwrap_or(5)) + samples.unwrap_or(0) + 1,
         }
     }
+}
+
+/// Samples per chunk of a `simulate` run when the run does not say.
+pub const CHUNK_SAMPLES: u64 = 25;
+
+impl RunRequest {
+    /// The chunks a run is split into, as sample ranges: several for a
+    /// `simulate` run of more samples than a chunk holds, none otherwise
+    /// (the run is then computed whole by one worker).
+    pub fn chunks(&self) -> Vec<std::ops::Range<u64>> {
+        let RunRequest::Simulate {
+            samples,
+            chunk_samples,
+            ..
+        } = self
+        else {
+            return Vec::new();
+        };
+        let total = samples.unwrap_or(100);
+        let size = chunk_samples.unwrap_or(CHUNK_SAMPLES).max(1);
+        if total <= size {
+            return Vec::new();
+        }
+        (0..total.div_ceil(size))
+            .map(|c| c * size..((c + 1) * size).min(total))
+            .collect()
+    }
+
+    /// The options of a `simulate` run (other kinds: `None`).
+    fn simulate_options(&self) -> Result<Option<SimulateOptions>, RunError> {
+        let RunRequest::Simulate {
+            samples,
+            seed,
+            threshold,
+            quantiles,
+            ..
+        } = self
+        else {
+            return Ok(None);
+        };
+        Ok(Some(SimulateOptions {
+            samples: samples.unwrap_or(100),
+            seed: *seed,
+            threshold: threshold.unwrap_or(0.9),
+            quantiles: quantiles.clone().unwrap_or_else(|| vec![0.05, 0.5, 0.95]),
+            plan: self.plan_options()?,
+        }))
+    }
+}
+
+/// Computes samples `range` of a chunked `simulate` run; returns the
+/// chunk's result (JSON `SampleChunk`). `done` counts finished samples.
+pub fn execute_chunk(
+    request: &RunRequest,
+    scenario_toml: &str,
+    range: std::ops::Range<u64>,
+    done: &AtomicU64,
+) -> Result<String, RunError> {
+    let scenario = request.scenario(scenario_toml)?;
+    let options = request
+        .simulate_options()?
+        .ok_or_else(|| RunError::Failed("only simulate runs are chunked".into()))?;
+    let step = || {
+        done.fetch_add(1, Ordering::Relaxed);
+    };
+    let chunk = simulate_chunk(&scenario, &options, range, &step)
+        .map_err(|e| RunError::Failed(e.to_string()))?;
+    serde_json::to_string(&chunk).map_err(|e| RunError::Failed(format!("serialising: {e}")))
+}
+
+/// The result of a chunked `simulate` run from its chunks' results: the
+/// same document as [`execute`] computes for the run whole.
+pub fn merge_chunks(
+    request: &RunRequest,
+    scenario_toml: &str,
+    chunks: &[String],
+) -> Result<String, RunError> {
+    let scenario = request.scenario(scenario_toml)?;
+    let options = request
+        .simulate_options()?
+        .ok_or_else(|| RunError::Failed("only simulate runs are chunked".into()))?;
+    let chunks = chunks
+        .iter()
+        .map(|text| serde_json::from_str::<SampleChunk>(text))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| RunError::Failed(format!("a stored chunk does not read back: {e}")))?;
+    let simulation = summarise_chunks(&scenario, &options, chunks)
+        .map_err(|e| RunError::Failed(e.to_string()))?;
+    serde_json::to_string(&simulation).map_err(|e| RunError::Failed(format!("serialising: {e}")))
 }
 
 fn grouping_of(text: &str) -> Result<Grouping, RunError> {
@@ -537,20 +638,10 @@ pub fn execute(
             );
             json(&report)
         }
-        RunRequest::Simulate {
-            samples,
-            seed,
-            threshold,
-            quantiles,
-            ..
-        } => {
-            let options = SimulateOptions {
-                samples: samples.unwrap_or(100),
-                seed: *seed,
-                threshold: threshold.unwrap_or(0.9),
-                quantiles: quantiles.clone().unwrap_or_else(|| vec![0.05, 0.5, 0.95]),
-                plan: options,
-            };
+        RunRequest::Simulate { .. } => {
+            let options = request
+                .simulate_options()?
+                .ok_or_else(|| RunError::Failed("not a simulate run".into()))?;
             let simulation = simulate(&scenario, &options, &step)
                 .map_err(|e| RunError::Failed(e.to_string()))?;
             json(&simulation)

@@ -25,9 +25,12 @@
 //! 5.5: span 1. stock: 15 - 6 = 9 and 11 - 6 = 5: span 4. cost: 0. Ranking:
 //! stock, need, then the zeros by id: cap1, cap2, cost.
 
+use caisson_model::Scenario;
 use caisson_planner::PlanOptions;
 
 use super::*;
+use crate::compare::Variant as Case;
+use crate::resolve::Resolve;
 
 const WORLD: &str = r#"
 [scenario]

@@ -6,6 +6,9 @@
 //! `h = (n - 1) q`; the percentile is `x[⌊h⌋] + (h - ⌊h⌋)(x[⌊h⌋+1] - x[⌊h⌋])`.
 //! It is non-decreasing in `q`, equals the minimum at 0 and the maximum at 1.
 
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// The `q`-quantile of `sorted` (increasing, no NaN); `None` when empty.
@@ -88,6 +91,58 @@ impl Serialize for Percentiles {
     }
 }
 
+/// Read back from [`Percentiles`]' own form: `count`, `mean`, `min`,
+/// `max` and one `p<percent>` key per quantile (in any order; quantiles
+/// are sorted).
+impl<'de> Deserialize<'de> for Percentiles {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(PercentilesVisitor)
+    }
+}
+
+struct PercentilesVisitor;
+
+impl<'de> Visitor<'de> for PercentilesVisitor {
+    type Value = Percentiles;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map of count, mean, min, p<percent>... and max")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Percentiles, A::Error> {
+        let (mut count, mut mean, mut min, mut max) = (None, None, None, None);
+        let mut quantiles = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "count" => count = Some(map.next_value()?),
+                "mean" => mean = Some(map.next_value()?),
+                "min" => min = Some(map.next_value()?),
+                "max" => max = Some(map.next_value()?),
+                other => {
+                    let percent: f64 = other
+                        .strip_prefix('p')
+                        .and_then(|p| p.parse().ok())
+                        .ok_or_else(|| {
+                            de::Error::unknown_field(
+                                other,
+                                &["count", "mean", "min", "p<percent>", "max"],
+                            )
+                        })?;
+                    quantiles.push((percent / 100.0, map.next_value()?));
+                }
+            }
+        }
+        quantiles.sort_by(|a: &(f64, f64), b| a.0.total_cmp(&b.0));
+        Ok(Percentiles {
+            count: count.ok_or_else(|| de::Error::missing_field("count"))?,
+            mean: mean.ok_or_else(|| de::Error::missing_field("mean"))?,
+            min: min.ok_or_else(|| de::Error::missing_field("min"))?,
+            quantiles,
+            max: max.ok_or_else(|| de::Error::missing_field("max"))?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +202,8 @@ mod tests {
         );
         assert!(json.contains(r#""p5":1.1,"#), "{json}");
         assert_eq!(label(0.025), "p2.5");
+        let back: Percentiles = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, p);
         assert!(Percentiles::of(&[], &[0.5]).is_none());
     }
 }

@@ -1,4 +1,4 @@
-use caisson_model::{ActorId, Distribution, Scenario};
+use caisson_model::{ActorId, Distribution, Scenario, UncertaintyKind};
 use caisson_planner::PlanOptions;
 
 use super::draw::{apply, sample, stream};
@@ -293,6 +293,54 @@ duration = [1, 2]
     // The demand really varies across samples.
     let required = one.demands[0].required.as_ref().expect("required");
     assert!(required.min < required.max, "{required:?}");
+}
+
+#[test]
+fn chunks_computed_apart_summarise_to_the_same_bytes() {
+    let base = tiny(
+        r#"
+[[uncertainty]]
+id = "surge"
+kind = "demand"
+demands = "*"
+distribution = "lognormal"
+median = 1
+sigma = 0.4
+[[uncertainty]]
+id = "fire"
+kind = "outage"
+facilities = "*"
+probability = 0.2
+duration = [1, 2]
+"#,
+    );
+    let options = options(10, 5);
+    let whole = serde_json::to_string(&simulate(&base, &options, &|| {}).expect("simulates"))
+        .expect("JSON");
+    // Three chunks, stored as JSON and read back, given out of order.
+    let chunk = |samples: std::ops::Range<u64>| {
+        let computed = simulate_chunk(&base, &options, samples, &|| {}).expect("a chunk");
+        let text = serde_json::to_string(&computed).expect("JSON");
+        serde_json::from_str::<SampleChunk>(&text).expect("reads back")
+    };
+    let chunks = vec![chunk(7..10), chunk(0..3), chunk(3..7)];
+    let merged = summarise_chunks(&base, &options, chunks.clone()).expect("merges");
+    assert_eq!(serde_json::to_string(&merged).expect("JSON"), whole);
+    assert_eq!(
+        merged.to_csv().ok(),
+        simulate(&base, &options, &|| {})
+            .expect("simulates")
+            .to_csv()
+            .ok()
+    );
+    // A missing or doubled chunk is refused, not summarised.
+    assert!(matches!(
+        summarise_chunks(&base, &options, chunks[..2].to_vec()),
+        Err(SimulateError::IncompleteChunks { expected: 10 })
+    ));
+    let mut doubled = chunks.clone();
+    doubled.push(chunks[1].clone());
+    assert!(summarise_chunks(&base, &options, doubled).is_err());
 }
 
 #[test]

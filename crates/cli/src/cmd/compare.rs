@@ -109,14 +109,18 @@ pub fn render(comparison: &Comparison) -> String {
         );
     }
     for product in &comparison.base.products {
-        let _ = writeln!(s, "\nproduct {}", product.product);
+        let _ = writeln!(s, "\nproduct {}", product.kpi.product);
         let _ = writeln!(
             s,
             "  {:width$}  {:>14}  {:>14}  {:>8}  {:>14}  {:>16}  {:>16}",
             "scenario", "required", "delivered", "fill", "final backlog", "shortage", "Δ shortage"
         );
         for (i, o) in outcomes.iter().enumerate() {
-            let Some(p) = o.products.iter().find(|p| p.product == product.product) else {
+            let Some(p) = o
+                .products
+                .iter()
+                .find(|p| p.kpi.product == product.kpi.product)
+            else {
                 continue;
             };
             let delta = if i == 0 {
@@ -126,18 +130,18 @@ pub fn render(comparison: &Comparison) -> String {
                     .delta
                     .products
                     .iter()
-                    .find(|d| d.id == p.product)
+                    .find(|d| d.id == p.kpi.product)
                     .map_or_else(String::new, |d| fmt_units_delta(d.shortage))
             };
             let _ = writeln!(
                 s,
                 "  {:width$}  {:>14}  {:>14}  {:>8}  {:>14}  {:>16}  {:>16}",
                 o.scenario,
-                fmt_units(p.required),
-                fmt_units(p.delivered),
-                fmt_rate(p.fill_rate),
+                fmt_units(p.kpi.required),
+                fmt_units(p.kpi.delivered),
+                fmt_rate(p.kpi.fill_rate),
                 fmt_units(p.final_backlog),
-                fmt_units(p.shortage),
+                fmt_units(p.kpi.shortage),
                 delta
             );
         }

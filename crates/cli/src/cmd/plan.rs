@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use caisson_model::Scenario;
-use caisson_plan::{Plan, PlanStatus, ShortageExplanation};
+use caisson_plan::{Plan, PlanStatus, Quantities, ShortageExplanation};
 use caisson_planner::Formulation;
 
 use crate::exit::{CmdResult, Exit, Failure};
@@ -329,7 +329,7 @@ fn print_summary(out: &mut dyn Write, s: &Scenario, plan: &Plan, method: Method)
 }
 
 /// The "why short?" section: each short demand's heading and its top
-/// [`CAUSES_SHOWN`] causes.
+/// [`CAUSES_SHOWN`] causes, in whole units like the rest of the terminal.
 fn print_why_short(
     out: &mut dyn Write,
     s: &Scenario,
@@ -340,9 +340,9 @@ fn print_why_short(
     }
     writeln!(out, "\nwhy short?")?;
     for x in explanations {
-        writeln!(out, "  {}", x.describe(s))?;
+        writeln!(out, "  {}", x.describe(s, Quantities::Whole))?;
         for cause in x.causes.iter().take(CAUSES_SHOWN) {
-            writeln!(out, "    - {}", cause.describe(s))?;
+            writeln!(out, "    - {}", cause.describe(s, Quantities::Whole))?;
         }
         let more = x.causes.len().saturating_sub(CAUSES_SHOWN);
         match (more, x.omitted) {

@@ -20,7 +20,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use caisson_html::{Comparison, Criticality, InputKind, ReportDocument, Sensitivity, Simulation};
 use caisson_model::Scenario;
-use caisson_plan::Plan;
+use caisson_plan::document::PlanDocument;
+use caisson_plan::{Plan, Quantities};
 use serde_json::Value;
 
 use crate::exit::{CmdResult, Exit, Failure};
@@ -112,10 +113,37 @@ fn classify(path: &Path) -> Result<Input, Failure> {
     })
 }
 
-/// The plan's shortage explanations, as the generic `explanations` array
-/// the report reads (the plan document's own `explanations`).
-pub(crate) fn explanations(scenario: &Scenario, plan: &Plan) -> Value {
-    caisson_report::explanations_json(scenario, plan)
+/// The plan document of `plan` as the HTML report reads it: the plan JSON,
+/// with its shortage explanations' sentences in whole units like the rest
+/// of the page (the plan JSON files written to disk keep exact values).
+pub(crate) fn plan_for_report(scenario: &Scenario, plan: &Plan) -> anyhow::Result<Value> {
+    let mut value = caisson_report::to_json_value(scenario, plan).context("encoding the plan")?;
+    set_whole_unit_explanations(&mut value, scenario, plan);
+    Ok(value)
+}
+
+/// A plan file's explanations re-derived in whole units for the page, when
+/// its scenario is given and its records resolve against it (to the same
+/// plan, capacity duals included, so to the same causes). A document that
+/// carries no `explanations`, or does not resolve, is left as it is: the
+/// section reports its problems itself.
+fn explain_in_whole_units(value: &mut Value, scenario: &Scenario) {
+    if value.get("explanations").is_none() {
+        return;
+    }
+    if let Ok(plan) = PlanDocument::from_value(value).and_then(|doc| doc.to_plan(scenario)) {
+        set_whole_unit_explanations(value, scenario, &plan);
+    }
+}
+
+/// Replaces the document's `explanations` with `plan`'s, in whole units.
+fn set_whole_unit_explanations(value: &mut Value, scenario: &Scenario, plan: &Plan) {
+    if let Some(object) = value.as_object_mut() {
+        object.insert(
+            "explanations".to_owned(),
+            caisson_report::explanations_json(scenario, plan, Quantities::Whole),
+        );
+    }
 }
 
 /// Runs `caisson report`.
@@ -193,7 +221,11 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
             .as_deref()
             .map(|p| crate::load::scenario(shell, p).map(|l| l.scenario))
             .transpose()?;
-        Some(caisson_html::plan_section(value, scenario.as_ref()).map_err(|e| invalid(path, e))?)
+        let mut value = value.clone();
+        if let Some(scenario) = &scenario {
+            explain_in_whole_units(&mut value, scenario);
+        }
+        Some(caisson_html::plan_section(&value, scenario.as_ref()).map_err(|e| invalid(path, e))?)
     } else if let Some(path) = &scenario_path {
         let scenario = crate::load::scenario(shell, path)?.scenario;
         let spinner = shell.spinner("planning the scenario");
@@ -202,13 +234,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         if !plan.status.has_solution() {
             solver_failure = Some(crate::cmd::plan::no_plan_message(&plan));
         }
-        let mut value =
-            caisson_report::to_json_value(&scenario, &plan).context("encoding the plan")?;
-        if let Some(object) = value.as_object_mut() {
-            object
-                .entry("explanations")
-                .or_insert_with(|| explanations(&scenario, &plan));
-        }
+        let value = plan_for_report(&scenario, &plan)?;
         Some(
             caisson_html::plan_section(&value, Some(&scenario))
                 .context("building the report from the plan")?,

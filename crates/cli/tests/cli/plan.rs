@@ -494,3 +494,38 @@ fn aggregate_of_a_quarterly_scenario_is_refused() {
     assert_eq!(result.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&result.stderr).contains("monthly"));
 }
+
+#[test]
+fn why_short_shows_whole_units_and_the_plan_json_keeps_exact_ones() {
+    let dir = temp_dir();
+    let out = dir.path().join("plan.json");
+    let result = caisson()
+        .arg("plan")
+        .arg(fixture("fractional_shortage.toml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run caisson");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(result.status.success(), "{stdout}");
+    let why = stdout
+        .split_once("\nwhy short?\n")
+        .map_or("", |(_, rest)| rest);
+    assert!(why.contains("(3 period(s), 14 units lost)"), "{stdout}");
+    assert!(why.contains("(32 of 32 capacity units)"), "{stdout}");
+    // The shadow price is money, not a count: it keeps its value.
+    assert!(why.contains("would save up to 99 "), "{stdout}");
+
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("plan JSON")).expect("JSON");
+    let explanation = &doc["explanations"][0];
+    let heading = explanation["text"].as_str().unwrap_or_default();
+    assert!(
+        heading.contains("(3 period(s), 14.25 units lost)"),
+        "{heading}"
+    );
+    let cause = explanation["causes"][0]["text"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(cause.contains("(31.5 of 31.5 capacity units)"), "{cause}");
+}

@@ -103,6 +103,58 @@ fn a_scenario_is_planned_first_with_shortage_explanations() {
 }
 
 #[test]
+fn shortage_explanations_are_in_whole_units() {
+    let dir = temp_dir();
+    let scenario = fixture("fractional_shortage.toml");
+    let heading_of = |page: &Path| {
+        let doc = embedded(&std::fs::read_to_string(page).expect("page"));
+        doc["plan"]["explanations"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // Planned from the scenario.
+    let out = dir.path().join("planned.html");
+    let result = caisson(&[&scenario, Path::new("--out"), &out]);
+    assert!(result.status.success(), "{}", text(&result));
+    let heading = heading_of(&out);
+    assert!(
+        heading.contains("(3 period(s), 14 units lost)"),
+        "{heading}"
+    );
+
+    // A plan file (exact sentences) with its scenario.
+    let plan = dir.path().join("plan.json");
+    let planned = support::caisson()
+        .arg("plan")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&plan)
+        .output()
+        .expect("run caisson");
+    assert!(planned.status.success(), "{}", text(&planned));
+    let out = dir.path().join("from-plan.html");
+    let result = caisson(&[
+        &plan,
+        Path::new("--scenario"),
+        &scenario,
+        Path::new("--out"),
+        &out,
+    ]);
+    assert!(result.status.success(), "{}", text(&result));
+    let heading = heading_of(&out);
+    assert!(
+        heading.contains("(3 period(s), 14 units lost)"),
+        "{heading}"
+    );
+    let file = std::fs::read_to_string(&plan).expect("plan JSON");
+    assert!(
+        file.contains("14.25 units lost"),
+        "the plan file is unchanged"
+    );
+}
+
+#[test]
 fn a_report_of_analyses_alone() {
     let dir = temp_dir();
     let out = dir.path().join("report.html");

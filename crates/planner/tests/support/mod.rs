@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use caisson_model::{DemandId, FacilityId, LineId, ProductId, Scenario};
-use caisson_plan::{Cause, Plan, ShortageExplanation};
+use caisson_plan::{Cause, Plan, Quantities, ShortageExplanation};
 
 /// The path of a fixture file.
 pub fn fixture_path(name: &str) -> PathBuf {
@@ -370,7 +370,7 @@ pub fn check_explanations(
             if let Err(why) = check_cause(s, plan, d, &short_periods, cause, &used, &cap) {
                 problems.push(format!("{}: {} ({cause:?})", dem.id, why));
             }
-            if cause.describe(s).is_empty() {
+            if cause.describe(s, Quantities::Exact).is_empty() {
                 problems.push(format!("{}: empty description", dem.id));
             }
         }

@@ -2,6 +2,7 @@
 //! its OpenAPI document from the same declarations, and the layers every
 //! request passes (request id, trace, body limit, timeout).
 
+mod contracts;
 mod rounds;
 mod runs;
 mod system;
@@ -24,6 +25,8 @@ use utoipa_axum::routes;
 use crate::body::MAX_BODY;
 use crate::error::ApiError;
 use crate::state::AppState;
+
+pub use contracts::signed_contracts;
 
 /// The OpenAPI document's fixed parts; the paths come from the handlers.
 #[derive(OpenApi)]
@@ -67,6 +70,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(rounds::contribution_version))
         .routes(routes!(rounds::contribution_diff))
         .routes(routes!(rounds::scenario))
+        .routes(routes!(contracts::propose, contracts::list))
+        .routes(routes!(contracts::get))
+        .routes(routes!(contracts::accept))
+        .routes(routes!(contracts::decline))
+        .routes(routes!(contracts::withdraw))
         .routes(routes!(runs::start_run, runs::list_runs))
         .routes(routes!(runs::get_run))
         .routes(routes!(runs::run_events))
@@ -145,8 +153,8 @@ pub fn router(state: AppState) -> Router {
 mod tests {
     use super::*;
 
-    /// Every endpoint the spec's table names (minus contracts and the
-    /// ledger, which come later) is in the document with its method.
+    /// Every endpoint the spec's table names (minus the ledger, which comes
+    /// later) is in the document with its method.
     #[test]
     fn the_document_covers_the_spec_table() {
         let doc = openapi();
@@ -160,6 +168,11 @@ mod tests {
             ("get", "/api/v1/rounds/{round}/contributions/{org}"),
             ("get", "/api/v1/rounds/{round}/contributions/{org}/versions"),
             ("get", "/api/v1/rounds/{round}/scenario"),
+            ("post", "/api/v1/rounds/{round}/contracts"),
+            ("get", "/api/v1/rounds/{round}/contracts"),
+            ("post", "/api/v1/contracts/{id}/accept"),
+            ("post", "/api/v1/contracts/{id}/decline"),
+            ("post", "/api/v1/contracts/{id}/withdraw"),
             ("post", "/api/v1/rounds/{round}/runs"),
             ("get", "/api/v1/runs/{run}"),
             ("get", "/api/v1/runs/{run}/plan"),

@@ -374,7 +374,7 @@ pub struct NewMember {
 
 /// Serialises writers of one round: on PostgreSQL a row lock on the round
 /// (SQLite's write transaction already holds its one write lock).
-async fn lock_round(
+pub(crate) async fn lock_round(
     state: &AppState,
     conn: &mut sqlx::AnyConnection,
     round: &str,

@@ -148,8 +148,22 @@ pub async fn start_run(
     .bind(&caller.user_id)
     .execute(&mut *tx)
     .await?;
+    // A long simulation is split into chunks any worker may claim (the
+    // run's own worker merges them once all have succeeded).
+    for (chunk, samples) in request.chunks().into_iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO run_chunks (run, chunk, first_sample, samples, status, attempts) \
+             VALUES ($1, $2, $3, $4, 'queued', 0)",
+        )
+        .bind(&id)
+        .bind(i64::try_from(chunk).map_err(anyhow::Error::from)?)
+        .bind(i64::try_from(samples.start).map_err(anyhow::Error::from)?)
+        .bind(i64::try_from(samples.end - samples.start).map_err(anyhow::Error::from)?)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
-    state.wake.notify_one();
+    state.wake.notify_waiters();
     Ok((StatusCode::ACCEPTED, Json(Created { id })))
 }
 

@@ -9,6 +9,10 @@ mod support;
 
 /// Tokens: missing, unknown and revoked ones; who am I; health.
 mod auth;
+/// Contracts between parties: proposed, signed, declined, withdrawn.
+mod contracts;
+/// The European example contributed party by party plans as the one file.
+mod europe;
 /// Processes killed with SIGKILL: a worker mid-run, the server mid-burst.
 mod faults;
 /// The OpenAPI document against the router.

@@ -238,3 +238,74 @@ async fn a_compare_run(backend: Backend) {
     app.stop().await;
 }
 both!(a_compare_run);
+
+/// A `simulate` run split into chunks, computed by two `caisson-server
+/// worker` processes beside a server that computes nothing itself: the
+/// merged result is byte for byte the one-process simulation with the same
+/// seed, a plan run on the same workers completes too, and every chunk is
+/// stored once.
+async fn chunked_simulation_on_separate_workers(backend: Backend) {
+    let app = TestApp::start(backend, 0).await;
+    let round = app.contributed_round().await;
+    let mut workers = [
+        crate::support::spawn_worker(&app.database, &[]),
+        crate::support::spawn_worker(&app.database, &[]),
+    ];
+    let request = json!({
+        "kind": "simulate", "samples": 10, "seed": 3, "chunk_samples": 3,
+        "uncertainty": [{"id": "surge", "kind": "demand", "demands": "*",
+                         "distribution": "lognormal", "median": 1, "sigma": 0.4}]
+    });
+    let start = |body: Value| {
+        let coord = round.coord.clone();
+        let path = format!("/rounds/{}/runs", round.id);
+        async move {
+            coord.post_json(&path, &body).await.expect(202).json()["id"]
+                .as_str()
+                .expect("run id")
+                .to_owned()
+        }
+    };
+    let simulation = start(request.clone()).await;
+    let plan = start(json!({"kind": "plan"})).await;
+    for run in [&simulation, &plan] {
+        let info = round.coord.wait_for_run(run).await;
+        assert_eq!(info["status"], "succeeded", "{info}");
+        assert_eq!(info["progress"], 1.0, "{info}");
+    }
+    let (chunks,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM run_chunks WHERE run = $1 AND status = 'succeeded' AND result IS NOT NULL",
+    )
+    .bind(&simulation)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("count");
+    assert_eq!(chunks, 4, "10 samples in chunks of 3");
+
+    let merged = round
+        .coord
+        .get(&format!("/runs/{simulation}/result"))
+        .await
+        .expect(200)
+        .text;
+    let frozen = round
+        .coord
+        .get(&format!("/runs/{simulation}/scenario"))
+        .await
+        .expect(200)
+        .text;
+    let whole: caisson_server::runs::RunRequest =
+        serde_json::from_value(request).expect("a run request");
+    let alone =
+        caisson_server::runs::execute(&whole, &frozen, &std::sync::atomic::AtomicU64::new(0))
+            .expect("simulates in one process");
+    assert_eq!(
+        merged, alone,
+        "the merged chunks are the one-process simulation"
+    );
+    for worker in &mut workers {
+        worker.kill().await.expect("stop a worker");
+    }
+    app.stop().await;
+}
+both!(chunked_simulation_on_separate_workers);

@@ -40,6 +40,8 @@ macro_rules! both {
 /// The PostgreSQL server's URL, when the tests have one. `make test`
 /// always sets it (and `CAISSON_REQUIRE_POSTGRES`, under which a missing
 /// URL fails the test instead of leaving the PostgreSQL variant out).
+// The note that a variant was left out goes to the test's own output.
+#[allow(clippy::disallowed_macros)]
 pub fn postgres_admin_url() -> Option<String> {
     match std::env::var("CAISSON_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => Some(url),
@@ -428,6 +430,15 @@ impl TestApp {
 }
 
 impl Party {
+    /// A party signing in with `token` at the server at `url`.
+    pub fn new(url: &str, token: &str) -> Party {
+        Party {
+            token: token.to_owned(),
+            url: url.to_owned(),
+            client: reqwest::Client::new(),
+        }
+    }
+
     /// Sends a request to `/api/v1{path}` with an optional body.
     pub async fn send(&self, method: Method, path: &str, body: Option<(&str, &str)>) -> Answer {
         self.send_with(method, path, body, &[]).await

@@ -117,7 +117,7 @@ fn variants(s: &mut String, comparison: &Comparison) {
     );
     let _ = writeln!(s, "| scenario | product | delivered | fill | shortage |");
     let _ = writeln!(s, "|---|---|---:|---:|---:|");
-    for p in &comparison.base.products {
+    for p in comparison.base.products.iter().map(|p| &p.kpi) {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} |",
@@ -129,7 +129,7 @@ fn variants(s: &mut String, comparison: &Comparison) {
         );
     }
     for v in &comparison.variants {
-        for p in &v.outcome.products {
+        for p in v.outcome.products.iter().map(|p| &p.kpi) {
             let delta = v.delta.products.iter().find(|d| d.id == p.product);
             let _ = writeln!(
                 s,

@@ -31,7 +31,12 @@ struct Supply {
 
 fn supply(outcome: &Outcome) -> Vec<Supply> {
     let mut rows: Vec<Supply> = Vec::new();
-    for d in outcome.demands.iter().filter(|d| d.end_user == END_USER) {
+    for d in outcome
+        .demands
+        .iter()
+        .map(|d| &d.kpi)
+        .filter(|d| d.end_user == END_USER)
+    {
         let row = match rows.iter_mut().position(|r| r.product == d.product) {
             Some(i) => &mut rows[i],
             None => {

@@ -179,13 +179,8 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         &sections::SectionFile::criticality(criticality_section.clone(), &risk),
     )?;
 
-    let mut plan_json =
-        caisson_report::to_json_value(base, &plan).context("building the plan document")?;
-    if let Some(object) = plan_json.as_object_mut() {
-        object
-            .entry("explanations")
-            .or_insert_with(|| crate::cmd::report::explanations(base, &plan));
-    }
+    let plan_json =
+        crate::cmd::report::plan_for_report(base, &plan).context("building the plan document")?;
     let mut doc = caisson_html::ReportDocument::new("Caisson: European ammunition 2025-2030");
     doc.plan = Some(
         caisson_html::plan_section(&plan_json, Some(base))

@@ -1,0 +1,91 @@
+//! Planning the base and the variants of a comparison.
+//!
+//! Re-solves: by default the base's model is built once and loaded once per
+//! thread, and every variant whose model has the base's structure (it
+//! changes quantities, costs or policies only: [`Change::Edited`]) is
+//! re-solved on it; any other variant is planned from scratch (the
+//! [`Driver`] of [`crate::resolve`] does both). What is `compare`'s own: the
+//! base and the variants are its cases, and it summarises each plan as an
+//! [`Outcome`] with deltas against the base.
+
+use std::convert::Infallible;
+
+use caisson_model::Scenario;
+use caisson_planner::PlanOptions;
+
+use super::{delta, Comparison, VariantOutcome};
+use crate::outcome::Outcome;
+use crate::resolve::{Change, Changes, Driver, Guess, Job, Resolve, ResolveTiming, Settings};
+
+/// A scenario to compare, with the name it is shown under: the base or one
+/// of its variants.
+#[derive(Debug, Clone, Copy)]
+pub struct Variant<'a> {
+    /// Display name (e.g. the file stem).
+    pub label: &'a str,
+    /// The scenario.
+    pub scenario: &'a Scenario,
+}
+
+/// Plans `base` and every variant (in parallel, HiGHS on one thread each,
+/// the model reused: [`Resolve::Reuse`]) and computes the deltas.
+/// `on_done` is called once per finished plan (for progress bars); it may
+/// be called from several threads.
+pub fn compare(
+    base: Variant<'_>,
+    variants: &[Variant<'_>],
+    options: &PlanOptions,
+    on_done: &(dyn Fn() + Sync),
+) -> Comparison {
+    compare_with(base, variants, options, Resolve::Reuse, on_done).0
+}
+
+/// [`compare`], solving as `resolve` says, with where the time went. Every
+/// mode gives the same outcomes within the MIP gap.
+///
+/// The base is the [`Driver`]'s first case: solved alongside the variants,
+/// or, under [`Resolve::WarmStart`], once, as every variant's start.
+pub fn compare_with(
+    base: Variant<'_>,
+    variants: &[Variant<'_>],
+    options: &PlanOptions,
+    resolve: Resolve,
+    on_done: &(dyn Fn() + Sync),
+) -> (Comparison, ResolveTiming) {
+    let all: Vec<Variant<'_>> = std::iter::once(base)
+        .chain(variants.iter().copied())
+        .collect();
+    let settings = Settings {
+        mode: resolve,
+        options: options.clone(),
+        changes: Changes::Quantities,
+        guess: Guess::Greedy,
+    };
+    let driver = Driver::new(base.scenario, &settings);
+    let solved: Result<_, Infallible> = driver.solve_cases(
+        all.len(),
+        &|i| {
+            Ok(Job::Solve {
+                scenario: all[i].scenario,
+                change: Change::Edited,
+                keep: (),
+            })
+        },
+        &|i, scenario, (), solved| {
+            let mut outcome = Outcome::of(scenario, &solved.plan);
+            outcome.scenario = all[i].label.to_owned();
+            outcome
+        },
+        on_done,
+    );
+    let Ok((mut outcomes, timing)) = solved;
+    let base = outcomes.remove(0);
+    let variants = outcomes
+        .into_iter()
+        .map(|outcome| VariantOutcome {
+            delta: delta(&base, &outcome),
+            outcome,
+        })
+        .collect();
+    (Comparison { base, variants }, timing)
+}
