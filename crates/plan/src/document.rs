@@ -185,7 +185,15 @@ pub struct DemandKpiRow {
 }
 
 /// Product KPIs.
+///
+/// A party that may not see a product's figures (platform spec section 3:
+/// fewer than 3 buyer members' demands make them up) reads the row with
+/// `withheld` set: each figure is then written as the string
+/// `"withheld"`, and the numbers in the row are 0 (`fill_rate` none) and
+/// mean nothing. A document with any figure `"withheld"` reads back so.
+/// Rows that are not withheld are written exactly as before.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "ProductKpiWire", from = "ProductKpiWire")]
 pub struct ProductKpiRow {
     /// Product id.
     pub product: String,
@@ -197,6 +205,104 @@ pub struct ProductKpiRow {
     pub fill_rate: Option<f64>,
     /// Summed shortage.
     pub shortage: f64,
+    /// Whether the figures are withheld from the reader (never written as
+    /// a field: the figures say it).
+    pub withheld: bool,
+}
+
+impl ProductKpiRow {
+    /// The row with its figures withheld: the product alone is kept.
+    pub fn withhold(&self) -> Self {
+        Self {
+            product: self.product.clone(),
+            required: 0.0,
+            delivered: 0.0,
+            fill_rate: None,
+            shortage: 0.0,
+            withheld: true,
+        }
+    }
+}
+
+/// A figure as written: a value or the word `"withheld"`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(untagged)]
+enum Figure<T> {
+    Shown(T),
+    Withheld(WithheldWord),
+}
+
+/// The string `"withheld"`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+enum WithheldWord {
+    #[serde(rename = "withheld")]
+    Withheld,
+}
+
+impl<T> Figure<T> {
+    fn of(value: T, withheld: bool) -> Self {
+        if withheld {
+            Figure::Withheld(WithheldWord::Withheld)
+        } else {
+            Figure::Shown(value)
+        }
+    }
+
+    fn is_withheld(&self) -> bool {
+        matches!(self, Figure::Withheld(_))
+    }
+
+    fn shown_or(self, default: T) -> T {
+        match self {
+            Figure::Shown(value) => value,
+            Figure::Withheld(_) => default,
+        }
+    }
+}
+
+/// [`ProductKpiRow`] as written: same fields, same order.
+#[derive(Serialize, Deserialize)]
+struct ProductKpiWire {
+    product: String,
+    required: Figure<f64>,
+    delivered: Figure<f64>,
+    fill_rate: Figure<Option<f64>>,
+    shortage: Figure<f64>,
+}
+
+impl From<ProductKpiRow> for ProductKpiWire {
+    fn from(row: ProductKpiRow) -> Self {
+        let w = row.withheld;
+        Self {
+            product: row.product,
+            required: Figure::of(row.required, w),
+            delivered: Figure::of(row.delivered, w),
+            fill_rate: Figure::of(row.fill_rate, w),
+            shortage: Figure::of(row.shortage, w),
+        }
+    }
+}
+
+impl From<ProductKpiWire> for ProductKpiRow {
+    fn from(wire: ProductKpiWire) -> Self {
+        let withheld = wire.required.is_withheld()
+            || wire.delivered.is_withheld()
+            || wire.fill_rate.is_withheld()
+            || wire.shortage.is_withheld();
+        let row = Self {
+            product: wire.product,
+            required: wire.required.shown_or(0.0),
+            delivered: wire.delivered.shown_or(0.0),
+            fill_rate: wire.fill_rate.shown_or(None),
+            shortage: wire.shortage.shown_or(0.0),
+            withheld,
+        };
+        if withheld {
+            row.withhold()
+        } else {
+            row
+        }
+    }
 }
 
 /// End-user KPIs.
@@ -301,6 +407,12 @@ pub struct ExplanationRow {
 
 /// One cause of a shortage, with ids and period labels: an object with
 /// `kind`, `text` (its sentence) and the cause's key fields.
+///
+/// In a plan as a party sees it (platform spec section 3), a cause naming
+/// a facility the party may not view names instead the facility's actor
+/// or `"another party"` (in `facility`, and `actor` for a denial), and its
+/// quantities and line are null; its sentence is rebuilt without them.
+/// Whole plans always fill them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CauseRow {
@@ -321,16 +433,16 @@ pub enum CauseRow {
         facility: String,
         /// Product id.
         product: String,
-        /// The route's lead time in periods.
-        lead_time: usize,
+        /// The route's lead time in periods (null when removed).
+        lead_time: Option<usize>,
         /// Period labels.
         periods: Vec<String>,
         /// Whether no allowed source at all could reach them.
         every_source: bool,
-        /// Units the facility held spare.
-        spare_stock: f64,
-        /// Units its lines could still have made.
-        spare_capacity: f64,
+        /// Units the facility held spare (null when removed).
+        spare_stock: Option<f64>,
+        /// Units its lines could still have made (null when removed).
+        spare_capacity: Option<f64>,
     },
     /// A line that could serve the demand used all its capacity.
     CapacityBound {
@@ -338,17 +450,17 @@ pub enum CauseRow {
         text: String,
         /// Facility id.
         facility: String,
-        /// Line id.
-        line: String,
+        /// Line id (null when removed).
+        line: Option<String>,
         /// Product id.
         product: String,
         /// Period labels.
         periods: Vec<String>,
-        /// Capacity units used in the periods, summed.
-        used: f64,
-        /// Capacity in the periods, summed.
-        capacity: f64,
-        /// The highest shadow price, null without duals.
+        /// Capacity units used in the periods, summed (null when removed).
+        used: Option<f64>,
+        /// Capacity in the periods, summed (null when removed).
+        capacity: Option<f64>,
+        /// The highest shadow price, null without duals (or when removed).
         shadow_price: Option<f64>,
     },
     /// A facility holding the product may not ship it to the demand.
@@ -367,10 +479,10 @@ pub enum CauseRow {
         list: Option<String>,
         /// The verdict's reason.
         reason: String,
-        /// Units the facility held spare.
-        spare_stock: f64,
-        /// Units its lines could still have made.
-        spare_capacity: f64,
+        /// Units the facility held spare (null when removed).
+        spare_stock: Option<f64>,
+        /// Units its lines could still have made (null when removed).
+        spare_capacity: Option<f64>,
     },
     /// A line had capacity but its facility had none of an input left.
     InputShortage {
@@ -378,8 +490,8 @@ pub enum CauseRow {
         text: String,
         /// Facility id.
         facility: String,
-        /// Line id.
-        line: String,
+        /// Line id (null when removed).
+        line: Option<String>,
         /// Product id.
         product: String,
         /// The missing input's product id.
@@ -397,8 +509,8 @@ pub enum CauseRow {
         product: String,
         /// Period labels.
         periods: Vec<String>,
-        /// The most units held at the end of one of them.
-        stock: f64,
+        /// The most units held at the end of one of them (null when removed).
+        stock: Option<f64>,
     },
 }
 
@@ -437,7 +549,7 @@ impl CauseRow {
             periods.iter().map(|&t| s.calendar.label(t)).collect()
         };
         let text = cause.describe(s, quantities);
-        let spare = |spare: &Spare| (spare.stock, spare.unused_capacity);
+        let spare = |spare: &Spare| (Some(spare.stock), Some(spare.unused_capacity));
         match cause {
             Cause::NoSource {
                 product,
@@ -460,7 +572,7 @@ impl CauseRow {
                     text,
                     facility: fac(*facility),
                     product: prod(*product),
-                    lead_time: *lead_time,
+                    lead_time: Some(*lead_time),
                     periods: labels(periods),
                     every_source: *every_source,
                     spare_stock,
@@ -479,11 +591,11 @@ impl CauseRow {
                 CauseRow::CapacityBound {
                     text,
                     facility: fac(line.facility),
-                    line: line.id.clone(),
+                    line: Some(line.id.clone()),
                     product: prod(*product),
                     periods: labels(periods),
-                    used: *used,
-                    capacity: *capacity,
+                    used: Some(*used),
+                    capacity: Some(*capacity),
                     shadow_price: *shadow_price,
                 }
             }
@@ -517,7 +629,7 @@ impl CauseRow {
             } => CauseRow::InputShortage {
                 text,
                 facility: fac(*facility),
-                line: s.lines[line.index()].id.clone(),
+                line: Some(s.lines[line.index()].id.clone()),
                 product: prod(*product),
                 input: prod(*input),
                 periods: labels(periods),
@@ -532,7 +644,7 @@ impl CauseRow {
                 facility: fac(*facility),
                 product: prod(*product),
                 periods: labels(periods),
-                stock: *stock,
+                stock: Some(*stock),
             },
         }
     }
@@ -966,6 +1078,7 @@ impl KpiRows {
                     delivered: k.delivered,
                     fill_rate: k.fill_rate,
                     shortage: k.shortage,
+                    withheld: false,
                 })
                 .collect(),
             end_users: plan

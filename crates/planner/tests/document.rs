@@ -54,7 +54,7 @@ fn explanations_use_ids_and_labels() {
     assert_eq!(denied.2, "shell");
     assert_eq!(denied.3.as_deref(), Some("srb-neutrality"));
     assert_eq!(denied.4.as_deref(), Some("deny_export"));
-    assert!(*denied.5 > 0.0);
+    assert!(denied.5.is_some_and(|stock| stock > 0.0));
     let bound = x
         .causes
         .iter()
@@ -69,7 +69,7 @@ fn explanations_use_ids_and_labels() {
         })
         .expect("a capacity cause");
     assert_eq!(bound.0, "pol-plant");
-    assert_eq!(bound.1, "shells");
+    assert_eq!(bound.1.as_deref(), Some("shells"));
     assert_eq!(bound.2, &["2026-01", "2026-02"]);
     assert!(x.causes.iter().all(|c| !c.text().is_empty()));
 

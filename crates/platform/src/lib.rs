@@ -3,7 +3,8 @@
 //! round, which tables and entities each organisation may contribute, ids
 //! qualified by their owner, the assembled scenario of a round (validated
 //! by the model's loader, diagnostics located in the submitted documents),
-//! conversion between TOML and JSON, and what each party may see.
+//! conversion between TOML and JSON, and what each party may see (of the
+//! scenario, the errors, the capacity aggregates and a run's plan).
 //!
 //! This crate knows nothing of HTTP, databases, tokio or terminals: it
 //! takes texts and typed values and returns typed results, or a
@@ -40,6 +41,7 @@ pub mod example;
 mod fragment;
 mod media;
 mod org;
+pub mod plan_view;
 mod reference;
 pub mod visibility;
 
@@ -52,6 +54,7 @@ pub use media::{convert, MediaType};
 pub use org::{
     check_member, check_members, is_organisation_id, OrgKind, Organisation, Role, UnknownName,
 };
+pub use plan_view::{visible_analysis, visible_plan, visible_product_kpis};
 pub use reference::ReferencePart;
 pub use visibility::{
     assemble_as, capacity_aggregates, visible_scenario, Access, Aggregate, CapacityAggregate,

@@ -522,15 +522,9 @@ pub fn capacity_aggregates(scenario: &Scenario, parties: &Parties) -> Vec<Capaci
     out
 }
 
-// Plan redaction (spec section 3, second table) belongs here once the
-// typed plan vocabulary lands: a function from a plan and a `Viewer` to the
-// plan as the viewer may see it, keeping each record by the predicates above
-// (`production`, `stock`, `expansions`: `views_facility`; `transfers`: both
-// facilities; `shipments`: the facility or the demand; `demand`: the demand;
-// `contracts`: the contract; `compliance`: the facility and the demand;
-// totals, `kpis.end_users` and dependency figures: the coordinator only;
-// `kpis.products`: `shows_product_figures`), and an explanation's hidden
-// cause replaced by `stand_in_for_facility`.
+// Plan redaction (spec section 3, second table) is `crate::plan_view`: it
+// keeps each record of a plan by the predicates above and replaces an
+// explanation's hidden cause by `stand_in_for_facility`.
 
 /// Whether a product's `kpis.products` figures may be shown to everyone:
 /// demands of at least 3 buyer members make them up. `buyers` are the
