@@ -371,9 +371,10 @@ fn json_response(text: String) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
 
-/// The plan of a `plan` run (`caisson-plan/1`). The coordinator reads the
-/// whole document; section 3's per-record view for other members comes
-/// with the confidentiality work, until then they are refused (403).
+/// The plan of a `plan` run (`caisson-plan/1`) as the caller may see it
+/// (spec section 3): the coordinator reads the whole document as stored;
+/// every other member the same format with each part restricted to the
+/// records it may view (`caisson_platform::visible_plan`).
 #[utoipa::path(get, path = "/runs/{run}/plan", tag = "runs", security(("bearer" = [])),
     params(("run" = String, Path, description = "the run's id")),
     responses(
@@ -389,16 +390,63 @@ pub async fn run_plan(
     Path(run): Path<String>,
 ) -> ApiResult<Response> {
     let mut conn = state.db.pool.acquire().await?;
-    let (row, _) = access::run(&mut conn, &caller, &run, RunAction::ReadPlan).await?;
+    let (row, round) = access::run(&mut conn, &caller, &run, RunAction::ReadPlan).await?;
     if row.kind != "plan" {
         return Err(ApiError::NotFound);
     }
-    // Until the section-3 filter exists only the coordinator, who sees the
-    // whole plan, gets it.
-    access::run(&mut conn, &caller, &run, RunAction::ReadAll).await?;
     let document = result_document(&mut conn, &row).await?;
-    log_run_read(&mut conn, &caller, &row, "GET run plan").await?;
-    Ok(json_response(document))
+    let viewer = access::viewer(&caller);
+    if viewer.is_coordinator(&round.parties) {
+        // The coordinator sees the whole document, exactly as stored.
+        log_run_read(&mut conn, &caller, &row, "GET run plan").await?;
+        return Ok(json_response(document));
+    }
+    // Every other member: the plan as section 3 lets it see it, filtered
+    // on the typed document against the run's frozen scenario.
+    let (frozen,): (String,) = sqlx::query_as("SELECT scenario FROM runs WHERE id = $1")
+        .bind(&row.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let internal = |what: &str, e: &dyn std::fmt::Display| {
+        ApiError::Internal(anyhow::anyhow!("run {}: {what}: {e}", row.id))
+    };
+    let scenario = caisson_scenario::load_str(&frozen, "frozen.toml")
+        .map_err(|e| internal("the frozen scenario does not load", &e))?
+        .scenario;
+    let plan = caisson_plan::PlanDocument::from_json(&document)
+        .map_err(|e| internal("the stored plan does not read back", &e))?;
+    let view = caisson_platform::visible_plan(&plan, &scenario, &viewer, &round.parties);
+    let text =
+        serde_json::to_string_pretty(&view).map_err(|e| internal("writing the plan view", &e))?;
+    // The access log: whose confidential records this view carries.
+    let mut seen: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        std::collections::BTreeMap::new();
+    let facilities = view
+        .production
+        .iter()
+        .map(|r| r.facility.as_str())
+        .chain(view.shipments.iter().map(|r| r.facility.as_str()))
+        .chain(view.stock.iter().map(|r| r.facility.as_str()))
+        .chain(view.expansions.iter().map(|r| r.facility.as_str()))
+        .chain(
+            view.transfers
+                .iter()
+                .flat_map(|r| [r.from.as_str(), r.to.as_str()]),
+        );
+    let demands = view.demand.iter().map(|r| r.demand.as_str());
+    for id in facilities.chain(demands) {
+        if let Some((owner, _)) = id.split_once(':') {
+            seen.entry(owner).or_default().insert(id);
+        }
+    }
+    for (owner, ids) in seen {
+        let entities: Vec<String> = ids
+            .into_iter()
+            .map(|id| format!("run {}: {id}", row.id))
+            .collect();
+        record_access(&mut conn, &caller, owner, "GET run plan", &entities).await?;
+    }
+    Ok(json_response(text))
 }
 
 /// The result of an analysis run (`compare`, `risk`, `simulate`,

@@ -83,9 +83,54 @@ async fn a_plan_run_end_to_end(backend: Backend) {
         assert_eq!(row["lost"], 0.0, "{row}");
     }
 
-    // Members see plan runs; the plan itself and the frozen scenario are
-    // the coordinator's until section 3's filter exists.
+    // Members see plan runs and the plan as section 3 lets them: the state
+    // buying BBB its demand and the shipments to it (the plant included),
+    // the producer its plant's records; neither the objective nor the
+    // other's records. The frozen scenario is the coordinator's.
     round.state.get(&format!("/runs/{id}")).await.expect(200);
+    let buyer_view = round
+        .state
+        .get(&format!("/runs/{id}/plan"))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(buyer_view["format"], "caisson-plan/1");
+    assert_eq!(buyer_view["objective"], Value::Null, "{buyer_view}");
+    assert_eq!(buyer_view["cost"], Value::Null);
+    assert_eq!(buyer_view["demand"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        buyer_view["production"],
+        json!([]),
+        "production is the producer's"
+    );
+    let shipments = buyer_view["shipments"].as_array().expect("shipments");
+    assert!(!shipments.is_empty());
+    assert!(shipments.iter().all(|r| r["facility"] == "prod:plant"));
+    let producer_view = round
+        .prod
+        .get(&format!("/runs/{id}/plan"))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(producer_view["objective"], Value::Null);
+    assert_eq!(
+        producer_view["demand"],
+        json!([]),
+        "the demand is the buyer's"
+    );
+    assert!(!producer_view["production"]
+        .as_array()
+        .expect("rows")
+        .is_empty());
+    // The producer learns who read its records.
+    let log = round.prod.get("/access-log").await.expect(200).json();
+    assert!(
+        log.as_array()
+            .expect("entries")
+            .iter()
+            .any(|e| e.to_string().contains("stateb") && e.to_string().contains("GET run plan")),
+        "{log}"
+    );
     round
         .state
         .get(&format!("/runs/{id}/scenario"))
