@@ -56,3 +56,33 @@ impl FromRequestParts<AppState> for Caller {
         })
     }
 }
+
+/// The caller when the request carries credentials, `None` when it carries
+/// none: for endpoints anyone may read (the ledger's) that answer more to
+/// signed-in parties. Credentials that are present but invalid are still
+/// 401 `unauthenticated`, never read as anonymous.
+#[derive(Debug, Clone)]
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl MaybeCaller {
+    /// The caller's organisation id, if signed in.
+    pub fn organisation(&self) -> Option<&str> {
+        self.0.as_ref().map(|c| c.org.id.as_str())
+    }
+}
+
+impl FromRequestParts<AppState> for MaybeCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if !parts
+            .headers
+            .contains_key(axum::http::header::AUTHORIZATION)
+        {
+            return Ok(MaybeCaller(None));
+        }
+        Caller::from_request_parts(parts, state)
+            .await
+            .map(|caller| MaybeCaller(Some(caller)))
+    }
+}

@@ -15,6 +15,23 @@ use crate::store;
 /// The embedded database of `caisson serve` in the working directory.
 pub const DEFAULT_DATABASE: &str = "sqlite://caisson.db";
 
+/// The ledger's key file when `--ledger-key` is not given and the database
+/// is not an SQLite file (then it lies beside that file).
+pub const DEFAULT_LEDGER_KEY: &str = "caisson-ledger.key";
+
+/// The key file beside an SQLite database file, or in the working directory.
+pub fn default_ledger_key(database: &str) -> std::path::PathBuf {
+    let file = database
+        .strip_prefix("sqlite://")
+        .or_else(|| database.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .filter(|path| !path.is_empty() && !path.starts_with(':'));
+    match file.and_then(|f| std::path::Path::new(f).parent()) {
+        Some(dir) => dir.join(DEFAULT_LEDGER_KEY),
+        None => std::path::PathBuf::from(DEFAULT_LEDGER_KEY),
+    }
+}
+
 /// Arguments of `caisson serve`.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -39,6 +56,12 @@ pub struct ServeArgs {
     /// its part over HTTP, and prints each party's sign-in.
     #[arg(long, value_name = "NAME", value_parser = ["europe"])]
     pub example: Option<String>,
+    /// The ledger's signing key file, outside the database (created with a
+    /// new key, mode 0600, when missing; servers sharing a database share
+    /// it). Default: `caisson-ledger.key` beside the SQLite file, or in the
+    /// working directory.
+    #[arg(long, value_name = "FILE")]
+    pub ledger_key: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `caisson worker`.
@@ -190,6 +213,10 @@ pub fn serve(args: &ServeArgs, out: Out<'_>) -> anyhow::Result<()> {
         workers: args.workers,
         lease: Duration::from_secs(args.lease_seconds.max(1)),
         handler_timeout: Duration::from_secs(args.timeout_seconds.max(1)),
+        ledger_key: args
+            .ledger_key
+            .clone()
+            .unwrap_or_else(|| default_ledger_key(&args.database)),
     };
     runtime()?.block_on(async {
         let running = serve::start(&config).await?;

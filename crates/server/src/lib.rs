@@ -19,6 +19,7 @@ pub mod documents;
 pub mod error;
 pub mod example;
 pub mod jobs;
+pub mod ledger;
 pub mod publication;
 pub mod runs;
 pub mod serve;

@@ -1,6 +1,7 @@
 //! Starting and stopping the server and its in-process workers.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,6 +25,8 @@ pub struct ServeConfig {
     pub lease: Duration,
     /// How long a handler may take.
     pub handler_timeout: Duration,
+    /// The ledger's signing key file (created with a new key when missing).
+    pub ledger_key: PathBuf,
 }
 
 impl Default for ServeConfig {
@@ -34,6 +37,7 @@ impl Default for ServeConfig {
             workers: 2,
             lease: Duration::from_secs(30),
             handler_timeout: Duration::from_secs(60),
+            ledger_key: PathBuf::from(crate::cli::DEFAULT_LEDGER_KEY),
         }
     }
 }
@@ -55,7 +59,11 @@ pub struct Running {
 /// Opens (creating or migrating) the database, binds the address and
 /// starts serving and the in-process workers.
 pub async fn start(config: &ServeConfig) -> anyhow::Result<Running> {
+    let ledger_key = Arc::new(crate::ledger::load_key(&config.ledger_key)?);
     let db = Db::open(&config.database).await?;
+    crate::ledger::ensure_genesis(&db, &ledger_key)
+        .await
+        .map_err(|e| anyhow::anyhow!("signing the empty ledger's checkpoint: {e:?}"))?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .map_err(|e| anyhow::anyhow!("listening on {}: {e}", config.listen))?;
@@ -65,6 +73,7 @@ pub async fn start(config: &ServeConfig) -> anyhow::Result<Running> {
         db: db.clone(),
         wake: Arc::clone(&wake),
         handler_timeout: config.handler_timeout,
+        ledger_key,
     };
     let (shutdown, receiver) = watch::channel(false);
     let mut server_shutdown = receiver.clone();

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use caisson_ledger::LedgerKey;
 use tokio::sync::Notify;
 
 use crate::db::Db;
@@ -16,4 +17,6 @@ pub struct AppState {
     pub wake: Arc<Notify>,
     /// How long a handler may take before it answers 503 `timeout`.
     pub handler_timeout: Duration,
+    /// The key that signs the ledger's checkpoints (from the key file).
+    pub ledger_key: Arc<LedgerKey>,
 }

@@ -9,10 +9,13 @@
 //! member owning its buyer actor, the state of the supplier facility's
 //! actor, the round's coordinator); to anyone else it does not exist (404).
 
+use std::collections::BTreeSet;
+
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::Json;
+use caisson_ledger::{Content, Kind, Stage};
 use caisson_platform::{OrgKind, Organisation, Schedule, SignedContract};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, FromRow};
@@ -24,6 +27,7 @@ use crate::body::JsonBody;
 use crate::db::{format_time, now_ms, random_id};
 use crate::documents::RoundDocuments;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::ledger::{Head, NewEntry};
 use crate::state::AppState;
 
 use super::rounds::lock_round;
@@ -557,8 +561,66 @@ async fn decide(
     .bind(&row.id)
     .execute(&mut *tx)
     .await?;
+    if status == ContractStatus::Signed {
+        record_signed(state, &mut tx, caller, &row, &round).await?;
+    }
     tx.commit().await?;
     Ok(Json(ContractState { id: row.id, status }))
+}
+
+/// Appends `contract.signed` (spec section 5) in the signing transaction:
+/// the contract as signed with its supplier and buyer organisations, read
+/// in full by both and the round's coordinator.
+async fn record_signed(
+    state: &AppState,
+    tx: &mut AnyConnection,
+    caller: &Caller,
+    row: &ContractRow,
+    round: &RoundCtx,
+) -> ApiResult<()> {
+    let buyer_organisation = round
+        .parties
+        .buyer_member(&row.buyer)
+        .map(|m| m.id.clone())
+        .ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!("contract {} has no buyer member", row.id))
+        })?;
+    let value = serde_json::json!({
+        "contract": row.id,
+        "supplier_organisation": row.supplier,
+        "buyer_organisation": buyer_organisation,
+        "facility": row.facility,
+        "buyer": row.buyer,
+        "product": row.product,
+        "quantity": row.quantity()?,
+        "penalty": row.penalty,
+        "price": row.price,
+    });
+    let content = Content::parse(Kind::ContractSigned, &value, Stage::Stored)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("contract {}: {e}", row.id)))?;
+    let readers: BTreeSet<String> = [
+        row.supplier.clone(),
+        buyer_organisation,
+        round.coordinator.id.clone(),
+        caller.org.id.clone(),
+    ]
+    .into_iter()
+    .collect();
+    let mut head = Head::lock(&mut *tx, &state.db).await?;
+    head.append(
+        tx,
+        &state.ledger_key,
+        NewEntry {
+            content: &content,
+            organisation: &caller.org.id,
+            user: &caller.user,
+            round: Some(&round.id),
+            checked_versions: None,
+            readers,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Accepts a proposal: the contract is signed and enters the assembled

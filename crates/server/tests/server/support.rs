@@ -128,6 +128,8 @@ penalty = 1000
 pub struct TestApp {
     pub url: String,
     pub database: String,
+    /// The ledger's key file.
+    pub ledger_key: PathBuf,
     pub db: Db,
     running: Option<Running>,
     child: Option<tokio::process::Child>,
@@ -188,9 +190,11 @@ impl TestApp {
             workers,
             lease: Duration::from_secs(30),
             handler_timeout: Duration::from_secs(60),
+            ledger_key: dir.path().join("ledger.key"),
         };
         let running = serve::start(&config).await.expect("server starts");
         TestApp {
+            ledger_key: config.ledger_key.clone(),
             url: running.url.clone(),
             db: running.db.clone(),
             database,
@@ -205,9 +209,11 @@ impl TestApp {
     pub async fn spawn(backend: Backend, workers: usize) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = fresh_database(backend, &dir).await;
-        let (child, url) = spawn_server(&database, workers).await;
+        let ledger_key = dir.path().join("ledger.key");
+        let (child, url) = spawn_server(&database, &ledger_key, workers).await;
         let db = Db::open(&database).await.expect("open database");
         TestApp {
+            ledger_key,
             url,
             db,
             database,
@@ -222,7 +228,7 @@ impl TestApp {
     pub async fn kill_and_restart(&mut self, workers: usize) {
         let mut child = self.child.take().expect("a child server");
         child.kill().await.expect("SIGKILL");
-        let (child, url) = spawn_server(&self.database, workers).await;
+        let (child, url) = spawn_server(&self.database, &self.ledger_key, workers).await;
         self.child = Some(child);
         self.url = url;
     }
@@ -288,9 +294,15 @@ impl Drop for TestApp {
     }
 }
 
-async fn spawn_server(database: &str, workers: usize) -> (tokio::process::Child, String) {
+async fn spawn_server(
+    database: &str,
+    ledger_key: &std::path::Path,
+    workers: usize,
+) -> (tokio::process::Child, String) {
     let mut child = tokio::process::Command::new(server_binary())
         .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
+        .arg("--ledger-key")
+        .arg(ledger_key)
         .args(["--workers", &workers.to_string()])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

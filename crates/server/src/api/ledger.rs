@@ -1,0 +1,490 @@
+//! The ledger's endpoints (spec sections 5 and 6): recording entries
+//! (editors, per the spec's "recorded by" column), reading entries in the
+//! form the caller may read, checkpoints, proofs and the export (anyone,
+//! no token needed).
+//!
+//! Custody and compliance are checked with `caisson-ledger`'s
+//! [`custody::State`], rebuilt under the append lock from the stored
+//! entries of the entry's round, against the round's scenario assembled at
+//! recording time. Ids (EUCs, lots, contracts) resolve within the round.
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use caisson_ledger::custody::{self, ContractRecord, EucRecord, Lot, Refusal, RefusalCode};
+use caisson_ledger::export::{write_export, ExportEntry};
+use caisson_ledger::merkle::{consistency_proof, inclusion_proof, MemoryStore};
+use caisson_ledger::{Content, Kind, Stage};
+use caisson_platform::visibility::owner_of;
+use caisson_platform::Organisation;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sqlx::AnyConnection;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::access::{self, RoundAction, RoundCtx};
+use crate::auth::{Caller, MaybeCaller};
+use crate::body::JsonBody;
+use crate::documents::RoundDocuments;
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::ledger::{self as store, EntryRow, Head, NewEntry};
+use crate::state::AppState;
+
+/// A recording request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Recording {
+    /// `euc.issued`, `transfer.shipped`, `transfer.received`,
+    /// `transfer.reexported` or `consent.given`.
+    pub kind: String,
+    /// The round whose scenario the entry is checked against.
+    pub round: String,
+    /// The content (section 5's keys for the kind).
+    #[schema(value_type = Object)]
+    pub content: Value,
+}
+
+/// `?size=N`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SizeQuery {
+    /// A tree size (default: the latest).
+    pub size: Option<u64>,
+}
+
+/// `?index=I&size=N`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct InclusionQuery {
+    /// The entry's index.
+    pub index: u64,
+    /// The tree size.
+    pub size: u64,
+}
+
+/// `?from=M&to=N`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ConsistencyQuery {
+    /// The older tree size (>= 1).
+    pub from: u64,
+    /// The newer tree size.
+    pub to: u64,
+}
+
+fn query<T>(query: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
+    query
+        .map(|Query(q)| q)
+        .map_err(|e| ApiError::bad_request(e.body_text()))
+}
+
+/// A refusal as the API answers it: 409 for `conflict`, 422 otherwise.
+fn refused(refusal: Refusal) -> ApiError {
+    match refusal.code {
+        RefusalCode::Conflict => ApiError::Conflict(refusal.message),
+        code => ApiError::Unprocessable {
+            code: code.as_str(),
+            message: refusal.message,
+        },
+    }
+}
+
+fn unknown(what: &str, id: &str) -> ApiError {
+    refused(Refusal {
+        code: RefusalCode::Unknown,
+        message: format!("unknown {what} {id:?}"),
+    })
+}
+
+/// Who reads the full form of the entries that created each id of a round
+/// (EUC, lot, contract): the ids' readers, for [`custody::Visibility`] and
+/// for the parties of entries that refer to them.
+#[derive(Debug, Default)]
+struct Readers {
+    by_id: HashMap<String, BTreeSet<String>>,
+}
+
+impl Readers {
+    fn of(&self, id: &str) -> BTreeSet<String> {
+        self.by_id.get(id).cloned().unwrap_or_default()
+    }
+}
+
+/// The custody visibility of one organisation: it views an id when it
+/// reads the entry that created it.
+struct ViewerOf<'a> {
+    organisation: &'a str,
+    readers: &'a Readers,
+}
+
+impl ViewerOf<'_> {
+    fn views(&self, id: &str) -> bool {
+        self.readers
+            .by_id
+            .get(id)
+            .is_some_and(|r| r.contains(self.organisation))
+    }
+}
+
+impl custody::Visibility for ViewerOf<'_> {
+    fn may_view_euc(&self, euc: &EucRecord) -> bool {
+        self.views(&euc.id)
+    }
+    fn may_view_lot(&self, lot: &Lot) -> bool {
+        self.views(&lot.id)
+    }
+    fn may_view_contract(&self, contract: &ContractRecord) -> bool {
+        self.views(&contract.content.contract)
+    }
+}
+
+/// The custody state and readers of a round, rebuilt from its entries.
+async fn round_state(
+    conn: &mut AnyConnection,
+    round: &str,
+    scenario: &caisson_model::Scenario,
+) -> ApiResult<(custody::State, Readers)> {
+    let mut state = custody::State::new();
+    let mut readers = Readers::default();
+    for row in store::round_entries(conn, round).await? {
+        let content = row.content()?;
+        state
+            .replay(&content, &row.organisation, scenario)
+            .map_err(|r| {
+                ApiError::Internal(anyhow::anyhow!(
+                    "ledger entry {} does not replay: {r}",
+                    row.idx
+                ))
+            })?;
+        let created = match &content {
+            Content::ContractSigned(c) => Some(c.contract.clone()),
+            Content::EucIssued(c) => c.euc.clone(),
+            Content::TransferShipped(c) => c.lot.clone(),
+            Content::TransferReexported(c) => c.new_lot.clone(),
+            Content::TransferReceived(_) | Content::ConsentGiven(_) => None,
+        };
+        if let Some(id) = created {
+            readers.by_id.insert(id, row.readers()?);
+        }
+    }
+    Ok((state, readers))
+}
+
+/// Whether `org` is the member `found`.
+fn is(org: &Organisation, found: Option<&Organisation>) -> bool {
+    found.is_some_and(|f| f.id == org.id)
+}
+
+/// Checks the spec's "recorded by" column for `content` and returns the
+/// entry's parties (besides the coordinator and the recorder).
+fn recorder_and_parties(
+    caller: &Caller,
+    round: &RoundCtx,
+    content: &Content,
+    state: &custody::State,
+    readers: &Readers,
+) -> ApiResult<BTreeSet<String>> {
+    let org = &caller.org;
+    let parties = &round.parties;
+    let viewer = ViewerOf {
+        organisation: &org.id,
+        readers,
+    };
+    let lot = |id: &str| -> ApiResult<Lot> {
+        state
+            .lots()
+            .get(id)
+            .filter(|l| viewer.views(&l.id))
+            .cloned()
+            .ok_or_else(|| unknown("lot", id))
+    };
+    let states_of = |actors: &[&str]| -> BTreeSet<String> {
+        actors
+            .iter()
+            .filter_map(|a| parties.state_of(a).map(|m| m.id.clone()))
+            .collect()
+    };
+    let mut out = BTreeSet::new();
+    match content {
+        Content::ContractSigned(_) => {
+            return Err(ApiError::forbidden(
+                "contract.signed is recorded by the server when a contract is signed",
+            ));
+        }
+        Content::EucIssued(c) => {
+            if !(is(org, parties.buyer_member(&c.end_user))
+                || is(org, parties.buyer_member(&c.consignee)))
+            {
+                return Err(ApiError::forbidden(
+                    "an EUC is issued by the state (or coordinator) owning its end user or consignee",
+                ));
+            }
+            out.insert(c.exporter_organisation.clone());
+            out.extend(states_of(&[&c.exporter, &c.consignee, &c.end_user]));
+        }
+        Content::TransferShipped(c) => {
+            if owner_of(&c.facility) != Some(org.id.as_str()) {
+                return Err(ApiError::forbidden(
+                    "a shipment is recorded by the producer of its facility",
+                ));
+            }
+            out.extend(readers.of(&c.euc));
+        }
+        Content::TransferReceived(c) => {
+            let lot = lot(&c.lot)?;
+            if !is(org, parties.buyer_member(&lot.consignee)) {
+                return Err(ApiError::forbidden(
+                    "a receipt is recorded by the member owning the lot's consignee",
+                ));
+            }
+            out.extend(readers.of(&lot.id));
+        }
+        Content::TransferReexported(c) => {
+            let lot = lot(&c.lot)?;
+            if !is(org, parties.buyer_member(&lot.consignee)) {
+                return Err(ApiError::forbidden(
+                    "a re-export is recorded by the member owning the lot's holder",
+                ));
+            }
+            out.extend(readers.of(&lot.id));
+            out.extend(readers.of(&c.euc));
+        }
+        Content::ConsentGiven(c) => {
+            let lot = lot(&c.lot)?;
+            if !is(org, parties.state_of(&lot.origin)) {
+                return Err(ApiError::forbidden(
+                    "consent is given by the state of the lot's origin",
+                ));
+            }
+            out.extend(readers.of(&lot.id));
+        }
+    }
+    Ok(out)
+}
+
+/// The document versions an entry is checked against.
+fn checked_versions(documents: &RoundDocuments) -> Value {
+    json!({
+        "reference": documents.reference.version,
+        "contributions": documents.frozen_versions(),
+        "contracts": documents.contracts.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+    })
+}
+
+/// Records an entry.
+#[utoipa::path(post, path = "/ledger/entries", tag = "ledger", security(("bearer" = [])),
+    request_body(content = Recording, content_type = "application/json"),
+    responses(
+        (status = 201, description = "`{\"index\"}` plus the assigned `euc` or `lot`", body = Object),
+        (status = 400, description = "`bad_request`: malformed body or content (unknown or null keys, bad dates or numbers)", body = ErrorEnvelope),
+        (status = 401, description = "`unauthenticated`", body = ErrorEnvelope),
+        (status = 403, description = "`forbidden`: not who records this kind (or `contract.signed`)", body = ErrorEnvelope),
+        (status = 404, description = "`not_found`: the round", body = ErrorEnvelope),
+        (status = 409, description = "`conflict`: an EUC number already used by its issuer", body = ErrorEnvelope),
+        (status = 422, description = "`compliance_denied`, `custody_exceeded`, `euc_mismatch`, `unknown` (missing or not viewable ids), `invalid_scenario`", body = ErrorEnvelope),
+    ))]
+pub async fn record(
+    State(app): State<AppState>,
+    caller: Caller,
+    JsonBody(recording): JsonBody<Recording>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    if !caller.role.may_edit() {
+        return Err(ApiError::forbidden("only editors record ledger entries"));
+    }
+    let kind = Kind::parse(&recording.kind)
+        .ok_or_else(|| ApiError::bad_request(format!("unknown kind {:?}", recording.kind)))?;
+    if !kind.recordable_by_clients() {
+        return Err(ApiError::forbidden(
+            "contract.signed is recorded by the server when a contract is signed",
+        ));
+    }
+    let mut content = Content::parse(kind, &recording.content, Stage::Request)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let mut tx = app.db.begin_write().await?;
+    // The append lock first: custody is checked and the entry appended
+    // with no other append in between.
+    let mut head = Head::lock(&mut tx, &app.db).await?;
+    let round = access::round(&mut tx, &caller, &recording.round, RoundAction::Read).await?;
+    let documents = RoundDocuments::latest(&mut tx, &round).await?;
+    let assembled = documents.assemble(&access::viewer(&caller), &round)?;
+    let (state, readers) = round_state(&mut tx, &round.id, &assembled.scenario).await?;
+    let ids = content
+        .assign_ids()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("random source: {e}")))?;
+    let mut entry_readers = recorder_and_parties(&caller, &round, &content, &state, &readers)?;
+    {
+        let visibility = ViewerOf {
+            organisation: &caller.org.id,
+            readers: &readers,
+        };
+        let context = custody::Context {
+            scenario: &assembled.scenario,
+            organisation: &caller.org.id,
+            visibility: &visibility,
+            mode: custody::Mode::Record,
+        };
+        state.check(&content, &context).map_err(refused)?;
+    }
+    entry_readers.insert(caller.org.id.clone());
+    entry_readers.insert(round.coordinator.id.clone());
+    let full = head
+        .append(
+            &mut tx,
+            &app.ledger_key,
+            NewEntry {
+                content: &content,
+                organisation: &caller.org.id,
+                user: &caller.user,
+                round: Some(&round.id),
+                checked_versions: Some(checked_versions(&documents)),
+                readers: entry_readers,
+            },
+        )
+        .await?;
+    tx.commit().await?;
+    let mut answer = serde_json::Map::new();
+    answer.insert("index".into(), full.index.into());
+    for (key, id) in ids {
+        answer.insert(key.into(), id.into());
+    }
+    Ok((StatusCode::CREATED, Json(Value::Object(answer))))
+}
+
+/// One entry, in its full form for its readers, public otherwise.
+#[utoipa::path(get, path = "/ledger/entries/{index}", tag = "ledger",
+    params(("index" = u64, Path, description = "the entry's index")),
+    responses(
+        (status = 200, description = "the full form for its parties, the round's coordinator and the recorder; `{\"index\", \"time\", \"leaf_hash\"}` for anyone else", body = Object),
+        (status = 401, description = "`unauthenticated`: a token was sent but is not valid", body = ErrorEnvelope),
+        (status = 404, description = "`not_found`", body = ErrorEnvelope),
+    ))]
+pub async fn get_entry(
+    State(app): State<AppState>,
+    caller: MaybeCaller,
+    Path(index): Path<u64>,
+) -> ApiResult<Json<Value>> {
+    let mut conn = app.db.pool.acquire().await?;
+    let row = store::entry(&mut conn, index)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(row.form_for(caller.organisation())?))
+}
+
+/// The latest signed checkpoint, or that of tree size N.
+#[utoipa::path(get, path = "/ledger/checkpoint", tag = "ledger",
+    params(SizeQuery),
+    responses(
+        (status = 200, description = "`{\"size\", \"root_hash\", \"time\", \"key\", \"signature\"}`", body = Object),
+        (status = 400, description = "`bad_request`: a size beyond the tree", body = ErrorEnvelope),
+    ))]
+pub async fn get_checkpoint(
+    State(app): State<AppState>,
+    params: Result<Query<SizeQuery>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    let params = query(params)?;
+    let mut conn = app.db.pool.acquire().await?;
+    if let Some(size) = params.size {
+        beyond(&mut conn, size).await?;
+    }
+    let checkpoint = store::checkpoint(&mut conn, params.size)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(
+        serde_json::to_value(checkpoint).map_err(anyhow::Error::from)?,
+    ))
+}
+
+/// 400 when `size` is beyond the committed tree.
+async fn beyond(conn: &mut AnyConnection, size: u64) -> ApiResult<u64> {
+    let tree = store::tree_size(conn).await?;
+    if size > tree {
+        return Err(ApiError::bad_request(format!(
+            "size {size} is beyond the tree's size {tree}"
+        )));
+    }
+    Ok(tree)
+}
+
+async fn leaves(conn: &mut AnyConnection, size: u64) -> ApiResult<MemoryStore> {
+    let size = i64::try_from(size).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(store::leaf_hashes(conn, size).await?.into_iter().collect())
+}
+
+/// The inclusion proof of entry I in the tree of size N.
+#[utoipa::path(get, path = "/ledger/proof/inclusion", tag = "ledger",
+    params(InclusionQuery),
+    responses(
+        (status = 200, description = "`{\"index\", \"size\", \"leaf_hash\", \"path\"}` (RFC 9162 section 2.1.3)", body = Object),
+        (status = 400, description = "`bad_request`: `index >= size`, or a size beyond the tree", body = ErrorEnvelope),
+    ))]
+pub async fn inclusion(
+    State(app): State<AppState>,
+    params: Result<Query<InclusionQuery>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    let params = query(params)?;
+    caisson_ledger::merkle::check_inclusion_request(params.index, params.size)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let mut conn = app.db.pool.acquire().await?;
+    beyond(&mut conn, params.size).await?;
+    let store = leaves(&mut conn, params.size).await?;
+    let proof = inclusion_proof(&store, params.index, params.size)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    Ok(Json(
+        serde_json::to_value(proof).map_err(anyhow::Error::from)?,
+    ))
+}
+
+/// The consistency proof between the trees of sizes M and N.
+#[utoipa::path(get, path = "/ledger/proof/consistency", tag = "ledger",
+    params(ConsistencyQuery),
+    responses(
+        (status = 200, description = "`{\"from\", \"to\", \"path\"}` (RFC 9162 section 2.1.4)", body = Object),
+        (status = 400, description = "`bad_request`: `from = 0`, `from > to`, or a size beyond the tree", body = ErrorEnvelope),
+    ))]
+pub async fn consistency(
+    State(app): State<AppState>,
+    params: Result<Query<ConsistencyQuery>, QueryRejection>,
+) -> ApiResult<Json<Value>> {
+    let params = query(params)?;
+    caisson_ledger::merkle::check_consistency_request(params.from, params.to)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let mut conn = app.db.pool.acquire().await?;
+    beyond(&mut conn, params.to).await?;
+    let store = leaves(&mut conn, params.to).await?;
+    let proof = consistency_proof(&store, params.from, params.to)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    Ok(Json(
+        serde_json::to_value(proof).map_err(anyhow::Error::from)?,
+    ))
+}
+
+/// The log as JSON lines: every entry in the form the caller may read, then
+/// the latest checkpoint.
+#[utoipa::path(get, path = "/ledger/export", tag = "ledger",
+    responses(
+        (status = 200, description = "JSON lines: entries in index order (full or public form), the latest signed checkpoint last", content_type = "application/x-ndjson", body = String),
+        (status = 401, description = "`unauthenticated`: a token was sent but is not valid", body = ErrorEnvelope),
+    ))]
+pub async fn export(State(app): State<AppState>, caller: MaybeCaller) -> ApiResult<Response> {
+    let mut conn = app.db.pool.acquire().await?;
+    // The checkpoint first: every entry below its size is committed.
+    let checkpoint = store::checkpoint(&mut conn, None)
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the ledger has no checkpoint")))?;
+    let rows: Vec<EntryRow> = store::entries(&mut conn, checkpoint.size).await?;
+    let organisation = caller.organisation();
+    let entries = rows
+        .iter()
+        .map(|row| {
+            Ok(if row.readable_by(organisation)? {
+                ExportEntry::Full(row.full()?)
+            } else {
+                ExportEntry::Public(row.public()?)
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let text = write_export(&entries, &checkpoint);
+    Ok(([(CONTENT_TYPE, "application/x-ndjson")], text).into_response())
+}
