@@ -117,6 +117,10 @@ impl Readers {
 struct ViewerOf<'a> {
     organisation: &'a str,
     readers: &'a Readers,
+    /// When the origin's state consents to re-exporting this lot: it also
+    /// views the EUCs its holder exports under (it could not consent to a
+    /// re-export under an EUC it may not name otherwise).
+    consenting_for: Option<&'a Lot>,
 }
 
 impl ViewerOf<'_> {
@@ -131,6 +135,9 @@ impl ViewerOf<'_> {
 impl custody::Visibility for ViewerOf<'_> {
     fn may_view_euc(&self, euc: &EucRecord) -> bool {
         self.views(&euc.id)
+            || self
+                .consenting_for
+                .is_some_and(|lot| euc.content.exporter == lot.consignee)
     }
     fn may_view_lot(&self, lot: &Lot) -> bool {
         self.views(&lot.id)
@@ -191,6 +198,7 @@ fn recorder_and_parties(
     let viewer = ViewerOf {
         organisation: &org.id,
         readers,
+        consenting_for: None,
     };
     let lot = |id: &str| -> ApiResult<Lot> {
         state
@@ -315,9 +323,16 @@ pub async fn record(
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("random source: {e}")))?;
     let mut entry_readers = recorder_and_parties(&caller, &round, &content, &state, &readers)?;
     {
+        // Reached only when the caller is who records this kind: for a
+        // consent, the state of the lot's origin.
+        let consenting_for = match &content {
+            Content::ConsentGiven(c) => state.lots().get(&c.lot),
+            _ => None,
+        };
         let visibility = ViewerOf {
             organisation: &caller.org.id,
             readers: &readers,
+            consenting_for,
         };
         let context = custody::Context {
             scenario: &assembled.scenario,

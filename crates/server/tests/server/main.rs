@@ -15,6 +15,9 @@ mod contracts;
 mod europe;
 /// Processes killed with SIGKILL: a worker mid-run, the server mid-burst.
 mod faults;
+/// The ledger: recording with custody and compliance, entries in each
+/// caller's form, proofs, tampering, a server killed mid-burst.
+mod ledger;
 /// The OpenAPI document against the router.
 mod openapi;
 /// Rounds, members, contributions: the happy path and every bad input.
