@@ -338,3 +338,140 @@ fn verify_against_a_server_checks_every_proof_and_consistency_with_the_state() {
         stdout(&out)
     );
 }
+
+/// `caisson ledger verify --server` against `caisson serve`: the untouched
+/// log verifies (every proof, with the state kept), and after one byte of
+/// a stored entry's content is changed in the database it fails naming that
+/// entry's index.
+#[test]
+fn verify_against_caisson_serve_catches_a_changed_entry() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let database = format!("sqlite://{}", text(&dir.path().join("platform.db")));
+    let key_file = dir.path().join("ledger.key");
+    let admin = |args: &[&str]| {
+        let mut all = vec!["admin", "--database", &database];
+        all.extend_from_slice(args);
+        let out = run(&all);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out).trim().to_owned()
+    };
+    admin(&["org", "add", "coord", "--kind", "coordinator"]);
+    admin(&["org", "add", "stateb", "--kind", "state", "--actor", "BBB"]);
+    admin(&["user", "add", "coord", "ana", "--role", "editor"]);
+    admin(&["user", "add", "stateb", "jana", "--role", "editor"]);
+    let coord = admin(&["token", "add", "coord", "ana"]);
+    let state = admin(&["token", "add", "stateb", "jana"]);
+
+    let mut server = crate::support::caisson()
+        .args(["serve", "--listen", "127.0.0.1:0", "--workers", "0"])
+        .args(["--database", &database, "--ledger-key", text(&key_file)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start caisson serve");
+    let mut url = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut url)
+        .expect("the server prints its URL");
+    let url = url.trim().to_owned();
+    let post = |token: &str, path: &str, content_type: &str, body: String| -> serde_json::Value {
+        let mut response = ureq::post(&format!("{url}/api/v1{path}"))
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", content_type)
+            .send(body)
+            .expect("a 2xx answer");
+        serde_json::from_str(&response.body_mut().read_to_string().expect("body")).expect("JSON")
+    };
+    let reference = "[scenario]\nname = \"r\"\nstart = \"2026-01\"\nperiods = 2\n\n\
+                     [[actor]]\nid = \"AAA\"\n\n[[actor]]\nid = \"BBB\"\n\n[[product]]\nid = \"shell\"\n";
+    let round = post(&coord, "/rounds", "application/toml", reference.to_owned())["id"]
+        .as_str()
+        .expect("round id")
+        .to_owned();
+    post(
+        &coord,
+        &format!("/rounds/{round}/members"),
+        "application/json",
+        json!({"organisation": "stateb"}).to_string(),
+    );
+    for n in 0..3 {
+        let entry = json!({"kind": "euc.issued", "round": round, "content": {
+            "number": format!("B-{n}"), "exporter": "AAA", "exporter_organisation": "coord",
+            "consignee": "BBB", "end_user": "BBB",
+            "goods": [{"product": "shell", "quantity": 100}],
+            "end_use": "artillery", "reexport": "permitted",
+            "issued": "2026-01-01", "expires": "2026-12-31"}});
+        let answer = post(
+            &state,
+            "/ledger/entries",
+            "application/json",
+            entry.to_string(),
+        );
+        assert_eq!(answer["index"], n);
+    }
+
+    let public = stdout(&run(["ledger", "key", "--ledger-key", text(&key_file)]))
+        .trim()
+        .to_owned();
+    let state_file = dir.path().join("state.json");
+    let verify = || {
+        run([
+            "ledger",
+            "verify",
+            "--server",
+            &url,
+            "--key",
+            &public,
+            "--token",
+            &state,
+            "--state",
+            text(&state_file),
+        ])
+    };
+    let out = verify();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).contains("ok: 3 entries (3 full"),
+        "{}",
+        stdout(&out)
+    );
+
+    // One byte of entry 1's stored content changed.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let changed = runtime.block_on(async {
+        let db = caisson_server::db::Db::open(&database).await.expect("open");
+        let result = sqlx::query(
+            "UPDATE ledger_entries SET content = REPLACE(content, '\"B-1\"', '\"B-7\"') WHERE idx = 1",
+        )
+        .execute(&db.pool)
+        .await
+        .expect("update")
+        .rows_affected();
+        db.pool.close().await;
+        result
+    });
+    assert_eq!(changed, 1);
+    let out = verify();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let said = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("verification failed at index 1"), "{said}");
+    let _ = server.kill();
+    let _ = server.wait();
+}
