@@ -695,3 +695,61 @@ async fn a_killed_server_keeps_every_answered_entry(backend: Backend) {
     app.stop().await;
 }
 both!(a_killed_server_keeps_every_answered_entry);
+
+/// Two servers sharing one database and key file, appending at once: every
+/// append is answered 201 with its own index, and the log runs without
+/// gaps and verifies.
+async fn two_servers_never_share_an_index(backend: Backend) {
+    let app = TestApp::start(backend, 0).await;
+    let p = ledger_round(&app).await;
+    let second = caisson_server::serve::start(&caisson_server::serve::ServeConfig {
+        listen: "127.0.0.1:0".into(),
+        database: app.database.clone(),
+        workers: 0,
+        lease: std::time::Duration::from_secs(30),
+        handler_timeout: std::time::Duration::from_secs(60),
+        ledger_key: app.ledger_key.clone(),
+    })
+    .await
+    .expect("a second server starts");
+    let mut writers = Vec::new();
+    for writer in 0..4 {
+        let url = if writer % 2 == 0 {
+            &app.url
+        } else {
+            &second.url
+        };
+        let buyer = p.buyer.at(url);
+        let round = p.round.clone();
+        writers.push(tokio::spawn(async move {
+            let mut indices = Vec::new();
+            for n in 0..15 {
+                let answer = buyer
+                    .post_json(
+                        "/ledger/entries",
+                        &json!({"kind": "euc.issued", "round": round, "content": {
+                            "number": format!("W{writer}-{n}"), "exporter": "AAA",
+                            "exporter_organisation": "prod", "consignee": "BBB", "end_user": "BBB",
+                            "goods": [{"product": "shell", "quantity": 1}],
+                            "end_use": "artillery", "reexport": "permitted",
+                            "issued": "2026-01-01", "expires": "2026-12-31"}}),
+                    )
+                    .await
+                    .expect(201);
+                indices.push(answer.json()["index"].as_u64().expect("index"));
+            }
+            indices
+        }));
+    }
+    let mut indices = Vec::new();
+    for writer in writers {
+        indices.extend(writer.await.expect("writer"));
+    }
+    indices.sort_unstable();
+    assert_eq!(indices, (0..60).collect::<Vec<u64>>());
+    let summary = verify_export(&export(&p.coord).await, &public_key(&app)).expect("verifies");
+    assert_eq!(summary.size, 60);
+    second.stop().await.expect("stop the second server");
+    app.stop().await;
+}
+both!(two_servers_never_share_an_index);
