@@ -368,3 +368,31 @@ pub async fn admin_on(db: &Db, command: &AdminCommand) -> anyhow::Result<String>
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    #[test]
+    fn the_default_ledger_key_lies_beside_the_sqlite_file() {
+        let cases = [
+            (
+                "sqlite:///srv/caisson/platform.db",
+                "/srv/caisson/caisson-ledger.key",
+            ),
+            ("sqlite://data/p.db?mode=rwc", "data/caisson-ledger.key"),
+            ("sqlite://caisson.db", "caisson-ledger.key"),
+            ("sqlite::memory:", "caisson-ledger.key"),
+            ("postgres://u@h/db", "caisson-ledger.key"),
+        ];
+        for (database, expected) in cases {
+            assert_eq!(
+                default_ledger_key(database),
+                PathBuf::from(expected),
+                "{database}"
+            );
+        }
+    }
+}
