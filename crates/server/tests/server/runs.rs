@@ -172,6 +172,15 @@ async fn a_plan_run_end_to_end(backend: Backend) {
     // One buyer member only: the product's figures are withheld.
     assert_eq!(published["kpis_products"][0]["product"], "shell");
     assert_eq!(published["kpis_products"][0]["required"], "withheld");
+    // One producer only: its capacity is withheld in every period, and the
+    // plant's 100 a month appears nowhere.
+    let capacity = published["capacity"].as_array().expect("aggregates");
+    assert_eq!(capacity.len(), 3, "{published}");
+    assert!(
+        capacity.iter().all(|c| c.to_string().contains("withheld")),
+        "{published}"
+    );
+    assert!(!published.to_string().contains("100"), "{published}");
     let list = ngo.get("/published").await.expect(200).json();
     assert_eq!(list[0]["id"], id.as_str());
 
