@@ -1,5 +1,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use caisson_planner::PlanOptions;
 use serde_json::Value;
@@ -18,6 +19,20 @@ fn plan_json(scenario: &caisson_model::Scenario) -> Value {
     let mut out = Vec::new();
     caisson_report::write_json(scenario, &plan, &mut out).expect("writes");
     serde_json::from_slice(&out).expect("JSON")
+}
+
+/// base.toml and its plan, solved once for both backends' tests.
+fn one_file() -> &'static (caisson_model::Scenario, Value) {
+    static ONE_FILE: OnceLock<(caisson_model::Scenario, Value)> = OnceLock::new();
+    ONE_FILE.get_or_init(|| {
+        let base = caisson_scenario::load_path(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/europe-2025/base.toml"),
+        )
+        .expect("base.toml loads")
+        .scenario;
+        let plan = plan_json(&base);
+        (base, plan)
+    })
 }
 
 /// `ORG:X` as `X` (the platform's qualified ids mapped back to the file's);
@@ -93,12 +108,7 @@ async fn the_european_example_plans_as_one_file(backend: Backend) {
 
     // The one file: the same objective within the gap, the same
     // deliveries per demand.
-    let base = caisson_scenario::load_path(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/europe-2025/base.toml"),
-    )
-    .expect("base.toml loads")
-    .scenario;
-    let one_file = plan_json(&base);
+    let (base, one_file) = one_file();
     let (a, b) = (
         served["objective"].as_f64().expect("objective"),
         one_file["objective"].as_f64().expect("objective"),

@@ -322,6 +322,26 @@ async fn chunked_simulation_on_separate_workers(backend: Backend) {
     };
     let simulation = start(request.clone()).await;
     let plan = start(json!({"kind": "plan"})).await;
+    // Progress while it runs, as server-sent events: one `status` event at
+    // every change, the last when the run ends.
+    let events = round
+        .coord
+        .events(&format!("/runs/{simulation}/events"))
+        .await;
+    assert!(
+        events.iter().all(|(name, _)| name == "status"),
+        "{events:?}"
+    );
+    let (_, last) = events.last().expect("at least one event");
+    assert_eq!(last["status"], "succeeded", "{events:?}");
+    let progress: Vec<f64> = events
+        .iter()
+        .filter_map(|(_, e)| e["progress"].as_f64())
+        .collect();
+    assert!(
+        progress.windows(2).all(|w| w[0] <= w[1]),
+        "progress never goes back: {progress:?}"
+    );
     for run in [&simulation, &plan] {
         let info = round.coord.wait_for_run(run).await;
         assert_eq!(info["status"], "succeeded", "{info}");

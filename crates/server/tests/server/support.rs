@@ -439,6 +439,37 @@ impl Party {
         }
     }
 
+    /// Reads the server-sent events at `/api/v1{path}` until the server
+    /// ends the stream: each event's name and JSON data.
+    pub async fn events(&self, path: &str) -> Vec<(String, Value)> {
+        let mut response = self
+            .client
+            .get(format!("{}/api/v1{path}", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("the server answers");
+        assert_eq!(response.status(), StatusCode::OK);
+        let mut text = String::new();
+        while let Some(chunk) = response.chunk().await.expect("the stream reads") {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        text.split("\n\n")
+            .filter_map(|block| {
+                let mut name = None;
+                let mut data = None;
+                for line in block.lines() {
+                    if let Some(n) = line.strip_prefix("event:") {
+                        name = Some(n.trim().to_owned());
+                    } else if let Some(d) = line.strip_prefix("data:") {
+                        data = serde_json::from_str(d.trim()).ok();
+                    }
+                }
+                Some((name?, data?))
+            })
+            .collect()
+    }
+
     /// Sends a request to `/api/v1{path}` with an optional body.
     pub async fn send(&self, method: Method, path: &str, body: Option<(&str, &str)>) -> Answer {
         self.send_with(method, path, body, &[]).await
