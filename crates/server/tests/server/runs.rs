@@ -200,18 +200,7 @@ both!(a_plan_run_end_to_end);
 async fn queued_runs_conflict_and_cancel(backend: Backend) {
     let app = TestApp::start(backend, 0).await;
     let round = app.contributed_round().await;
-    let id = round
-        .coord
-        .post_json(
-            &format!("/rounds/{}/runs", round.id),
-            &json!({"kind": "plan"}),
-        )
-        .await
-        .expect(202)
-        .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let id = round.start_run(&json!({"kind": "plan"})).await;
     let info = round
         .coord
         .get(&format!("/runs/{id}"))
@@ -310,18 +299,8 @@ async fn chunked_simulation_on_separate_workers(backend: Backend) {
         "uncertainty": [{"id": "surge", "kind": "demand", "demands": "*",
                          "distribution": "lognormal", "median": 1, "sigma": 0.4}]
     });
-    let start = |body: Value| {
-        let coord = round.coord.clone();
-        let path = format!("/rounds/{}/runs", round.id);
-        async move {
-            coord.post_json(&path, &body).await.expect(202).json()["id"]
-                .as_str()
-                .expect("run id")
-                .to_owned()
-        }
-    };
-    let simulation = start(request.clone()).await;
-    let plan = start(json!({"kind": "plan"})).await;
+    let simulation = round.start_run(&request).await;
+    let plan = round.start_run(&json!({"kind": "plan"})).await;
     // Progress while it runs, as server-sent events: one `status` event at
     // every change, the last when the run ends.
     let events = round

@@ -377,6 +377,20 @@ pub struct Round {
     pub state: Party,
 }
 
+impl Round {
+    /// The coordinator starts a run (`{"kind": ...}`); its id.
+    pub async fn start_run(&self, body: &Value) -> String {
+        self.coord
+            .post_json(&format!("/rounds/{}/runs", self.id), body)
+            .await
+            .expect(202)
+            .json()["id"]
+            .as_str()
+            .expect("run id")
+            .to_owned()
+    }
+}
+
 impl TestApp {
     /// A round with the producer and state B as members, before any contribution.
     pub async fn round(&self) -> Round {
