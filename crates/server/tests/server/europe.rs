@@ -54,12 +54,19 @@ fn unqualify(value: &mut Value, contracts: &BTreeMap<String, String>) {
 
 /// The European example contributed party by party over HTTP (`make
 /// platform`'s seeding, its contracts proposed and signed through the API)
-/// plans like the one file: the same objective within the gap, and once ids
+/// and planned by one of two separate worker processes plans like the one
+/// file: the same objective within the gap, and once ids
 /// `O:X` are mapped back to `X` the plan passes the independent check on
 /// base.toml itself; on the frozen scenario it passes the check too and is
 /// the planner's plan of that scenario record for record.
 async fn the_european_example_plans_as_one_file(backend: Backend) {
-    let app = TestApp::start(backend, 1).await;
+    // One server that computes nothing itself, two `caisson-server worker`
+    // processes sharing its database.
+    let app = TestApp::start(backend, 0).await;
+    let mut workers = [
+        crate::support::spawn_worker(&app.database, &[]),
+        crate::support::spawn_worker(&app.database, &[]),
+    ];
     let seeded = caisson_server::example::seed_europe(&app.db, &app.url)
         .await
         .expect("the example seeds over HTTP");
@@ -162,6 +169,9 @@ async fn the_european_example_plans_as_one_file(backend: Backend) {
     assert!(violations.is_empty(), "{violations:?}");
     let recomputed = as_one_file.objective.expect("objective");
     assert!((recomputed - b).abs() <= gap, "{recomputed} vs {b}");
+    for worker in &mut workers {
+        worker.kill().await.expect("stop a worker");
+    }
     app.stop().await;
 }
 both!(the_european_example_plans_as_one_file);
