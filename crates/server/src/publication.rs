@@ -1,75 +1,50 @@
 //! What a published run shows every signed-in user (spec section 3): the
-//! plan's `kpis.products`, each product's figures kept only when demands
-//! of at least 3 buyer members make them up, `"withheld"` otherwise.
-//!
-//! This is the server's own reading of the publication rule until
-//! `caisson-platform` provides the section-3 views; it needs only the
-//! frozen scenario's demands and the round's members.
+//! plan's `kpis.products` under the 3-buyer rule and the producers'
+//! capacity aggregates of the run's frozen scenario. The rules are
+//! `caisson-platform`'s (`visible_product_kpis`, `capacity_aggregates`);
+//! this module reads the stored documents they apply to.
 
-use std::collections::{BTreeMap, BTreeSet};
+use caisson_platform::{capacity_aggregates, visible_product_kpis, CapacityAggregate};
 
 use crate::access::RoundCtx;
 use crate::error::{ApiError, ApiResult};
 
-/// The fewest buyer members whose demands make up a product's published
-/// figures.
-pub const MIN_BUYERS: usize = 3;
+/// The public figures of a published run.
+#[derive(Debug)]
+pub struct PublicFigures {
+    /// The plan's `kpis.products` (plan runs only), each product's figures
+    /// `"withheld"` unless demands of at least 3 buyer members make them up.
+    pub products: Option<serde_json::Value>,
+    /// Capacity totals per (actor, product, period) of the frozen scenario,
+    /// `"withheld"` unless at least 3 producers make a total up and none
+    /// more than half of it.
+    pub capacity: Vec<CapacityAggregate>,
+}
 
-/// The published `kpis.products` of a plan document.
-pub fn products(
-    plan_json: &str,
+/// The public figures of a run whose frozen scenario is `scenario_toml` and
+/// whose result is `plan_json` (for plan runs).
+pub fn figures(
+    plan_json: Option<&str>,
     scenario_toml: &str,
     round: &RoundCtx,
-) -> ApiResult<serde_json::Value> {
-    let internal = |e: String| ApiError::Internal(anyhow::anyhow!(e));
-    let plan: serde_json::Value =
-        serde_json::from_str(plan_json).map_err(|e| internal(format!("stored plan: {e}")))?;
-    let scenario: toml::Table =
-        toml::from_str(scenario_toml).map_err(|e| internal(format!("frozen scenario: {e}")))?;
-    let mut buyers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let demands = scenario
-        .get("demand")
-        .and_then(|d| d.as_array())
-        .cloned()
-        .unwrap_or_default();
-    for demand in &demands {
-        let (Some(buyer), Some(product)) = (
-            demand.get("buyer").and_then(|b| b.as_str()),
-            demand.get("product").and_then(|p| p.as_str()),
-        ) else {
-            continue;
-        };
-        if let Some(member) = round
-            .members
-            .iter()
-            .find(|m| m.buyer_actors().contains(&buyer))
-        {
-            buyers
-                .entry(product.to_owned())
-                .or_default()
-                .insert(member.id.clone());
+) -> ApiResult<PublicFigures> {
+    let internal = |what: &str, e: &dyn std::fmt::Display| {
+        ApiError::Internal(anyhow::anyhow!("published run: {what}: {e}"))
+    };
+    let scenario = caisson_scenario::load_str(scenario_toml, "frozen.toml")
+        .map_err(|e| internal("the frozen scenario does not load", &e))?
+        .scenario;
+    let products = match plan_json {
+        Some(text) => {
+            let plan = caisson_plan::PlanDocument::from_json(text)
+                .map_err(|e| internal("the stored plan does not read back", &e))?;
+            let rows = visible_product_kpis(&plan, &scenario, &round.parties);
+            Some(serde_json::to_value(rows).map_err(|e| internal("writing the figures", &e))?)
         }
-    }
-    let rows = plan["kpis"]["products"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let published: Vec<serde_json::Value> = rows
-        .into_iter()
-        .map(|mut row| {
-            let product = row["product"].as_str().unwrap_or("").to_owned();
-            let count = buyers.get(&product).map_or(0, BTreeSet::len);
-            if count < MIN_BUYERS {
-                if let Some(fields) = row.as_object_mut() {
-                    for (key, value) in fields.iter_mut() {
-                        if key != "product" {
-                            *value = serde_json::Value::String("withheld".into());
-                        }
-                    }
-                }
-            }
-            row
-        })
-        .collect();
-    Ok(serde_json::Value::Array(published))
+        None => None,
+    };
+    Ok(PublicFigures {
+        products,
+        capacity: capacity_aggregates(&scenario, &round.parties),
+    })
 }

@@ -37,6 +37,24 @@ quantity = 8
 penalty = 100
 "#;
 
+/// A lognormal demand surge on every demand and a 20% chance of a one- or
+/// two-period outage of every plant.
+const SURGE_AND_FIRE: &str = r#"
+[[uncertainty]]
+id = "surge"
+kind = "demand"
+demands = "*"
+distribution = "lognormal"
+median = 1
+sigma = 0.4
+[[uncertainty]]
+id = "fire"
+kind = "outage"
+facilities = "*"
+probability = 0.2
+duration = [1, 2]
+"#;
+
 fn tiny(uncertainty: &str) -> Scenario {
     caisson_scenario::load_str(&format!("{TINY}{uncertainty}"), "tiny.toml")
         .unwrap_or_else(|e| panic!("{e}"))
@@ -262,23 +280,7 @@ fn a_plant_always_down_delivers_nothing() {
 
 #[test]
 fn same_seed_same_numbers_whatever_the_thread_count() {
-    let base = tiny(
-        r#"
-[[uncertainty]]
-id = "surge"
-kind = "demand"
-demands = "*"
-distribution = "lognormal"
-median = 1
-sigma = 0.4
-[[uncertainty]]
-id = "fire"
-kind = "outage"
-facilities = "*"
-probability = 0.2
-duration = [1, 2]
-"#,
-    );
+    let base = tiny(SURGE_AND_FIRE);
     let run = |threads: usize, seed: u64| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -297,23 +299,7 @@ duration = [1, 2]
 
 #[test]
 fn chunks_computed_apart_summarise_to_the_same_bytes() {
-    let base = tiny(
-        r#"
-[[uncertainty]]
-id = "surge"
-kind = "demand"
-demands = "*"
-distribution = "lognormal"
-median = 1
-sigma = 0.4
-[[uncertainty]]
-id = "fire"
-kind = "outage"
-facilities = "*"
-probability = 0.2
-duration = [1, 2]
-"#,
-    );
+    let base = tiny(SURGE_AND_FIRE);
     let options = options(10, 5);
     let whole = serde_json::to_string(&simulate(&base, &options, &|| {}).expect("simulates"))
         .expect("JSON");

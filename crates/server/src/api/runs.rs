@@ -553,6 +553,13 @@ pub struct Published {
     /// make them up. `null` for runs of other kinds.
     #[schema(value_type = Option<Object>)]
     pub kpis_products: Option<serde_json::Value>,
+    /// Producers' capacity per (actor, product, period) of the run's frozen
+    /// scenario under section 3's aggregate rule (`"withheld"` unless at
+    /// least 3 producers make a total up and none more than half of it).
+    /// Absent in listings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub capacity: Option<Vec<caisson_platform::CapacityAggregate>>,
 }
 
 /// The published runs, newest first.
@@ -578,6 +585,7 @@ pub async fn list_published(
                 kind: row.kind.clone(),
                 published: row.published_at.map(format_time).unwrap_or_default(),
                 kpis_products: None,
+                capacity: None,
             })
             .collect(),
     ))
@@ -598,24 +606,26 @@ pub async fn get_published(
 ) -> ApiResult<Json<Published>> {
     let mut conn = state.db.pool.acquire().await?;
     let row = access::published_run(&mut conn, &caller, &run).await?;
-    let kpis_products = if row.kind == "plan" {
-        let document = result_document(&mut conn, &row).await?;
-        let (scenario,): (String,) = sqlx::query_as("SELECT scenario FROM runs WHERE id = $1")
-            .bind(&row.id)
-            .fetch_one(&mut *conn)
-            .await?;
-        let round = access::load_round(&mut conn, &row.round)
-            .await?
-            .ok_or(ApiError::NotFound)?;
-        Some(crate::publication::products(&document, &scenario, &round)?)
+    let (scenario,): (String,) = sqlx::query_as("SELECT scenario FROM runs WHERE id = $1")
+        .bind(&row.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let round = access::load_round(&mut conn, &row.round)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let plan = if row.kind == "plan" {
+        Some(result_document(&mut conn, &row).await?)
     } else {
         None
     };
+    let figures = crate::publication::figures(plan.as_deref(), &scenario, &round)?;
+    let kpis_products = figures.products;
     Ok(Json(Published {
         id: row.id.clone(),
         round: row.round.clone(),
         kind: row.kind.clone(),
         published: row.published_at.map(format_time).unwrap_or_default(),
         kpis_products,
+        capacity: Some(figures.capacity),
     }))
 }

@@ -84,18 +84,7 @@ async fn proposed_accepted_and_planned(backend: Backend) {
         .json();
     assert_eq!(scenario["contract"][0]["id"], json!(id), "{scenario}");
     assert_eq!(scenario["contract"][0]["facility"], "prod:plant");
-    let run = round
-        .coord
-        .post_json(
-            &format!("/rounds/{}/runs", round.id),
-            &json!({"kind": "plan"}),
-        )
-        .await
-        .expect(202)
-        .json()["id"]
-        .as_str()
-        .expect("run id")
-        .to_owned();
+    let run = round.start_run(&json!({"kind": "plan"})).await;
     let info = round.coord.wait_for_run(&run).await;
     assert_eq!(info["status"], "succeeded", "{info}");
     let plan = round

@@ -1,5 +1,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use caisson_planner::PlanOptions;
 use serde_json::Value;
@@ -18,6 +19,20 @@ fn plan_json(scenario: &caisson_model::Scenario) -> Value {
     let mut out = Vec::new();
     caisson_report::write_json(scenario, &plan, &mut out).expect("writes");
     serde_json::from_slice(&out).expect("JSON")
+}
+
+/// base.toml and its plan, solved once for both backends' tests.
+fn one_file() -> &'static (caisson_model::Scenario, Value) {
+    static ONE_FILE: OnceLock<(caisson_model::Scenario, Value)> = OnceLock::new();
+    ONE_FILE.get_or_init(|| {
+        let base = caisson_scenario::load_path(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/europe-2025/base.toml"),
+        )
+        .expect("base.toml loads")
+        .scenario;
+        let plan = plan_json(&base);
+        (base, plan)
+    })
 }
 
 /// `ORG:X` as `X` (the platform's qualified ids mapped back to the file's);
@@ -39,12 +54,19 @@ fn unqualify(value: &mut Value, contracts: &BTreeMap<String, String>) {
 
 /// The European example contributed party by party over HTTP (`make
 /// platform`'s seeding, its contracts proposed and signed through the API)
-/// plans like the one file: the same objective within the gap, and once ids
+/// and planned by one of two separate worker processes plans like the one
+/// file: the same objective within the gap, and once ids
 /// `O:X` are mapped back to `X` the plan passes the independent check on
 /// base.toml itself; on the frozen scenario it passes the check too and is
 /// the planner's plan of that scenario record for record.
 async fn the_european_example_plans_as_one_file(backend: Backend) {
-    let app = TestApp::start(backend, 1).await;
+    // One server that computes nothing itself, two `caisson-server worker`
+    // processes sharing its database.
+    let app = TestApp::start(backend, 0).await;
+    let mut workers = [
+        crate::support::spawn_worker(&app.database, &[]),
+        crate::support::spawn_worker(&app.database, &[]),
+    ];
     let seeded = caisson_server::example::seed_europe(&app.db, &app.url)
         .await
         .expect("the example seeds over HTTP");
@@ -93,12 +115,7 @@ async fn the_european_example_plans_as_one_file(backend: Backend) {
 
     // The one file: the same objective within the gap, the same
     // deliveries per demand.
-    let base = caisson_scenario::load_path(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/europe-2025/base.toml"),
-    )
-    .expect("base.toml loads")
-    .scenario;
-    let one_file = plan_json(&base);
+    let (base, one_file) = one_file();
     let (a, b) = (
         served["objective"].as_f64().expect("objective"),
         one_file["objective"].as_f64().expect("objective"),
@@ -152,6 +169,9 @@ async fn the_european_example_plans_as_one_file(backend: Backend) {
     assert!(violations.is_empty(), "{violations:?}");
     let recomputed = as_one_file.objective.expect("objective");
     assert!((recomputed - b).abs() <= gap, "{recomputed} vs {b}");
+    for worker in &mut workers {
+        worker.kill().await.expect("stop a worker");
+    }
     app.stop().await;
 }
 both!(the_european_example_plans_as_one_file);

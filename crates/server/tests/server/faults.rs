@@ -13,18 +13,7 @@ use crate::support::{spawn_worker, Backend, TestApp, PLANT};
 async fn a_killed_worker_loses_its_run_to_another(backend: Backend) {
     let app = TestApp::start(backend, 0).await;
     let round = app.contributed_round().await;
-    let id = round
-        .coord
-        .post_json(
-            &format!("/rounds/{}/runs", round.id),
-            &json!({"kind": "plan"}),
-        )
-        .await
-        .expect(202)
-        .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let id = round.start_run(&json!({"kind": "plan"})).await;
     // Worker A claims the run and holds it (renewing its 2 s lease) far
     // longer than the test: it can only lose the run by dying.
     let mut first = spawn_worker(&app.database, &["--hold-after-claim-ms", "600000"]);

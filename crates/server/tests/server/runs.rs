@@ -172,6 +172,15 @@ async fn a_plan_run_end_to_end(backend: Backend) {
     // One buyer member only: the product's figures are withheld.
     assert_eq!(published["kpis_products"][0]["product"], "shell");
     assert_eq!(published["kpis_products"][0]["required"], "withheld");
+    // One producer only: its capacity is withheld in every period, and the
+    // plant's 100 a month appears nowhere.
+    let capacity = published["capacity"].as_array().expect("aggregates");
+    assert_eq!(capacity.len(), 3, "{published}");
+    assert!(
+        capacity.iter().all(|c| c.to_string().contains("withheld")),
+        "{published}"
+    );
+    assert!(!published.to_string().contains("100"), "{published}");
     let list = ngo.get("/published").await.expect(200).json();
     assert_eq!(list[0]["id"], id.as_str());
 
@@ -191,18 +200,7 @@ both!(a_plan_run_end_to_end);
 async fn queued_runs_conflict_and_cancel(backend: Backend) {
     let app = TestApp::start(backend, 0).await;
     let round = app.contributed_round().await;
-    let id = round
-        .coord
-        .post_json(
-            &format!("/rounds/{}/runs", round.id),
-            &json!({"kind": "plan"}),
-        )
-        .await
-        .expect(202)
-        .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let id = round.start_run(&json!({"kind": "plan"})).await;
     let info = round
         .coord
         .get(&format!("/runs/{id}"))
@@ -301,18 +299,28 @@ async fn chunked_simulation_on_separate_workers(backend: Backend) {
         "uncertainty": [{"id": "surge", "kind": "demand", "demands": "*",
                          "distribution": "lognormal", "median": 1, "sigma": 0.4}]
     });
-    let start = |body: Value| {
-        let coord = round.coord.clone();
-        let path = format!("/rounds/{}/runs", round.id);
-        async move {
-            coord.post_json(&path, &body).await.expect(202).json()["id"]
-                .as_str()
-                .expect("run id")
-                .to_owned()
-        }
-    };
-    let simulation = start(request.clone()).await;
-    let plan = start(json!({"kind": "plan"})).await;
+    let simulation = round.start_run(&request).await;
+    let plan = round.start_run(&json!({"kind": "plan"})).await;
+    // Progress while it runs, as server-sent events: one `status` event at
+    // every change, the last when the run ends.
+    let events = round
+        .coord
+        .events(&format!("/runs/{simulation}/events"))
+        .await;
+    assert!(
+        events.iter().all(|(name, _)| name == "status"),
+        "{events:?}"
+    );
+    let (_, last) = events.last().expect("at least one event");
+    assert_eq!(last["status"], "succeeded", "{events:?}");
+    let progress: Vec<f64> = events
+        .iter()
+        .filter_map(|(_, e)| e["progress"].as_f64())
+        .collect();
+    assert!(
+        progress.windows(2).all(|w| w[0] <= w[1]),
+        "progress never goes back: {progress:?}"
+    );
     for run in [&simulation, &plan] {
         let info = round.coord.wait_for_run(run).await;
         assert_eq!(info["status"], "succeeded", "{info}");

@@ -389,6 +389,20 @@ pub struct Round {
     pub state: Party,
 }
 
+impl Round {
+    /// The coordinator starts a run (`{"kind": ...}`); its id.
+    pub async fn start_run(&self, body: &Value) -> String {
+        self.coord
+            .post_json(&format!("/rounds/{}/runs", self.id), body)
+            .await
+            .expect(202)
+            .json()["id"]
+            .as_str()
+            .expect("run id")
+            .to_owned()
+    }
+}
+
 impl TestApp {
     /// A round with the producer and state B as members, before any contribution.
     pub async fn round(&self) -> Round {
@@ -449,6 +463,37 @@ impl Party {
             url: url.to_owned(),
             client: reqwest::Client::new(),
         }
+    }
+
+    /// Reads the server-sent events at `/api/v1{path}` until the server
+    /// ends the stream: each event's name and JSON data.
+    pub async fn events(&self, path: &str) -> Vec<(String, Value)> {
+        let mut response = self
+            .client
+            .get(format!("{}/api/v1{path}", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("the server answers");
+        assert_eq!(response.status(), StatusCode::OK);
+        let mut text = String::new();
+        while let Some(chunk) = response.chunk().await.expect("the stream reads") {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        text.split("\n\n")
+            .filter_map(|block| {
+                let mut name = None;
+                let mut data = None;
+                for line in block.lines() {
+                    if let Some(n) = line.strip_prefix("event:") {
+                        name = Some(n.trim().to_owned());
+                    } else if let Some(d) = line.strip_prefix("data:") {
+                        data = serde_json::from_str(d.trim()).ok();
+                    }
+                }
+                Some((name?, data?))
+            })
+            .collect()
     }
 
     /// Sends a request to `/api/v1{path}` with an optional body.
