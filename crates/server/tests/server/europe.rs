@@ -142,7 +142,7 @@ async fn the_european_example_plans_as_one_file(backend: Backend) {
     let by_key: BTreeMap<String, String> = base
         .contracts
         .iter()
-        .map(|c| (key(c, &base), c.id.clone()))
+        .map(|c| (key(c, base), c.id.clone()))
         .collect();
     let contracts: BTreeMap<String, String> = frozen
         .contracts
@@ -163,9 +163,9 @@ async fn the_european_example_plans_as_one_file(backend: Backend) {
     unqualify(&mut served, &contracts);
     let as_one_file = caisson_plan::PlanDocument::from_json(&served.to_string())
         .expect("still a caisson-plan/1 document")
-        .to_plan(&base)
+        .to_plan(base)
         .expect("every id, mapped back, is one of base.toml's");
-    let violations = caisson_plan::verify(&base, &as_one_file);
+    let violations = caisson_plan::verify(base, &as_one_file);
     assert!(violations.is_empty(), "{violations:?}");
     let recomputed = as_one_file.objective.expect("objective");
     assert!((recomputed - b).abs() <= gap, "{recomputed} vs {b}");
