@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
@@ -378,8 +378,12 @@ pub async fn record(
 pub async fn get_entry(
     State(app): State<AppState>,
     caller: MaybeCaller,
-    Path(index): Path<u64>,
+    index: Result<Path<u64>, PathRejection>,
 ) -> ApiResult<Json<Value>> {
+    // An index that is no number names no entry.
+    let Ok(Path(index)) = index else {
+        return Err(ApiError::NotFound);
+    };
     let mut conn = app.db.pool.acquire().await?;
     let row = store::entry(&mut conn, index)
         .await?

@@ -443,6 +443,7 @@ async fn entries_are_read_in_the_callers_form(backend: Backend) {
     );
     forged.get("/ledger/export").await.expect(401);
     app.anonymous().get("/ledger/entries/99").await.expect(404);
+    app.anonymous().get("/ledger/entries/x").await.expect(404);
     app.stop().await;
 }
 both!(entries_are_read_in_the_callers_form);
