@@ -10,6 +10,18 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
+/// An HTTP client that opens a connection per request. A server answering
+/// early (413 before reading a large body) closes the connection, and a
+/// pooled client could send its next request on that closed connection
+/// before it notices: the answer would then be lost to a race of the test,
+/// not of the server.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("an HTTP client")
+}
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -201,7 +213,7 @@ impl TestApp {
             running: Some(running),
             child: None,
             _dir: dir,
-            client: reqwest::Client::new(),
+            client: client(),
         }
     }
 
@@ -220,7 +232,7 @@ impl TestApp {
             running: None,
             child: Some(child),
             _dir: dir,
-            client: reqwest::Client::new(),
+            client: client(),
         }
     }
 
@@ -461,7 +473,7 @@ impl Party {
         Party {
             token: token.to_owned(),
             url: url.to_owned(),
-            client: reqwest::Client::new(),
+            client: client(),
         }
     }
 
