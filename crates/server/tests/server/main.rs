@@ -15,6 +15,8 @@ mod contracts;
 mod europe;
 /// Processes killed with SIGKILL: a worker mid-run, the server mid-burst.
 mod faults;
+/// Mutated and random fragments against the contribution endpoint.
+mod fuzz;
 /// The OpenAPI document against the router.
 mod openapi;
 /// Rounds, members, contributions: the happy path and every bad input.
