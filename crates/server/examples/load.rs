@@ -180,7 +180,7 @@ async fn drive(requests: Vec<Request>, duration: Duration) -> Outcome {
                     Ok(response) => {
                         let status = response.status();
                         match response.bytes().await {
-                            Ok(body) if status.is_success() => Ok(()),
+                            Ok(_) if status.is_success() => Ok(()),
                             Ok(body) => Err(format!(
                                 "{status}: {}",
                                 String::from_utf8_lossy(&body[..body.len().min(300)])
