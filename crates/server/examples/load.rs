@@ -239,6 +239,13 @@ fn report(database: &str, clients: usize, case: Case, mut outcome: Outcome) -> u
     outcome.errors
 }
 
+async fn access_log_rows(db: &caisson_server::db::Db) -> anyhow::Result<i64> {
+    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM access_log")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(rows)
+}
+
 async fn run(options: Options) -> anyhow::Result<usize> {
     let dir = tempfile::tempdir()?;
     let (database, created) = fresh_database(&options, &dir).await?;
@@ -324,8 +331,19 @@ async fn run(options: Options) -> anyhow::Result<usize> {
                 .collect(),
             Case::Write => writers.take().unwrap_or_default(),
         };
+        let logged_before = access_log_rows(&running.db).await?;
         let outcome = drive(requests, Duration::from_secs(options.seconds)).await;
+        let answered = outcome.latencies.len();
         errors += report(&options.database, options.clients, case, outcome);
+        // Reads write too: one access-log row per contribution of another
+        // organisation the scenario shows (the access log of spec section 3).
+        let logged = access_log_rows(&running.db).await? - logged_before;
+        if answered > 0 {
+            println!(
+                "    access-log rows written: {logged} ({:.1} per request)",
+                logged as f64 / answered as f64
+            );
+        }
     }
     running.stop().await?;
     if let Some((admin, name)) = created {
