@@ -18,9 +18,11 @@
 //! is 1 when there was any.
 //!
 //! ```sh
-//! cargo run --release -p caisson-server --example load -- --database sqlite
-//! cargo run --release -p caisson-server --example load -- \
-//!     --database postgres --postgres-url postgres://postgres:PW@127.0.0.1:5432/postgres
+//! # --workspace: the workspace's feature set, so HiGHS is not built again
+//! cargo build --release --workspace --example load
+//! target/release/examples/load --database sqlite
+//! target/release/examples/load --database postgres \
+//!     --postgres-url "$(bash scripts/ensure-postgres.sh)"
 //! ```
 //!
 //! Options: `--database sqlite|postgres`, `--postgres-url URL` (an admin
