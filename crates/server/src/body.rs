@@ -42,12 +42,17 @@ impl<S: Send + Sync> FromRequest<S> for ScenarioBody {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
+        // The body is read (within the limit) before its media type is
+        // judged: answering before reading it made the server close the
+        // connection with the body unread, and the client's next request on
+        // that kept-alive connection failed without an answer (found by
+        // tests/server/fuzz.rs).
+        let bytes = bytes(request, state).await?;
         let media = MediaType::from_content_type(&content_type).ok_or_else(|| {
             ApiError::UnsupportedMediaType(format!(
                 "a scenario document is application/toml or application/json, not `{content_type}`"
             ))
         })?;
-        let bytes = bytes(request, state).await?;
         let text = String::from_utf8(bytes.to_vec())
             .map_err(|_| ApiError::bad_request("the document is not UTF-8 text"))?;
         Ok(ScenarioBody { media, text })
@@ -68,12 +73,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
+        // Read first, as for a scenario document: the connection stays usable.
+        let bytes = bytes(request, state).await?;
         if MediaType::from_content_type(&content_type) != Some(MediaType::Json) {
             return Err(ApiError::UnsupportedMediaType(format!(
                 "this endpoint reads application/json, not `{content_type}`"
             )));
         }
-        let bytes = bytes(request, state).await?;
         serde_json::from_slice(&bytes)
             .map(JsonBody)
             .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))

@@ -153,6 +153,7 @@ fn round_name(reference: &ReferencePart) -> String {
         content((String = "application/toml"), (Object = "application/json"))),
     responses(
         (status = 201, description = "created", body = Created),
+        (status = 400, description = "`bad_request` (the body is not UTF-8 text)", body = ErrorEnvelope),
         (status = 401, description = "`unauthenticated`", body = ErrorEnvelope),
         (status = 403, description = "`forbidden` (not a coordinator's editor) or `not_owned` (a table the reference part may not hold)", body = ErrorEnvelope),
         (status = 413, description = "`payload_too_large`", body = ErrorEnvelope),
@@ -301,6 +302,7 @@ pub async fn get_reference(
         content((String = "application/toml"), (Object = "application/json"))),
     responses(
         (status = 200, description = "stored", body = Stored),
+        (status = 400, description = "`bad_request` (the body is not UTF-8 text)", body = ErrorEnvelope),
         (status = 401, description = "`unauthenticated`", body = ErrorEnvelope),
         (status = 403, description = "`forbidden` or `not_owned`", body = ErrorEnvelope),
         (status = 404, description = "`not_found`", body = ErrorEnvelope),
@@ -464,6 +466,7 @@ pub async fn list_members(
         content((String = "application/toml"), (Object = "application/json"))),
     responses(
         (status = 200, description = "stored", body = Stored),
+        (status = 400, description = "`bad_request` (the body is not UTF-8 text)", body = ErrorEnvelope),
         (status = 401, description = "`unauthenticated`", body = ErrorEnvelope),
         (status = 403, description = "`forbidden` or `not_owned`", body = ErrorEnvelope),
         (status = 404, description = "`not_found`", body = ErrorEnvelope),

@@ -15,6 +15,8 @@ mod contracts;
 mod europe;
 /// Processes killed with SIGKILL: a worker mid-run, the server mid-burst.
 mod faults;
+/// Mutated and random fragments against the contribution endpoint.
+mod fuzz;
 /// The ledger: recording with custody and compliance, entries in each
 /// caller's form, proofs, tampering, a server killed mid-burst.
 mod ledger;
