@@ -734,11 +734,15 @@ pub async fn scenario(
     let view = caisson_platform::visible_scenario(&assembled, &viewer, &round.parties);
     let wanted = accepted(&headers).unwrap_or(MediaType::Toml);
     let text = caisson_platform::convert(&view, MediaType::Toml, wanted)?;
+    // One commit for the whole answer's access-log rows (a coordinator's
+    // read names every contribution: one commit each cost a flush each).
+    drop(conn);
+    let mut log = state.db.begin_write().await?;
     for (org, version) in &documents.contributions {
         let seen = viewer.views_contribution(&round.parties, &org.id);
         if let Some(version) = version.as_ref().filter(|_| seen) {
             record_access(
-                &mut conn,
+                &mut log,
                 &caller,
                 &org.id,
                 "GET scenario",
@@ -750,5 +754,6 @@ pub async fn scenario(
             .await?;
         }
     }
+    log.commit().await?;
     Ok(([(header::CONTENT_TYPE, wanted.content_type())], text).into_response())
 }
