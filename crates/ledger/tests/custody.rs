@@ -524,6 +524,35 @@ fn replaying_the_recorded_entries_rebuilds_the_same_state() {
     );
 }
 
+/// A producer removes a facility from its contribution after shipping from
+/// it: the stored log still replays against the round's scenario of today
+/// (custody does not depend on the facility still existing; the shipment
+/// fitted its EUC, whose exporter is the facility's actor as it was), and
+/// the lot keeps its origin.
+#[test]
+fn replay_survives_the_removal_of_the_producing_facility() {
+    let mut book = Book::new();
+    let lot = book.czech_lot("CZ-1", "permitted");
+    let text = include_str!("fixtures/custody.toml").replace(
+        "[[facility]]\nid = \"srb-arms:plant\"\nactor = \"SRB\"\nstock = { mortar-120 = 60000 }",
+        "",
+    );
+    let without_plant = caisson_scenario::load_str(&text, "custody-without-plant.toml")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .scenario;
+    assert!(without_plant.facility_id("srb-arms:plant").is_none());
+    let mut rebuilt = State::new();
+    for (content, org) in &book.recorded {
+        let stored =
+            Content::parse(content.kind(), &content.to_value(), Stage::Stored).expect("stored");
+        rebuilt
+            .replay(&stored, org, &without_plant)
+            .unwrap_or_else(|r| panic!("{r}"));
+    }
+    assert_eq!(rebuilt, book.state);
+    assert_eq!(rebuilt.lots()[&lot].origin, "SRB");
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Ship(u16),
