@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::cmd::analysis_args::AnalysisArgs;
 use crate::exit::{CmdResult, Exit, Failure};
-use crate::format::fmt_num;
+use crate::format::fmt_units;
 use crate::load;
 use crate::shell::Shell;
 
@@ -227,10 +227,11 @@ pub fn tornado(s: &Sensitivity) -> caisson_html::Sensitivity {
     }
 }
 
-/// The ranking as a terminal table.
+/// The ranking as a terminal table, in whole units (both measures count
+/// units: shortages or their difference; the JSON keeps exact values).
 pub fn render(s: &Sensitivity) -> String {
     let mut out = String::new();
-    let value = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), fmt_num);
+    let value = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), fmt_units);
     let _ = writeln!(
         out,
         "{}: {} at the values written",
@@ -261,7 +262,7 @@ pub fn render(s: &Sensitivity) -> String {
             format!("x{}-x{}", a.low, a.high),
             value(a.at_low.value),
             value(a.at_high.value),
-            fmt_num(a.span)
+            fmt_units(a.span)
         );
     }
     out

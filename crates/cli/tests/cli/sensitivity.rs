@@ -55,6 +55,14 @@ fn the_output_is_a_ranked_tornado_the_report_draws() {
     );
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(text.contains("rank") && text.contains("need"), "{text}");
+    // Unit counts in whole units on the terminal: no figure has decimals
+    // (ranges such as x0.5-x1.5 are multipliers, not counts).
+    let decimal_figure = |w: &str| {
+        !w.starts_with('x')
+            && w.contains('.')
+            && w.starts_with(|c: char| c.is_ascii_digit() || c == '-')
+    };
+    assert!(!text.split_whitespace().any(decimal_figure), "{text}");
     let value: Value =
         serde_json::from_str(&std::fs::read_to_string(&json).expect("written")).expect("JSON");
     assert_eq!(value["format"], "caisson-sensitivity/1");
