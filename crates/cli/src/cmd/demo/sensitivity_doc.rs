@@ -16,7 +16,7 @@ use anyhow::Context;
 use caisson_analysis::sensitivity::{Point, Sensitivity};
 
 use crate::exit::Failure;
-use crate::format::{fmt_delta, fmt_num};
+use crate::format::{fmt_units, fmt_units_delta};
 
 /// How many assumptions the plain-words answer names.
 const TOP: usize = 3;
@@ -76,7 +76,7 @@ pub fn section(s: &mut String, sens: &Sensitivity) {
         );
         return;
     };
-    let value = |v: Option<f64>| v.map_or_else(|| "no plan".to_owned(), fmt_delta);
+    let value = |v: Option<f64>| v.map_or_else(|| "no plan".to_owned(), fmt_units_delta);
     let whose = if sens.selection.end_users.is_empty() {
         "all demands".to_owned()
     } else {
@@ -87,7 +87,7 @@ pub fn section(s: &mut String, sens: &Sensitivity) {
             .get(i)
             .copied()
             .flatten()
-            .map_or_else(|| "-".into(), fmt_num)
+            .map_or_else(|| "-".into(), fmt_units)
     };
     let mut values: Vec<f64> = std::iter::once(&sens.base)
         .chain(
@@ -123,8 +123,8 @@ pub fn section(s: &mut String, sens: &Sensitivity) {
         let _ = writeln!(
             s,
             "- Over every assumption at either bound: from **{}** to **{}** unit-months.",
-            fmt_delta(*lo),
-            fmt_delta(*hi)
+            fmt_units_delta(*lo),
+            fmt_units_delta(*hi)
         );
         let sign = if *hi < 0.0 {
             "Integrating beats losing at every bound of every assumption."
@@ -164,7 +164,7 @@ pub fn section(s: &mut String, sens: &Sensitivity) {
         };
         let _ = writeln!(
             s,
-            "- Direction against the base: integrating {} ; losing {}.",
+            "- Direction against the base: integrating {}; losing {}.",
             if not_helps.is_empty() {
                 "lowers Ukraine's shortage at every bound of every assumption".to_owned()
             } else {
@@ -190,7 +190,7 @@ pub fn section(s: &mut String, sens: &Sensitivity) {
             a.reason.trim_end_matches('.').to_owned() + ".",
             value(a.at_low.value),
             value(a.at_high.value),
-            fmt_num(a.span)
+            fmt_units(a.span)
         );
     }
     let _ = writeln!(
@@ -229,7 +229,7 @@ pub fn section(s: &mut String, sens: &Sensitivity) {
             a.high,
             value(a.at_low.value),
             value(a.at_high.value),
-            fmt_num(a.span),
+            fmt_units(a.span),
             trio(&a.at_low),
             trio(&a.at_high),
             targets
