@@ -4,6 +4,7 @@
 //! `caisson-platform`'s (`visible_product_kpis`, `capacity_aggregates`);
 //! this module reads the stored documents they apply to.
 
+use caisson_model::Scenario;
 use caisson_platform::{capacity_aggregates, visible_product_kpis, CapacityAggregate};
 
 use crate::access::RoundCtx;
@@ -21,30 +22,27 @@ pub struct PublicFigures {
     pub capacity: Vec<CapacityAggregate>,
 }
 
-/// The public figures of a run whose frozen scenario is `scenario_toml` and
-/// whose result is `plan_json` (for plan runs).
+/// The public figures of a run with this frozen scenario and, for plan
+/// runs, this result (`plan_json`).
 pub fn figures(
     plan_json: Option<&str>,
-    scenario_toml: &str,
+    scenario: &Scenario,
     round: &RoundCtx,
 ) -> ApiResult<PublicFigures> {
     let internal = |what: &str, e: &dyn std::fmt::Display| {
         ApiError::Internal(anyhow::anyhow!("published run: {what}: {e}"))
     };
-    let scenario = caisson_scenario::load_str(scenario_toml, "frozen.toml")
-        .map_err(|e| internal("the frozen scenario does not load", &e))?
-        .scenario;
     let products = match plan_json {
         Some(text) => {
             let plan = caisson_plan::PlanDocument::from_json(text)
                 .map_err(|e| internal("the stored plan does not read back", &e))?;
-            let rows = visible_product_kpis(&plan, &scenario, &round.parties);
+            let rows = visible_product_kpis(&plan, scenario, &round.parties);
             Some(serde_json::to_value(rows).map_err(|e| internal("writing the figures", &e))?)
         }
         None => None,
     };
     Ok(PublicFigures {
         products,
-        capacity: capacity_aggregates(&scenario, &round.parties),
+        capacity: capacity_aggregates(scenario, &round.parties),
     })
 }

@@ -408,16 +408,7 @@ pub async fn list(
         .map(ContractRow::to_contract)
         .collect::<ApiResult<Vec<_>>>()?;
     for contract in &seen {
-        for owner in [&contract.supplier, &contract.proposer] {
-            super::system::record_access(
-                &mut conn,
-                &caller,
-                owner,
-                "GET contracts",
-                std::slice::from_ref(&contract.id),
-            )
-            .await?;
-        }
+        log_read(&mut conn, &caller, contract, "GET contracts").await?;
     }
     Ok(Json(seen))
 }
@@ -438,17 +429,29 @@ pub async fn get(
     let mut conn = state.db.pool.acquire().await?;
     let (row, _) = load(&mut conn, &caller, &id).await?;
     let contract = row.to_contract()?;
+    log_read(&mut conn, &caller, &contract, "GET contract").await?;
+    Ok(Json(contract))
+}
+
+/// A read of a contract in the access log of both its sides' organisations
+/// (the supplier and the proposer; the caller's own is left out).
+async fn log_read(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    contract: &Contract,
+    endpoint: &str,
+) -> ApiResult<()> {
     for owner in [&contract.supplier, &contract.proposer] {
         super::system::record_access(
-            &mut conn,
-            &caller,
+            &mut *conn,
+            caller,
             owner,
-            "GET contract",
+            endpoint,
             std::slice::from_ref(&contract.id),
         )
         .await?;
     }
-    Ok(Json(contract))
+    Ok(())
 }
 
 /// The contract and its round, when the caller views it (404 otherwise,

@@ -367,6 +367,27 @@ async fn log_run_read(
     Ok(())
 }
 
+/// The assembled scenario a run froze (TOML text).
+async fn frozen_scenario(conn: &mut sqlx::AnyConnection, row: &RunRow) -> ApiResult<String> {
+    let (scenario,): (String,) = sqlx::query_as("SELECT scenario FROM runs WHERE id = $1")
+        .bind(&row.id)
+        .fetch_one(conn)
+        .await?;
+    Ok(scenario)
+}
+
+/// A run's frozen scenario, loaded: it loaded when the run was queued, so a
+/// failure here is the server's (500), never the caller's.
+fn load_frozen(text: &str, run: &str) -> ApiResult<caisson_model::Scenario> {
+    caisson_scenario::load_str(text, "frozen.toml")
+        .map(|loaded| loaded.scenario)
+        .map_err(|e| {
+            ApiError::Internal(anyhow::anyhow!(
+                "run {run}: the frozen scenario does not load: {e}"
+            ))
+        })
+}
+
 fn json_response(text: String) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
@@ -403,16 +424,10 @@ pub async fn run_plan(
     }
     // Every other member: the plan as section 3 lets it see it, filtered
     // on the typed document against the run's frozen scenario.
-    let (frozen,): (String,) = sqlx::query_as("SELECT scenario FROM runs WHERE id = $1")
-        .bind(&row.id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let scenario = load_frozen(&frozen_scenario(&mut conn, &row).await?, &row.id)?;
     let internal = |what: &str, e: &dyn std::fmt::Display| {
         ApiError::Internal(anyhow::anyhow!("run {}: {what}: {e}", row.id))
     };
-    let scenario = caisson_scenario::load_str(&frozen, "frozen.toml")
-        .map_err(|e| internal("the frozen scenario does not load", &e))?
-        .scenario;
     let plan = caisson_plan::PlanDocument::from_json(&document)
         .map_err(|e| internal("the stored plan does not read back", &e))?;
     let view = caisson_platform::visible_plan(&plan, &scenario, &viewer, &round.parties);
@@ -491,10 +506,7 @@ pub async fn run_scenario(
 ) -> ApiResult<Response> {
     let mut conn = state.db.pool.acquire().await?;
     let (row, _) = access::run(&mut conn, &caller, &run, RunAction::ReadAll).await?;
-    let (scenario,): (String,) = sqlx::query_as("SELECT scenario FROM runs WHERE id = $1")
-        .bind(&row.id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let scenario = frozen_scenario(&mut conn, &row).await?;
     let wanted = accepted(&headers).unwrap_or(MediaType::Toml);
     let text = caisson_platform::convert(&scenario, MediaType::Toml, wanted)?;
     log_run_read(&mut conn, &caller, &row, "GET run scenario").await?;
@@ -606,10 +618,7 @@ pub async fn get_published(
 ) -> ApiResult<Json<Published>> {
     let mut conn = state.db.pool.acquire().await?;
     let row = access::published_run(&mut conn, &caller, &run).await?;
-    let (scenario,): (String,) = sqlx::query_as("SELECT scenario FROM runs WHERE id = $1")
-        .bind(&row.id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let scenario = load_frozen(&frozen_scenario(&mut conn, &row).await?, &row.id)?;
     let round = access::load_round(&mut conn, &row.round)
         .await?
         .ok_or(ApiError::NotFound)?;
