@@ -35,6 +35,7 @@
 //! ```
 
 mod assemble;
+mod authorize;
 mod contract;
 mod error;
 pub mod example;
@@ -46,6 +47,7 @@ mod reference;
 pub mod visibility;
 
 pub use assemble::{assemble, Assembled};
+pub use authorize::POLICIES;
 pub use contract::{Schedule, SignedContract};
 pub use error::{Document, PlatformError, ScenarioDiagnostic};
 pub use example::{europe_example, europe_round, EuropeRound};
@@ -57,6 +59,6 @@ pub use org::{
 pub use plan_view::{visible_analysis, visible_plan, visible_product_kpis};
 pub use reference::ReferencePart;
 pub use visibility::{
-    assemble_as, capacity_aggregates, visible_scenario, Access, Aggregate, CapacityAggregate,
-    Parties, Viewer,
+    assemble_as, capacity_aggregates, visible_scenario, Access, Aggregate, Answer,
+    CapacityAggregate, ContractParties, Parties, Viewer,
 };

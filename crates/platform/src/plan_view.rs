@@ -12,7 +12,7 @@
 //! view names the facility's actor (or `"another party"`) instead, without
 //! its quantities, in a sentence rebuilt from what is left.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use caisson_model::Scenario;
 use caisson_plan::document::{CauseRow, ExplanationRow, KpiRows, PlanDocument, ProductKpiRow};
@@ -200,6 +200,50 @@ struct Sight<'a> {
     demand_buyer: HashMap<&'a str, &'a str>,
     /// Contract id -> (supplier facility id, buyer actor id).
     contract_parties: HashMap<&'a str, (&'a str, &'a str)>,
+    /// What the caller views, asked of the policies once per entity.
+    seen: Seen<'a>,
+}
+
+/// The ids of the entities a caller views.
+#[derive(Default)]
+struct Seen<'a> {
+    facilities: HashSet<&'a str>,
+    demands: HashSet<&'a str>,
+    contracts: HashSet<&'a str>,
+}
+
+impl<'a> Seen<'a> {
+    fn new(
+        viewer: &Viewer,
+        parties: &Parties,
+        facility_actor: &HashMap<&'a str, &'a str>,
+        demand_buyer: &HashMap<&'a str, &'a str>,
+        contract_parties: &HashMap<&'a str, (&'a str, &'a str)>,
+    ) -> Self {
+        let facilities = facility_actor
+            .iter()
+            .filter(|(id, actor)| viewer.views_facility(parties, FacilityRef { id, actor }))
+            .map(|(id, _)| *id)
+            .collect();
+        let demands = demand_buyer
+            .iter()
+            .filter(|(_, buyer)| viewer.views_demand(parties, buyer))
+            .map(|(id, _)| *id)
+            .collect();
+        let contracts = contract_parties
+            .iter()
+            .filter(|(_, (facility, buyer))| {
+                let actor = facility_actor.get(facility).copied().unwrap_or("");
+                viewer.views_contract(parties, owner_of(facility).unwrap_or(""), buyer, actor)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        Seen {
+            facilities,
+            demands,
+            contracts,
+        }
+    }
 }
 
 impl<'a> Sight<'a> {
@@ -221,41 +265,35 @@ impl<'a> Sight<'a> {
                 ))
             })
             .collect();
+        let demand_buyer = demand_buyers(scenario);
+        let seen = Seen::new(
+            viewer,
+            parties,
+            &facility_actor,
+            &demand_buyer,
+            &contract_parties,
+        );
         Sight {
             scenario,
             viewer,
             parties,
             facility_actor,
-            demand_buyer: demand_buyers(scenario),
+            demand_buyer,
             contract_parties,
+            seen,
         }
     }
 
     fn facility(&self, id: &str) -> bool {
-        self.facility_actor.get(id).is_some_and(|actor| {
-            self.viewer
-                .views_facility(self.parties, FacilityRef { id, actor })
-        })
+        self.seen.facilities.contains(id)
     }
 
     fn demand(&self, id: &str) -> bool {
-        self.demand_buyer
-            .get(id)
-            .is_some_and(|buyer| self.viewer.views_demand(self.parties, buyer))
+        self.seen.demands.contains(id)
     }
 
     fn contract(&self, id: &str) -> bool {
-        self.contract_parties
-            .get(id)
-            .is_some_and(|(facility, buyer)| {
-                let actor = self.facility_actor.get(facility).copied().unwrap_or("");
-                self.viewer.views_contract(
-                    self.parties,
-                    owner_of(facility).unwrap_or(""),
-                    buyer,
-                    actor,
-                )
-            })
+        self.seen.contracts.contains(id)
     }
 
     /// Whether `text` names a facility, demand or contract the caller may

@@ -15,6 +15,7 @@ use serde::Serialize;
 use toml::{Table, Value};
 
 use crate::assemble::{assemble, describe, Assembled};
+use crate::authorize::{self, Action, Resource};
 use crate::contract::SignedContract;
 use crate::error::{Document, PlatformError, ScenarioDiagnostic};
 use crate::fragment::{entities, Fragment};
@@ -136,31 +137,42 @@ impl Viewer {
 
     /// The round itself, its reference part and its member list: every member.
     pub fn views_round(&self, parties: &Parties) -> bool {
-        self.is_member(parties)
+        authorize::allows(self, Some(parties), Action::View, Resource::Round)
     }
 
     /// The reference part: every member.
     pub fn views_reference(&self, parties: &Parties) -> bool {
-        self.is_member(parties)
+        self.views_round(parties)
     }
 
     /// A policy: every member.
     pub fn views_policy(&self, parties: &Parties) -> bool {
-        self.is_member(parties)
+        self.views_round(parties)
     }
 
     /// A facility (its lines, capacities, costs, stock, expansions): its
     /// producer, the round's coordinator, the state of the facility's actor.
     pub fn views_facility(&self, parties: &Parties, facility: FacilityRef<'_>) -> bool {
-        self.is_member(parties)
-            && (self.is_coordinator(parties)
-                || owner_of(facility.id) == Some(self.id())
-                || self.is_state_of(facility.actor))
+        authorize::allows(
+            self,
+            Some(parties),
+            Action::View,
+            Resource::Facility {
+                producer: owner_of(facility.id).unwrap_or(""),
+                actor: facility.actor,
+            },
+        )
     }
 
     /// A demand: the member owning its buyer actor, the round's coordinator.
     pub fn views_demand(&self, parties: &Parties, buyer: &str) -> bool {
-        self.is_member(parties) && (self.is_coordinator(parties) || self.owns_buyer(parties, buyer))
+        let owner = parties.buyer_member(buyer).map(|m| m.id.as_str());
+        authorize::allows(
+            self,
+            Some(parties),
+            Action::View,
+            Resource::Demand { owner },
+        )
     }
 
     /// A contract: its supplier organisation, the member owning its buyer
@@ -172,11 +184,18 @@ impl Viewer {
         buyer: &str,
         facility_actor: &str,
     ) -> bool {
-        self.is_member(parties)
-            && (self.is_coordinator(parties)
-                || self.id() == supplier
-                || self.owns_buyer(parties, buyer)
-                || self.is_state_of(facility_actor))
+        let contract = ContractParties {
+            supplier,
+            buyer,
+            facility_actor,
+            proposer: None,
+        };
+        authorize::allows(
+            self,
+            Some(parties),
+            Action::View,
+            contract.resource(parties),
+        )
     }
 
     /// A contribution as a whole (`GET .../contributions/{org}` and its
@@ -185,33 +204,17 @@ impl Viewer {
     /// has that actor). Policies and demands in a contribution are read
     /// through the assembled scenario.
     pub fn views_contribution(&self, parties: &Parties, organisation: &str) -> bool {
-        let Some(owner) = parties.member(organisation) else {
-            return false;
-        };
-        self.is_member(parties)
-            && (self.is_coordinator(parties)
-                || self.id() == organisation
-                || (owner.kind == OrgKind::Producer
-                    && owner
-                        .actor
-                        .as_deref()
-                        .is_some_and(|actor| self.is_state_of(actor))))
-    }
-
-    fn is_state_of(&self, actor: &str) -> bool {
-        self.organisation.kind == OrgKind::State
-            && self.organisation.actor.as_deref() == Some(actor)
-    }
-
-    fn owns_buyer(&self, parties: &Parties, buyer: &str) -> bool {
-        parties
-            .buyer_member(buyer)
-            .is_some_and(|m| m.id == self.id())
+        authorize::allows(
+            self,
+            Some(parties),
+            Action::View,
+            contribution(parties, organisation),
+        )
     }
 
     /// Creating a round: a coordinator's editor.
     pub fn may_create_round(&self) -> Access {
-        if self.organisation.kind == OrgKind::Coordinator && self.role.may_edit() {
+        if authorize::allows(self, None, Action::CreateRound, Resource::Platform) {
             Access::Allowed
         } else {
             Access::Forbidden
@@ -221,20 +224,66 @@ impl Viewer {
     /// An action of the round's coordinator (add a member, change the
     /// reference part, start a run, publish a run) by an editor of it.
     pub fn may_coordinate(&self, parties: &Parties) -> Access {
-        if !self.is_member(parties) {
-            Access::NotFound
-        } else if self.is_coordinator(parties) && self.role.may_edit() {
-            Access::Allowed
-        } else {
-            Access::Forbidden
-        }
+        self.decide(
+            self.views_round(parties),
+            parties,
+            Action::Coordinate,
+            Resource::Round,
+        )
     }
 
     /// Writing the contribution of `organisation`: an editor of it, a member.
     pub fn may_contribute(&self, parties: &Parties, organisation: &str) -> Access {
-        if !self.views_contribution(parties, organisation) {
-            Access::NotFound
-        } else if self.id() == organisation && self.role.may_edit() {
+        self.decide(
+            self.views_contribution(parties, organisation),
+            parties,
+            Action::Contribute,
+            contribution(parties, organisation),
+        )
+    }
+
+    /// Proposing a contract in the round: an editor of a member (which
+    /// side of the proposal it is on is the proposal's own check).
+    pub fn may_propose(&self, parties: &Parties) -> Access {
+        self.decide(
+            self.views_round(parties),
+            parties,
+            Action::Propose,
+            Resource::Round,
+        )
+    }
+
+    /// Answering a proposal: accepting or declining it (an editor of the
+    /// side that did not propose it) or withdrawing it (an editor of its
+    /// proposer).
+    pub fn may_answer(
+        &self,
+        parties: &Parties,
+        contract: ContractParties<'_>,
+        answer: Answer,
+    ) -> Access {
+        let viewed = authorize::allows(
+            self,
+            Some(parties),
+            Action::View,
+            ContractParties {
+                proposer: None,
+                ..contract
+            }
+            .resource(parties),
+        );
+        let action = match answer {
+            Answer::Accept => Action::Accept,
+            Answer::Decline => Action::Decline,
+            Answer::Withdraw => Action::Withdraw,
+        };
+        self.decide(viewed, parties, action, contract.resource(parties))
+    }
+
+    /// Recording a ledger entry: an editor (which kinds it may record is
+    /// the ledger's rule, checked with the entry).
+    pub fn may_record_ledger_entry(&self) -> Access {
+        if authorize::allows(self, None, Action::RecordLedgerEntry, Resource::Platform) {
             Access::Allowed
         } else {
             Access::Forbidden
@@ -243,12 +292,73 @@ impl Viewer {
 
     /// Reading a run: the coordinator any run, members `plan` runs.
     pub fn may_read_run(&self, parties: &Parties, is_plan: bool) -> Access {
-        if self.is_coordinator(parties) || (is_plan && self.is_member(parties)) {
+        let kind = if is_plan { "plan" } else { "analysis" };
+        if authorize::allows(self, Some(parties), Action::View, Resource::Run { kind }) {
             Access::Allowed
         } else {
             Access::NotFound
         }
     }
+
+    /// 404 when the caller does not view the object, 403 when it does and
+    /// the policies refuse the action.
+    fn decide(
+        &self,
+        viewed: bool,
+        parties: &Parties,
+        action: Action,
+        resource: Resource<'_>,
+    ) -> Access {
+        if !viewed {
+            Access::NotFound
+        } else if authorize::allows(self, Some(parties), action, resource) {
+            Access::Allowed
+        } else {
+            Access::Forbidden
+        }
+    }
+}
+
+fn contribution<'a>(parties: &'a Parties, organisation: &'a str) -> Resource<'a> {
+    Resource::Contribution {
+        member: parties.member(organisation),
+        id: organisation,
+    }
+}
+
+/// The parties of a contract as the policies read them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContractParties<'a> {
+    /// The supplier organisation.
+    pub supplier: &'a str,
+    /// The buyer actor.
+    pub buyer: &'a str,
+    /// The actor of the supplier facility.
+    pub facility_actor: &'a str,
+    /// The organisation that proposed it, for a proposal.
+    pub proposer: Option<&'a str>,
+}
+
+impl<'a> ContractParties<'a> {
+    fn resource(self, parties: &'a Parties) -> Resource<'a> {
+        Resource::Contract {
+            supplier: self.supplier,
+            buyer_owner: parties.buyer_member(self.buyer).map(|m| m.id.as_str()),
+            facility_actor: self.facility_actor,
+            proposer: self.proposer,
+        }
+    }
+}
+
+/// An answer to a contract proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Sign it (the other side).
+    Accept,
+    /// Refuse it (the other side).
+    Decline,
+    /// Take it back (the proposer).
+    Withdraw,
 }
 
 /// The assembled scenario as `viewer` may see it (`GET

@@ -16,7 +16,9 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::Json;
 use caisson_ledger::{Content, Kind, Stage};
-use caisson_platform::{OrgKind, Organisation, Schedule, SignedContract};
+use caisson_platform::{
+    Access, Answer, ContractParties, OrgKind, Organisation, Schedule, SignedContract,
+};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, FromRow};
 use utoipa::ToSchema;
@@ -342,7 +344,7 @@ pub async fn propose(
     }
     let mut tx = state.db.begin_write().await?;
     let round = access::round(&mut tx, &caller, &round, RoundAction::Read).await?;
-    if !caller.role.may_edit() {
+    if access::viewer(&caller).may_propose(&round.parties) != Access::Allowed {
         return Err(ApiError::forbidden("only an editor proposes contracts"));
     }
     let supplier = side_of(&caller, &round, &proposal)?;
@@ -475,19 +477,11 @@ async fn load(
     Ok((row, round))
 }
 
-/// What the other side or the proposer does with a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Decision {
-    Accept,
-    Decline,
-    Withdraw,
-}
-
 async fn decide(
     state: &AppState,
     caller: &Caller,
     id: &str,
-    decision: Decision,
+    decision: Answer,
     acceptance: Acceptance,
 ) -> ApiResult<Json<ContractState>> {
     let mut tx = state.db.begin_write().await?;
@@ -496,27 +490,28 @@ async fn decide(
     // Re-read under the round's lock: two answers to one proposal are
     // serialised, and the second sees the first.
     let (mut row, round) = load(&mut tx, caller, &row.id).await?;
-    let buyer_side = round.parties.buyer_member(&row.buyer).map(|m| m.id.clone());
     let is_supplier = row.is_supplier_side(&caller.org.id);
-    let is_buyer = buyer_side.as_deref() == Some(caller.org.id.as_str());
-    let proposer_is_supplier = row.is_supplier_side(&row.proposer);
-    let other_side = if proposer_is_supplier {
-        is_buyer
-    } else {
-        is_supplier
+    let facility_actor = round
+        .member(&row.supplier)
+        .and_then(|s| s.actor.as_deref())
+        .unwrap_or("");
+    let contract = ContractParties {
+        supplier: &row.supplier,
+        buyer: &row.buyer,
+        facility_actor,
+        proposer: Some(&row.proposer),
     };
-    let allowed = caller.role.may_edit()
-        && match decision {
-            Decision::Accept | Decision::Decline => other_side,
-            Decision::Withdraw => caller.org.id == row.proposer,
-        };
-    if !allowed {
-        return Err(ApiError::forbidden(match decision {
-            Decision::Accept | Decision::Decline => {
-                "only an editor of the other side accepts or declines a proposal"
-            }
-            Decision::Withdraw => "only an editor of the proposer withdraws a proposal",
-        }));
+    match access::viewer(caller).may_answer(&round.parties, contract, decision) {
+        Access::Allowed => {}
+        Access::NotFound => return Err(ApiError::NotFound),
+        Access::Forbidden => {
+            return Err(ApiError::forbidden(match decision {
+                Answer::Accept | Answer::Decline => {
+                    "only an editor of the other side accepts or declines a proposal"
+                }
+                Answer::Withdraw => "only an editor of the proposer withdraws a proposal",
+            }))
+        }
     }
     if row.status()? != ContractStatus::Proposed {
         return Err(ApiError::conflict(format!(
@@ -533,9 +528,9 @@ async fn decide(
         row.facility = Some(qualify(facility, &row.supplier)?);
     }
     let status = match decision {
-        Decision::Accept => ContractStatus::Signed,
-        Decision::Decline => ContractStatus::Declined,
-        Decision::Withdraw => ContractStatus::Withdrawn,
+        Answer::Accept => ContractStatus::Signed,
+        Answer::Decline => ContractStatus::Declined,
+        Answer::Withdraw => ContractStatus::Withdrawn,
     };
     if status == ContractStatus::Signed {
         if row.facility.is_none() {
@@ -655,7 +650,7 @@ pub async fn accept(
     } else {
         Acceptance::default()
     };
-    decide(&state, &caller, &id, Decision::Accept, acceptance).await
+    decide(&state, &caller, &id, Answer::Accept, acceptance).await
 }
 
 /// Declines a proposal.
@@ -673,14 +668,7 @@ pub async fn decline(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ContractState>> {
-    decide(
-        &state,
-        &caller,
-        &id,
-        Decision::Decline,
-        Acceptance::default(),
-    )
-    .await
+    decide(&state, &caller, &id, Answer::Decline, Acceptance::default()).await
 }
 
 /// Withdraws one's own proposal.
@@ -702,7 +690,7 @@ pub async fn withdraw(
         &state,
         &caller,
         &id,
-        Decision::Withdraw,
+        Answer::Withdraw,
         Acceptance::default(),
     )
     .await

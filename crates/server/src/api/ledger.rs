@@ -21,7 +21,7 @@ use caisson_ledger::export::{write_export, ExportEntry};
 use caisson_ledger::merkle::{consistency_proof, inclusion_proof, MemoryStore};
 use caisson_ledger::{Content, Kind, Stage};
 use caisson_platform::visibility::owner_of;
-use caisson_platform::Organisation;
+use caisson_platform::{Access, Organisation};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sqlx::AnyConnection;
@@ -298,7 +298,7 @@ pub async fn record(
     caller: Caller,
     JsonBody(recording): JsonBody<Recording>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    if !caller.role.may_edit() {
+    if access::viewer(&caller).may_record_ledger_entry() != Access::Allowed {
         return Err(ApiError::forbidden("only editors record ledger entries"));
     }
     let kind = Kind::parse(&recording.kind)
