@@ -8,7 +8,7 @@
 //! entries of the entry's round, against the round's scenario assembled at
 //! recording time. Ids (EUCs, lots, contracts) resolve within the round.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -18,8 +18,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use caisson_ledger::custody::{self, ContractRecord, EucRecord, Lot, Refusal, RefusalCode};
 use caisson_ledger::export::{write_export, ExportEntry};
+use caisson_ledger::lots::{Direction, Lots, Trace, TraceFrom, TraceQuery};
 use caisson_ledger::merkle::{consistency_proof, inclusion_proof, MemoryStore};
-use caisson_ledger::{Content, Kind, Stage};
+use caisson_ledger::report::{AttReport, ProductInfo};
+use caisson_ledger::{Content, FullEntry, Kind, Stage};
 use caisson_platform::visibility::owner_of;
 use caisson_platform::Organisation;
 use serde::Deserialize;
@@ -27,6 +29,7 @@ use serde_json::{json, Value};
 use sqlx::AnyConnection;
 use utoipa::{IntoParams, ToSchema};
 
+use super::system::record_access;
 use crate::access::{self, RoundAction, RoundCtx};
 use crate::auth::{Caller, MaybeCaller};
 use crate::body::JsonBody;
@@ -506,4 +509,172 @@ pub async fn export(State(app): State<AppState>, caller: MaybeCaller) -> ApiResu
         .collect::<ApiResult<Vec<_>>>()?;
     let text = write_export(&entries, &checkpoint);
     Ok(([(CONTENT_TYPE, "application/x-ndjson")], text).into_response())
+}
+
+/// The entries of the committed tree that `caller` reads in full, in index
+/// order; their reads go to the access log of each recording organisation.
+async fn readable_entries(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    endpoint: &str,
+) -> ApiResult<Vec<FullEntry>> {
+    let size = store::tree_size(conn).await?;
+    let mut out = Vec::new();
+    let mut by_owner: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for row in store::entries(conn, size).await? {
+        if row.readable_by(Some(&caller.org.id))? {
+            by_owner
+                .entry(row.organisation.clone())
+                .or_default()
+                .push(format!("ledger entry {}", row.idx));
+            out.push(row.full()?);
+        }
+    }
+    for (owner, entities) in by_owner {
+        record_access(conn, caller, &owner, endpoint, &entities).await?;
+    }
+    Ok(out)
+}
+
+/// Category and name of every product of the rounds of `entries`, from
+/// each round's latest reference part (products are the reference part's,
+/// which every member sees; nothing confidential is read).
+async fn products_of(
+    conn: &mut AnyConnection,
+    entries: &[FullEntry],
+) -> ApiResult<BTreeMap<String, ProductInfo>> {
+    let rounds: BTreeSet<&str> = entries.iter().filter_map(|e| e.round.as_deref()).collect();
+    let mut products = BTreeMap::new();
+    for round in rounds {
+        let Some(round) = access::load_round(conn, round).await? else {
+            continue;
+        };
+        let documents = RoundDocuments::latest(conn, &round).await?;
+        let format = match documents.reference.media()? {
+            caisson_platform::MediaType::Json => caisson_scenario::Format::Json,
+            caisson_platform::MediaType::Toml => caisson_scenario::Format::Toml,
+        };
+        // The reference part was a valid scenario when stored.
+        let Ok(loaded) =
+            caisson_scenario::load_source(&documents.reference.body, "reference", format)
+        else {
+            continue;
+        };
+        for product in &loaded.scenario.products {
+            products
+                .entry(product.id.clone())
+                .or_insert_with(|| ProductInfo {
+                    category: product.att_category.clone(),
+                    description: product.name.clone(),
+                });
+        }
+    }
+    Ok(products)
+}
+
+/// `?year=Y[&state=ACTOR]`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AttQuery {
+    /// The calendar year.
+    pub year: u32,
+    /// The reporting state (an actor id); default: the caller's actor.
+    pub state: Option<String>,
+}
+
+/// A state's exports and imports of a year in the columns of the Arms
+/// Trade Treaty annual report, from the entries the caller reads in full.
+#[utoipa::path(get, path = "/ledger/reports/att", tag = "ledger", security(("bearer" = [])),
+    params(AttQuery),
+    responses(
+        (status = 200, description = "`{\"state\", \"year\", \"exports\": [row], \"imports\": [row]}`, rows `{\"category\", \"state\", \"state_of_origin\", \"number_of_items\", \"description\", \"comments\"}` (docs/ledger.md)", body = Object),
+        (status = 400, description = "`bad_request`: no year, or no state for a caller without an actor", body = ErrorEnvelope),
+        (status = 401, description = "`unauthenticated`", body = ErrorEnvelope),
+    ))]
+pub async fn att_report(
+    State(app): State<AppState>,
+    caller: Caller,
+    params: Result<Query<AttQuery>, QueryRejection>,
+) -> ApiResult<Json<AttReport>> {
+    let params = query(params)?;
+    let state = params
+        .state
+        .or_else(|| caller.org.actor.clone())
+        .ok_or_else(|| ApiError::bad_request("name the reporting state with `state`"))?;
+    let mut conn = app.db.pool.acquire().await?;
+    let entries = readable_entries(&mut conn, &caller, "GET ledger ATT report").await?;
+    let products = products_of(&mut conn, &entries).await?;
+    Ok(Json(caisson_ledger::report::att_report(
+        &entries,
+        &products,
+        &state,
+        params.year,
+    )))
+}
+
+/// `?lot=ID[&direction=forward|backward]`, `?origin=ACTOR` or
+/// `?holder=ACTOR`, each with an optional `&product=P`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TraceParams {
+    /// One lot, traced in `direction`.
+    pub lot: Option<String>,
+    /// `forward` (default) or `backward`, for `lot`.
+    pub direction: Option<String>,
+    /// Every lot shipped from this actor's facilities, traced forwards.
+    pub origin: Option<String>,
+    /// Every lot sent to this actor, traced backwards.
+    pub holder: Option<String>,
+    /// Only lots of this product.
+    pub product: Option<String>,
+}
+
+/// Traces lots forwards (where did the goods end up) or backwards (where
+/// did they come from), over the entries the caller reads in full.
+#[utoipa::path(get, path = "/ledger/trace", tag = "ledger", security(("bearer" = [])),
+    params(TraceParams),
+    responses(
+        (status = 200, description = "`[{\"direction\", \"lots\": [lot]}]`, each trace's starting lot first (docs/ledger.md)", body = Object),
+        (status = 400, description = "`bad_request`: not exactly one of `lot`, `origin`, `holder`; a bad direction", body = ErrorEnvelope),
+        (status = 401, description = "`unauthenticated`", body = ErrorEnvelope),
+        (status = 404, description = "`not_found`: a lot that does not exist or that the caller may not read", body = ErrorEnvelope),
+    ))]
+pub async fn trace(
+    State(app): State<AppState>,
+    caller: Caller,
+    params: Result<Query<TraceParams>, QueryRejection>,
+) -> ApiResult<Json<Vec<Trace>>> {
+    let params = query(params)?;
+    let direction = match params.direction.as_deref() {
+        None | Some("forward") => Direction::Forward,
+        Some("backward") => Direction::Backward,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "direction {other:?} is neither forward nor backward"
+            )))
+        }
+    };
+    let from = match (params.lot, params.origin, params.holder) {
+        (Some(lot), None, None) => TraceFrom::Lot(lot),
+        (None, Some(origin), None) => TraceFrom::Origin(origin),
+        (None, None, Some(holder)) => TraceFrom::Holder(holder),
+        _ => {
+            return Err(ApiError::bad_request(
+                "give exactly one of `lot`, `origin` and `holder`",
+            ))
+        }
+    };
+    let mut conn = app.db.pool.acquire().await?;
+    let entries = readable_entries(&mut conn, &caller, "GET ledger trace").await?;
+    let lots = Lots::from_entries(&entries);
+    // A lot the caller may not read is answered like a missing one.
+    if let TraceFrom::Lot(id) = &from {
+        if lots.lot(id).is_none() {
+            return Err(ApiError::NotFound);
+        }
+    }
+    Ok(Json(lots.trace(&TraceQuery {
+        from,
+        product: params.product,
+        direction,
+    })))
 }
