@@ -475,3 +475,381 @@ fn verify_against_caisson_serve_catches_a_changed_entry() {
     let _ = server.kill();
     let _ = server.wait();
 }
+
+/// A `caisson serve` on a fresh SQLite file with the seed's parties: a
+/// producer (`prod`, actor AAA) whose state (`statea`) denies exports to
+/// belligerents, a buyer state (`stateb`, BBB) and a belligerent
+/// (`statec`, CCC); one round whose product has `att_category`.
+struct Served {
+    dir: tempfile::TempDir,
+    server: std::process::Child,
+    url: String,
+    round: String,
+    key_file: std::path::PathBuf,
+    tokens: std::collections::BTreeMap<&'static str, String>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+fn serve_seed_round() -> Served {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let database = format!("sqlite://{}", text(&dir.path().join("platform.db")));
+    let key_file = dir.path().join("ledger.key");
+    let admin = |args: &[&str]| {
+        let mut all = vec!["admin", "--database", &database];
+        all.extend_from_slice(args);
+        let out = run(&all);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out).trim().to_owned()
+    };
+    let mut tokens = std::collections::BTreeMap::new();
+    for (org, kind, actor) in [
+        ("coord", "coordinator", None),
+        ("prod", "producer", Some("AAA")),
+        ("statea", "state", Some("AAA")),
+        ("stateb", "state", Some("BBB")),
+        ("statec", "state", Some("CCC")),
+    ] {
+        let mut args = vec!["org", "add", org, "--kind", kind];
+        if let Some(actor) = actor {
+            args.extend(["--actor", actor]);
+        }
+        admin(&args);
+        admin(&["user", "add", org, "ed", "--role", "editor"]);
+        tokens.insert(org, admin(&["token", "add", org, "ed"]));
+    }
+    let mut server = crate::support::caisson()
+        .args(["serve", "--listen", "127.0.0.1:0", "--workers", "0"])
+        .args(["--database", &database, "--ledger-key", text(&key_file)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start caisson serve");
+    let mut url = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut url)
+        .expect("the server prints its URL");
+    let url = url.trim().to_owned();
+    let send = |method: &str, token: &str, path: &str, content_type: &str, body: String| {
+        let url = format!("{url}/api/v1{path}");
+        let request = match method {
+            "PUT" => ureq::put(&url),
+            _ => ureq::post(&url),
+        };
+        let mut response = request
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", content_type)
+            .send(body)
+            .expect("a 2xx answer");
+        serde_json::from_str::<serde_json::Value>(
+            &response.body_mut().read_to_string().expect("body"),
+        )
+        .expect("JSON")
+    };
+    let reference = "[scenario]\nname = \"r\"\nstart = \"2026-01\"\nperiods = 3\n\n\
+        [[actor]]\nid = \"AAA\"\n\n[[actor]]\nid = \"BBB\"\n\n[[actor]]\nid = \"CCC\"\nbelligerent = true\n\n\
+        [[product]]\nid = \"shell\"\nname = \"155 mm shell\"\natt_category = \"ammunition\"\n";
+    let round = send(
+        "POST",
+        &tokens["coord"],
+        "/rounds",
+        "application/toml",
+        reference.into(),
+    )["id"]
+        .as_str()
+        .expect("round id")
+        .to_owned();
+    for member in ["prod", "statea", "stateb", "statec"] {
+        send(
+            "POST",
+            &tokens["coord"],
+            &format!("/rounds/{round}/members"),
+            "application/json",
+            json!({"organisation": member}).to_string(),
+        );
+    }
+    let plant = "[[facility]]\nid = \"plant\"\nactor = \"AAA\"\n\n[[facility.line]]\nid = \"l1\"\n\
+                 capacity = 100\nproducts = { shell = { rate = 1, cost = 10 } }\n";
+    send(
+        "PUT",
+        &tokens["prod"],
+        &format!("/rounds/{round}/contributions/prod"),
+        "application/toml",
+        plant.into(),
+    );
+    let neutral =
+        "[[policy]]\nid = \"neutral\"\nscope = \"AAA\"\ndeny_export = [\"belligerent\"]\n";
+    send(
+        "PUT",
+        &tokens["statea"],
+        &format!("/rounds/{round}/contributions/statea"),
+        "application/toml",
+        neutral.into(),
+    );
+    Served {
+        dir,
+        server,
+        url,
+        round,
+        key_file,
+        tokens,
+    }
+}
+
+impl Served {
+    /// `caisson ledger record KIND` by `org`: (exit code, stdout + stderr).
+    fn record(&self, org: &str, kind: &str, content: serde_json::Value) -> (i32, String) {
+        let out = run([
+            "ledger",
+            "record",
+            kind,
+            "--server",
+            &self.url,
+            "--token",
+            &self.tokens[org],
+            "--round",
+            &self.round,
+            "--content",
+            &content.to_string(),
+        ]);
+        (
+            out.status.code().unwrap_or(-1),
+            format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr)),
+        )
+    }
+
+    /// Records and expects success; returns the answer.
+    fn ok(&self, org: &str, kind: &str, content: serde_json::Value) -> serde_json::Value {
+        let (code, said) = self.record(org, kind, content);
+        assert_eq!(code, 0, "{said}");
+        serde_json::from_str(said.lines().next().expect("a line")).expect("the answer is JSON")
+    }
+}
+
+/// `caisson ledger record`, `trace` and `report att` against `caisson
+/// serve`: the seed's case recorded through the CLI (a refusal exits 1 with
+/// the rule), traced forwards and backwards, and reported in ATT columns
+/// (CSV and xlsx, from the server and from an export) with the rows the
+/// entries give.
+#[test]
+fn record_trace_and_report_against_caisson_serve() {
+    let s = serve_seed_round();
+    let euc = |number: &str, exporter: (&str, &str), consignee: &str| {
+        json!({"number": number, "exporter": exporter.0, "exporter_organisation": exporter.1,
+               "consignee": consignee, "end_user": consignee,
+               "goods": [{"product": "shell", "quantity": 100}], "end_use": "artillery",
+               "reexport": "permitted", "issued": "2026-01-01", "expires": "2026-12-31"})
+    };
+    // Direct to the belligerent: refused naming the neutral policy.
+    let direct = s.ok("statec", "euc.issued", euc("C-1", ("AAA", "prod"), "CCC"))["euc"]
+        .as_str()
+        .expect("euc")
+        .to_owned();
+    let (code, said) = s.record(
+        "prod",
+        "transfer.shipped",
+        json!({"facility": "prod:plant", "consignee": "CCC", "product": "shell",
+               "quantity": 10, "date": "2026-02-01", "euc": direct}),
+    );
+    assert_eq!(code, 1, "{said}");
+    assert!(
+        said.contains("compliance_denied") && said.contains("neutral"),
+        "{said}"
+    );
+    // Via BBB: shipped, received, re-exported to CCC, received.
+    let b1 = s.ok("stateb", "euc.issued", euc("B-1", ("AAA", "prod"), "BBB"))["euc"]
+        .as_str()
+        .expect("euc")
+        .to_owned();
+    let lot = s.ok(
+        "prod",
+        "transfer.shipped",
+        json!({"facility": "prod:plant", "consignee": "BBB", "product": "shell",
+               "quantity": 100, "date": "2026-02-01", "euc": b1}),
+    )["lot"]
+        .as_str()
+        .expect("lot")
+        .to_owned();
+    s.ok(
+        "stateb",
+        "transfer.received",
+        json!({"lot": lot, "quantity": 100, "date": "2026-02-03"}),
+    );
+    let c2 = s.ok("statec", "euc.issued", euc("C-2", ("BBB", "stateb"), "CCC"))["euc"]
+        .as_str()
+        .expect("euc")
+        .to_owned();
+    let onward = s.ok(
+        "stateb",
+        "transfer.reexported",
+        json!({"lot": lot, "to": "CCC", "quantity": 40, "date": "2026-03-01", "euc": c2}),
+    )["lot"]
+        .as_str()
+        .expect("new lot")
+        .to_owned();
+    s.ok(
+        "statec",
+        "transfer.received",
+        json!({"lot": onward, "quantity": 40, "date": "2026-03-04"}),
+    );
+    // Beyond the lot: refused with custody's code.
+    let (code, said) = s.record(
+        "stateb",
+        "transfer.reexported",
+        json!({"lot": lot, "to": "CCC", "quantity": 61, "date": "2026-03-02", "euc": c2}),
+    );
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("422"), "{said}");
+
+    // Forwards from AAA, as the producer's state's... as the buyer sees it.
+    let trace = |org: &str, args: &[&str]| {
+        let mut all = vec![
+            "ledger",
+            "trace",
+            "--server",
+            &s.url,
+            "--token",
+            &s.tokens[org],
+        ];
+        all.extend_from_slice(args);
+        let out = run(&all);
+        (out.status.code(), stdout(&out))
+    };
+    let (code, forward) = trace("stateb", &["--origin", "AAA", "--format", "json"]);
+    assert_eq!(code, Some(0), "{forward}");
+    let forward: serde_json::Value = serde_json::from_str(&forward).expect("JSON");
+    let path: Vec<&str> = forward[0]["lots"]
+        .as_array()
+        .expect("lots")
+        .iter()
+        .map(|l| l["consignee"].as_str().expect("consignee"))
+        .collect();
+    assert_eq!(path, ["BBB", "CCC"]);
+    // Backwards from CCC, as CCC sees it: its lot came from BBB; the
+    // shipment to BBB is not CCC's to read, so the chain stops there.
+    let (code, backward) = trace("statec", &["--holder", "CCC"]);
+    assert_eq!(code, Some(0), "{backward}");
+    assert!(
+        backward.contains(&format!("backward from lot {onward}")),
+        "{backward}"
+    );
+    assert!(
+        backward.contains("40 shell BBB -> CCC (40 received)"),
+        "{backward}"
+    );
+    assert!(!backward.contains(&lot), "{backward}");
+    // A lot one may not read is as unknown as a missing one.
+    let (code, _) = trace("statec", &["--lot", &lot]);
+    assert_eq!(code, Some(1));
+
+    // The ATT report of AAA (as the producer reads it) and of BBB.
+    let report = |org: &str, state: &str, out: &str| {
+        let file = s.dir.path().join(out);
+        let o = run([
+            "ledger",
+            "report",
+            "att",
+            "--server",
+            &s.url,
+            "--token",
+            &s.tokens[org],
+            "--state",
+            state,
+            "--year",
+            "2026",
+            "--out",
+            text(&file),
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        file
+    };
+    let csv = std::fs::read_to_string(report("prod", "AAA", "aaa.csv")).expect("csv");
+    assert_eq!(
+        csv,
+        "reporting_state,year,table,category,partner_state,state_of_origin,number_of_items,description,comments\n\
+         AAA,2026,exports,ammunition,BBB,,100.0,155 mm shell (shell),EUC B-1 of stateb; ledger entries 2\n"
+    );
+    let csv = std::fs::read_to_string(report("stateb", "BBB", "bbb.csv")).expect("csv");
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(
+        rows,
+        [
+            "BBB,2026,exports,ammunition,CCC,AAA,40.0,155 mm shell (shell),re-export; EUC C-2 of statec; ledger entries 5",
+            "BBB,2026,imports,ammunition,AAA,,100.0,155 mm shell (shell),EUC B-1 of stateb; ledger entries 3",
+        ]
+    );
+    let xlsx = report("stateb", "BBB", "bbb.xlsx");
+    let sheets = caisson_sheets::read_xlsx(&xlsx).expect("the workbook reads");
+    assert_eq!(sheets.len(), 2);
+    assert_eq!(sheets[0].name, "Exports");
+    assert_eq!(sheets[0].columns[1].header, "Final importing State");
+    assert_eq!(sheets[1].columns[1].header, "Exporting State");
+    assert_eq!(sheets[0].rows[0][3], caisson_sheets::Cell::Number(40.0));
+
+    // The same from an export file, with the scenario for the categories.
+    let export = s.dir.path().join("export.jsonl");
+    let o = run([
+        "ledger",
+        "export",
+        "--server",
+        &s.url,
+        "--token",
+        &s.tokens["stateb"],
+        "--out",
+        text(&export),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let public = stdout(&run(["ledger", "key", "--ledger-key", text(&s.key_file)]))
+        .trim()
+        .to_owned();
+    let verified = run(["ledger", "verify", "--log", text(&export), "--key", &public]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stdout(&verified));
+    let scenario = s.dir.path().join("products.toml");
+    std::fs::write(
+        &scenario,
+        "[scenario]\nname = \"p\"\nstart = \"2026-01\"\nperiods = 1\n\n[[actor]]\nid = \"AAA\"\n\n\
+         [[product]]\nid = \"shell\"\nname = \"155 mm shell\"\natt_category = \"ammunition\"\n",
+    )
+    .expect("write");
+    let offline = s.dir.path().join("offline.csv");
+    let o = run([
+        "ledger",
+        "report",
+        "att",
+        "--log",
+        text(&export),
+        "--scenario",
+        text(&scenario),
+        "--state",
+        "BBB",
+        "--year",
+        "2026",
+        "--out",
+        text(&offline),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(offline).expect("csv"), csv);
+}
