@@ -754,3 +754,360 @@ async fn two_servers_never_share_an_index(backend: Backend) {
     app.stop().await;
 }
 both!(two_servers_never_share_an_index);
+
+/// A small deterministic generator of test quantities (the property test
+/// runs several seeds; no timing or randomness the test cannot replay).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Sends `bodies` as concurrent recordings, each from its own client,
+/// alternating between two servers; returns (quantity, status, code) of
+/// every answer.
+async fn concurrently(
+    party: &Party,
+    urls: [&str; 2],
+    round: &str,
+    kind: &str,
+    contents: Vec<Value>,
+) -> Vec<(f64, u16, String)> {
+    let mut tasks = Vec::new();
+    for (n, content) in contents.into_iter().enumerate() {
+        let party = party.at(urls[n % 2]);
+        let body = json!({"kind": kind, "round": round, "content": content});
+        tasks.push(tokio::spawn(async move {
+            let quantity = body["content"]["quantity"].as_f64().expect("quantity");
+            let answer = party.post_json("/ledger/entries", &body).await;
+            let code = if answer.status.as_u16() == 201 {
+                String::new()
+            } else {
+                answer.code()
+            };
+            (quantity, answer.status.as_u16(), code)
+        }));
+    }
+    let mut out = Vec::new();
+    for task in tasks {
+        out.push(task.await.expect("client"));
+    }
+    out
+}
+
+/// Checks one burst against its limit: accepted quantities sum to at most
+/// `limit`, every refusal has `code`, and every refused quantity would
+/// indeed have exceeded what was left at the end (so nothing was refused
+/// that fitted). Returns the accepted total.
+fn within(limit: f64, answers: &[(f64, u16, String)], code: &str) -> f64 {
+    let accepted: f64 = answers
+        .iter()
+        .filter(|(_, status, _)| *status == 201)
+        .map(|(q, _, _)| q)
+        .sum();
+    assert!(
+        accepted <= limit,
+        "{accepted} accepted of {limit}: {answers:?}"
+    );
+    for (q, status, got) in answers {
+        if *status != 201 {
+            assert_eq!((*status, got.as_str()), (422, code), "{answers:?}");
+            assert!(
+                *q > limit - accepted,
+                "{q} was refused with {} left",
+                limit - accepted
+            );
+        }
+    }
+    accepted
+}
+
+/// Quantities under concurrent recording (a property over several seeds):
+/// parallel clients on two servers sharing the database ship under one
+/// EUC, receive one lot and re-export from it; no EUC is over-used and no
+/// lot over-received or over-re-exported, and nothing that fitted is
+/// refused.
+async fn concurrent_recording_never_exceeds_a_lot(backend: Backend) {
+    let app = TestApp::start(backend, 0).await;
+    let p = ledger_round(&app).await;
+    let second = caisson_server::serve::start(&caisson_server::serve::ServeConfig {
+        listen: "127.0.0.1:0".into(),
+        database: app.database.clone(),
+        workers: 0,
+        lease: std::time::Duration::from_secs(30),
+        handler_timeout: std::time::Duration::from_secs(60),
+        ledger_key: app.ledger_key.clone(),
+    })
+    .await
+    .expect("a second server starts");
+    let urls = [app.url.as_str(), second.url.as_str()];
+    for seed in 1..=3u64 {
+        let mut rng = Lcg(seed);
+        let euc = p
+            .euc(
+                &p.buyer,
+                &format!("P-{seed}"),
+                ("AAA", "prod"),
+                "BBB",
+                "permitted",
+            )
+            .await;
+        // Shipments: 8 clients, 10..=30 each, against the EUC's 100.
+        let shipments: Vec<Value> = (0..8)
+            .map(|_| {
+                json!({"facility": "prod:plant", "consignee": "BBB", "product": "shell",
+                       "quantity": 10 + rng.below(21), "date": "2026-02-01", "euc": euc})
+            })
+            .collect();
+        let answers = concurrently(&p.prod, urls, &p.round, "transfer.shipped", shipments).await;
+        within(100.0, &answers, "euc_mismatch");
+
+        // One lot of the biggest accepted shipment... simpler: a fresh EUC
+        // and one lot of 100, received by 8 clients at once.
+        let euc = p
+            .euc(
+                &p.buyer,
+                &format!("Q-{seed}"),
+                ("AAA", "prod"),
+                "BBB",
+                "permitted",
+            )
+            .await;
+        let lot = p
+            .ok(
+                &p.prod,
+                "transfer.shipped",
+                json!({"facility": "prod:plant", "consignee": "BBB", "product": "shell",
+                       "quantity": 100, "date": "2026-02-01", "euc": euc}),
+            )
+            .await["lot"]
+            .as_str()
+            .expect("lot")
+            .to_owned();
+        let receipts: Vec<Value> = (0..8)
+            .map(|_| json!({"lot": lot, "quantity": 10 + rng.below(21), "date": "2026-02-03"}))
+            .collect();
+        let answers = concurrently(&p.buyer, urls, &p.round, "transfer.received", receipts).await;
+        let received = within(100.0, &answers, "custody_exceeded");
+
+        // Re-exports from what was received, 8 clients at once, under an
+        // EUC big enough that only the lot limits them.
+        let onward = p
+            .ok(
+                &p.belligerent,
+                "euc.issued",
+                json!({"number": format!("R-{seed}"), "exporter": "BBB",
+                       "exporter_organisation": "stateb", "consignee": "CCC", "end_user": "CCC",
+                       "goods": [{"product": "shell", "quantity": 1000}], "end_use": "artillery",
+                       "reexport": "permitted", "issued": "2026-01-01", "expires": "2026-12-31"}),
+            )
+            .await["euc"]
+            .as_str()
+            .expect("euc")
+            .to_owned();
+        let reexports: Vec<Value> = (0..8)
+            .map(|_| {
+                json!({"lot": lot, "to": "CCC", "quantity": 5 + rng.below(21),
+                       "date": "2026-03-01", "euc": onward})
+            })
+            .collect();
+        let answers =
+            concurrently(&p.buyer, urls, &p.round, "transfer.reexported", reexports).await;
+        within(received, &answers, "custody_exceeded");
+    }
+    let summary = verify_export(&export(&p.coord).await, &public_key(&app)).expect("verifies");
+    assert!(summary.size > 30);
+    second.stop().await.expect("stop the second server");
+    app.stop().await;
+}
+both!(concurrent_recording_never_exceeds_a_lot);
+
+/// Traces and the ATT report within each viewer's rights: the producer and
+/// the buyer, parties of the lot and so of its re-export, trace the shells
+/// forwards to CCC; CCC, not a party of the shipment to BBB, traces what it
+/// received back to BBB only; a lot one
+/// may not read is 404 like a missing one; reports count only readable
+/// entries, and another organisation's entries read are access-logged.
+async fn traces_and_reports_follow_each_viewers_rights(backend: Backend) {
+    let app = TestApp::start(backend, 0).await;
+    let p = ledger_round(&app).await;
+    let euc = p
+        .euc(&p.buyer, "B-1", ("AAA", "prod"), "BBB", "permitted")
+        .await;
+    let lot = p.shipped_to_buyer(&euc).await;
+    let onward_euc = p
+        .euc(
+            &p.belligerent,
+            "C-1",
+            ("BBB", "stateb"),
+            "CCC",
+            "prohibited",
+        )
+        .await;
+    let onward = p.reexport(&lot, &onward_euc).await.expect(201).json()["lot"]
+        .as_str()
+        .expect("lot")
+        .to_owned();
+    p.ok(
+        &p.belligerent,
+        "transfer.received",
+        json!({"lot": onward, "quantity": 40, "date": "2026-03-03"}),
+    )
+    .await;
+
+    let consignees = |trace: &Value| -> Vec<String> {
+        trace["lots"]
+            .as_array()
+            .expect("lots")
+            .iter()
+            .map(|l| l["consignee"].as_str().expect("consignee").to_owned())
+            .collect()
+    };
+    // Forwards from AAA: the lot's parties read the re-export too.
+    let buyer = p
+        .buyer
+        .get("/ledger/trace?origin=AAA&product=shell")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(consignees(&buyer[0]), ["BBB", "CCC"]);
+    assert_eq!(buyer[0]["direction"], "forward");
+    let producer = p
+        .prod
+        .get("/ledger/trace?origin=AAA")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(consignees(&producer[0]), ["BBB", "CCC"]);
+    assert_eq!(producer[0]["lots"][0]["received"], 100.0);
+    assert_eq!(producer[0]["lots"][1]["received"], 40.0);
+    // Nothing of another product; CCC ships nothing.
+    let none = p
+        .buyer
+        .get("/ledger/trace?origin=AAA&product=other")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(none, json!([]));
+    // Backwards from CCC: the belligerent reads its lot, not BBB's.
+    let back = p
+        .belligerent
+        .get("/ledger/trace?holder=CCC")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(back.as_array().map(Vec::len), Some(1));
+    assert_eq!(consignees(&back[0]), ["CCC"]);
+    assert_eq!(back[0]["lots"][0]["sender"], "BBB");
+    // The coordinator reads everything: CCC's shells came from AAA's plant.
+    let coord = p
+        .coord
+        .get("/ledger/trace?holder=CCC")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(consignees(&coord[0]), ["CCC", "BBB"]);
+    assert_eq!(coord[0]["lots"][1]["facility"], "prod:plant");
+    // One lot; invisible and missing lots answer the same 404.
+    let one = p
+        .buyer
+        .get(&format!("/ledger/trace?lot={onward}&direction=backward"))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(consignees(&one[0]), ["CCC", "BBB"]);
+    let hidden = p
+        .belligerent
+        .get(&format!("/ledger/trace?lot={lot}"))
+        .await
+        .expect(404);
+    let missing = p
+        .belligerent
+        .get(&format!("/ledger/trace?lot={}", "0".repeat(32)))
+        .await
+        .expect(404);
+    assert_eq!(hidden.text, missing.text);
+    p.observer
+        .get(&format!("/ledger/trace?lot={lot}"))
+        .await
+        .expect(404);
+    p.buyer.get("/ledger/trace").await.expect(400);
+    p.buyer
+        .get("/ledger/trace?origin=AAA&holder=BBB")
+        .await
+        .expect(400);
+    p.buyer
+        .get(&format!("/ledger/trace?lot={lot}&direction=up"))
+        .await
+        .expect(400);
+    app.anonymous()
+        .get("/ledger/trace?origin=AAA")
+        .await
+        .expect(401);
+
+    // ATT: BBB's 2026 report, by its own state (the default state).
+    let report = p
+        .buyer
+        .get("/ledger/reports/att?year=2026")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(report["state"], "BBB");
+    assert_eq!(report["exports"].as_array().map(Vec::len), Some(1));
+    let export_row = &report["exports"][0];
+    assert_eq!(export_row["state"], "CCC");
+    assert_eq!(export_row["state_of_origin"], "AAA");
+    assert_eq!(export_row["number_of_items"], 40.0);
+    assert_eq!(report["imports"][0]["state"], "AAA");
+    assert_eq!(report["imports"][0]["number_of_items"], 100.0);
+    // The belligerent does not read BBB's import: asked for BBB, it sees
+    // only the re-export it is party to.
+    let seen = p
+        .belligerent
+        .get("/ledger/reports/att?year=2026&state=BBB")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(seen["imports"], json!([]));
+    assert_eq!(seen["exports"][0]["number_of_items"], 40.0);
+    // Another year: nothing; no year: 400; an observer without an actor
+    // must name the state, and then reads nothing.
+    let empty = p
+        .buyer
+        .get("/ledger/reports/att?year=2025")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(empty["exports"], json!([]));
+    p.buyer.get("/ledger/reports/att").await.expect(400);
+    p.observer
+        .get("/ledger/reports/att?year=2026")
+        .await
+        .expect(400);
+    let nothing = p
+        .observer
+        .get("/ledger/reports/att?year=2026&state=BBB")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(nothing["exports"], json!([]));
+    // The belligerent's reads of entries recorded by stateb are logged for
+    // stateb.
+    let log = p.buyer.get("/access-log").await.expect(200).json();
+    assert!(
+        log.as_array()
+            .expect("log")
+            .iter()
+            .any(|e| e["reader_organisation"] == "statec"
+                && e["endpoint"] == "GET ledger ATT report"),
+        "{log}"
+    );
+    app.stop().await;
+}
+both!(traces_and_reports_follow_each_viewers_rights);
