@@ -9,6 +9,7 @@
 //! recording time. Ids (EUCs, lots, contracts) resolve within the round.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{LazyLock, Mutex};
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -150,36 +151,96 @@ impl custody::Visibility for ViewerOf<'_> {
     }
 }
 
-/// The custody state and readers of a round, rebuilt from its entries.
-async fn round_state(
-    conn: &mut AnyConnection,
-    round: &str,
-    scenario: &caisson_model::Scenario,
-) -> ApiResult<(custody::State, Readers)> {
-    let mut state = custody::State::new();
-    let mut readers = Readers::default();
-    for row in store::round_entries(conn, round).await? {
-        let content = row.content()?;
-        state
-            .replay(&content, &row.organisation, scenario)
-            .map_err(|r| {
-                ApiError::Internal(anyhow::anyhow!(
-                    "ledger entry {} does not replay: {r}",
-                    row.idx
-                ))
-            })?;
-        let created = match &content {
-            Content::ContractSigned(c) => Some(c.contract.clone()),
-            Content::EucIssued(c) => c.euc.clone(),
-            Content::TransferShipped(c) => c.lot.clone(),
-            Content::TransferReexported(c) => c.new_lot.clone(),
-            Content::TransferReceived(_) | Content::ConsentGiven(_) => None,
-        };
-        if let Some(id) = created {
-            readers.by_id.insert(id, row.readers()?);
+/// A round's custody state and readers, as of its entries up to `applied`
+/// (the index and leaf hash of the last entry applied).
+#[derive(Debug, Default)]
+struct RoundState {
+    state: custody::State,
+    readers: Readers,
+    applied: Option<(i64, String)>,
+}
+
+/// Each round's custody state per server process (keyed by the address of
+/// the server's signing key and the round), so that an append replays only
+/// the round's entries recorded since, by this server or another sharing
+/// the database, instead of the whole round.
+static ROUND_STATES: LazyLock<Mutex<HashMap<(usize, String), RoundState>>> =
+    LazyLock::new(Mutex::default);
+
+fn round_cache_key(app: &AppState, round: &str) -> (usize, String) {
+    (
+        std::ptr::from_ref::<caisson_ledger::LedgerKey>(&app.ledger_key) as usize,
+        round.to_owned(),
+    )
+}
+
+impl RoundState {
+    /// The cached state of a round (taken out of the cache: it goes back
+    /// only once an append commits), or an empty one.
+    fn take(app: &AppState, round: &str) -> RoundState {
+        ROUND_STATES
+            .lock()
+            .ok()
+            .and_then(|mut cache| cache.remove(&round_cache_key(app, round)))
+            .unwrap_or_default()
+    }
+
+    fn put_back(self, app: &AppState, round: &str) {
+        if let Ok(mut cache) = ROUND_STATES.lock() {
+            cache.insert(round_cache_key(app, round), self);
         }
     }
-    Ok((state, readers))
+
+    /// Brings the state up to the round's stored entries (the head is
+    /// locked): when the last entry applied is no longer stored as it was,
+    /// everything is replayed from the start.
+    async fn catch_up(
+        &mut self,
+        conn: &mut AnyConnection,
+        round: &str,
+        scenario: &caisson_model::Scenario,
+    ) -> ApiResult<()> {
+        if let Some((index, leaf)) = &self.applied {
+            let still: Option<(String,)> = sqlx::query_as(
+                "SELECT leaf_hash FROM ledger_entries WHERE idx = $1 AND round = $2",
+            )
+            .bind(index)
+            .bind(round)
+            .fetch_optional(&mut *conn)
+            .await?;
+            if still.is_none_or(|(stored,)| stored != *leaf) {
+                *self = RoundState::default();
+            }
+        }
+        let after = self.applied.as_ref().map_or(-1, |(index, _)| *index);
+        for row in store::round_entries_after(conn, round, after).await? {
+            let content = row.content()?;
+            self.state
+                .replay(&content, &row.organisation, scenario)
+                .map_err(|r| {
+                    ApiError::Internal(anyhow::anyhow!(
+                        "ledger entry {} does not replay: {r}",
+                        row.idx
+                    ))
+                })?;
+            if let Some(id) = created_id(&content) {
+                self.readers.by_id.insert(id, row.readers()?);
+            }
+            self.applied = Some((row.idx, row.leaf_hash.clone()));
+        }
+        Ok(())
+    }
+}
+
+/// The id an entry creates (contract, EUC or lot), if any.
+fn created_id(content: &Content) -> Option<String> {
+    match content {
+        Content::ContractSigned(c) => Some(c.contract.clone()),
+        Content::EucIssued(c) => c.euc.clone(),
+        Content::TransferShipped(c) => c.lot.clone(),
+        Content::TransferReexported(c) => c.new_lot.clone(),
+        Content::TransferReceived(_) | Content::ConsentGiven(_) => None,
+    }
 }
 
 /// Whether `org` is the member `found`.
@@ -320,12 +381,16 @@ pub async fn record(
     let round = access::round(&mut tx, &caller, &recording.round, RoundAction::Read).await?;
     let documents = RoundDocuments::latest(&mut tx, &round).await?;
     let assembled = documents.assemble(&access::viewer(&caller), &round)?;
-    let (state, readers) = round_state(&mut tx, &round.id, &assembled.scenario).await?;
+    let mut cached = RoundState::take(&app, &round.id);
+    cached
+        .catch_up(&mut tx, &round.id, &assembled.scenario)
+        .await?;
+    let (state, readers) = (&cached.state, &cached.readers);
     let ids = content
         .assign_ids()
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("random source: {e}")))?;
-    let mut entry_readers = recorder_and_parties(&caller, &round, &content, &state, &readers)?;
-    {
+    let mut entry_readers = recorder_and_parties(&caller, &round, &content, state, readers)?;
+    let effects = {
         // Reached only when the caller is who records this kind: for a
         // consent, the state of the lot's origin.
         let consenting_for = match &content {
@@ -334,7 +399,7 @@ pub async fn record(
         };
         let visibility = ViewerOf {
             organisation: &caller.org.id,
-            readers: &readers,
+            readers,
             consenting_for,
         };
         let context = custody::Context {
@@ -343,10 +408,11 @@ pub async fn record(
             visibility: &visibility,
             mode: custody::Mode::Record,
         };
-        state.check(&content, &context).map_err(refused)?;
-    }
+        state.check(&content, &context).map_err(refused)?
+    };
     entry_readers.insert(caller.org.id.clone());
     entry_readers.insert(round.coordinator.id.clone());
+    let created_readers = entry_readers.clone();
     let full = head
         .append(
             &mut tx,
@@ -362,6 +428,16 @@ pub async fn record(
         )
         .await?;
     tx.commit().await?;
+    // Committed: the cached state moves on by this entry and goes back.
+    cached.state.apply(effects);
+    if let Some(id) = created_id(&content) {
+        cached.readers.by_id.insert(id, created_readers);
+    }
+    cached.applied = Some((
+        i64::try_from(full.index).map_err(|e| ApiError::Internal(e.into()))?,
+        full.leaf_hash.to_hex(),
+    ));
+    cached.put_back(&app, &round.id);
     let mut answer = serde_json::Map::new();
     answer.insert("index".into(), full.index.into());
     for (key, id) in ids {

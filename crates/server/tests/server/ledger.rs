@@ -750,6 +750,23 @@ async fn two_servers_never_share_an_index(backend: Backend) {
     assert_eq!(indices, (0..60).collect::<Vec<u64>>());
     let summary = verify_export(&export(&p.coord).await, &public_key(&app)).expect("verifies");
     assert_eq!(summary.size, 60);
+    // Each server keeps its tree's frontier between appends and catches up
+    // with the other's: every size's signed root is that of its leaves.
+    for n in 1..=60usize {
+        let checkpoint: Checkpoint = serde_json::from_value(
+            app.anonymous()
+                .get(&format!("/ledger/checkpoint?size={n}"))
+                .await
+                .expect(200)
+                .json(),
+        )
+        .expect("checkpoint");
+        assert_eq!(
+            checkpoint.root_hash,
+            caisson_ledger::merkle::root_of(&summary.leaf_hashes[..n]),
+            "size {n}"
+        );
+    }
     second.stop().await.expect("stop the second server");
     app.stop().await;
 }
