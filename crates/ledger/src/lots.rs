@@ -94,6 +94,8 @@ pub struct Movement {
     pub to: String,
     /// The origin of the goods, when the reader can see it.
     pub origin: Option<String>,
+    /// The facility that made the goods, when the reader can see it.
+    pub facility: Option<String>,
     /// The product, when the reader can see it.
     pub product: Option<String>,
     /// Quantity moved.
@@ -168,6 +170,7 @@ impl Lots {
                         from: sender.clone(),
                         to: c.consignee.clone(),
                         origin: sender,
+                        facility: Some(c.facility.clone()),
                         product: Some(c.product.clone()),
                         quantity: c.quantity.get(),
                         date: c.date.clone(),
@@ -177,12 +180,13 @@ impl Lots {
                 }
                 Content::TransferReceived(c) => {
                     let lot = out.lots.get_mut(&key(&c.lot));
-                    let (from, origin, product, euc, to) = match lot {
+                    let (from, origin, facility, product, euc, to) = match lot {
                         Some(l) => {
                             l.received += c.quantity.get();
                             (
                                 l.sender.clone(),
                                 l.origin.clone(),
+                                l.facility.clone(),
                                 l.product.clone(),
                                 l.euc.clone(),
                                 l.consignee.clone(),
@@ -199,6 +203,7 @@ impl Lots {
                         from,
                         to,
                         origin,
+                        facility,
                         product,
                         quantity: c.quantity.get(),
                         date: c.date.clone(),
@@ -249,6 +254,7 @@ impl Lots {
                         from: sender,
                         to: c.to.clone(),
                         origin,
+                        facility: view.facility.clone(),
                         product,
                         quantity: c.quantity.get(),
                         date: c.date.clone(),

@@ -179,3 +179,126 @@ pub const IMPORT_COLUMNS: [&str; 6] = [
     "Description of item",
     "Comments on the transfer",
 ];
+
+/// One planned shipment (from a plan's `shipments`, its demand's buyer
+/// looked up in the scenario).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    /// The shipping facility (its id in the round: qualified `O:X`).
+    pub facility: String,
+    /// The buying actor of the demand.
+    pub buyer: String,
+    /// The product.
+    pub product: String,
+    /// The period the shipment leaves (a label of the plan's calendar).
+    pub period: String,
+    /// Quantity planned.
+    pub quantity: f64,
+}
+
+/// Planned against recorded quantities of one (facility, buyer, product,
+/// period).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReconciliationRow {
+    /// The shipping facility.
+    pub facility: String,
+    /// The buyer (for recorded transfers: the shipment's consignee).
+    pub buyer: String,
+    /// The product.
+    pub product: String,
+    /// The period label.
+    pub period: String,
+    /// Planned to leave the facility in the period.
+    pub planned: f64,
+    /// Recorded as shipped in the period (`transfer.shipped` dates).
+    pub shipped: f64,
+    /// Recorded as received by the consignee in the period
+    /// (`transfer.received` dates of the shipment's lot).
+    pub received: f64,
+}
+
+/// The period label of `date` in `calendar`'s kind (month `YYYY-MM`,
+/// quarter `YYYY-Qn`, year `YYYY`), whether or not it lies in the horizon.
+pub fn period_of(calendar: &caisson_model::Calendar, date: &crate::time::Date) -> String {
+    let text = date.as_str();
+    let month: i64 = text.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+    let per_year = i64::from(calendar.kind.per_year());
+    let absolute = i64::from(date.year()) * per_year + (month - 1) * per_year / 12;
+    calendar.label_of_absolute(absolute)
+}
+
+/// Reconciles a published plan with the recorded transfers the reader may
+/// read: one row per (facility, buyer, product, period) that is planned,
+/// shipped or received, in that order of keys. Only direct shipments from
+/// facilities count (re-exports are no part of a plan); a period outside
+/// the plan's horizon still gets its row, with nothing planned.
+pub fn reconciliation<'a>(
+    entries: impl IntoIterator<Item = &'a FullEntry>,
+    planned: &[Planned],
+    calendar: &caisson_model::Calendar,
+) -> Vec<ReconciliationRow> {
+    type Key = (String, String, String, i64, String);
+    // Rows sort by period order, not label text (quarters and years sort
+    // the same either way; this keeps a calendar's order explicit).
+    let order = |label: &str| calendar.offset(label).unwrap_or(i64::MAX);
+    let mut rows: BTreeMap<Key, [f64; 3]> = BTreeMap::new();
+    let mut add =
+        |facility: &str, buyer: &str, product: &str, period: String, slot: usize, q: f64| {
+            let key = (
+                facility.to_owned(),
+                buyer.to_owned(),
+                product.to_owned(),
+                order(&period),
+                period,
+            );
+            rows.entry(key).or_default()[slot] += q;
+        };
+    for p in planned {
+        add(
+            &p.facility,
+            &p.buyer,
+            &p.product,
+            p.period.clone(),
+            0,
+            p.quantity,
+        );
+    }
+    let lots = Lots::from_entries(entries);
+    for m in lots.movements() {
+        let slot = match m.kind {
+            MovementKind::Shipped => 1,
+            MovementKind::Received => 2,
+            MovementKind::Reexported => continue,
+        };
+        // A receipt of a re-exported lot is no delivery of the plan's.
+        if m.kind == MovementKind::Received && m.from != m.origin {
+            continue;
+        }
+        let (Some(facility), Some(product)) = (&m.facility, &m.product) else {
+            continue;
+        };
+        add(
+            facility,
+            &m.to,
+            product,
+            period_of(calendar, &m.date),
+            slot,
+            m.quantity,
+        );
+    }
+    rows.into_iter()
+        .map(
+            |((facility, buyer, product, _, period), [planned, shipped, received])| {
+                ReconciliationRow {
+                    facility,
+                    buyer,
+                    product,
+                    period,
+                    planned,
+                    shipped,
+                    received,
+                }
+            },
+        )
+        .collect()
+}

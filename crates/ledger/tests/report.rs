@@ -287,3 +287,55 @@ fn lots_are_traced_forwards_from_the_origin_and_backwards_from_the_holder() {
         })
         .is_empty());
 }
+
+#[test]
+fn reconciliation_sets_planned_against_shipped_and_received_per_period() {
+    use caisson_ledger::report::{period_of, reconciliation, Planned, ReconciliationRow};
+    use caisson_model::{Calendar, PeriodKind};
+
+    let (log, _, _) = sample();
+    let calendar = Calendar::new(PeriodKind::Month, 2026, 0, 12);
+    let plan = |buyer: &str, period: &str, quantity: f64| Planned {
+        facility: "krusik:krusik".into(),
+        buyer: buyer.into(),
+        product: "mortar-120".into(),
+        period: period.into(),
+        quantity,
+    };
+    let rows = reconciliation(
+        log.entries(),
+        &[
+            plan("CZE", "2026-03", 6000.0),
+            plan("CZE", "2026-06", 1000.0),
+            plan("UKR", "2026-04", 500.0),
+        ],
+        &calendar,
+    );
+    let row =
+        |buyer: &str, period: &str, planned: f64, shipped: f64, received: f64| ReconciliationRow {
+            facility: "krusik:krusik".into(),
+            buyer: buyer.into(),
+            product: "mortar-120".into(),
+            period: period.into(),
+            planned,
+            shipped,
+            received,
+        };
+    // The re-export to Ukraine and its receipt are no part of the plan's
+    // shipments from Krusik.
+    assert_eq!(
+        rows,
+        [
+            row("CZE", "2026-03", 6000.0, 5000.0, 5000.0),
+            row("CZE", "2026-06", 1000.0, 1000.0, 0.0),
+            row("UKR", "2026-04", 500.0, 0.0, 0.0),
+        ]
+    );
+    let date = |text: &str| caisson_ledger::Date::parse(text).expect("date");
+    assert_eq!(period_of(&calendar, &date("2026-12-31")), "2026-12");
+    let quarters = Calendar::new(PeriodKind::Quarter, 2026, 0, 4);
+    assert_eq!(period_of(&quarters, &date("2026-04-01")), "2026-Q2");
+    assert_eq!(period_of(&quarters, &date("2026-03-31")), "2026-Q1");
+    let years = Calendar::new(PeriodKind::Year, 2026, 0, 4);
+    assert_eq!(period_of(&years, &date("2027-07-01")), "2027");
+}
