@@ -32,7 +32,8 @@ use caisson_ledger::export::{read_state, verify_with_state, write_state, Verifie
 use caisson_ledger::lots::{Direction, Lots, Trace, TraceFrom, TraceQuery};
 use caisson_ledger::merkle::{self, ConsistencyProof, InclusionProof};
 use caisson_ledger::report::{
-    att_report, AttReport, AttRow, ProductInfo, EXPORT_COLUMNS, IMPORT_COLUMNS,
+    att_report, reconciliation, AttReport, AttRow, Planned, ProductInfo, ReconciliationRow,
+    EXPORT_COLUMNS, IMPORT_COLUMNS,
 };
 use caisson_ledger::{verify_export, FullEntry, Summary, VerifyFailure};
 use caisson_sheets::{Cell, Column, Sheet, Style};
@@ -159,6 +160,28 @@ enum ReportKind {
     /// the Arms Trade Treaty annual report (CSV or xlsx by `--out`'s
     /// extension).
     Att(AttArgs),
+    /// A published plan against the recorded transfers: planned, shipped
+    /// and received per facility, buyer, product and period (`.csv`, or
+    /// `.html`: the plan's report with the reconciliation as a table and a
+    /// chart).
+    Reconciliation(ReconciliationArgs),
+}
+
+/// Arguments of `caisson ledger report reconciliation`.
+#[derive(Debug, clap::Args)]
+struct ReconciliationArgs {
+    #[command(flatten)]
+    source: Source,
+    /// The plan (`caisson-plan/1` JSON, e.g. `GET /api/v1/runs/RUN/plan`).
+    #[arg(long, value_name = "PLAN.json")]
+    plan: PathBuf,
+    /// The scenario the plan was made from (for demands' buyers and the
+    /// calendar; e.g. `GET /api/v1/rounds/ROUND/scenario`).
+    #[arg(long, value_name = "FILE")]
+    scenario: PathBuf,
+    /// Where to write: `.csv`, or `.html` for the report page.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
 }
 
 /// Arguments of `caisson ledger report att`.
@@ -238,6 +261,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         LedgerCommand::Trace(args) => trace(args, shell),
         LedgerCommand::Report(args) => match &args.report {
             ReportKind::Att(args) => att(args, shell),
+            ReportKind::Reconciliation(args) => reconcile(args, shell),
         },
     }
 }
@@ -273,14 +297,32 @@ fn record(args: &RecordArgs, shell: &mut Shell) -> CmdResult {
 fn full_entries(path: &std::path::Path) -> Result<Vec<FullEntry>, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::InvalidInputMessage(format!("reading {}: {e}", path.display())))?;
+    full_entries_of(&text, &path.display().to_string())
+}
+
+/// The entries the source gives in full: an export file's, or those of a
+/// server's export that the token may read.
+fn source_entries(source: &Source) -> Result<Vec<FullEntry>, Failure> {
+    match (&source.log, &source.server) {
+        (Some(path), _) => full_entries(path),
+        (None, Some(url)) => {
+            let text = server::fetch_export(url, source.token.as_deref())
+                .map_err(Failure::InvalidInputMessage)?;
+            full_entries_of(&text, url)
+        }
+        (None, None) => Err(Failure::Usage("give --log or --server".into())),
+    }
+}
+
+fn full_entries_of(text: &str, name: &str) -> Result<Vec<FullEntry>, Failure> {
+    let path = name;
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     let entry_lines = lines.split_last().map_or(&[][..], |(_, rest)| rest);
     let mut out = Vec::new();
     for (position, line) in entry_lines.iter().enumerate() {
         let entry: ExportEntry = serde_json::from_str(line).map_err(|e| {
             Failure::InvalidInputMessage(format!(
-                "{} line {}: not a ledger entry: {e}",
-                path.display(),
+                "{path} line {}: not a ledger entry: {e}",
                 position + 1
             ))
         })?;
@@ -824,5 +866,131 @@ mod server {
             })?;
         }
         Ok(())
+    }
+}
+
+/// The plan's shipments as planned quantities per facility, buyer (the
+/// demand's buyer in `scenario`), product and period.
+fn planned_shipments(
+    plan: &serde_json::Value,
+    scenario: &caisson_model::Scenario,
+) -> Result<Vec<Planned>, Failure> {
+    let mut out = Vec::new();
+    let shipments = plan["shipments"].as_array().map_or(&[][..], Vec::as_slice);
+    for (n, record) in shipments.iter().enumerate() {
+        let text = |key: &str| -> Result<String, Failure> {
+            record[key].as_str().map(str::to_owned).ok_or_else(|| {
+                Failure::InvalidInputMessage(format!("plan shipments[{n}].{key} is not text"))
+            })
+        };
+        let demand = text("demand")?;
+        let buyer = scenario
+            .demands
+            .iter()
+            .find(|d| d.id == demand)
+            .map(|d| scenario.actors[d.buyer.index()].id.clone())
+            .ok_or_else(|| {
+                Failure::InvalidInputMessage(format!(
+                    "plan shipments[{n}]: demand {demand:?} is not in the scenario"
+                ))
+            })?;
+        out.push(Planned {
+            facility: text("facility")?,
+            buyer,
+            product: text("product")?,
+            period: text("period")?,
+            quantity: record["quantity"].as_f64().ok_or_else(|| {
+                Failure::InvalidInputMessage(format!(
+                    "plan shipments[{n}].quantity is not a number"
+                ))
+            })?,
+        });
+    }
+    Ok(out)
+}
+
+fn reconcile(args: &ReconciliationArgs, shell: &mut Shell) -> CmdResult {
+    let scenario = crate::load::scenario(shell, &args.scenario)?.scenario;
+    let text = std::fs::read_to_string(&args.plan).map_err(|e| {
+        Failure::InvalidInputMessage(format!("reading {}: {e}", args.plan.display()))
+    })?;
+    let plan: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        Failure::InvalidInputMessage(format!("{}: not JSON: {e}", args.plan.display()))
+    })?;
+    let planned = planned_shipments(&plan, &scenario)?;
+    let entries = source_entries(&args.source)?;
+    let rows = reconciliation(&entries, &planned, &scenario.calendar);
+    let html = args
+        .out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("html"));
+    if html {
+        let mut doc = caisson_html::ReportDocument::new(&format!(
+            "Plan and recorded transfers: {}",
+            scenario.name
+        ));
+        // The plan's own views when the plan reads (a plan as another
+        // party sees it may not match the whole scenario: then without it).
+        doc.plan = caisson_html::plan_section(&plan, Some(&scenario))
+            .or_else(|_| caisson_html::plan_section(&plan, None))
+            .ok();
+        doc.comparison = Some(reconciliation_section(&rows));
+        std::fs::write(&args.out, caisson_html::render(&doc).as_bytes())
+            .with_context(|| format!("writing {}", args.out.display()))?;
+    } else {
+        let mut writer = csv::Writer::from_path(&args.out)
+            .with_context(|| format!("writing {}", args.out.display()))?;
+        writer
+            .write_record([
+                "facility", "buyer", "product", "period", "planned", "shipped", "received",
+            ])
+            .with_context(|| format!("writing {}", args.out.display()))?;
+        for row in &rows {
+            let number = |v: f64| caisson_sheets::number_text(v);
+            writer
+                .write_record([
+                    row.facility.clone(),
+                    row.buyer.clone(),
+                    row.product.clone(),
+                    row.period.clone(),
+                    number(row.planned),
+                    number(row.shipped),
+                    number(row.received),
+                ])
+                .with_context(|| format!("writing {}", args.out.display()))?;
+        }
+        writer
+            .flush()
+            .with_context(|| format!("writing {}", args.out.display()))?;
+    }
+    shell.status(format_args!(
+        "wrote {} ({} rows: planned {}, shipped {}, received {})",
+        args.out.display(),
+        rows.len(),
+        rows.iter().map(|r| r.planned).sum::<f64>(),
+        rows.iter().map(|r| r.shipped).sum::<f64>(),
+        rows.iter().map(|r| r.received).sum::<f64>(),
+    ));
+    Ok(Exit::Success)
+}
+
+/// The reconciliation as the report's comparison view: "planned" is the
+/// base and "shipped" and "received" the columns set against it, so the
+/// page shows the table of values with deltas and the chart of each
+/// row's shortfall or excess in percent of the plan.
+fn reconciliation_section(rows: &[ReconciliationRow]) -> caisson_html::Comparison {
+    caisson_html::Comparison {
+        base: "planned".into(),
+        variants: vec!["shipped".into(), "received".into()],
+        metrics: rows
+            .iter()
+            .map(|r| caisson_html::ComparisonMetric {
+                label: format!("{} -> {} {} {}", r.facility, r.buyer, r.product, r.period),
+                unit: "units".into(),
+                better: Some("higher".into()),
+                base: Some(r.planned),
+                values: vec![Some(r.shipped), Some(r.received)],
+            })
+            .collect(),
     }
 }

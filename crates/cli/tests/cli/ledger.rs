@@ -852,4 +852,77 @@ fn record_trace_and_report_against_caisson_serve() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert_eq!(std::fs::read_to_string(offline).expect("csv"), csv);
+
+    // Reconciliation: BBB's demand, a plan shipping 120 in 2026-02, against
+    // the 100 recorded as shipped and received then (the re-export to CCC
+    // is no part of the plan).
+    let need = "[[demand]]\nid = \"need\"\nbuyer = \"BBB\"\nproduct = \"shell\"\n\
+                quantity = 50\npenalty = 1000\n";
+    let mut put = ureq::put(&format!(
+        "{}/api/v1/rounds/{}/contributions/stateb",
+        s.url, s.round
+    ))
+    .header("Authorization", &format!("Bearer {}", s.tokens["stateb"]))
+    .header("Content-Type", "application/toml")
+    .send(need)
+    .expect("contributed");
+    let _ = put.body_mut().read_to_string();
+    let scenario_text = ureq::get(&format!("{}/api/v1/rounds/{}/scenario", s.url, s.round))
+        .header("Authorization", &format!("Bearer {}", s.tokens["coord"]))
+        .header("Accept", "application/toml")
+        .call()
+        .expect("the scenario")
+        .body_mut()
+        .read_to_string()
+        .expect("text");
+    let scenario = s.dir.path().join("round.toml");
+    std::fs::write(&scenario, scenario_text).expect("write");
+    let plan = s.dir.path().join("plan.json");
+    let cost = json!({"shortage": 0, "production": 0, "transport": 0, "holding": 0,
+                      "capex": 0, "contract": 0});
+    std::fs::write(
+        &plan,
+        json!({"format": "caisson-plan/1", "scenario": "r", "status": "optimal",
+               "objective": 0, "mip_gap": 0, "periods": ["2026-01", "2026-02", "2026-03"],
+               "cost": cost,
+               "shipments": [{"facility": "prod:plant", "demand": "stateb:need",
+                              "product": "shell", "period": "2026-02", "arrival": "2026-02",
+                              "quantity": 120}]})
+        .to_string(),
+    )
+    .expect("write");
+    let reconcile = |out: &str| {
+        let file = s.dir.path().join(out);
+        let o = run([
+            "ledger",
+            "report",
+            "reconciliation",
+            "--server",
+            &s.url,
+            "--token",
+            &s.tokens["coord"],
+            "--plan",
+            text(&plan),
+            "--scenario",
+            text(&scenario),
+            "--out",
+            text(&file),
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        std::fs::read_to_string(file).expect("written")
+    };
+    assert_eq!(
+        reconcile("reconciliation.csv"),
+        "facility,buyer,product,period,planned,shipped,received\n\
+         prod:plant,BBB,shell,2026-02,120,100,100\n"
+    );
+    let page = reconcile("reconciliation.html");
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("\"base\":\"planned\""), "the comparison view");
+    assert!(page.contains("prod:plant -"), "the table's row");
 }
