@@ -1128,3 +1128,224 @@ async fn traces_and_reports_follow_each_viewers_rights(backend: Backend) {
     app.stop().await;
 }
 both!(traces_and_reports_follow_each_viewers_rights);
+
+/// The seed's case on the seeded European round (`caisson serve --example
+/// europe`): Serbia's neutrality policy denies Krusik's direct shipment of
+/// 120 mm bombs to Ukraine, naming the policy; shipped to Czechia under a
+/// Czech EUC with `reexport = "permitted"`, received, re-exported to
+/// Ukraine under a Ukrainian EUC and received there; under `prohibited` the
+/// re-export is refused; under `with_consent` it is refused until Serbia
+/// consents. The goods trace from Serbia to Ukraine and back, and the ATT
+/// reports of Serbia, Czechia and Ukraine are the recorded transfers.
+async fn the_seed_case_on_the_european_example(backend: Backend) {
+    let app = TestApp::start(backend, 0).await;
+    let seeded = caisson_server::example::seed_europe(&app.db, &app.url)
+        .await
+        .expect("the example seeds");
+    let party = |org: &str| {
+        let sign_in = seeded
+            .sign_ins
+            .iter()
+            .find(|s| s.organisation == org)
+            .unwrap_or_else(|| panic!("{org} signs in"));
+        Party::new(&app.url, &sign_in.token)
+    };
+    let (krusik, srb, cze, ukr) = (party("krusik"), party("srb"), party("cze"), party("ukr"));
+    let coordinator = party(&seeded.sign_ins[0].organisation);
+    let round = seeded.round.clone();
+    let record = |who: &Party, kind: &str, content: Value| {
+        let who = who.clone();
+        let body = json!({"kind": kind, "round": round, "content": content});
+        async move { who.post_json("/ledger/entries", &body).await }
+    };
+    let euc = |number: &str, exporter: (&str, &str), consignee: &str, reexport: &str| {
+        json!({"number": number, "exporter": exporter.0, "exporter_organisation": exporter.1,
+               "consignee": consignee, "end_user": consignee,
+               "goods": [{"product": "mortar-120", "quantity": 1000}],
+               "end_use": "armed forces", "reexport": reexport,
+               "issued": "2026-01-01", "expires": "2026-12-31"})
+    };
+    let id = |answer: crate::support::Answer, key: &str| -> String {
+        answer.expect(201).json()[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{key}"))
+            .to_owned()
+    };
+    let ship = |euc: &str, consignee: &str| {
+        json!({"facility": "krusik:krusik", "consignee": consignee, "product": "mortar-120",
+               "quantity": 1000, "date": "2026-02-02", "euc": euc})
+    };
+
+    // Direct to Ukraine: refused by Serbia's policy.
+    let direct = id(
+        record(
+            &ukr,
+            "euc.issued",
+            euc("UA-1", ("SRB", "krusik"), "UKR", "prohibited"),
+        )
+        .await,
+        "euc",
+    );
+    let refused = record(&krusik, "transfer.shipped", ship(&direct, "UKR"))
+        .await
+        .expect(422);
+    assert_eq!(refused.code(), "compliance_denied");
+    let message = refused.json()["error"]["message"].to_string();
+    assert!(
+        message.contains("srb-neutrality"),
+        "names the policy: {message}"
+    );
+
+    // Via Czechia, re-export permitted.
+    let shipped_to_czechia = |clause: &'static str, number: &'static str| {
+        let (cze, krusik) = (cze.clone(), krusik.clone());
+        let record = &record;
+        async move {
+            let e = id(
+                record(
+                    &cze,
+                    "euc.issued",
+                    euc(number, ("SRB", "krusik"), "CZE", clause),
+                )
+                .await,
+                "euc",
+            );
+            let lot = id(
+                record(&krusik, "transfer.shipped", ship(&e, "CZE")).await,
+                "lot",
+            );
+            record(
+                &cze,
+                "transfer.received",
+                json!({"lot": lot, "quantity": 1000, "date": "2026-02-09"}),
+            )
+            .await
+            .expect(201);
+            lot
+        }
+    };
+    let onward = |number: &'static str| {
+        let ukr = ukr.clone();
+        let record = &record;
+        async move {
+            id(
+                record(
+                    &ukr,
+                    "euc.issued",
+                    euc(number, ("CZE", "cze"), "UKR", "prohibited"),
+                )
+                .await,
+                "euc",
+            )
+        }
+    };
+    let reexport = |lot: &str, euc: &str| json!({"lot": lot, "to": "UKR", "quantity": 400, "date": "2026-03-02", "euc": euc});
+    let permitted = shipped_to_czechia("permitted", "CZ-1").await;
+    let ua2 = onward("UA-2").await;
+    let to_ukraine = id(
+        record(&cze, "transfer.reexported", reexport(&permitted, &ua2)).await,
+        "lot",
+    );
+    record(
+        &ukr,
+        "transfer.received",
+        json!({"lot": to_ukraine, "quantity": 400, "date": "2026-03-06"}),
+    )
+    .await
+    .expect(201);
+
+    // Prohibited: refused.
+    let prohibited = shipped_to_czechia("prohibited", "CZ-2").await;
+    let ua3 = onward("UA-3").await;
+    let refused = record(&cze, "transfer.reexported", reexport(&prohibited, &ua3))
+        .await
+        .expect(422);
+    assert_eq!(refused.code(), "euc_mismatch");
+    assert!(refused.text.contains("prohibit"), "{}", refused.text);
+
+    // With consent: refused until Serbia consents.
+    let with_consent = shipped_to_czechia("with_consent", "CZ-3").await;
+    let ua4 = onward("UA-4").await;
+    let refused = record(&cze, "transfer.reexported", reexport(&with_consent, &ua4))
+        .await
+        .expect(422);
+    assert_eq!(refused.code(), "euc_mismatch");
+    assert!(refused.text.contains("consent"), "{}", refused.text);
+    record(
+        &srb,
+        "consent.given",
+        json!({"lot": with_consent, "to": "UKR", "quantity": 400, "euc": ua4}),
+    )
+    .await
+    .expect(201);
+    record(&cze, "transfer.reexported", reexport(&with_consent, &ua4))
+        .await
+        .expect(201);
+
+    // Where did Serbian 120 mm bombs end up? Three lots to Czechia, two of
+    // them passed on to Ukraine.
+    let forward = coordinator
+        .get("/ledger/trace?origin=SRB&product=mortar-120")
+        .await
+        .expect(200)
+        .json();
+    let mut ends: Vec<Vec<String>> = forward
+        .as_array()
+        .expect("traces")
+        .iter()
+        .map(|t| {
+            t["lots"]
+                .as_array()
+                .expect("lots")
+                .iter()
+                .map(|l| l["consignee"].as_str().expect("consignee").to_owned())
+                .collect()
+        })
+        .collect();
+    ends.sort();
+    assert_eq!(ends, [vec!["CZE"], vec!["CZE", "UKR"], vec!["CZE", "UKR"]]);
+    // Where did what Ukraine received come from? (As the coordinator.)
+    let backward = coordinator
+        .get("/ledger/trace?holder=UKR")
+        .await
+        .expect(200)
+        .json();
+    for trace in backward.as_array().expect("traces") {
+        let senders: Vec<&str> = trace["lots"]
+            .as_array()
+            .expect("lots")
+            .iter()
+            .map(|l| l["sender"].as_str().expect("sender"))
+            .collect();
+        assert_eq!(senders, ["CZE", "SRB"], "{trace}");
+    }
+    assert_eq!(backward.as_array().map(Vec::len), Some(2));
+
+    // The ATT reports are the recorded transfers.
+    let report = |who: &Party| {
+        let who = who.clone();
+        async move {
+            who.get("/ledger/reports/att?year=2026")
+                .await
+                .expect(200)
+                .json()
+        }
+    };
+    let serbia = report(&srb).await;
+    assert_eq!(serbia["exports"].as_array().map(Vec::len), Some(1));
+    assert_eq!(serbia["exports"][0]["state"], "CZE");
+    assert_eq!(serbia["exports"][0]["number_of_items"], 3000.0);
+    let czechia = report(&cze).await;
+    assert_eq!(czechia["imports"][0]["number_of_items"], 3000.0);
+    assert_eq!(czechia["exports"][0]["state"], "UKR");
+    assert_eq!(czechia["exports"][0]["state_of_origin"], "SRB");
+    assert_eq!(czechia["exports"][0]["number_of_items"], 800.0);
+    let ukraine = report(&ukr).await;
+    // Only the first re-export was received.
+    assert_eq!(ukraine["imports"][0]["state"], "CZE");
+    assert_eq!(ukraine["imports"][0]["number_of_items"], 400.0);
+    let summary = verify_export(&export(&coordinator).await, &public_key(&app)).expect("verifies");
+    assert!(summary.size >= 20);
+    app.stop().await;
+}
+both!(the_seed_case_on_the_european_example);
