@@ -926,3 +926,139 @@ fn record_trace_and_report_against_caisson_serve() {
     assert!(page.contains("\"base\":\"planned\""), "the comparison view");
     assert!(page.contains("prod:plant -"), "the table's row");
 }
+
+impl Served {
+    /// Runs SQL statements on the server's database, as an operator with
+    /// database access could.
+    fn sql(&self, statements: &[&str]) {
+        let database = format!("sqlite://{}", text(&self.dir.path().join("platform.db")));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let db = caisson_server::db::Db::open(&database).await.expect("open");
+            for statement in statements {
+                sqlx::query(statement)
+                    .execute(&db.pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{statement}: {e}"));
+            }
+            db.pool.close().await;
+        });
+    }
+
+    /// `caisson ledger verify --server` with the coordinator's token (it
+    /// reads every entry) and a copy of `state`: (exit code, output).
+    fn verify(&self, state: &std::path::Path) -> (Option<i32>, String) {
+        let copy = self.dir.path().join("state-copy.json");
+        if state.exists() {
+            std::fs::copy(state, &copy).expect("copy the state");
+        } else {
+            let _ = std::fs::remove_file(&copy);
+        }
+        let public = stdout(&run([
+            "ledger",
+            "key",
+            "--ledger-key",
+            text(&self.key_file),
+        ]))
+        .trim()
+        .to_owned();
+        let out = run([
+            "ledger",
+            "verify",
+            "--server",
+            &self.url,
+            "--key",
+            &public,
+            "--token",
+            &self.tokens["coord"],
+            "--state",
+            text(&copy),
+        ]);
+        (
+            out.status.code(),
+            format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr)),
+        )
+    }
+}
+
+/// Tampering with a real server's database, with a state file saved
+/// beforehand and a token that reads every entry: one byte of content
+/// changed, an entry deleted, two entries swapped, the log truncated and
+/// re-appended (the server signing the new log with the real key): `caisson
+/// ledger verify --server` fails each time at the right index; the
+/// untouched (restored) log verifies again.
+#[test]
+fn verify_catches_each_tampering_of_the_database_at_its_index() {
+    let s = serve_seed_round();
+    let euc = |n: u32| {
+        json!({"number": format!("B-{n}"), "exporter": "AAA", "exporter_organisation": "prod",
+               "consignee": "BBB", "end_user": "BBB",
+               "goods": [{"product": "shell", "quantity": 100}], "end_use": "artillery",
+               "reexport": "permitted", "issued": "2026-01-01", "expires": "2026-12-31"})
+    };
+    for n in 0..4 {
+        s.ok("stateb", "euc.issued", euc(n));
+    }
+    // The state saved beforehand.
+    let state = s.dir.path().join("state.json");
+    let (code, said) = s.verify(&state);
+    assert_eq!(code, Some(0), "{said}");
+    std::fs::copy(s.dir.path().join("state-copy.json"), &state).expect("keep the state");
+
+    let backup = "CREATE TABLE kept AS SELECT * FROM ledger_entries";
+    let restore = [
+        "DELETE FROM ledger_entries",
+        "INSERT INTO ledger_entries SELECT * FROM kept",
+        "DROP TABLE kept",
+    ];
+    let fails_at = |index: u64, tamper: &[&str]| {
+        s.sql(&[backup]);
+        s.sql(tamper);
+        let (code, said) = s.verify(&state);
+        assert_eq!(code, Some(1), "{said}");
+        assert!(
+            said.contains(&format!("verification failed at index {index}:")),
+            "expected index {index}: {said}"
+        );
+        s.sql(&restore);
+        let (code, said) = s.verify(&state);
+        assert_eq!(code, Some(0), "restored: {said}");
+    };
+    fails_at(
+        3,
+        &["UPDATE ledger_entries SET content = REPLACE(content, '\"B-3\"', '\"B-8\"') WHERE idx = 3"],
+    );
+    fails_at(2, &["DELETE FROM ledger_entries WHERE idx = 2"]);
+    fails_at(
+        1,
+        &[
+            "UPDATE ledger_entries SET idx = -1 WHERE idx = 1",
+            "UPDATE ledger_entries SET idx = 1 WHERE idx = 2",
+            "UPDATE ledger_entries SET idx = 2 WHERE idx = -1",
+        ],
+    );
+
+    // Truncated to two entries and re-appended through the server, which
+    // signs the new log with the real key.
+    s.sql(&[
+        "DELETE FROM ledger_entries WHERE idx >= 2",
+        "DELETE FROM ledger_checkpoints WHERE size > 2",
+        "UPDATE ledger_head SET size = 2",
+    ]);
+    for n in 10..13 {
+        s.ok("stateb", "euc.issued", euc(n));
+    }
+    let (code, said) = s.verify(&state);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("verification failed at index 2:"), "{said}");
+    // Without the state, the re-signed log is self-consistent: only the
+    // state kept from before catches it.
+    let public = stdout(&run(["ledger", "key", "--ledger-key", text(&s.key_file)]))
+        .trim()
+        .to_owned();
+    let fresh = run(["ledger", "verify", "--server", &s.url, "--key", &public]);
+    assert_eq!(fresh.status.code(), Some(0), "{}", stdout(&fresh));
+}
