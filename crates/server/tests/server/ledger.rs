@@ -1063,7 +1063,22 @@ async fn traces_and_reports_follow_each_viewers_rights(backend: Backend) {
         .get(&format!("/ledger/trace?lot={lot}&direction=up"))
         .await
         .expect(400);
-    app.anonymous()
+    // Without a token nothing is read in full: nothing to trace, and a lot
+    // is as unknown as a missing one.
+    let anonymous = app.anonymous();
+    assert_eq!(
+        anonymous
+            .get("/ledger/trace?origin=AAA")
+            .await
+            .expect(200)
+            .json(),
+        json!([])
+    );
+    anonymous
+        .get(&format!("/ledger/trace?lot={lot}"))
+        .await
+        .expect(404);
+    Party::new(&app.url, "not-a-token")
         .get("/ledger/trace?origin=AAA")
         .await
         .expect(401);
@@ -1095,6 +1110,20 @@ async fn traces_and_reports_follow_each_viewers_rights(backend: Backend) {
     assert_eq!(seen["exports"][0]["number_of_items"], 40.0);
     // Another year: nothing; no year: 400; an observer without an actor
     // must name the state, and then reads nothing.
+    let anonymous = app
+        .anonymous()
+        .get("/ledger/reports/att?year=2026&state=BBB")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(
+        (&anonymous["exports"], &anonymous["imports"]),
+        (&json!([]), &json!([]))
+    );
+    app.anonymous()
+        .get("/ledger/reports/att?year=2026")
+        .await
+        .expect(400);
     let empty = p
         .buyer
         .get("/ledger/reports/att?year=2025")
