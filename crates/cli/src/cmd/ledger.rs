@@ -938,30 +938,7 @@ fn reconcile(args: &ReconciliationArgs, shell: &mut Shell) -> CmdResult {
         std::fs::write(&args.out, caisson_html::render(&doc).as_bytes())
             .with_context(|| format!("writing {}", args.out.display()))?;
     } else {
-        let mut writer = csv::Writer::from_path(&args.out)
-            .with_context(|| format!("writing {}", args.out.display()))?;
-        writer
-            .write_record([
-                "facility", "buyer", "product", "period", "planned", "shipped", "received",
-            ])
-            .with_context(|| format!("writing {}", args.out.display()))?;
-        for row in &rows {
-            let number = |v: f64| caisson_sheets::number_text(v);
-            writer
-                .write_record([
-                    row.facility.clone(),
-                    row.buyer.clone(),
-                    row.product.clone(),
-                    row.period.clone(),
-                    number(row.planned),
-                    number(row.shipped),
-                    number(row.received),
-                ])
-                .with_context(|| format!("writing {}", args.out.display()))?;
-        }
-        writer
-            .flush()
-            .with_context(|| format!("writing {}", args.out.display()))?;
+        write_reconciliation_csv(&args.out, &rows)?;
     }
     shell.status(format_args!(
         "wrote {} ({} rows: planned {}, shipped {}, received {})",
@@ -972,6 +949,32 @@ fn reconcile(args: &ReconciliationArgs, shell: &mut Shell) -> CmdResult {
         rows.iter().map(|r| r.received).sum::<f64>(),
     ));
     Ok(Exit::Success)
+}
+
+/// The rows as CSV the way `caisson-report` writes records (serde, numbers
+/// as `f64`), with the header even when there is no row.
+fn write_reconciliation_csv(
+    path: &std::path::Path,
+    rows: &[ReconciliationRow],
+) -> Result<(), Failure> {
+    let mut writer =
+        csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
+    if rows.is_empty() {
+        writer
+            .write_record([
+                "facility", "buyer", "product", "period", "planned", "shipped", "received",
+            ])
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    for row in rows {
+        writer
+            .serialize(row)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    writer
+        .flush()
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
 }
 
 /// The reconciliation as the report's comparison view: "planned" is the

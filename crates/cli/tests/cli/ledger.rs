@@ -919,7 +919,7 @@ fn record_trace_and_report_against_caisson_serve() {
     assert_eq!(
         reconcile("reconciliation.csv"),
         "facility,buyer,product,period,planned,shipped,received\n\
-         prod:plant,BBB,shell,2026-02,120,100,100\n"
+         prod:plant,BBB,shell,2026-02,120.0,100.0,100.0\n"
     );
     let page = reconcile("reconciliation.html");
     assert!(page.starts_with("<!DOCTYPE html>"));
