@@ -106,10 +106,14 @@ struct Source {
     /// An API token: only entries it may read are used.
     #[arg(long, value_name = "T", requires = "server")]
     token: Option<String>,
-    /// An export (JSON lines); only its full-form entries are used. Verify it
-    /// first with `caisson ledger verify`.
+    /// An export (JSON lines); only its full-form entries are used.
     #[arg(long, value_name = "EXPORT.jsonl")]
     log: Option<PathBuf>,
+    /// With `--log`: the pinned public key; the export is verified first
+    /// (as `caisson ledger verify --log` does) and nothing is reported from
+    /// an export that fails.
+    #[arg(long, value_name = "PUBLIC_KEY", requires = "log")]
+    key: Option<String>,
 }
 
 /// Arguments of `caisson ledger trace`.
@@ -293,10 +297,19 @@ fn record(args: &RecordArgs, shell: &mut Shell) -> CmdResult {
 }
 
 /// The full-form entries of an export file (public lines carry nothing to
-/// report or trace).
-fn full_entries(path: &std::path::Path) -> Result<Vec<FullEntry>, Failure> {
+/// report or trace), verified first against `key` when one is pinned.
+fn full_entries(path: &std::path::Path, key: Option<&str>) -> Result<Vec<FullEntry>, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::InvalidInputMessage(format!("reading {}: {e}", path.display())))?;
+    if let Some(key) = key {
+        let pinned = PublicKey::parse(key).map_err(|e| Failure::Usage(format!("--key: {e}")))?;
+        verify_export(&text, &pinned).map_err(|failure| {
+            Failure::InvalidInputMessage(format!(
+                "{}: verification failed at {failure}",
+                path.display()
+            ))
+        })?;
+    }
     full_entries_of(&text, &path.display().to_string())
 }
 
@@ -304,7 +317,7 @@ fn full_entries(path: &std::path::Path) -> Result<Vec<FullEntry>, Failure> {
 /// server's export that the token may read.
 fn source_entries(source: &Source) -> Result<Vec<FullEntry>, Failure> {
     match (&source.log, &source.server) {
-        (Some(path), _) => full_entries(path),
+        (Some(path), _) => full_entries(path, source.key.as_deref()),
         (None, Some(url)) => {
             let text = server::fetch_export(url, source.token.as_deref())
                 .map_err(Failure::InvalidInputMessage)?;
@@ -349,7 +362,7 @@ fn trace(args: &TraceArgs, shell: &mut Shell) -> CmdResult {
                     return Err(Failure::Usage("give --lot, --origin or --holder".into()))
                 }
             };
-            let lots = Lots::from_entries(&full_entries(path)?);
+            let lots = Lots::from_entries(&full_entries(path, args.source.key.as_deref())?);
             if let TraceFrom::Lot(id) = &from {
                 if lots.lot(id).is_none() {
                     return Err(Failure::InvalidInputMessage(format!(
@@ -473,7 +486,8 @@ fn att(args: &AttArgs, shell: &mut Shell) -> CmdResult {
                 Some(file) => scenario_products(file)?,
                 None => BTreeMap::new(),
             };
-            att_report(&full_entries(path)?, &products, &state, args.year)
+            let entries = full_entries(path, args.source.key.as_deref())?;
+            att_report(&entries, &products, &state, args.year)
         }
         (None, Some(url)) => {
             let year = args.year.to_string();

@@ -829,6 +829,36 @@ fn record_trace_and_report_against_caisson_serve() {
          [[product]]\nid = \"shell\"\nname = \"155 mm shell\"\natt_category = \"ammunition\"\n",
     )
     .expect("write");
+    // With the pinned key the export is verified first: a forged one is
+    // refused.
+    let forged = s.dir.path().join("forged.jsonl");
+    let export_text = std::fs::read_to_string(&export).expect("export");
+    std::fs::write(
+        &forged,
+        export_text.replacen("\"quantity\":40", "\"quantity\":4", 1),
+    )
+    .expect("write");
+    let refused = run([
+        "ledger",
+        "report",
+        "att",
+        "--log",
+        text(&forged),
+        "--key",
+        &public,
+        "--state",
+        "BBB",
+        "--year",
+        "2026",
+        "--out",
+        text(&s.dir.path().join("forged.csv")),
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("verification failed at index"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
     let offline = s.dir.path().join("offline.csv");
     let o = run([
         "ledger",
@@ -836,6 +866,8 @@ fn record_trace_and_report_against_caisson_serve() {
         "att",
         "--log",
         text(&export),
+        "--key",
+        &public,
         "--scenario",
         text(&scenario),
         "--state",
