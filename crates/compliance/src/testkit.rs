@@ -72,6 +72,7 @@ impl Kit {
             name: id.into(),
             unit: "unit".into(),
             inputs,
+            att_category: None,
         });
         self
     }

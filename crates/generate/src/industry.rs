@@ -150,6 +150,7 @@ pub(crate) fn products(rng: &mut Rng, count: usize) -> Products {
                 name,
                 unit,
                 inputs,
+                att_category: None,
             });
             out.tier.push(tier);
             out.cost.push(cost);

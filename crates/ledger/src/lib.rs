@@ -42,6 +42,8 @@ pub mod checkpoint;
 pub mod custody;
 pub mod entry;
 pub mod export;
+pub mod lots;
+pub mod report;
 mod time;
 
 pub use checkpoint::{Checkpoint, LedgerKey, PublicKey};

@@ -113,6 +113,10 @@ pub struct Product {
     pub unit: String,
     /// Components consumed per unit made, in the order written; quantities > 0.
     pub inputs: Vec<(ProductId, f64)>,
+    /// The Arms Trade Treaty reporting category of the product (platform
+    /// spec section 5's extension of the model), for the ledger's ATT
+    /// reports; the planner never reads it.
+    pub att_category: Option<String>,
 }
 
 /// A plant or depot in an actor's territory.

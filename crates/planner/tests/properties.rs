@@ -74,6 +74,7 @@ fn scenario(seed: u64) -> Scenario {
             } else {
                 Vec::new()
             },
+            att_category: None,
         })
         .collect();
     let actor = |r: &mut Rng| ActorId::new(r.below(actor_count));

@@ -408,6 +408,8 @@ schema! {
             unit: Text, Or("\"unit\""), NoUnit, "What one unit of it is.";
             inputs: Quantities(Range::Positive), Or("{}"), Fixed("input units/unit"),
                 "The components used per unit made: component product id = quantity.";
+            att_category: Text, Or("none"), NoUnit,
+                "Its Arms Trade Treaty reporting category, for the ledger's reports (e.g. \"ammunition\").";
         }
     }
 }

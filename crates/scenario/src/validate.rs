@@ -460,6 +460,7 @@ impl Builder<'_> {
                     .cloned()
                     .unwrap_or_else(|| "unit".to_owned()),
                 inputs: Vec::new(),
+                att_category: product.att_category.get().cloned(),
             });
         }
         // Inputs are resolved once every product is known (a product may

@@ -120,6 +120,9 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
                 format!("{{ {} }}", inputs.join(", ")),
             )?;
         }
+        if let Some(category) = &product.att_category {
+            put(out, &product::att_category, string(category))?;
+        }
     }
 
     for facility in &s.facilities {

@@ -136,6 +136,7 @@ fn scenario(seed: u64, names: Vec<String>, numbers: Vec<f64>) -> Scenario {
             name: g.name(),
             unit: g.name(),
             inputs,
+            att_category: None,
         });
     }
 

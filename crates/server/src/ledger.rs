@@ -12,10 +12,11 @@
 //! The entry formats, leaf bytes, tree and signatures are
 //! `caisson-ledger`'s; this module only stores and loads them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{LazyLock, Mutex};
 
 use caisson_ledger::checkpoint::load_or_create_key_file;
-use caisson_ledger::merkle::root_of;
+use caisson_ledger::merkle::Frontier;
 use caisson_ledger::{
     Checkpoint, Content, FullEntry, Hash, Kind, Leaf, LedgerKey, PublicEntry, Timestamp,
 };
@@ -226,8 +227,12 @@ impl Head {
         .execute(&mut *conn)
         .await?;
         let size = self.size + 1;
-        let leaves = leaf_hashes(&mut *conn, size).await?;
-        let checkpoint = key.checkpoint(index + 1, root_of(&leaves), time);
+        let mut frontier = frontier_at(&mut *conn, key, self.size).await?;
+        frontier.push(full.leaf_hash);
+        let checkpoint = key.checkpoint(index + 1, frontier.root(), time);
+        // Kept before the commit: if the transaction rolls back, the next
+        // append finds the cached tree unlike the stored one and rebuilds.
+        cache_frontier(key, frontier);
         insert_checkpoint(&mut *conn, &checkpoint, false).await?;
         sqlx::query("UPDATE ledger_head SET size = $1, time_ms = $2 WHERE id = 1")
             .bind(size)
@@ -238,6 +243,63 @@ impl Head {
         self.time_ms = time_ms;
         Ok(full)
     }
+}
+
+/// The tree's frontier per server process (keyed by the address of the
+/// server's signing key, which lives as long as the server), so that an
+/// append hashes O(log n) nodes and reads only the leaves appended since,
+/// by this server or another sharing the database.
+static FRONTIERS: LazyLock<Mutex<HashMap<usize, Frontier>>> = LazyLock::new(Mutex::default);
+
+fn frontier_key(key: &LedgerKey) -> usize {
+    std::ptr::from_ref(key) as usize
+}
+
+fn cache_frontier(key: &LedgerKey, frontier: Frontier) {
+    if let Ok(mut cache) = FRONTIERS.lock() {
+        cache.insert(frontier_key(key), frontier);
+    }
+}
+
+/// The frontier of the stored tree of `size` leaves (the head is locked):
+/// the cached one when its root is the stored checkpoint's root for its
+/// size (equal roots mean equal leaves), caught up with the leaves stored
+/// since; otherwise rebuilt from every leaf.
+async fn frontier_at(conn: &mut AnyConnection, key: &LedgerKey, size: i64) -> ApiResult<Frontier> {
+    let cached = FRONTIERS
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(&frontier_key(key)).cloned());
+    if let Some(mut frontier) = cached {
+        let cached_size = i64::try_from(frontier.size()).unwrap_or(i64::MAX);
+        if cached_size <= size {
+            let stored: Option<(String,)> =
+                sqlx::query_as("SELECT root_hash FROM ledger_checkpoints WHERE size = $1")
+                    .bind(cached_size)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            if stored.is_some_and(|(root,)| root == frontier.root().to_hex()) {
+                let rows: Vec<(String,)> = sqlx::query_as(
+                    "SELECT leaf_hash FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+                )
+                .bind(cached_size)
+                .bind(size)
+                .fetch_all(&mut *conn)
+                .await?;
+                if i64::try_from(rows.len()).ok() == Some(size - cached_size) {
+                    for (hex,) in rows {
+                        frontier.push(stored_hash(&hex)?);
+                    }
+                    return Ok(frontier);
+                }
+            }
+        }
+    }
+    Ok(Frontier::from_leaves(&leaf_hashes(&mut *conn, size).await?))
+}
+
+fn stored_hash(hex: &str) -> ApiResult<Hash> {
+    stored("leaf hash", Hash::from_hex(hex))
 }
 
 async fn insert_checkpoint(
@@ -382,10 +444,20 @@ pub async fn entries(conn: &mut AnyConnection, size: u64) -> ApiResult<Vec<Entry
 
 /// The entries of a round, in index order.
 pub async fn round_entries(conn: &mut AnyConnection, round: &str) -> ApiResult<Vec<EntryRow>> {
+    round_entries_after(conn, round, -1).await
+}
+
+/// The entries of a round after index `after`, in index order.
+pub async fn round_entries_after(
+    conn: &mut AnyConnection,
+    round: &str,
+    after: i64,
+) -> ApiResult<Vec<EntryRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE round = $1 ORDER BY idx"
+        "SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE round = $1 AND idx > $2 ORDER BY idx"
     ))
     .bind(round)
+    .bind(after)
     .fetch_all(&mut *conn)
     .await?)
 }

@@ -8,7 +8,8 @@
 //! entries of the entry's round, against the round's scenario assembled at
 //! recording time. Ids (EUCs, lots, contracts) resolve within the round.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{LazyLock, Mutex};
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -18,8 +19,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use caisson_ledger::custody::{self, ContractRecord, EucRecord, Lot, Refusal, RefusalCode};
 use caisson_ledger::export::{write_export, ExportEntry};
+use caisson_ledger::lots::{Direction, Lots, Trace, TraceFrom, TraceQuery};
 use caisson_ledger::merkle::{consistency_proof, inclusion_proof, MemoryStore};
-use caisson_ledger::{Content, Kind, Stage};
+use caisson_ledger::report::{AttReport, ProductInfo};
+use caisson_ledger::{Content, FullEntry, Kind, Stage};
 use caisson_platform::visibility::owner_of;
 use caisson_platform::{Access, Organisation};
 use serde::Deserialize;
@@ -27,6 +30,7 @@ use serde_json::{json, Value};
 use sqlx::AnyConnection;
 use utoipa::{IntoParams, ToSchema};
 
+use super::system::record_access;
 use crate::access::{self, RoundAction, RoundCtx};
 use crate::auth::{Caller, MaybeCaller};
 use crate::body::JsonBody;
@@ -147,36 +151,96 @@ impl custody::Visibility for ViewerOf<'_> {
     }
 }
 
-/// The custody state and readers of a round, rebuilt from its entries.
-async fn round_state(
-    conn: &mut AnyConnection,
-    round: &str,
-    scenario: &caisson_model::Scenario,
-) -> ApiResult<(custody::State, Readers)> {
-    let mut state = custody::State::new();
-    let mut readers = Readers::default();
-    for row in store::round_entries(conn, round).await? {
-        let content = row.content()?;
-        state
-            .replay(&content, &row.organisation, scenario)
-            .map_err(|r| {
-                ApiError::Internal(anyhow::anyhow!(
-                    "ledger entry {} does not replay: {r}",
-                    row.idx
-                ))
-            })?;
-        let created = match &content {
-            Content::ContractSigned(c) => Some(c.contract.clone()),
-            Content::EucIssued(c) => c.euc.clone(),
-            Content::TransferShipped(c) => c.lot.clone(),
-            Content::TransferReexported(c) => c.new_lot.clone(),
-            Content::TransferReceived(_) | Content::ConsentGiven(_) => None,
-        };
-        if let Some(id) = created {
-            readers.by_id.insert(id, row.readers()?);
+/// A round's custody state and readers, as of its entries up to `applied`
+/// (the index and leaf hash of the last entry applied).
+#[derive(Debug, Default)]
+struct RoundState {
+    state: custody::State,
+    readers: Readers,
+    applied: Option<(i64, String)>,
+}
+
+/// Each round's custody state per server process (keyed by the address of
+/// the server's signing key and the round), so that an append replays only
+/// the round's entries recorded since, by this server or another sharing
+/// the database, instead of the whole round.
+static ROUND_STATES: LazyLock<Mutex<HashMap<(usize, String), RoundState>>> =
+    LazyLock::new(Mutex::default);
+
+fn round_cache_key(app: &AppState, round: &str) -> (usize, String) {
+    (
+        std::ptr::from_ref::<caisson_ledger::LedgerKey>(&app.ledger_key) as usize,
+        round.to_owned(),
+    )
+}
+
+impl RoundState {
+    /// The cached state of a round (taken out of the cache: it goes back
+    /// only once an append commits), or an empty one.
+    fn take(app: &AppState, round: &str) -> RoundState {
+        ROUND_STATES
+            .lock()
+            .ok()
+            .and_then(|mut cache| cache.remove(&round_cache_key(app, round)))
+            .unwrap_or_default()
+    }
+
+    fn put_back(self, app: &AppState, round: &str) {
+        if let Ok(mut cache) = ROUND_STATES.lock() {
+            cache.insert(round_cache_key(app, round), self);
         }
     }
-    Ok((state, readers))
+
+    /// Brings the state up to the round's stored entries (the head is
+    /// locked): when the last entry applied is no longer stored as it was,
+    /// everything is replayed from the start.
+    async fn catch_up(
+        &mut self,
+        conn: &mut AnyConnection,
+        round: &str,
+        scenario: &caisson_model::Scenario,
+    ) -> ApiResult<()> {
+        if let Some((index, leaf)) = &self.applied {
+            let still: Option<(String,)> = sqlx::query_as(
+                "SELECT leaf_hash FROM ledger_entries WHERE idx = $1 AND round = $2",
+            )
+            .bind(index)
+            .bind(round)
+            .fetch_optional(&mut *conn)
+            .await?;
+            if still.is_none_or(|(stored,)| stored != *leaf) {
+                *self = RoundState::default();
+            }
+        }
+        let after = self.applied.as_ref().map_or(-1, |(index, _)| *index);
+        for row in store::round_entries_after(conn, round, after).await? {
+            let content = row.content()?;
+            self.state
+                .replay(&content, &row.organisation, scenario)
+                .map_err(|r| {
+                    ApiError::Internal(anyhow::anyhow!(
+                        "ledger entry {} does not replay: {r}",
+                        row.idx
+                    ))
+                })?;
+            if let Some(id) = created_id(&content) {
+                self.readers.by_id.insert(id, row.readers()?);
+            }
+            self.applied = Some((row.idx, row.leaf_hash.clone()));
+        }
+        Ok(())
+    }
+}
+
+/// The id an entry creates (contract, EUC or lot), if any.
+fn created_id(content: &Content) -> Option<String> {
+    match content {
+        Content::ContractSigned(c) => Some(c.contract.clone()),
+        Content::EucIssued(c) => c.euc.clone(),
+        Content::TransferShipped(c) => c.lot.clone(),
+        Content::TransferReexported(c) => c.new_lot.clone(),
+        Content::TransferReceived(_) | Content::ConsentGiven(_) => None,
+    }
 }
 
 /// Whether `org` is the member `found`.
@@ -317,12 +381,16 @@ pub async fn record(
     let round = access::round(&mut tx, &caller, &recording.round, RoundAction::Read).await?;
     let documents = RoundDocuments::latest(&mut tx, &round).await?;
     let assembled = documents.assemble(&access::viewer(&caller), &round)?;
-    let (state, readers) = round_state(&mut tx, &round.id, &assembled.scenario).await?;
+    let mut cached = RoundState::take(&app, &round.id);
+    cached
+        .catch_up(&mut tx, &round.id, &assembled.scenario)
+        .await?;
+    let (state, readers) = (&cached.state, &cached.readers);
     let ids = content
         .assign_ids()
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("random source: {e}")))?;
-    let mut entry_readers = recorder_and_parties(&caller, &round, &content, &state, &readers)?;
-    {
+    let decided = (|| -> ApiResult<(BTreeSet<String>, custody::Effects)> {
+        let entry_readers = recorder_and_parties(&caller, &round, &content, state, readers)?;
         // Reached only when the caller is who records this kind: for a
         // consent, the state of the lot's origin.
         let consenting_for = match &content {
@@ -331,7 +399,7 @@ pub async fn record(
         };
         let visibility = ViewerOf {
             organisation: &caller.org.id,
-            readers: &readers,
+            readers,
             consenting_for,
         };
         let context = custody::Context {
@@ -340,10 +408,20 @@ pub async fn record(
             visibility: &visibility,
             mode: custody::Mode::Record,
         };
-        state.check(&content, &context).map_err(refused)?;
-    }
+        let effects = state.check(&content, &context).map_err(refused)?;
+        Ok((entry_readers, effects))
+    })();
+    let (mut entry_readers, effects) = match decided {
+        Ok(decided) => decided,
+        Err(error) => {
+            // A refusal changes nothing: the caught-up state stays valid.
+            cached.put_back(&app, &round.id);
+            return Err(error);
+        }
+    };
     entry_readers.insert(caller.org.id.clone());
     entry_readers.insert(round.coordinator.id.clone());
+    let created_readers = entry_readers.clone();
     let full = head
         .append(
             &mut tx,
@@ -359,6 +437,16 @@ pub async fn record(
         )
         .await?;
     tx.commit().await?;
+    // Committed: the cached state moves on by this entry and goes back.
+    cached.state.apply(effects);
+    if let Some(id) = created_id(&content) {
+        cached.readers.by_id.insert(id, created_readers);
+    }
+    cached.applied = Some((
+        i64::try_from(full.index).map_err(|e| ApiError::Internal(e.into()))?,
+        full.leaf_hash.to_hex(),
+    ));
+    cached.put_back(&app, &round.id);
     let mut answer = serde_json::Map::new();
     answer.insert("index".into(), full.index.into());
     for (key, id) in ids {
@@ -506,4 +594,178 @@ pub async fn export(State(app): State<AppState>, caller: MaybeCaller) -> ApiResu
         .collect::<ApiResult<Vec<_>>>()?;
     let text = write_export(&entries, &checkpoint);
     Ok(([(CONTENT_TYPE, "application/x-ndjson")], text).into_response())
+}
+
+/// The entries of the committed tree that `caller` reads in full, in index
+/// order; their reads go to the access log of each recording organisation.
+async fn readable_entries(
+    conn: &mut AnyConnection,
+    caller: &MaybeCaller,
+    endpoint: &str,
+) -> ApiResult<Vec<FullEntry>> {
+    // Without a token nothing is read in full.
+    let Some(caller) = &caller.0 else {
+        return Ok(Vec::new());
+    };
+    let size = store::tree_size(conn).await?;
+    let mut out = Vec::new();
+    let mut by_owner: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for row in store::entries(conn, size).await? {
+        if row.readable_by(Some(&caller.org.id))? {
+            by_owner
+                .entry(row.organisation.clone())
+                .or_default()
+                .push(format!("ledger entry {}", row.idx));
+            out.push(row.full()?);
+        }
+    }
+    for (owner, entities) in by_owner {
+        record_access(conn, caller, &owner, endpoint, &entities).await?;
+    }
+    Ok(out)
+}
+
+/// Category and name of every product of the rounds of `entries`, from
+/// each round's latest reference part (products are the reference part's,
+/// which every member sees; nothing confidential is read).
+async fn products_of(
+    conn: &mut AnyConnection,
+    entries: &[FullEntry],
+) -> ApiResult<BTreeMap<String, ProductInfo>> {
+    let rounds: BTreeSet<&str> = entries.iter().filter_map(|e| e.round.as_deref()).collect();
+    let mut products = BTreeMap::new();
+    for round in rounds {
+        let Some(round) = access::load_round(conn, round).await? else {
+            continue;
+        };
+        let documents = RoundDocuments::latest(conn, &round).await?;
+        let format = match documents.reference.media()? {
+            caisson_platform::MediaType::Json => caisson_scenario::Format::Json,
+            caisson_platform::MediaType::Toml => caisson_scenario::Format::Toml,
+        };
+        // The reference part was a valid scenario when stored.
+        let Ok(loaded) =
+            caisson_scenario::load_source(&documents.reference.body, "reference", format)
+        else {
+            continue;
+        };
+        for product in &loaded.scenario.products {
+            products
+                .entry(product.id.clone())
+                .or_insert_with(|| ProductInfo {
+                    category: product.att_category.clone(),
+                    description: product.name.clone(),
+                });
+        }
+    }
+    Ok(products)
+}
+
+/// `?year=Y[&state=ACTOR]`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AttQuery {
+    /// The calendar year.
+    pub year: u32,
+    /// The reporting state (an actor id); default: the caller's actor.
+    pub state: Option<String>,
+}
+
+/// A state's exports and imports of a year in the columns of the Arms
+/// Trade Treaty annual report, from the entries the caller reads in full
+/// (none without a token: like every ledger read, it answers anyone).
+#[utoipa::path(get, path = "/ledger/reports/att", tag = "ledger",
+    params(AttQuery),
+    responses(
+        (status = 200, description = "`{\"state\", \"year\", \"exports\": [row], \"imports\": [row]}`, rows `{\"category\", \"state\", \"state_of_origin\", \"number_of_items\", \"description\", \"comments\"}` (docs/ledger.md)", body = Object),
+        (status = 400, description = "`bad_request`: no year, or no state for a caller without an actor", body = ErrorEnvelope),
+        (status = 401, description = "`unauthenticated`: a token was sent but is not valid", body = ErrorEnvelope),
+    ))]
+pub async fn att_report(
+    State(app): State<AppState>,
+    caller: MaybeCaller,
+    params: Result<Query<AttQuery>, QueryRejection>,
+) -> ApiResult<Json<AttReport>> {
+    let params = query(params)?;
+    let state = params
+        .state
+        .or_else(|| caller.0.as_ref().and_then(|c| c.org.actor.clone()))
+        .ok_or_else(|| ApiError::bad_request("name the reporting state with `state`"))?;
+    let mut conn = app.db.pool.acquire().await?;
+    let entries = readable_entries(&mut conn, &caller, "GET ledger ATT report").await?;
+    let products = products_of(&mut conn, &entries).await?;
+    Ok(Json(caisson_ledger::report::att_report(
+        &entries,
+        &products,
+        &state,
+        params.year,
+    )))
+}
+
+/// `?lot=ID[&direction=forward|backward]`, `?origin=ACTOR` or
+/// `?holder=ACTOR`, each with an optional `&product=P`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TraceParams {
+    /// One lot, traced in `direction`.
+    pub lot: Option<String>,
+    /// `forward` (default) or `backward`, for `lot`.
+    pub direction: Option<String>,
+    /// Every lot shipped from this actor's facilities, traced forwards.
+    pub origin: Option<String>,
+    /// Every lot sent to this actor, traced backwards.
+    pub holder: Option<String>,
+    /// Only lots of this product.
+    pub product: Option<String>,
+}
+
+/// Traces lots forwards (where did the goods end up) or backwards (where
+/// did they come from), over the entries the caller reads in full (none
+/// without a token).
+#[utoipa::path(get, path = "/ledger/trace", tag = "ledger",
+    params(TraceParams),
+    responses(
+        (status = 200, description = "`[{\"direction\", \"lots\": [lot]}]`, each trace's starting lot first (docs/ledger.md)", body = Object),
+        (status = 400, description = "`bad_request`: not exactly one of `lot`, `origin`, `holder`; a bad direction", body = ErrorEnvelope),
+        (status = 401, description = "`unauthenticated`: a token was sent but is not valid", body = ErrorEnvelope),
+        (status = 404, description = "`not_found`: a lot that does not exist or that the caller may not read", body = ErrorEnvelope),
+    ))]
+pub async fn trace(
+    State(app): State<AppState>,
+    caller: MaybeCaller,
+    params: Result<Query<TraceParams>, QueryRejection>,
+) -> ApiResult<Json<Vec<Trace>>> {
+    let params = query(params)?;
+    let direction = match params.direction.as_deref() {
+        None | Some("forward") => Direction::Forward,
+        Some("backward") => Direction::Backward,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "direction {other:?} is neither forward nor backward"
+            )))
+        }
+    };
+    let from = match (params.lot, params.origin, params.holder) {
+        (Some(lot), None, None) => TraceFrom::Lot(lot),
+        (None, Some(origin), None) => TraceFrom::Origin(origin),
+        (None, None, Some(holder)) => TraceFrom::Holder(holder),
+        _ => {
+            return Err(ApiError::bad_request(
+                "give exactly one of `lot`, `origin` and `holder`",
+            ))
+        }
+    };
+    let mut conn = app.db.pool.acquire().await?;
+    let entries = readable_entries(&mut conn, &caller, "GET ledger trace").await?;
+    let lots = Lots::from_entries(&entries);
+    // A lot the caller may not read is answered like a missing one.
+    if let TraceFrom::Lot(id) = &from {
+        if lots.lot(id).is_none() {
+            return Err(ApiError::NotFound);
+        }
+    }
+    Ok(Json(lots.trace(&TraceQuery {
+        from,
+        product: params.product,
+        direction,
+    })))
 }

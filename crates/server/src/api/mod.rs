@@ -92,6 +92,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger::inclusion))
         .routes(routes!(ledger::consistency))
         .routes(routes!(ledger::export))
+        .routes(routes!(ledger::att_report))
+        .routes(routes!(ledger::trace))
 }
 
 /// The OpenAPI document of every endpoint.
@@ -190,6 +192,8 @@ mod tests {
             ("get", "/api/v1/ledger/proof/inclusion"),
             ("get", "/api/v1/ledger/proof/consistency"),
             ("get", "/api/v1/ledger/export"),
+            ("get", "/api/v1/ledger/reports/att"),
+            ("get", "/api/v1/ledger/trace"),
         ];
         let json = serde_json::to_value(&doc).expect("serialises");
         for (method, path) in expected {

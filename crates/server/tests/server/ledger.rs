@@ -750,7 +750,631 @@ async fn two_servers_never_share_an_index(backend: Backend) {
     assert_eq!(indices, (0..60).collect::<Vec<u64>>());
     let summary = verify_export(&export(&p.coord).await, &public_key(&app)).expect("verifies");
     assert_eq!(summary.size, 60);
+    // Each server keeps its tree's frontier between appends and catches up
+    // with the other's: every size's signed root is that of its leaves.
+    for n in 1..=60usize {
+        let checkpoint: Checkpoint = serde_json::from_value(
+            app.anonymous()
+                .get(&format!("/ledger/checkpoint?size={n}"))
+                .await
+                .expect(200)
+                .json(),
+        )
+        .expect("checkpoint");
+        assert_eq!(
+            checkpoint.root_hash,
+            caisson_ledger::merkle::root_of(&summary.leaf_hashes[..n]),
+            "size {n}"
+        );
+    }
     second.stop().await.expect("stop the second server");
     app.stop().await;
 }
 both!(two_servers_never_share_an_index);
+
+/// A small deterministic generator of test quantities (the property test
+/// runs several seeds; no timing or randomness the test cannot replay).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Sends `bodies` as concurrent recordings, each from its own client,
+/// alternating between two servers; returns (quantity, status, code) of
+/// every answer.
+async fn concurrently(
+    party: &Party,
+    urls: [&str; 2],
+    round: &str,
+    kind: &str,
+    contents: Vec<Value>,
+) -> Vec<(f64, u16, String)> {
+    let mut tasks = Vec::new();
+    for (n, content) in contents.into_iter().enumerate() {
+        let party = party.at(urls[n % 2]);
+        let body = json!({"kind": kind, "round": round, "content": content});
+        tasks.push(tokio::spawn(async move {
+            let quantity = body["content"]["quantity"].as_f64().expect("quantity");
+            let answer = party.post_json("/ledger/entries", &body).await;
+            let code = if answer.status.as_u16() == 201 {
+                String::new()
+            } else {
+                answer.code()
+            };
+            (quantity, answer.status.as_u16(), code)
+        }));
+    }
+    let mut out = Vec::new();
+    for task in tasks {
+        out.push(task.await.expect("client"));
+    }
+    out
+}
+
+/// Checks one burst against its limit: accepted quantities sum to at most
+/// `limit`, every refusal has `code`, and every refused quantity would
+/// indeed have exceeded what was left at the end (so nothing was refused
+/// that fitted). Returns the accepted total.
+fn within(limit: f64, answers: &[(f64, u16, String)], code: &str) -> f64 {
+    let accepted: f64 = answers
+        .iter()
+        .filter(|(_, status, _)| *status == 201)
+        .map(|(q, _, _)| q)
+        .sum();
+    assert!(
+        accepted <= limit,
+        "{accepted} accepted of {limit}: {answers:?}"
+    );
+    for (q, status, got) in answers {
+        if *status != 201 {
+            assert_eq!((*status, got.as_str()), (422, code), "{answers:?}");
+            assert!(
+                *q > limit - accepted,
+                "{q} was refused with {} left",
+                limit - accepted
+            );
+        }
+    }
+    accepted
+}
+
+/// Quantities under concurrent recording (a property over several seeds):
+/// parallel clients on two servers sharing the database ship under one
+/// EUC, receive one lot and re-export from it; no EUC is over-used and no
+/// lot over-received or over-re-exported, and nothing that fitted is
+/// refused.
+async fn concurrent_recording_never_exceeds_a_lot(backend: Backend) {
+    let app = TestApp::start(backend, 0).await;
+    let p = ledger_round(&app).await;
+    let second = caisson_server::serve::start(&caisson_server::serve::ServeConfig {
+        listen: "127.0.0.1:0".into(),
+        database: app.database.clone(),
+        workers: 0,
+        lease: std::time::Duration::from_secs(30),
+        handler_timeout: std::time::Duration::from_secs(60),
+        ledger_key: app.ledger_key.clone(),
+    })
+    .await
+    .expect("a second server starts");
+    let urls = [app.url.as_str(), second.url.as_str()];
+    for seed in 1..=3u64 {
+        let mut rng = Lcg(seed);
+        let euc = p
+            .euc(
+                &p.buyer,
+                &format!("P-{seed}"),
+                ("AAA", "prod"),
+                "BBB",
+                "permitted",
+            )
+            .await;
+        // Shipments: 8 clients, 10..=30 each, against the EUC's 100.
+        let shipments: Vec<Value> = (0..8)
+            .map(|_| {
+                json!({"facility": "prod:plant", "consignee": "BBB", "product": "shell",
+                       "quantity": 10 + rng.below(21), "date": "2026-02-01", "euc": euc})
+            })
+            .collect();
+        let answers = concurrently(&p.prod, urls, &p.round, "transfer.shipped", shipments).await;
+        within(100.0, &answers, "euc_mismatch");
+
+        // One lot of the biggest accepted shipment... simpler: a fresh EUC
+        // and one lot of 100, received by 8 clients at once.
+        let euc = p
+            .euc(
+                &p.buyer,
+                &format!("Q-{seed}"),
+                ("AAA", "prod"),
+                "BBB",
+                "permitted",
+            )
+            .await;
+        let lot = p
+            .ok(
+                &p.prod,
+                "transfer.shipped",
+                json!({"facility": "prod:plant", "consignee": "BBB", "product": "shell",
+                       "quantity": 100, "date": "2026-02-01", "euc": euc}),
+            )
+            .await["lot"]
+            .as_str()
+            .expect("lot")
+            .to_owned();
+        let receipts: Vec<Value> = (0..8)
+            .map(|_| json!({"lot": lot, "quantity": 10 + rng.below(21), "date": "2026-02-03"}))
+            .collect();
+        let answers = concurrently(&p.buyer, urls, &p.round, "transfer.received", receipts).await;
+        let received = within(100.0, &answers, "custody_exceeded");
+
+        // Re-exports from what was received, 8 clients at once, under an
+        // EUC big enough that only the lot limits them.
+        let onward = p
+            .ok(
+                &p.belligerent,
+                "euc.issued",
+                json!({"number": format!("R-{seed}"), "exporter": "BBB",
+                       "exporter_organisation": "stateb", "consignee": "CCC", "end_user": "CCC",
+                       "goods": [{"product": "shell", "quantity": 1000}], "end_use": "artillery",
+                       "reexport": "permitted", "issued": "2026-01-01", "expires": "2026-12-31"}),
+            )
+            .await["euc"]
+            .as_str()
+            .expect("euc")
+            .to_owned();
+        let reexports: Vec<Value> = (0..8)
+            .map(|_| {
+                json!({"lot": lot, "to": "CCC", "quantity": 5 + rng.below(21),
+                       "date": "2026-03-01", "euc": onward})
+            })
+            .collect();
+        let answers =
+            concurrently(&p.buyer, urls, &p.round, "transfer.reexported", reexports).await;
+        within(received, &answers, "custody_exceeded");
+    }
+    let summary = verify_export(&export(&p.coord).await, &public_key(&app)).expect("verifies");
+    assert!(summary.size > 30);
+    second.stop().await.expect("stop the second server");
+    app.stop().await;
+}
+both!(concurrent_recording_never_exceeds_a_lot);
+
+/// Traces and the ATT report within each viewer's rights: the producer and
+/// the buyer, parties of the lot and so of its re-export, trace the shells
+/// forwards to CCC; CCC, not a party of the shipment to BBB, traces what it
+/// received back to BBB only; a lot one
+/// may not read is 404 like a missing one; reports count only readable
+/// entries, and another organisation's entries read are access-logged.
+async fn traces_and_reports_follow_each_viewers_rights(backend: Backend) {
+    let app = TestApp::start(backend, 0).await;
+    let p = ledger_round(&app).await;
+    let euc = p
+        .euc(&p.buyer, "B-1", ("AAA", "prod"), "BBB", "permitted")
+        .await;
+    let lot = p.shipped_to_buyer(&euc).await;
+    let onward_euc = p
+        .euc(
+            &p.belligerent,
+            "C-1",
+            ("BBB", "stateb"),
+            "CCC",
+            "prohibited",
+        )
+        .await;
+    let onward = p.reexport(&lot, &onward_euc).await.expect(201).json()["lot"]
+        .as_str()
+        .expect("lot")
+        .to_owned();
+    p.ok(
+        &p.belligerent,
+        "transfer.received",
+        json!({"lot": onward, "quantity": 40, "date": "2026-03-03"}),
+    )
+    .await;
+
+    let consignees = |trace: &Value| -> Vec<String> {
+        trace["lots"]
+            .as_array()
+            .expect("lots")
+            .iter()
+            .map(|l| l["consignee"].as_str().expect("consignee").to_owned())
+            .collect()
+    };
+    // Forwards from AAA: the lot's parties read the re-export too.
+    let buyer = p
+        .buyer
+        .get("/ledger/trace?origin=AAA&product=shell")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(consignees(&buyer[0]), ["BBB", "CCC"]);
+    assert_eq!(buyer[0]["direction"], "forward");
+    let producer = p
+        .prod
+        .get("/ledger/trace?origin=AAA")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(consignees(&producer[0]), ["BBB", "CCC"]);
+    assert_eq!(producer[0]["lots"][0]["received"], 100.0);
+    assert_eq!(producer[0]["lots"][1]["received"], 40.0);
+    // Nothing of another product; CCC ships nothing.
+    let none = p
+        .buyer
+        .get("/ledger/trace?origin=AAA&product=other")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(none, json!([]));
+    // Backwards from CCC: the belligerent reads its lot, not BBB's.
+    let back = p
+        .belligerent
+        .get("/ledger/trace?holder=CCC")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(back.as_array().map(Vec::len), Some(1));
+    assert_eq!(consignees(&back[0]), ["CCC"]);
+    assert_eq!(back[0]["lots"][0]["sender"], "BBB");
+    // The coordinator reads everything: CCC's shells came from AAA's plant.
+    let coord = p
+        .coord
+        .get("/ledger/trace?holder=CCC")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(consignees(&coord[0]), ["CCC", "BBB"]);
+    assert_eq!(coord[0]["lots"][1]["facility"], "prod:plant");
+    // One lot; invisible and missing lots answer the same 404.
+    let one = p
+        .buyer
+        .get(&format!("/ledger/trace?lot={onward}&direction=backward"))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(consignees(&one[0]), ["CCC", "BBB"]);
+    let hidden = p
+        .belligerent
+        .get(&format!("/ledger/trace?lot={lot}"))
+        .await
+        .expect(404);
+    let missing = p
+        .belligerent
+        .get(&format!("/ledger/trace?lot={}", "0".repeat(32)))
+        .await
+        .expect(404);
+    assert_eq!(hidden.text, missing.text);
+    p.observer
+        .get(&format!("/ledger/trace?lot={lot}"))
+        .await
+        .expect(404);
+    p.buyer.get("/ledger/trace").await.expect(400);
+    p.buyer
+        .get("/ledger/trace?origin=AAA&holder=BBB")
+        .await
+        .expect(400);
+    p.buyer
+        .get(&format!("/ledger/trace?lot={lot}&direction=up"))
+        .await
+        .expect(400);
+    // Without a token nothing is read in full: nothing to trace, and a lot
+    // is as unknown as a missing one.
+    let anonymous = app.anonymous();
+    assert_eq!(
+        anonymous
+            .get("/ledger/trace?origin=AAA")
+            .await
+            .expect(200)
+            .json(),
+        json!([])
+    );
+    anonymous
+        .get(&format!("/ledger/trace?lot={lot}"))
+        .await
+        .expect(404);
+    Party::new(&app.url, "not-a-token")
+        .get("/ledger/trace?origin=AAA")
+        .await
+        .expect(401);
+
+    // ATT: BBB's 2026 report, by its own state (the default state).
+    let report = p
+        .buyer
+        .get("/ledger/reports/att?year=2026")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(report["state"], "BBB");
+    assert_eq!(report["exports"].as_array().map(Vec::len), Some(1));
+    let export_row = &report["exports"][0];
+    assert_eq!(export_row["state"], "CCC");
+    assert_eq!(export_row["state_of_origin"], "AAA");
+    assert_eq!(export_row["number_of_items"], 40.0);
+    assert_eq!(report["imports"][0]["state"], "AAA");
+    assert_eq!(report["imports"][0]["number_of_items"], 100.0);
+    // The belligerent does not read BBB's import: asked for BBB, it sees
+    // only the re-export it is party to.
+    let seen = p
+        .belligerent
+        .get("/ledger/reports/att?year=2026&state=BBB")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(seen["imports"], json!([]));
+    assert_eq!(seen["exports"][0]["number_of_items"], 40.0);
+    // Another year: nothing; no year: 400; an observer without an actor
+    // must name the state, and then reads nothing.
+    let anonymous = app
+        .anonymous()
+        .get("/ledger/reports/att?year=2026&state=BBB")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(
+        (&anonymous["exports"], &anonymous["imports"]),
+        (&json!([]), &json!([]))
+    );
+    app.anonymous()
+        .get("/ledger/reports/att?year=2026")
+        .await
+        .expect(400);
+    let empty = p
+        .buyer
+        .get("/ledger/reports/att?year=2025")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(empty["exports"], json!([]));
+    p.buyer.get("/ledger/reports/att").await.expect(400);
+    p.observer
+        .get("/ledger/reports/att?year=2026")
+        .await
+        .expect(400);
+    let nothing = p
+        .observer
+        .get("/ledger/reports/att?year=2026&state=BBB")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(nothing["exports"], json!([]));
+    // The belligerent's reads of entries recorded by stateb are logged for
+    // stateb.
+    let log = p.buyer.get("/access-log").await.expect(200).json();
+    assert!(
+        log.as_array()
+            .expect("log")
+            .iter()
+            .any(|e| e["reader_organisation"] == "statec"
+                && e["endpoint"] == "GET ledger ATT report"),
+        "{log}"
+    );
+    app.stop().await;
+}
+both!(traces_and_reports_follow_each_viewers_rights);
+
+/// The seed's case on the seeded European round (`caisson serve --example
+/// europe`): Serbia's neutrality policy denies Krusik's direct shipment of
+/// 120 mm bombs to Ukraine, naming the policy; shipped to Czechia under a
+/// Czech EUC with `reexport = "permitted"`, received, re-exported to
+/// Ukraine under a Ukrainian EUC and received there; under `prohibited` the
+/// re-export is refused; under `with_consent` it is refused until Serbia
+/// consents. The goods trace from Serbia to Ukraine and back, and the ATT
+/// reports of Serbia, Czechia and Ukraine are the recorded transfers.
+async fn the_seed_case_on_the_european_example(backend: Backend) {
+    let app = TestApp::start(backend, 0).await;
+    let seeded = caisson_server::example::seed_europe(&app.db, &app.url)
+        .await
+        .expect("the example seeds");
+    let party = |org: &str| {
+        let sign_in = seeded
+            .sign_ins
+            .iter()
+            .find(|s| s.organisation == org)
+            .unwrap_or_else(|| panic!("{org} signs in"));
+        Party::new(&app.url, &sign_in.token)
+    };
+    let (krusik, srb, cze, ukr) = (party("krusik"), party("srb"), party("cze"), party("ukr"));
+    let coordinator = party(&seeded.sign_ins[0].organisation);
+    let round = seeded.round.clone();
+    let record = |who: &Party, kind: &str, content: Value| {
+        let who = who.clone();
+        let body = json!({"kind": kind, "round": round, "content": content});
+        async move { who.post_json("/ledger/entries", &body).await }
+    };
+    let euc = |number: &str, exporter: (&str, &str), consignee: &str, reexport: &str| {
+        json!({"number": number, "exporter": exporter.0, "exporter_organisation": exporter.1,
+               "consignee": consignee, "end_user": consignee,
+               "goods": [{"product": "mortar-120", "quantity": 1000}],
+               "end_use": "armed forces", "reexport": reexport,
+               "issued": "2026-01-01", "expires": "2026-12-31"})
+    };
+    let id = |answer: crate::support::Answer, key: &str| -> String {
+        answer.expect(201).json()[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{key}"))
+            .to_owned()
+    };
+    let ship = |euc: &str, consignee: &str| {
+        json!({"facility": "krusik:krusik", "consignee": consignee, "product": "mortar-120",
+               "quantity": 1000, "date": "2026-02-02", "euc": euc})
+    };
+
+    // Direct to Ukraine: refused by Serbia's policy.
+    let direct = id(
+        record(
+            &ukr,
+            "euc.issued",
+            euc("UA-1", ("SRB", "krusik"), "UKR", "prohibited"),
+        )
+        .await,
+        "euc",
+    );
+    let refused = record(&krusik, "transfer.shipped", ship(&direct, "UKR"))
+        .await
+        .expect(422);
+    assert_eq!(refused.code(), "compliance_denied");
+    let message = refused.json()["error"]["message"].to_string();
+    assert!(
+        message.contains("srb-neutrality"),
+        "names the policy: {message}"
+    );
+
+    // Via Czechia, re-export permitted.
+    let shipped_to_czechia = |clause: &'static str, number: &'static str| {
+        let (cze, krusik) = (cze.clone(), krusik.clone());
+        let record = &record;
+        async move {
+            let e = id(
+                record(
+                    &cze,
+                    "euc.issued",
+                    euc(number, ("SRB", "krusik"), "CZE", clause),
+                )
+                .await,
+                "euc",
+            );
+            let lot = id(
+                record(&krusik, "transfer.shipped", ship(&e, "CZE")).await,
+                "lot",
+            );
+            record(
+                &cze,
+                "transfer.received",
+                json!({"lot": lot, "quantity": 1000, "date": "2026-02-09"}),
+            )
+            .await
+            .expect(201);
+            lot
+        }
+    };
+    let onward = |number: &'static str| {
+        let ukr = ukr.clone();
+        let record = &record;
+        async move {
+            id(
+                record(
+                    &ukr,
+                    "euc.issued",
+                    euc(number, ("CZE", "cze"), "UKR", "prohibited"),
+                )
+                .await,
+                "euc",
+            )
+        }
+    };
+    let reexport = |lot: &str, euc: &str| json!({"lot": lot, "to": "UKR", "quantity": 400, "date": "2026-03-02", "euc": euc});
+    let permitted = shipped_to_czechia("permitted", "CZ-1").await;
+    let ua2 = onward("UA-2").await;
+    let to_ukraine = id(
+        record(&cze, "transfer.reexported", reexport(&permitted, &ua2)).await,
+        "lot",
+    );
+    record(
+        &ukr,
+        "transfer.received",
+        json!({"lot": to_ukraine, "quantity": 400, "date": "2026-03-06"}),
+    )
+    .await
+    .expect(201);
+
+    // Prohibited: refused.
+    let prohibited = shipped_to_czechia("prohibited", "CZ-2").await;
+    let ua3 = onward("UA-3").await;
+    let refused = record(&cze, "transfer.reexported", reexport(&prohibited, &ua3))
+        .await
+        .expect(422);
+    assert_eq!(refused.code(), "euc_mismatch");
+    assert!(refused.text.contains("prohibit"), "{}", refused.text);
+
+    // With consent: refused until Serbia consents.
+    let with_consent = shipped_to_czechia("with_consent", "CZ-3").await;
+    let ua4 = onward("UA-4").await;
+    let refused = record(&cze, "transfer.reexported", reexport(&with_consent, &ua4))
+        .await
+        .expect(422);
+    assert_eq!(refused.code(), "euc_mismatch");
+    assert!(refused.text.contains("consent"), "{}", refused.text);
+    record(
+        &srb,
+        "consent.given",
+        json!({"lot": with_consent, "to": "UKR", "quantity": 400, "euc": ua4}),
+    )
+    .await
+    .expect(201);
+    record(&cze, "transfer.reexported", reexport(&with_consent, &ua4))
+        .await
+        .expect(201);
+
+    // Where did Serbian 120 mm bombs end up? Three lots to Czechia, two of
+    // them passed on to Ukraine.
+    let forward = coordinator
+        .get("/ledger/trace?origin=SRB&product=mortar-120")
+        .await
+        .expect(200)
+        .json();
+    let mut ends: Vec<Vec<String>> = forward
+        .as_array()
+        .expect("traces")
+        .iter()
+        .map(|t| {
+            t["lots"]
+                .as_array()
+                .expect("lots")
+                .iter()
+                .map(|l| l["consignee"].as_str().expect("consignee").to_owned())
+                .collect()
+        })
+        .collect();
+    ends.sort();
+    assert_eq!(ends, [vec!["CZE"], vec!["CZE", "UKR"], vec!["CZE", "UKR"]]);
+    // Where did what Ukraine received come from? (As the coordinator.)
+    let backward = coordinator
+        .get("/ledger/trace?holder=UKR")
+        .await
+        .expect(200)
+        .json();
+    for trace in backward.as_array().expect("traces") {
+        let senders: Vec<&str> = trace["lots"]
+            .as_array()
+            .expect("lots")
+            .iter()
+            .map(|l| l["sender"].as_str().expect("sender"))
+            .collect();
+        assert_eq!(senders, ["CZE", "SRB"], "{trace}");
+    }
+    assert_eq!(backward.as_array().map(Vec::len), Some(2));
+
+    // The ATT reports are the recorded transfers.
+    let report = |who: &Party| {
+        let who = who.clone();
+        async move {
+            who.get("/ledger/reports/att?year=2026")
+                .await
+                .expect(200)
+                .json()
+        }
+    };
+    let serbia = report(&srb).await;
+    assert_eq!(serbia["exports"].as_array().map(Vec::len), Some(1));
+    assert_eq!(serbia["exports"][0]["state"], "CZE");
+    assert_eq!(serbia["exports"][0]["number_of_items"], 3000.0);
+    let czechia = report(&cze).await;
+    assert_eq!(czechia["imports"][0]["number_of_items"], 3000.0);
+    assert_eq!(czechia["exports"][0]["state"], "UKR");
+    assert_eq!(czechia["exports"][0]["state_of_origin"], "SRB");
+    assert_eq!(czechia["exports"][0]["number_of_items"], 800.0);
+    let ukraine = report(&ukr).await;
+    // Only the first re-export was received.
+    assert_eq!(ukraine["imports"][0]["state"], "CZE");
+    assert_eq!(ukraine["imports"][0]["number_of_items"], 400.0);
+    let summary = verify_export(&export(&coordinator).await, &public_key(&app)).expect("verifies");
+    assert!(summary.size >= 20);
+    app.stop().await;
+}
+both!(the_seed_case_on_the_european_example);

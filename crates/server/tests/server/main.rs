@@ -17,8 +17,11 @@ mod europe;
 mod faults;
 /// Mutated and random fragments against the contribution endpoint.
 mod fuzz;
-/// The ledger: recording with custody and compliance, entries in each
-/// caller's form, proofs, tampering, a server killed mid-burst.
+/// The ledger: recording with custody and compliance (the seed's case, on
+/// a small round and on the European example), entries in each caller's
+/// form, proofs, tampering, a server killed mid-burst, two servers,
+/// concurrent clients never exceeding a lot, traces and ATT reports per
+/// viewer.
 mod ledger;
 /// The OpenAPI document against the router.
 mod openapi;
