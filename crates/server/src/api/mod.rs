@@ -3,6 +3,7 @@
 //! request passes (request id, trace, body limit, timeout).
 
 mod contracts;
+mod exports;
 mod ledger;
 mod rounds;
 mod runs;
@@ -80,7 +81,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(runs::get_run))
         .routes(routes!(runs::run_events))
         .routes(routes!(runs::cancel_run))
-        .routes(routes!(runs::run_plan))
+        .routes(routes!(exports::run_plan))
+        .routes(routes!(exports::run_plan_csv))
+        .routes(routes!(exports::run_report))
         .routes(routes!(runs::run_result))
         .routes(routes!(runs::run_scenario))
         .routes(routes!(runs::publish_run))
