@@ -104,28 +104,58 @@ pub fn csv_tables(doc: &PlanDocument) -> Result<Vec<(&'static str, Vec<u8>)>, Re
     };
     let mut tables = vec![
         ("summary.csv", table_bytes("summary.csv", &[summary])?),
-        ("production.csv", table_bytes("production.csv", &doc.production)?),
-        ("shipments.csv", table_bytes("shipments.csv", &doc.shipments)?),
-        ("transfers.csv", table_bytes("transfers.csv", &doc.transfers)?),
+        (
+            "production.csv",
+            table_bytes("production.csv", &doc.production)?,
+        ),
+        (
+            "shipments.csv",
+            table_bytes("shipments.csv", &doc.shipments)?,
+        ),
+        (
+            "transfers.csv",
+            table_bytes("transfers.csv", &doc.transfers)?,
+        ),
         ("stock.csv", table_bytes("stock.csv", &doc.stock)?),
-        ("expansions.csv", table_bytes("expansions.csv", &doc.expansions)?),
+        (
+            "expansions.csv",
+            table_bytes("expansions.csv", &doc.expansions)?,
+        ),
         ("demand.csv", table_bytes("demand.csv", &doc.demand)?),
-        ("contracts.csv", table_bytes("contracts.csv", &doc.contracts)?),
-        ("compliance.csv", table_bytes("compliance.csv", &doc.compliance)?),
+        (
+            "contracts.csv",
+            table_bytes("contracts.csv", &doc.contracts)?,
+        ),
+        (
+            "compliance.csv",
+            table_bytes("compliance.csv", &doc.compliance)?,
+        ),
         (
             "transfer_compliance.csv",
             table_bytes("transfer_compliance.csv", &doc.transfer_compliance)?,
         ),
-        ("kpi_demands.csv", table_bytes("kpi_demands.csv", &doc.kpis.demands)?),
-        ("kpi_products.csv", table_bytes("kpi_products.csv", &doc.kpis.products)?),
-        ("kpi_end_users.csv", table_bytes("kpi_end_users.csv", &doc.kpis.end_users)?),
+        (
+            "kpi_demands.csv",
+            table_bytes("kpi_demands.csv", &doc.kpis.demands)?,
+        ),
+        (
+            "kpi_products.csv",
+            table_bytes("kpi_products.csv", &doc.kpis.products)?,
+        ),
+        (
+            "kpi_end_users.csv",
+            table_bytes("kpi_end_users.csv", &doc.kpis.end_users)?,
+        ),
         (
             "explanations.csv",
             table_bytes("explanations.csv", &cause_csv_rows(&doc.explanations))?,
         ),
     ];
     if let Some(duals) = &doc.capacity_duals {
-        tables.push(("capacity_duals.csv", table_bytes("capacity_duals.csv", duals)?));
+        tables.push((
+            "capacity_duals.csv",
+            table_bytes("capacity_duals.csv", duals)?,
+        ));
     }
     Ok(tables)
 }

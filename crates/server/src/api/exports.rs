@@ -252,10 +252,8 @@ pub async fn run_report(
     let plan = read_visible_plan(&state, &caller, &run, "GET run report").await?;
     let section = caisson_html::plan_section(&plan.value()?, plan.scenario.as_ref())
         .map_err(|e| plan.internal("building the report", &e))?;
-    let mut doc = caisson_html::ReportDocument::new(&format!(
-        "Caisson plan report: {}",
-        section.scenario
-    ));
+    let mut doc =
+        caisson_html::ReportDocument::new(&format!("Caisson plan report: {}", section.scenario));
     doc.plan = Some(section);
     let page = caisson_html::render(&doc);
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response())

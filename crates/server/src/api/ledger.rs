@@ -388,7 +388,13 @@ pub async fn get_entry(
     let row = store::entry(&mut conn, index)
         .await?
         .ok_or(ApiError::NotFound)?;
-    log_full_reads(&mut conn, &caller, std::slice::from_ref(&row), "GET ledger entry").await?;
+    log_full_reads(
+        &mut conn,
+        &caller,
+        std::slice::from_ref(&row),
+        "GET ledger entry",
+    )
+    .await?;
     Ok(Json(row.form_for(caller.organisation())?))
 }
 

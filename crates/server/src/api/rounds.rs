@@ -769,7 +769,10 @@ pub async fn scenario(
         ) {
             continue;
         }
-        let buyer = round.parties.buyer_member(&contract.buyer).map(|m| m.id.as_str());
+        let buyer = round
+            .parties
+            .buyer_member(&contract.buyer)
+            .map(|m| m.id.as_str());
         for owner in std::iter::once(contract.supplier.as_str()).chain(buyer) {
             record_access(
                 &mut log,

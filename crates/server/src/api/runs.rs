@@ -330,7 +330,10 @@ pub async fn cancel_run(
     }))
 }
 
-pub(super) async fn result_document(conn: &mut sqlx::AnyConnection, row: &RunRow) -> ApiResult<String> {
+pub(super) async fn result_document(
+    conn: &mut sqlx::AnyConnection,
+    row: &RunRow,
+) -> ApiResult<String> {
     if row.status != "succeeded" {
         return Err(ApiError::conflict(format!(
             "the run has no result: it is {}",
@@ -368,7 +371,10 @@ pub(super) async fn log_run_read(
 }
 
 /// The assembled scenario a run froze (TOML text).
-pub(super) async fn frozen_scenario(conn: &mut sqlx::AnyConnection, row: &RunRow) -> ApiResult<String> {
+pub(super) async fn frozen_scenario(
+    conn: &mut sqlx::AnyConnection,
+    row: &RunRow,
+) -> ApiResult<String> {
     let (scenario,): (String,) = sqlx::query_as("SELECT scenario FROM runs WHERE id = $1")
         .bind(&row.id)
         .fetch_one(conn)

@@ -21,7 +21,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::support::{client, Backend, Party, TestApp};
+use crate::support::{client, Backend, Party, TestApp, PLANT};
 
 const REFERENCE: &str = r#"
 [scenario]
@@ -142,8 +142,8 @@ struct Marker {
 fn markers() -> Vec<Marker> {
     let numbers = [
         "7341.5", "7,341.5", "7341.50", "7,341.50", "7342", "7,342", "613.37", "2917.25",
-        "2,917.25", "2917", "2,917", "1583.75", "1,583.75", "1584", "1,584", "88123.5",
-        "88,123.5", "88124", "88,124",
+        "2,917.25", "2917", "2,917", "1583.75", "1,583.75", "1584", "1,584", "88123.5", "88,123.5",
+        "88124", "88,124",
     ];
     let mut markers: Vec<Marker> = numbers
         .into_iter()
@@ -199,15 +199,24 @@ fn leaks(text: &str, org: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// The markers `text` carries at all.
+/// The markers `text` carries.
+fn found_markers(text: &str) -> Vec<&'static str> {
+    markers()
+        .into_iter()
+        .filter(|m| {
+            if m.number {
+                contains_number(text, m.text)
+            } else {
+                text.contains(m.text)
+            }
+        })
+        .map(|m| m.text)
+        .collect()
+}
+
+/// Whether `text` carries any marker.
 fn carries_marked_data(text: &str) -> bool {
-    markers().iter().any(|m| {
-        if m.number {
-            contains_number(text, m.text)
-        } else {
-            text.contains(m.text)
-        }
-    })
+    !found_markers(text).is_empty()
 }
 
 fn org(id: &str, kind: OrgKind, actor: Option<&str>, group: Option<&str>) -> Organisation {
@@ -370,6 +379,8 @@ struct Operation {
     path: String,
     /// (name, in path?, required?)
     params: Vec<(String, bool, bool)>,
+    /// Whether it reads a request body.
+    has_body: bool,
 }
 
 fn operations() -> Vec<Operation> {
@@ -400,6 +411,7 @@ fn operations() -> Vec<Operation> {
                 })
                 .unwrap_or_default();
             operations.push(Operation {
+                has_body: op["requestBody"].is_object(),
                 method,
                 path: path
                     .strip_prefix("/api/v1")
@@ -435,11 +447,7 @@ fn fill(op: &Operation, values: &BTreeMap<String, Option<String>>, raw: bool) ->
         let Some(Some(value)) = values.get(name) else {
             continue;
         };
-        let value = if raw {
-            value.clone()
-        } else {
-            encode(value)
-        };
+        let value = if raw { value.clone() } else { encode(value) };
         if *in_path {
             path = path.replace(&format!("{{{name}}}"), &value);
         } else {
@@ -632,7 +640,13 @@ async fn setup(app: &TestApp) -> Attack {
     let record = |party: &Party, kind: &str, content: Value| {
         let party = party.clone();
         let body = json!({"kind": kind, "round": round, "content": content});
-        async move { party.post_json("/ledger/entries", &body).await.expect(201).json() }
+        async move {
+            party
+                .post_json("/ledger/entries", &body)
+                .await
+                .expect(201)
+                .json()
+        }
     };
     let euc = record(
         &stateb,
@@ -703,11 +717,18 @@ struct Findings {
     /// to another organisation that may see it: the access log must have
     /// recorded each.
     logged_reads: std::sync::Mutex<BTreeSet<(String, String, Option<&'static str>)>>,
+    /// The markers answers carried to callers allowed to read them: that
+    /// they are found at all shows that the search would find a leak.
+    seen: std::sync::Mutex<BTreeSet<&'static str>>,
 }
 
 impl Findings {
     fn check(&self, org: &str, label: &str, accept: Option<&'static str>, reply: &Reply) {
         self.requests.fetch_add(1, Ordering::Relaxed);
+        self.seen
+            .lock()
+            .expect("lock")
+            .extend(found_markers(&reply.text));
         let found = leaks(&reply.text, org);
         if !found.is_empty() {
             self.leaks
@@ -741,7 +762,10 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 async fn sweep(attack: &Attack, findings: &Findings) -> (usize, usize) {
     let mut jobs = Vec::new();
     let mut endpoints = 0;
-    for op in operations().into_iter().filter(|op| op.method == Method::GET) {
+    for op in operations()
+        .into_iter()
+        .filter(|op| op.method == Method::GET)
+    {
         endpoints += 1;
         let values = |name: &str| attack.values(name);
         for combination in combinations(&op.params, &values) {
@@ -839,11 +863,7 @@ async fn sameness(attack: &Attack, findings: &Findings) -> usize {
     ];
     // (parameter, hidden value, who may not see it)
     let hidden: Vec<(&str, String, Vec<&str>)> = vec![
-        (
-            "round",
-            attack.hidden_round.clone(),
-            everyone[1..].to_vec(),
-        ),
+        ("round", attack.hidden_round.clone(), everyone[1..].to_vec()),
         ("round", attack.round.clone(), vec!["ngo"]),
         ("run", attack.risk_run.clone(), everyone[1..].to_vec()),
         ("run", attack.plan_run2.clone(), vec!["ngo"]),
@@ -904,7 +924,9 @@ async fn sameness(attack: &Attack, findings: &Findings) -> usize {
                 pairs += 1;
                 findings.check(org, &format!("{} {hidden_path}", op.method), None, &a);
                 findings.check(org, &format!("{} {missing_path}", op.method), None, &b);
-                if a.status != b.status || a.text.replace(value.as_str(), "ID") != b.text.replace(MISSING, "ID") {
+                if a.status != b.status
+                    || a.text.replace(value.as_str(), "ID") != b.text.replace(MISSING, "ID")
+                {
                     findings.leaks.lock().expect("lock").push(format!(
                         "{org} {} {}: hidden answers {} {}, missing {} {}",
                         op.method, op.path, a.status, a.text, b.status, b.text
@@ -957,11 +979,30 @@ async fn ledger_sameness(attack: &Attack, findings: &Findings) -> usize {
     for (org, kind, content, hidden) in cases {
         let body = |id: &str| {
             let text = json!({"kind": kind, "round": round, "content": content}).to_string();
-            Some(("application/json", text.replace("\"ID\"", &format!("\"{id}\""))))
+            Some((
+                "application/json",
+                text.replace("\"ID\"", &format!("\"{id}\"")),
+            ))
         };
         let token = attack.token(org);
-        let a = request(&attack.url, token, Method::POST, "/ledger/entries", body(hidden), None).await;
-        let b = request(&attack.url, token, Method::POST, "/ledger/entries", body(MISSING), None).await;
+        let a = request(
+            &attack.url,
+            token,
+            Method::POST,
+            "/ledger/entries",
+            body(hidden),
+            None,
+        )
+        .await;
+        let b = request(
+            &attack.url,
+            token,
+            Method::POST,
+            "/ledger/entries",
+            body(MISSING),
+            None,
+        )
+        .await;
         pairs += 1;
         findings.check(org, &format!("POST ledger {kind}"), None, &a);
         findings.check(org, &format!("POST ledger {kind}"), None, &b);
@@ -1002,9 +1043,7 @@ async fn state_of(attack: &Attack) -> Vec<String> {
         };
         state.push(format!("{path}: {text}"));
     }
-    for org in [
-        "coord", "mkd", "grpa", "grpb", "bprod", "statea", "stateb",
-    ] {
+    for org in ["coord", "mkd", "grpa", "grpb", "bprod", "statea", "stateb"] {
         let path = format!("/rounds/{}/contributions/{org}/versions", attack.round);
         state.push(format!(
             "{path}: {}",
@@ -1048,7 +1087,15 @@ async fn access_logged(app: &TestApp, attack: &Attack, findings: &Findings) -> u
             n
         };
         let before = count().await;
-        let reply = request(&attack.url, attack.token(&org), Method::GET, &path, None, accept).await;
+        let reply = request(
+            &attack.url,
+            attack.token(&org),
+            Method::GET,
+            &path,
+            None,
+            accept,
+        )
+        .await;
         assert!(reply.status.is_success(), "{org} {path}: {}", reply.status);
         let after = count().await;
         checked += 1;
@@ -1090,7 +1137,8 @@ async fn aggregates_both_ways(app: &TestApp, attack: &Attack) {
     let apart = ngo.get(&path).await.expect(200);
     let aaa = capacity(&apart.json(), "AAA");
     assert!(
-        aaa.iter().all(|c| c.as_f64() == Some(7341.5 + 5000.0 + 4000.0)),
+        aaa.iter()
+            .all(|c| c.as_f64() == Some(7341.5 + 5000.0 + 4000.0)),
         "{}",
         apart.text
     );
@@ -1132,13 +1180,390 @@ async fn attack(backend: Backend) {
         leaks.len(),
         failures.len(),
     ));
-    assert!(leaks.is_empty(), "{} leaks:\n{}", leaks.len(), leaks.join("\n"));
+    assert!(
+        leaks.is_empty(),
+        "{} leaks:\n{}",
+        leaks.len(),
+        leaks.join("\n")
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(logged > 0, "no read of the marked data by another party was seen");
+    assert!(
+        logged > 0,
+        "no read of the marked data by another party was seen"
+    );
+    // The search finds the marked data where it may be: every marked
+    // figure and id in its plain rendering reached some allowed reader.
+    let seen = findings.seen.lock().expect("lock").clone();
+    for marker in [
+        "7341.5", "613.37", "2917.25", "1583.75", "88123.5", "qzworks", "qzline", "qzboost",
+    ] {
+        assert!(
+            seen.contains(marker),
+            "no answer carried {marker} at all: {seen:?}"
+        );
+    }
     app.stop().await;
 }
 
 both!(attack);
+
+/// Bodies no endpoint may choke on: above 16 MiB (413 on every endpoint
+/// that reads a body), JSON and TOML nested 100,000 deep (4xx, the server
+/// still answers), and every way of naming a file on the server (`extends`
+/// in a contribution, a reference part, a new round, a variant): refused,
+/// the file never read.
+async fn hostile_bodies(backend: Backend) {
+    let app = TestApp::start(backend, 1).await;
+    let round = app.contributed_round().await;
+    let fill_ids = |op: &Operation| {
+        let mut path = op.path.clone();
+        for (name, value) in [
+            ("round", round.id.as_str()),
+            ("org", "prod"),
+            ("run", MISSING),
+            ("id", MISSING),
+            ("index", "0"),
+            ("version", "1"),
+            ("table", "summary.csv"),
+        ] {
+            path = path.replace(&format!("{{{name}}}"), value);
+        }
+        path
+    };
+    let writes: Vec<Operation> = operations()
+        .into_iter()
+        .filter(|op| op.has_body && op.method != Method::GET)
+        .collect();
+    assert!(writes.len() >= 6, "{writes:?}");
+
+    let huge = "x".repeat(16 * 1024 * 1024 + 1);
+    let nested_json = format!("{{\"a\": {}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let nested_toml = format!("a = {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    for op in &writes {
+        let path = fill_ids(op);
+        for content_type in ["application/json", "application/toml"] {
+            let answer = round
+                .coord
+                .send(op.method.clone(), &path, Some((content_type, &huge)))
+                .await;
+            assert_eq!(
+                answer.status,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "{} {path}: {}",
+                op.method,
+                answer.text
+            );
+            assert_eq!(answer.code(), "payload_too_large");
+        }
+        for (content_type, body) in [
+            ("application/json", &nested_json),
+            ("application/toml", &nested_toml),
+        ] {
+            let answer = round
+                .coord
+                .send(op.method.clone(), &path, Some((content_type, body)))
+                .await;
+            assert!(
+                answer.status.is_client_error(),
+                "{} {path} {content_type} nested: {} {}",
+                op.method,
+                answer.status,
+                answer.text
+            );
+        }
+    }
+    round.coord.get("/health").await.expect(200);
+
+    // Files the server must never read for a client: a fragment of our
+    // own (which would load, were it read), passwd, the database, the
+    // ledger's key.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bait = dir.path().join("bait.toml");
+    std::fs::write(
+        &bait,
+        PLANT.replace("\"plant\"", "\"baitfacility\"") + "# CAISSON-BAIT-7f3c\n",
+    )
+    .expect("bait written");
+    let database = app
+        .database
+        .strip_prefix("sqlite://")
+        .map(str::to_owned)
+        .unwrap_or_else(|| "caisson.db".into());
+    let targets = [
+        bait.display().to_string(),
+        "/etc/passwd".to_owned(),
+        database,
+        app.ledger_key.display().to_string(),
+        "file:///etc/passwd".to_owned(),
+        "../../../../../../etc/passwd".to_owned(),
+    ];
+    let contribution = format!("/rounds/{}/contributions/prod", round.id);
+    let versions_before = round
+        .coord
+        .get(&format!("{contribution}/versions"))
+        .await
+        .expect(200)
+        .text;
+    let reference = format!("/rounds/{}/reference", round.id);
+    let runs = format!("/rounds/{}/runs", round.id);
+    let mut tried = 0;
+    for target in &targets {
+        let quoted = serde_json::to_string(target).expect("quoted");
+        let attempts: Vec<(Method, &str, &str, String)> = vec![
+            (
+                Method::PUT,
+                &contribution,
+                "application/toml",
+                format!("extends = {quoted}\n{PLANT}"),
+            ),
+            (
+                Method::PUT,
+                &contribution,
+                "application/json",
+                json!({"extends": target, "facility": []}).to_string(),
+            ),
+            (
+                Method::PUT,
+                &contribution,
+                "application/toml",
+                format!("[scenario]\nextends = {quoted}\n{PLANT}"),
+            ),
+            (
+                Method::PUT,
+                &reference,
+                "application/toml",
+                crate::support::REFERENCE
+                    .replace("[scenario]\n", &format!("[scenario]\nextends = {quoted}\n")),
+            ),
+            (
+                Method::POST,
+                "/rounds",
+                "application/toml",
+                crate::support::REFERENCE
+                    .replace("[scenario]\n", &format!("[scenario]\nextends = {quoted}\n")),
+            ),
+            (
+                Method::POST,
+                &runs,
+                "application/json",
+                json!({"kind": "compare", "variants": [
+                    {"label": "v", "changes": {"scenario": {"extends": target}}}]})
+                .to_string(),
+            ),
+            (
+                Method::POST,
+                &runs,
+                "application/json",
+                json!({"kind": "compare", "variants": [
+                    {"label": "v", "changes": {"extends": target}}]})
+                .to_string(),
+            ),
+        ];
+        for (method, path, content_type, body) in attempts {
+            let party = if path == contribution {
+                &round.prod
+            } else {
+                &round.coord
+            };
+            let answer = party
+                .send(method.clone(), path, Some((content_type, &body)))
+                .await;
+            tried += 1;
+            assert!(
+                answer.status.is_client_error(),
+                "{method} {path} naming {target}: {} {}",
+                answer.status,
+                answer.text
+            );
+            for secret in ["CAISSON-BAIT", "baitfacility", "root:", "SQLite format"] {
+                assert!(
+                    !answer.text.contains(secret),
+                    "{method} {path}: {}",
+                    answer.text
+                );
+            }
+        }
+    }
+    // Nothing was stored: the contribution is as it was, the scenario and
+    // the rounds know no bait.
+    assert_eq!(
+        round
+            .coord
+            .get(&format!("{contribution}/versions"))
+            .await
+            .expect(200)
+            .text,
+        versions_before
+    );
+    let scenario = round
+        .coord
+        .get(&format!("/rounds/{}/scenario", round.id))
+        .await
+        .expect(200)
+        .text;
+    assert!(!scenario.contains("baitfacility"), "{scenario}");
+    let listed = round.coord.get("/rounds").await.expect(200).json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    report(&format!(
+        "hostile bodies ({backend:?}): {} write endpoints with 17 MiB and 100,000-deep bodies; \
+         {tried} writes naming {} server files: all refused, none read",
+        writes.len(),
+        targets.len()
+    ));
+    app.stop().await;
+}
+
+both!(hostile_bodies);
+
+/// The exports of a plan (xlsx, CSV tables, HTML report) follow the plan
+/// view: the coordinator's carry everything, the buyer's who delivers to it
+/// but no production; a caller who may not read the plan gets 404 from
+/// each, as for a run that does not exist; each read is in the producer's
+/// access log under its endpoint.
+async fn exports_follow_the_plan_view(backend: Backend) {
+    let app = TestApp::start(backend, 1).await;
+    let round = app.contributed_round().await;
+    let ngo = app.party(crate::support::observer()).await;
+    let run = round.start_run(&json!({"kind": "plan"})).await;
+    assert_eq!(round.coord.wait_for_run(&run).await["status"], "succeeded");
+    let csv = |table: &str| format!("/runs/{run}/plan/{table}");
+    let report = format!("/runs/{run}/report");
+    let plan = format!("/runs/{run}/plan");
+
+    // The coordinator: the whole plan in every format, the CSV exactly the
+    // CLI's tables of the stored document.
+    let whole = round.coord.get(&plan).await.expect(200).text;
+    let document = caisson_plan::PlanDocument::from_json(&whole).expect("a plan");
+    let tables = caisson_report::csv_tables(&document).expect("tables");
+    for (name, bytes) in &tables {
+        let answer = round.coord.get(&csv(name)).await.expect(200);
+        assert!(
+            answer.content_type.starts_with("text/csv"),
+            "{}",
+            answer.content_type
+        );
+        assert_eq!(answer.text.as_bytes(), bytes.as_slice(), "{name}");
+    }
+    assert!(tables.iter().any(|(name, bytes)| *name == "production.csv"
+        && String::from_utf8_lossy(bytes).contains("prod:plant")));
+    let page = round.coord.get(&report).await.expect(200);
+    assert!(
+        page.content_type.starts_with("text/html"),
+        "{}",
+        page.content_type
+    );
+    assert!(page.text.contains("prod:plant"));
+    let xlsx = request(
+        &app.url,
+        &round.coord.token,
+        Method::GET,
+        &plan,
+        None,
+        Some(XLSX),
+    )
+    .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(
+        xlsx.text.contains("prod:plant") && xlsx.text.contains("plan_production"),
+        "{}",
+        xlsx.text
+    );
+
+    // The buyer state: who delivers to it, never the production itself.
+    let shipments = round
+        .state
+        .get(&csv("shipments.csv"))
+        .await
+        .expect(200)
+        .text;
+    assert!(shipments.contains("prod:plant"), "{shipments}");
+    let production = round
+        .state
+        .get(&csv("production.csv"))
+        .await
+        .expect(200)
+        .text;
+    assert!(!production.contains("prod:plant"), "{production}");
+    let summary = round.state.get(&csv("summary.csv")).await.expect(200).text;
+    let objective = document.objective.expect("an objective").to_string();
+    assert!(!summary.contains(&objective), "{summary}");
+    let page = round.state.get(&report).await.expect(200).text;
+    assert!(
+        !page.contains(&objective),
+        "the objective reached the buyer's report"
+    );
+    let xlsx = request(
+        &app.url,
+        &round.state.token,
+        Method::GET,
+        &plan,
+        None,
+        Some(XLSX),
+    )
+    .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(!xlsx.text.contains(&objective), "{}", xlsx.text);
+
+    // Unknown tables, and what the plan did not compute, do not exist.
+    for table in ["nope.csv", "production", "summary", "..%2Fsummary.csv"] {
+        round.coord.get(&csv(table)).await.expect(404);
+    }
+    // Who may not read the plan: 404 from every format, as for no run.
+    for path in [plan.clone(), report.clone(), csv("summary.csv")] {
+        let hidden = ngo.get(&path).await.expect(404);
+        let missing = ngo.get(&path.replace(&run, MISSING)).await.expect(404);
+        assert_eq!(hidden.text, missing.text);
+    }
+    let xlsx = request(&app.url, &ngo.token, Method::GET, &plan, None, Some(XLSX)).await;
+    assert_eq!(xlsx.status, StatusCode::NOT_FOUND);
+    round
+        .state
+        .get(&format!("/runs/{MISSING}/report"))
+        .await
+        .expect(404);
+
+    // The producer's access log names each format the buyer read.
+    let log = round.prod.get("/access-log").await.expect(200).json();
+    let endpoints: BTreeSet<&str> = log
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["reader_organisation"] == "stateb")
+        .filter_map(|e| e["endpoint"].as_str())
+        .collect();
+    for endpoint in [
+        "GET run report",
+        "GET run plan (csv)",
+        "GET run plan (xlsx)",
+    ] {
+        assert!(
+            endpoints.contains(endpoint),
+            "{endpoint} not in {endpoints:?}"
+        );
+    }
+    app.stop().await;
+}
+
+both!(exports_follow_the_plan_view);
+
+#[test]
+fn numbers_are_found_on_their_own_only() {
+    assert!(contains_number("{\"capacity\": 7342}", "7342"));
+    assert!(contains_number("7,342 units", "7,342"));
+    assert!(contains_number("x=7342.", "7342"));
+    assert!(!contains_number("17342", "7342"));
+    assert!(!contains_number("73421", "7342"));
+    assert!(!contains_number("7342.5", "7342"));
+    assert!(!contains_number("0.7342", "7342"));
+    assert!(!contains_number("ab7342cd", "7342"));
+    assert_eq!(
+        leaks("line qzline at 7341.5", "grpa"),
+        vec!["7341.5", "qzline"]
+    );
+    assert!(leaks("line qzline at 7341.5", "statea").is_empty());
+    assert_eq!(leaks("from mkd:qzworks", "ngo"), vec!["qzworks"]);
+    assert!(leaks("from mkd:qzworks", "stateb").is_empty());
+}
 
 /// The suite's counts go to the test's output.
 #[allow(clippy::disallowed_macros)]
