@@ -1272,6 +1272,37 @@ async fn hostile_bodies(backend: Backend) {
             );
         }
     }
+    // A NUL in a JSON string names nothing and is stored nowhere (the
+    // database's text cannot hold it).
+    let nul = "x\u{0}y";
+    for (path, body) in [
+        (
+            format!("/rounds/{}/members", round.id),
+            json!({"organisation": nul}),
+        ),
+        (
+            format!("/rounds/{}/contracts", round.id),
+            json!({"supplier": nul, "buyer": "BBB", "product": "shell", "quantity": 1,
+                   "penalty": 1, "price": 1}),
+        ),
+        (
+            "/ledger/entries".to_owned(),
+            json!({"kind": "euc.issued", "round": nul, "content": {}}),
+        ),
+        (
+            format!("/rounds/{}/runs", round.id),
+            json!({"kind": "compare", "variants": [{"label": nul, "changes": {}}]}),
+        ),
+        ("/rounds".to_owned(), json!({"name": nul})),
+    ] {
+        let answer = round.coord.post_json(&path, &body).await;
+        assert!(
+            answer.status.is_client_error(),
+            "POST {path} with a NUL: {} {}",
+            answer.status,
+            answer.text
+        );
+    }
     round.coord.get("/health").await.expect(200);
 
     // Files the server must never read for a client: a fragment of our
