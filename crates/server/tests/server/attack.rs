@@ -1162,6 +1162,42 @@ async fn attack(backend: Backend) {
     let hostile = hostile(&attack, &findings).await;
     let pairs = sameness(&attack, &findings).await;
     let ledger_pairs = ledger_sameness(&attack, &findings).await;
+    // Writing another organisation's contribution: refused (403 when the
+    // round is seen, 404 when not), whoever tries, in TOML or JSON.
+    let mut intrusions = 0;
+    for (org, token) in &attack.tokens {
+        for target in ["mkd", "stateb", "coord"] {
+            if org == target {
+                continue;
+            }
+            for (content_type, body) in [
+                ("application/toml", INTRUDER.to_owned()),
+                (
+                    "application/json",
+                    json!({"facility": [{"id": "intruded", "actor": "AAA"}]}).to_string(),
+                ),
+            ] {
+                let path = format!("/rounds/{}/contributions/{target}", attack.round);
+                let reply = request(
+                    &attack.url,
+                    token,
+                    Method::PUT,
+                    &path,
+                    Some((content_type, body)),
+                    None,
+                )
+                .await;
+                intrusions += 1;
+                findings.check(org, &format!("PUT {path}"), None, &reply);
+                assert!(
+                    matches!(reply.status.as_u16(), 401 | 403 | 404),
+                    "{org} wrote {target}'s contribution: {} {}",
+                    reply.status,
+                    reply.text
+                );
+            }
+        }
+    }
     let after = state_of(&attack).await;
     assert_eq!(before, after, "a refused write changed the round");
     let logged = access_logged(&app, &attack, &findings).await;
@@ -1172,7 +1208,7 @@ async fn attack(backend: Backend) {
     report(&format!(
         "attack suite ({backend:?}): {endpoints} GET endpoints x known ids x {} tokens = {swept} requests; \
          {hostile} hostile-parameter requests; {pairs} hidden/missing pairs on every method and \
-         {ledger_pairs} in the ledger; {logged} reads checked in the access log; {} requests in all \
+         {ledger_pairs} in the ledger; {intrusions} writes of others' contributions; {logged} reads checked in the access log; {} requests in all \
          in {:.1} s; leaks found: {}; server errors and other failures: {}",
         attack.tokens.len() + 1,
         findings.requests.load(Ordering::Relaxed),
