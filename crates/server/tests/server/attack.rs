@@ -1019,6 +1019,98 @@ async fn ledger_sameness(attack: &Attack, findings: &Findings) -> usize {
     pairs
 }
 
+/// Writes naming the marked producer's hidden facility by another party
+/// answer as writes naming a facility that does not exist (the id aside),
+/// and carry none of its figures: a refusal never confirms an entity.
+async fn entity_sameness(attack: &Attack, findings: &Findings) -> usize {
+    let round = &attack.round;
+    let hidden = "qzworks";
+    let missing = "qzabsent";
+    // (who, method, path, content type, body with FAC where the id goes)
+    let cases: Vec<(&str, Method, String, &str, String)> = vec![
+        (
+            "grpa",
+            Method::POST,
+            "/ledger/entries".into(),
+            "application/json",
+            json!({"kind": "transfer.shipped", "round": round, "content": {
+                "facility": "mkd:FAC", "consignee": "BBB", "product": "shell",
+                "quantity": 1, "date": "2026-02-01", "euc": attack.euc}})
+            .to_string(),
+        ),
+        (
+            "bprod",
+            Method::POST,
+            format!("/rounds/{round}/contracts"),
+            "application/json",
+            json!({"supplier": "mkd", "buyer": "BBB", "product": "shell", "quantity": 1,
+                   "penalty": 1, "price": 1, "facility": "FAC"})
+            .to_string(),
+        ),
+        (
+            "coord",
+            Method::POST,
+            format!("/rounds/{round}/contracts"),
+            "application/json",
+            json!({"supplier": "grpa", "buyer": "CCC", "product": "shell", "quantity": 1,
+                   "penalty": 1, "price": 1, "facility": "mkd:FAC"})
+            .to_string(),
+        ),
+        (
+            "grpb",
+            Method::PUT,
+            format!("/rounds/{round}/contributions/grpb"),
+            "application/toml",
+            INTRUDER.replace("\"intruded\"", "\"mkd:FAC\""),
+        ),
+        (
+            "stateb",
+            Method::PUT,
+            format!("/rounds/{round}/contributions/stateb"),
+            "application/toml",
+            format!(
+                "{}\n[[policy]]\nid = \"p\"\nscope = \"BBB\"\ndeny_import = [\"mkd:FAC\"]\n",
+                demand("need", "BBB")
+            ),
+        ),
+    ];
+    let mut pairs = 0;
+    for (org, method, path, content_type, body) in cases {
+        let token = attack.token(org);
+        let ask = |id: &str| {
+            request(
+                &attack.url,
+                token,
+                method.clone(),
+                &path,
+                Some((content_type, body.replace("FAC", id))),
+                None,
+            )
+        };
+        let a = ask(hidden).await;
+        let b = ask(missing).await;
+        pairs += 1;
+        let a_text = a.text.replace(hidden, "ID");
+        let b_text = b.text.replace(missing, "ID");
+        findings.check(
+            org,
+            &format!("{method} {path} naming {hidden}"),
+            None,
+            &Reply {
+                status: a.status,
+                text: a_text.clone(),
+            },
+        );
+        if a.status.is_success() || a.status != b.status || a_text != b_text {
+            findings.leaks.lock().expect("lock").push(format!(
+                "{org} {method} {path} naming mkd:{hidden}: {} {}; naming mkd:{missing}: {} {}",
+                a.status, a.text, b.status, b.text
+            ));
+        }
+    }
+    pairs
+}
+
 /// What the coordinator sees of the round's state, to show that no
 /// refused write changed anything.
 async fn state_of(attack: &Attack) -> Vec<String> {
@@ -1162,6 +1254,7 @@ async fn attack(backend: Backend) {
     let hostile = hostile(&attack, &findings).await;
     let pairs = sameness(&attack, &findings).await;
     let ledger_pairs = ledger_sameness(&attack, &findings).await;
+    let entity_pairs = entity_sameness(&attack, &findings).await;
     // Writing another organisation's contribution: refused (403 when the
     // round is seen, 404 when not), whoever tries, in TOML or JSON.
     let mut intrusions = 0;
@@ -1208,7 +1301,7 @@ async fn attack(backend: Backend) {
     report(&format!(
         "attack suite ({backend:?}): {endpoints} GET endpoints x known ids x {} tokens = {swept} requests; \
          {hostile} hostile-parameter requests; {pairs} hidden/missing pairs on every method and \
-         {ledger_pairs} in the ledger; {intrusions} writes of others' contributions; {logged} reads checked in the access log; {} requests in all \
+         {ledger_pairs} in the ledger; {entity_pairs} writes naming the hidden facility; {intrusions} writes of others' contributions; {logged} reads checked in the access log; {} requests in all \
          in {:.1} s; leaks found: {}; server errors and other failures: {}",
         attack.tokens.len() + 1,
         findings.requests.load(Ordering::Relaxed),
