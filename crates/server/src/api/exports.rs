@@ -30,9 +30,9 @@ struct VisiblePlan {
     /// The `caisson-plan/1` JSON: as stored for the coordinator, the
     /// redacted view for everyone else.
     text: String,
-    /// The run's frozen scenario: the coordinator's alone (the report takes
-    /// line capacities, demands and assumptions from it, which others may
-    /// not see); `None` for everyone else.
+    /// The run's frozen scenario: the coordinator's alone, when the format
+    /// needs it (the report takes line capacities, demands and assumptions
+    /// from it, which others may not see); `None` for everyone else.
     scenario: Option<caisson_model::Scenario>,
 }
 
@@ -51,6 +51,15 @@ impl VisiblePlan {
     }
 }
 
+/// What a format needs besides the plan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// The plan alone.
+    Plan,
+    /// The frozen scenario too, when the caller may see it (the report).
+    Scenario,
+}
+
 /// Loads the plan of `run` as `caller` may see it and records the read in
 /// the access log under `endpoint`: 404 for a run the caller may not see,
 /// a missing one or one of another kind; 409 until it has succeeded.
@@ -59,6 +68,7 @@ async fn read_visible_plan(
     caller: &Caller,
     run: &str,
     endpoint: &str,
+    needs: Needs,
 ) -> ApiResult<VisiblePlan> {
     let mut conn = state.db.pool.acquire().await?;
     let (row, round) = access::run(&mut conn, caller, run, RunAction::ReadPlan).await?;
@@ -67,16 +77,23 @@ async fn read_visible_plan(
     }
     let document = result_document(&mut conn, &row).await?;
     let viewer = access::viewer(caller);
-    let scenario = load_frozen(&frozen_scenario(&mut conn, &row).await?, &row.id)?;
     if viewer.is_coordinator(&round.parties) {
         // The coordinator sees the whole document, exactly as stored.
+        let scenario = match needs {
+            Needs::Scenario => Some(load_frozen(
+                &frozen_scenario(&mut conn, &row).await?,
+                &row.id,
+            )?),
+            Needs::Plan => None,
+        };
         log_run_read(&mut conn, caller, &row, endpoint).await?;
         return Ok(VisiblePlan {
             run: row.id,
             text: document,
-            scenario: Some(scenario),
+            scenario,
         });
     }
+    let scenario = load_frozen(&frozen_scenario(&mut conn, &row).await?, &row.id)?;
     // Every other member: the plan as section 3 lets it see it, filtered
     // on the typed document against the run's frozen scenario.
     let internal = |what: &str, e: &dyn std::fmt::Display| {
@@ -180,14 +197,14 @@ pub async fn run_plan(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     if wants_xlsx(&headers) {
-        let plan = read_visible_plan(&state, &caller, &run, "GET run plan (xlsx)").await?;
+        let plan = read_visible_plan(&state, &caller, &run, "GET run plan (xlsx)", Needs::Plan).await?;
         let sheets = caisson_sheets::plan_to_sheets(&plan.value()?)
             .map_err(|e| plan.internal("laying the plan out as sheets", &e))?;
         let bytes = caisson_sheets::xlsx_bytes(&sheets)
             .map_err(|e| plan.internal("writing the workbook", &e))?;
         return Ok(([(header::CONTENT_TYPE, XLSX)], bytes).into_response());
     }
-    let plan = read_visible_plan(&state, &caller, &run, "GET run plan").await?;
+    let plan = read_visible_plan(&state, &caller, &run, "GET run plan", Needs::Plan).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], plan.text).into_response())
 }
 
@@ -218,7 +235,7 @@ pub async fn run_plan_csv(
     let Some(&table) = caisson_report::CSV_TABLES.iter().find(|t| **t == table) else {
         return Err(ApiError::NotFound);
     };
-    let plan = read_visible_plan(&state, &caller, &run, "GET run plan (csv)").await?;
+    let plan = read_visible_plan(&state, &caller, &run, "GET run plan (csv)", Needs::Plan).await?;
     let tables = caisson_report::csv_tables(&plan.document()?)
         .map_err(|e| plan.internal("writing the CSV tables", &e))?;
     let bytes = tables
@@ -249,7 +266,7 @@ pub async fn run_report(
     caller: Caller,
     Path(run): Path<String>,
 ) -> ApiResult<Response> {
-    let plan = read_visible_plan(&state, &caller, &run, "GET run report").await?;
+    let plan = read_visible_plan(&state, &caller, &run, "GET run report", Needs::Scenario).await?;
     let section = caisson_html::plan_section(&plan.value()?, plan.scenario.as_ref())
         .map_err(|e| plan.internal("building the report", &e))?;
     let mut doc =
