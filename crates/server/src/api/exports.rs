@@ -197,7 +197,8 @@ pub async fn run_plan(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     if wants_xlsx(&headers) {
-        let plan = read_visible_plan(&state, &caller, &run, "GET run plan (xlsx)", Needs::Plan).await?;
+        let plan =
+            read_visible_plan(&state, &caller, &run, "GET run plan (xlsx)", Needs::Plan).await?;
         let sheets = caisson_sheets::plan_to_sheets(&plan.value()?)
             .map_err(|e| plan.internal("laying the plan out as sheets", &e))?;
         let bytes = caisson_sheets::xlsx_bytes(&sheets)
