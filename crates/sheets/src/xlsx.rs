@@ -230,4 +230,25 @@ mod tests {
         let back = read_xlsx(&path).expect("read");
         assert_eq!(back[0].rows, sheet.rows);
     }
+
+    /// The workbook written in memory reads back as the one written to a
+    /// file.
+    #[test]
+    fn a_workbook_in_memory_reads_back() {
+        let sheet = Sheet {
+            name: "s".into(),
+            columns: vec![
+                Column::new("h", Style::Text),
+                Column::new("n", Style::Quantity),
+            ],
+            rows: vec![vec![Cell::text("a"), Cell::Number(7341.5)]],
+            frozen_columns: 0,
+        };
+        let bytes = xlsx_bytes(std::slice::from_ref(&sheet)).expect("written");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("m.xlsx");
+        std::fs::write(&path, bytes).expect("saved");
+        let back = read_xlsx(&path).expect("read");
+        assert_eq!(back[0].rows, sheet.rows);
+    }
 }
