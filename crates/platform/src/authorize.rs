@@ -15,7 +15,7 @@ use cedar_policy::{
     PolicySet, Request, RestrictedExpression,
 };
 
-use crate::org::{OrgKind, Organisation};
+use crate::org::Organisation;
 use crate::visibility::{Parties, Viewer};
 
 /// The policies, in Cedar's language: the one readable place of every rule.
@@ -201,7 +201,8 @@ fn ask(
             ),
         ]),
     )?;
-    let round_ref = || Some(RestrictedExpression::new_entity_uid(b.round.clone()?));
+    let round = b.round.clone().map(RestrictedExpression::new_entity_uid);
+    let round_ref = || round.clone();
     let resource_uid = match resource {
         Resource::Platform => b.add(uid("Platform", "platform")?, HashMap::new())?,
         Resource::Round => b.round.clone()?,
@@ -287,16 +288,15 @@ fn ask(
     Some(answer.decision() == Decision::Allow)
 }
 
-/// Whether `kind` is one of the organisation kinds the policies name.
-#[cfg(test)]
-fn named_in_policies(kind: OrgKind) -> bool {
-    POLICIES.contains(&format!("\"{}\"", kind.as_str()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::org::Role;
+    use crate::org::{OrgKind, Role};
+
+    /// Whether `kind` is one of the organisation kinds the policies name.
+    fn named_in_policies(kind: OrgKind) -> bool {
+        POLICIES.contains(&format!("\"{}\"", kind.as_str()))
+    }
 
     #[test]
     fn the_policies_parse_and_each_has_an_id() {

@@ -8,7 +8,7 @@
 //! not exist ([`Access::NotFound`]); 403 only when the caller views it but
 //! may not act ([`Access::Forbidden`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use caisson_model::Scenario;
 use serde::Serialize;
@@ -489,7 +489,39 @@ fn redact(
         }
     }
     hidden.retain(|h| !h.is_empty());
-    let names_hidden = |text: &str| hidden.iter().any(|h| text.contains(h.as_str()));
+    // The ids of other members' entities the viewer views: any other id
+    // qualified by another member is treated as hidden, whether or not it
+    // exists, so that a refusal never tells an existing hidden id from a
+    // missing one (a message naming either is redacted alike).
+    let mut viewed: BTreeSet<&str> = BTreeSet::new();
+    for (org, fragment) in members {
+        let Some(fragment) = fragment else { continue };
+        if org.id == viewer.organisation.id {
+            continue;
+        }
+        for facility in entities(&fragment.table, "facility") {
+            let (id, actor) = (text(facility, "id"), text(facility, "actor"));
+            if viewer.views_facility(parties, FacilityRef { id, actor }) {
+                viewed.insert(id);
+                viewed.extend(entities(facility, "expansion").map(|e| text(e, "id")));
+            }
+        }
+        for demand in entities(&fragment.table, "demand") {
+            if viewer.views_demand(parties, text(demand, "buyer")) {
+                viewed.insert(text(demand, "id"));
+            }
+        }
+    }
+    let others: Vec<&str> = parties
+        .members()
+        .iter()
+        .map(|m| m.id.as_str())
+        .filter(|id| *id != viewer.organisation.id)
+        .collect();
+    let names_hidden = |text: &str| {
+        hidden.iter().any(|h| text.contains(h.as_str()))
+            || qualified_ids(text, &others).any(|id| !viewed.contains(id))
+    };
     let mut out: Vec<ScenarioDiagnostic> = Vec::new();
     for mut diagnostic in diagnostics {
         let visible_document = match &diagnostic.document {
@@ -532,6 +564,25 @@ fn redact(
         }
     }
     out
+}
+
+/// The ids in `text` qualified by one of `owners` (`OWNER:X`, starting
+/// where no id character precedes), each as written.
+fn qualified_ids<'t>(text: &'t str, owners: &[&str]) -> impl Iterator<Item = &'t str> + 't {
+    let id_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let owners: Vec<String> = owners.iter().map(|o| format!("{o}:")).collect();
+    let mut found = Vec::new();
+    for prefix in &owners {
+        for (at, _) in text.match_indices(prefix.as_str()) {
+            if text[..at].chars().next_back().is_some_and(id_char) {
+                continue;
+            }
+            let rest = &text[at + prefix.len()..];
+            let len = rest.find(|c: char| !id_char(c)).unwrap_or(rest.len());
+            found.push(&text[at..at + prefix.len() + len]);
+        }
+    }
+    found.into_iter()
 }
 
 /// An aggregate figure: a total, or `"withheld"` when too few producers
@@ -673,5 +724,22 @@ pub fn stand_in_for_facility(scenario: &Scenario, parties: &Parties, actor: &str
         actor.to_owned()
     } else {
         "another party".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::qualified_ids;
+
+    #[test]
+    fn qualified_ids_are_found_whole_and_only_after_a_boundary() {
+        let text = "`deny_import`: \"mkd:qz-works.1\" and mkd:b, not xmkd:c nor stateb:d";
+        let found: Vec<&str> = qualified_ids(text, &["mkd", "grpa"]).collect();
+        assert_eq!(found, vec!["mkd:qz-works.1", "mkd:b"]);
+        assert_eq!(
+            qualified_ids("mkd:", &["mkd"]).collect::<Vec<_>>(),
+            vec!["mkd:"]
+        );
+        assert_eq!(qualified_ids("nothing here", &["mkd"]).count(), 0);
     }
 }

@@ -517,3 +517,52 @@ fn no_view_leaks_a_hidden_facility_or_its_figures() {
         }
     }
 }
+
+/// The `contracts` row per role: a contract's records are kept for its
+/// supplier, the member owning its buyer actor and the state of the
+/// supplier facility's actor (restated from section 3's first table), and
+/// for nobody else; `transfer_compliance` where both facilities are viewed.
+#[test]
+fn contracts_by_their_sides_and_the_suppliers_state_transfer_verdicts_by_both_ends() {
+    let p = planned();
+    assert!(!p.plan.contracts.is_empty(), "the example has contracts");
+    let mut kept_somewhere = 0;
+    for id in OTHERS {
+        let org = p.organisation(id);
+        let view = p.view(id);
+        let views_contract = |contract: &str| {
+            let c = p
+                .round
+                .contracts
+                .iter()
+                .find(|c| c.id == contract)
+                .unwrap_or_else(|| panic!("{contract} is a contract of the round"));
+            let member = p.round.parties.member(id).is_some();
+            let actor = org.actor.as_deref();
+            member
+                && (c.supplier == *id
+                    || (org.kind == OrgKind::State && actor == Some(c.buyer.as_str()))
+                    || org.buys_for.contains(&c.buyer)
+                    || (org.kind == OrgKind::State && actor == Some(p.facility_actor(&c.facility))))
+        };
+        let expected: Vec<_> = p
+            .plan
+            .contracts
+            .iter()
+            .filter(|r| views_contract(&r.contract))
+            .cloned()
+            .collect();
+        assert_eq!(view.contracts, expected, "{id}");
+        kept_somewhere += expected.len();
+        let expected: Vec<_> = p
+            .plan
+            .transfer_compliance
+            .iter()
+            .filter(|r| p.views_facility(id, &r.from) && p.views_facility(id, &r.to))
+            .cloned()
+            .collect();
+        assert_eq!(view.transfer_compliance, expected, "{id}");
+    }
+    // Some party other than the coordinator sees some contract.
+    assert!(kept_somewhere > 0);
+}

@@ -476,6 +476,13 @@ pub async fn get_entry(
     let row = store::entry(&mut conn, index)
         .await?
         .ok_or(ApiError::NotFound)?;
+    log_full_reads(
+        &mut conn,
+        &caller,
+        std::slice::from_ref(&row),
+        "GET ledger entry",
+    )
+    .await?;
     Ok(Json(row.form_for(caller.organisation())?))
 }
 
@@ -592,6 +599,7 @@ pub async fn export(State(app): State<AppState>, caller: MaybeCaller) -> ApiResu
             })
         })
         .collect::<ApiResult<Vec<_>>>()?;
+    log_full_reads(&mut conn, &caller, &rows, "GET ledger export").await?;
     let text = write_export(&entries, &checkpoint);
     Ok(([(CONTENT_TYPE, "application/x-ndjson")], text).into_response())
 }
@@ -608,20 +616,17 @@ async fn readable_entries(
         return Ok(Vec::new());
     };
     let size = store::tree_size(conn).await?;
-    let mut out = Vec::new();
-    let mut by_owner: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut rows = Vec::new();
     for row in store::entries(conn, size).await? {
         if row.readable_by(Some(&caller.org.id))? {
-            by_owner
-                .entry(row.organisation.clone())
-                .or_default()
-                .push(format!("ledger entry {}", row.idx));
-            out.push(row.full()?);
+            rows.push(row);
         }
     }
-    for (owner, entities) in by_owner {
-        record_access(conn, caller, &owner, endpoint, &entities).await?;
-    }
+    log_full_reads(conn, &MaybeCaller(Some(caller.clone())), &rows, endpoint).await?;
+    let out = rows
+        .iter()
+        .map(EntryRow::full)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(out)
 }
 
@@ -768,4 +773,35 @@ pub async fn trace(
         product: params.product,
         direction,
     })))
+}
+
+/// Records the reads of entries in their full form in the access log of
+/// each of their other readers (an entry's full form is its parties'
+/// confidential data, spec section 3): one row per owner, naming the
+/// entries. Public forms carry nothing confidential and are not recorded.
+async fn log_full_reads(
+    conn: &mut sqlx::AnyConnection,
+    caller: &MaybeCaller,
+    rows: &[EntryRow],
+    endpoint: &str,
+) -> ApiResult<()> {
+    let Some(reader) = caller.0.as_ref() else {
+        return Ok(());
+    };
+    let mut read: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for row in rows {
+        let readers = row.readers()?;
+        if !readers.contains(&reader.org.id) {
+            continue;
+        }
+        for owner in readers {
+            read.entry(owner)
+                .or_default()
+                .push(format!("ledger entry {}", row.index()?));
+        }
+    }
+    for (owner, entities) in read {
+        super::system::record_access(&mut *conn, reader, &owner, endpoint, &entities).await?;
+    }
+    Ok(())
 }
