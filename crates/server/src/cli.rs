@@ -9,10 +9,10 @@ use caisson_platform::{OrgKind, Organisation, Role};
 
 use crate::auth::AuthConfig;
 use crate::db::{format_time, Db};
-use crate::ratelimit::{AuthLimits, Limit};
-use crate::session::SessionConfig;
 use crate::jobs::{self, WorkerConfig};
+use crate::ratelimit::{AuthLimits, Limit};
 use crate::serve::{self, ServeConfig};
+use crate::session::SessionConfig;
 use crate::store;
 
 /// The embedded database of `caisson serve` in the working directory.
@@ -427,8 +427,14 @@ mod tests {
         let cli = Cli::try_parse_from(["serve"]).expect("defaults");
         let defaults = AuthConfig::default();
         assert_eq!(cli.serve.sign_in_limit_ip, defaults.limits.sign_in_per_ip);
-        assert_eq!(cli.serve.sign_in_limit_user, defaults.limits.sign_in_per_user);
-        assert_eq!(cli.serve.failed_auth_limit_ip, defaults.limits.failed_auth_per_ip);
+        assert_eq!(
+            cli.serve.sign_in_limit_user,
+            defaults.limits.sign_in_per_user
+        );
+        assert_eq!(
+            cli.serve.failed_auth_limit_ip,
+            defaults.limits.failed_auth_per_ip
+        );
         assert_eq!(
             Duration::from_secs(cli.serve.session_idle_minutes * 60),
             defaults.session.idle
@@ -440,7 +446,10 @@ mod tests {
         assert!(!cli.serve.secure_cookie);
         let cli = Cli::try_parse_from(["serve", "--sign-in-limit-ip", "5/30", "--secure-cookie"])
             .expect("flags");
-        assert_eq!(cli.serve.sign_in_limit_ip, Limit::per_seconds(5, 30).expect("limit"));
+        assert_eq!(
+            cli.serve.sign_in_limit_ip,
+            Limit::per_seconds(5, 30).expect("limit")
+        );
         assert!(cli.serve.secure_cookie);
         assert!(Cli::try_parse_from(["serve", "--sign-in-limit-ip", "5"]).is_err());
     }

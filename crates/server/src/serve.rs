@@ -89,10 +89,10 @@ pub async fn start(config: &ServeConfig) -> anyhow::Result<Running> {
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-            .with_graceful_shutdown(async move {
-                let _ = server_shutdown.wait_for(|stop| *stop).await;
-            })
-            .await
+        .with_graceful_shutdown(async move {
+            let _ = server_shutdown.wait_for(|stop| *stop).await;
+        })
+        .await
     });
     let workers = (0..config.workers)
         .map(|_| {

@@ -337,11 +337,13 @@ pub async fn user_credentials(
     org: &str,
     name: &str,
 ) -> Result<Option<UserCredentials>, sqlx::Error> {
-    sqlx::query_as("SELECT id, password_hash, role FROM users WHERE organisation = $1 AND name = $2")
-        .bind(org)
-        .bind(name)
-        .fetch_optional(&db.pool)
-        .await
+    sqlx::query_as(
+        "SELECT id, password_hash, role FROM users WHERE organisation = $1 AND name = $2",
+    )
+    .bind(org)
+    .bind(name)
+    .fetch_optional(&db.pool)
+    .await
 }
 
 /// The stored password hash of the user with this internal id.

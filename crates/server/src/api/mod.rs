@@ -57,9 +57,7 @@ impl Modify for BearerAuth {
         // need the session's X-CSRF-Token header.
         components.add_security_scheme(
             "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
-                crate::session::COOKIE,
-            ))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::session::COOKIE))),
         );
     }
 }
@@ -71,10 +69,17 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(system::openapi_json))
         .routes(routes!(system::me))
         .routes(routes!(system::access_log))
-        .routes(routes!(session::sign_in, session::current, session::sign_out))
+        .routes(routes!(
+            session::sign_in,
+            session::current,
+            session::sign_out
+        ))
         .routes(routes!(session::change_password))
         .routes(routes!(organisations::list_users, organisations::add_user))
-        .routes(routes!(organisations::list_tokens, organisations::add_token))
+        .routes(routes!(
+            organisations::list_tokens,
+            organisations::add_token
+        ))
         .routes(routes!(organisations::revoke_token))
         .routes(routes!(rounds::create_round, rounds::list_rounds))
         .routes(routes!(rounds::get_round))

@@ -179,7 +179,7 @@ pub async fn change_password(
 ) -> ApiResult<StatusCode> {
     let caller = &authenticated.caller;
     let length = change.new.chars().count();
-    if length < MIN_PASSWORD_CHARS || length > MAX_PASSWORD_CHARS {
+    if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
         return Err(ApiError::bad_request(format!(
             "the new password must have {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"
         )));

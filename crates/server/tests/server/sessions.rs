@@ -16,7 +16,12 @@ struct Login {
 }
 
 /// Adds `org` (if new) and a user of `role` named `user`.
-async fn login(app: &TestApp, org: caisson_platform::Organisation, user: &str, role: Role) -> Login {
+async fn login(
+    app: &TestApp,
+    org: caisson_platform::Organisation,
+    user: &str,
+    role: Role,
+) -> Login {
     if store::org_get(&app.db.pool, &org.id)
         .await
         .expect("db")
@@ -104,7 +109,10 @@ impl Browser {
     async fn send(&self, method: Method, path: &str, body: Option<Value>, csrf: Csrf) -> Answer {
         let mut request = client()
             .request(method, format!("{}/api/v1{path}", self.url))
-            .header("cookie", format!("theme=dark; caisson_session={}", self.secret));
+            .header(
+                "cookie",
+                format!("theme=dark; caisson_session={}", self.secret),
+            );
         match csrf {
             Csrf::None => {}
             Csrf::Wrong => request = request.header("x-csrf-token", "0".repeat(64)),
@@ -170,9 +178,15 @@ async fn sign_in_sets_a_strict_http_only_cookie(backend: Backend) {
     let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
     assert!(attributes[0].starts_with("caisson_session="), "{cookie}");
     for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
-        assert!(attributes.contains(&attribute), "{attribute} missing: {cookie}");
+        assert!(
+            attributes.contains(&attribute),
+            "{attribute} missing: {cookie}"
+        );
     }
-    assert!(!attributes.contains(&"Secure"), "no https configured: {cookie}");
+    assert!(
+        !attributes.contains(&"Secure"),
+        "no https configured: {cookie}"
+    );
     let secret = attributes[0].trim_start_matches("caisson_session=");
     assert_eq!(secret.len(), 64);
 
@@ -196,7 +210,10 @@ async fn sign_in_sets_a_strict_http_only_cookie(backend: Backend) {
     browser.get("/rounds").await.expect(200);
     // A bearer token has no session to describe.
     let token = app.party(coordinator()).await;
-    assert_eq!(token.get("/session").await.expect(401).code(), "unauthenticated");
+    assert_eq!(
+        token.get("/session").await.expect(401).code(),
+        "unauthenticated"
+    );
     app.stop().await;
 }
 both!(sign_in_sets_a_strict_http_only_cookie);
@@ -205,7 +222,10 @@ async fn wrong_password_and_unknown_user_are_one_answer(backend: Backend) {
     let app = TestApp::start(backend, 0).await;
     let ana = login(&app, coordinator(), "ana", Role::Editor).await;
     let (wrong_password, cookie) = try_sign_in(&app, "coord", "ana", "not-her-password").await;
-    assert!(cookie.is_empty(), "no cookie for a refused sign-in: {cookie}");
+    assert!(
+        cookie.is_empty(),
+        "no cookie for a refused sign-in: {cookie}"
+    );
     let (unknown_user, _) = try_sign_in(&app, "coord", "nobody", &ana.password).await;
     let (unknown_org, _) = try_sign_in(&app, "nowhere", "ana", &ana.password).await;
     let (empty, _) = try_sign_in(&app, "", "", "").await;
@@ -239,7 +259,10 @@ async fn cookie_writes_need_the_csrf_token(backend: Backend) {
     let ana = login(&app, coordinator(), "ana", Role::Editor).await;
     let browser = Browser::sign_in(&app, &ana).await;
     for csrf in [Csrf::None, Csrf::Wrong] {
-        let refused = browser.post_toml("/rounds", REFERENCE, csrf).await.expect(403);
+        let refused = browser
+            .post_toml("/rounds", REFERENCE, csrf)
+            .await
+            .expect(403);
         assert_eq!(refused.code(), "csrf_failed");
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM rounds").await, 0);
@@ -406,14 +429,21 @@ async fn sign_in_is_rate_limited(backend: Backend) {
     assert_eq!(limited.code(), "rate_limited");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM sessions").await, 0);
     // The limit is per user: bob signs in from the same address.
-    Browser::sign_in(&app, &bob).await.get("/me").await.expect(200);
+    Browser::sign_in(&app, &bob)
+        .await
+        .get("/me")
+        .await
+        .expect(200);
     app.stop().await;
 
     // Per address: whoever is named, the address runs out.
     let app = TestApp::start_with_auth(backend, 0, limits(2, 100, 100)).await;
     let ana = login(&app, coordinator(), "ana", Role::Editor).await;
     for user in ["x", "y"] {
-        try_sign_in(&app, "coord", user, "guess").await.0.expect(401);
+        try_sign_in(&app, "coord", user, "guess")
+            .await
+            .0
+            .expect(401);
     }
     let (limited, _) = try_sign_in(&app, "coord", "ana", &ana.password).await;
     assert_eq!(limited.expect(429).code(), "rate_limited");
@@ -431,7 +461,10 @@ async fn invalid_credentials_are_rate_limited_per_address(backend: Backend) {
     }
     let forged = Party::new(&app.url, "caisson_forged");
     for _ in 0..3 {
-        assert_eq!(forged.get("/me").await.expect(401).code(), "unauthenticated");
+        assert_eq!(
+            forged.get("/me").await.expect(401).code(),
+            "unauthenticated"
+        );
     }
     let limited = forged.get("/me").await.expect(429);
     assert_eq!(limited.code(), "rate_limited");
@@ -463,7 +496,11 @@ async fn admins_manage_their_organisations_users_and_tokens(backend: Backend) {
     let viewer = app.party_with_role(coordinator(), Role::Viewer).await;
     let other_admin = app.party_with_role(producer(), Role::Admin).await;
 
-    let users = admin.get("/organisations/coord/users").await.expect(200).json();
+    let users = admin
+        .get("/organisations/coord/users")
+        .await
+        .expect(200)
+        .json();
     let names: Vec<&str> = users
         .as_array()
         .expect("array")
@@ -471,7 +508,11 @@ async fn admins_manage_their_organisations_users_and_tokens(backend: Backend) {
         .filter_map(|u| u["user"].as_str())
         .collect();
     assert_eq!(names.len(), 3, "{users}");
-    assert!(users.as_array().expect("array").iter().any(|u| u["role"] == "admin"));
+    assert!(users
+        .as_array()
+        .expect("array")
+        .iter()
+        .any(|u| u["role"] == "admin"));
 
     let made = admin
         .post_json(
@@ -489,7 +530,12 @@ async fn admins_manage_their_organisations_users_and_tokens(backend: Backend) {
         user: "bob".into(),
         password,
     };
-    let me = Browser::sign_in(&app, &bob).await.get("/me").await.expect(200).json();
+    let me = Browser::sign_in(&app, &bob)
+        .await
+        .get("/me")
+        .await
+        .expect(200)
+        .json();
     assert_eq!(me["user"], "bob");
     let again = admin
         .post_json(
@@ -538,7 +584,12 @@ async fn admins_manage_their_organisations_users_and_tokens(backend: Backend) {
     assert_eq!(row["user"], "bob");
     assert!(row["created"].as_str().is_some_and(|t| t.ends_with('Z')));
     assert!(row["revoked"].is_null());
-    let mut keys: Vec<&str> = row.as_object().expect("object").keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = row
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     keys.sort_unstable();
     assert_eq!(keys, ["created", "id", "revoked", "user"]);
     // Never a token or its hash.
@@ -548,7 +599,11 @@ async fn admins_manage_their_organisations_users_and_tokens(backend: Backend) {
 
     // Other roles of the organisation: 403; another organisation's admin: 404.
     let revoke = format!("/organisations/coord/tokens/{id}");
-    for (who, status, code) in [(&editor, 403, "forbidden"), (&viewer, 403, "forbidden"), (&other_admin, 404, "not_found")] {
+    for (who, status, code) in [
+        (&editor, 403, "forbidden"),
+        (&viewer, 403, "forbidden"),
+        (&other_admin, 404, "not_found"),
+    ] {
         for path in ["/organisations/coord/users", "/organisations/coord/tokens"] {
             assert_eq!(who.get(path).await.expect(status).code(), code, "{path}");
         }
@@ -572,15 +627,29 @@ async fn admins_manage_their_organisations_users_and_tokens(backend: Backend) {
     admin.get("/organisations/nowhere/users").await.expect(404);
     // The producer's admin cannot reach coord's token through its own path.
     other_admin
-        .send(Method::DELETE, &format!("/organisations/prod/tokens/{id}"), None)
+        .send(
+            Method::DELETE,
+            &format!("/organisations/prod/tokens/{id}"),
+            None,
+        )
         .await
         .expect(404);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM users WHERE name = 'mallory'").await, 0);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM users WHERE name = 'mallory'").await,
+        0
+    );
     bob_token.get("/me").await.expect(200);
 
     admin.send(Method::DELETE, &revoke, None).await.expect(204);
-    assert_eq!(bob_token.get("/me").await.expect(401).code(), "unauthenticated");
-    let tokens = admin.get("/organisations/coord/tokens").await.expect(200).json();
+    assert_eq!(
+        bob_token.get("/me").await.expect(401).code(),
+        "unauthenticated"
+    );
+    let tokens = admin
+        .get("/organisations/coord/tokens")
+        .await
+        .expect(200)
+        .json();
     let row = tokens
         .as_array()
         .expect("array")
@@ -599,16 +668,32 @@ async fn admins_manage_their_organisations_users_and_tokens(backend: Backend) {
     let browser = Browser::sign_in(&app, &root).await;
     let body = json!({"user": "dora", "role": "viewer"});
     let refused = browser
-        .send(Method::POST, "/organisations/coord/users", Some(body.clone()), Csrf::None)
+        .send(
+            Method::POST,
+            "/organisations/coord/users",
+            Some(body.clone()),
+            Csrf::None,
+        )
         .await
         .expect(403);
     assert_eq!(refused.code(), "csrf_failed");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM users WHERE name = 'dora'").await, 0);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM users WHERE name = 'dora'").await,
+        0
+    );
     browser
-        .send(Method::POST, "/organisations/coord/users", Some(body), Csrf::Right)
+        .send(
+            Method::POST,
+            "/organisations/coord/users",
+            Some(body),
+            Csrf::Right,
+        )
         .await
         .expect(201);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM users WHERE name = 'dora'").await, 1);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM users WHERE name = 'dora'").await,
+        1
+    );
     app.stop().await;
 }
 both!(admins_manage_their_organisations_users_and_tokens);
@@ -622,45 +707,83 @@ async fn password_change_then_sign_in_with_the_new_one(backend: Backend) {
     let change = |current: &str, new: &str| json!({"current": current, "new": new});
 
     let refused = browser
-        .send(Method::POST, "/me/password", Some(change(&ana.password, new_password)), Csrf::None)
+        .send(
+            Method::POST,
+            "/me/password",
+            Some(change(&ana.password, new_password)),
+            Csrf::None,
+        )
         .await
         .expect(403);
     assert_eq!(refused.code(), "csrf_failed");
     let refused = browser
-        .send(Method::POST, "/me/password", Some(change("wrong", new_password)), Csrf::Right)
+        .send(
+            Method::POST,
+            "/me/password",
+            Some(change("wrong", new_password)),
+            Csrf::Right,
+        )
         .await
         .expect(403);
     assert_eq!(refused.code(), "forbidden");
     let refused = browser
-        .send(Method::POST, "/me/password", Some(change(&ana.password, "short")), Csrf::Right)
+        .send(
+            Method::POST,
+            "/me/password",
+            Some(change(&ana.password, "short")),
+            Csrf::Right,
+        )
         .await
         .expect(400);
     assert_eq!(refused.code(), "bad_request");
     // Nothing changed so far.
-    try_sign_in(&app, "coord", "ana", &ana.password).await.0.expect(200);
+    try_sign_in(&app, "coord", "ana", &ana.password)
+        .await
+        .0
+        .expect(200);
 
     browser
-        .send(Method::POST, "/me/password", Some(change(&ana.password, new_password)), Csrf::Right)
+        .send(
+            Method::POST,
+            "/me/password",
+            Some(change(&ana.password, new_password)),
+            Csrf::Right,
+        )
         .await
         .expect(204);
     // The session that changed it lives on; the user's other sessions end.
     browser.get("/me").await.expect(200);
     elsewhere.get("/me").await.expect(401);
-    try_sign_in(&app, "coord", "ana", &ana.password).await.0.expect(401);
+    try_sign_in(&app, "coord", "ana", &ana.password)
+        .await
+        .0
+        .expect(401);
     let renewed = Login {
         password: new_password.into(),
         ..ana
     };
-    Browser::sign_in(&app, &renewed).await.get("/me").await.expect(200);
+    Browser::sign_in(&app, &renewed)
+        .await
+        .get("/me")
+        .await
+        .expect(200);
 
     // With a bearer token, no CSRF token is needed.
-    let (_, token) = store::token_add(&app.db, "coord", "ana").await.expect("token");
+    let (_, token) = store::token_add(&app.db, "coord", "ana")
+        .await
+        .expect("token");
     let token = Party::new(&app.url, &token);
     token
-        .post_json("/me/password", &change(new_password, "yet another passphrase"))
+        .post_json(
+            "/me/password",
+            &change(new_password, "yet another passphrase"),
+        )
         .await
         .expect(204);
-    try_sign_in(&app, "coord", "ana", "yet another passphrase").await.0.expect(200);
+    try_sign_in(&app, "coord", "ana", "yet another passphrase")
+        .await
+        .0
+        .expect(200);
     app.stop().await;
 }
 both!(password_change_then_sign_in_with_the_new_one);
