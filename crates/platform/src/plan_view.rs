@@ -192,7 +192,6 @@ fn demand_buyers(scenario: &Scenario) -> HashMap<&str, &str> {
 /// indexed by id. An id the scenario does not know is not viewed.
 struct Sight<'a> {
     scenario: &'a Scenario,
-    viewer: &'a Viewer,
     parties: &'a Parties,
     /// Facility id -> its actor id.
     facility_actor: HashMap<&'a str, &'a str>,
@@ -247,7 +246,7 @@ impl<'a> Seen<'a> {
 }
 
 impl<'a> Sight<'a> {
-    fn new(scenario: &'a Scenario, viewer: &'a Viewer, parties: &'a Parties) -> Self {
+    fn new(scenario: &'a Scenario, viewer: &Viewer, parties: &'a Parties) -> Self {
         let actor = |index: usize| scenario.actors.get(index).map(|a| a.id.as_str());
         let facility_actor = scenario
             .facilities
@@ -275,7 +274,6 @@ impl<'a> Sight<'a> {
         );
         Sight {
             scenario,
-            viewer,
             parties,
             facility_actor,
             demand_buyer,

@@ -30,7 +30,6 @@ use serde_json::{json, Value};
 use sqlx::AnyConnection;
 use utoipa::{IntoParams, ToSchema};
 
-use super::system::record_access;
 use crate::access::{self, RoundAction, RoundCtx};
 use crate::auth::{Caller, MaybeCaller};
 use crate::body::JsonBody;
