@@ -3,6 +3,7 @@
 //! request passes (request id, trace, body limit, timeout).
 
 mod contracts;
+mod examples;
 mod ledger;
 mod rounds;
 mod runs;
@@ -92,6 +93,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger::inclusion))
         .routes(routes!(ledger::consistency))
         .routes(routes!(ledger::export))
+        .routes(routes!(examples::europe_reference))
+        .routes(routes!(examples::europe_organisations))
 }
 
 /// The OpenAPI document of every endpoint.
@@ -118,7 +121,8 @@ async fn timed_out(error: tower::BoxError) -> ApiError {
     }
 }
 
-/// The whole application: the API under `/api/v1`, everything else 404.
+/// The whole application: the API under `/api/v1`, the web application
+/// (`caisson-web`: `/` and `/assets/`), everything else 404.
 pub fn router(state: AppState) -> Router {
     let timeout: Duration = state.handler_timeout;
     let request_id = HeaderName::from_static("x-request-id");
@@ -127,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         api.method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() });
     Router::new()
         .nest("/api/v1", api)
+        .merge(caisson_web::router())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(

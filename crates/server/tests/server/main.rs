@@ -9,6 +9,8 @@ mod support;
 
 /// Tokens: missing, unknown and revoked ones; who am I; health.
 mod auth;
+/// The web application walked in headless Chromium by the example's parties.
+mod browser;
 /// Contracts between parties: proposed, signed, declined, withdrawn.
 mod contracts;
 /// The European example contributed party by party plans as the one file.
