@@ -11,20 +11,20 @@ use serde::Serialize;
 use crate::shortages::cause_csv_rows;
 use crate::ReportError;
 
-fn write_rows<T: Serialize>(dir: &Path, name: &str, rows: &[T]) -> Result<(), ReportError> {
-    let path = dir.join(name);
+/// One CSV table as bytes: a header from the first record, then a row per
+/// record (an empty array gives no bytes at all).
+fn table_bytes<T: Serialize>(name: &str, rows: &[T]) -> Result<Vec<u8>, ReportError> {
     let csv_error = |source| ReportError::Csv {
-        path: path.clone(),
+        path: name.into(),
         source,
     };
-    let mut writer = csv::Writer::from_path(&path).map_err(csv_error)?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
         writer.serialize(row).map_err(csv_error)?;
     }
-    writer.flush().map_err(|source| ReportError::Io {
-        path: path.clone(),
-        source,
-    })
+    writer
+        .into_inner()
+        .map_err(|e| csv_error(csv::Error::from(e.into_error())))
 }
 
 /// One-row overview of the plan, for `summary.csv`.
@@ -57,6 +57,37 @@ pub fn write_csv_dir(scenario: &Scenario, plan: &Plan, dir: &Path) -> Result<(),
         source,
     })?;
     let doc = PlanDocument::new(scenario, plan);
+    for (name, bytes) in csv_tables(&doc)? {
+        let path = dir.join(name);
+        fs::write(&path, bytes).map_err(|source| ReportError::Io { path, source })?;
+    }
+    Ok(())
+}
+
+/// The names of the CSV tables [`csv_tables`] writes, in order
+/// (`capacity_duals.csv` only when the plan computed them).
+pub const CSV_TABLES: [&str; 15] = [
+    "summary.csv",
+    "production.csv",
+    "shipments.csv",
+    "transfers.csv",
+    "stock.csv",
+    "expansions.csv",
+    "demand.csv",
+    "contracts.csv",
+    "compliance.csv",
+    "transfer_compliance.csv",
+    "kpi_demands.csv",
+    "kpi_products.csv",
+    "kpi_end_users.csv",
+    "explanations.csv",
+    "capacity_duals.csv",
+];
+
+/// The CSV tables of a plan document, in memory: each file name of
+/// [`write_csv_dir`] with its bytes (the same bytes the directory gets).
+/// Used on a plan as a party may see it, so it reads the document only.
+pub fn csv_tables(doc: &PlanDocument) -> Result<Vec<(&'static str, Vec<u8>)>, ReportError> {
     let cost = doc.cost.as_ref();
     let summary = Summary {
         scenario: &doc.scenario,
@@ -71,22 +102,60 @@ pub fn write_csv_dir(scenario: &Scenario, plan: &Plan, dir: &Path) -> Result<(),
         capex: cost.map(|c| c.capex),
         contract: cost.map(|c| c.contract),
     };
-    write_rows(dir, "summary.csv", &[summary])?;
-    write_rows(dir, "production.csv", &doc.production)?;
-    write_rows(dir, "shipments.csv", &doc.shipments)?;
-    write_rows(dir, "transfers.csv", &doc.transfers)?;
-    write_rows(dir, "stock.csv", &doc.stock)?;
-    write_rows(dir, "expansions.csv", &doc.expansions)?;
-    write_rows(dir, "demand.csv", &doc.demand)?;
-    write_rows(dir, "contracts.csv", &doc.contracts)?;
-    write_rows(dir, "compliance.csv", &doc.compliance)?;
-    write_rows(dir, "transfer_compliance.csv", &doc.transfer_compliance)?;
-    write_rows(dir, "kpi_demands.csv", &doc.kpis.demands)?;
-    write_rows(dir, "kpi_products.csv", &doc.kpis.products)?;
-    write_rows(dir, "kpi_end_users.csv", &doc.kpis.end_users)?;
-    write_rows(dir, "explanations.csv", &cause_csv_rows(&doc.explanations))?;
+    let mut tables = vec![
+        ("summary.csv", table_bytes("summary.csv", &[summary])?),
+        (
+            "production.csv",
+            table_bytes("production.csv", &doc.production)?,
+        ),
+        (
+            "shipments.csv",
+            table_bytes("shipments.csv", &doc.shipments)?,
+        ),
+        (
+            "transfers.csv",
+            table_bytes("transfers.csv", &doc.transfers)?,
+        ),
+        ("stock.csv", table_bytes("stock.csv", &doc.stock)?),
+        (
+            "expansions.csv",
+            table_bytes("expansions.csv", &doc.expansions)?,
+        ),
+        ("demand.csv", table_bytes("demand.csv", &doc.demand)?),
+        (
+            "contracts.csv",
+            table_bytes("contracts.csv", &doc.contracts)?,
+        ),
+        (
+            "compliance.csv",
+            table_bytes("compliance.csv", &doc.compliance)?,
+        ),
+        (
+            "transfer_compliance.csv",
+            table_bytes("transfer_compliance.csv", &doc.transfer_compliance)?,
+        ),
+        (
+            "kpi_demands.csv",
+            table_bytes("kpi_demands.csv", &doc.kpis.demands)?,
+        ),
+        (
+            "kpi_products.csv",
+            table_bytes("kpi_products.csv", &doc.kpis.products)?,
+        ),
+        (
+            "kpi_end_users.csv",
+            table_bytes("kpi_end_users.csv", &doc.kpis.end_users)?,
+        ),
+        (
+            "explanations.csv",
+            table_bytes("explanations.csv", &cause_csv_rows(&doc.explanations))?,
+        ),
+    ];
     if let Some(duals) = &doc.capacity_duals {
-        write_rows(dir, "capacity_duals.csv", duals)?;
+        tables.push((
+            "capacity_duals.csv",
+            table_bytes("capacity_duals.csv", duals)?,
+        ));
     }
-    Ok(())
+    Ok(tables)
 }

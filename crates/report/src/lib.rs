@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use caisson_plan::document::PlanDocument;
 
-pub use csv_out::write_csv_dir;
+pub use csv_out::{csv_tables, write_csv_dir, CSV_TABLES};
 pub use shortages::explanations_json;
 
 /// What can go wrong writing a plan.

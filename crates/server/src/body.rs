@@ -80,9 +80,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 "this endpoint reads application/json, not `{content_type}`"
             )));
         }
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+        let value = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
+        // A NUL in a string would reach the database as a bound value,
+        // which PostgreSQL's text refuses (500): no field of the platform
+        // holds one. Only a body that spells it (`\u0000`) is walked.
+        let spelled = bytes
+            .windows(6)
+            .any(|w| w[0] == b'\\' && w[1] == b'u' && w[2..].iter().all(|&b| b == b'0'));
+        if spelled {
+            let tree: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
+            if holds_nul(&tree) {
+                return Err(ApiError::bad_request(
+                    "a JSON string may not hold the NUL character (\\u0000)",
+                ));
+            }
+        }
+        Ok(JsonBody(value))
+    }
+}
+
+/// Whether a string or key anywhere in `value` holds a NUL character.
+fn holds_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(holds_nul),
+        serde_json::Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || holds_nul(v)),
+        _ => false,
     }
 }
 

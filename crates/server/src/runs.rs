@@ -474,8 +474,22 @@ fn grouping_of(text: &str) -> Result<Grouping, RunError> {
     }
 }
 
-/// Loads a scenario text, with diagnostics as JSON when it fails.
+/// Loads a scenario text, with diagnostics as JSON when it fails. A text
+/// whose `[scenario]` has `extends` is refused before the loader sees it:
+/// the loader would open the path, and a server never reads a file a
+/// client named.
 fn load(text: &str, name: &str) -> Result<Scenario, RunError> {
+    let extends = toml::from_str::<toml::Table>(text).ok().and_then(|table| {
+        table
+            .get("scenario")
+            .and_then(|s| s.get("extends"))
+            .cloned()
+    });
+    if extends.is_some() {
+        return Err(RunError::BadOption(format!(
+            "{name}: a scenario on the server never extends another file"
+        )));
+    }
     caisson_scenario::load_str(text, name)
         .map(|loaded| loaded.scenario)
         .map_err(|error| RunError::InvalidScenario {
@@ -522,6 +536,9 @@ pub fn apply_changes(
                 }
             }
             ("scenario", toml::Value::Table(fields)) => {
+                if fields.contains_key("extends") {
+                    return Err(bad("changes.scenario may not use `extends`".into()));
+                }
                 let Some(toml::Value::Table(scenario)) = table.get_mut("scenario") else {
                     return Err(RunError::Failed("the frozen scenario has no [scenario]".into()));
                 };
@@ -760,6 +777,16 @@ penalty = 100
         let mut extends = serde_json::Map::new();
         extends.insert("extends".into(), serde_json::json!("base.toml"));
         assert!(apply_changes(BASE, &extends).is_err());
+        // Nor through `[scenario]`: the loader would open the path.
+        let mut header = serde_json::Map::new();
+        header.insert(
+            "scenario".into(),
+            serde_json::json!({"extends": "/etc/passwd"}),
+        );
+        assert!(apply_changes(BASE, &header).is_err());
+        let text = BASE.replace("[scenario]\n", "[scenario]\nextends = \"/etc/passwd\"\n");
+        assert!(text.contains("extends"), "{text}");
+        assert!(matches!(load(&text, "x"), Err(RunError::BadOption(_))));
     }
 
     #[test]

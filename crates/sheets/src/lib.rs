@@ -77,4 +77,4 @@ pub use layout::{
 };
 pub use plan::plan_to_sheets;
 pub use sheet::{column_letter, number_text, Cell, Column, Sheet, Style};
-pub use xlsx::{read_xlsx, write_xlsx};
+pub use xlsx::{read_xlsx, write_xlsx, xlsx_bytes};

@@ -30,6 +30,21 @@ pub fn write_xlsx(path: &Path, sheets: &[Sheet]) -> Result<(), FileError> {
     workbook.save(path).map_err(wrap)
 }
 
+/// The workbook of `sheets` as the bytes of an xlsx file, for answers that
+/// are not written to disk (the platform server's exports).
+pub fn xlsx_bytes(sheets: &[Sheet]) -> Result<Vec<u8>, FileError> {
+    let wrap = |source| FileError::XlsxWrite {
+        path: "(in memory)".into(),
+        source,
+    };
+    let mut workbook = Workbook::new();
+    for sheet in sheets {
+        let worksheet = workbook.add_worksheet();
+        write_sheet(worksheet, sheet).map_err(wrap)?;
+    }
+    workbook.save_to_buffer().map_err(wrap)
+}
+
 fn style_format(style: Style) -> Option<Format> {
     let format = Format::new();
     match style {

@@ -388,6 +388,13 @@ pub async fn get_entry(
     let row = store::entry(&mut conn, index)
         .await?
         .ok_or(ApiError::NotFound)?;
+    log_full_reads(
+        &mut conn,
+        &caller,
+        std::slice::from_ref(&row),
+        "GET ledger entry",
+    )
+    .await?;
     Ok(Json(row.form_for(caller.organisation())?))
 }
 
@@ -504,6 +511,38 @@ pub async fn export(State(app): State<AppState>, caller: MaybeCaller) -> ApiResu
             })
         })
         .collect::<ApiResult<Vec<_>>>()?;
+    log_full_reads(&mut conn, &caller, &rows, "GET ledger export").await?;
     let text = write_export(&entries, &checkpoint);
     Ok(([(CONTENT_TYPE, "application/x-ndjson")], text).into_response())
+}
+
+/// Records the reads of entries in their full form in the access log of
+/// each of their other readers (an entry's full form is its parties'
+/// confidential data, spec section 3): one row per owner, naming the
+/// entries. Public forms carry nothing confidential and are not recorded.
+async fn log_full_reads(
+    conn: &mut sqlx::AnyConnection,
+    caller: &MaybeCaller,
+    rows: &[EntryRow],
+    endpoint: &str,
+) -> ApiResult<()> {
+    let Some(reader) = caller.0.as_ref() else {
+        return Ok(());
+    };
+    let mut read: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for row in rows {
+        let readers = row.readers()?;
+        if !readers.contains(&reader.org.id) {
+            continue;
+        }
+        for owner in readers {
+            read.entry(owner)
+                .or_default()
+                .push(format!("ledger entry {}", row.index()?));
+        }
+    }
+    for (owner, entities) in read {
+        super::system::record_access(&mut *conn, reader, &owner, endpoint, &entities).await?;
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@
 
 mod contracts;
 mod examples;
+mod exports;
 mod ledger;
 mod rounds;
 mod runs;
@@ -81,7 +82,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(runs::get_run))
         .routes(routes!(runs::run_events))
         .routes(routes!(runs::cancel_run))
-        .routes(routes!(runs::run_plan))
+        .routes(routes!(exports::run_plan))
+        .routes(routes!(exports::run_plan_csv))
+        .routes(routes!(exports::run_report))
         .routes(routes!(runs::run_result))
         .routes(routes!(runs::run_scenario))
         .routes(routes!(runs::publish_run))
@@ -113,6 +116,25 @@ async fn not_found() -> ApiError {
     ApiError::NotFound
 }
 
+/// No id or query value of the platform holds a NUL character, and
+/// PostgreSQL's text cannot store one (binding it fails the query): a path
+/// naming one names nothing (404, as any unknown id), a query holding one
+/// is malformed (400). In a URI a NUL can only be written `%00`.
+async fn refuse_nul(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let uri = request.uri();
+    if uri.path().contains("%00") {
+        return ApiError::NotFound.into_response();
+    }
+    if uri.query().is_some_and(|q| q.contains("%00")) {
+        return ApiError::bad_request("a query value may not hold the NUL character")
+            .into_response();
+    }
+    next.run(request).await
+}
+
 async fn timed_out(error: tower::BoxError) -> ApiError {
     if error.is::<tower::timeout::error::Elapsed>() {
         ApiError::Timeout
@@ -133,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .merge(caisson_web::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(refuse_nul))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(
             ServiceBuilder::new()

@@ -754,6 +754,36 @@ pub async fn scenario(
             .await?;
         }
     }
+    // A signed contract the caller views names its supplier's facility:
+    // the read is in the log of both its sides.
+    for contract in &documents.contracts {
+        let facility_actor = round
+            .member(&contract.supplier)
+            .and_then(|m| m.actor.as_deref())
+            .unwrap_or("");
+        if !viewer.views_contract(
+            &round.parties,
+            &contract.supplier,
+            &contract.buyer,
+            facility_actor,
+        ) {
+            continue;
+        }
+        let buyer = round
+            .parties
+            .buyer_member(&contract.buyer)
+            .map(|m| m.id.as_str());
+        for owner in std::iter::once(contract.supplier.as_str()).chain(buyer) {
+            record_access(
+                &mut log,
+                &caller,
+                owner,
+                "GET scenario",
+                &[format!("round {} contract {}", round.id, contract.id)],
+            )
+            .await?;
+        }
+    }
     log.commit().await?;
     Ok(([(header::CONTENT_TYPE, wanted.content_type())], text).into_response())
 }

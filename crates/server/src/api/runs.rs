@@ -330,7 +330,10 @@ pub async fn cancel_run(
     }))
 }
 
-async fn result_document(conn: &mut sqlx::AnyConnection, row: &RunRow) -> ApiResult<String> {
+pub(super) async fn result_document(
+    conn: &mut sqlx::AnyConnection,
+    row: &RunRow,
+) -> ApiResult<String> {
     if row.status != "succeeded" {
         return Err(ApiError::conflict(format!(
             "the run has no result: it is {}",
@@ -346,7 +349,7 @@ async fn result_document(conn: &mut sqlx::AnyConnection, row: &RunRow) -> ApiRes
     })
 }
 
-async fn log_run_read(
+pub(super) async fn log_run_read(
     conn: &mut sqlx::AnyConnection,
     caller: &Caller,
     row: &RunRow,
@@ -368,7 +371,10 @@ async fn log_run_read(
 }
 
 /// The assembled scenario a run froze (TOML text).
-async fn frozen_scenario(conn: &mut sqlx::AnyConnection, row: &RunRow) -> ApiResult<String> {
+pub(super) async fn frozen_scenario(
+    conn: &mut sqlx::AnyConnection,
+    row: &RunRow,
+) -> ApiResult<String> {
     let (scenario,): (String,) = sqlx::query_as("SELECT scenario FROM runs WHERE id = $1")
         .bind(&row.id)
         .fetch_one(conn)
@@ -378,7 +384,7 @@ async fn frozen_scenario(conn: &mut sqlx::AnyConnection, row: &RunRow) -> ApiRes
 
 /// A run's frozen scenario, loaded: it loaded when the run was queued, so a
 /// failure here is the server's (500), never the caller's.
-fn load_frozen(text: &str, run: &str) -> ApiResult<caisson_model::Scenario> {
+pub(super) fn load_frozen(text: &str, run: &str) -> ApiResult<caisson_model::Scenario> {
     caisson_scenario::load_str(text, "frozen.toml")
         .map(|loaded| loaded.scenario)
         .map_err(|e| {
@@ -390,78 +396,6 @@ fn load_frozen(text: &str, run: &str) -> ApiResult<caisson_model::Scenario> {
 
 fn json_response(text: String) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], text).into_response()
-}
-
-/// The plan of a `plan` run (`caisson-plan/1`) as the caller may see it
-/// (spec section 3): the coordinator reads the whole document as stored;
-/// every other member the same format with each part restricted to the
-/// records it may view (`caisson_platform::visible_plan`).
-#[utoipa::path(get, path = "/runs/{run}/plan", tag = "runs", security(("bearer" = [])),
-    params(("run" = String, Path, description = "the run's id")),
-    responses(
-        (status = 200, description = "the caisson-plan/1 document", body = Object),
-        (status = 401, description = "`unauthenticated`", body = ErrorEnvelope),
-        (status = 403, description = "`forbidden`", body = ErrorEnvelope),
-        (status = 404, description = "`not_found` (also for runs of other kinds)", body = ErrorEnvelope),
-        (status = 409, description = "`conflict`: not succeeded (yet)", body = ErrorEnvelope),
-    ))]
-pub async fn run_plan(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(run): Path<String>,
-) -> ApiResult<Response> {
-    let mut conn = state.db.pool.acquire().await?;
-    let (row, round) = access::run(&mut conn, &caller, &run, RunAction::ReadPlan).await?;
-    if row.kind != "plan" {
-        return Err(ApiError::NotFound);
-    }
-    let document = result_document(&mut conn, &row).await?;
-    let viewer = access::viewer(&caller);
-    if viewer.is_coordinator(&round.parties) {
-        // The coordinator sees the whole document, exactly as stored.
-        log_run_read(&mut conn, &caller, &row, "GET run plan").await?;
-        return Ok(json_response(document));
-    }
-    // Every other member: the plan as section 3 lets it see it, filtered
-    // on the typed document against the run's frozen scenario.
-    let scenario = load_frozen(&frozen_scenario(&mut conn, &row).await?, &row.id)?;
-    let internal = |what: &str, e: &dyn std::fmt::Display| {
-        ApiError::Internal(anyhow::anyhow!("run {}: {what}: {e}", row.id))
-    };
-    let plan = caisson_plan::PlanDocument::from_json(&document)
-        .map_err(|e| internal("the stored plan does not read back", &e))?;
-    let view = caisson_platform::visible_plan(&plan, &scenario, &viewer, &round.parties);
-    let text =
-        serde_json::to_string_pretty(&view).map_err(|e| internal("writing the plan view", &e))?;
-    // The access log: whose confidential records this view carries.
-    let mut seen: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
-        std::collections::BTreeMap::new();
-    let facilities = view
-        .production
-        .iter()
-        .map(|r| r.facility.as_str())
-        .chain(view.shipments.iter().map(|r| r.facility.as_str()))
-        .chain(view.stock.iter().map(|r| r.facility.as_str()))
-        .chain(view.expansions.iter().map(|r| r.facility.as_str()))
-        .chain(
-            view.transfers
-                .iter()
-                .flat_map(|r| [r.from.as_str(), r.to.as_str()]),
-        );
-    let demands = view.demand.iter().map(|r| r.demand.as_str());
-    for id in facilities.chain(demands) {
-        if let Some((owner, _)) = id.split_once(':') {
-            seen.entry(owner).or_default().insert(id);
-        }
-    }
-    for (owner, ids) in seen {
-        let entities: Vec<String> = ids
-            .into_iter()
-            .map(|id| format!("run {}: {id}", row.id))
-            .collect();
-        record_access(&mut conn, &caller, owner, "GET run plan", &entities).await?;
-    }
-    Ok(json_response(text))
 }
 
 /// The result of an analysis run (`compare`, `risk`, `simulate`,

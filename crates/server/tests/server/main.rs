@@ -7,6 +7,9 @@
 /// `TestApp`, parties, the small round every test uses, backends.
 mod support;
 
+/// The attack suite: every endpoint x every id x every party's token, no
+/// leak of another party's data; hidden answers as missing; hostile input.
+mod attack;
 /// Tokens: missing, unknown and revoked ones; who am I; health.
 mod auth;
 /// The web application walked in headless Chromium by the example's parties.
