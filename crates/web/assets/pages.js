@@ -435,7 +435,9 @@ export async function run(main, ctx, id) {
       result.append(h('h2', {}, 'The plan as you may see it'),
         h('p', {}, h('a', { href: src, target: '_blank', rel: 'noopener', id: 'report-link' }, 'Open the report on its own page'),
           ' · ', h('a', { href: `/api/v1/runs/${encodeURIComponent(id)}/plan`, download: `plan-${id}.json` }, 'Download the plan (JSON)')),
-        h('iframe', { src, class: 'report', title: 'Plan report', id: 'report-frame' }));
+        // Sandboxed: the report's own scripts draw its charts but cannot
+        // reach this page, its session or the API.
+        h('iframe', { src, class: 'report', title: 'Plan report', id: 'report-frame', sandbox: 'allow-scripts' }));
     }
   };
   clear(main).append(
