@@ -260,6 +260,7 @@ async fn run(options: Options) -> anyhow::Result<usize> {
         lease: Duration::from_secs(30),
         handler_timeout: Duration::from_secs(60),
         ledger_key: dir.path().join("ledger.key"),
+        auth: Default::default(),
     };
     let running = serve::start(&config).await?;
     let seeding = Instant::now();

@@ -7,9 +7,12 @@ use std::time::Duration;
 
 use caisson_platform::{OrgKind, Organisation, Role};
 
+use crate::auth::AuthConfig;
 use crate::db::{format_time, Db};
 use crate::jobs::{self, WorkerConfig};
+use crate::ratelimit::{AuthLimits, Limit};
 use crate::serve::{self, ServeConfig};
+use crate::session::SessionConfig;
 use crate::store;
 
 /// The embedded database of `caisson serve` in the working directory.
@@ -66,6 +69,27 @@ pub struct ServeArgs {
     /// working directory.
     #[arg(long, value_name = "FILE")]
     pub ledger_key: Option<std::path::PathBuf>,
+    /// Sign-in attempts allowed per client address: COUNT/SECONDS. The
+    /// address is the connection's peer (behind a proxy, the proxy's).
+    #[arg(long, value_name = "N/S", default_value = "20/60")]
+    pub sign_in_limit_ip: Limit,
+    /// Sign-in attempts allowed per organisation and user: COUNT/SECONDS.
+    #[arg(long, value_name = "N/S", default_value = "10/900")]
+    pub sign_in_limit_user: Limit,
+    /// Requests with an invalid token or session cookie allowed per client
+    /// address: COUNT/SECONDS (then 429 for any credentials from it).
+    #[arg(long, value_name = "N/S", default_value = "100/60")]
+    pub failed_auth_limit_ip: Limit,
+    /// Minutes without a request after which a browser session ends.
+    #[arg(long, value_name = "MIN", default_value_t = 120)]
+    pub session_idle_minutes: u64,
+    /// Hours after sign-in at which a browser session ends, however used.
+    #[arg(long, value_name = "H", default_value_t = 12)]
+    pub session_hours: u64,
+    /// Mark the session cookie `Secure`: the server is reached over https
+    /// (through a TLS-terminating proxy).
+    #[arg(long)]
+    pub secure_cookie: bool,
 }
 
 /// Arguments of `caisson worker`.
@@ -224,6 +248,18 @@ pub fn serve(args: &ServeArgs, out: Out<'_>) -> anyhow::Result<()> {
             .ledger_key
             .clone()
             .unwrap_or_else(|| default_ledger_key(&args.database)),
+        auth: AuthConfig {
+            limits: AuthLimits {
+                sign_in_per_ip: args.sign_in_limit_ip,
+                sign_in_per_user: args.sign_in_limit_user,
+                failed_auth_per_ip: args.failed_auth_limit_ip,
+            },
+            session: SessionConfig {
+                idle: Duration::from_secs(args.session_idle_minutes.max(1) * 60),
+                lifetime: Duration::from_secs(args.session_hours.max(1) * 3600),
+                secure_cookie: args.secure_cookie,
+            },
+        },
     };
     runtime()?.block_on(async {
         let running = serve::start(&config).await?;
@@ -388,7 +424,47 @@ pub async fn admin_on(db: &Db, command: &AdminCommand) -> anyhow::Result<String>
 mod tests {
     use std::path::PathBuf;
 
+    use clap::Parser;
+
     use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    #[test]
+    fn serve_flags_default_to_the_servers_defaults_and_set_the_limits() {
+        let cli = Cli::try_parse_from(["serve"]).expect("defaults");
+        let defaults = AuthConfig::default();
+        assert_eq!(cli.serve.sign_in_limit_ip, defaults.limits.sign_in_per_ip);
+        assert_eq!(
+            cli.serve.sign_in_limit_user,
+            defaults.limits.sign_in_per_user
+        );
+        assert_eq!(
+            cli.serve.failed_auth_limit_ip,
+            defaults.limits.failed_auth_per_ip
+        );
+        assert_eq!(
+            Duration::from_secs(cli.serve.session_idle_minutes * 60),
+            defaults.session.idle
+        );
+        assert_eq!(
+            Duration::from_secs(cli.serve.session_hours * 3600),
+            defaults.session.lifetime
+        );
+        assert!(!cli.serve.secure_cookie);
+        let cli = Cli::try_parse_from(["serve", "--sign-in-limit-ip", "5/30", "--secure-cookie"])
+            .expect("flags");
+        assert_eq!(
+            cli.serve.sign_in_limit_ip,
+            Limit::per_seconds(5, 30).expect("limit")
+        );
+        assert!(cli.serve.secure_cookie);
+        assert!(Cli::try_parse_from(["serve", "--sign-in-limit-ip", "5"]).is_err());
+    }
 
     #[test]
     fn the_default_ledger_key_lies_beside_the_sqlite_file() {

@@ -11,9 +11,22 @@ use utoipa::ToSchema;
 /// An error answered to a client.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// No valid token (missing, unknown or revoked): 401 `unauthenticated`.
-    #[error("a valid API token is required (Authorization: Bearer TOKEN)")]
+    /// No valid credentials (missing, unknown or revoked token; unknown or
+    /// ended session): 401 `unauthenticated`.
+    #[error("a valid API token (Authorization: Bearer TOKEN) or session cookie is required")]
     Unauthenticated,
+    /// A sign-in with a wrong organisation, user or password: 401
+    /// `unauthenticated`, the same answer whichever was wrong.
+    #[error("wrong organisation, user or password")]
+    BadCredentials,
+    /// A cookie-authenticated write without the session's CSRF token in
+    /// `X-CSRF-Token`: 403 `csrf_failed`.
+    #[error("this request needs the session's CSRF token in the X-CSRF-Token header")]
+    CsrfFailed,
+    /// Too many sign-ins or invalid credentials: 429 `rate_limited`, with
+    /// `Retry-After` (whole seconds, rounded up).
+    #[error("too many attempts; retry after {} s", retry_after_seconds(*.0))]
+    RateLimited(std::time::Duration),
     /// The caller sees the object but its role or kind may not act: 403.
     #[error("{0}")]
     Forbidden(String),
@@ -76,10 +89,11 @@ pub struct ErrorEnvelope {
 /// The body of an error answer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
-    /// A stable code: `unauthenticated`, `forbidden`, `not_owned`,
-    /// `not_found`, `conflict`, `payload_too_large`,
+    /// A stable code: `unauthenticated`, `forbidden`, `csrf_failed`,
+    /// `not_owned`, `not_found`, `conflict`, `payload_too_large`,
     /// `unsupported_media_type`, `bad_request`, `invalid_scenario`,
-    /// `invalid_member`, `method_not_allowed`, `timeout`, `internal`.
+    /// `invalid_member`, `method_not_allowed`, `rate_limited`, `timeout`,
+    /// `internal`.
     pub code: String,
     /// A human-readable message.
     pub message: String,
@@ -93,8 +107,11 @@ impl ApiError {
     /// The HTTP status of this error.
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) | ApiError::NotOwned(_) => StatusCode::FORBIDDEN,
+            ApiError::Unauthenticated | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) | ApiError::NotOwned(_) | ApiError::CsrfFailed => {
+                StatusCode::FORBIDDEN
+            }
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -115,8 +132,10 @@ impl ApiError {
     /// The stable code of this error.
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Unauthenticated | ApiError::BadCredentials => "unauthenticated",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::CsrfFailed => "csrf_failed",
+            ApiError::RateLimited(_) => "rate_limited",
             ApiError::NotOwned(_) => "not_owned",
             ApiError::NotFound => "not_found",
             ApiError::Conflict(_) => "conflict",
@@ -179,8 +198,21 @@ impl IntoResponse for ApiError {
                 diagnostics,
             },
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let ApiError::RateLimited(wait) = &self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after_seconds(*wait)),
+            );
+        }
+        response
     }
+}
+
+/// A wait as `Retry-After` seconds: rounded up, at least 1.
+fn retry_after_seconds(wait: std::time::Duration) -> u64 {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    seconds.max(1)
 }
 
 /// Result of a handler.
@@ -189,6 +221,19 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rate_limited_answers_say_when_to_retry() {
+        let response =
+            ApiError::RateLimited(std::time::Duration::from_millis(2_100)).into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            response.headers().get(axum::http::header::RETRY_AFTER),
+            Some(&axum::http::HeaderValue::from_static("3"))
+        );
+        assert_eq!(retry_after_seconds(std::time::Duration::ZERO), 1);
+        assert_eq!(retry_after_seconds(std::time::Duration::from_secs(60)), 60);
+    }
 
     #[test]
     fn internal_errors_hide_their_cause() {
@@ -204,6 +249,13 @@ mod tests {
             (ApiError::NotOwned("x".into()), 403, "not_owned"),
             (ApiError::NotFound, 404, "not_found"),
             (ApiError::PayloadTooLarge, 413, "payload_too_large"),
+            (ApiError::BadCredentials, 401, "unauthenticated"),
+            (ApiError::CsrfFailed, 403, "csrf_failed"),
+            (
+                ApiError::RateLimited(std::time::Duration::from_secs(3)),
+                429,
+                "rate_limited",
+            ),
         ];
         for (error, status, code) in cases {
             assert_eq!(error.status().as_u16(), status);

@@ -21,8 +21,10 @@ pub mod example;
 pub mod jobs;
 pub mod ledger;
 pub mod publication;
+pub mod ratelimit;
 pub mod runs;
 pub mod serve;
+pub mod session;
 pub mod state;
 pub mod store;
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
+use crate::auth::{AuthConfig, AuthState};
 use crate::db::Db;
 use crate::jobs::{self, WorkerConfig};
 use crate::state::AppState;
@@ -27,6 +28,8 @@ pub struct ServeConfig {
     pub handler_timeout: Duration,
     /// The ledger's signing key file (created with a new key when missing).
     pub ledger_key: PathBuf,
+    /// Sessions and the rate limits on authentication.
+    pub auth: AuthConfig,
 }
 
 impl Default for ServeConfig {
@@ -38,6 +41,7 @@ impl Default for ServeConfig {
             lease: Duration::from_secs(30),
             handler_timeout: Duration::from_secs(60),
             ledger_key: PathBuf::from(crate::cli::DEFAULT_LEDGER_KEY),
+            auth: AuthConfig::default(),
         }
     }
 }
@@ -74,16 +78,21 @@ pub async fn start(config: &ServeConfig) -> anyhow::Result<Running> {
         wake: Arc::clone(&wake),
         handler_timeout: config.handler_timeout,
         ledger_key,
+        auth: AuthState::new(&config.auth),
     };
     let (shutdown, receiver) = watch::channel(false);
     let mut server_shutdown = receiver.clone();
     let app = crate::api::router(state);
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = server_shutdown.wait_for(|stop| *stop).await;
-            })
-            .await
+        // The peer's address is what the rate limits count by.
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = server_shutdown.wait_for(|stop| *stop).await;
+        })
+        .await
     });
     let workers = (0..config.workers)
         .map(|_| {

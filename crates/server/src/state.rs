@@ -6,6 +6,7 @@ use std::time::Duration;
 use caisson_ledger::LedgerKey;
 use tokio::sync::Notify;
 
+use crate::auth::AuthState;
 use crate::db::Db;
 
 /// The state of a running server.
@@ -19,4 +20,6 @@ pub struct AppState {
     pub handler_timeout: Duration,
     /// The key that signs the ledger's checkpoints (from the key file).
     pub ledger_key: Arc<LedgerKey>,
+    /// Sessions and the rate limits on authentication.
+    pub auth: Arc<AuthState>,
 }

@@ -312,3 +312,79 @@ pub async fn token_user(db: &Db, token: &str) -> Result<Option<TokenUser>, sqlx:
     .fetch_optional(&db.pool)
     .await
 }
+
+/// The shortest password `POST /me/password` accepts.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// The longest password `POST /me/password` accepts (Argon2 reads all of
+/// it; nobody types more).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// A user's id and stored password hash, for signing in.
+#[derive(Debug, Clone, FromRow)]
+pub struct UserCredentials {
+    /// The user's internal id.
+    pub id: String,
+    /// The Argon2id hash in PHC string form.
+    pub password_hash: String,
+    /// The user's role, as text.
+    pub role: String,
+}
+
+/// The credentials of user `name` of organisation `org`, if both exist.
+pub async fn user_credentials(
+    db: &Db,
+    org: &str,
+    name: &str,
+) -> Result<Option<UserCredentials>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, password_hash, role FROM users WHERE organisation = $1 AND name = $2",
+    )
+    .bind(org)
+    .bind(name)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// The stored password hash of the user with this internal id.
+pub async fn user_password_hash(db: &Db, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(hash,)| hash))
+}
+
+/// Replaces the password of the user with this internal id (stored as a
+/// new Argon2id hash).
+pub async fn user_set_password(db: &Db, user_id: &str, password: &str) -> Result<(), AdminError> {
+    let hash = hash_password(password)?;
+    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user_id)
+        .execute(&db.pool)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AdminError::NoUser(String::new(), user_id.to_owned()));
+    }
+    Ok(())
+}
+
+/// Revokes the token with this id if its user belongs to `org` (an
+/// organisation's admin revokes only its own tokens). Revoking a revoked
+/// token changes nothing.
+pub async fn token_revoke_in(db: &Db, org: &str, id: &str) -> Result<(), AdminError> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) \
+         WHERE id = $2 AND user_id IN (SELECT id FROM users WHERE organisation = $3)",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .bind(org)
+    .execute(&db.pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AdminError::NoToken(id.to_owned()));
+    }
+    Ok(())
+}

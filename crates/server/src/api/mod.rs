@@ -6,8 +6,10 @@ mod contracts;
 mod examples;
 mod exports;
 mod ledger;
+mod organisations;
 mod rounds;
 mod runs;
+mod session;
 mod system;
 
 use std::time::Duration;
@@ -20,7 +22,7 @@ use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -53,6 +55,12 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        // The web UI's session cookie (POST /session); writes with it also
+        // need the session's X-CSRF-Token header.
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::session::COOKIE))),
+        );
     }
 }
 
@@ -63,6 +71,18 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(system::openapi_json))
         .routes(routes!(system::me))
         .routes(routes!(system::access_log))
+        .routes(routes!(
+            session::sign_in,
+            session::current,
+            session::sign_out
+        ))
+        .routes(routes!(session::change_password))
+        .routes(routes!(organisations::list_users, organisations::add_user))
+        .routes(routes!(
+            organisations::list_tokens,
+            organisations::add_token
+        ))
+        .routes(routes!(organisations::revoke_token))
         .routes(routes!(rounds::create_round, rounds::list_rounds))
         .routes(routes!(rounds::get_round))
         .routes(routes!(rounds::get_reference, rounds::put_reference))
@@ -218,6 +238,15 @@ mod tests {
             ("get", "/api/v1/ledger/proof/inclusion"),
             ("get", "/api/v1/ledger/proof/consistency"),
             ("get", "/api/v1/ledger/export"),
+            ("post", "/api/v1/session"),
+            ("get", "/api/v1/session"),
+            ("delete", "/api/v1/session"),
+            ("post", "/api/v1/me/password"),
+            ("get", "/api/v1/organisations/{org}/users"),
+            ("post", "/api/v1/organisations/{org}/users"),
+            ("get", "/api/v1/organisations/{org}/tokens"),
+            ("post", "/api/v1/organisations/{org}/tokens"),
+            ("delete", "/api/v1/organisations/{org}/tokens/{id}"),
         ];
         let json = serde_json::to_value(&doc).expect("serialises");
         for (method, path) in expected {

@@ -710,6 +710,7 @@ async fn two_servers_never_share_an_index(backend: Backend) {
         lease: std::time::Duration::from_secs(30),
         handler_timeout: std::time::Duration::from_secs(60),
         ledger_key: app.ledger_key.clone(),
+        auth: Default::default(),
     })
     .await
     .expect("a second server starts");

@@ -31,3 +31,6 @@ mod openapi;
 mod rounds;
 /// Runs as jobs: a plan end to end, cancel, publish, the published view.
 mod runs;
+/// Browser sessions, CSRF, rate limits on authentication, organisation
+/// administration (users, tokens, passwords) over HTTP.
+mod sessions;

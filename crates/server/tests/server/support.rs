@@ -3,6 +3,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use caisson_platform::{OrgKind, Organisation, Role};
+use caisson_server::auth::AuthConfig;
 use caisson_server::db::Db;
 use caisson_server::serve::{self, Running, ServeConfig};
 use caisson_server::store;
@@ -194,6 +195,11 @@ pub fn server_binary() -> PathBuf {
 impl TestApp {
     /// The server in this process with `workers` in-process workers.
     pub async fn start(backend: Backend, workers: usize) -> TestApp {
+        TestApp::start_with_auth(backend, workers, AuthConfig::default()).await
+    }
+
+    /// [`TestApp::start`] with these sessions and rate limits.
+    pub async fn start_with_auth(backend: Backend, workers: usize, auth: AuthConfig) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = fresh_database(backend, &dir).await;
         let config = ServeConfig {
@@ -203,6 +209,7 @@ impl TestApp {
             lease: Duration::from_secs(30),
             handler_timeout: Duration::from_secs(60),
             ledger_key: dir.path().join("ledger.key"),
+            auth,
         };
         let running = serve::start(&config).await.expect("server starts");
         TestApp {
