@@ -309,8 +309,8 @@ try {
     await page.goto(`${base}/#/runs/${runId}`);
     await ready(page, 'run');
     await page.waitForSelector('#report-frame');
-    const frame = page.frame({ url: /\/report$/ });
     await page.frameLocator('#report-frame').locator('body[data-rendered="true"]').waitFor({ timeout: 30000 });
+    const frame = page.frame({ url: /\/report$/ });
     const lines = await frame.evaluate(() => {
       const doc = JSON.parse(document.getElementById('caisson-data').textContent);
       return (doc.plan && doc.plan.lines || []).map((l) => l.facility || l.id || JSON.stringify(l));

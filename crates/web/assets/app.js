@@ -1,7 +1,7 @@
 // The application's entry: who is signed in, the navigation, and which page
 // the URL's fragment (#/rounds/ID ...) names. Pages live in pages.js.
 
-import { h, clear, notice } from './dom.js';
+import { h, clear, fill, notice } from './dom.js';
 import { request, setCsrf } from './api.js';
 import * as pages from './pages.js';
 
@@ -77,14 +77,14 @@ async function route() {
   document.body.dataset.page = name;
   document.title = `${title} · Caisson`;
   drawChrome(name);
-  clear(main).append(h('p', {}, 'Loading…'));
+  fill(main, h('p', {}, 'Loading…'));
   const ctx = {
     session,
     setSession(s) { session = s; },
     onLeave(stop) { leaving.push(stop); },
   };
   try {
-    if (!page) clear(main).append(h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Go to the rounds')));
+    if (!page) fill(main, h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Go to the rounds')));
     else await page(main, ctx, ...match.slice(1).map(decodeURIComponent));
   } catch (error) {
     if (error.status === 401) {
@@ -92,7 +92,7 @@ async function route() {
       location.replace('#/signin');
       return;
     }
-    clear(main).append(h('h1', {}, title), notice('bad', error.status === 404
+    fill(main, h('h1', {}, title), notice('bad', error.status === 404
       ? 'This does not exist, or it is not shown to your organisation.'
       : `The page could not be shown: ${error.message}`));
   }

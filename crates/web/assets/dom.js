@@ -107,3 +107,8 @@ export function announce(text) {
   const el = document.getElementById('announce');
   if (el) el.textContent = text;
 }
+
+/** Replaces el's children (nodes, text, arrays; nothing for null/false). */
+export function fill(el, ...children) {
+  return append(clear(el), children);
+}

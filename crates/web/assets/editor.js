@@ -4,7 +4,7 @@
 // about, and the version history with its differences. The form knows no
 // rule of the model: it writes what was typed and shows what the API says.
 
-import { h, clear, field, uid, notice, announce, dataTable } from './dom.js';
+import { h, append, clear, fill, field, uid, notice, announce, dataTable } from './dom.js';
 import { request, get, seg } from './api.js';
 import { toToml, pathKey } from './toml.js';
 
@@ -235,7 +235,7 @@ export async function contributionEditor(main, { round, org, me }) {
       items.push(h('li', {}, text, where.length ? ` (${where.join(', ')}) ` : ' ', go));
     }
     if (fromText) toml.setAttribute('aria-invalid', 'true');
-    clear(messages).append(notice(errors.length ? 'bad' : '',
+    fill(messages, notice(errors.length ? 'bad' : '',
       h('p', {}, errors.length
         ? `Not saved: the API found ${errors.length} problem${errors.length === 1 ? '' : 's'}. What you typed is kept; correct it and save again.`
         : 'Saved, with warnings:'),
@@ -482,7 +482,7 @@ export async function contributionEditor(main, { round, org, me }) {
       else if (isTable(value)) later.push(nestedTable(record, key, keyPath, depth));
       else simple.append(scalarField(record, key, keyPath));
     }
-    into.append(simple, later);
+    append(into, [simple, later]);
   }
 
   function nestedTable(record, key, path, depth) {
@@ -511,7 +511,7 @@ export async function contributionEditor(main, { round, org, me }) {
   async function submit(text, paths, fromText) {
     saveButton.disabled = true;
     saveText.disabled = true;
-    clear(messages).append(notice('', 'Saving…'));
+    fill(messages, notice('', 'Saving…'));
     try {
       const answer = await request('PUT', base, { toml: text });
       version = answer.data.version;
@@ -523,14 +523,14 @@ export async function contributionEditor(main, { round, org, me }) {
         leaveTextMode();
       }
       serverDoc = structuredClone(state.doc);
-      clear(messages).append(notice('good', h('span', { id: 'saved' }, `Saved as version ${version}.`)));
+      fill(messages, notice('good', h('span', { id: 'saved' }, `Saved as version ${version}.`)));
       announce(`Saved as version ${version}`);
       await drawVersions();
     } catch (error) {
       if (error.code === 'invalid_scenario' && error.diagnostics.length) {
         showDiagnostics(error.diagnostics, paths, fromText);
       } else {
-        clear(messages).append(notice('bad', `Not saved: ${error.message}`,
+        fill(messages, notice('bad', `Not saved: ${error.message}`,
           error.status === 0 ? '' : ' What you typed is kept.'));
       }
     } finally {
@@ -575,7 +575,7 @@ export async function contributionEditor(main, { round, org, me }) {
   // ---- versions ----------------------------------------------------------
 
   async function drawVersions() {
-    clear(versionsBox).append(h('h2', { id: 'versions-title' }, 'Version history'));
+    fill(versionsBox, h('h2', { id: 'versions-title' }, 'Version history'));
     let versions = [];
     try {
       versions = await get(`${base}/versions`);
@@ -591,13 +591,13 @@ export async function contributionEditor(main, { round, org, me }) {
           : line.startsWith('-') && !line.startsWith('---') ? 'del' : null;
         pre.append(h('span', { class: kind }, `${line}\n`));
       }
-      clear(diffBox).append(h('h3', {}, `Changes from version ${v - 1} to version ${v}`), pre);
+      fill(diffBox, h('h3', {}, `Changes from version ${v - 1} to version ${v}`), pre);
     };
     const load = async (v) => {
       state.doc = (await request('GET', `${base}/versions/${v}`, { accept: 'application/json' })).data || {};
       persist();
       drawForm();
-      clear(messages).append(notice('', `Version ${v} is in the form. Save to make it the latest version.`));
+      fill(messages, notice('', `Version ${v} is in the form. Save to make it the latest version.`));
     };
     versionsBox.append(dataTable({
       caption: 'Versions of this contribution, oldest first',
@@ -620,7 +620,7 @@ export async function contributionEditor(main, { round, org, me }) {
 
   // ---- layout ------------------------------------------------------------
 
-  clear(main).append(
+  fill(main, 
     h('h1', {}, `Contribution of ${member.name || org}`),
     h('p', {}, h('a', { href: `#/rounds/${round}` }, `Back to round ${info.name}`),
       version ? ` · latest saved version ${version}` : ' · nothing saved yet'),

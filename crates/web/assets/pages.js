@@ -4,7 +4,7 @@
 // buttons a page offers follows the caller's kind (a coordinator starts
 // runs); whether an action is allowed is always the API's answer.
 
-import { h, clear, field, num, badge, dataTable, notice, announce } from './dom.js';
+import { h, clear, fill, field, num, badge, dataTable, notice, announce } from './dom.js';
 import { request, get, post, seg, setCsrf } from './api.js';
 import { contributionEditor } from './editor.js';
 
@@ -76,7 +76,7 @@ export async function signIn(main, ctx) {
       button.disabled = false;
     }
   });
-  clear(main).append(form);
+  fill(main, form);
   organisation.focus();
 }
 
@@ -86,7 +86,7 @@ export async function signIn(main, ctx) {
 export async function rounds(main, ctx) {
   const list = await get('/rounds');
   const isCoordinator = ctx.session.kind === 'coordinator';
-  clear(main).append(
+  fill(main, 
     h('h1', {}, 'Rounds'),
     isCoordinator ? h('div', { class: 'actions' }, h('a', { class: 'button primary', href: '#/rounds/new', id: 'new-round' }, 'Create a round')) : null,
     ctx.session.kind === 'observer'
@@ -153,7 +153,7 @@ export async function newRound(main) {
       create.disabled = false;
     }
   });
-  clear(main).append(form);
+  fill(main, form);
 }
 
 /** A round's dashboard: members and their contributions, invitations, runs. */
@@ -181,7 +181,7 @@ export async function round(main, ctx, id) {
     return `version ${last.version}, ${last.time} by ${last.user}`;
   };
   const messages = h('div');
-  clear(main).append(
+  fill(main, 
     h('h1', {}, info.name),
     h('p', {}, `Coordinated by ${info.coordinator} · created ${info.created} · reference part version ${info.reference_version}`),
     h('div', { class: 'actions' },
@@ -259,7 +259,7 @@ async function invitations(info, messages, redraw) {
     }
     invite.disabled = false;
     if (failed.length) {
-      clear(messages).append(notice('bad', h('p', {}, 'Some invitations failed:'), h('ul', {}, failed.map((f) => h('li', {}, f)))));
+      fill(messages, notice('bad', h('p', {}, 'Some invitations failed:'), h('ul', {}, failed.map((f) => h('li', {}, f)))));
     }
     await redraw();
     announce(`${chosen.length - failed.length} members invited`);
@@ -275,7 +275,7 @@ function startRunForm(id, messages) {
       const created = (await request('POST', `/rounds/${seg(id)}/runs`, { json: { kind: 'plan' } })).data;
       location.hash = `#/runs/${created.id}`;
     } catch (error) {
-      clear(messages).append(problem(error, 'The run was not started'));
+      fill(messages, problem(error, 'The run was not started'));
       start.disabled = false;
     }
   });
@@ -305,7 +305,7 @@ export async function contracts(main, ctx, id) {
       await redraw();
       announce(`Contract ${action === 'accept' ? 'accepted' : `${action}n`}`);
     } catch (error) {
-      clear(messages).append(problem(error, `The contract was not ${action === 'accept' ? 'accepted' : 'changed'}`));
+      fill(messages, problem(error, `The contract was not ${action === 'accept' ? 'accepted' : 'changed'}`));
     }
   };
   const actions = (c) => {
@@ -365,7 +365,7 @@ export async function contracts(main, ctx, id) {
       propose.disabled = false;
     }
   });
-  clear(main).append(
+  fill(main, 
     h('h1', {}, `Contracts of ${info.name}`),
     h('p', {}, h('a', { href: `#/rounds/${id}` }, 'Back to the round')),
     messages,
@@ -404,7 +404,7 @@ export async function run(main, ctx, id) {
   const result = h('section', { id: 'run-result' });
   const done = (s) => ['succeeded', 'failed', 'cancelled'].includes(s);
   const draw = () => {
-    clear(statusLine).append('Status: ', badge(info.status), ` · ${Math.round((info.progress || 0) * 100)} %`,
+    fill(statusLine, 'Status: ', badge(info.status), ` · ${Math.round((info.progress || 0) * 100)} %`,
       info.published ? ` · published ${info.published}` : '', info.error ? ` · ${info.error}` : '');
     progress.value = info.progress || 0;
     progress.hidden = done(info.status);
@@ -413,7 +413,7 @@ export async function run(main, ctx, id) {
       buttons.append(h('button', {
         type: 'button', class: 'danger', id: 'cancel-run',
         onclick: async () => {
-          try { await post(`/runs/${seg(id)}/cancel`); } catch (error) { clear(messages).append(problem(error, 'Not cancelled')); }
+          try { await post(`/runs/${seg(id)}/cancel`); } catch (error) { fill(messages, problem(error, 'Not cancelled')); }
         },
       }, 'Cancel the run'));
     }
@@ -426,7 +426,7 @@ export async function run(main, ctx, id) {
             info = await get(`/runs/${seg(id)}`);
             draw();
             announce('Published');
-          } catch (error) { clear(messages).append(problem(error, 'Not published')); }
+          } catch (error) { fill(messages, problem(error, 'Not published')); }
         },
       }, 'Publish the totals'));
     }
@@ -440,7 +440,7 @@ export async function run(main, ctx, id) {
         h('iframe', { src, class: 'report', title: 'Plan report', id: 'report-frame', sandbox: 'allow-scripts' }));
     }
   };
-  clear(main).append(
+  fill(main, 
     h('h1', {}, `Run ${id.slice(0, 8)} of ${round.name}`),
     h('p', {}, h('a', { href: `#/rounds/${info.round}` }, 'Back to the round'), ` · ${info.kind} run, started ${info.created}`),
     messages, statusLine, progress, buttons, result);
@@ -455,7 +455,7 @@ export async function run(main, ctx, id) {
       try {
         info = await get(`/runs/${seg(id)}`);
       } catch (error) {
-        clear(messages).append(problem(error, 'The run’s status could not be read'));
+        fill(messages, problem(error, 'The run’s status could not be read'));
         return;
       }
       draw();
@@ -469,7 +469,7 @@ export async function run(main, ctx, id) {
 /** Published runs (every signed-in user). */
 export async function published(main) {
   const list = await get('/published');
-  clear(main).append(
+  fill(main, 
     h('h1', {}, 'Published results'),
     h('p', {}, 'Totals coordinators chose to publish. Figures that would reveal one party’s numbers are withheld.'),
     dataTable({
@@ -491,7 +491,7 @@ export async function publishedRun(main, ctx, id) {
   const view = await get(`/published/${seg(id)}`);
   const products = Array.isArray(view.kpis_products) ? view.kpis_products : [];
   const capacity = (view.capacity || []).map((c) => ({ ...c, capacity: typeof c.capacity === 'object' ? cell(c.capacity) : c.capacity }));
-  clear(main).append(
+  fill(main, 
     h('h1', {}, `Published totals of run ${id.slice(0, 8)}`),
     h('p', {}, h('a', { href: '#/published' }, 'All published results'), ` · round ${view.round} · published ${view.published}`),
     h('h2', {}, 'Per product'),
@@ -505,7 +505,7 @@ export async function publishedRun(main, ctx, id) {
 /** The caller's organisation and who read its data. */
 export async function organisation(main, ctx) {
   const [me, log] = await Promise.all([get('/me'), get('/access-log')]);
-  clear(main).append(
+  fill(main, 
     h('h1', {}, `Organisation ${me.organisation}`),
     h('dl', {},
       h('dt', {}, 'Kind'), h('dd', {}, me.kind),
