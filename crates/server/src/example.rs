@@ -92,7 +92,10 @@ impl Seeded {
             "round {} (European example), plan run {}",
             self.round, self.run
         );
-        let _ = writeln!(out, "open {url}/ in a browser, or call the API with a token");
+        let _ = writeln!(
+            out,
+            "open {url}/ in a browser, or call the API with a token"
+        );
         write_sign_ins(&mut out, &self.sign_ins);
         let _ = writeln!(
             out,

@@ -30,7 +30,13 @@ const TEMPLATES = {
   demand: (ctx) => ({ id: '', buyer: ctx.actor || '', product: '', quantity: 0, penalty: 0 }),
 };
 
+/** Headings of the lists. */
+const PLURALS = {
+  facility: 'Facilities', line: 'Production lines', expansion: 'Expansion options', demand: 'Demands',
+  policy: 'Policies', route: 'Routes', contract: 'Contracts',
+};
 const label = (key) => LABELS[key] || key.replace(/_/g, ' ');
+const plural = (key) => PLURALS[key] || `${label(key)} (list)`;
 const isTable = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A typed number stays a number; anything else stays the text typed. */
@@ -437,7 +443,7 @@ export async function contributionEditor(main, { round, org, me }) {
   function listSection(holder, key, path, depth) {
     const section = h(depth === 0 ? 'section' : 'div', { class: 'list' });
     const list = holder[key];
-    const heading = depth === 0 ? h('h2', {}, `${label(key)}s`) : h('h3', {}, `${label(key)}s`);
+    const heading = depth === 0 ? h('h2', {}, plural(key)) : h('h3', {}, plural(key));
     section.append(heading);
     list.forEach((item, index) => {
       const itemPath = [...path, key, index];

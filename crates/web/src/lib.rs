@@ -159,7 +159,11 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_asset_is_not_found() {
         for path in ["/assets/nope.js", "/assets/..%2FCargo.toml", "/elsewhere"] {
-            assert_eq!(get_path(path).await.status(), StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(
+                get_path(path).await.status(),
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
         }
     }
 
@@ -204,7 +208,9 @@ mod tests {
             while let Some(at) = rest.find(prefix) {
                 let after = &rest[at + prefix.len()..];
                 let end = after
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'))
+                    .find(|c: char| {
+                        !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
+                    })
                     .unwrap_or(after.len());
                 found.push(&after[..end]);
                 rest = &after[end..];

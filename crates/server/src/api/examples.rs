@@ -45,8 +45,7 @@ fn coordinator_only(caller: &Caller) -> ApiResult<()> {
 pub async fn europe_reference(caller: Caller) -> ApiResult<Response> {
     coordinator_only(&caller)?;
     let reference = europe_round().reference;
-    let text =
-        caisson_platform::convert(reference.text(), reference.media(), MediaType::Toml)?;
+    let text = caisson_platform::convert(reference.text(), reference.media(), MediaType::Toml)?;
     Ok((
         [(header::CONTENT_TYPE, MediaType::Toml.content_type())],
         text,

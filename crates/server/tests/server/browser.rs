@@ -104,7 +104,10 @@ fn the_european_example_walked_in_chromium() {
     let mut child = Command::new(server_binary())
         .args(["serve", "--listen", "127.0.0.1:0", "--workers", "1"])
         .arg("--database")
-        .arg(format!("sqlite://{}", dir.path().join("caisson.db").display()))
+        .arg(format!(
+            "sqlite://{}",
+            dir.path().join("caisson.db").display()
+        ))
         .arg("--ledger-key")
         .arg(dir.path().join("ledger.key"))
         .args(["--example", "europe", "--empty"])
@@ -144,7 +147,13 @@ fn the_european_example_walked_in_chromium() {
         artifacts.join("server.log").display()
     );
     assert!(out.contains("ok: "), "{out}");
-    for shot in ["signin", "round-dashboard", "contribution-error", "run-report", "published"] {
+    for shot in [
+        "signin",
+        "round-dashboard",
+        "contribution-error",
+        "run-report",
+        "published",
+    ] {
         assert!(
             artifacts.join(format!("{shot}.png")).exists(),
             "no screenshot {shot}.png"
