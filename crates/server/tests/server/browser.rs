@@ -160,3 +160,58 @@ fn the_european_example_walked_in_chromium() {
         );
     }
 }
+
+/// The example's reference part and organisations are a coordinator's
+/// (to start a round in the browser): others are refused, nobody
+/// anonymous reads them, and the part creates a round as it is.
+async fn the_example_is_for_coordinators(backend: crate::support::Backend) {
+    use crate::support::{coordinator, producer, TestApp};
+    let app = TestApp::start(backend, 0).await;
+    // A coordinator buying for no actor: the test round's `CCC` is not one
+    // of the example's.
+    let mut example_coordinator = coordinator();
+    example_coordinator.buys_for.clear();
+    example_coordinator.blocs.clear();
+    let coord = app.party(example_coordinator).await;
+    let prod = app.party(producer()).await;
+    let reference = coord.get("/examples/europe/reference").await.expect(200);
+    assert!(
+        reference.content_type.starts_with("application/toml"),
+        "{}",
+        reference.content_type
+    );
+    assert!(reference.text.contains("[scenario]"), "{}", reference.text);
+    let organisations = coord
+        .get("/examples/europe/organisations")
+        .await
+        .expect(200);
+    let kinds: Vec<String> = organisations
+        .json()
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    for kind in ["coordinator", "producer", "state", "observer"] {
+        assert!(kinds.iter().any(|k| k == kind), "no {kind}: {kinds:?}");
+    }
+    for path in [
+        "/examples/europe/reference",
+        "/examples/europe/organisations",
+    ] {
+        assert_eq!(prod.get(path).await.expect(403).code(), "forbidden");
+        app.anonymous().get(path).await.expect(401);
+    }
+    let created = coord
+        .send(
+            reqwest::Method::POST,
+            "/rounds",
+            Some(("application/toml", reference.text.as_str())),
+        )
+        .await
+        .expect(201);
+    assert!(created.json()["id"].is_string());
+    app.stop().await;
+}
+
+crate::both!(the_example_is_for_coordinators);
