@@ -59,6 +59,10 @@ pub struct ServeArgs {
     /// its part over HTTP, and prints each party's sign-in.
     #[arg(long, value_name = "NAME", value_parser = ["europe"])]
     pub example: Option<String>,
+    /// With `--example`: only the organisations and their users (each
+    /// sign-in printed), no round, for a coordinator to start it.
+    #[arg(long, requires = "example")]
+    pub empty: bool,
     /// The ledger's signing key file, outside the database (created with a
     /// new key, mode 0600, when missing; servers sharing a database share
     /// it). Default: `caisson-ledger.key` beside the SQLite file, or in the
@@ -261,7 +265,15 @@ pub fn serve(args: &ServeArgs, out: Out<'_>) -> anyhow::Result<()> {
         let running = serve::start(&config).await?;
         out(&format!("{}\n", running.url))?;
         tracing::info!(url = %running.url, "serving");
-        if args.example.is_some() {
+        if args.example.is_some() && args.empty {
+            match crate::example::register_europe(&running.db).await {
+                Ok(registered) => out(&registered.describe(&running.url))?,
+                Err(error) => {
+                    let _ = running.stop().await;
+                    return Err(error.context("registering the example's parties"));
+                }
+            }
+        } else if args.example.is_some() {
             match crate::example::seed_europe(&running.db, &running.url).await {
                 Ok(seeded) => out(&seeded.describe(&running.url))?,
                 Err(error) => {

@@ -2,7 +2,10 @@
 //! running server. Every organisation of the example gets an editor and a
 //! token; the coordinator creates the round and adds the members, and each
 //! party contributes its part of `examples/europe-2025/base.toml` over
-//! HTTP, exactly as a client would.
+//! HTTP, exactly as a client would. With `--empty` only the organisations
+//! and their users are made, for a coordinator to start the round in the
+//! browser. Every user has a password (for the web application's sign-in)
+//! and a token (for API clients).
 
 use std::fmt::Write as _;
 
@@ -21,8 +24,52 @@ pub struct SignIn {
     pub kind: OrgKind,
     /// The user's name.
     pub user: String,
+    /// The user's password (for signing in to the web application).
+    pub password: String,
     /// The user's API token.
     pub token: String,
+}
+
+/// Prints each party's sign-in: organisation, kind, user, password, token
+/// (the count first, so that a reader knows when the list ends).
+fn write_sign_ins(out: &mut String, sign_ins: &[SignIn]) {
+    let _ = writeln!(
+        out,
+        "{} parties; sign in (browser: organisation, user, password; API: Authorization: Bearer TOKEN):",
+        sign_ins.len()
+    );
+    for s in sign_ins {
+        let _ = writeln!(
+            out,
+            "  {:<16} {:<12} {:<24} {:<24} {}",
+            s.organisation,
+            s.kind.as_str(),
+            s.user,
+            s.password,
+            s.token
+        );
+    }
+}
+
+/// The parties of the example without a round (`serve --example europe
+/// --empty`).
+#[derive(Debug, Clone)]
+pub struct Registered {
+    /// Every party's sign-in, coordinators first.
+    pub sign_ins: Vec<SignIn>,
+}
+
+impl Registered {
+    /// What `serve --example europe --empty` prints.
+    pub fn describe(&self, url: &str) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "the European example's organisations and users, no round yet: open {url}/ and sign in as a coordinator to create it"
+        );
+        write_sign_ins(&mut out, &self.sign_ins);
+        out
+    }
 }
 
 /// What seeding made.
@@ -45,16 +92,11 @@ impl Seeded {
             "round {} (European example), plan run {}",
             self.round, self.run
         );
-        let _ = writeln!(out, "sign in with a token (Authorization: Bearer TOKEN):");
-        for s in &self.sign_ins {
-            let _ = writeln!(
-                out,
-                "  {:<16} {:<12} {}",
-                s.organisation,
-                s.kind.as_str(),
-                s.token
-            );
-        }
+        let _ = writeln!(
+            out,
+            "open {url}/ in a browser, or call the API with a token"
+        );
+        write_sign_ins(&mut out, &self.sign_ins);
         let _ = writeln!(
             out,
             "e.g. curl -H 'Authorization: Bearer {}' {url}/api/v1/rounds/{}/scenario",
@@ -85,6 +127,33 @@ async fn call(
     Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// Registers every organisation of the European example with an editor
+/// `ORG-editor` (a password and a token each), coordinators first.
+pub async fn register_europe(db: &Db) -> anyhow::Result<Registered> {
+    let round_example = europe_round();
+    let mut sign_ins = Vec::new();
+    let organisations = round_example
+        .members
+        .iter()
+        .map(|(org, _)| org)
+        .chain(&round_example.observers);
+    for org in organisations {
+        store::org_add(db, org).await?;
+        let user = format!("{}-editor", org.id);
+        let password = store::user_add(db, &org.id, &user, Role::Editor).await?;
+        let (_, token) = store::token_add(db, &org.id, &user).await?;
+        sign_ins.push(SignIn {
+            organisation: org.id.clone(),
+            kind: org.kind,
+            user,
+            password,
+            token,
+        });
+    }
+    sign_ins.sort_by_key(|s| (s.kind != OrgKind::Coordinator, s.organisation.clone()));
+    Ok(Registered { sign_ins })
+}
+
 /// Seeds the European example on the server at `url` (database `db`).
 pub async fn seed_europe(db: &Db, url: &str) -> anyhow::Result<Seeded> {
     let round_example = europe_round();
@@ -93,24 +162,7 @@ pub async fn seed_europe(db: &Db, url: &str) -> anyhow::Result<Seeded> {
         round_example.members.clone(),
         round_example.contracts.clone(),
     );
-    let mut sign_ins = Vec::new();
-    let organisations = members
-        .iter()
-        .map(|(org, _)| org)
-        .chain(&round_example.observers);
-    for org in organisations {
-        store::org_add(db, org).await?;
-        let user = format!("{}-editor", org.id);
-        store::user_add(db, &org.id, &user, Role::Editor).await?;
-        let (_, token) = store::token_add(db, &org.id, &user).await?;
-        sign_ins.push(SignIn {
-            organisation: org.id.clone(),
-            kind: org.kind,
-            user,
-            token,
-        });
-    }
-    sign_ins.sort_by_key(|s| (s.kind != OrgKind::Coordinator, s.organisation.clone()));
+    let sign_ins = register_europe(db).await?.sign_ins;
     let coordinator = sign_ins
         .iter()
         .find(|s| s.kind == OrgKind::Coordinator)

@@ -3,6 +3,7 @@
 //! request passes (request id, trace, body limit, timeout).
 
 mod contracts;
+mod examples;
 mod exports;
 mod ledger;
 mod organisations;
@@ -117,6 +118,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger::export))
         .routes(routes!(ledger::att_report))
         .routes(routes!(ledger::trace))
+        .routes(routes!(examples::europe_reference))
+        .routes(routes!(examples::europe_organisations))
 }
 
 /// The OpenAPI document of every endpoint.
@@ -162,7 +165,8 @@ async fn timed_out(error: tower::BoxError) -> ApiError {
     }
 }
 
-/// The whole application: the API under `/api/v1`, everything else 404.
+/// The whole application: the API under `/api/v1`, the web application
+/// (`caisson-web`: `/` and `/assets/`), everything else 404.
 pub fn router(state: AppState) -> Router {
     let timeout: Duration = state.handler_timeout;
     let request_id = HeaderName::from_static("x-request-id");
@@ -171,6 +175,7 @@ pub fn router(state: AppState) -> Router {
         api.method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() });
     Router::new()
         .nest("/api/v1", api)
+        .merge(caisson_web::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(refuse_nul))
         .layer(DefaultBodyLimit::max(MAX_BODY))

@@ -12,6 +12,9 @@ mod support;
 mod attack;
 /// Tokens: missing, unknown and revoked ones; who am I; health.
 mod auth;
+/// The web application walked in headless Chromium by the example's parties;
+/// the example endpoints a coordinator starts a round from.
+mod browser;
 /// Contracts between parties: proposed, signed, declined, withdrawn.
 mod contracts;
 /// The European example contributed party by party plans as the one file.
