@@ -1252,7 +1252,7 @@ async fn aggregates_both_ways(app: &TestApp, attack: &Attack) {
 /// The whole attack: setup, the sweep, hostile strings, refusal sameness,
 /// nothing changed, the access log, the aggregates; counts printed.
 async fn attack(backend: Backend) {
-    let app = TestApp::start(backend, 1).await;
+    let app = TestApp::start_with_auth(backend, 1, unlimited()).await;
     let attack = setup(&app).await;
     let before = state_of(&attack).await;
     let findings = Findings::default();
@@ -1350,7 +1350,7 @@ both!(attack);
 /// in a contribution, a reference part, a new round, a variant): refused,
 /// the file never read.
 async fn hostile_bodies(backend: Backend) {
-    let app = TestApp::start(backend, 1).await;
+    let app = TestApp::start_with_auth(backend, 1, unlimited()).await;
     let round = app.contributed_round().await;
     let fill_ids = |op: &Operation| {
         let mut path = op.path.clone();
@@ -1589,7 +1589,7 @@ both!(hostile_bodies);
 /// each, as for a run that does not exist; each read is in the producer's
 /// access log under its endpoint.
 async fn exports_follow_the_plan_view(backend: Backend) {
-    let app = TestApp::start(backend, 1).await;
+    let app = TestApp::start_with_auth(backend, 1, unlimited()).await;
     let round = app.contributed_round().await;
     let ngo = app.party(crate::support::observer()).await;
     let run = round.start_run(&json!({"kind": "plan"})).await;
@@ -1737,4 +1737,20 @@ fn numbers_are_found_on_their_own_only() {
 #[allow(clippy::disallowed_macros)]
 fn report(line: &str) {
     println!("{line}");
+}
+
+/// Authentication without rate limits: the suite sends thousands of
+/// requests with a revoked token from one address, which the limits (tested
+/// in `sessions.rs`) would rightly cut short; here the answers themselves
+/// are under test.
+fn unlimited() -> caisson_server::auth::AuthConfig {
+    let mut auth = caisson_server::auth::AuthConfig::default();
+    let many = caisson_server::ratelimit::Limit {
+        count: std::num::NonZeroU32::new(1_000_000).expect("non-zero"),
+        per: std::time::Duration::from_secs(1),
+    };
+    auth.limits.failed_auth_per_ip = many.clone();
+    auth.limits.sign_in_per_ip = many.clone();
+    auth.limits.sign_in_per_user = many;
+    auth
 }
