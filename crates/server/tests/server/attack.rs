@@ -1749,8 +1749,8 @@ fn unlimited() -> caisson_server::auth::AuthConfig {
         count: std::num::NonZeroU32::new(1_000_000).expect("non-zero"),
         per: std::time::Duration::from_secs(1),
     };
-    auth.limits.failed_auth_per_ip = many.clone();
-    auth.limits.sign_in_per_ip = many.clone();
+    auth.limits.failed_auth_per_ip = many;
+    auth.limits.sign_in_per_ip = many;
     auth.limits.sign_in_per_user = many;
     auth
 }
