@@ -119,7 +119,12 @@ fn rows(s: &Scenario, sheet: &str) -> Vec<Vec<Cell>> {
         }
         layout::PRODUCTS => {
             for p in &s.products {
-                rows.push(vec![Cell::text(&p.id), text(&p.name), text(&p.unit)]);
+                rows.push(vec![
+                    Cell::text(&p.id),
+                    text(&p.name),
+                    text(&p.unit),
+                    p.att_category.as_deref().map_or(Cell::Empty, text),
+                ]);
             }
         }
         layout::INPUTS => {

@@ -195,7 +195,12 @@ pub(crate) const SHEETS: &[SheetSpec] = &[
     SheetSpec {
         name: PRODUCTS,
         entity: Some(&schema::PRODUCT),
-        fields: &[f(product::id), f(product::name), f(product::unit)],
+        fields: &[
+            f(product::id),
+            f(product::name),
+            f(product::unit),
+            f(product::att_category),
+        ],
         parents: 0,
         periods: None,
     },
