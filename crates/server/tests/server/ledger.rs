@@ -703,17 +703,7 @@ both!(a_killed_server_keeps_every_answered_entry);
 async fn two_servers_never_share_an_index(backend: Backend) {
     let app = TestApp::start(backend, 0).await;
     let p = ledger_round(&app).await;
-    let second = caisson_server::serve::start(&caisson_server::serve::ServeConfig {
-        listen: "127.0.0.1:0".into(),
-        database: app.database.clone(),
-        workers: 0,
-        lease: std::time::Duration::from_secs(30),
-        handler_timeout: std::time::Duration::from_secs(60),
-        ledger_key: app.ledger_key.clone(),
-        auth: Default::default(),
-    })
-    .await
-    .expect("a second server starts");
+    let second = app.second_server().await;
     let mut writers = Vec::new();
     for writer in 0..4 {
         let url = if writer % 2 == 0 {
@@ -854,17 +844,7 @@ fn within(limit: f64, answers: &[(f64, u16, String)], code: &str) -> f64 {
 async fn concurrent_recording_never_exceeds_a_lot(backend: Backend) {
     let app = TestApp::start(backend, 0).await;
     let p = ledger_round(&app).await;
-    let second = caisson_server::serve::start(&caisson_server::serve::ServeConfig {
-        listen: "127.0.0.1:0".into(),
-        database: app.database.clone(),
-        workers: 0,
-        lease: std::time::Duration::from_secs(30),
-        handler_timeout: std::time::Duration::from_secs(60),
-        ledger_key: app.ledger_key.clone(),
-        auth: Default::default(),
-    })
-    .await
-    .expect("a second server starts");
+    let second = app.second_server().await;
     let urls = [app.url.as_str(), second.url.as_str()];
     for seed in 1..=3u64 {
         let mut rng = Lcg(seed);

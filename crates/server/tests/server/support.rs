@@ -224,6 +224,22 @@ impl TestApp {
         }
     }
 
+    /// A second server in this process on the same database and ledger key
+    /// file, without workers (servers scaled out behind one database).
+    pub async fn second_server(&self) -> Running {
+        serve::start(&ServeConfig {
+            listen: "127.0.0.1:0".into(),
+            database: self.database.clone(),
+            workers: 0,
+            lease: Duration::from_secs(30),
+            handler_timeout: Duration::from_secs(60),
+            ledger_key: self.ledger_key.clone(),
+            auth: AuthConfig::default(),
+        })
+        .await
+        .expect("a second server starts")
+    }
+
     /// The server as a child process (`caisson-server serve`), to be killed.
     pub async fn spawn(backend: Backend, workers: usize) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
