@@ -90,6 +90,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(rounds::add_member, rounds::list_members))
         .routes(routes!(rounds::put_contribution, rounds::get_contribution))
         .routes(routes!(rounds::contribution_versions))
+        .routes(routes!(rounds::check_contribution))
         .routes(routes!(rounds::contribution_version))
         .routes(routes!(rounds::contribution_diff))
         .routes(routes!(rounds::scenario))
@@ -224,6 +225,7 @@ mod tests {
             ("put", "/api/v1/rounds/{round}/contributions/{org}"),
             ("get", "/api/v1/rounds/{round}/contributions/{org}"),
             ("get", "/api/v1/rounds/{round}/contributions/{org}/versions"),
+            ("post", "/api/v1/rounds/{round}/contributions/{org}/check"),
             ("get", "/api/v1/rounds/{round}/scenario"),
             ("post", "/api/v1/rounds/{round}/contracts"),
             ("get", "/api/v1/rounds/{round}/contracts"),

@@ -491,27 +491,9 @@ pub async fn put_contribution(
     let round = access::round(&mut tx, &caller, &round, RoundAction::Contribute(&org)).await?;
     lock_round(&state, &mut tx, &round.id).await?;
     let mut documents = RoundDocuments::latest(&mut tx, &round).await?;
-    let hash = documents::sha256(&body.text);
-    let slot = documents
-        .contributions
-        .iter_mut()
-        .find(|(member, _)| member.id == org)
-        .ok_or(ApiError::NotFound)?;
-    if let Some(latest) = &slot.1 {
-        if latest.sha256 == hash && latest.media_type == body.media.content_type() {
-            return Ok(Json(Stored {
-                version: latest.version,
-            }));
-        }
+    if let Some(unchanged) = put_candidate(&mut documents, &caller, &org, &body)? {
+        return Ok(Json(Stored { version: unchanged }));
     }
-    slot.1 = Some(Version {
-        version: 0,
-        media_type: body.media.content_type().to_owned(),
-        body: body.text.clone(),
-        sha256: hash,
-        created_at: 0,
-        user_name: caller.user.clone(),
-    });
     documents.assemble(&access::viewer(&caller), &round)?;
     let version = documents::insert(
         &mut tx,
@@ -524,6 +506,79 @@ pub async fn put_contribution(
     .await?;
     tx.commit().await?;
     Ok(Json(Stored { version }))
+}
+
+/// Puts `body` in place of `org`'s latest contribution in `documents`, as
+/// the version a write would store; `Some(version)` when it is identical to
+/// the latest one (nothing to store or check).
+fn put_candidate(
+    documents: &mut RoundDocuments,
+    caller: &Caller,
+    org: &str,
+    body: &ScenarioBody,
+) -> ApiResult<Option<i64>> {
+    let hash = documents::sha256(&body.text);
+    let slot = documents
+        .contributions
+        .iter_mut()
+        .find(|(member, _)| member.id == org)
+        .ok_or(ApiError::NotFound)?;
+    if let Some(latest) = &slot.1 {
+        if latest.sha256 == hash && latest.media_type == body.media.content_type() {
+            return Ok(Some(latest.version));
+        }
+    }
+    slot.1 = Some(Version {
+        version: 0,
+        media_type: body.media.content_type().to_owned(),
+        body: body.text.clone(),
+        sha256: hash,
+        created_at: 0,
+        user_name: caller.user.clone(),
+    });
+    Ok(None)
+}
+
+/// `{"valid": true}`: the checked contribution would be stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Checked {
+    /// Always `true` (a contribution that is not valid answers 422).
+    pub valid: bool,
+}
+
+/// Checks a contribution exactly as `PUT .../contributions/{org}` would
+/// (who may write it, what the organisation may contribute, the assembled
+/// scenario with it) and stores nothing: the web editor's live validation.
+#[utoipa::path(post, path = "/rounds/{round}/contributions/{org}/check", tag = "contributions", security(("bearer" = [])),
+    params(("round" = String, Path, description = "the round's id"),
+           ("org" = String, Path, description = "the contributing organisation")),
+    request_body(description = "the fragment",
+        content((String = "application/toml"), (Object = "application/json"))),
+    responses(
+        (status = 200, description = "it would be stored", body = Checked),
+        (status = 400, description = "`bad_request` (the body is not UTF-8 text)", body = ErrorEnvelope),
+        (status = 401, description = "`unauthenticated`", body = ErrorEnvelope),
+        (status = 403, description = "`forbidden` or `not_owned`", body = ErrorEnvelope),
+        (status = 404, description = "`not_found`", body = ErrorEnvelope),
+        (status = 413, description = "`payload_too_large`", body = ErrorEnvelope),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorEnvelope),
+        (status = 422, description = "`invalid_scenario` with located diagnostics", body = ErrorEnvelope),
+    ))]
+pub async fn check_contribution(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((round, org)): Path<(String, String)>,
+    body: ScenarioBody,
+) -> ApiResult<Json<Checked>> {
+    let mut conn = state.db.pool.acquire().await?;
+    // Who may write is decided before the body is looked at, as for PUT.
+    let round = access::round(&mut conn, &caller, &round, RoundAction::Contribute(&org)).await?;
+    check_fragment(&caller.org, &body.text, body.media)?;
+    let mut documents = RoundDocuments::latest(&mut conn, &round).await?;
+    if put_candidate(&mut documents, &caller, &org, &body)?.is_none() {
+        documents.assemble(&access::viewer(&caller), &round)?;
+    }
+    Ok(Json(Checked { valid: true }))
 }
 
 /// The latest contribution of `org`, as submitted (or converted by `Accept`).

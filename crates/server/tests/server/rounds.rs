@@ -357,3 +357,84 @@ async fn bad_contributions_store_nothing(backend: Backend) {
     app.stop().await;
 }
 both!(bad_contributions_store_nothing);
+
+/// `POST .../contributions/{org}/check` answers exactly as the `PUT` of the
+/// same body would (status, code, located diagnostics, who may) and stores
+/// nothing, valid or not.
+async fn checking_a_contribution_stores_nothing(backend: Backend) {
+    let app = TestApp::start(backend, 0).await;
+    let round = app.round().await;
+    let path = format!("/rounds/{}/contributions/prod", round.id);
+    let check = format!("{path}/check");
+    let prod = &round.prod;
+    let cases: Vec<(&str, String)> = vec![
+        ("application/toml", "[[facility]\nid = ".into()),
+        (
+            "application/toml",
+            PLANT.replace("capacity = 100", "capacity = -5"),
+        ),
+        (
+            "application/toml",
+            PLANT.replace("actor = \"AAA\"", "actor = \"BBB\""),
+        ),
+        ("application/toml", PLANT.replace("shell = {", "bullet = {")),
+        ("text/plain", PLANT.to_owned()),
+    ];
+    for (content_type, body) in &cases {
+        let checked = prod
+            .send(Method::POST, &check, Some((content_type, body)))
+            .await;
+        assert!(checked.status.as_u16() >= 400, "{body}: {}", checked.text);
+        assert_eq!(count(&app, "contributions").await, 0, "{body}");
+        let written = prod
+            .send(Method::PUT, &path, Some((content_type, body)))
+            .await;
+        assert_eq!(
+            (checked.status, checked.json()),
+            (written.status, written.json()),
+            "check and write answer alike for {body}"
+        );
+    }
+    // The negative capacity is located at its line in the submitted text.
+    let answer = prod
+        .send(
+            Method::POST,
+            &check,
+            Some((
+                "application/toml",
+                &PLANT.replace("capacity = 100", "capacity = -5"),
+            )),
+        )
+        .await
+        .expect(422);
+    let diagnostics = answer.json()["error"]["diagnostics"].clone();
+    assert!(
+        diagnostics
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["line"].as_u64().is_some())),
+        "{diagnostics}"
+    );
+    // A valid body: 200, and still nothing stored.
+    let answer = prod
+        .send(Method::POST, &check, Some(("application/toml", PLANT)))
+        .await
+        .expect(200);
+    assert_eq!(answer.json()["valid"], true);
+    assert_eq!(count(&app, "contributions").await, 0);
+    // Who may check is who may write: 403 for the coordinator (it views
+    // the document), 404 for another member's document.
+    round
+        .coord
+        .send(Method::POST, &check, Some(("application/toml", PLANT)))
+        .await
+        .expect(403);
+    prod.send(
+        Method::POST,
+        &format!("/rounds/{}/contributions/stateb/check", round.id),
+        Some(("application/toml", PLANT)),
+    )
+    .await
+    .expect(404);
+    app.stop().await;
+}
+both!(checking_a_contribution_stores_nothing);
