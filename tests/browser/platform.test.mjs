@@ -358,6 +358,7 @@ try {
   const ukrEuc = await issueEuc(ukr, { number: 'UA-1', consignee: 'UKR', reexport: 'prohibited' });
   const cze = await signIn(party('cze'));
   const czeEuc = await issueEuc(cze, { number: 'CZ-1', consignee: 'CZE', reexport: 'permitted' });
+  let lot = null;
   check(ukrEuc && czeEuc && ukrEuc !== czeEuc, `ledger: EUC ids not shown (${ukrEuc}, ${czeEuc})`);
   await shot(cze.page, 'ledger-euc');
   {
@@ -367,7 +368,8 @@ try {
     await page.click('#ledger-link');
     await ready(page, 'ledger');
     // The verification state: the latest checkpoint and the command.
-    check(Number(await page.textContent('#checkpoint-size')) >= 3, 'ledger: the checkpoint does not count the entries');
+    const before = Number(await page.textContent('#checkpoint-size'));
+    check(before >= 3, `ledger: the checkpoint counts ${before} entries`);
     const key = await page.textContent('#checkpoint-key');
     check(/^[0-9a-f]{64}$/.test(key), `ledger: no public key shown (${key})`);
     check((await page.textContent('#verify-command')).includes(`caisson ledger verify --server ${base} --key ${key}`), 'ledger: no verification command');
@@ -393,8 +395,14 @@ try {
     await form.getByLabel('End-user certificate (EUC id)').fill(czeEuc);
     await page.click('#transfer-shipped-record');
     await page.waitForSelector('#transfer-shipped-lot', { timeout: 20000 });
-    const lot = await page.getAttribute('#transfer-shipped-lot', 'data-id');
+    lot = await page.getAttribute('#transfer-shipped-lot', 'data-id');
     check(lot && lot.length > 0, 'ledger: no lot id shown');
+    // The log grew: the checkpoint shown follows; the new entry reads back.
+    await page.waitForFunction((n) => Number(document.getElementById('checkpoint-size').textContent) > n, before, { timeout: 20000 });
+    await page.click('#transfer-shipped-entry');
+    await page.waitForSelector('#entry-kind', { timeout: 20000 });
+    check(await page.textContent('#entry-kind') === 'transfer.shipped', 'ledger: the entry looked up is not the shipment');
+    check((await page.textContent('#entry-content')).includes(lot), 'ledger: the entry’s content does not name the lot');
     // Traced forwards (typed into the trace form): it went to Czechia.
     await page.fill('#trace-lot', lot);
     await page.selectOption('#trace-direction', 'forward');
@@ -404,6 +412,25 @@ try {
     check(steps.length === 1 && steps[0][1] === lot && steps[0][3] === 'CZE' && steps[0][2] === 'SRB',
       `ledger: the forward trace is ${JSON.stringify(steps)}`);
     await shot(page, 'ledger');
+  }
+  // Czechia records the receipt of the lot.
+  {
+    const { page } = cze;
+    await page.goto(`${base}/#/rounds/${roundId}/ledger`);
+    await ready(page, 'ledger');
+    const form = page.locator('#transfer-received-form');
+    await form.getByLabel('Lot id').fill(lot);
+    await form.getByLabel('Quantity received').fill('1000');
+    await form.getByLabel('Received on').fill('2026-02-09');
+    await page.click('#transfer-received-record');
+    await page.waitForSelector('#transfer-received-result .notice.good', { timeout: 20000 });
+    await page.fill('#trace-lot', lot);
+    await page.selectOption('#trace-direction', 'backward');
+    await page.click('#trace-run');
+    await page.waitForSelector('#trace tbody tr', { timeout: 20000 });
+    const steps = await page.$$eval('#trace tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    check(steps.length === 1 && steps[0][2] === 'SRB' && /^1\D?000$/.test(steps[0][7]),
+      `ledger: Czechia's backward trace is ${JSON.stringify(steps)}`);
   }
   await ukr.close();
   await cze.close();

@@ -24,6 +24,7 @@ const KINDS = [
   {
     kind: 'euc.issued',
     id: 'euc-issued',
+    button: 'Issue the certificate',
     title: 'Issue an end-user certificate',
     who: 'A state (or the coordinator) issues it for the end user or consignee it owns.',
     help: 'The certificate names who may export what to whom, and whether the goods may be passed on. Shipments and re-exports are recorded under it; its goods are a limit over all of them.',
@@ -49,6 +50,7 @@ const KINDS = [
   {
     kind: 'transfer.shipped',
     id: 'transfer-shipped',
+    button: 'Record the shipment',
     title: 'Record a shipment',
     who: 'The producer of the facility records it.',
     help: 'Goods leaving one of your facilities under an end-user certificate. The compliance rules of the round are checked now: the exporting state’s policy, the buyer’s and the end user’s.',
@@ -65,6 +67,7 @@ const KINDS = [
   {
     kind: 'transfer.received',
     id: 'transfer-received',
+    button: 'Record the receipt',
     title: 'Record a receipt',
     who: 'The member owning the consignee records it.',
     help: 'Goods of a lot arrived. No more can be received than was shipped in the lot.',
@@ -78,6 +81,7 @@ const KINDS = [
   {
     kind: 'transfer.reexported',
     id: 'transfer-reexported',
+    button: 'Record the re-export',
     title: 'Record a re-export',
     who: 'The member holding the lot records it.',
     help: 'Passing on (part of) a received lot to another state under a new end-user certificate. Every certificate the lot passed under must allow it.',
@@ -93,6 +97,7 @@ const KINDS = [
   {
     kind: 'consent.given',
     id: 'consent-given',
+    button: 'Give the consent',
     title: 'Give consent to a re-export',
     who: 'The state where the lot’s goods were made gives it.',
     help: 'Needed when a certificate of the lot says re-export only with consent: names the lot, the destination, the quantity and the new certificate.',
@@ -169,7 +174,7 @@ function recordForm(spec, round, lists, onRecorded) {
     return field(f.label, control, f.hint);
   });
   const result = h('div', { id: `${spec.id}-result`, class: 'ledger-result' });
-  const submit = h('button', { type: 'submit', class: 'primary', id: `${spec.id}-record` }, `Record: ${spec.title.toLowerCase()}`);
+  const submit = h('button', { type: 'submit', class: 'primary', id: `${spec.id}-record` }, spec.button);
   const form = h('form', { class: 'card', id: `${spec.id}-form`, 'aria-labelledby': `${spec.id}-title`, 'data-kind': spec.kind },
     h('h3', { id: `${spec.id}-title` }, spec.title, ' ', h('code', {}, spec.kind)),
     h('p', { class: 'hint' }, `${spec.who} ${spec.help}`),
@@ -273,6 +278,13 @@ function traceSection(lists) {
 
 /** The latest checkpoint and the command that verifies it independently. */
 async function verification() {
+  const section = h('section', { id: 'verification', 'aria-labelledby': 'verification-title', class: 'card' });
+  await drawVerification(section);
+  return section;
+}
+
+/** (Re)draws the verification state into `section`. */
+async function drawVerification(section) {
   let checkpoint = null;
   try {
     checkpoint = await get('/ledger/checkpoint');
@@ -281,7 +293,7 @@ async function verification() {
   }
   const server = location.origin;
   const key = checkpoint ? checkpoint.key : 'PUBLIC_KEY';
-  return h('section', { id: 'verification', 'aria-labelledby': 'verification-title', class: 'card' },
+  fill(section,
     h('h2', { id: 'verification-title' }, 'Verification'),
     checkpoint
       ? h('dl', { id: 'checkpoint', class: 'facts' },
@@ -296,6 +308,51 @@ async function verification() {
     h('p', { class: 'hint' }, 'Keep the state file between runs: a later run fails if the log was changed, truncated or re-signed since.'));
 }
 
+/** Looking up one entry by its index; returns {node, show(index)}. */
+function entrySection() {
+  const index = h('input', { type: 'text', id: 'entry-index', inputmode: 'numeric', autocomplete: 'off' });
+  const out = h('div', { id: 'entry-result', 'aria-live': 'polite' });
+  const show = async () => {
+    clear(out);
+    const wanted = index.value.trim();
+    if (!wanted) return;
+    try {
+      const entry = await get(`/ledger/entries/${seg(wanted)}`);
+      const full = entry.kind !== undefined;
+      fill(out,
+        h('dl', { class: 'facts', id: 'entry' },
+          h('dt', {}, 'Index'), h('dd', {}, String(entry.index)),
+          h('dt', {}, 'Recorded at'), h('dd', {}, entry.time),
+          full ? [h('dt', {}, 'Kind'), h('dd', { id: 'entry-kind' }, entry.kind),
+            h('dt', {}, 'By'), h('dd', {}, `${entry.user} (${entry.organisation})`),
+            h('dt', {}, 'Round'), h('dd', {}, entry.round || 'none')] : null,
+          h('dt', {}, 'Leaf hash'), h('dd', {}, h('code', {}, entry.leaf_hash))),
+        full
+          ? h('pre', { class: 'command', id: 'entry-content' }, JSON.stringify(entry.content, null, 2))
+          : h('p', {}, 'Your organisation is no party to this entry: only its index, time and hash are shown.'));
+    } catch (error) {
+      fill(out, notice('bad', error.status === 404 ? `There is no entry ${wanted}.` : `The entry could not be read: ${error.message}`));
+    }
+  };
+  const form = h('form', { class: 'card', id: 'entry-form', 'aria-labelledby': 'entry-title' },
+    h('h2', { id: 'entry-title' }, 'Look up an entry'),
+    h('div', { class: 'row' }, field('Entry index', index, 'Its number in the log, from 0.')),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'entry-show' }, 'Show the entry')),
+    out);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    show();
+  });
+  return {
+    node: form,
+    show(i) {
+      index.value = String(i);
+      show();
+      index.focus();
+    },
+  };
+}
+
 /** The ledger page of a round. */
 export async function ledger(main, ctx, id) {
   const [info, reference] = await Promise.all([
@@ -304,13 +361,20 @@ export async function ledger(main, ctx, id) {
   ]);
   const lists = suggestions(reference);
   const tracer = traceSection(lists);
+  const entries = entrySection();
+  const checkpoint = await verification();
   const onRecorded = (spec, answer, content, result) => {
+    const shown = h('button', { type: 'button', id: `${spec.id}-entry` }, `Show entry ${answer.index}`);
+    shown.addEventListener('click', () => entries.show(answer.index));
+    result.append(h('div', { class: 'actions' }, shown));
+    // The log grew: show its new checkpoint.
+    drawVerification(checkpoint).catch(() => {});
     if (answer.euc) lists.add('eucs', answer.euc, `${content.number} of ${ctx.session.organisation}`);
     if (answer.lot) {
       lists.add('lots', answer.lot, `${content.product || content.lot} to ${content.consignee || content.to}`);
       const forward = h('button', { type: 'button', id: `${spec.id}-trace` }, 'Trace this lot forwards');
       forward.addEventListener('click', () => tracer.trace(answer.lot, 'forward'));
-      result.append(h('div', { class: 'actions' }, forward));
+      result.lastChild.append(forward);
     }
   };
   const forms = ordered(ctx.session.kind).map((spec) => recordForm(spec, id, lists, onRecorded));
@@ -319,8 +383,9 @@ export async function ledger(main, ctx, id) {
     h('p', {}, h('a', { href: `#/rounds/${id}` }, 'Back to the round'), ' · ',
       'An append-only, signed log of certificates, shipments, receipts and re-exports. The server checks each entry against the round’s rules when it is recorded, and refuses it, naming the rule, when it breaks one.'),
     lists.nodes,
-    await verification(),
+    checkpoint,
     tracer.node,
+    entries.node,
     h('h2', {}, 'Record an entry'),
     h('p', { class: 'hint' }, 'Who may record what is decided by the server; ids (certificates, lots) are given by the ledger when recorded.'),
     forms);
