@@ -340,7 +340,11 @@ try {
   // the lot traced forwards ends in Czechia.
   const issueEuc = async (who, values) => {
     const { page } = who;
-    await page.goto(`${base}/#/rounds/${roundId}/ledger`);
+    // Through the navigation: the ledger index lists the caller's rounds.
+    await page.click('#nav a[href="#/ledger"]');
+    await ready(page, 'ledger-index');
+    check(/^[0-9a-f]{64}$/.test(await page.textContent('#checkpoint-key')), 'ledger index: no public key shown');
+    await page.click(`#ledger-rounds a[href="#/rounds/${roundId}/ledger"]`);
     await ready(page, 'ledger');
     const form = page.locator('#euc-issued-form');
     for (const [label, value] of [
