@@ -13,12 +13,16 @@
 // state (Poland) proposes a contract and the producer accepts it; the
 // coordinator runs the plan and sees the Sankey in the report; the
 // producer sees only its own records; an observer sees only the published
-// totals. Screenshots of the main pages go to ARTIFACTS_DIR.
+// totals; on the ledger page Ukraine and Czechia issue end-user
+// certificates, the producer's direct shipment to Ukraine is refused by
+// Serbia's policy and its shipment to Czechia recorded and traced
+// forwards. Screenshots of the main pages go to ARTIFACTS_DIR.
 //
 // Every party's page fails the test on a console error, a page error, a
 // request to any other origin, a failed request, or an API answer >= 400
 // that the step does not expect (an expected one: the 401 of the session
-// check before signing in, the 422 of the bad value, the 404s of what a
+// check before signing in, the 422s of the bad value and of the refused
+// shipment, the 404s of what a
 // party may not see).
 //
 // Chromium: /usr/bin/chromium (Debian package `chromium`), or the path in
@@ -328,6 +332,112 @@ try {
     await ready(page, 'organisation');
     await shot(page, 'organisation');
   }
+
+  // ---- the ledger: the seed case in the browser ----------------------------
+  // Ukraine and Czechia issue end-user certificates naming Krušik's
+  // organisation as exporter; Krušik's direct shipment to Ukraine is
+  // refused by Serbia's policy, its shipment to Czechia is recorded, and
+  // the lot traced forwards ends in Czechia.
+  const issueEuc = async (who, values) => {
+    const { page } = who;
+    // Through the navigation: the ledger index lists the caller's rounds.
+    await page.click('#nav a[href="#/ledger"]');
+    await ready(page, 'ledger-index');
+    check(/^[0-9a-f]{64}$/.test(await page.textContent('#checkpoint-key')), 'ledger index: no public key shown');
+    await page.click(`#ledger-rounds a[href="#/rounds/${roundId}/ledger"]`);
+    await ready(page, 'ledger');
+    const form = page.locator('#euc-issued-form');
+    for (const [label, value] of [
+      ['Certificate number', values.number], ['Exporting actor', 'SRB'], ['Exporter’s organisation', producer.organisation],
+      ['Consignee', values.consignee], ['End user', values.consignee], ['Product', 'mortar-120'], ['Quantity', '1000'],
+      ['End use', 'armed forces'], ['Issued on', '2026-01-01'], ['Expires on', '2026-12-31'],
+    ]) await form.getByLabel(label, { exact: true }).fill(value);
+    await form.getByLabel('Re-export', { exact: true }).selectOption(values.reexport);
+    await page.click('#euc-issued-record');
+    await page.waitForSelector('#euc-issued-euc', { timeout: 20000 });
+    check((await page.textContent('#euc-issued-result')).includes('Recorded as ledger entry'), `${values.number}: no entry index shown`);
+    return page.getAttribute('#euc-issued-euc', 'data-id');
+  };
+  const ukr = await signIn(party('ukr'));
+  const ukrEuc = await issueEuc(ukr, { number: 'UA-1', consignee: 'UKR', reexport: 'prohibited' });
+  const cze = await signIn(party('cze'));
+  const czeEuc = await issueEuc(cze, { number: 'CZ-1', consignee: 'CZE', reexport: 'permitted' });
+  let lot = null;
+  check(ukrEuc && czeEuc && ukrEuc !== czeEuc, `ledger: EUC ids not shown (${ukrEuc}, ${czeEuc})`);
+  await shot(cze.page, 'ledger-euc');
+  {
+    const { page } = prod;
+    await page.goto(`${base}/#/rounds/${roundId}`);
+    await ready(page, 'round');
+    await page.click('#ledger-link');
+    await ready(page, 'ledger');
+    // The verification state: the latest checkpoint and the command.
+    const before = Number(await page.textContent('#checkpoint-size'));
+    check(before >= 3, `ledger: the checkpoint counts ${before} entries`);
+    const key = await page.textContent('#checkpoint-key');
+    check(/^[0-9a-f]{64}$/.test(key), `ledger: no public key shown (${key})`);
+    check((await page.textContent('#verify-command')).includes(`caisson ledger verify --server ${base} --key ${key}`), 'ledger: no verification command');
+    const form = page.locator('#transfer-shipped-form');
+    await form.getByLabel('Facility').fill(`${producer.organisation}:krusik`);
+    await form.getByLabel('Consignee').fill('UKR');
+    await form.getByLabel('Product').fill('mortar-120');
+    await form.getByLabel('Quantity').fill('1000');
+    await form.getByLabel('Shipped on').fill('2026-02-02');
+    await form.getByLabel('End-user certificate (EUC id)').fill(ukrEuc);
+    await prod.expecting([[422, /^\/api\/v1\/ledger\/entries$/]], async () => {
+      await page.click('#transfer-shipped-record');
+      await page.waitForSelector('#transfer-shipped-code', { timeout: 20000 });
+    });
+    check(await page.textContent('#transfer-shipped-code') === 'compliance_denied', `ledger: the refusal's code is ${await page.textContent('#transfer-shipped-code')}`);
+    const refusal = await page.textContent('#transfer-shipped-message');
+    check(refusal.includes('srb-neutrality'), `ledger: the refusal does not name Serbia's policy: ${refusal}`);
+    check(await form.getByLabel('Facility').inputValue() === `${producer.organisation}:krusik`
+      && await form.getByLabel('Quantity').inputValue() === '1000', 'ledger: what was typed was lost after the refusal');
+    await shot(page, 'ledger-refused');
+    // Under the Czech certificate, to Czechia: recorded, with its lot id.
+    await form.getByLabel('Consignee').fill('CZE');
+    await form.getByLabel('End-user certificate (EUC id)').fill(czeEuc);
+    await page.click('#transfer-shipped-record');
+    await page.waitForSelector('#transfer-shipped-lot', { timeout: 20000 });
+    lot = await page.getAttribute('#transfer-shipped-lot', 'data-id');
+    check(lot && lot.length > 0, 'ledger: no lot id shown');
+    // The log grew: the checkpoint shown follows; the new entry reads back.
+    await page.waitForFunction((n) => Number(document.getElementById('checkpoint-size').textContent) > n, before, { timeout: 20000 });
+    await page.click('#transfer-shipped-entry');
+    await page.waitForSelector('#entry-kind', { timeout: 20000 });
+    check(await page.textContent('#entry-kind') === 'transfer.shipped', 'ledger: the entry looked up is not the shipment');
+    check((await page.textContent('#entry-content')).includes(lot), 'ledger: the entry’s content does not name the lot');
+    // Traced forwards (typed into the trace form): it went to Czechia.
+    await page.fill('#trace-lot', lot);
+    await page.selectOption('#trace-direction', 'forward');
+    await page.click('#trace-run');
+    await page.waitForSelector('#trace tbody tr', { timeout: 20000 });
+    const steps = await page.$$eval('#trace tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    check(steps.length === 1 && steps[0][1] === lot && steps[0][3] === 'CZE' && steps[0][2] === 'SRB',
+      `ledger: the forward trace is ${JSON.stringify(steps)}`);
+    await shot(page, 'ledger');
+  }
+  // Czechia records the receipt of the lot.
+  {
+    const { page } = cze;
+    await page.goto(`${base}/#/rounds/${roundId}/ledger`);
+    await ready(page, 'ledger');
+    const form = page.locator('#transfer-received-form');
+    await form.getByLabel('Lot id').fill(lot);
+    await form.getByLabel('Quantity received').fill('1000');
+    await form.getByLabel('Received on').fill('2026-02-09');
+    await page.click('#transfer-received-record');
+    await page.waitForSelector('#transfer-received-result .notice.good', { timeout: 20000 });
+    await page.fill('#trace-lot', lot);
+    await page.selectOption('#trace-direction', 'backward');
+    await page.click('#trace-run');
+    await page.waitForSelector('#trace tbody tr', { timeout: 20000 });
+    const steps = await page.$$eval('#trace tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    check(steps.length === 1 && steps[0][2] === 'SRB' && /^1\D?000$/.test(steps[0][7]),
+      `ledger: Czechia's backward trace is ${JSON.stringify(steps)}`);
+  }
+  await ukr.close();
+  await cze.close();
 
   // ---- an observer sees only the published totals -------------------------
   const obs = await signIn(observer);

@@ -4,6 +4,7 @@
 import { h, clear, fill, notice } from './dom.js';
 import { request, setCsrf } from './api.js';
 import * as pages from './pages.js';
+import { ledger, ledgerIndex } from './ledger.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -19,6 +20,8 @@ const ROUTES = [
   [/^\/rounds\/([^/]+)$/, 'round', 'Round', pages.round],
   [/^\/rounds\/([^/]+)\/contribution$/, 'contribution', 'Contribution', pages.contribution],
   [/^\/rounds\/([^/]+)\/contracts$/, 'contracts', 'Contracts', pages.contracts],
+  [/^\/rounds\/([^/]+)\/ledger$/, 'ledger', 'Ledger', ledger],
+  [/^\/ledger$/, 'ledger-index', 'Ledger', ledgerIndex],
   [/^\/runs\/([^/]+)$/, 'run', 'Run', pages.run],
   [/^\/published$/, 'published', 'Published results', pages.published],
   [/^\/published\/([^/]+)$/, 'published-run', 'Published totals', pages.publishedRun],
@@ -27,6 +30,7 @@ const ROUTES = [
 
 const NAV = [
   ['#/', 'Rounds', ['rounds', 'new-round', 'round', 'contribution', 'contracts', 'run']],
+  ['#/ledger', 'Ledger', ['ledger', 'ledger-index']],
   ['#/published', 'Published results', ['published', 'published-run']],
   ['#/organisation', 'Organisation', ['organisation']],
 ];

@@ -186,7 +186,8 @@ export async function round(main, ctx, id) {
     h('p', {}, `Coordinated by ${info.coordinator} · created ${info.created} · reference part version ${info.reference_version}`),
     h('div', { class: 'actions' },
       isMember && me.kind !== 'observer' ? h('a', { class: 'button primary', href: `#/rounds/${id}/contribution`, id: 'edit-contribution' }, 'Edit your contribution') : null,
-      h('a', { class: 'button', href: `#/rounds/${id}/contracts`, id: 'contracts-link' }, 'Contracts')),
+      h('a', { class: 'button', href: `#/rounds/${id}/contracts`, id: 'contracts-link' }, 'Contracts'),
+      h('a', { class: 'button', href: `#/rounds/${id}/ledger`, id: 'ledger-link' }, 'Ledger')),
     messages,
     h('h2', {}, 'Members'),
     dataTable({

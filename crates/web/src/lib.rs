@@ -76,6 +76,11 @@ const ASSETS: &[Asset] = &[
         content_type: JS,
         text: include_str!("../assets/pages.js"),
     },
+    Asset {
+        name: "ledger.js",
+        content_type: JS,
+        text: include_str!("../assets/ledger.js"),
+    },
 ];
 
 /// Headers every answer of this router carries.

@@ -153,6 +153,8 @@ fn the_european_example_walked_in_chromium() {
         "contribution-error",
         "run-report",
         "published",
+        "ledger",
+        "ledger-refused",
     ] {
         assert!(
             artifacts.join(format!("{shot}.png")).exists(),
