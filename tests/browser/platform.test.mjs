@@ -94,6 +94,8 @@ async function open(who, viewport = { width: 1280, height: 800 }) {
     const error = r.failure() ? r.failure().errorText : '';
     // A poll cut short because the test moved on is not a failure.
     if (error === 'net::ERR_ABORTED' && r.method() === 'GET') return;
+    // So is a live check of the editor cut short by leaving the page.
+    if (error === 'net::ERR_ABORTED' && /\/check$/.test(r.url())) return;
     fail(`${name}: request failed: ${r.method()} ${r.url()} ${error}`);
   });
   page.on('response', (r) => {
@@ -226,10 +228,18 @@ try {
     const capacity = page.locator('[data-path="facility.0.line.0.capacity"]');
     const before = await capacity.inputValue();
     check(Number(before) > 0, `producer: the first line's capacity is not in the form (${before})`);
-    await capacity.fill('-500');
-    check((await page.inputValue('#toml-view')).includes('capacity = -500'), 'producer: the TOML view does not follow the form');
+    // Live validation: the API's check marks the field before any save.
+    await prod.expecting([[422, new RegExp(`^/api/v1/rounds/${roundId}/contributions/krusik/check$`)]], async () => {
+      await capacity.fill('-500');
+      check((await page.inputValue('#toml-view')).includes('capacity = -500'), 'producer: the TOML view does not follow the form');
+      await page.waitForSelector('[data-path="facility.0.line.0.capacity"][aria-invalid="true"]', { timeout: 20000 });
+      await page.waitForFunction(() => /Checked as you type/.test(document.querySelector('#editor-messages').textContent), null, { timeout: 20000 });
+    });
+    check(await capacity.inputValue() === '-500', 'producer: the live check changed what was typed');
+    await shot(page, 'contribution-live-check');
     await prod.expecting([[422, new RegExp(`^/api/v1/rounds/${roundId}/contributions/krusik$`)]], async () => {
       await page.click('#save');
+      await page.waitForFunction(() => /Not saved/.test(document.querySelector('#editor-messages').textContent), null, { timeout: 20000 });
       await page.waitForSelector('[data-path="facility.0.line.0.capacity"][aria-invalid="true"]', { timeout: 20000 });
     });
     const message = await capacity.evaluate((el) => {

@@ -154,7 +154,43 @@ export async function contributionEditor(main, { round, org, me }) {
   const changed = () => {
     refreshToml();
     persist();
+    scheduleCheck();
   };
+
+  // ---- live validation ---------------------------------------------------
+  // Once typing pauses, the API checks what the form amounts to (POST
+  // .../check: the answer a save would get, nothing stored), so problems
+  // show at their fields before Save. Only the newest check is shown, and a
+  // save cancels a pending one. A check that fails for another reason
+  // (network, rights) stays quiet: Save tells those.
+  let checkTimer = null;
+  let checkSeq = 0;
+  function scheduleCheck() {
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(liveCheck, 700);
+  }
+  function cancelCheck() {
+    clearTimeout(checkTimer);
+    checkSeq += 1;
+  }
+  async function liveCheck() {
+    if (state.textMode) return;
+    checkSeq += 1;
+    const seq = checkSeq;
+    const written = toToml(state.doc);
+    try {
+      await request('POST', `${base}/check`, { toml: written.text });
+      if (seq !== checkSeq) return;
+      clearErrors();
+      fill(messages, notice('', h('span', { id: 'checked' },
+        'Checked as you type: the API would accept this. Save to store it.')));
+    } catch (error) {
+      if (seq !== checkSeq) return;
+      if (error.code === 'invalid_scenario' && error.diagnostics && error.diagnostics.length) {
+        showDiagnostics(error.diagnostics, written.paths, false, true);
+      }
+    }
+  }
 
   function clearErrors() {
     for (const el of main.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
@@ -220,7 +256,9 @@ export async function contributionEditor(main, { round, org, me }) {
     }
   }
 
-  function showDiagnostics(diagnostics, paths, fromText) {
+  /** Shows the API's diagnostics at their fields; a live check's (`live`)
+   *  says nothing was saved yet and leaves the focus where the user types. */
+  function showDiagnostics(diagnostics, paths, fromText, live = false) {
     clearErrors();
     const errors = diagnostics.filter((d) => d.severity !== 'warning');
     const items = [];
@@ -242,10 +280,13 @@ export async function contributionEditor(main, { round, org, me }) {
     }
     if (fromText) toml.setAttribute('aria-invalid', 'true');
     fill(messages, notice(errors.length ? 'bad' : '',
-      h('p', {}, errors.length
-        ? `Not saved: the API found ${errors.length} problem${errors.length === 1 ? '' : 's'}. What you typed is kept; correct it and save again.`
-        : 'Saved, with warnings:'),
+      h('p', {}, live
+        ? `Checked as you type: the API finds ${errors.length} problem${errors.length === 1 ? '' : 's'}. Nothing is saved yet.`
+        : errors.length
+          ? `Not saved: the API found ${errors.length} problem${errors.length === 1 ? '' : 's'}. What you typed is kept; correct it and save again.`
+          : 'Saved, with warnings:'),
       h('ul', { id: 'diagnostics' }, items)));
+    if (live) return;
     if (first) focusOn(first);
     else if (fromText && diagnostics[0] && diagnostics[0].line) selectLine(diagnostics[0].line);
   }
@@ -515,6 +556,7 @@ export async function contributionEditor(main, { round, org, me }) {
   // ---- saving ------------------------------------------------------------
 
   async function submit(text, paths, fromText) {
+    cancelCheck();
     saveButton.disabled = true;
     saveText.disabled = true;
     fill(messages, notice('', 'Saving…'));
