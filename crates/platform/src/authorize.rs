@@ -80,20 +80,6 @@ pub(crate) enum Resource<'a> {
     Run { kind: &'a str },
 }
 
-impl Resource<'_> {
-    fn type_name(&self) -> &'static str {
-        match self {
-            Resource::Platform => "Platform",
-            Resource::Round => "Round",
-            Resource::Facility { .. } => "Facility",
-            Resource::Demand { .. } => "Demand",
-            Resource::Contract { .. } => "Contract",
-            Resource::Contribution { .. } => "Contribution",
-            Resource::Run { .. } => "Run",
-        }
-    }
-}
-
 fn policies() -> &'static PolicySet {
     static SET: OnceLock<PolicySet> = OnceLock::new();
     // A policy text that does not parse would deny everything (an empty
@@ -120,14 +106,10 @@ struct Builder {
 }
 
 impl Builder {
-    fn organisation(&self, id: &str) -> Option<EntityUid> {
-        uid("Organisation", id)
-    }
-
     /// Adds an organisation with its attributes, in the round when it is
     /// a member.
     fn add_organisation(&mut self, org: &Organisation, member: bool) -> Option<EntityUid> {
-        let uid = self.organisation(&org.id)?;
+        let uid = uid("Organisation", &org.id)?;
         let attrs = HashMap::from([
             ("kind".to_owned(), string(org.kind.as_str())),
             (
@@ -277,10 +259,6 @@ fn ask(
             b.add(uid("Run", "run")?, attrs)?
         }
     };
-    debug_assert_eq!(
-        resource_uid.type_name().to_string(),
-        format!("Caisson::{}", resource.type_name())
-    );
     let action_uid = uid("Action", action.name())?;
     let request = Request::new(caller, action_uid, resource_uid, Context::empty(), None).ok()?;
     let entities = Entities::from_entities(b.entities.into_values(), None).ok()?;

@@ -477,7 +477,7 @@ pub async fn get_entry(
         .ok_or(ApiError::NotFound)?;
     log_full_reads(
         &mut conn,
-        &caller,
+        caller.0.as_ref(),
         std::slice::from_ref(&row),
         "GET ledger entry",
     )
@@ -598,7 +598,7 @@ pub async fn export(State(app): State<AppState>, caller: MaybeCaller) -> ApiResu
             })
         })
         .collect::<ApiResult<Vec<_>>>()?;
-    log_full_reads(&mut conn, &caller, &rows, "GET ledger export").await?;
+    log_full_reads(&mut conn, caller.0.as_ref(), &rows, "GET ledger export").await?;
     let text = write_export(&entries, &checkpoint);
     Ok(([(CONTENT_TYPE, "application/x-ndjson")], text).into_response())
 }
@@ -621,7 +621,7 @@ async fn readable_entries(
             rows.push(row);
         }
     }
-    log_full_reads(conn, &MaybeCaller(Some(caller.clone())), &rows, endpoint).await?;
+    log_full_reads(conn, Some(caller), &rows, endpoint).await?;
     let out = rows
         .iter()
         .map(EntryRow::full)
@@ -780,11 +780,11 @@ pub async fn trace(
 /// entries. Public forms carry nothing confidential and are not recorded.
 async fn log_full_reads(
     conn: &mut sqlx::AnyConnection,
-    caller: &MaybeCaller,
+    caller: Option<&Caller>,
     rows: &[EntryRow],
     endpoint: &str,
 ) -> ApiResult<()> {
-    let Some(reader) = caller.0.as_ref() else {
+    let Some(reader) = caller else {
         return Ok(());
     };
     let mut read: std::collections::BTreeMap<String, Vec<String>> = Default::default();
