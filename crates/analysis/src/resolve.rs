@@ -29,7 +29,7 @@ use std::time::Instant;
 
 use caisson_model::{FacilityId, Scenario};
 use caisson_plan::{Plan, PlanStatus};
-use caisson_planner::{PlanOptions, ResolveError, Resolved, Resolver, Start, Worker};
+use caisson_planner::{PlanOptions, ResolveError, Resolved, Resolver, Start, WarmBasis, Worker};
 
 pub use crate::timing::ResolveTiming;
 use crate::whatif;
@@ -55,6 +55,15 @@ pub enum Resolve {
     /// decisions and completes them with one LP solve.
     #[default]
     WarmStart,
+    /// Like [`Resolve::WarmStart`], and each case of a MIP first solves two
+    /// LPs from the base's optimal simplex bases: its LP relaxation and its
+    /// LP with the integer decisions fixed at the base's. When their
+    /// objectives are within the MIP gap, the fixed LP's solution is the
+    /// case's plan, proven as a MIP run stopped at that gap would prove it,
+    /// without the MIP run; otherwise the MIP runs, started from that
+    /// solution (the planner's `Start::Warm`, `docs/performance.md`).
+    /// Solving the base's two LPs from scratch is paid once per run.
+    WarmBasis,
 }
 
 /// What the cases of one command change against the base scenario, hence
@@ -155,6 +164,9 @@ pub enum How {
     Reused {
         /// Whether a start solution was passed to HiGHS.
         started: bool,
+        /// Whether the warm LPs proved the plan without a MIP run
+        /// ([`Resolve::WarmBasis`]).
+        warm: bool,
     },
     /// From scratch although the mode reuses the model.
     Fallback(Fallback),
@@ -177,9 +189,10 @@ impl ResolveTiming {
         self.solves += 1;
         match how {
             How::Cold => {}
-            How::Reused { started } => {
+            How::Reused { started, warm } => {
                 self.reused += 1;
                 self.started += usize::from(*started);
+                self.warm += usize::from(*warm);
             }
             How::Fallback(_) => self.fallbacks += 1,
         }
@@ -210,6 +223,8 @@ fn single_threaded(options: &PlanOptions) -> PlanOptions {
 struct BaseSolve {
     /// Its result (`Err` when it fell back: it then starts nothing).
     resolved: Result<Resolved, Fallback>,
+    /// Its LPs' optimal bases, under [`Resolve::WarmBasis`].
+    warm: Option<WarmBasis>,
     seconds: f64,
 }
 
@@ -341,8 +356,13 @@ impl<'s> Driver<'s> {
             caisson_planner::Case::Base,
             self.guess(self.base),
         );
+        let warm = match (&resolved, self.mode) {
+            (Ok(base), Resolve::WarmBasis) => worker.warm_basis(base),
+            _ => None,
+        };
         BaseSolve {
             resolved,
+            warm,
             seconds: started.elapsed().as_secs_f64(),
         }
     }
@@ -364,7 +384,7 @@ impl<'s> Driver<'s> {
             return self.cold(scenario, How::Fallback(Fallback::Solver), started);
         };
         let mut start = None;
-        if self.mode == Resolve::WarmStart {
+        if matches!(self.mode, Resolve::WarmStart | Resolve::WarmBasis) {
             // The first case that needs the base's solution solves the base
             // on its worker; the others wait for it. Which worker solves it
             // does not change the result.
@@ -377,11 +397,15 @@ impl<'s> Driver<'s> {
                         plan: solution.plan(scenario, &solution.flows),
                         how: How::Reused {
                             started: solution.started,
+                            warm: false,
                         },
                         seconds: base.seconds,
                     };
                 }
-                start = Some(Start::Baseline(solution));
+                start = Some(match &base.warm {
+                    Some(warm) => Start::Warm(warm),
+                    None => Start::Baseline(solution),
+                });
             }
         }
         let start = start.unwrap_or_else(|| self.guess(scenario));
@@ -403,6 +427,7 @@ impl<'s> Driver<'s> {
                     plan,
                     how: How::Reused {
                         started: resolved.started,
+                        warm: resolved.warm,
                     },
                     seconds: started.elapsed().as_secs_f64(),
                 }
@@ -459,6 +484,7 @@ impl Run<'_, '_> {
                         plan: resolved.plan(driver.base, &resolved.flows),
                         how: How::Reused {
                             started: resolved.started,
+                            warm: false,
                         },
                         seconds: base.seconds,
                     },

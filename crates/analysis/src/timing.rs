@@ -21,6 +21,9 @@ pub struct ResolveTiming {
     pub reused: usize,
     /// Of those, with a start passed to HiGHS.
     pub started: usize,
+    /// Of those, proven by the two warm LPs without a MIP run
+    /// (`Resolve::WarmBasis`).
+    pub warm: usize,
     /// Solved from scratch although the mode reuses the model (another
     /// structure, or HiGHS failed on the reused model).
     pub fallbacks: usize,

@@ -1,5 +1,5 @@
 //! The re-solve driver itself (`caisson_analysis::resolve`): the same cases
-//! through `Cold`, `Reuse` and `WarmStart` give the same objectives within
+//! through `Cold`, `Reuse`, `WarmStart` and `WarmBasis` give the same objectives within
 //! the MIP gap, a case that changes the model's structure is planned from
 //! scratch and says so, and a case with nothing to solve is only counted.
 
@@ -20,7 +20,12 @@ use caisson_model::{FacilityId, PolicyId, Scenario};
 use caisson_planner::{PlanOptions, ResolveError};
 use support::agree;
 
-const MODES: [Resolve; 3] = [Resolve::Cold, Resolve::Reuse, Resolve::WarmStart];
+const MODES: [Resolve; 4] = [
+    Resolve::Cold,
+    Resolve::Reuse,
+    Resolve::WarmStart,
+    Resolve::WarmBasis,
+];
 
 /// What the tests keep of one solved case.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +33,8 @@ struct Solution {
     status: &'static str,
     objective: Option<f64>,
     how: How,
+    /// Constraint violations `caisson_plan::verify` finds in the plan.
+    violations: usize,
 }
 
 /// Solves `cases` of `base` with the driver, each case a scenario and its
@@ -57,10 +64,11 @@ fn drive(
                 (None, _) => Job::Done(None),
             })
         },
-        &|_, _, (), solved| {
+        &|_, scenario, (), solved| {
             Some(Solution {
                 status: solved.plan.status.name(),
                 objective: solved.plan.objective,
+                violations: caisson_plan::verify(scenario, &solved.plan).len(),
                 how: solved.how,
             })
         },
@@ -93,6 +101,10 @@ fn every_mode_agrees(
                 continue;
             };
             assert_eq!(a.status, b.status, "{mode:?}, case {i}");
+            assert_eq!(
+                b.violations, 0,
+                "{mode:?}, case {i}: the plan breaks the model"
+            );
             assert!(
                 agree(a.objective, b.objective),
                 "{mode:?}, case {i}: cold {:?}, {:?}",
@@ -135,6 +147,13 @@ fn check_edits(base: &Scenario) {
             assert!(is_structural(how), "{mode:?}: {how:?}");
         }
         assert_eq!((timing.reused, timing.fallbacks), (4, 2), "{mode:?}");
+        // Under WarmBasis the warm LPs prove at least one re-solved variant
+        // (each is counted once, proven or not); no other mode uses them.
+        if mode == Resolve::WarmBasis {
+            assert!((1..=3).contains(&timing.warm), "{timing:?}");
+        } else {
+            assert_eq!(timing.warm, 0, "{mode:?}");
+        }
     }
 }
 

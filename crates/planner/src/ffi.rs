@@ -2,7 +2,8 @@
 //! and rows, writing the model file, turning a solved MIP into an LP with its
 //! integer decisions fixed (for capacity duals), and changing many bounds at
 //! once, changing costs and matrix coefficients, and forgetting a previous
-//! solve (for re-solves, `crate::resolve`).
+//! solve (for re-solves, `crate::resolve`), and reading and setting a
+//! simplex basis (for warm re-plans, `crate::warm`).
 //!
 //! `unsafe` is allowed in this module only. Every call here is sound because:
 //! - the pointer comes from `highs::Model::as_mut_ptr`, which owns a live
@@ -112,6 +113,63 @@ pub(crate) fn fix_and_relax(model: &mut Model, fixed: &[(usize, f64)]) -> Result
     check(
         unsafe { highs_sys::Highs_clearIntegrality(ptr) },
         "Highs_clearIntegrality",
+    )
+}
+
+/// Drops all integrality: the next run solves the LP relaxation.
+pub(crate) fn clear_integrality(model: &mut Model) -> Result<(), FfiError> {
+    // SAFETY: see the module comment.
+    check(
+        unsafe { highs_sys::Highs_clearIntegrality(model.as_mut_ptr()) },
+        "Highs_clearIntegrality",
+    )
+}
+
+/// A simplex basis: HiGHS's basis status of every column and row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Basis {
+    cols: Vec<HighsInt>,
+    rows: Vec<HighsInt>,
+}
+
+/// The basis of the last LP run on `model` (valid after an optimal LP run).
+pub(crate) fn get_basis(model: &mut Model) -> Result<Basis, FfiError> {
+    let mut basis = Basis {
+        cols: vec![0; model.num_cols()],
+        rows: vec![0; model.num_rows()],
+    };
+    // SAFETY: see the module comment; the arrays have exactly one entry per
+    // column and per row, which is what HiGHS writes.
+    check(
+        unsafe {
+            highs_sys::Highs_getBasis(
+                model.as_mut_ptr(),
+                basis.cols.as_mut_ptr(),
+                basis.rows.as_mut_ptr(),
+            )
+        },
+        "Highs_getBasis",
+    )?;
+    Ok(basis)
+}
+
+/// Makes `basis` the starting basis of the next run (HiGHS then skips
+/// presolve and starts its simplex there). The basis must come from a
+/// model of the same size.
+pub(crate) fn set_basis(model: &mut Model, basis: &Basis) -> Result<(), FfiError> {
+    if basis.cols.len() != model.num_cols() {
+        return Err(FfiError::Index(basis.cols.len()));
+    }
+    if basis.rows.len() != model.num_rows() {
+        return Err(FfiError::Index(basis.rows.len()));
+    }
+    // SAFETY: see the module comment; the arrays have exactly one entry per
+    // column and per row, which is what HiGHS reads.
+    check(
+        unsafe {
+            highs_sys::Highs_setBasis(model.as_mut_ptr(), basis.cols.as_ptr(), basis.rows.as_ptr())
+        },
+        "Highs_setBasis",
     )
 }
 

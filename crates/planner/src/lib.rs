@@ -38,9 +38,11 @@ mod solve;
 mod start;
 mod structure;
 mod vars;
+mod warm;
 
 pub use build::{Formulation, Pooling};
 pub use error::PlanError;
 pub use options::PlanOptions;
 pub use resolve::{Bounds, Case, ResolveError, Resolved, Resolver, Start, Worker};
 pub use solve::{plan, LoadedModel};
+pub use warm::WarmBasis;

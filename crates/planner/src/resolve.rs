@@ -39,6 +39,7 @@ use crate::ffi;
 use crate::options::PlanOptions;
 use crate::solve::{apply_options, read_flows, status_of};
 use crate::vars::{RowKey, Var};
+use crate::warm::{WarmBasis, Warmed};
 use caisson_plan::clean;
 use caisson_plan::Network;
 use caisson_plan::{Flows, SolutionInfo};
@@ -95,7 +96,7 @@ pub enum Case<'v> {
 /// The bounds of one case, computed by [`Resolver::bounds`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bounds {
-    col_upper: Vec<f64>,
+    pub(crate) col_upper: Vec<f64>,
     row_bounds: Vec<(f64, f64)>,
     /// Per facility: its stock balance rows are free (the facility is gone).
     facility_gone: Vec<bool>,
@@ -108,13 +109,13 @@ pub struct Bounds {
     coefficients: Vec<f64>,
     /// Whether quantities or costs differ from the base's (the base
     /// solution then cannot be adapted here; HiGHS completes it).
-    edited: bool,
+    pub(crate) edited: bool,
 }
 
 impl Bounds {
     /// Whether every column open in `other` is open here too, so a solution
     /// of `other` fits these bounds unchanged.
-    fn opens_all_of(&self, other: &Bounds) -> bool {
+    pub(crate) fn opens_all_of(&self, other: &Bounds) -> bool {
         self.col_upper
             .iter()
             .zip(&other.col_upper)
@@ -129,8 +130,8 @@ impl Bounds {
 /// documentation. Shared (by reference) by every [`Worker`].
 #[derive(Debug)]
 pub struct Resolver<'s> {
-    scenario: &'s Scenario,
-    formulation: Formulation,
+    pub(crate) scenario: &'s Scenario,
+    pub(crate) formulation: Formulation,
     /// Which columns and rows the model has.
     columns: Columns,
     /// s[f,p,t] column by `(f, p, t)`.
@@ -141,7 +142,7 @@ pub struct Resolver<'s> {
     shortfall: HashMap<(usize, u32), usize>,
     /// Send and receive columns of each pooled transfer by `(pool, t)`.
     pooled: HashMap<(u32, u32), (Vec<usize>, Vec<usize>)>,
-    base: Bounds,
+    pub(crate) base: Bounds,
 }
 
 impl<'s> Resolver<'s> {
@@ -431,10 +432,8 @@ impl<'s> Resolver<'s> {
             resolver: self,
             options: options.clone(),
             model: None,
-            col_upper: Vec::new(),
-            row_bounds: Vec::new(),
-            col_cost: Vec::new(),
-            coefficients: Vec::new(),
+            held: Held::of(&self.formulation),
+            lp: None,
         };
         worker.load()?;
         Ok(worker)
@@ -446,7 +445,7 @@ impl<'s> Resolver<'s> {
     /// when a lost transfer leaves its receiver short of an input it had no
     /// stock of (HiGHS would then have to complete the start with a solve of
     /// its own).
-    fn start_for(&self, start: &[f64], bounds: &Bounds) -> Option<Vec<f64>> {
+    pub(crate) fn start_for(&self, start: &[f64], bounds: &Bounds) -> Option<Vec<f64>> {
         let s = self.scenario;
         let n = s.periods();
         let mut values = start.to_vec();
@@ -643,15 +642,85 @@ fn kept_contracts(base: &Scenario, variant: &Scenario) -> Result<Vec<bool>, Reso
 /// so each thread makes its own worker.
 #[derive(Debug)]
 pub struct Worker<'r, 's> {
-    resolver: &'r Resolver<'s>,
-    options: PlanOptions,
+    pub(crate) resolver: &'r Resolver<'s>,
+    pub(crate) options: PlanOptions,
     /// `None` after HiGHS failed to run (the instance is then gone).
     model: Option<Model>,
     /// The bounds, costs and expansion coefficients currently in `model`.
+    held: Held,
+    /// The model's LP relaxation for warm re-plans (`crate::warm`), loaded
+    /// on first use, with what it currently holds.
+    pub(crate) lp: Option<(Model, Held)>,
+}
+
+/// The bounds, costs and expansion coefficients a loaded HiGHS instance
+/// currently holds, so that a re-solve changes only what differs.
+#[derive(Debug, Clone)]
+pub(crate) struct Held {
     col_upper: Vec<f64>,
     row_bounds: Vec<(f64, f64)>,
     col_cost: Vec<f64>,
     coefficients: Vec<f64>,
+}
+
+impl Held {
+    /// What a freshly loaded instance of `f` holds.
+    pub(crate) fn of(f: &Formulation) -> Self {
+        Self {
+            col_upper: f.col_upper.clone(),
+            row_bounds: f.row_bounds.clone(),
+            col_cost: f.col_cost.clone(),
+            coefficients: f.expansion_entries.iter().map(|e| e.2).collect(),
+        }
+    }
+
+    /// Brings `model`'s bounds, costs and expansion coefficients to
+    /// `bounds`, changing only those that differ from what it holds.
+    pub(crate) fn set(
+        &mut self,
+        model: &mut Model,
+        bounds: &Bounds,
+        entries: &[(usize, usize, f64)],
+    ) -> Result<(), ffi::FfiError> {
+        let (mut set, mut lower, mut upper) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, (&now, &want)) in self.col_upper.iter().zip(&bounds.col_upper).enumerate() {
+            if now != want {
+                set.push(i);
+                lower.push(0.0);
+                upper.push(want);
+            }
+        }
+        ffi::change_col_bounds(model, &set, &lower, &upper)?;
+        self.col_upper.clone_from(&bounds.col_upper);
+        let (mut set, mut lower, mut upper) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, (&now, &want)) in self.row_bounds.iter().zip(&bounds.row_bounds).enumerate() {
+            if now != want {
+                set.push(i);
+                lower.push(want.0);
+                upper.push(want.1);
+            }
+        }
+        ffi::change_row_bounds(model, &set, &lower, &upper)?;
+        self.row_bounds.clone_from(&bounds.row_bounds);
+        let (mut set, mut cost) = (Vec::new(), Vec::new());
+        for (i, (&now, &want)) in self.col_cost.iter().zip(&bounds.col_cost).enumerate() {
+            if now != want {
+                set.push(i);
+                cost.push(want);
+            }
+        }
+        ffi::change_col_costs(model, &set, &cost)?;
+        self.col_cost.clone_from(&bounds.col_cost);
+        let changed: Vec<(usize, usize, f64)> = entries
+            .iter()
+            .zip(self.coefficients.iter().zip(&bounds.coefficients))
+            .filter(|(_, (now, want))| now != want)
+            .map(|(&(row, col, _), (_, &want))| (row, col, want))
+            .collect();
+        ffi::change_coefficients(model, &changed)?;
+        self.coefficients.clone_from(&bounds.coefficients);
+        Ok(())
+    }
 }
 
 /// What a re-solve starts from ([`Worker::solve_with`]).
@@ -670,6 +739,13 @@ pub enum Start<'a> {
     /// The greedy baseline plan of this scenario (the case's scenario, as
     /// a cold `caisson plan` starts from it).
     Greedy(&'a Scenario),
+    /// The base case's simplex bases ([`Worker::warm_basis`]): the case's
+    /// LP relaxation and its LP with the integer decisions fixed at the
+    /// base's are solved from them; when their objectives are within the
+    /// MIP gap, the fixed LP's solution is the case's plan, proven without
+    /// a MIP run (`crate::warm`). Otherwise the MIP starts from that
+    /// solution, or from the base's as [`Start::Baseline`] would.
+    Warm(&'a WarmBasis),
 }
 
 /// The result of one re-solve.
@@ -690,10 +766,13 @@ pub struct Resolved {
     pub solve_seconds: f64,
     /// Whether a start solution was passed to HiGHS.
     pub started: bool,
+    /// Whether the warm LPs of [`Start::Warm`] proved the solution within
+    /// the gap, without a MIP run.
+    pub warm: bool,
     /// `highs-mip` or `highs-lp`, as for a plan solved on its own.
-    method: &'static str,
+    pub(crate) method: &'static str,
     /// Every column's value, to derive starts for later cases.
-    values: Vec<f64>,
+    pub(crate) values: Vec<f64>,
 }
 
 impl Resolved {
@@ -706,6 +785,7 @@ impl Resolved {
             mip_gap: f64::INFINITY,
             solve_seconds: started.elapsed().as_secs_f64(),
             started: false,
+            warm: false,
             method: "highs",
             values: Vec::new(),
         }
@@ -740,10 +820,7 @@ impl Worker<'_, '_> {
         model.make_quiet();
         apply_options(&mut model, &self.options, f.has_integer).map_err(PlanError::Load)?;
         self.model = Some(model);
-        self.col_upper.clone_from(&f.col_upper);
-        self.row_bounds.clone_from(&f.row_bounds);
-        self.col_cost.clone_from(&f.col_cost);
-        self.coefficients = f.expansion_entries.iter().map(|e| e.2).collect();
+        self.held = Held::of(f);
         Ok(())
     }
 
@@ -768,8 +845,21 @@ impl Worker<'_, '_> {
                 return Resolved::failed(PlanStatus::Error, error.to_string(), started);
             }
         }
+        let mut warm_start = None;
+        if let Start::Warm(warm) = start {
+            match self.solve_warm(bounds, warm, started) {
+                Warmed::Proven(resolved) => return resolved,
+                Warmed::Start(values) => warm_start = Some(values),
+                Warmed::Nothing => {}
+            }
+        }
         let start_values = match start {
             _ if !is_mip => None,
+            Start::Warm(_) if warm_start.is_some() => warm_start,
+            Start::Warm(w) if bounds.edited || bounds.opens_all_of(&resolver.base) => {
+                Some(w.values.clone())
+            }
+            Start::Warm(w) => resolver.start_for(&w.values, bounds),
             Start::None => None,
             Start::Baseline(s) if !s.status.has_solution() || s.values.is_empty() => None,
             Start::Baseline(s) if bounds.edited || bounds.opens_all_of(&resolver.base) => {
@@ -785,14 +875,16 @@ impl Worker<'_, '_> {
         let Some(mut model) = self.model.take() else {
             return Resolved::failed(PlanStatus::Error, "no HiGHS model".to_owned(), started);
         };
-        if let Err(error) = self.set_bounds(&mut model, bounds) {
+        let entries = &resolver.formulation.expansion_entries;
+        if let Err(error) = self.held.set(&mut model, bounds, entries) {
             // The instance's bounds are unknown now: load afresh next time.
             return Resolved::failed(PlanStatus::Error, error.to_string(), started);
         }
         if let Err(error) = ffi::reset_solver(&mut model) {
             return Resolved::failed(PlanStatus::Error, error.to_string(), started);
         }
-        let run = match crate::solve::run_highs(model, start_values.as_deref(), &self.col_cost) {
+        let costs = &bounds.col_cost;
+        let run = match crate::solve::run_highs(model, start_values.as_deref(), costs) {
             Ok(run) => run,
             Err(message) => return Resolved::failed(PlanStatus::Error, message, started),
         };
@@ -812,6 +904,7 @@ impl Worker<'_, '_> {
             mip_gap: 0.0,
             solve_seconds: 0.0,
             started: passed,
+            warm: false,
             method: if is_mip { "highs-mip" } else { "highs-lp" },
             values: Vec::new(),
         };
@@ -828,49 +921,5 @@ impl Worker<'_, '_> {
         self.model = Some(solved.into());
         resolved.solve_seconds = started.elapsed().as_secs_f64();
         resolved
-    }
-
-    /// Brings the instance's bounds, costs and expansion coefficients to
-    /// `bounds`, changing only those that differ from what it holds.
-    fn set_bounds(&mut self, model: &mut Model, bounds: &Bounds) -> Result<(), ffi::FfiError> {
-        let (mut set, mut lower, mut upper) = (Vec::new(), Vec::new(), Vec::new());
-        for (i, (&now, &want)) in self.col_upper.iter().zip(&bounds.col_upper).enumerate() {
-            if now != want {
-                set.push(i);
-                lower.push(0.0);
-                upper.push(want);
-            }
-        }
-        ffi::change_col_bounds(model, &set, &lower, &upper)?;
-        self.col_upper.clone_from(&bounds.col_upper);
-        let (mut set, mut lower, mut upper) = (Vec::new(), Vec::new(), Vec::new());
-        for (i, (&now, &want)) in self.row_bounds.iter().zip(&bounds.row_bounds).enumerate() {
-            if now != want {
-                set.push(i);
-                lower.push(want.0);
-                upper.push(want.1);
-            }
-        }
-        ffi::change_row_bounds(model, &set, &lower, &upper)?;
-        self.row_bounds.clone_from(&bounds.row_bounds);
-        let (mut set, mut cost) = (Vec::new(), Vec::new());
-        for (i, (&now, &want)) in self.col_cost.iter().zip(&bounds.col_cost).enumerate() {
-            if now != want {
-                set.push(i);
-                cost.push(want);
-            }
-        }
-        ffi::change_col_costs(model, &set, &cost)?;
-        self.col_cost.clone_from(&bounds.col_cost);
-        let entries = &self.resolver.formulation.expansion_entries;
-        let changed: Vec<(usize, usize, f64)> = entries
-            .iter()
-            .zip(self.coefficients.iter().zip(&bounds.coefficients))
-            .filter(|(_, (now, want))| now != want)
-            .map(|(&(row, col, _), (_, &want))| (row, col, want))
-            .collect();
-        ffi::change_coefficients(model, &changed)?;
-        self.coefficients.clone_from(&bounds.coefficients);
-        Ok(())
     }
 }
