@@ -3,14 +3,16 @@
 
 use caisson_analysis::Resolve;
 
-/// The modes of a comma-separated list of `cold`, `reuse` and `warm`.
+/// The modes of a comma-separated list of `cold`, `reuse`, `warm` and
+/// `basis`.
 pub fn parse_modes(list: &str) -> Result<Vec<Resolve>, String> {
     list.split(',')
         .map(|m| match m {
             "cold" => Ok(Resolve::Cold),
             "reuse" => Ok(Resolve::Reuse),
             "warm" => Ok(Resolve::WarmStart),
-            _ => Err("modes are cold, reuse and warm".to_owned()),
+            "basis" => Ok(Resolve::WarmBasis),
+            _ => Err("modes are cold, reuse, warm and basis".to_owned()),
         })
         .collect()
 }
