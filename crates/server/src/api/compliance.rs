@@ -199,7 +199,11 @@ fn query<T>(query: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
 }
 
 /// The round's scenario as assembled for the caller (404 for non-members).
-async fn assembled(state: &AppState, caller: &Caller, round: &str) -> ApiResult<(RoundCtx, Scenario)> {
+async fn assembled(
+    state: &AppState,
+    caller: &Caller,
+    round: &str,
+) -> ApiResult<(RoundCtx, Scenario)> {
     let mut conn = state.db.pool.acquire().await?;
     let round = access::round(&mut conn, caller, round, RoundAction::Read).await?;
     let documents = RoundDocuments::latest(&mut conn, &round).await?;
@@ -324,7 +328,11 @@ pub async fn matrix(
             });
         }
     }
-    let ids = |side: &[ActorId]| side.iter().map(|a| s.actors[a.index()].id.clone()).collect();
+    let ids = |side: &[ActorId]| {
+        side.iter()
+            .map(|a| s.actors[a.index()].id.clone())
+            .collect()
+    };
     Ok(Json(ComplianceMatrix {
         round: round.id.clone(),
         product: params.product.clone(),
@@ -334,7 +342,11 @@ pub async fn matrix(
             .map(|a| ActorInfo {
                 id: a.id.clone(),
                 name: a.name.clone(),
-                blocs: a.blocs.iter().map(|b| s.blocs[b.index()].id.clone()).collect(),
+                blocs: a
+                    .blocs
+                    .iter()
+                    .map(|b| s.blocs[b.index()].id.clone())
+                    .collect(),
                 belligerent: a.belligerent,
             })
             .collect(),

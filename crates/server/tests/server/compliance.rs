@@ -51,7 +51,11 @@ async fn the_compliance_explorer(backend: Backend) {
         assert_eq!(matrix["exporters"], json!(["AAA", "BBB", "CCC"]));
         assert_eq!(matrix["buyers"], json!(["AAA", "BBB", "CCC"]));
         // Every ordered pair of distinct actors, nothing for an actor to itself.
-        assert_eq!(matrix["cells"].as_array().map(Vec::len), Some(6), "{matrix}");
+        assert_eq!(
+            matrix["cells"].as_array().map(Vec::len),
+            Some(6),
+            "{matrix}"
+        );
         let denied = cell(&matrix, "BBB", "CCC");
         assert_eq!(denied["allowed"], false, "{denied}");
         assert_eq!(denied["denied_by"]["policy"], "stateb:no-ccc", "{denied}");
@@ -121,7 +125,10 @@ async fn the_compliance_explorer(backend: Backend) {
             .await
             .expect(400);
         assert!(bad.text.contains("ZZZ"), "{}", bad.text);
-        party.get(&format!("{explain_path}?from=AAA")).await.expect(400);
+        party
+            .get(&format!("{explain_path}?from=AAA"))
+            .await
+            .expect(400);
         party
             .get(&format!("{matrix_path}?product=nope"))
             .await
@@ -215,8 +222,16 @@ async fn analysis_runs_have_reports(backend: Backend) {
             .get(&format!("/runs/{run}/report"))
             .await
             .expect(200);
-        assert!(page.content_type.starts_with("text/html"), "{}", page.content_type);
-        assert!(page.text.starts_with("<!DOCTYPE html>"), "{}", &page.text[..100]);
+        assert!(
+            page.content_type.starts_with("text/html"),
+            "{}",
+            page.content_type
+        );
+        assert!(
+            page.text.starts_with("<!DOCTYPE html>"),
+            "{}",
+            &page.text[..100]
+        );
         assert!(page.text.contains(section), "no {section} in the report");
         assert!(page.text.contains("Content-Security-Policy"));
         for member in [&round.prod, &round.state] {
@@ -229,7 +244,10 @@ async fn analysis_runs_have_reports(backend: Backend) {
         .get(&format!("/runs/{compare}/report"))
         .await
         .text;
-    assert!(page.contains("more-need"), "the variant is not in the comparison");
+    assert!(
+        page.contains("more-need"),
+        "the variant is not in the comparison"
+    );
     round
         .coord
         .get(&format!("/runs/{recommend}/report"))
