@@ -67,11 +67,25 @@ try {
       readFileSync(file, 'utf8'), 'application/toml');
   }
 
+  // ---- the sign-in page, before signing in --------------------------------
+  {
+    const p = await walk.open(coordinator);
+    await p.expecting([[401, /^\/api\/v1\/session$/]], async () => {
+      await p.page.goto(`${base}/`, { waitUntil: 'load' });
+      await ready(p.page, 'signin');
+    });
+    await everyWidth(p.page, 'signin');
+    await p.close();
+  }
+
   // ---- the coordinator: a plan run with options, keyboard only ------------
   const coord = await signIn(coordinator);
   {
     const { page } = coord;
-    await accessible(page, 'rounds');
+    await everyWidth(page, 'rounds');
+    await page.goto(`${base}/#/rounds/new`);
+    await ready(page, 'new-round');
+    await everyWidth(page, 'new-round');
     await page.goto(`${base}/#/rounds/${roundId}`);
     await ready(page, 'round');
     await everyWidth(page, 'round');
@@ -209,6 +223,20 @@ try {
       check((await page.textContent('main')).includes('not shown to your organisation'), 'member: the compare run is shown');
     });
     await accessible(page, 'missing run');
+  }
+  // ---- the member's other pages pass the same checks ---------------------
+  {
+    const { page } = ukr;
+    for (const [hash, name] of [
+      [`#/rounds/${roundId}/contribution`, 'contribution'],
+      [`#/rounds/${roundId}/contracts`, 'contracts'],
+      [`#/rounds/${roundId}/ledger`, 'ledger'],
+      ['#/ledger', 'ledger-index'],
+    ]) {
+      await page.goto(`${base}/${hash}`);
+      await ready(page, name);
+      await everyWidth(page, `member-${name}`);
+    }
   }
   await ukr.close();
 
