@@ -228,9 +228,9 @@ export async function newRun(main, ctx, id) {
       h('h2', { id: `run-options-${k.kind}-title` }, `${k.title} options`),
       h('p', {}, k.summary),
       variants ? variants.wrap : null,
-      own.length ? h('div', { class: 'row top' }, own.filter((f) => f.option.type !== 'json').map((f) => f.wrap)) : null,
+      own.length ? h('div', { class: 'row align-top' }, own.filter((f) => f.option.type !== 'json').map((f) => f.wrap)) : null,
       own.filter((f) => f.option.type === 'json').map((f) => f.wrap),
-      h('fieldset', {}, h('legend', {}, 'Solver options'), h('div', { class: 'row top' }, solver.map((f) => f.wrap))));
+      h('fieldset', {}, h('legend', {}, 'Solver options'), h('div', { class: 'row align-top' }, solver.map((f) => f.wrap))));
     sections.set(k.kind, { box, fields, variants });
   }
   kindSelect.addEventListener('change', () => {
