@@ -45,6 +45,10 @@ const SOLVER = [
     hint: 'Relative gap at which a solution counts as optimal. Empty: 0.000001.' },
 ];
 
+// Analysis runs only: a plan run's one solve has one HiGHS thread.
+const THREADS = { key: 'threads', label: 'Solves at once', unit: 'threads, 1 to 64', type: 'number', in: 'options',
+  hint: 'How many re-plans run side by side, one HiGHS thread each. Empty: one per core of the worker.' };
+
 const KINDS = [
   {
     kind: 'plan', title: 'Plan', summary: 'The cost-optimal plan of the round as it stands (caisson plan).',
@@ -220,7 +224,8 @@ export async function newRun(main, ctx, id) {
   const kindSelect = h('select', { id: 'run-kind' }, KINDS.map((k) => h('option', { value: k.kind }, `${k.title}: ${k.summary}`)));
   const sections = new Map();
   for (const k of KINDS) {
-    const fields = [...k.options.map((o) => optionControl(k.kind, o)), ...SOLVER.map((o) => optionControl(k.kind, o))];
+    const solverOptions = k.kind === 'plan' ? SOLVER : [...SOLVER, THREADS];
+    const fields = [...k.options.map((o) => optionControl(k.kind, o)), ...solverOptions.map((o) => optionControl(k.kind, o))];
     const variants = k.variants ? variantsEditor() : null;
     const own = fields.filter((f) => f.option.in !== 'options');
     const solver = fields.filter((f) => f.option.in === 'options');
