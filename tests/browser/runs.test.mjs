@@ -162,6 +162,7 @@ try {
     await page.fill('#run-variant-1-label', 'serbia-not-neutral');
     await page.fill('#run-variant-1-changes', '{"remove": {"policy": ["srb:srb-neutrality"]}}');
     await page.fill('#run-compare-mip-gap', '0.01');
+    await page.fill('#run-compare-threads', '2');
     await accessible(page, 'new-run compare');
     await page.click('#run-start');
     await ready(page, 'run');

@@ -210,7 +210,19 @@ async fn analysis_runs_have_reports(backend: Backend) {
             ]}}],
         }))
         .await;
-    let risk = round.start_run(&json!({"kind": "risk"})).await;
+    // Solves at once: for analysis runs (here on two threads), not plans.
+    let risk = round
+        .start_run(&json!({"kind": "risk", "options": {"threads": 2}}))
+        .await;
+    let refused = round
+        .coord
+        .post_json(
+            &format!("/rounds/{}/runs", round.id),
+            &json!({"kind": "plan", "options": {"threads": 2}}),
+        )
+        .await
+        .expect(400);
+    assert!(refused.text.contains("threads"), "{}", refused.text);
     let recommend = round.start_run(&json!({"kind": "recommend"})).await;
     for run in [&compare, &risk, &recommend] {
         let info = round.coord.wait_for_run(run).await;
