@@ -9,7 +9,11 @@
 //! The one use of confidential entities, `?product=P` narrowing the rows
 //! and columns, goes through the caller's own viewing rights
 //! (`caisson_platform`'s `Viewer`), so it only reflects what the caller may
-//! see anyway. Non-members get 404 as for any round they may not see.
+//! see anyway; a read of another organisation's facilities or demands that
+//! way is in that organisation's access log. Non-members get 404 as for
+//! any round they may not see.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -25,6 +29,8 @@ use crate::auth::Caller;
 use crate::documents::RoundDocuments;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::state::AppState;
+
+use super::system::record_access;
 
 /// `?product=P`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -248,20 +254,31 @@ fn actor(s: &Scenario, id: &str) -> ApiResult<ActorId> {
 /// The actors on each side of the matrix for `product`: exporters of the
 /// facilities holding it and buyers of the demands for it that `viewer`
 /// views (every actor for a side it views none of, or without a product).
+/// Also returns, per owning organisation (the prefix of the qualified
+/// id), the facilities and demands whose actors it used: the narrowing
+/// carries their data, so the reads go to the owners' access logs.
 fn sides(
     s: &Scenario,
     viewer: &Viewer,
     parties: &Parties,
     product: Option<&str>,
-) -> ApiResult<(Vec<ActorId>, Vec<ActorId>)> {
+) -> ApiResult<Sides> {
     let all: Vec<ActorId> = (0..s.actors.len()).map(ActorId::new).collect();
     let Some(product) = product else {
-        return Ok((all.clone(), all));
+        return Ok((all.clone(), all, BTreeMap::new()));
     };
     let p = s
         .product_id(product)
         .ok_or_else(|| ApiError::bad_request(format!("unknown product {product:?}")))?;
     let held = Held::new(s);
+    let mut read: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut note = |id: &str, what: &str| {
+        if let Some((owner, _)) = id.split_once(':') {
+            read.entry(owner.to_owned())
+                .or_default()
+                .insert(format!("{what} {id}"));
+        }
+    };
     let mut exporters: Vec<ActorId> = s
         .facilities
         .iter()
@@ -276,13 +293,19 @@ fn sides(
                     },
                 )
         })
-        .map(|(_, f)| f.actor)
+        .map(|(_, f)| {
+            note(&f.id, "facility");
+            f.actor
+        })
         .collect();
     let mut buyers: Vec<ActorId> = s
         .demands
         .iter()
         .filter(|d| d.product == p && viewer.views_demand(parties, &s.actors[d.buyer.index()].id))
-        .map(|d| d.buyer)
+        .map(|d| {
+            note(&d.id, "demand");
+            d.buyer
+        })
         .collect();
     for side in [&mut exporters, &mut buyers] {
         side.sort_by_key(|a| a.index());
@@ -291,8 +314,15 @@ fn sides(
             side.clone_from(&all);
         }
     }
-    Ok((exporters, buyers))
+    Ok((exporters, buyers, read))
 }
+
+/// The rows, the columns, and the entities read per owner.
+type Sides = (
+    Vec<ActorId>,
+    Vec<ActorId>,
+    BTreeMap<String, BTreeSet<String>>,
+);
 
 /// The allowed/denied matrix of shipments between the round's actors:
 /// rows exporters, columns buyers, each denied cell with the deciding rule
@@ -315,7 +345,18 @@ pub async fn matrix(
     let (round, s) = assembled(&state, &caller, &round).await?;
     let params = query(params)?;
     let viewer = access::viewer(&caller);
-    let (exporters, buyers) = sides(&s, &viewer, &round.parties, params.product.as_deref())?;
+    let (exporters, buyers, read) = sides(&s, &viewer, &round.parties, params.product.as_deref())?;
+    if !read.is_empty() {
+        let mut log = state.db.begin_write().await?;
+        for (owner, entities) in &read {
+            let entities: Vec<String> = entities
+                .iter()
+                .map(|e| format!("round {} {e}", round.id))
+                .collect();
+            record_access(&mut log, &caller, owner, "GET compliance matrix", &entities).await?;
+        }
+        log.commit().await?;
+    }
     let mut cells = Vec::new();
     for &e in &exporters {
         for &b in buyers.iter().filter(|&&b| b != e) {

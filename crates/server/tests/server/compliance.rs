@@ -159,6 +159,24 @@ async fn the_compliance_explorer(backend: Backend) {
         .expect(200);
     assert_eq!(coord_view.json()["exporters"], json!(["AAA"]));
     assert_eq!(coord_view.json()["buyers"], json!(["BBB"]));
+    // The coordinator's narrowing read the producer's plant and the state's
+    // demand: each is in its owner's access log; the producer's own read
+    // of its plant is in nobody's.
+    for (owner, entity) in [
+        (&round.prod, "facility prod:plant"),
+        (&round.state, "demand stateb:need"),
+    ] {
+        let log = owner.get("/access-log").await.expect(200).json();
+        let reads: Vec<&Value> = log
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter(|e| e["endpoint"] == "GET compliance matrix")
+            .collect();
+        assert_eq!(reads.len(), 1, "{log}");
+        assert_eq!(reads[0]["reader_organisation"], "coord", "{log}");
+        assert!(reads[0]["entities"].to_string().contains(entity), "{log}");
+    }
 
     // No answer names an entity its caller may not see: the producer never
     // reads the state's demand, the state never the producer's plant.
