@@ -13,7 +13,8 @@
 //   and starts a plan run with options; the run page shows the progress
 //   events of GET /runs/ID/events, then the report's Sankey;
 // - the coordinator starts a compare run (one variant without Serbia's
-//   neutrality policy) and sees the comparison chart of its report;
+//   neutrality policy) with its event stream cut, sees the progress
+//   polled instead, and the comparison chart of its report;
 // - a member (Ukraine) opens the compliance explorer: SRB -> UKR is denied
 //   naming srb-neutrality and its owner srb, SRB -> CZE allowed; the
 //   matrix is walked with the arrow keys and Enter;
@@ -164,10 +165,17 @@ try {
     await page.fill('#run-compare-mip-gap', '0.01');
     await page.fill('#run-compare-threads', '2');
     await accessible(page, 'new-run compare');
+    // The event stream drops (as behind a proxy that cuts it): the page
+    // polls the run's status instead.
+    const events = '**/api/v1/runs/*/events';
+    await coord.context.route(events, (route) => route.abort('aborted'));
     await page.click('#run-start');
     await ready(page, 'run');
     compareRun = decodeURIComponent(page.url().split('#/runs/')[1]);
     await page.waitForSelector('#run-status .status.succeeded', { timeout: 600000 });
+    await coord.context.unroute(events);
+    const polled = await page.$$eval('#run-events li', (lis) => lis.map((li) => li.dataset.how));
+    check(polled.length > 0 && polled.every((how) => how === 'polled'), `compare: progress without the stream is not polled (${polled})`);
     const frame = page.frameLocator('#report-frame');
     await frame.locator('body[data-rendered="true"]').waitFor({ timeout: 30000 });
     await frame.locator('[data-chart="comparison"] svg').first().waitFor({ timeout: 30000 });
