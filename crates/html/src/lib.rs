@@ -99,6 +99,7 @@ mod context;
 mod document;
 mod plan;
 mod render;
+mod sections;
 
 pub use analysis::{
     InputKind, COMPARISON_FORMAT, CRITICALITY_FORMAT, SENSITIVITY_FORMAT, SIMULATION_FORMAT,
@@ -112,6 +113,7 @@ pub use document::{
 };
 pub use plan::plan_section;
 pub use render::{echarts_version, render};
+pub use sections::{comparison_section, criticality_section, subject_text};
 
 /// What can go wrong building a report document.
 #[derive(Debug, thiserror::Error)]

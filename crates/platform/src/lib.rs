@@ -60,5 +60,5 @@ pub use plan_view::{visible_analysis, visible_plan, visible_product_kpis};
 pub use reference::ReferencePart;
 pub use visibility::{
     assemble_as, capacity_aggregates, visible_scenario, Access, Aggregate, Answer,
-    CapacityAggregate, ContractParties, Parties, Viewer,
+    CapacityAggregate, ContractParties, FacilityRef, Parties, Viewer,
 };

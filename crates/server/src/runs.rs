@@ -68,7 +68,17 @@ pub struct SolverOptions {
     pub mip_gap: Option<f64>,
     /// Time limit per solve, in seconds.
     pub time_limit: Option<f64>,
+    /// Solves run at once by an analysis run (`compare`, `risk`,
+    /// `simulate`, `recommend`), one HiGHS thread each, as the CLI's
+    /// `--threads` for those commands (default: the worker's pool, one per
+    /// core). From 1 to 64; refused for `plan` runs, whose one solve has
+    /// one HiGHS thread (HiGHS keeps one thread pool per process, shared
+    /// by the jobs a worker runs).
+    pub threads: Option<u32>,
 }
+
+/// The most solves an analysis run may ask to run at once.
+pub const MAX_THREADS: u32 = 64;
 
 /// How a `plan` run plans.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -322,6 +332,19 @@ impl RunRequest {
         {
             return Err(RunError::BadOption("time_limit must be positive".into()));
         }
+        match (solver.threads, self) {
+            (Some(_), RunRequest::Plan { .. }) => {
+                return Err(RunError::BadOption(
+                    "threads applies to analysis runs (solves at once); a plan run solves on one HiGHS thread".into(),
+                ))
+            }
+            (Some(n), _) if !(1..=MAX_THREADS).contains(&n) => {
+                return Err(RunError::BadOption(format!(
+                    "threads must lie in [1, {MAX_THREADS}]"
+                )))
+            }
+            _ => {}
+        }
         Ok(PlanOptions {
             mip_gap,
             time_limit: solver.time_limit,
@@ -425,6 +448,17 @@ impl RunRequest {
 /// Computes samples `range` of a chunked `simulate` run; returns the
 /// chunk's result (JSON `SampleChunk`). `done` counts finished samples.
 pub fn execute_chunk(
+    request: &RunRequest,
+    scenario_toml: &str,
+    range: std::ops::Range<u64>,
+    done: &AtomicU64,
+) -> Result<String, RunError> {
+    in_pool(request, || {
+        execute_chunk_here(request, scenario_toml, range.clone(), done)
+    })
+}
+
+fn execute_chunk_here(
     request: &RunRequest,
     scenario_toml: &str,
     range: std::ops::Range<u64>,
@@ -576,6 +610,31 @@ pub fn apply_changes(
 /// (for progress). Returns the result document (JSON text): the
 /// `caisson-plan/1` document of a plan run, the analysis result otherwise.
 pub fn execute(
+    request: &RunRequest,
+    scenario_toml: &str,
+    done: &AtomicU64,
+) -> Result<String, RunError> {
+    in_pool(request, || execute_here(request, scenario_toml, done))
+}
+
+/// Runs `work` on a pool of the run's `threads` (the analysis crate runs
+/// its solves on the current rayon pool), or on the worker's own pool
+/// when the run does not say.
+fn in_pool(
+    request: &RunRequest,
+    work: impl FnOnce() -> Result<String, RunError> + Send,
+) -> Result<String, RunError> {
+    match request.solver().threads {
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads as usize)
+            .build()
+            .map_err(|e| RunError::Failed(format!("starting {threads} threads: {e}")))?
+            .install(work),
+        None => work(),
+    }
+}
+
+fn execute_here(
     request: &RunRequest,
     scenario_toml: &str,
     done: &AtomicU64,
@@ -797,6 +856,28 @@ penalty = 100
         let request: RunRequest =
             serde_json::from_str(r#"{"kind": "plan", "options": {"mip_gap": 2}}"#).expect("parses");
         assert!(request.check(BASE).is_err());
+    }
+
+    #[test]
+    fn threads_are_for_analysis_runs() {
+        let plan: RunRequest =
+            serde_json::from_str(r#"{"kind": "plan", "options": {"threads": 2}}"#).expect("parses");
+        assert!(matches!(plan.check(BASE), Err(RunError::BadOption(m)) if m.contains("threads")));
+        let zero: RunRequest = serde_json::from_str(
+            r#"{"kind": "simulate", "samples": 2, "options": {"threads": 0}}"#,
+        )
+        .expect("parses");
+        assert!(matches!(zero.check(BASE), Err(RunError::BadOption(m)) if m.contains("threads")));
+        let two: RunRequest = serde_json::from_str(
+            r#"{"kind": "simulate", "samples": 3, "options": {"threads": 2}}"#,
+        )
+        .expect("parses");
+        two.check(BASE).expect("valid");
+        let done = AtomicU64::new(0);
+        let result = execute(&two, BASE, &done).expect("simulates on two threads");
+        let value: serde_json::Value = serde_json::from_str(&result).expect("json");
+        assert_eq!(value["runs"], 3);
+        assert_eq!(done.load(Ordering::Relaxed), 3);
     }
 
     #[test]

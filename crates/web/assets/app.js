@@ -1,10 +1,13 @@
 // The application's entry: who is signed in, the navigation, and which page
-// the URL's fragment (#/rounds/ID ...) names. Pages live in pages.js.
+// the URL's fragment (#/rounds/ID ...) names. Pages live in pages.js,
+// editor.js, ledger.js, runs.js and compliance.js.
 
 import { h, clear, fill, notice } from './dom.js';
 import { request, setCsrf } from './api.js';
 import * as pages from './pages.js';
 import { ledger, ledgerIndex } from './ledger.js';
+import { newRun, run } from './runs.js';
+import { compliance } from './compliance.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -22,14 +25,16 @@ const ROUTES = [
   [/^\/rounds\/([^/]+)\/contracts$/, 'contracts', 'Contracts', pages.contracts],
   [/^\/rounds\/([^/]+)\/ledger$/, 'ledger', 'Ledger', ledger],
   [/^\/ledger$/, 'ledger-index', 'Ledger', ledgerIndex],
-  [/^\/runs\/([^/]+)$/, 'run', 'Run', pages.run],
+  [/^\/rounds\/([^/]+)\/runs\/new$/, 'new-run', 'Start a run', newRun],
+  [/^\/rounds\/([^/]+)\/compliance$/, 'compliance', 'Compliance', compliance],
+  [/^\/runs\/([^/]+)$/, 'run', 'Run', run],
   [/^\/published$/, 'published', 'Published results', pages.published],
   [/^\/published\/([^/]+)$/, 'published-run', 'Published totals', pages.publishedRun],
   [/^\/organisation$/, 'organisation', 'Organisation', pages.organisation],
 ];
 
 const NAV = [
-  ['#/', 'Rounds', ['rounds', 'new-round', 'round', 'contribution', 'contracts', 'run']],
+  ['#/', 'Rounds', ['rounds', 'new-round', 'round', 'contribution', 'contracts', 'run', 'new-run', 'compliance']],
   ['#/ledger', 'Ledger', ['ledger', 'ledger-index']],
   ['#/published', 'Published results', ['published', 'published-run']],
   ['#/organisation', 'Organisation', ['organisation']],

@@ -73,10 +73,12 @@ export function dataTable({ caption, columns, rows, filterable = true, empty = '
     body.append(tr);
     return tr;
   });
-  const table = h('table', { id },
+  const grid = h('table', { id },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))),
     body);
+  // A wide table scrolls in its own box, so the page never does.
+  const table = h('div', { class: 'table-scroll' }, grid);
   if (!rows.length) {
     body.append(h('tr', {}, h('td', { colspan: columns.length }, empty)));
     return table;

@@ -1,5 +1,5 @@
 // The pages: sign-in, rounds, a round's dashboard, a new round, contracts,
-// a run, published results, the organisation. Each page is a function
+// published results, the organisation (runs: runs.js). Each page is a function
 // (main, ctx, ...params) that fills `main` from the API's answers. Which
 // buttons a page offers follows the caller's kind (a coordinator starts
 // runs); whether an action is allowed is always the API's answer.
@@ -187,7 +187,8 @@ export async function round(main, ctx, id) {
     h('div', { class: 'actions' },
       isMember && me.kind !== 'observer' ? h('a', { class: 'button primary', href: `#/rounds/${id}/contribution`, id: 'edit-contribution' }, 'Edit your contribution') : null,
       h('a', { class: 'button', href: `#/rounds/${id}/contracts`, id: 'contracts-link' }, 'Contracts'),
-      h('a', { class: 'button', href: `#/rounds/${id}/ledger`, id: 'ledger-link' }, 'Ledger')),
+      h('a', { class: 'button', href: `#/rounds/${id}/ledger`, id: 'ledger-link' }, 'Ledger'),
+      h('a', { class: 'button', href: `#/rounds/${id}/compliance`, id: 'compliance-link' }, 'Compliance')),
     messages,
     h('h2', {}, 'Members'),
     dataTable({
@@ -280,7 +281,9 @@ function startRunForm(id, messages) {
       start.disabled = false;
     }
   });
-  return h('div', { class: 'actions' }, start, h('span', { class: 'hint' }, 'Plans the round as its parts and signed contracts stand now.'));
+  return h('div', { class: 'actions' }, start,
+    h('a', { class: 'button', href: `#/rounds/${id}/runs/new`, id: 'start-run-options' }, 'Start a run with options'),
+    h('span', { class: 'hint' }, 'Plans the round as its parts and signed contracts stand now; with options: any kind of run (compare, risk, simulate, recommend).'));
 }
 
 /** The contribution editor of the caller's organisation. */
@@ -391,79 +394,7 @@ export async function contracts(main, ctx, id) {
     me.kind !== 'observer' ? form : null);
 }
 
-// ---- runs -----------------------------------------------------------------
-
-/** A run: progress while it works, then the plan as the caller may see it. */
-export async function run(main, ctx, id) {
-  let info = await get(`/runs/${seg(id)}`);
-  const round = await get(`/rounds/${seg(info.round)}`);
-  const coordinating = ctx.session.kind === 'coordinator' && round.coordinator === ctx.session.organisation;
-  const messages = h('div');
-  const statusLine = h('p', { id: 'run-status', 'aria-live': 'polite' });
-  const progress = h('progress', { max: '1', value: '0', id: 'run-progress', 'aria-label': 'Progress of the run' });
-  const buttons = h('div', { class: 'actions' });
-  const result = h('section', { id: 'run-result' });
-  const done = (s) => ['succeeded', 'failed', 'cancelled'].includes(s);
-  const draw = () => {
-    fill(statusLine, 'Status: ', badge(info.status), ` · ${Math.round((info.progress || 0) * 100)} %`,
-      info.published ? ` · published ${info.published}` : '', info.error ? ` · ${info.error}` : '');
-    progress.value = info.progress || 0;
-    progress.hidden = done(info.status);
-    clear(buttons);
-    if (coordinating && !done(info.status)) {
-      buttons.append(h('button', {
-        type: 'button', class: 'danger', id: 'cancel-run',
-        onclick: async () => {
-          try { await post(`/runs/${seg(id)}/cancel`); } catch (error) { fill(messages, problem(error, 'Not cancelled')); }
-        },
-      }, 'Cancel the run'));
-    }
-    if (coordinating && info.status === 'succeeded' && !info.published) {
-      buttons.append(h('button', {
-        type: 'button', id: 'publish-run',
-        onclick: async () => {
-          try {
-            await post(`/runs/${seg(id)}/publish`);
-            info = await get(`/runs/${seg(id)}`);
-            draw();
-            announce('Published');
-          } catch (error) { fill(messages, problem(error, 'Not published')); }
-        },
-      }, 'Publish the totals'));
-    }
-    if (info.status === 'succeeded' && info.kind === 'plan' && !result.firstChild) {
-      const src = `/api/v1/runs/${encodeURIComponent(id)}/report`;
-      result.append(h('h2', {}, 'The plan as you may see it'),
-        h('p', {}, h('a', { href: src, target: '_blank', rel: 'noopener', id: 'report-link' }, 'Open the report on its own page'),
-          ' · ', h('a', { href: `/api/v1/runs/${encodeURIComponent(id)}/plan`, download: `plan-${id}.json` }, 'Download the plan (JSON)')),
-        // Sandboxed: the report's own scripts draw its charts but cannot
-        // reach this page, its session or the API.
-        h('iframe', { src, class: 'report', title: 'Plan report', id: 'report-frame', sandbox: 'allow-scripts' }));
-    }
-  };
-  fill(main, 
-    h('h1', {}, `Run ${id.slice(0, 8)} of ${round.name}`),
-    h('p', {}, h('a', { href: `#/rounds/${info.round}` }, 'Back to the round'), ` · ${info.kind} run, started ${info.created}`),
-    messages, statusLine, progress, buttons, result);
-  draw();
-  // Polls while the run works; stops when the page is left.
-  let stopped = false;
-  ctx.onLeave(() => { stopped = true; });
-  const poll = async () => {
-    while (!stopped && !done(info.status)) {
-      await new Promise((resolve) => { setTimeout(resolve, 400); });
-      if (stopped) return;
-      try {
-        info = await get(`/runs/${seg(id)}`);
-      } catch (error) {
-        fill(messages, problem(error, 'The run’s status could not be read'));
-        return;
-      }
-      draw();
-    }
-  };
-  poll();
-}
+// The run pages (start a run, a run's progress and result) are in runs.js.
 
 // ---- published ------------------------------------------------------------
 

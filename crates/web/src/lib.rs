@@ -77,6 +77,16 @@ const ASSETS: &[Asset] = &[
         text: include_str!("../assets/pages.js"),
     },
     Asset {
+        name: "runs.js",
+        content_type: JS,
+        text: include_str!("../assets/runs.js"),
+    },
+    Asset {
+        name: "compliance.js",
+        content_type: JS,
+        text: include_str!("../assets/compliance.js"),
+    },
+    Asset {
         name: "ledger.js",
         content_type: JS,
         text: include_str!("../assets/ledger.js"),

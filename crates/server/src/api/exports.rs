@@ -248,18 +248,22 @@ pub async fn run_plan_csv(
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response())
 }
 
-/// The HTML report of the plan as the caller may see it (`caisson report`'s
-/// plan section, `caisson_html`). The coordinator's report is built with
-/// the run's frozen scenario (line utilisation, demand order,
-/// assumptions); everyone else's from its plan view alone, so the report
-/// shows nothing the view does not carry (lines as units made).
+/// The HTML report of a run's result (`caisson_html`, the charts of
+/// `caisson report`). A `plan` run: the plan as the caller may see it; the
+/// coordinator's report is built with the run's frozen scenario (line
+/// utilisation, demand order, assumptions), everyone else's from its plan
+/// view alone, so the report shows nothing the view does not carry (lines
+/// as units made). An analysis run (the coordinator's alone, spec section
+/// 3): `compare` as the comparison's deltas, `risk` as the criticality
+/// ranking, `simulate` as fan charts; a `recommend` run has no chart (its
+/// result is `GET /runs/{run}/result`): 404.
 #[utoipa::path(get, path = "/runs/{run}/report", tag = "runs", security(("bearer" = [])),
     params(("run" = String, Path, description = "the run's id")),
     responses(
         (status = 200, description = "the report, one self-contained HTML page", content((String = "text/html"))),
         (status = 401, description = "`unauthenticated`", body = ErrorEnvelope),
-        (status = 403, description = "`forbidden`", body = ErrorEnvelope),
-        (status = 404, description = "`not_found` (also for runs of other kinds)", body = ErrorEnvelope),
+        (status = 403, description = "`forbidden`: an analysis run, not the coordinator", body = ErrorEnvelope),
+        (status = 404, description = "`not_found` (also for `recommend` runs)", body = ErrorEnvelope),
         (status = 409, description = "`conflict`: not succeeded (yet)", body = ErrorEnvelope),
     ))]
 pub async fn run_report(
@@ -267,12 +271,69 @@ pub async fn run_report(
     caller: Caller,
     Path(run): Path<String>,
 ) -> ApiResult<Response> {
-    let plan = read_visible_plan(&state, &caller, &run, "GET run report", Needs::Scenario).await?;
-    let section = caisson_html::plan_section(&plan.value()?, plan.scenario.as_ref())
-        .map_err(|e| plan.internal("building the report", &e))?;
-    let mut doc =
-        caisson_html::ReportDocument::new(&format!("Caisson plan report: {}", section.scenario));
-    doc.plan = Some(section);
+    let kind = {
+        let mut conn = state.db.pool.acquire().await?;
+        access::run(&mut conn, &caller, &run, RunAction::Read)
+            .await?
+            .0
+            .kind
+    };
+    let doc = if kind == "plan" {
+        let plan =
+            read_visible_plan(&state, &caller, &run, "GET run report", Needs::Scenario).await?;
+        let section = caisson_html::plan_section(&plan.value()?, plan.scenario.as_ref())
+            .map_err(|e| plan.internal("building the report", &e))?;
+        let mut doc = caisson_html::ReportDocument::new(&format!(
+            "Caisson plan report: {}",
+            section.scenario
+        ));
+        doc.plan = Some(section);
+        doc
+    } else {
+        analysis_report(&state, &caller, &run).await?
+    };
     let page = caisson_html::render(&doc);
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response())
+}
+
+/// The report document of an analysis run's result: the coordinator's
+/// alone, as `GET /runs/{run}/result`.
+async fn analysis_report(
+    state: &AppState,
+    caller: &Caller,
+    run: &str,
+) -> ApiResult<caisson_html::ReportDocument> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (row, _) = access::run(&mut conn, caller, run, RunAction::ReadAll).await?;
+    if row.kind == "recommend" {
+        return Err(ApiError::NotFound);
+    }
+    let text = result_document(&mut conn, &row).await?;
+    let internal = |what: &str, e: &dyn std::fmt::Display| {
+        ApiError::Internal(anyhow::anyhow!("run {}: {what}: {e}", row.id))
+    };
+    let mut doc = caisson_html::ReportDocument::new(&format!("Caisson {} report", row.kind));
+    match row.kind.as_str() {
+        "compare" => {
+            let comparison: caisson_analysis::compare::Comparison = serde_json::from_str(&text)
+                .map_err(|e| internal("the stored comparison does not read back", &e))?;
+            doc.comparison = Some(caisson_html::comparison_section(&comparison));
+        }
+        "risk" => {
+            let report: caisson_analysis::risk::RiskReport = serde_json::from_str(&text)
+                .map_err(|e| internal("the stored risk report does not read back", &e))?;
+            doc.criticality = Some(caisson_html::criticality_section(&report));
+        }
+        "simulate" => {
+            let value: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| internal("the stored simulation is not JSON", &e))?;
+            doc.simulation = Some(
+                caisson_html::Simulation::from_json(&value)
+                    .map_err(|e| internal("the stored simulation is no report section", &e))?,
+            );
+        }
+        _ => return Err(ApiError::NotFound),
+    }
+    log_run_read(&mut conn, caller, &row, "GET run report").await?;
+    Ok(doc)
 }

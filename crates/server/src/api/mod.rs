@@ -2,6 +2,7 @@
 //! its OpenAPI document from the same declarations, and the layers every
 //! request passes (request id, trace, body limit, timeout).
 
+mod compliance;
 mod contracts;
 mod examples;
 mod exports;
@@ -99,6 +100,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(contracts::accept))
         .routes(routes!(contracts::decline))
         .routes(routes!(contracts::withdraw))
+        .routes(routes!(compliance::matrix))
+        .routes(routes!(compliance::explain))
         .routes(routes!(runs::start_run, runs::list_runs))
         .routes(routes!(runs::get_run))
         .routes(routes!(runs::run_events))
@@ -227,6 +230,9 @@ mod tests {
             ("get", "/api/v1/rounds/{round}/contributions/{org}/versions"),
             ("post", "/api/v1/rounds/{round}/contributions/{org}/check"),
             ("get", "/api/v1/rounds/{round}/scenario"),
+            ("get", "/api/v1/rounds/{round}/compliance"),
+            ("get", "/api/v1/rounds/{round}/compliance/explain"),
+            ("get", "/api/v1/runs/{run}/report"),
             ("post", "/api/v1/rounds/{round}/contracts"),
             ("get", "/api/v1/rounds/{round}/contracts"),
             ("post", "/api/v1/contracts/{id}/accept"),

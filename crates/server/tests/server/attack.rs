@@ -367,7 +367,9 @@ impl Attack {
             "size" => some(vec!["1".into(), size.to_string(), (size + 5).to_string()]),
             "lot" => some(vec![self.lot.clone(), MISSING.into()]),
             "direction" => some(vec!["forward".into(), "backward".into()]),
-            "state" | "origin" | "holder" => some(vec!["AAA".into(), "BBB".into(), "ZZZ".into()]),
+            "state" | "origin" | "holder" | "end_user" => {
+                some(vec!["AAA".into(), "BBB".into(), "ZZZ".into()])
+            }
             "product" => some(vec!["shell".into(), "nothing".into()]),
             "year" => some(vec!["2026".into(), "1999".into()]),
             other => panic!(

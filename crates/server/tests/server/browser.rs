@@ -1,6 +1,7 @@
 //! The web application in a real browser: starts `caisson-server serve
 //! --example europe --empty` (SQLite), then runs
-//! `tests/browser/platform.test.mjs` (Node.js + playwright-core driving
+//! `tests/browser/platform.test.mjs` (and, on a server of its own,
+//! `tests/browser/runs.test.mjs`) (Node.js + playwright-core driving
 //! Debian's headless Chromium), which walks the European example as its
 //! parties and fails on any console error, failed request, unexpected API
 //! error or request to another origin. Screenshots are kept under
@@ -94,11 +95,14 @@ fn read_sign_ins(lines: &mut impl Iterator<Item = String>) -> (String, Vec<Value
     (url, sign_ins)
 }
 
-#[test]
-fn the_european_example_walked_in_chromium() {
+/// Starts `serve --example europe --empty` on a fresh SQLite database and
+/// runs the walk `script` (under `tests/browser/`) against it, with
+/// screenshots in `target/browser-artifacts/{artifacts}/`; fails with the
+/// walk's output unless it succeeds. Returns the artifacts directory.
+fn walk(script: &str, artifacts: &str) -> PathBuf {
     prerequisites();
     let dir = tempfile::tempdir().expect("temp dir");
-    let artifacts = root().join("target/browser-artifacts/platform");
+    let artifacts = root().join("target/browser-artifacts").join(artifacts);
     std::fs::create_dir_all(&artifacts).expect("artifacts dir");
     let log = std::fs::File::create(artifacts.join("server.log")).expect("server log");
     let mut child = Command::new(server_binary())
@@ -128,7 +132,7 @@ fn the_european_example_walked_in_chromium() {
     let sign_ins_file = dir.path().join("sign-ins.json");
     std::fs::write(&sign_ins_file, Value::Array(sign_ins).to_string()).expect("write sign-ins");
     let result = Command::new("node")
-        .arg(root().join("tests/browser/platform.test.mjs"))
+        .arg(root().join("tests/browser").join(script))
         .arg(&url)
         .arg(&sign_ins_file)
         .arg(&artifacts)
@@ -143,10 +147,16 @@ fn the_european_example_walked_in_chromium() {
     );
     assert!(
         result.status.success(),
-        "browser walk failed (server log: {}):\n{out}",
+        "browser walk {script} failed (server log: {}):\n{out}",
         artifacts.join("server.log").display()
     );
     assert!(out.contains("ok: "), "{out}");
+    artifacts
+}
+
+#[test]
+fn the_european_example_walked_in_chromium() {
+    let artifacts = walk("platform.test.mjs", "platform");
     for shot in [
         "signin",
         "round-dashboard",
@@ -155,6 +165,30 @@ fn the_european_example_walked_in_chromium() {
         "published",
         "ledger",
         "ledger-refused",
+    ] {
+        assert!(
+            artifacts.join(format!("{shot}.png")).exists(),
+            "no screenshot {shot}.png"
+        );
+    }
+}
+
+/// `tests/browser/runs.test.mjs`: runs with options (progress by events,
+/// the plan's Sankey, a compare run's chart), the compliance explorer, the
+/// observer's published totals, and the accessibility checks (labels,
+/// contrast, overflow at desktop and tablet width, a keyboard-only walk).
+#[test]
+fn runs_compliance_and_accessibility_walked_in_chromium() {
+    let artifacts = walk("runs.test.mjs", "runs");
+    for shot in [
+        "new-run",
+        "new-run-tablet",
+        "new-run-error",
+        "run-plan",
+        "run-compare",
+        "compliance",
+        "compliance-tablet",
+        "published-run",
     ] {
         assert!(
             artifacts.join(format!("{shot}.png")).exists(),

@@ -15,6 +15,9 @@ mod auth;
 /// The web application walked in headless Chromium by the example's parties;
 /// the example endpoints a coordinator starts a round from.
 mod browser;
+/// The compliance explorer (matrix and per-pair trace per member) and the
+/// HTML reports of analysis runs.
+mod compliance;
 /// Contracts between parties: proposed, signed, declined, withdrawn.
 mod contracts;
 /// The European example contributed party by party plans as the one file.

@@ -1,0 +1,116 @@
+//! The report sections of analysis results (`caisson-analysis`'s result
+//! types, read without a solver): a comparison's metrics and a risk
+//! report's criticality ranking. One conversion, used by the CLI (`compare`,
+//! `risk`, `demo`) and by the platform server (`GET /runs/{run}/report` of
+//! an analysis run), so both draw the same charts from the same figures. A
+//! simulation needs none: its `caisson-simulation/1` JSON is the section.
+
+use caisson_analysis::compare::Comparison as Compared;
+use caisson_analysis::outcome::Outcome;
+use caisson_analysis::risk::{Impact, RiskReport, Subject};
+
+use crate::document::{Comparison, ComparisonMetric, Criticality, CriticalityItem};
+
+/// The comparison as report metrics: objective, then per product delivered
+/// units, fill rate and shortage.
+pub fn comparison_section(comparison: &Compared) -> Comparison {
+    let outcomes: Vec<&Outcome> = comparison.variants.iter().map(|v| &v.outcome).collect();
+    let metric =
+        |label: String, unit: &str, better: &str, get: &dyn Fn(&Outcome) -> Option<f64>| {
+            ComparisonMetric {
+                label,
+                unit: unit.to_owned(),
+                better: Some(better.to_owned()),
+                base: get(&comparison.base),
+                values: outcomes.iter().map(|o| get(o)).collect(),
+            }
+        };
+    let mut metrics = vec![metric("objective".into(), "cost", "lower", &|o| {
+        o.objective
+    })];
+    for product in &comparison.base.products {
+        let id = product.kpi.product.as_str();
+        let of = |o: &Outcome| {
+            o.products
+                .iter()
+                .find(|p| p.kpi.product == id)
+                .map(|p| p.kpi.clone())
+        };
+        metrics.push(metric(format!("{id} delivered"), "units", "higher", &|o| {
+            of(o).map(|p| p.delivered)
+        }));
+        metrics.push(metric(format!("{id} fill rate"), "%", "higher", &|o| {
+            of(o).and_then(|p| p.fill_rate).map(|r| r * 100.0)
+        }));
+        metrics.push(metric(
+            format!("{id} shortage"),
+            "unit-periods",
+            "lower",
+            &|o| of(o).map(|p| p.shortage),
+        ));
+    }
+    Comparison {
+        base: comparison.base.scenario.clone(),
+        variants: outcomes.iter().map(|o| o.scenario.clone()).collect(),
+        metrics,
+    }
+}
+
+/// Display text of what a risk re-plan lost or lifted.
+pub fn subject_text(subject: &Subject) -> String {
+    match subject {
+        Subject::Exporter { actor } => format!("exporter {actor}"),
+        Subject::Facility { facility } => format!("facility {facility}"),
+        Subject::Policy { policy } => format!("policy {policy}"),
+        Subject::PolicyList { policy, list } => format!("policy {policy} {list}"),
+    }
+}
+
+fn subject_kind(subject: &Subject) -> &'static str {
+    match subject {
+        Subject::Exporter { .. } => "exporter",
+        Subject::Facility { .. } => "facility",
+        Subject::Policy { .. } | Subject::PolicyList { .. } => "policy",
+    }
+}
+
+/// The risk report as a ranked bar chart of extra shortage (losses and
+/// policies together, ranked by harm).
+pub fn criticality_section(report: &RiskReport) -> Criticality {
+    let item = |impact: &Impact| {
+        let per_product: Vec<String> = impact
+            .shortage
+            .iter()
+            .filter(|p| p.shortage.abs() > 1e-6)
+            .map(|p| format!("{} {:+.0}", p.product, p.shortage))
+            .collect();
+        CriticalityItem {
+            name: subject_text(&impact.subject),
+            kind: subject_kind(&impact.subject).to_owned(),
+            value: impact.shortage.iter().map(|p| p.shortage).sum(),
+            detail: Some(format!(
+                "extra cost {}; {}",
+                impact
+                    .cost
+                    .map_or_else(|| "-".into(), |c| format!("{c:+.0}")),
+                if per_product.is_empty() {
+                    "no change in shortage".to_owned()
+                } else {
+                    per_product.join(", ")
+                }
+            )),
+        }
+    };
+    let mut items: Vec<CriticalityItem> = report
+        .criticality
+        .iter()
+        .chain(&report.policies)
+        .map(item)
+        .collect();
+    items.sort_by(|a, b| b.value.total_cmp(&a.value));
+    Criticality {
+        measure: "extra shortage when the supplier is lost, or caused by the policy".to_owned(),
+        unit: "unit-periods (all products)".to_owned(),
+        items,
+    }
+}
