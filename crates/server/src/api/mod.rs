@@ -88,6 +88,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(rounds::get_reference, rounds::put_reference))
         .routes(routes!(rounds::reference_versions))
         .routes(routes!(rounds::add_member, rounds::list_members))
+        .routes(routes!(rounds::remove_member))
         .routes(routes!(rounds::put_contribution, rounds::get_contribution))
         .routes(routes!(rounds::contribution_versions))
         .routes(routes!(rounds::check_contribution))
@@ -222,6 +223,7 @@ mod tests {
             ("get", "/api/v1/me"),
             ("post", "/api/v1/rounds"),
             ("post", "/api/v1/rounds/{round}/members"),
+            ("delete", "/api/v1/rounds/{round}/members/{org}"),
             ("put", "/api/v1/rounds/{round}/contributions/{org}"),
             ("get", "/api/v1/rounds/{round}/contributions/{org}"),
             ("get", "/api/v1/rounds/{round}/contributions/{org}/versions"),

@@ -29,6 +29,9 @@ mod fuzz;
 /// concurrent clients never exceeding a lot, traces and ATT reports per
 /// viewer.
 mod ledger;
+/// Removing a member: refused with signed contracts, hidden as missing,
+/// its part no longer assembled but kept.
+mod members;
 /// The OpenAPI document against the router.
 mod openapi;
 /// Rounds, members, contributions: the happy path and every bad input.
