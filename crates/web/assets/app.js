@@ -5,6 +5,7 @@ import { h, clear, fill, notice } from './dom.js';
 import { request, setCsrf } from './api.js';
 import * as pages from './pages.js';
 import { ledger, ledgerIndex } from './ledger.js';
+import * as admin from './admin.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -25,7 +26,7 @@ const ROUTES = [
   [/^\/runs\/([^/]+)$/, 'run', 'Run', pages.run],
   [/^\/published$/, 'published', 'Published results', pages.published],
   [/^\/published\/([^/]+)$/, 'published-run', 'Published totals', pages.publishedRun],
-  [/^\/organisation$/, 'organisation', 'Organisation', pages.organisation],
+  [/^\/organisation$/, 'organisation', 'Organisation', admin.organisation],
 ];
 
 const NAV = [

@@ -11,6 +11,7 @@ mod rounds;
 mod runs;
 mod session;
 mod system;
+mod workbooks;
 
 use std::time::Duration;
 
@@ -94,6 +95,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(rounds::check_contribution))
         .routes(routes!(rounds::contribution_version))
         .routes(routes!(rounds::contribution_diff))
+        .routes(routes!(workbooks::get_workbook, workbooks::put_workbook))
         .routes(routes!(rounds::scenario))
         .routes(routes!(contracts::propose, contracts::list))
         .routes(routes!(contracts::get))
@@ -227,6 +229,8 @@ mod tests {
             ("put", "/api/v1/rounds/{round}/contributions/{org}"),
             ("get", "/api/v1/rounds/{round}/contributions/{org}"),
             ("get", "/api/v1/rounds/{round}/contributions/{org}/versions"),
+            ("get", "/api/v1/rounds/{round}/contributions/{org}/workbook"),
+            ("put", "/api/v1/rounds/{round}/contributions/{org}/workbook"),
             ("post", "/api/v1/rounds/{round}/contributions/{org}/check"),
             ("get", "/api/v1/rounds/{round}/scenario"),
             ("post", "/api/v1/rounds/{round}/contracts"),

@@ -583,26 +583,41 @@ pub async fn put_contribution(
         let mut conn = state.db.pool.acquire().await?;
         access::round(&mut conn, &caller, &round, RoundAction::Contribute(&org)).await?;
     }
+    store_contribution(&state, &caller, &round, &org, &body)
+        .await
+        .map(Json)
+}
+
+/// Checks and stores `body` as `org`'s contribution (the one path of
+/// every contribution write, whatever format it came in): nothing stored
+/// when it is refused.
+pub(crate) async fn store_contribution(
+    state: &AppState,
+    caller: &Caller,
+    round: &str,
+    org: &str,
+    body: &ScenarioBody,
+) -> ApiResult<Stored> {
     check_fragment(&caller.org, &body.text, body.media)?;
     let mut tx = state.db.begin_write().await?;
-    let round = access::round(&mut tx, &caller, &round, RoundAction::Contribute(&org)).await?;
-    lock_round(&state, &mut tx, &round.id).await?;
+    let round = access::round(&mut tx, caller, round, RoundAction::Contribute(org)).await?;
+    lock_round(state, &mut tx, &round.id).await?;
     let mut documents = RoundDocuments::latest(&mut tx, &round).await?;
-    if let Some(unchanged) = put_candidate(&mut documents, &caller, &org, &body)? {
-        return Ok(Json(Stored { version: unchanged }));
+    if let Some(unchanged) = put_candidate(&mut documents, caller, org, body)? {
+        return Ok(Stored { version: unchanged });
     }
-    documents.assemble(&access::viewer(&caller), &round)?;
+    documents.assemble(&access::viewer(caller), &round)?;
     let version = documents::insert(
         &mut tx,
         &round.id,
-        Doc::Contribution(&org),
+        Doc::Contribution(org),
         body.media,
         &body.text,
         &caller.user_id,
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(Stored { version }))
+    Ok(Stored { version })
 }
 
 /// Puts `body` in place of `org`'s latest contribution in `documents`, as
