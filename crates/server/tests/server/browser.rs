@@ -4,7 +4,8 @@
 //! Debian's headless Chromium), which walks the European example as its
 //! parties and fails on any console error, failed request, unexpected API
 //! error or request to another origin. Screenshots are kept under
-//! `target/browser-artifacts/platform/`.
+//! `target/browser-artifacts/platform/`. `tests/browser/admin.test.mjs`
+//! (administration, spreadsheets, member removal) runs the same way.
 //!
 //! Needs `node` and `/usr/bin/chromium` (Debian packages `nodejs`, `npm`,
 //! `chromium`); without them the test fails and says what to install.
@@ -155,6 +156,98 @@ fn the_european_example_walked_in_chromium() {
         "published",
         "ledger",
         "ledger-refused",
+    ] {
+        assert!(
+            artifacts.join(format!("{shot}.png")).exists(),
+            "no screenshot {shot}.png"
+        );
+    }
+}
+
+/// Reads the admins' table printed after the sign-ins: a line "N admins
+/// ..." and N lines `ORG USER PASSWORD`.
+fn read_admins(lines: &mut impl Iterator<Item = String>) -> Vec<Value> {
+    let count = lines
+        .by_ref()
+        .find_map(|line| {
+            line.split_once(" admins ")
+                .and_then(|(n, _)| n.trim().parse::<usize>().ok())
+        })
+        .expect("the server prints the number of admins");
+    let admins = lines
+        .take(count)
+        .map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(fields.len(), 3, "an admin line: {line}");
+            json!({"organisation": fields[0], "user": fields[1], "password": fields[2]})
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(admins.len(), count, "the server printed fewer admins");
+    admins
+}
+
+/// `tests/browser/admin.test.mjs`: an admin manages users and tokens, a new
+/// user changes its one-time password, a producer downloads and uploads its
+/// contribution as a spreadsheet, the coordinator removes a member.
+/// Screenshots under `target/browser-artifacts/admin/`.
+#[test]
+fn administration_and_spreadsheets_walked_in_chromium() {
+    prerequisites();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let artifacts = root().join("target/browser-artifacts/admin");
+    std::fs::create_dir_all(&artifacts).expect("artifacts dir");
+    let log = std::fs::File::create(artifacts.join("server.log")).expect("server log");
+    let mut child = Command::new(server_binary())
+        .args(["serve", "--listen", "127.0.0.1:0", "--workers", "1"])
+        .arg("--database")
+        .arg(format!(
+            "sqlite://{}",
+            dir.path().join("caisson.db").display()
+        ))
+        .arg("--ledger-key")
+        .arg(dir.path().join("ledger.key"))
+        .args(["--example", "europe", "--empty"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("spawn caisson-server");
+    let stdout = child.stdout.take().expect("stdout");
+    let server = Server(child);
+    let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+    let (url, sign_ins) = read_sign_ins(&mut lines);
+    let admins = read_admins(&mut lines);
+    assert_eq!(admins.len(), sign_ins.len(), "one admin per organisation");
+    let sign_ins_file = dir.path().join("sign-ins.json");
+    std::fs::write(&sign_ins_file, Value::Array(sign_ins).to_string()).expect("write sign-ins");
+    let admins_file = dir.path().join("admins.json");
+    std::fs::write(&admins_file, Value::Array(admins).to_string()).expect("write admins");
+    let result = Command::new("node")
+        .arg(root().join("tests/browser/admin.test.mjs"))
+        .arg(&url)
+        .arg(&sign_ins_file)
+        .arg(&admins_file)
+        .arg(&artifacts)
+        .current_dir(root())
+        .output()
+        .expect("run node");
+    drop(server);
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(
+        result.status.success(),
+        "browser walk failed (server log: {}):\n{out}",
+        artifacts.join("server.log").display()
+    );
+    assert!(out.contains("ok: "), "{out}");
+    for shot in [
+        "organisation-admin",
+        "organisation-password",
+        "contribution-upload-refused",
+        "contribution-uploaded",
+        "round-member-removed",
     ] {
         assert!(
             artifacts.join(format!("{shot}.png")).exists(),
