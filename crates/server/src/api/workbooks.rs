@@ -150,6 +150,15 @@ fn sheet_diagnostic(problem: &SheetError, org: &str) -> Value {
     })
 }
 
+/// The last key of the first `path` a message quotes, when it is a
+/// quoted key (`capacity."2026-01"` gives `"2026-01"`).
+fn named_key(message: &str) -> Option<String> {
+    let path = message.split('`').nth(1)?;
+    let inner = path.strip_suffix('"')?;
+    let start = inner.rfind('"')?;
+    Some(format!("{}\"", &inner[start..]))
+}
+
 /// A diagnostic about the fragment's text, placed at the cell that wrote
 /// its line (the line and character column of the generated TOML mean
 /// nothing to the uploader and are dropped).
@@ -157,10 +166,17 @@ fn placed(diagnostic: &ScenarioDiagnostic, org: &str, fragment: &ImportedFragmen
     let mut value = serde_json::to_value(diagnostic).unwrap_or(Value::Null);
     let ours = matches!(&diagnostic.document,
         Document::Contribution { organisation } if organisation == org);
-    let origin = diagnostic
-        .line
-        .filter(|_| ours)
-        .and_then(|line| fragment.place(line, diagnostic.column));
+    let origin = diagnostic.line.filter(|_| ours).and_then(|line| {
+        let at = fragment.place(line, diagnostic.column)?;
+        // Located at a table (a schedule's header) while naming one of
+        // its keys (`capacity."2026-01"`): that key's cell.
+        if at.column.is_none() {
+            if let Some(key) = named_key(&diagnostic.message) {
+                return fragment.place_of_key(line, &key).or(Some(at));
+            }
+        }
+        Some(at)
+    });
     if let Some(object) = value.as_object_mut() {
         if ours {
             object.insert("line".into(), Value::Null);
@@ -284,5 +300,20 @@ pub async fn put_workbook(
             })
         }
         Err(other) => Err(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_key;
+
+    #[test]
+    fn the_key_a_message_names() {
+        assert_eq!(
+            named_key("`capacity.\"2026-01\"` must be at least 0, found -5").as_deref(),
+            Some("\"2026-01\"")
+        );
+        assert_eq!(named_key("`capacity` must be a number"), None);
+        assert_eq!(named_key("no path here"), None);
     }
 }

@@ -447,6 +447,22 @@ impl ImportedFragment {
     pub fn place(&self, line: usize, column: Option<usize>) -> Option<&Origin> {
         self.doc.origin(line, column)
     }
+
+    /// The cell of the value of `key` (as TOML writes it, e.g.
+    /// `"2026-01"`) in the table whose header is on 1-based `line`: a
+    /// diagnostic located at a table (a schedule) but naming one of its
+    /// keys belongs to that key's cell.
+    pub fn place_of_key(&self, line: usize, key: &str) -> Option<&Origin> {
+        let prefix = format!("{key} = ");
+        self.doc
+            .text()
+            .lines()
+            .enumerate()
+            .skip(line)
+            .take_while(|(_, text)| !text.starts_with('['))
+            .find(|(_, text)| text.starts_with(&prefix))
+            .and_then(|(index, _)| self.doc.origin(index + 1, Some(prefix.chars().count() + 1)))
+    }
 }
 
 /// Reads a contribution (a scenario fragment) from `sheets`, laid out as
