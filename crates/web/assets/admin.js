@@ -78,7 +78,7 @@ function passwordForm() {
 }
 
 /** The organisation's users and the form that adds one. */
-async function usersPart(org) {
+async function usersPart(org, usersChanged) {
   const part = h('section', { 'aria-labelledby': 'users-title', id: 'users-part' });
   const draw = async (shown) => {
     const users = await get(`/organisations/${seg(org)}/users`);
@@ -105,6 +105,7 @@ async function usersPart(org) {
           secret: created.password,
           after: `Give it to ${created.user} over a channel you trust; they sign in with it and change it on this page.`,
         }));
+        await usersChanged();
         announce(`User ${created.user} added; copy the password now`);
         document.getElementById('new-user-password-value')?.focus();
       } catch (error) {
@@ -201,6 +202,8 @@ async function tokensPart(org) {
       form);
   };
   await draw(null);
+  // The users to choose from change when one is added.
+  part.redraw = () => draw(null);
   return part;
 }
 
@@ -209,6 +212,7 @@ export async function organisation(main, ctx) {
   await organisationPage(main, ctx);
   main.append(passwordForm());
   if (ctx.session.role === 'admin') {
-    main.append(await usersPart(ctx.session.organisation), await tokensPart(ctx.session.organisation));
+    const tokens = await tokensPart(ctx.session.organisation);
+    main.append(await usersPart(ctx.session.organisation, () => tokens.redraw()), tokens);
   }
 }
