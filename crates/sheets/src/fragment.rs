@@ -197,7 +197,10 @@ deny_import = ["SRB"]
             .expect("refused");
         assert_eq!(errors[0].sheet.as_deref(), Some("lines"));
         assert_eq!(errors[0].row, Some(2));
-        assert_eq!(errors[0].column.as_ref().map(|c| c.letter.as_str()), Some("D"));
+        assert_eq!(
+            errors[0].column.as_ref().map(|c| c.letter.as_str()),
+            Some("D")
+        );
 
         // A value the model refuses is the caller's to find: the TOML
         // line holding it leads back to its cell.

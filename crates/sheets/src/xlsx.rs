@@ -160,7 +160,8 @@ pub fn read_xlsx_bytes(bytes: &[u8], name: &str) -> Result<Vec<Sheet>, FileError
         path: PathBuf::from(name),
         source,
     };
-    let workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(wrap)?;
+    let workbook =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(wrap)?;
     read_workbook(workbook, wrap)
 }
 

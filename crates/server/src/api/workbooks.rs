@@ -79,8 +79,13 @@ pub async fn get_workbook(
     Path((round, org)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let mut conn = state.db.pool.acquire().await?;
-    let round =
-        access::round(&mut conn, &caller, &round, RoundAction::ReadContribution(&org)).await?;
+    let round = access::round(
+        &mut conn,
+        &caller,
+        &round,
+        RoundAction::ReadContribution(&org),
+    )
+    .await?;
     let member = round.member(&org).cloned().ok_or(ApiError::NotFound)?;
     let found = documents::version(&mut conn, &round.id, Doc::Contribution(&org), None)
         .await?
@@ -273,9 +278,7 @@ pub async fn put_workbook(
                 "the workbook has {errors} problem{}",
                 if errors == 1 { "" } else { "s" }
             ),
-            diagnostics: Value::Array(
-                problems.iter().map(|p| sheet_diagnostic(p, &org)).collect(),
-            ),
+            diagnostics: Value::Array(problems.iter().map(|p| sheet_diagnostic(p, &org)).collect()),
         }
     })?;
     let body = ScenarioBody {

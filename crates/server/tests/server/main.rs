@@ -36,11 +36,11 @@ mod members;
 mod openapi;
 /// Rounds, members, contributions: the happy path and every bad input.
 mod rounds;
-/// A contribution as an xlsx workbook: download, upload, located
-/// diagnostics, who may do what.
-mod workbooks;
 /// Runs as jobs: a plan end to end, cancel, publish, the published view.
 mod runs;
 /// Browser sessions, CSRF, rate limits on authentication, organisation
 /// administration (users, tokens, passwords) over HTTP.
 mod sessions;
+/// A contribution as an xlsx workbook: download, upload, located
+/// diagnostics, who may do what.
+mod workbooks;

@@ -25,7 +25,13 @@ async fn workbook(party: &Party, path: &str) -> Vec<Sheet> {
 
 /// The workbook with the cell at `row` (0-based, below the header) and
 /// `column` of `sheet` set.
-fn with_cell(mut sheets: Vec<Sheet>, sheet: &str, row: usize, column: usize, cell: Cell) -> Vec<u8> {
+fn with_cell(
+    mut sheets: Vec<Sheet>,
+    sheet: &str,
+    row: usize,
+    column: usize,
+    cell: Cell,
+) -> Vec<u8> {
     let target = sheets
         .iter_mut()
         .find(|s| s.name == sheet)
@@ -44,7 +50,13 @@ async fn contribution_workbook_round_trip(backend: Backend) {
     let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
-        ["facilities", "stock", "lines", "line_products", "expansions"]
+        [
+            "facilities",
+            "stock",
+            "lines",
+            "line_products",
+            "expansions"
+        ]
     );
     let lines = sheets.iter().find(|s| s.name == "lines").expect("lines");
     // The ids as the producer wrote them (not qualified), capacity per period.
@@ -69,14 +81,21 @@ async fn contribution_workbook_round_trip(backend: Backend) {
     assert_eq!(ngo.get_bytes(&path).await.0, 404);
     let (status, _, missing) = round
         .coord
-        .get_bytes(&format!("/rounds/{}/contributions/coord/workbook", round.id))
+        .get_bytes(&format!(
+            "/rounds/{}/contributions/coord/workbook",
+            round.id
+        ))
         .await;
     assert_eq!(status, 404);
     assert_eq!(hidden, missing);
 
     // A negative capacity: the model's diagnostic at its cell.
     let bad = with_cell(sheets.clone(), "lines", 0, 2, Cell::Number(-5.0));
-    let answer = round.prod.put_bytes(&path, XLSX, bad.clone()).await.expect(422);
+    let answer = round
+        .prod
+        .put_bytes(&path, XLSX, bad.clone())
+        .await
+        .expect(422);
     assert_eq!(answer.code(), "invalid_scenario");
     let diagnostics = answer.json()["error"]["diagnostics"].clone();
     let located = diagnostics.as_array().and_then(|d| {
@@ -107,14 +126,30 @@ async fn contribution_workbook_round_trip(backend: Backend) {
         .await
         .expect(415);
     // Who may write: the coordinator views it (403), others do not (404).
-    round.coord.put_bytes(&path, XLSX, bad.clone()).await.expect(403);
-    round.state.put_bytes(&path, XLSX, bad.clone()).await.expect(404);
+    round
+        .coord
+        .put_bytes(&path, XLSX, bad.clone())
+        .await
+        .expect(403);
+    round
+        .state
+        .put_bytes(&path, XLSX, bad.clone())
+        .await
+        .expect(404);
     ngo.put_bytes(&path, XLSX, bad).await.expect(404);
-    assert_eq!(contributions(&app).await, 2, "a refused upload stored something");
+    assert_eq!(
+        contributions(&app).await,
+        2,
+        "a refused upload stored something"
+    );
 
     // A good one: version 2, read back as TOML and as a workbook.
     let good = with_cell(sheets, "lines", 0, 2, Cell::Number(150.0));
-    let stored = round.prod.put_bytes(&path, XLSX, good.clone()).await.expect(200);
+    let stored = round
+        .prod
+        .put_bytes(&path, XLSX, good.clone())
+        .await
+        .expect(200);
     assert_eq!(stored.json()["version"], 2);
     let toml = round
         .prod
