@@ -96,8 +96,9 @@ fn list(items: &[String]) -> String {
     }
 }
 
-/// The tables a kind may contribute.
-fn allowed_tables(kind: OrgKind) -> &'static [&'static str] {
+/// The tables of entities an organisation of `kind` may contribute (spec
+/// section 1's table): `facility`, or `policy` and `demand`, or nothing.
+pub fn allowed_tables(kind: OrgKind) -> &'static [&'static str] {
     match kind {
         OrgKind::State | OrgKind::Coordinator => &["policy", "demand"],
         OrgKind::Producer => &["facility"],

@@ -51,7 +51,7 @@ pub use authorize::POLICIES;
 pub use contract::{Schedule, SignedContract};
 pub use error::{Document, PlatformError, ScenarioDiagnostic};
 pub use example::{europe_example, europe_round, EuropeRound};
-pub use fragment::{check_fragment, Fragment};
+pub use fragment::{allowed_tables, check_fragment, Fragment};
 pub use media::{convert, MediaType};
 pub use org::{
     check_member, check_members, is_organisation_id, OrgKind, Organisation, Role, UnknownName,

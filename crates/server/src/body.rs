@@ -14,7 +14,8 @@ use crate::error::ApiError;
 /// The largest body accepted: 16 MiB.
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
-async fn bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+/// The body's bytes, within the limit (413 above it).
+pub(crate) async fn bytes<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
     Bytes::from_request(request, state)
         .await
         .map_err(|rejection| match rejection.status() {

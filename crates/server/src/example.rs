@@ -1,6 +1,7 @@
 //! `caisson serve --example europe`: the European example as a round on a
-//! running server. Every organisation of the example gets an editor and a
-//! token; the coordinator creates the round and adds the members, and each
+//! running server. Every organisation of the example gets an editor with a
+//! token, and an admin (`ORG-admin`, for the organisation page's users and
+//! tokens); the coordinator creates the round and adds the members, and each
 //! party contributes its part of `examples/europe-2025/base.toml` over
 //! HTTP, exactly as a client would. With `--empty` only the organisations
 //! and their users are made, for a coordinator to start the round in the
@@ -30,6 +31,35 @@ pub struct SignIn {
     pub token: String,
 }
 
+/// One organisation's admin (manages its users and tokens): a password
+/// only (an admin makes its own tokens in the browser or over the API).
+#[derive(Debug, Clone)]
+pub struct AdminSignIn {
+    /// The organisation.
+    pub organisation: String,
+    /// The admin's name, `ORG-admin`.
+    pub user: String,
+    /// Its password.
+    pub password: String,
+}
+
+/// Prints the admins after the parties' sign-ins, as a table of their own
+/// (the count first): organisation, user, password.
+fn write_admins(out: &mut String, admins: &[AdminSignIn]) {
+    let _ = writeln!(
+        out,
+        "{} admins (users and API tokens of their organisation, on the Organisation page):",
+        admins.len()
+    );
+    for a in admins {
+        let _ = writeln!(
+            out,
+            "  {:<16} {:<24} {}",
+            a.organisation, a.user, a.password
+        );
+    }
+}
+
 /// Prints each party's sign-in: organisation, kind, user, password, token
 /// (the count first, so that a reader knows when the list ends).
 fn write_sign_ins(out: &mut String, sign_ins: &[SignIn]) {
@@ -57,6 +87,8 @@ fn write_sign_ins(out: &mut String, sign_ins: &[SignIn]) {
 pub struct Registered {
     /// Every party's sign-in, coordinators first.
     pub sign_ins: Vec<SignIn>,
+    /// Every organisation's admin, in the same order.
+    pub admins: Vec<AdminSignIn>,
 }
 
 impl Registered {
@@ -68,6 +100,7 @@ impl Registered {
             "the European example's organisations and users, no round yet: open {url}/ and sign in as a coordinator to create it"
         );
         write_sign_ins(&mut out, &self.sign_ins);
+        write_admins(&mut out, &self.admins);
         out
     }
 }
@@ -81,6 +114,8 @@ pub struct Seeded {
     pub run: String,
     /// Every party's sign-in, coordinator first.
     pub sign_ins: Vec<SignIn>,
+    /// Every organisation's admin, in the same order.
+    pub admins: Vec<AdminSignIn>,
 }
 
 impl Seeded {
@@ -97,6 +132,7 @@ impl Seeded {
             "open {url}/ in a browser, or call the API with a token"
         );
         write_sign_ins(&mut out, &self.sign_ins);
+        write_admins(&mut out, &self.admins);
         let _ = writeln!(
             out,
             "e.g. curl -H 'Authorization: Bearer {}' {url}/api/v1/rounds/{}/scenario",
@@ -128,10 +164,12 @@ async fn call(
 }
 
 /// Registers every organisation of the European example with an editor
-/// `ORG-editor` (a password and a token each), coordinators first.
+/// `ORG-editor` (a password and a token each) and an admin `ORG-admin` (a
+/// password), coordinators first.
 pub async fn register_europe(db: &Db) -> anyhow::Result<Registered> {
     let round_example = europe_round();
     let mut sign_ins = Vec::new();
+    let mut admins = Vec::new();
     let organisations = round_example
         .members
         .iter()
@@ -149,9 +187,21 @@ pub async fn register_europe(db: &Db) -> anyhow::Result<Registered> {
             password,
             token,
         });
+        let admin = format!("{}-admin", org.id);
+        let password = store::user_add(db, &org.id, &admin, Role::Admin).await?;
+        admins.push((
+            org.kind,
+            AdminSignIn {
+                organisation: org.id.clone(),
+                user: admin,
+                password,
+            },
+        ));
     }
     sign_ins.sort_by_key(|s| (s.kind != OrgKind::Coordinator, s.organisation.clone()));
-    Ok(Registered { sign_ins })
+    admins.sort_by_key(|(kind, a)| (*kind != OrgKind::Coordinator, a.organisation.clone()));
+    let admins = admins.into_iter().map(|(_, a)| a).collect();
+    Ok(Registered { sign_ins, admins })
 }
 
 /// Seeds the European example on the server at `url` (database `db`).
@@ -162,7 +212,7 @@ pub async fn seed_europe(db: &Db, url: &str) -> anyhow::Result<Seeded> {
         round_example.members.clone(),
         round_example.contracts.clone(),
     );
-    let sign_ins = register_europe(db).await?.sign_ins;
+    let Registered { sign_ins, admins } = register_europe(db).await?;
     let coordinator = sign_ins
         .iter()
         .find(|s| s.kind == OrgKind::Coordinator)
@@ -274,5 +324,6 @@ pub async fn seed_europe(db: &Db, url: &str) -> anyhow::Result<Seeded> {
         round,
         run,
         sign_ins,
+        admins,
     })
 }

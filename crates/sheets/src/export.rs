@@ -60,7 +60,7 @@ fn settings(s: &Scenario) -> Sheet {
     sheet
 }
 
-fn empty_sheet(spec: &SheetSpec, currency: &str, labels: &[String]) -> Sheet {
+pub(crate) fn empty_sheet(spec: &SheetSpec, currency: &str, labels: &[String]) -> Sheet {
     let mut columns: Vec<Column> = spec.fields.iter().map(|f| f.column(currency)).collect();
     let mut sheet_frozen = 0;
     if let Some(unit) = spec.period_unit() {
@@ -100,7 +100,7 @@ fn numbers(values: &[f64]) -> impl Iterator<Item = Cell> + '_ {
     values.iter().map(|&v| Cell::Number(v))
 }
 
-fn rows(s: &Scenario, sheet: &str) -> Vec<Vec<Cell>> {
+pub(crate) fn rows(s: &Scenario, sheet: &str) -> Vec<Vec<Cell>> {
     let actor = |a: caisson_model::ActorId| Cell::text(&s.actors[a.index()].id);
     let product = |p: caisson_model::ProductId| Cell::text(&s.products[p.index()].id);
     let facility = |f: caisson_model::FacilityId| Cell::text(&s.facilities[f.index()].id);

@@ -12,6 +12,12 @@
 //! scenario loader, so a workbook is checked by exactly the rules of a
 //! scenario file, and every problem names its sheet, row and column.
 //!
+//! A contribution to a platform round (a scenario fragment: facilities,
+//! demands, policies) is laid out by [`fragment_to_sheets`] as the same
+//! sheets, only those of its parts and without the settings sheet, and
+//! read back into fragment TOML by [`sheets_to_fragment`] (the round's
+//! server then checks it as any contribution).
+//!
 //! A plan (`caisson-plan/1` JSON) is laid out by [`plan_to_sheets`] as
 //! `plan_*` sheets, which an import skips.
 //!
@@ -61,6 +67,7 @@ mod csv_dir;
 mod dates;
 mod error;
 mod export;
+mod fragment;
 mod import;
 mod layout;
 mod plan;
@@ -70,11 +77,12 @@ mod xlsx;
 pub use csv_dir::{read_csv_dir, write_csv_dir};
 pub use error::{render, ColumnRef, FileError, Severity, SheetError};
 pub use export::scenario_to_sheets;
-pub use import::{sheets_to_scenario, Imported};
+pub use fragment::{fragment_to_sheets, Part, FRAGMENT_SHEETS};
+pub use import::{sheets_to_fragment, sheets_to_scenario, Imported, ImportedFragment, Origin};
 pub use layout::{
     ACTORS, ASSUMPTIONS, CONTRACTS, DEMANDS, EXPANSIONS, FACILITIES, INPUTS, LINES, LINE_PRODUCTS,
     PLAN_PREFIX, POLICIES, PRODUCTS, ROUTES, SCENARIO, STOCK, UNCERTAINTY,
 };
 pub use plan::plan_to_sheets;
 pub use sheet::{column_letter, number_text, Cell, Column, Sheet, Style};
-pub use xlsx::{read_xlsx, write_xlsx, xlsx_bytes};
+pub use xlsx::{read_xlsx, read_xlsx_bytes, write_xlsx, xlsx_bytes};

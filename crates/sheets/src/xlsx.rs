@@ -1,7 +1,7 @@
 //! Sheets as an xlsx workbook (written with `rust_xlsxwriter`, read with
 //! `calamine`, which also reads xls, xlsb and ods).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader};
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
@@ -149,10 +149,29 @@ pub fn read_xlsx(path: &Path) -> Result<Vec<Sheet>, FileError> {
         path: path.to_owned(),
         source,
     };
-    let mut workbook = open_workbook_auto(path).map_err(wrap)?;
+    let workbook = open_workbook_auto(path).map_err(wrap)?;
+    read_workbook(workbook, wrap)
+}
+
+/// Reads every sheet of a workbook held in memory (an upload), as
+/// [`read_xlsx`] reads a file; `name` stands for the file in errors.
+pub fn read_xlsx_bytes(bytes: &[u8], name: &str) -> Result<Vec<Sheet>, FileError> {
+    let wrap = |source| FileError::XlsxRead {
+        path: PathBuf::from(name),
+        source,
+    };
+    let workbook =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(wrap)?;
+    read_workbook(workbook, wrap)
+}
+
+fn read_workbook<RS: std::io::Read + std::io::Seek>(
+    mut workbook: calamine::Sheets<RS>,
+    wrap: impl Fn(calamine::Error) -> FileError,
+) -> Result<Vec<Sheet>, FileError> {
     let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
-        let range = workbook.worksheet_range(&name).map_err(wrap)?;
+        let range = workbook.worksheet_range(&name).map_err(&wrap)?;
         // The range starts at the first used cell: pad so that positions
         // are the spreadsheet's.
         let (top, left) = range.start().unwrap_or((0, 0));

@@ -22,11 +22,12 @@ export class ApiError extends Error {
 }
 
 /**
- * Calls the API: request(method, '/rounds', {json | toml, accept}).
+ * Calls the API: request(method, '/rounds', {json | toml | bytes, accept});
+ * bytes is {body, type}: a Blob or File sent as it is, with its media type.
  * Resolves to {data, version, contentType}; rejects with ApiError (status 0
  * when the server could not be reached).
  */
-export async function request(method, path, { json, toml, accept } = {}) {
+export async function request(method, path, { json, toml, bytes, accept } = {}) {
   const headers = {};
   let body;
   if (json !== undefined) {
@@ -35,6 +36,9 @@ export async function request(method, path, { json, toml, accept } = {}) {
   } else if (toml !== undefined) {
     headers['Content-Type'] = 'application/toml';
     body = toml;
+  } else if (bytes !== undefined) {
+    headers['Content-Type'] = bytes.type;
+    body = bytes.body;
   }
   if (accept) headers.Accept = accept;
   if (!['GET', 'HEAD'].includes(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;

@@ -8,6 +8,7 @@ import * as pages from './pages.js';
 import { ledger, ledgerIndex } from './ledger.js';
 import { newRun, run } from './runs.js';
 import { compliance } from './compliance.js';
+import * as admin from './admin.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -30,7 +31,7 @@ const ROUTES = [
   [/^\/runs\/([^/]+)$/, 'run', 'Run', run],
   [/^\/published$/, 'published', 'Published results', pages.published],
   [/^\/published\/([^/]+)$/, 'published-run', 'Published totals', pages.publishedRun],
-  [/^\/organisation$/, 'organisation', 'Organisation', pages.organisation],
+  [/^\/organisation$/, 'organisation', 'Organisation', admin.organisation],
 ];
 
 const NAV = [

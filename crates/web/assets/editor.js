@@ -571,6 +571,7 @@ export async function contributionEditor(main, { round, org, me }) {
         leaveTextMode();
       }
       serverDoc = structuredClone(state.doc);
+      drawDownload();
       fill(messages, notice('good', h('span', { id: 'saved' }, `Saved as version ${version}.`)));
       announce(`Saved as version ${version}`);
       await drawVersions();
@@ -666,6 +667,70 @@ export async function contributionEditor(main, { round, org, me }) {
     }), diffBox);
   }
 
+  // ---- spreadsheet -------------------------------------------------------
+  // The contribution as an xlsx workbook (the layout of `caisson-sheets`:
+  // a sheet per part, the round's periods as columns), downloaded, edited
+  // in any spreadsheet program and uploaded again. An upload is a save: the
+  // API checks it as the form's TOML and answers problems by sheet, row
+  // and column; a refused upload changes nothing here (the form keeps
+  // what is typed in it).
+
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const sheetBox = h('section', { 'aria-labelledby': 'sheet-title', id: 'spreadsheet', class: 'card' });
+  const sheetMessages = h('div', { id: 'upload-messages' });
+  const fileInput = h('input', { type: 'file', id: 'upload-file', accept: `.xlsx,.xls,.ods,${XLSX}` });
+  const uploadButton = h('button', { type: 'button', id: 'upload' }, 'Upload the spreadsheet');
+  const download = h('a', { class: 'button', id: 'download-workbook', download: `${org}-contribution.xlsx` }, 'Download as spreadsheet');
+  const drawDownload = () => {
+    download.hidden = !version;
+    download.href = `/api/v1${base}/workbook`;
+  };
+  function place(d) {
+    if (d.place) return d.place;
+    if (d.sheet) return `sheet "${d.sheet}"${d.row ? `, row ${d.row}` : ''}${d.column ? `, column ${d.column}` : ''}`;
+    return describeDocument(d.document) || '';
+  }
+  uploadButton.addEventListener('click', async () => {
+    const file = fileInput.files && fileInput.files[0];
+    if (!file) {
+      fill(sheetMessages, notice('bad', 'Choose a spreadsheet file first.'));
+      fileInput.focus();
+      return;
+    }
+    uploadButton.disabled = true;
+    fill(sheetMessages, notice('', 'Uploading…'));
+    try {
+      const answer = await request('PUT', `${base}/workbook`, { bytes: { body: file, type: file.type || XLSX } });
+      version = answer.data.version;
+      state.doc = (await request('GET', base, { accept: 'application/json' })).data || {};
+      serverDoc = structuredClone(state.doc);
+      sessionStorage.removeItem(draftKey);
+      clearErrors();
+      drawForm();
+      drawDownload();
+      fill(sheetMessages, notice('good', h('span', { id: 'uploaded' }, `The spreadsheet is saved as version ${version}; the form shows it.`)));
+      announce(`Spreadsheet saved as version ${version}`);
+      await drawVersions();
+    } catch (error) {
+      const items = (error.diagnostics || []).map((d) => h('li', {},
+        h('strong', { class: 'place' }, place(d)), place(d) ? ': ' : '',
+        `${d.message}${d.hint ? `. ${d.hint}` : ''}`));
+      fill(sheetMessages, notice('bad',
+        h('p', {}, `The spreadsheet was not saved: ${error.message}. Nothing in the form changed.`),
+        items.length ? h('ul', { id: 'upload-diagnostics' }, items) : null));
+      sheetMessages.querySelector('.notice')?.focus?.();
+    } finally {
+      uploadButton.disabled = false;
+    }
+  });
+  fill(sheetBox,
+    h('h2', { id: 'sheet-title' }, 'As a spreadsheet'),
+    h('p', { class: 'hint' }, 'The latest saved version as an xlsx workbook: one sheet per part, the round’s periods as columns. Edit it in any spreadsheet program and upload it: it is checked and saved like the form.'),
+    h('div', { class: 'actions' }, download),
+    h('div', { class: 'row' }, field('Spreadsheet to upload (xlsx)', fileInput), uploadButton),
+    sheetMessages);
+  drawDownload();
+
   // ---- layout ------------------------------------------------------------
 
   fill(main, 
@@ -692,6 +757,7 @@ export async function contributionEditor(main, { round, org, me }) {
         h('label', { for: toml.id, class: 'visually-hidden' }, 'The contribution as TOML'),
         toml, tomlHint,
         h('div', { class: 'actions' }, editText, saveText, backToForm))),
+    sheetBox,
     versionsBox);
   drawForm();
   await drawVersions();

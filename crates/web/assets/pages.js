@@ -200,6 +200,7 @@ export async function round(main, ctx, id) {
         { label: 'Kind', value: (m) => m.kind },
         { label: 'Actor', value: (m) => m.actor || (m.buys_for || []).join(', ') },
         { label: 'Contribution', value: contribution },
+        ...(coordinating ? [{ label: 'Action', value: (m) => removeButton(info, m, messages, () => round(main, ctx, id)) }] : []),
       ],
       rows: info.members,
     }),
@@ -220,6 +221,30 @@ export async function round(main, ctx, id) {
       rows: runs,
       empty: 'No run yet.',
     }));
+}
+
+/**
+ * The coordinator's Remove button of a member (not of itself), after a
+ * confirmation. The API refuses (409) while the member has signed
+ * contracts; its contributions stay stored but are no longer assembled.
+ */
+function removeButton(info, member, messages, redraw) {
+  if (member.organisation === info.coordinator) return '';
+  const button = h('button', { type: 'button', class: 'danger', id: `remove-${member.organisation}` }, `Remove ${member.organisation}`);
+  button.addEventListener('click', async () => {
+    const question = `Remove ${member.organisation} (${member.name}) from the round? Its contributions stay stored but no longer enter the plan, and its open proposals are withdrawn.`;
+    if (!window.confirm(question)) return;
+    button.disabled = true;
+    try {
+      await request('DELETE', `/rounds/${seg(info.id)}/members/${seg(member.organisation)}`);
+      await redraw();
+      announce(`${member.organisation} removed from the round`);
+    } catch (error) {
+      fill(messages, problem(error, `${member.organisation} was not removed`));
+      button.disabled = false;
+    }
+  });
+  return button;
 }
 
 async function invitations(info, messages, redraw) {

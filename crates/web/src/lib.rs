@@ -91,6 +91,11 @@ const ASSETS: &[Asset] = &[
         content_type: JS,
         text: include_str!("../assets/ledger.js"),
     },
+    Asset {
+        name: "admin.js",
+        content_type: JS,
+        text: include_str!("../assets/admin.js"),
+    },
 ];
 
 /// Headers every answer of this router carries.

@@ -12,6 +12,7 @@ mod rounds;
 mod runs;
 mod session;
 mod system;
+mod workbooks;
 
 use std::time::Duration;
 
@@ -89,11 +90,13 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(rounds::get_reference, rounds::put_reference))
         .routes(routes!(rounds::reference_versions))
         .routes(routes!(rounds::add_member, rounds::list_members))
+        .routes(routes!(rounds::remove_member))
         .routes(routes!(rounds::put_contribution, rounds::get_contribution))
         .routes(routes!(rounds::contribution_versions))
         .routes(routes!(rounds::check_contribution))
         .routes(routes!(rounds::contribution_version))
         .routes(routes!(rounds::contribution_diff))
+        .routes(routes!(workbooks::get_workbook, workbooks::put_workbook))
         .routes(routes!(rounds::scenario))
         .routes(routes!(contracts::propose, contracts::list))
         .routes(routes!(contracts::get))
@@ -225,9 +228,12 @@ mod tests {
             ("get", "/api/v1/me"),
             ("post", "/api/v1/rounds"),
             ("post", "/api/v1/rounds/{round}/members"),
+            ("delete", "/api/v1/rounds/{round}/members/{org}"),
             ("put", "/api/v1/rounds/{round}/contributions/{org}"),
             ("get", "/api/v1/rounds/{round}/contributions/{org}"),
             ("get", "/api/v1/rounds/{round}/contributions/{org}/versions"),
+            ("get", "/api/v1/rounds/{round}/contributions/{org}/workbook"),
+            ("put", "/api/v1/rounds/{round}/contributions/{org}/workbook"),
             ("post", "/api/v1/rounds/{round}/contributions/{org}/check"),
             ("get", "/api/v1/rounds/{round}/scenario"),
             ("get", "/api/v1/rounds/{round}/compliance"),

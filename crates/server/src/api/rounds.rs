@@ -437,6 +437,103 @@ pub async fn add_member(
     Ok((StatusCode::CREATED, Json(Member::from(&candidate))))
 }
 
+/// Removes a member from a round (an extension of spec section 6, which
+/// only adds members; docs/spec-readings.md). Refused with 409 while the
+/// member is a side of a signed contract of the round (the contract is in
+/// the assembled scenario and the ledger) and for the coordinator itself.
+/// Otherwise, in one transaction: the membership ends, so its
+/// contributions are no longer assembled (they stay stored with their
+/// versions, and come back should it be added again), and the proposals it
+/// is a side of are withdrawn (neither side could conclude them). Runs
+/// already started keep the versions they froze. The removal is recorded
+/// in the removed organisation's access log.
+#[utoipa::path(delete, path = "/rounds/{round}/members/{org}", tag = "rounds",
+    security(("bearer" = []), ("session" = [])),
+    params(("round" = String, Path, description = "the round's id"),
+           ("org" = String, Path, description = "the member's organisation id")),
+    responses(
+        (status = 204, description = "removed"),
+        (status = 401, description = "`unauthenticated`", body = ErrorEnvelope),
+        (status = 403, description = "`forbidden`: not an editor of the round's coordinator; `csrf_failed`", body = ErrorEnvelope),
+        (status = 404, description = "`not_found`: the round is not shown to the caller, or the organisation is not a member", body = ErrorEnvelope),
+        (status = 409, description = "`conflict`: the member is a side of a signed contract, or is the coordinator", body = ErrorEnvelope),
+        (status = 422, description = "`invalid_scenario`: the round would not assemble without it", body = ErrorEnvelope),
+    ))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((round, org)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let mut tx = state.db.begin_write().await?;
+    let round = access::round(&mut tx, &caller, &round, RoundAction::Manage).await?;
+    lock_round(&state, &mut tx, &round.id).await?;
+    // Re-read under the lock: a concurrent removal or signing is seen.
+    let round = access::load_round(&mut tx, &round.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let member = round.member(&org).cloned().ok_or(ApiError::NotFound)?;
+    if member.id == round.coordinator.id {
+        return Err(ApiError::conflict(
+            "the coordinator is a member of its round for as long as the round exists",
+        ));
+    }
+    let is_side = |supplier: &str, buyer: &str| {
+        supplier == member.id
+            || round
+                .parties
+                .buyer_member(buyer)
+                .is_some_and(|m| m.id == member.id)
+    };
+    let signed = super::signed_contracts(&mut tx, &round.id).await?;
+    if let Some(contract) = signed.iter().find(|c| is_side(&c.supplier, &c.buyer)) {
+        return Err(ApiError::conflict(format!(
+            "`{}` is a side of the signed contract {}; a member with signed contracts stays in the round",
+            member.id, contract.id
+        )));
+    }
+    let proposed: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT id, supplier, buyer FROM contracts WHERE round = $1 AND status = 'proposed'",
+    )
+    .bind(&round.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let now = now_ms();
+    for (id, _, _) in proposed.iter().filter(|(_, s, b)| is_side(s, b)) {
+        sqlx::query(
+            "UPDATE contracts SET status = 'withdrawn', decided_at = $1, decided_by = $2 \
+             WHERE id = $3 AND status = 'proposed'",
+        )
+        .bind(now)
+        .bind(&caller.user_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM members WHERE round = $1 AND organisation = $2")
+        .bind(&round.id)
+        .bind(&member.id)
+        .execute(&mut *tx)
+        .await?;
+    // The round must still assemble without it (a safety net: the rules
+    // of section 2 make one member's part independent of the others').
+    let remaining = access::load_round(&mut tx, &round.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    RoundDocuments::latest(&mut tx, &remaining)
+        .await?
+        .assemble(&access::viewer(&caller), &remaining)?;
+    record_access(
+        &mut tx,
+        &caller,
+        &member.id,
+        "DELETE member",
+        &[format!("round {} membership", round.id)],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The round's members.
 #[utoipa::path(get, path = "/rounds/{round}/members", tag = "rounds", security(("bearer" = [])),
     params(("round" = String, Path, description = "the round's id")),
@@ -486,26 +583,41 @@ pub async fn put_contribution(
         let mut conn = state.db.pool.acquire().await?;
         access::round(&mut conn, &caller, &round, RoundAction::Contribute(&org)).await?;
     }
+    store_contribution(&state, &caller, &round, &org, &body)
+        .await
+        .map(Json)
+}
+
+/// Checks and stores `body` as `org`'s contribution (the one path of
+/// every contribution write, whatever format it came in): nothing stored
+/// when it is refused.
+pub(crate) async fn store_contribution(
+    state: &AppState,
+    caller: &Caller,
+    round: &str,
+    org: &str,
+    body: &ScenarioBody,
+) -> ApiResult<Stored> {
     check_fragment(&caller.org, &body.text, body.media)?;
     let mut tx = state.db.begin_write().await?;
-    let round = access::round(&mut tx, &caller, &round, RoundAction::Contribute(&org)).await?;
-    lock_round(&state, &mut tx, &round.id).await?;
+    let round = access::round(&mut tx, caller, round, RoundAction::Contribute(org)).await?;
+    lock_round(state, &mut tx, &round.id).await?;
     let mut documents = RoundDocuments::latest(&mut tx, &round).await?;
-    if let Some(unchanged) = put_candidate(&mut documents, &caller, &org, &body)? {
-        return Ok(Json(Stored { version: unchanged }));
+    if let Some(unchanged) = put_candidate(&mut documents, caller, org, body)? {
+        return Ok(Stored { version: unchanged });
     }
-    documents.assemble(&access::viewer(&caller), &round)?;
+    documents.assemble(&access::viewer(caller), &round)?;
     let version = documents::insert(
         &mut tx,
         &round.id,
-        Doc::Contribution(&org),
+        Doc::Contribution(org),
         body.media,
         &body.text,
         &caller.user_id,
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(Stored { version }))
+    Ok(Stored { version })
 }
 
 /// Puts `body` in place of `org`'s latest contribution in `documents`, as

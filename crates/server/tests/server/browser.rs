@@ -1,7 +1,8 @@
 //! The web application in a real browser: starts `caisson-server serve
 //! --example europe --empty` (SQLite), then runs
-//! `tests/browser/platform.test.mjs` (and, on a server of its own,
-//! `tests/browser/runs.test.mjs`) (Node.js + playwright-core driving
+//! `tests/browser/platform.test.mjs` (and, each on a server of its own,
+//! `tests/browser/runs.test.mjs` and `tests/browser/admin.test.mjs`)
+//! (Node.js + playwright-core driving
 //! Debian's headless Chromium), which walks the European example as its
 //! parties and fails on any console error, failed request, unexpected API
 //! error or request to another origin. Screenshots are kept under
@@ -129,13 +130,18 @@ fn walk(script: &str, artifacts: &str) -> PathBuf {
             "no {kind} among the sign-ins"
         );
     }
+    let admins = read_admins(&mut lines);
+    assert_eq!(admins.len(), sign_ins.len(), "one admin per organisation");
     let sign_ins_file = dir.path().join("sign-ins.json");
     std::fs::write(&sign_ins_file, Value::Array(sign_ins).to_string()).expect("write sign-ins");
+    let admins_file = dir.path().join("admins.json");
+    std::fs::write(&admins_file, Value::Array(admins).to_string()).expect("write admins");
     let result = Command::new("node")
         .arg(root().join("tests/browser").join(script))
         .arg(&url)
         .arg(&sign_ins_file)
         .arg(&artifacts)
+        .arg(&admins_file)
         .current_dir(root())
         .output()
         .expect("run node");
@@ -152,6 +158,28 @@ fn walk(script: &str, artifacts: &str) -> PathBuf {
     );
     assert!(out.contains("ok: "), "{out}");
     artifacts
+}
+
+/// Reads the admins' table printed after the sign-ins: a line "N admins
+/// ..." and N lines `ORG USER PASSWORD`.
+fn read_admins(lines: &mut impl Iterator<Item = String>) -> Vec<Value> {
+    let count = lines
+        .by_ref()
+        .find_map(|line| {
+            line.split_once(" admins ")
+                .and_then(|(n, _)| n.trim().parse::<usize>().ok())
+        })
+        .expect("the server prints the number of admins");
+    let admins = lines
+        .take(count)
+        .map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(fields.len(), 3, "an admin line: {line}");
+            json!({"organisation": fields[0], "user": fields[1], "password": fields[2]})
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(admins.len(), count, "the server printed fewer admins");
+    admins
 }
 
 #[test]
@@ -189,6 +217,27 @@ fn runs_compliance_and_accessibility_walked_in_chromium() {
         "compliance",
         "compliance-tablet",
         "published-run",
+    ] {
+        assert!(
+            artifacts.join(format!("{shot}.png")).exists(),
+            "no screenshot {shot}.png"
+        );
+    }
+}
+
+/// `tests/browser/admin.test.mjs`: an admin manages users and tokens, a new
+/// user changes its one-time password, a producer downloads and uploads its
+/// contribution as a spreadsheet, the coordinator removes a member.
+/// Screenshots under `target/browser-artifacts/admin/`.
+#[test]
+fn administration_and_spreadsheets_walked_in_chromium() {
+    let artifacts = walk("admin.test.mjs", "admin");
+    for shot in [
+        "organisation-admin",
+        "organisation-password",
+        "contribution-upload-refused",
+        "contribution-uploaded",
+        "round-member-removed",
     ] {
         assert!(
             artifacts.join(format!("{shot}.png")).exists(),

@@ -32,6 +32,9 @@ mod fuzz;
 /// concurrent clients never exceeding a lot, traces and ATT reports per
 /// viewer.
 mod ledger;
+/// Removing a member: refused with signed contracts, hidden as missing,
+/// its part no longer assembled but kept.
+mod members;
 /// The OpenAPI document against the router.
 mod openapi;
 /// Rounds, members, contributions: the happy path and every bad input.
@@ -41,3 +44,6 @@ mod runs;
 /// Browser sessions, CSRF, rate limits on authentication, organisation
 /// administration (users, tokens, passwords) over HTTP.
 mod sessions;
+/// A contribution as an xlsx workbook: download, upload, located
+/// diagnostics, who may do what.
+mod workbooks;

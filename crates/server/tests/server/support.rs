@@ -595,6 +595,52 @@ impl Party {
         })
     }
 
+    /// GET of a binary answer: status, content type, bytes.
+    pub async fn get_bytes(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let response = self
+            .client
+            .get(format!("{}/api/v1{path}", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("the server answers");
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let bytes = response.bytes().await.expect("the body").to_vec();
+        (status, content_type, bytes)
+    }
+
+    /// PUT of a binary body with its media type.
+    pub async fn put_bytes(&self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        let response = self
+            .client
+            .put(format!("{}/api/v1{path}", self.url))
+            .bearer_auth(&self.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("the server answers");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let text = response.text().await.expect("the body");
+        Answer {
+            status,
+            content_type,
+            text,
+        }
+    }
+
     pub async fn get(&self, path: &str) -> Answer {
         self.send(Method::GET, path, None).await
     }

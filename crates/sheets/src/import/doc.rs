@@ -6,11 +6,15 @@ use std::fmt::Write;
 
 use crate::error::ColumnRef;
 
-/// Where a piece of the document came from.
+/// Where a piece of a document built from sheets came from: a sheet, and
+/// a row and column of it where known.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Origin {
+pub struct Origin {
+    /// The sheet's name as the workbook spells it.
     pub sheet: String,
+    /// 1-based row as the spreadsheet shows it (the header is row 1).
     pub row: Option<usize>,
+    /// The column, when one cell wrote the piece.
     pub column: Option<ColumnRef>,
 }
 

@@ -22,7 +22,8 @@ use crate::layout::{self, header_key, SETTINGS, SHEETS};
 use crate::sheet::{number_text, Cell, Sheet};
 use caisson_scenario::schema::{self, facility, line, product, EntitySchema, FieldSchema};
 use caisson_scenario::toml_string as string;
-use doc::{Doc, Origin};
+use doc::Doc;
+pub use doc::Origin;
 use table::{literal, nearest, Table};
 
 /// The name the generated TOML has in loader diagnostics (never shown:
@@ -83,7 +84,11 @@ impl Problems {
 /// each naming its sheet, row and column where it has one, in sheet order.
 pub fn sheets_to_scenario(sheets: &[Sheet]) -> Result<Imported, Vec<SheetError>> {
     let mut problems = Problems::default();
-    let by_name = index(sheets, &mut problems);
+    let known: Vec<&'static str> = [layout::SCENARIO]
+        .into_iter()
+        .chain(SHEETS.iter().map(|s| s.name))
+        .collect();
+    let by_name = index(sheets, &known, "a scenario workbook", &mut problems);
     let mut doc = Doc::default();
     let calendar = match by_name.get(layout::SCENARIO) {
         Some(sheet) => settings(&mut doc, sheet, &mut problems),
@@ -142,7 +147,19 @@ pub fn sheets_to_scenario(sheets: &[Sheet]) -> Result<Imported, Vec<SheetError>>
             problems.push(problem);
         }
     }
-    let mut list = problems.list;
+    let list = sorted(problems.list);
+    match loaded {
+        Some(Ok(loaded)) if !list.iter().any(SheetError::is_error) => Ok(Imported {
+            scenario: loaded.scenario,
+            warnings: list,
+        }),
+        _ => Err(list),
+    }
+}
+
+/// Problems in sheet order (settings first, then the layout's order), then
+/// by row and column.
+fn sorted(mut list: Vec<SheetError>) -> Vec<SheetError> {
     let order = |p: &SheetError| {
         let sheet = p.sheet.as_deref().map_or(usize::MAX, |name| {
             let key = header_key(name);
@@ -162,21 +179,17 @@ pub fn sheets_to_scenario(sheets: &[Sheet]) -> Result<Imported, Vec<SheetError>>
         (sheet, p.row, column)
     };
     list.sort_by_key(order);
-    match loaded {
-        Some(Ok(loaded)) if !list.iter().any(SheetError::is_error) => Ok(Imported {
-            scenario: loaded.scenario,
-            warnings: list,
-        }),
-        _ => Err(list),
-    }
+    list
 }
 
-/// The sheets by canonical name, reporting unknown and repeated ones.
-fn index<'s>(sheets: &'s [Sheet], problems: &mut Problems) -> HashMap<&'static str, &'s Sheet> {
-    let known: Vec<&str> = [layout::SCENARIO]
-        .into_iter()
-        .chain(SHEETS.iter().map(|s| s.name))
-        .collect();
+/// The sheets by canonical name among `known`, reporting unknown and
+/// repeated ones (`what` names the kind of workbook in the hint).
+fn index<'s>(
+    sheets: &'s [Sheet],
+    known: &[&'static str],
+    what: &str,
+    problems: &mut Problems,
+) -> HashMap<&'static str, &'s Sheet> {
     let mut by_name = HashMap::new();
     for sheet in sheets {
         let key = header_key(&sheet.name);
@@ -184,10 +197,10 @@ fn index<'s>(sheets: &'s [Sheet], problems: &mut Problems) -> HashMap<&'static s
             continue;
         }
         let Some(&canonical) = known.iter().find(|&&k| k == key) else {
-            let hint = match nearest(&key, &known) {
+            let hint = match nearest(&key, known) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!(
-                    "a scenario workbook has the sheets {}; remove or rename this one",
+                    "{what} has the sheets {}; remove or rename this one",
                     known.join(", ")
                 ),
             };
@@ -413,6 +426,93 @@ fn places(hint: &str, doc: &Doc) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A contribution read from sheets: the fragment's TOML (as the platform's
+/// contribution endpoint reads it) and where each of its lines came from.
+pub struct ImportedFragment {
+    doc: Doc,
+}
+
+impl ImportedFragment {
+    /// The fragment as TOML: `[[facility]]` (with stock, lines, line
+    /// products and expansions), `[[demand]]` and `[[policy]]` tables, in
+    /// sheet order, schedules as one value per period of the horizon.
+    pub fn toml(&self) -> &str {
+        self.doc.text()
+    }
+
+    /// The cell that wrote 1-based `line` (and character `column`) of
+    /// [`ImportedFragment::toml`], for placing a diagnostic about the text.
+    pub fn place(&self, line: usize, column: Option<usize>) -> Option<&Origin> {
+        self.doc.origin(line, column)
+    }
+
+    /// The cell of the value of `key` (as TOML writes it, e.g.
+    /// `"2026-01"`) in the table whose header is on 1-based `line`: a
+    /// diagnostic located at a table (a schedule) but naming one of its
+    /// keys belongs to that key's cell.
+    pub fn place_of_key(&self, line: usize, key: &str) -> Option<&Origin> {
+        let prefix = format!("{key} = ");
+        self.doc
+            .text()
+            .lines()
+            .enumerate()
+            .skip(line)
+            .take_while(|(_, text)| !text.starts_with('['))
+            .find(|(_, text)| text.starts_with(&prefix))
+            .and_then(|(index, _)| self.doc.origin(index + 1, Some(prefix.chars().count() + 1)))
+    }
+}
+
+/// Reads a contribution (a scenario fragment) from `sheets`, laid out as
+/// [`crate::fragment_to_sheets`] writes it: only the sheets of facilities
+/// (with stock, lines, line products, expansions), demands and policies;
+/// no settings sheet, the period columns being those of `calendar` (the
+/// round's horizon). Sheet names are matched ignoring case; `plan_*`
+/// sheets are skipped; any other sheet is an error.
+///
+/// The fragment cannot be checked alone (it refers to the round's actors
+/// and products): what is checked here is what only a workbook can get
+/// wrong (unknown sheets and columns, text in a number cell, a child row
+/// without its parent); the rules of the model are the caller's to check
+/// on the TOML, placing each diagnostic with [`ImportedFragment::place`].
+pub fn sheets_to_fragment(
+    sheets: &[Sheet],
+    calendar: Calendar,
+) -> Result<ImportedFragment, Vec<SheetError>> {
+    let mut problems = Problems::default();
+    let known: Vec<&'static str> = SHEETS
+        .iter()
+        .map(|s| s.name)
+        .filter(|name| crate::fragment::FRAGMENT_SHEETS.contains(name))
+        .collect();
+    let by_name = index(sheets, &known, "a contribution's workbook", &mut problems);
+    let mut doc = Doc::default();
+    let mut tables: HashMap<&str, Table> = HashMap::new();
+    for spec in SHEETS {
+        if let Some(sheet) = by_name.get(spec.name) {
+            tables.insert(
+                spec.name,
+                Table::new(sheet, spec, Some(&calendar), &mut problems),
+            );
+        }
+    }
+    let mut writer = Writer {
+        doc: &mut doc,
+        problems: &mut problems,
+        tables: &tables,
+        calendar: Some(calendar),
+    };
+    writer.facilities();
+    writer.entities(layout::DEMANDS);
+    writer.entities(layout::POLICIES);
+    let list = sorted(problems.list);
+    if list.iter().any(SheetError::is_error) {
+        Err(list)
+    } else {
+        Ok(ImportedFragment { doc })
+    }
 }
 
 /// Writes the entity sheets into the document.
