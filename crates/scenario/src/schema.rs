@@ -509,6 +509,10 @@ schema! {
             lead_time: Integer, Or("0"), Fixed("periods"), "The periods a shipment travels.";
             unit_cost: Number(Range::NonNegative), Or("0"), Money("/unit"),
                 "The cost per unit shipped.";
+            since: Label, Or("the start"), Fixed("period"),
+                "The first departure period in which the route is open (docs/windows.md).";
+            until: Label, Or("the last period"), Fixed("period"),
+                "The last departure period in which the route is open (inclusive).";
         }
     }
 }
@@ -563,6 +567,10 @@ schema! {
             deny_export: List, Or("[]"), NoUnit, "Selectors of whom not to export to.";
             deny_import: List, Or("[]"), NoUnit, "Selectors of whom not to import from.";
             deny_end_use: List, Or("[]"), NoUnit, "Selectors of end users denied.";
+            from: Label, Or("the start"), Fixed("period"),
+                "The first period in which it binds (docs/windows.md).";
+            until: Label, Or("the last period"), Fixed("period"),
+                "The last period in which it binds (inclusive).";
         }
     }
 }

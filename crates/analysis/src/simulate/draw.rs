@@ -221,6 +221,7 @@ fn lengthen(s: &mut Scenario, a: ActorId, b: ActorId, periods: u32) {
                 to: b,
                 lead_time: lead_time.saturating_add(periods),
                 unit_cost,
+                window: None,
             });
         }
     }
