@@ -31,7 +31,7 @@ mod testkit;
 pub use matrix::ComplianceMatrix;
 pub use qualify::{qualify, Qualification, TransferCandidates};
 pub use rules::{
-    by_period, end_use, leg, leg_at, shipment, shipment_at, shipment_by_actors,
+    by_period, end_use, end_use_at, leg, leg_at, shipment, shipment_at, shipment_by_actors,
     shipment_by_actors_at, transfer, transfer_at,
 };
 pub use trace::{

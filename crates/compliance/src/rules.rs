@@ -117,6 +117,11 @@ pub fn end_use(scenario: &Scenario, exporter: ActorId, end_user: ActorId) -> Ver
     end_use_in(scenario, exporter, end_user, None)
 }
 
+/// [`end_use`] in period `t`.
+pub fn end_use_at(scenario: &Scenario, exporter: ActorId, end_user: ActorId, t: usize) -> Verdict {
+    end_use_in(scenario, exporter, end_user, Some(t))
+}
+
 fn shipment_by_actors_in(
     scenario: &Scenario,
     exporter: ActorId,

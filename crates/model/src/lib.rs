@@ -27,7 +27,9 @@ pub use derived::Held;
 pub use ids::{
     ActorId, BlocId, ContractId, DemandId, ExpansionId, FacilityId, LineId, PolicyId, ProductId,
 };
-pub use uncertainty::{Distribution, PeriodRange, Targets, Uncertainty, UncertaintyKind};
+pub use uncertainty::{
+    Distribution, PeriodRange, PoliticalEffect, SwitchTiming, Targets, Uncertainty, UncertaintyKind,
+};
 
 /// A whole, validated scenario (spec section 2), ready for planning.
 ///

@@ -608,8 +608,25 @@ schema! {
                 "Triangular and uniform: the greatest value.";
             shared: Bool, Depends("kind"), NoUnit,
                 "One draw for every target (true) or one each (false).";
-            probability: Number(Range::UnitInterval), Depends("kinds \"outage\" and \"delay\""),
-                NoUnit, "The chance per period that it starts.";
+            probability: Number(Range::UnitInterval),
+                Depends("kinds \"outage\", \"delay\" and \"political\""),
+                NoUnit, "The chance per period that it starts (political: that the switch happens).";
+            hazard: Number(Range::UnitInterval), Depends("kind \"political\""), Fixed("/year"),
+                "Political: the chance per year that the switch happens.";
+            since: Label, Depends("kind \"political\""), Fixed("period"),
+                "Political: the first period in which the switch may happen.";
+            until: Label, Depends("kind \"political\""), Fixed("period"),
+                "Political: the last period in which the switch may happen.";
+            start_policies: IdList, Depends("kind \"political\""), NoUnit,
+                "Political: policies that bind from the switch on.";
+            end_policies: IdList, Depends("kind \"political\""), NoUnit,
+                "Political: policies that stop binding from the switch on.";
+            exporter: Reference, Depends("kind \"political\""), NoUnit,
+                "Political: the actor that stops exporting.";
+            stops_exporting_to: List, Depends("kind \"political\""), NoUnit,
+                "Political: selectors of whom the exporter stops exporting to.";
+            close_routes: IdList, Depends("kind \"political\""), NoUnit,
+                "Political: routes (\"FROM->TO\") that close from the switch on.";
             duration: PeriodRange(1), Depends("kind \"outage\""), Fixed("periods"),
                 "How long an outage lasts.";
             extra: PeriodRange(1), Depends("kind \"delay\""), Fixed("periods"),

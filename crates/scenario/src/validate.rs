@@ -334,7 +334,7 @@ impl Builder<'_> {
         let contracts = self.contracts(raw, &demands);
         let policies = self.policies(raw);
         let demand_ids: Vec<String> = demands.iter().map(|d| d.id.clone()).collect();
-        let uncertainty = self.uncertainty(&raw.uncertainty, &demand_ids, &facilities);
+        let uncertainty = self.uncertainty(&raw.uncertainty, &demand_ids, &facilities, &policies);
 
         let mut scenario = Scenario {
             name,
