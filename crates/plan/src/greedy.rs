@@ -461,10 +461,10 @@ impl<'a> Greedy<'a> {
             } else {
                 &mut self.stock_sources[d.index()]
             });
-            for source in sources
-                .iter()
-                .filter(|src| src.lead <= t && self.open(src.window, t - src.lead))
-            {
+            for source in sources.iter().filter(|src| src.lead <= t) {
+                if !self.open(source.window, t - source.lead) {
+                    continue;
+                }
                 if need - delivered <= EPS {
                     break;
                 }
@@ -666,10 +666,10 @@ impl<'a> Greedy<'a> {
     fn transfer_in(&mut self, k: usize, f: FacilityId, p: ProductId, by: usize, want: f64) -> f64 {
         let feeders = std::mem::take(&mut self.feeders[k]);
         let mut got = 0.0;
-        for feeder in feeders
-            .iter()
-            .filter(|g| g.lead <= by && self.open(g.window, by - g.lead))
-        {
+        for feeder in feeders.iter().filter(|g| g.lead <= by) {
+            if !self.open(feeder.window, by - feeder.lead) {
+                continue;
+            }
             let left = want - got;
             if left <= EPS {
                 break;

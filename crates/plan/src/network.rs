@@ -128,7 +128,7 @@ impl Open {
 }
 
 /// A (facility, demand) pair where the facility holds the demand's product.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShipPair {
     /// The shipping facility.
     pub facility: FacilityId,

@@ -101,6 +101,7 @@ pub(crate) struct NotFinite {
 
 /// Applies every uncertainty entry of `base` for sample `sample` and
 /// returns the edited copy (its `uncertainty` emptied: it is one world).
+#[cfg(test)]
 pub(crate) fn apply(
     base: &Scenario,
     seed: u64,
