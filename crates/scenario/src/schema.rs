@@ -625,7 +625,7 @@ schema! {
                 "Political: the actor that stops exporting.";
             stops_exporting_to: List, Depends("kind \"political\""), NoUnit,
                 "Political: selectors of whom the exporter stops exporting to.";
-            close_routes: IdList, Depends("kind \"political\""), NoUnit,
+            close_routes: List, Depends("kind \"political\""), NoUnit,
                 "Political: routes (\"FROM->TO\") that close from the switch on.";
             duration: PeriodRange(1), Depends("kind \"outage\""), Fixed("periods"),
                 "How long an outage lasts.";
@@ -749,7 +749,7 @@ mod tests {
         );
         assert_eq!(
             UNCERTAINTY.field("kind").map(|f| f.kind),
-            Some(FieldKind::Choice(&["demand", "outage", "yield", "delay"]))
+            Some(FieldKind::Choice(&["demand", "outage", "yield", "delay", "political"]))
         );
         assert!(DOCUMENT.iter().all(|t| !t.table.is_empty()));
     }
