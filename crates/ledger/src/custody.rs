@@ -919,5 +919,3 @@ fn period_of(s: &caisson_model::Scenario, date: &Date) -> usize {
         Err(_) => 0,
     }
 }
-
-

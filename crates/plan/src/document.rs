@@ -11,8 +11,8 @@
 
 mod resolve;
 
-use caisson_model::{ActorId, DemandId, FacilityId, LineId, ProductId, Scenario};
 use caisson_compliance::Verdict;
+use caisson_model::{ActorId, DemandId, FacilityId, LineId, ProductId, Scenario};
 use serde::{Deserialize, Serialize};
 
 use crate::dependency::{Role, NO_BLOC};

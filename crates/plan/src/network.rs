@@ -107,9 +107,16 @@ impl Open {
         verdict: Verdict,
         by_period: Option<&[Verdict]>,
     ) -> Self {
-        let routed = scenario.routes.iter().any(|r| r.from == from && r.to == to && r.window.is_some());
+        let routed = scenario
+            .routes
+            .iter()
+            .any(|r| r.from == from && r.to == to && r.window.is_some());
         if by_period.is_none() && !routed {
-            return if verdict.is_allowed() { Open::Always } else { Open::Never };
+            return if verdict.is_allowed() {
+                Open::Always
+            } else {
+                Open::Never
+            };
         }
         let open: Vec<bool> = (0..scenario.periods())
             .map(|t| {

@@ -40,9 +40,9 @@ use crate::options::PlanOptions;
 use crate::solve::{apply_options, read_flows, status_of};
 use crate::vars::{RowKey, Var};
 use caisson_plan::clean;
-use caisson_plan::{Network, Open};
 use caisson_plan::{Flows, SolutionInfo};
 use caisson_plan::{ModelStats, Plan, PlanStatus};
+use caisson_plan::{Network, Open};
 
 /// Why a variant cannot be solved as a bound change of the base model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -363,7 +363,9 @@ impl<'s> Resolver<'s> {
                     Var::X { line, .. } => !gone(s.lines[line.index()].facility),
                     Var::Y { expansion, .. } => !gone(s.expansions[expansion.index()].facility),
                     Var::Z {
-                        facility, demand, t
+                        facility,
+                        demand,
+                        t,
                     } => {
                         // An allowed shipment column has no upper bound
                         // (whether or not the base allowed it).
@@ -379,8 +381,7 @@ impl<'s> Resolver<'s> {
                     Var::W { from, to, t, .. } => {
                         return if gone(from)
                             || gone(to)
-                            || !transfer_open[from.index() * facilities + to.index()]
-                                .at(t as usize)
+                            || !transfer_open[from.index() * facilities + to.index()].at(t as usize)
                         {
                             0.0
                         } else {

@@ -111,7 +111,10 @@ fn a_shipment_leaving_before_the_window_is_allowed_though_it_arrives_inside_it()
     let p = solve(&s);
     assert_eq!(departures(&s, &p), vec![2.0, 2.0, 0.0, 0.0]);
     let arrivals: Vec<usize> = p.shipments.iter().map(|r| r.arrival).collect();
-    assert!(arrivals.contains(&2), "the February departure arrives in March");
+    assert!(
+        arrivals.contains(&2),
+        "the February departure arrives in March"
+    );
     // Demand in January (nothing can arrive) and April lost: 400; shipping 4.
     assert!(close(p.objective.unwrap_or(f64::NAN), 404.0));
     // A shipment leaving inside the window is refused by verify.
@@ -138,11 +141,19 @@ fn a_route_closing_mid_horizon_carries_nothing_after_it_closes() {
 
 #[test]
 fn a_window_over_the_whole_horizon_plans_like_no_window() {
-    let windowed = world(0, r#"since = "2025-01""#, &EMBARGO_FROM_MARCH.replace(
-        r#"from = "2025-03""#,
-        "from = \"2025-01\"\nuntil = \"2025-04\"",
-    ));
-    let plain = world(0, "", &EMBARGO_FROM_MARCH.replace(r#"from = "2025-03""#, ""));
+    let windowed = world(
+        0,
+        r#"since = "2025-01""#,
+        &EMBARGO_FROM_MARCH.replace(
+            r#"from = "2025-03""#,
+            "from = \"2025-01\"\nuntil = \"2025-04\"",
+        ),
+    );
+    let plain = world(
+        0,
+        "",
+        &EMBARGO_FROM_MARCH.replace(r#"from = "2025-03""#, ""),
+    );
     let (a, b) = (solve(&windowed), solve(&plain));
     assert_eq!(a.objective, b.objective);
     assert_eq!(a.shipments, b.shipments);

@@ -749,7 +749,13 @@ mod tests {
         );
         assert_eq!(
             UNCERTAINTY.field("kind").map(|f| f.kind),
-            Some(FieldKind::Choice(&["demand", "outage", "yield", "delay", "political"]))
+            Some(FieldKind::Choice(&[
+                "demand",
+                "outage",
+                "yield",
+                "delay",
+                "political"
+            ]))
         );
         assert!(DOCUMENT.iter().all(|t| !t.table.is_empty()));
     }

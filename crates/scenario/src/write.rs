@@ -37,7 +37,10 @@ pub fn to_toml(scenario: &Scenario) -> String {
 /// The inclusive labels of a policy's or route's window. An empty window
 /// (one that lay wholly outside the horizon) is written as the period after
 /// the horizon, which loads back as the same empty window, with a warning.
-pub(crate) fn window_labels(calendar: &Calendar, window: caisson_model::Window) -> (String, String) {
+pub(crate) fn window_labels(
+    calendar: &Calendar,
+    window: caisson_model::Window,
+) -> (String, String) {
     if window.is_empty() {
         let after = calendar.label(calendar.periods);
         (after.clone(), after)

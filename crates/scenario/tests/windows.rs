@@ -113,8 +113,12 @@ fn a_window_without_windows_writes_nothing_new() {
 
 #[test]
 fn window_diagnostics_are_located_with_stable_codes() {
-    let (code, line, entity) = one("[[policy]]\nid = \"p\"\nscope = \"AAA\"\nfrom = \"2026-05\"\nuntil = \"2026-02\"\n");
-    assert_eq!((code.as_str(), line, entity.as_str()), ("window-order", 4, "policy \"p\""));
+    let (code, line, entity) =
+        one("[[policy]]\nid = \"p\"\nscope = \"AAA\"\nfrom = \"2026-05\"\nuntil = \"2026-02\"\n");
+    assert_eq!(
+        (code.as_str(), line, entity.as_str()),
+        ("window-order", 4, "policy \"p\"")
+    );
     let (code, line, _) = one("[[policy]]\nid = \"p\"\nscope = \"AAA\"\nfrom = \"2026-Q2\"\n");
     assert_eq!((code.as_str(), line), ("wrong-label-kind", 4));
     let (code, line, _) = one("[[route]]\nfrom = \"AAA\"\nto = \"BBB\"\nsince = \"May\"\n");
@@ -167,9 +171,17 @@ fn a_political_switch_becomes_its_model_entry_and_round_trips() {
 fn political_diagnostics_are_located_with_stable_codes() {
     let cases: [(&str, &str, usize); 6] = [
         ("end_policies = [\"ban\"]", "end_policies = [\"bna\"]", 8),
-        ("close_routes = [\"SRB->AAA\"]", "close_routes = [\"SRB-AAA\"]", 9),
+        (
+            "close_routes = [\"SRB->AAA\"]",
+            "close_routes = [\"SRB-AAA\"]",
+            9,
+        ),
         ("hazard = 0.2", "hazard = 0.2\nprobability = 0.5", 5),
-        ("since = \"2026-02\"", "since = \"2026-04\"\nuntil = \"2026-02\"", 5),
+        (
+            "since = \"2026-02\"",
+            "since = \"2026-04\"\nuntil = \"2026-02\"",
+            5,
+        ),
         ("hazard = 0.2", "hazard = 0.2\nduration = 2", 5),
         ("stops_exporting_to = [\"EU\"]\n", "", 6),
     ];
@@ -184,6 +196,10 @@ fn political_diagnostics_are_located_with_stable_codes() {
     for ((from, to, line), code) in cases.into_iter().zip(codes) {
         let body = TURN.replace(from, to);
         let (found, at, entity) = one(&body);
-        assert_eq!((found.as_str(), at, entity.as_str()), (code, line, "uncertainty \"u\""), "{body}");
+        assert_eq!(
+            (found.as_str(), at, entity.as_str()),
+            (code, line, "uncertainty \"u\""),
+            "{body}"
+        );
     }
 }

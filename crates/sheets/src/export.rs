@@ -398,7 +398,10 @@ fn uncertainty_row(s: &Scenario, u: &caisson_model::Uncertainty) -> Vec<Cell> {
                     })
                     .collect()
             };
-            for (name, ids) in [("start_policies", policy_ids(true)), ("end_policies", policy_ids(false))] {
+            for (name, ids) in [
+                ("start_policies", policy_ids(true)),
+                ("end_policies", policy_ids(false)),
+            ] {
                 if !ids.is_empty() {
                     cells.push((name, list_cell_text(&ids)));
                 }

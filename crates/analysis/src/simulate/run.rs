@@ -16,7 +16,8 @@ use caisson_plan::Plan;
 use caisson_planner::PlanOptions;
 
 use super::{
-    draw::{self, Draws}, stats, DemandSummary, FanSeries, Percentiles, SampleChunk, SampleDemand, SampleResult,
+    draw::{self, Draws},
+    stats, DemandSummary, FanSeries, Percentiles, SampleChunk, SampleDemand, SampleResult,
     SimulateError, Simulation, Source, TotalSummary, FORMAT,
 };
 use crate::resolve::{
@@ -183,12 +184,10 @@ fn solve_samples<T: Send>(
         &|i| {
             let sample = first + i as u64;
             let (world, drawn) = draw::apply_with(scenario, options.seed, sample, options.draws)
-                .map_err(|e| {
-                SimulateError::NotFinite {
+                .map_err(|e| SimulateError::NotFinite {
                     id: scenario.uncertainty[e.entry].id.clone(),
                     sample,
-                }
-            })?;
+                })?;
             Ok(Job::Solve {
                 scenario: world,
                 change: Change::Edited,

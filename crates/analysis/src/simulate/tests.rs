@@ -405,9 +405,7 @@ fn a_yearly_hazard_becomes_a_per_period_chance() {
     let year = Window { start: 0, end: 12 };
     let switched = |timing, kind, samples: u64| {
         (0..samples)
-            .filter(|&i| {
-                draw::switch_period(timing, year, kind, &mut stream(5, i, 0)).is_some()
-            })
+            .filter(|&i| draw::switch_period(timing, year, kind, &mut stream(5, i, 0)).is_some())
             .count() as f64
             / samples as f64
     };
@@ -417,9 +415,18 @@ fn a_yearly_hazard_becomes_a_per_period_chance() {
     // ... and twelve quarters (three years) with chance 1 - 0.5^3.
     let share = switched(SwitchTiming::Hazard(0.5), PeriodKind::Quarter, 4000);
     assert!((share - 0.875).abs() < 0.03, "{share}");
-    assert_eq!(switched(SwitchTiming::Hazard(0.0), PeriodKind::Month, 500), 0.0);
-    assert_eq!(switched(SwitchTiming::Chance(0.0), PeriodKind::Month, 500), 0.0);
-    assert_eq!(switched(SwitchTiming::Chance(1.0), PeriodKind::Month, 500), 1.0);
+    assert_eq!(
+        switched(SwitchTiming::Hazard(0.0), PeriodKind::Month, 500),
+        0.0
+    );
+    assert_eq!(
+        switched(SwitchTiming::Chance(0.0), PeriodKind::Month, 500),
+        0.0
+    );
+    assert_eq!(
+        switched(SwitchTiming::Chance(1.0), PeriodKind::Month, 500),
+        1.0
+    );
     // Hazard 1 switches at the window's first period.
     let at = draw::switch_period(
         SwitchTiming::Hazard(1.0),
@@ -439,7 +446,10 @@ fn political_draws_are_reproducible_and_never_or_always_switch_at_the_extremes()
         assert_eq!(drawn.switches, 1);
         let added = a.policies.last().expect("the switch's policy");
         assert_eq!(added.id, "political:turn");
-        assert_eq!(added.window, Some(caisson_model::Window { start: 1, end: 4 }));
+        assert_eq!(
+            added.window,
+            Some(caisson_model::Window { start: 1, end: 4 })
+        );
         assert_eq!(apply(&always, 9, sample).expect("draws").0, a, "same draws");
         let (n, drawn) = apply(&never, 9, sample).expect("draws");
         assert_eq!(drawn.switches, 0);
@@ -468,7 +478,10 @@ close_routes = ["AAA->BBB"]
         let (s, _) = apply(&base, 3, sample).expect("draws");
         let ended = s.policies[0].window.is_some();
         let closed = s.routes.iter().any(|r| r.window.is_some());
-        assert_eq!(ended, closed, "sample {sample}: the effects switch together");
+        assert_eq!(
+            ended, closed,
+            "sample {sample}: the effects switch together"
+        );
         if ended {
             // The same period for both.
             let policy_end = s.policies[0].window.map(|w| w.end);
@@ -491,7 +504,10 @@ fn a_switch_creates_the_hand_checked_shortage_and_without_political_removes_it()
     let base = tiny(TURN_AWAY);
     let with = simulate(&base, &options(4, 1), &|| {}).expect("simulates");
     let d = &with.demands[0];
-    assert_eq!(d.shortage.as_ref().map(|p| (p.min, p.max)), Some((50.0, 50.0)));
+    assert_eq!(
+        d.shortage.as_ref().map(|p| (p.min, p.max)),
+        Some((50.0, 50.0))
+    );
     assert_eq!(d.below_threshold, Some(1.0));
     assert_eq!(with.sources[0].kind, "political");
     let without = simulate(
@@ -504,7 +520,10 @@ fn a_switch_creates_the_hand_checked_shortage_and_without_political_removes_it()
     )
     .expect("simulates");
     let d = &without.demands[0];
-    assert_eq!(d.shortage.as_ref().map(|p| (p.min, p.max)), Some((20.0, 20.0)));
+    assert_eq!(
+        d.shortage.as_ref().map(|p| (p.min, p.max)),
+        Some((20.0, 20.0))
+    );
     assert_eq!(d.below_threshold, Some(0.0));
 }
 

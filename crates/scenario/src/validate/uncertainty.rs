@@ -244,8 +244,7 @@ impl Builder<'_> {
             (Some(h), None) => Some(SwitchTiming::Hazard(h.value)),
             (None, Some(p)) => Some(SwitchTiming::Chance(p.value)),
             (None, None) => {
-                if !matches!(u.hazard, Field::Invalid) && !matches!(u.probability, Field::Invalid)
-                {
+                if !matches!(u.hazard, Field::Invalid) && !matches!(u.probability, Field::Invalid) {
                     self.push(
                         Problem::error(Code::MissingField, u.at, "missing required field `hazard`")
                             .entity(entity)
@@ -316,9 +315,13 @@ impl Builder<'_> {
             }
             (None, Some(list)) => {
                 self.push(
-                    Problem::error(Code::MissingField, list.at, "missing required field `exporter`")
-                        .entity(entity)
-                        .hint("name the actor that stops exporting"),
+                    Problem::error(
+                        Code::MissingField,
+                        list.at,
+                        "missing required field `exporter`",
+                    )
+                    .entity(entity)
+                    .hint("name the actor that stops exporting"),
                 );
                 ok = false;
             }
@@ -340,7 +343,10 @@ impl Builder<'_> {
                         Problem::error(
                             Code::BadRoute,
                             route.at,
-                            format!("`close_routes`: \"{}\" is not a route between two actors", route.value),
+                            format!(
+                                "`close_routes`: \"{}\" is not a route between two actors",
+                                route.value
+                            ),
                         )
                         .entity(entity)
                         .hint("write a route as \"FROM->TO\" with two actor ids"),

@@ -113,9 +113,18 @@ pub(super) fn write_uncertainty(
                 PoliticalEffect::StopExports { exporter, to } => Some((exporter, to)),
                 _ => None,
             }) {
-                put(out, &uncertainty::exporter, string(&s.actors[exporter.index()].id))?;
-                let items: Vec<String> = to.iter().map(|&sel| string(s.selector_text(sel))).collect();
-                put(out, &uncertainty::stops_exporting_to, format!("[{}]", items.join(", ")))?;
+                put(
+                    out,
+                    &uncertainty::exporter,
+                    string(&s.actors[exporter.index()].id),
+                )?;
+                let items: Vec<String> =
+                    to.iter().map(|&sel| string(s.selector_text(sel))).collect();
+                put(
+                    out,
+                    &uncertainty::stops_exporting_to,
+                    format!("[{}]", items.join(", ")),
+                )?;
             }
             let routes: Vec<String> = effects
                 .iter()
@@ -129,7 +138,11 @@ pub(super) fn write_uncertainty(
                 })
                 .collect();
             if !routes.is_empty() {
-                put(out, &uncertainty::close_routes, format!("[{}]", routes.join(", ")))?;
+                put(
+                    out,
+                    &uncertainty::close_routes,
+                    format!("[{}]", routes.join(", ")),
+                )?;
             }
         }
     }
