@@ -773,9 +773,7 @@ impl Builder<'_> {
         let end = hi.map_or(n, |(h, _)| h + 1).min(n);
         if start >= end {
             // One of the two labels is written, or the window would be None.
-            let Some((_, at)) = lo.or(hi) else {
-                return None;
-            };
+            let (_, at) = lo.or(hi)?;
             let (first_label, last_label) = (self.label_at(0), self.label_at(n - 1));
             self.push(
                 Problem::warning(
