@@ -29,6 +29,8 @@ use caisson_plan::PlanStatus;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "solve")]
+pub use draw::Draws;
+#[cfg(feature = "solve")]
 pub use run::{
     sample_plans, simulate, simulate_chunk, simulate_with, summarise_chunks, SimulateOptions,
 };

@@ -33,6 +33,7 @@ pub fn without_exporter(scenario: &Scenario, actor: ActorId) -> Scenario {
         deny_export: vec![Selector::All],
         deny_import: Vec::new(),
         deny_end_use: Vec::new(),
+        window: None,
     });
     edited
         .contracts

@@ -30,7 +30,10 @@ mod testkit;
 
 pub use matrix::ComplianceMatrix;
 pub use qualify::{qualify, Qualification, TransferCandidates};
-pub use rules::{end_use, leg, shipment, shipment_by_actors, transfer};
+pub use rules::{
+    by_period, end_use, end_use_at, leg, leg_at, shipment, shipment_at, shipment_by_actors,
+    shipment_by_actors_at, transfer, transfer_at,
+};
 pub use trace::{
     explain_shipment, explain_transfer, trace_end_use, trace_leg, PolicyCheck, RuleOutcome,
     RuleTrace, ShipmentExplanation, Trace, TransferExplanation,

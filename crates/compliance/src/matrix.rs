@@ -37,7 +37,7 @@ impl PairCache {
     fn leg(&mut self, scenario: &Scenario, from: ActorId, to: ActorId, rule: Rule) -> Verdict {
         let cell = &mut self.legs[from.index() * self.actors + to.index()];
         if *cell == Cell::Unknown {
-            *cell = match leg_entry(scenario, from, to) {
+            *cell = match leg_entry(scenario, from, to, None) {
                 Some((policy, list)) => Cell::Denied(policy, list),
                 None => Cell::Clear,
             };
@@ -48,7 +48,7 @@ impl PairCache {
     fn end_use(&mut self, scenario: &Scenario, exporter: ActorId, end_user: ActorId) -> Verdict {
         let cell = &mut self.end_use[exporter.index() * self.actors + end_user.index()];
         if *cell == Cell::Unknown {
-            *cell = match first_policy(scenario, PolicyList::DenyEndUse, exporter, end_user) {
+            *cell = match first_policy(scenario, PolicyList::DenyEndUse, exporter, end_user, None) {
                 Some(policy) => Cell::Denied(policy, PolicyList::DenyEndUse),
                 None => Cell::Clear,
             };

@@ -1,23 +1,38 @@
 //! The rules of spec section 3 as plain functions: the fast path used by
 //! the planner, which stops at the first denial.
+//!
+//! Policies may bind only in a window of periods (`docs/windows.md`). The
+//! `*_at` functions answer for one period; the others give the verdict
+//! "allowed in every period": a policy counts when it binds in some period
+//! of the horizon, so without windows both are the spec's verdict.
 
 use caisson_model::{ActorId, DemandId, FacilityId, PolicyId, PolicyList, Scenario};
 
 use crate::verdict::{Denial, Rule, Verdict};
 
-/// The first policy (file order) that binds `bound` and whose `list` selects
-/// `subject`.
+/// Whether `policy` is consulted: in period `t`, or (`None`) in some period.
+fn consulted(policy: &caisson_model::Policy, period: Option<usize>) -> bool {
+    match period {
+        Some(t) => policy.binds_in(t),
+        None => policy.binds_somewhere(),
+    }
+}
+
+/// The first policy (file order) that binds `bound` (in `period`, or in
+/// some period when `None`) and whose `list` selects `subject`.
 pub(crate) fn first_policy(
     scenario: &Scenario,
     list: PolicyList,
     bound: ActorId,
     subject: ActorId,
+    period: Option<usize>,
 ) -> Option<PolicyId> {
     scenario
         .policies
         .iter()
         .position(|policy| {
-            scenario.is_in(bound, policy.scope)
+            consulted(policy, period)
+                && scenario.is_in(bound, policy.scope)
                 && policy
                     .list(list)
                     .iter()
@@ -33,24 +48,24 @@ pub(crate) fn leg_entry(
     scenario: &Scenario,
     from: ActorId,
     to: ActorId,
+    period: Option<usize>,
 ) -> Option<(PolicyId, PolicyList)> {
-    first_policy(scenario, PolicyList::DenyExport, from, to)
+    first_policy(scenario, PolicyList::DenyExport, from, to, period)
         .map(|p| (p, PolicyList::DenyExport))
         .or_else(|| {
-            first_policy(scenario, PolicyList::DenyImport, to, from)
+            first_policy(scenario, PolicyList::DenyImport, to, from, period)
                 .map(|p| (p, PolicyList::DenyImport))
         })
 }
 
-/// Checks a leg from actor `from` to actor `to`: the sender's `deny_export`
-/// before the receiver's `deny_import`, policies in file order.
-///
-/// The caller decides whether the leg exists at all (`from != to`); for
-/// `from == to` this still looks the pair up, which is what a policy
-/// binding an actor that denies itself would mean, but no rule of the spec
-/// asks for it.
-pub fn leg(scenario: &Scenario, from: ActorId, to: ActorId, rule: Rule) -> Verdict {
-    match leg_entry(scenario, from, to) {
+fn leg_in(
+    scenario: &Scenario,
+    from: ActorId,
+    to: ActorId,
+    rule: Rule,
+    period: Option<usize>,
+) -> Verdict {
+    match leg_entry(scenario, from, to, period) {
         Some((policy, list)) => Verdict::Denied(Denial {
             rule,
             policy,
@@ -62,10 +77,29 @@ pub fn leg(scenario: &Scenario, from: ActorId, to: ActorId, rule: Rule) -> Verdi
     }
 }
 
-/// Checks the end-use rule: no policy binding `exporter` lists `end_user`
-/// in `deny_end_use`.
-pub fn end_use(scenario: &Scenario, exporter: ActorId, end_user: ActorId) -> Verdict {
-    match first_policy(scenario, PolicyList::DenyEndUse, exporter, end_user) {
+/// Checks a leg from actor `from` to actor `to`: the sender's `deny_export`
+/// before the receiver's `deny_import`, policies in file order.
+///
+/// The caller decides whether the leg exists at all (`from != to`); for
+/// `from == to` this still looks the pair up, which is what a policy
+/// binding an actor that denies itself would mean, but no rule of the spec
+/// asks for it.
+pub fn leg(scenario: &Scenario, from: ActorId, to: ActorId, rule: Rule) -> Verdict {
+    leg_in(scenario, from, to, rule, None)
+}
+
+/// [`leg`] in period `t`: only the policies binding in `t` are consulted.
+pub fn leg_at(scenario: &Scenario, from: ActorId, to: ActorId, rule: Rule, t: usize) -> Verdict {
+    leg_in(scenario, from, to, rule, Some(t))
+}
+
+fn end_use_in(
+    scenario: &Scenario,
+    exporter: ActorId,
+    end_user: ActorId,
+    period: Option<usize>,
+) -> Verdict {
+    match first_policy(scenario, PolicyList::DenyEndUse, exporter, end_user, period) {
         Some(policy) => Verdict::Denied(Denial {
             rule: Rule::EndUse,
             policy,
@@ -77,6 +111,44 @@ pub fn end_use(scenario: &Scenario, exporter: ActorId, end_user: ActorId) -> Ver
     }
 }
 
+/// Checks the end-use rule: no policy binding `exporter` lists `end_user`
+/// in `deny_end_use`.
+pub fn end_use(scenario: &Scenario, exporter: ActorId, end_user: ActorId) -> Verdict {
+    end_use_in(scenario, exporter, end_user, None)
+}
+
+/// [`end_use`] in period `t`.
+pub fn end_use_at(scenario: &Scenario, exporter: ActorId, end_user: ActorId, t: usize) -> Verdict {
+    end_use_in(scenario, exporter, end_user, Some(t))
+}
+
+fn shipment_by_actors_in(
+    scenario: &Scenario,
+    exporter: ActorId,
+    buyer: ActorId,
+    end_user: ActorId,
+    period: Option<usize>,
+) -> Verdict {
+    if exporter != buyer {
+        if let denied @ Verdict::Denied(_) =
+            leg_in(scenario, exporter, buyer, Rule::ExporterToBuyer, period)
+        {
+            return denied;
+        }
+    }
+    if end_user != buyer {
+        if let denied @ Verdict::Denied(_) =
+            leg_in(scenario, buyer, end_user, Rule::BuyerToEndUser, period)
+        {
+            return denied;
+        }
+    }
+    if end_user != exporter {
+        return end_use_in(scenario, exporter, end_user, period);
+    }
+    Verdict::Allowed
+}
+
 /// Checks a shipment from an exporter to a buyer for an end user (spec
 /// section 3, rules 1-3 in order); same-actor legs are skipped.
 pub fn shipment_by_actors(
@@ -85,20 +157,19 @@ pub fn shipment_by_actors(
     buyer: ActorId,
     end_user: ActorId,
 ) -> Verdict {
-    if exporter != buyer {
-        if let denied @ Verdict::Denied(_) = leg(scenario, exporter, buyer, Rule::ExporterToBuyer) {
-            return denied;
-        }
-    }
-    if end_user != buyer {
-        if let denied @ Verdict::Denied(_) = leg(scenario, buyer, end_user, Rule::BuyerToEndUser) {
-            return denied;
-        }
-    }
-    if end_user != exporter {
-        return end_use(scenario, exporter, end_user);
-    }
-    Verdict::Allowed
+    shipment_by_actors_in(scenario, exporter, buyer, end_user, None)
+}
+
+/// [`shipment_by_actors`] for a shipment departing in period `t`: a
+/// shipment is judged by the policies binding in its departure period.
+pub fn shipment_by_actors_at(
+    scenario: &Scenario,
+    exporter: ActorId,
+    buyer: ActorId,
+    end_user: ActorId,
+    t: usize,
+) -> Verdict {
+    shipment_by_actors_in(scenario, exporter, buyer, end_user, Some(t))
 }
 
 /// Checks a shipment from `facility` to `demand` (spec section 3, rules 1-3
@@ -109,15 +180,59 @@ pub fn shipment(scenario: &Scenario, facility: FacilityId, demand: DemandId) -> 
     shipment_by_actors(scenario, exporter, d.buyer, d.end_user)
 }
 
+/// [`shipment`] for a shipment departing in period `t`.
+pub fn shipment_at(
+    scenario: &Scenario,
+    facility: FacilityId,
+    demand: DemandId,
+    t: usize,
+) -> Verdict {
+    let exporter = scenario.facilities[facility.index()].actor;
+    let d = &scenario.demands[demand.index()];
+    shipment_by_actors_at(scenario, exporter, d.buyer, d.end_user, t)
+}
+
 /// Checks a transfer from facility `from` to facility `to`: allowed within
 /// one actor, otherwise decided by the leg between the two actors.
 pub fn transfer(scenario: &Scenario, from: FacilityId, to: FacilityId) -> Verdict {
+    transfer_in(scenario, from, to, None)
+}
+
+/// [`transfer`] for a transfer departing in period `t`.
+pub fn transfer_at(scenario: &Scenario, from: FacilityId, to: FacilityId, t: usize) -> Verdict {
+    transfer_in(scenario, from, to, Some(t))
+}
+
+fn transfer_in(
+    scenario: &Scenario,
+    from: FacilityId,
+    to: FacilityId,
+    period: Option<usize>,
+) -> Verdict {
     let a = scenario.facilities[from.index()].actor;
     let b = scenario.facilities[to.index()].actor;
     if a == b {
         Verdict::Allowed
     } else {
-        leg(scenario, a, b, Rule::Transfer)
+        leg_in(scenario, a, b, Rule::Transfer, period)
+    }
+}
+
+/// The verdict of one flow in every period of the horizon, when it differs
+/// between periods; `None` when the scenario has no window (or the flow's
+/// verdict is the same throughout), so callers keep the one static verdict.
+pub fn by_period(
+    scenario: &Scenario,
+    verdict_at: impl Fn(usize) -> Verdict,
+) -> Option<Vec<Verdict>> {
+    if !scenario.policies.iter().any(|p| p.window.is_some()) {
+        return None;
+    }
+    let verdicts: Vec<Verdict> = (0..scenario.periods()).map(verdict_at).collect();
+    if verdicts.windows(2).all(|w| w[0] == w[1]) {
+        None
+    } else {
+        Some(verdicts)
     }
 }
 

@@ -154,6 +154,7 @@ impl Kit {
             deny_export: export.iter().map(|s| self.selector(s)).collect(),
             deny_import: import.iter().map(|s| self.selector(s)).collect(),
             deny_end_use: end_use.iter().map(|s| self.selector(s)).collect(),
+            window: None,
         };
         self.s.policies.push(policy);
         self

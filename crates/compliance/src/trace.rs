@@ -107,8 +107,12 @@ pub struct ShipmentExplanation {
     /// Whether the facility holds the demand's product (spec section 4);
     /// if not, no shipment variable exists whatever the verdict.
     pub held: bool,
-    /// The rules checked.
+    /// The rules checked (every policy that binds in some period).
     pub trace: Trace,
+    /// The verdict in each departure period, when it differs between
+    /// periods (time-windowed policies, `docs/windows.md`); `None`: the
+    /// trace's verdict holds in every period.
+    pub by_period: Option<Vec<Verdict>>,
 }
 
 /// The explanation of a transfer verdict between two facilities.
@@ -124,6 +128,9 @@ pub struct TransferExplanation {
     pub receiver: ActorId,
     /// The rule checked (one transfer leg).
     pub trace: Trace,
+    /// The verdict in each departure period, when it differs between
+    /// periods; `None`: the trace's verdict holds in every period.
+    pub by_period: Option<Vec<Verdict>>,
 }
 
 /// Traces a leg `from -> to` checked for `rule`.
@@ -169,6 +176,9 @@ pub fn explain_shipment(
         end_user,
         held,
         trace: Trace::from_rules(rules),
+        by_period: crate::rules::by_period(scenario, |t| {
+            crate::rules::shipment_at(scenario, facility, demand, t)
+        }),
     }
 }
 
@@ -186,6 +196,9 @@ pub fn explain_transfer(
         sender,
         receiver,
         trace: Trace::from_rules(vec![trace_leg(scenario, sender, receiver, Rule::Transfer)]),
+        by_period: crate::rules::by_period(scenario, |t| {
+            crate::rules::transfer_at(scenario, from, to, t)
+        }),
     }
 }
 
@@ -233,7 +246,12 @@ fn list_checks(
         .policies
         .iter()
         .enumerate()
-        .filter(|(_, policy)| !policy.list(list).is_empty() && scenario.is_in(bound, policy.scope))
+        .filter(|(_, policy)| {
+            // A policy whose window lies outside the horizon binds nowhere.
+            policy.binds_somewhere()
+                && !policy.list(list).is_empty()
+                && scenario.is_in(bound, policy.scope)
+        })
         .map(|(i, policy)| PolicyCheck {
             policy: PolicyId::new(i),
             list,

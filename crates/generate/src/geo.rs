@@ -200,6 +200,7 @@ fn policies(s: &Scenario, roles: &[Role], outside_union: &[usize]) -> Vec<Policy
         deny_export: Vec::new(),
         deny_import: Vec::new(),
         deny_end_use: Vec::new(),
+        window: None,
     };
     let mut out = Vec::new();
     let (Some(alliance), Some(pact), Some(aggressor)) =
@@ -294,6 +295,7 @@ fn routes(rng: &mut Rng, n: usize) -> Vec<Route> {
                         to,
                         lead_time: 0,
                         unit_cost: round(rng.range(1.0, 5.0), 1),
+                        window: None,
                     });
                 }
             } else if rng.chance(p) {
@@ -302,6 +304,7 @@ fn routes(rng: &mut Rng, n: usize) -> Vec<Route> {
                     to,
                     lead_time: rng.between(0, 3) as u32,
                     unit_cost: round(rng.range(5.0, 80.0), 0),
+                    window: None,
                 });
             }
         }

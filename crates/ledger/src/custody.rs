@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use caisson_compliance::{end_use, leg, Rule, Verdict};
+use caisson_compliance::{end_use_at, leg_at, Rule, Verdict};
 use caisson_model::{ActorId, Scenario};
 
 use crate::entry::{
@@ -644,7 +644,11 @@ impl State {
             };
             let buyer = actor(s, &c.consignee)?;
             let end_user = actor(s, &e.content.end_user)?;
-            let verdict = caisson_compliance::shipment_by_actors(s, exporter, buyer, end_user);
+            // Judged by the policies binding in the period of its date
+            // (time-windowed policies, docs/windows.md).
+            let t = period_of(s, &c.date);
+            let verdict =
+                caisson_compliance::shipment_by_actors_at(s, exporter, buyer, end_user, t);
             denied(
                 &format!(
                     "shipment from {} to {} for end user {}",
@@ -789,20 +793,21 @@ impl State {
                 "re-export of lot {} by {holder} to {} for end user {}",
                 lot.id, c.to, new_euc.content.end_user
             );
+            let period = period_of(s, &c.date);
             if h != t {
-                denied(&what, s, leg(s, h, t, Rule::ExporterToBuyer))?;
+                denied(&what, s, leg_at(s, h, t, Rule::ExporterToBuyer, period))?;
             }
             if u != t {
-                denied(&what, s, leg(s, t, u, Rule::BuyerToEndUser))?;
+                denied(&what, s, leg_at(s, t, u, Rule::BuyerToEndUser, period))?;
             }
             if u != h {
-                denied(&what, s, end_use(s, h, u))?;
+                denied(&what, s, end_use_at(s, h, u, period))?;
             }
             if u != origin {
                 denied(
                     &format!("{what} (end-use controls of the origin {})", lot.origin),
                     s,
-                    end_use(s, origin, u),
+                    end_use_at(s, origin, u, period),
                 )?;
             }
         }
@@ -889,5 +894,28 @@ impl State {
 impl fmt::Display for RefusalCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// The period of the scenario's calendar that holds `date` (the one whose
+/// label is the date's month, quarter or year), for the policies binding
+/// then (docs/windows.md). A date before the horizon reads as its first
+/// period and one after it as its last: the nearest end, so a window that
+/// reaches an end of the horizon keeps binding beyond it.
+fn period_of(s: &caisson_model::Scenario, date: &Date) -> usize {
+    let text = date.as_str();
+    let (year, month) = (text.get(0..4).unwrap_or(""), text.get(5..7).unwrap_or(""));
+    let label = match s.calendar.kind {
+        caisson_model::PeriodKind::Month => format!("{year}-{month}"),
+        caisson_model::PeriodKind::Quarter => {
+            let m: u32 = month.parse().unwrap_or(1);
+            format!("{year}-Q{}", (m.clamp(1, 12) - 1) / 3 + 1)
+        }
+        caisson_model::PeriodKind::Year => year.to_owned(),
+    };
+    let last = s.periods().saturating_sub(1);
+    match s.calendar.offset(&label) {
+        Ok(offset) => usize::try_from(offset.max(0)).unwrap_or(0).min(last),
+        Err(_) => 0,
     }
 }

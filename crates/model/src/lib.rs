@@ -27,7 +27,9 @@ pub use derived::Held;
 pub use ids::{
     ActorId, BlocId, ContractId, DemandId, ExpansionId, FacilityId, LineId, PolicyId, ProductId,
 };
-pub use uncertainty::{Distribution, PeriodRange, Targets, Uncertainty, UncertaintyKind};
+pub use uncertainty::{
+    Distribution, PeriodRange, PoliticalEffect, SwitchTiming, Targets, Uncertainty, UncertaintyKind,
+};
 
 /// A whole, validated scenario (spec section 2), ready for planning.
 ///
@@ -196,6 +198,47 @@ pub struct Route {
     pub lead_time: u32,
     /// Cost per unit shipped (>= 0).
     pub unit_cost: f64,
+    /// The departure periods in which the route is open (`since` / `until`,
+    /// an extension of the spec: `docs/windows.md`); `None`: the whole
+    /// horizon. Outside its window the pair carries nothing.
+    pub window: Option<Window>,
+}
+
+/// A time window of a policy or route (`docs/windows.md`): the periods
+/// `start..end` (half-open) of the horizon, written in a file as inclusive
+/// labels and clipped to the horizon when loaded. It may be empty (a window
+/// wholly outside the horizon), so that it binds in no period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Window {
+    /// First period inside the window.
+    pub start: usize,
+    /// First period after the window (`start <= end`).
+    pub end: usize,
+}
+
+impl Window {
+    /// The window of periods `first..=last`.
+    pub fn inclusive(first: usize, last: usize) -> Self {
+        Self {
+            start: first,
+            end: last.saturating_add(1).max(first),
+        }
+    }
+
+    /// Whether period `t` lies inside the window.
+    pub fn contains(&self, t: usize) -> bool {
+        self.start <= t && t < self.end
+    }
+
+    /// Whether the window holds no period.
+    pub fn is_empty(&self) -> bool {
+        self.start >= self.end
+    }
+}
+
+/// Whether `window` (`None`: the whole horizon) holds period `t`.
+pub fn within(window: Option<Window>, t: usize) -> bool {
+    window.is_none_or(|w| w.contains(t))
 }
 
 /// A requirement of a buyer, for an end user.
@@ -251,6 +294,10 @@ pub struct Policy {
     pub deny_import: Vec<Selector>,
     /// End users the bound actors' exports may not reach.
     pub deny_end_use: Vec<Selector>,
+    /// The periods in which it binds (`from` / `until`, an extension of the
+    /// spec: `docs/windows.md`); `None`: the whole horizon. A shipment is
+    /// judged in its departure period.
+    pub window: Option<Window>,
 }
 
 /// An actor or a bloc: the scope of a policy.
@@ -298,6 +345,17 @@ impl PolicyList {
 }
 
 impl Policy {
+    /// Whether the policy binds in period `t`.
+    pub fn binds_in(&self, t: usize) -> bool {
+        within(self.window, t)
+    }
+
+    /// Whether the policy binds in some period of the horizon (a window
+    /// wholly outside it binds nowhere).
+    pub fn binds_somewhere(&self) -> bool {
+        self.window.is_none_or(|w| !w.is_empty())
+    }
+
     /// The selectors of one of this policy's lists.
     pub fn list(&self, list: PolicyList) -> &[Selector] {
         match list {
@@ -343,6 +401,24 @@ impl Scenario {
         } else {
             (self.default_lead_time, self.default_unit_cost)
         }
+    }
+
+    /// Whether goods may leave `from`'s territory for `to`'s in period `t`:
+    /// always, unless an explicit route between them has a window that does
+    /// not hold `t` (`docs/windows.md`: a route with a window exists only for
+    /// departures inside it, and the pair carries nothing outside it).
+    pub fn route_open(&self, from: ActorId, to: ActorId, t: usize) -> bool {
+        self.routes
+            .iter()
+            .find(|r| r.from == from && r.to == to)
+            .is_none_or(|r| within(r.window, t))
+    }
+
+    /// Whether some policy or route has a time window: without one, every
+    /// verdict and route is the same in every period.
+    pub fn has_windows(&self) -> bool {
+        self.policies.iter().any(|p| p.window.is_some())
+            || self.routes.iter().any(|r| r.window.is_some())
     }
 
     /// Display text of a selector (`"belligerent"`, `"*"`, or the id).

@@ -7,7 +7,7 @@
 //! uncertain; sampling lives in `caisson-analysis` so that this crate stays
 //! free of random number generators.
 
-use crate::{ActorId, DemandId, FacilityId};
+use crate::{ActorId, DemandId, FacilityId, PolicyId, Selector, Window};
 
 /// One source of uncertainty.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +66,60 @@ pub enum UncertaintyKind {
         extra: PeriodRange,
         /// One draw for every matching pair (`true`) or one per pair.
         shared: bool,
+    },
+    /// A political switch (`kind = "political"`): at a period drawn once
+    /// per sample (or never), every effect of the entry takes hold from that
+    /// period on. Several effects in one entry switch together (correlated:
+    /// one draw governs them all).
+    Political {
+        /// How the switch period is drawn.
+        timing: SwitchTiming,
+        /// The periods in which the switch may happen (`since` / `until`,
+        /// clipped to the horizon; the whole horizon when absent).
+        window: Window,
+        /// What the switch does, in the order written (at least one).
+        effects: Vec<PoliticalEffect>,
+    },
+}
+
+/// How a political switch's period is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SwitchTiming {
+    /// A yearly hazard in [0, 1]: the chance that the switch happens within
+    /// a year, converted to a per-period chance `1 - (1 - h)^(1 / periods
+    /// per year)`; the first period of the window whose draw succeeds is
+    /// the switch.
+    Hazard(f64),
+    /// With this probability in [0, 1] the switch happens, in a period drawn
+    /// uniformly from the window.
+    Chance(f64),
+}
+
+/// One effect of a political switch, from the switch period on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PoliticalEffect {
+    /// The policy binds only from the switch on (`start_policies`): as
+    /// written it describes the world after the switch; without a switch it
+    /// never binds.
+    StartPolicy(PolicyId),
+    /// The policy stops binding from the switch on (`end_policies`).
+    EndPolicy(PolicyId),
+    /// The exporter stops exporting to the selected actors from the switch
+    /// on (`exporter` + `stops_exporting_to`), and its facilities'
+    /// contracts with the selected buyers end then.
+    StopExports {
+        /// The exporting actor.
+        exporter: ActorId,
+        /// Whom it no longer exports to.
+        to: Vec<Selector>,
+    },
+    /// The route from one actor to another closes from the switch on
+    /// (`close_routes = ["FROM->TO"]`).
+    CloseRoute {
+        /// Origin actor.
+        from: ActorId,
+        /// Destination actor.
+        to: ActorId,
     },
 }
 

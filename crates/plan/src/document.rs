@@ -11,6 +11,7 @@
 
 mod resolve;
 
+use caisson_compliance::Verdict;
 use caisson_model::{ActorId, DemandId, FacilityId, LineId, ProductId, Scenario};
 use serde::{Deserialize, Serialize};
 
@@ -146,6 +147,21 @@ pub struct ComplianceRow {
     pub allowed: bool,
     /// The deciding policy and list, or "no policy applies".
     pub reason: String,
+}
+
+/// The reason of a compliance record: the verdict's, and for a pair open in
+/// some departure periods only (time-windowed policies or routes,
+/// `docs/windows.md`) the periods it is open in. `allowed` stays "allowed in
+/// every period". Scenarios without windows keep the spec's reason.
+fn windowed_reason(s: &Scenario, verdict: Verdict, open: impl FnOnce() -> crate::Open) -> String {
+    let reason = verdict.reason(s);
+    if !s.has_windows() {
+        return reason;
+    }
+    match open().describe(&s.calendar) {
+        Some(periods) => format!("{reason}; open for departures in {periods} only"),
+        None => reason,
+    }
 }
 
 /// A transfer compliance record.
@@ -952,7 +968,9 @@ impl PlanDocument {
                     facility: l.facility(r.facility),
                     demand: l.demand(r.demand),
                     allowed: r.verdict.is_allowed(),
-                    reason: r.verdict.reason(s),
+                    reason: windowed_reason(s, r.verdict, || {
+                        crate::Open::of_shipment(s, r.facility, r.demand)
+                    }),
                 })
                 .collect(),
             transfer_compliance: plan
@@ -962,7 +980,9 @@ impl PlanDocument {
                     from: l.facility(r.from),
                     to: l.facility(r.to),
                     allowed: r.verdict.is_allowed(),
-                    reason: r.verdict.reason(s),
+                    reason: windowed_reason(s, r.verdict, || {
+                        crate::Open::of_transfer(s, r.from, r.to)
+                    }),
                 })
                 .collect(),
             kpis: KpiRows::new(s, plan),

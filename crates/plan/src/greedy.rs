@@ -51,7 +51,7 @@
 use caisson_model::{DemandId, FacilityId, LineId, ProductId, Scenario};
 
 use crate::flows::{Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow};
-use crate::network::Network;
+use crate::network::{Network, Open};
 use crate::plan::{Plan, PlanStatus};
 
 /// The `method` of plans made by [`greedy`].
@@ -105,6 +105,9 @@ struct Maker {
 struct Feeder {
     from: FacilityId,
     lead: usize,
+    /// Index into `Greedy::windows` when the pair is open in some periods
+    /// only (time windows); `None`: open in every period.
+    window: Option<u32>,
     cost: f64,
     /// Route cost plus the feeder's own estimated unit cost.
     estimate: f64,
@@ -115,6 +118,8 @@ struct Feeder {
 struct Source {
     facility: FacilityId,
     lead: usize,
+    /// Index into `Greedy::windows`, as for [`Feeder`].
+    window: Option<u32>,
     /// Route unit cost minus the penalty of a contract covering the pair.
     transport: f64,
     /// The facility's estimated cost of new supply of the product.
@@ -203,10 +208,29 @@ pub(crate) struct Greedy<'a> {
     /// Per slot, the latest period up to which every production period has
     /// been tried to exhaustion.
     production_done: Vec<Option<usize>>,
+    /// The open periods of the pairs open in some periods only.
+    windows: Vec<Vec<bool>>,
     flows: Flows,
 }
 
 impl<'a> Greedy<'a> {
+    /// The index in `windows` of a pair's open periods, when it is open in
+    /// some periods only.
+    fn window_of(&mut self, open: &Open) -> Option<u32> {
+        match open {
+            Open::Periods(periods) => {
+                self.windows.push(periods.clone());
+                Some((self.windows.len() - 1) as u32)
+            }
+            Open::Always | Open::Never => None,
+        }
+    }
+
+    /// Whether a pair with `window` may carry goods leaving in `t`.
+    fn open(&self, window: Option<u32>, t: usize) -> bool {
+        window.is_none_or(|w| self.windows[w as usize].get(t).copied().unwrap_or(false))
+    }
+
     pub(crate) fn new(s: &'a Scenario, network: &Network) -> Self {
         let n = s.periods();
         let slots = Slots::new(s, network);
@@ -238,6 +262,7 @@ impl<'a> Greedy<'a> {
             floor: level.clone(),
             level,
             cap_left,
+            windows: Vec::new(),
             flows: Flows::default(),
         };
         greedy.index_network(network);
@@ -260,19 +285,17 @@ impl<'a> Greedy<'a> {
                 }
             }
         }
-        for pair in network
-            .transfer_pairs
-            .iter()
-            .filter(|p| p.verdict.is_allowed())
-        {
+        for pair in network.transfer_pairs.iter().filter(|p| p.open.somewhere()) {
             if pair.lead >= self.n {
                 continue;
             }
+            let window = self.window_of(&pair.open);
             for &p in &pair.products {
                 if let Some(k) = self.slots.get(pair.to, p) {
                     self.feeders[k].push(Feeder {
                         from: pair.from,
                         lead: pair.lead,
+                        window,
                         cost: pair.cost,
                         estimate: pair.cost,
                     });
@@ -280,10 +303,11 @@ impl<'a> Greedy<'a> {
             }
         }
         let supply = self.estimate_costs();
-        for pair in network.ship_pairs.iter().filter(|p| p.verdict.is_allowed()) {
+        for pair in network.ship_pairs.iter().filter(|p| p.open.somewhere()) {
             if pair.lead >= self.n {
                 continue;
             }
+            let window = self.window_of(&pair.open);
             let demand = &s.demands[pair.demand.index()];
             let contract_penalty = s
                 .contracts
@@ -302,6 +326,7 @@ impl<'a> Greedy<'a> {
             let source = Source {
                 facility: pair.facility,
                 lead: pair.lead,
+                window,
                 transport: pair.cost - contract_penalty,
                 supply,
             };
@@ -437,6 +462,9 @@ impl<'a> Greedy<'a> {
                 &mut self.stock_sources[d.index()]
             });
             for source in sources.iter().filter(|src| src.lead <= t) {
+                if !self.open(source.window, t - source.lead) {
+                    continue;
+                }
                 if need - delivered <= EPS {
                     break;
                 }
@@ -639,6 +667,9 @@ impl<'a> Greedy<'a> {
         let feeders = std::mem::take(&mut self.feeders[k]);
         let mut got = 0.0;
         for feeder in feeders.iter().filter(|g| g.lead <= by) {
+            if !self.open(feeder.window, by - feeder.lead) {
+                continue;
+            }
             let left = want - got;
             if left <= EPS {
                 break;

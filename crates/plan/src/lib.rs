@@ -41,7 +41,7 @@ pub use derive::{clean, ZERO};
 pub use document::{PlanDocument, FORMAT};
 pub use flows::{ExpansionFlow, Flows, ProductionFlow, ShipmentFlow, SolutionInfo, TransferFlow};
 pub use greedy::{greedy, greedy_flows, greedy_flows_with, GREEDY_METHOD};
-pub use network::{Network, ShipPair, TransferPair};
+pub use network::{Network, Open, ShipPair, TransferPair};
 pub use plan::{
     CapacityDual, ComplianceRecord, ContractRecord, CostSplit, DemandKpi, DemandRecord, EndUserKpi,
     ExpansionRecord, Kpis, ModelStats, Plan, PlanStatus, ProductKpi, ProductionRecord, Reductions,

@@ -295,12 +295,21 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
                 format!("{what}: product wrong or not held at the facility"),
             );
         }
-        let verdict = caisson_compliance::shipment(s, r.facility, r.demand);
+        // Judged in its departure period (time-windowed policies and
+        // routes, docs/windows.md).
+        let verdict = caisson_compliance::shipment_at(s, r.facility, r.demand, r.period);
         if !verdict.is_allowed() {
             c.fail_at(
                 at.to_vec(),
                 "compliance",
                 format!("{what}: the pair is denied ({})", verdict.reason(s)),
+            );
+        }
+        if !s.route_open(f.actor, d.buyer, r.period) {
+            c.fail_at(
+                at.to_vec(),
+                "route",
+                format!("{what}: the route is closed in its departure period"),
             );
         }
         if r.arrival != r.period + lead as usize {
@@ -360,12 +369,19 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
                 format!("{what}: the product does not qualify for this transfer"),
             );
         }
-        let verdict = caisson_compliance::transfer(s, r.from, r.to);
+        let verdict = caisson_compliance::transfer_at(s, r.from, r.to, r.period);
         if !verdict.is_allowed() {
             c.fail_at(
                 at.to_vec(),
                 "compliance",
                 format!("{what}: the pair is denied ({})", verdict.reason(s)),
+            );
+        }
+        if !s.route_open(g.actor, h.actor, r.period) {
+            c.fail_at(
+                at.to_vec(),
+                "route",
+                format!("{what}: the route is closed in its departure period"),
             );
         }
         let (lead, unit_cost) = s.route(g.actor, h.actor);

@@ -499,11 +499,7 @@ impl<'a> Facts<'a> {
         }
         let mut feeders: HashMap<(FacilityId, ProductId), Vec<(FacilityId, usize)>> =
             HashMap::new();
-        for pair in network
-            .transfer_pairs
-            .iter()
-            .filter(|p| p.verdict.is_allowed())
-        {
+        for pair in network.transfer_pairs.iter().filter(|p| p.open.somewhere()) {
             for &p in &pair.products {
                 feeders
                     .entry((pair.to, p))
@@ -571,9 +567,11 @@ impl<'a> Facts<'a> {
             .iter()
             .map(|&i| &self.network.ship_pairs[i])
             .collect();
+        // A pair open in some periods (time windows) is a source; if a
+        // policy denies it in others, it is also named as a denial below.
         let allowed: Vec<(FacilityId, usize)> = pairs
             .iter()
-            .filter(|p| p.verdict.is_allowed())
+            .filter(|p| p.open.somewhere())
             .map(|p| (p.facility, p.lead))
             .collect();
         let mut out = Vec::new();

@@ -435,20 +435,31 @@ impl Formulation {
         red.shipments_not_held =
             ((facilities * scenario.demands.len() - network.ship_pairs.len()) * n) as u64;
         for pair in &network.ship_pairs {
-            let kind = if pair.verdict.is_allowed() {
-                Kind::Free
-            } else {
+            // A pair closed in every period gets no column (or closed ones,
+            // in a superset model); a pair open in some periods only gets
+            // columns in those (closed ones in the others, in a superset).
+            if !pair.open.somewhere() {
                 red.shipments_denied += n as u64;
                 if !superset {
                     continue;
                 }
-                Kind::Closed
-            };
+            }
             let last = n.saturating_sub(pair.lead);
             red.shipments_beyond_horizon += (n - last) as u64;
             let product = scenario.demands[pair.demand.index()].product;
             let contract = contract_of(pair.facility, pair.demand);
             for t in 0..last {
+                let kind = if pair.open.at(t) {
+                    Kind::Free
+                } else {
+                    if pair.open.somewhere() {
+                        red.shipments_denied += 1;
+                    }
+                    if !superset {
+                        continue;
+                    }
+                    Kind::Closed
+                };
                 if let Some(bal) = rows.balance(pair.facility, product, t) {
                     buf.push((bal, 1.0));
                 }
@@ -469,15 +480,12 @@ impl Formulation {
         let mut qualifying = 0u64;
         for pair in &network.transfer_pairs {
             qualifying += (pair.products.len() * n) as u64;
-            let kind = if pair.verdict.is_allowed() {
-                Kind::Free
-            } else {
+            if !pair.open.somewhere() {
                 red.transfers_denied += (pair.products.len() * n) as u64;
                 if !superset {
                     continue;
                 }
-                Kind::Closed
-            };
+            }
             let last = n.saturating_sub(pair.lead);
             red.transfers_beyond_horizon += (pair.products.len() * (n - last)) as u64;
             for &p in &pair.products {
@@ -485,6 +493,17 @@ impl Formulation {
                     continue;
                 }
                 for t in 0..last {
+                    let kind = if pair.open.at(t) {
+                        Kind::Free
+                    } else {
+                        if pair.open.somewhere() {
+                            red.transfers_denied += 1;
+                        }
+                        if !superset {
+                            continue;
+                        }
+                        Kind::Closed
+                    };
                     if let Some(bal) = rows.balance(pair.from, p, t) {
                         buf.push((bal, 1.0));
                     }
@@ -526,14 +545,17 @@ impl Formulation {
                 }
             }
             for receiver in &pool.receivers {
-                let kind = if receiver.allowed {
-                    Kind::Free
-                } else if superset {
-                    Kind::Closed
-                } else {
+                if !receiver.allowed && !superset {
                     continue;
-                };
+                }
                 for t in 0..n.saturating_sub(receiver.lead).min(sendable) {
+                    let kind = if receiver.open.at(t) {
+                        Kind::Free
+                    } else if superset {
+                        Kind::Closed
+                    } else {
+                        continue;
+                    };
                     if let Some(bal) =
                         rows.balance(receiver.facility, pool.product, t + receiver.lead)
                     {

@@ -37,14 +37,18 @@ use std::collections::BTreeMap;
 
 use caisson_model::{ActorId, FacilityId, ProductId, Scenario};
 
-use caisson_plan::Network;
+use caisson_plan::{Network, Open};
 
 /// A facility a pool delivers to, with what a unit costs to reach it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Receiver {
     pub facility: FacilityId,
-    /// Whether the leg from the pool's actor is allowed (always, at home).
+    /// Whether the leg from the pool's actor is allowed in some period
+    /// (always, at home).
     pub allowed: bool,
+    /// The departure periods in which it is open (time windows,
+    /// `docs/windows.md`).
+    pub open: Open,
     pub lead: usize,
     pub cost: f64,
 }
@@ -148,7 +152,8 @@ impl Pools {
                 }
                 let receiver = Receiver {
                     facility: pair.to,
-                    allowed: pair.verdict.is_allowed(),
+                    allowed: pair.open.somewhere(),
+                    open: pair.open.clone(),
                     lead: pair.lead,
                     cost: pair.cost,
                 };

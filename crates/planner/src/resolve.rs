@@ -41,9 +41,9 @@ use crate::solve::{apply_options, read_flows, status_of};
 use crate::vars::{RowKey, Var};
 use crate::warm::{WarmBasis, Warmed};
 use caisson_plan::clean;
-use caisson_plan::Network;
 use caisson_plan::{Flows, SolutionInfo};
 use caisson_plan::{ModelStats, Plan, PlanStatus};
+use caisson_plan::{Network, Open};
 
 /// Why a variant cannot be solved as a bound change of the base model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -321,31 +321,36 @@ impl<'s> Resolver<'s> {
     ) -> Bounds {
         let s = self.scenario;
         let (facilities, demands) = (s.facilities.len(), s.demands.len());
-        let mut ship_open = vec![false; facilities * demands];
+        // Which periods each pair is open in (policies' and routes' time
+        // windows make it a matter of the departure period).
+        let never = Open::Never;
+        let mut ship_open: Vec<&Open> = vec![&never; facilities * demands];
         for pair in &network.ship_pairs {
-            ship_open[pair.facility.index() * demands + pair.demand.index()] =
-                pair.verdict.is_allowed();
+            ship_open[pair.facility.index() * demands + pair.demand.index()] = &pair.open;
         }
-        let mut transfer_open = vec![false; facilities * facilities];
+        let mut transfer_open: Vec<&Open> = vec![&never; facilities * facilities];
         for pair in &network.transfer_pairs {
-            transfer_open[pair.from.index() * facilities + pair.to.index()] =
-                pair.verdict.is_allowed();
+            transfer_open[pair.from.index() * facilities + pair.to.index()] = &pair.open;
         }
-        // Every pair of a pool shares the verdict of its actors' leg.
+        // Every pair of a pool shares the openness of its actors' leg.
         let actors = s.actors.len();
-        let mut leg_open = vec![false; actors * actors];
+        let mut leg_open: Vec<&Open> = vec![&never; actors * actors];
         for pair in &network.transfer_pairs {
             let (a, b) = (
                 s.facilities[pair.from.index()].actor,
                 s.facilities[pair.to.index()].actor,
             );
-            leg_open[a.index() * actors + b.index()] = pair.verdict.is_allowed();
+            leg_open[a.index() * actors + b.index()] = &pair.open;
         }
         let pools = &self.formulation.pools.list;
         let actor = |f: FacilityId| s.facilities[f.index()].actor;
-        let receive_open = |pool: u32, to: FacilityId| {
+        let receive_open = |pool: u32, to: FacilityId, t: u32| {
             let from = pools[pool as usize].actor;
-            from == actor(to) || leg_open[from.index() * actors + actor(to).index()]
+            // At home no policy applies; only a route's window may close it.
+            if from == actor(to) {
+                return s.route_open(from, from, t as usize);
+            }
+            leg_open[from.index() * actors + actor(to).index()].at(t as usize)
         };
         let gone = |f: FacilityId| facility_gone[f.index()];
         let base = &self.base;
@@ -359,22 +364,25 @@ impl<'s> Resolver<'s> {
                     Var::X { line, .. } => !gone(s.lines[line.index()].facility),
                     Var::Y { expansion, .. } => !gone(s.expansions[expansion.index()].facility),
                     Var::Z {
-                        facility, demand, ..
+                        facility,
+                        demand,
+                        t,
                     } => {
                         // An allowed shipment column has no upper bound
                         // (whether or not the base allowed it).
                         return if gone(facility)
                             || !ship_open[facility.index() * demands + demand.index()]
+                                .at(t as usize)
                         {
                             0.0
                         } else {
                             f64::INFINITY
                         };
                     }
-                    Var::W { from, to, .. } => {
+                    Var::W { from, to, t, .. } => {
                         return if gone(from)
                             || gone(to)
-                            || !transfer_open[from.index() * facilities + to.index()]
+                            || !transfer_open[from.index() * facilities + to.index()].at(t as usize)
                         {
                             0.0
                         } else {
@@ -384,8 +392,8 @@ impl<'s> Resolver<'s> {
                     Var::Send { from, .. } => {
                         return if gone(from) { 0.0 } else { f64::INFINITY };
                     }
-                    Var::Receive { pool, to, .. } => {
-                        return if gone(to) || !receive_open(pool, to) {
+                    Var::Receive { pool, to, t } => {
+                        return if gone(to) || !receive_open(pool, to, t) {
                             0.0
                         } else {
                             f64::INFINITY

@@ -154,6 +154,7 @@ fn scenario(seed: u64) -> Scenario {
                 to,
                 lead_time: r.below(3) as u32,
                 unit_cost: r.below(4) as f64,
+                window: None,
             });
         }
     }
@@ -228,6 +229,7 @@ fn scenario(seed: u64) -> Scenario {
                 deny_export: list(&mut r),
                 deny_import: list(&mut r),
                 deny_end_use: list(&mut r),
+                window: None,
             }
         })
         .collect();

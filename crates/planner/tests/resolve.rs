@@ -36,6 +36,7 @@ fn without_exporter(s: &Scenario, actor: ActorId) -> Scenario {
         deny_export: vec![Selector::All],
         deny_import: Vec::new(),
         deny_end_use: Vec::new(),
+        window: None,
     });
     edited
         .contracts

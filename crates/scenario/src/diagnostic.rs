@@ -137,6 +137,11 @@ codes! {
     /// An `[[assumption]]` target that names no line, facility, stock,
     /// expansion, demand, contract or product input of the scenario.
     UnknownTarget = "unknown-target",
+    /// A political switch naming a policy that does not exist.
+    UnknownPolicy = "unknown-policy",
+    /// A political switch's `close_routes` entry that is not `"FROM->TO"`
+    /// with two actor ids.
+    BadRoute = "bad-route",
 }
 
 impl fmt::Display for Code {

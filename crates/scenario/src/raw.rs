@@ -90,16 +90,18 @@ pub(crate) enum UncertaintyKindName {
     Outage,
     Yield,
     Delay,
+    Political,
 }
 
 impl UncertaintyKindName {
-    pub const ALL: [(&'static str, UncertaintyKindName); 4] = [
+    pub const ALL: [(&'static str, UncertaintyKindName); 5] = [
         ("demand", UncertaintyKindName::Demand),
         ("outage", UncertaintyKindName::Outage),
         ("yield", UncertaintyKindName::Yield),
         ("delay", UncertaintyKindName::Delay),
+        ("political", UncertaintyKindName::Political),
     ];
-    pub const NAMES: [&'static str; 4] = names(Self::ALL);
+    pub const NAMES: [&'static str; 5] = names(Self::ALL);
 
     pub fn name(self) -> &'static str {
         match self {
@@ -107,6 +109,7 @@ impl UncertaintyKindName {
             UncertaintyKindName::Outage => "outage",
             UncertaintyKindName::Yield => "yield",
             UncertaintyKindName::Delay => "delay",
+            UncertaintyKindName::Political => "political",
         }
     }
 }

@@ -509,6 +509,10 @@ schema! {
             lead_time: Integer, Or("0"), Fixed("periods"), "The periods a shipment travels.";
             unit_cost: Number(Range::NonNegative), Or("0"), Money("/unit"),
                 "The cost per unit shipped.";
+            since: Label, Or("the start"), Fixed("period"),
+                "The first departure period in which the route is open (docs/windows.md).";
+            until: Label, Or("the last period"), Fixed("period"),
+                "The last departure period in which the route is open (inclusive).";
         }
     }
 }
@@ -563,6 +567,10 @@ schema! {
             deny_export: List, Or("[]"), NoUnit, "Selectors of whom not to export to.";
             deny_import: List, Or("[]"), NoUnit, "Selectors of whom not to import from.";
             deny_end_use: List, Or("[]"), NoUnit, "Selectors of end users denied.";
+            from: Label, Or("the start"), Fixed("period"),
+                "The first period in which it binds (docs/windows.md).";
+            until: Label, Or("the last period"), Fixed("period"),
+                "The last period in which it binds (inclusive).";
         }
     }
 }
@@ -600,8 +608,25 @@ schema! {
                 "Triangular and uniform: the greatest value.";
             shared: Bool, Depends("kind"), NoUnit,
                 "One draw for every target (true) or one each (false).";
-            probability: Number(Range::UnitInterval), Depends("kinds \"outage\" and \"delay\""),
-                NoUnit, "The chance per period that it starts.";
+            probability: Number(Range::UnitInterval),
+                Depends("kinds \"outage\", \"delay\" and \"political\""),
+                NoUnit, "The chance per period that it starts (political: that the switch happens).";
+            hazard: Number(Range::UnitInterval), Depends("kind \"political\""), Fixed("/year"),
+                "Political: the chance per year that the switch happens.";
+            since: Label, Depends("kind \"political\""), Fixed("period"),
+                "Political: the first period in which the switch may happen.";
+            until: Label, Depends("kind \"political\""), Fixed("period"),
+                "Political: the last period in which the switch may happen.";
+            start_policies: IdList, Depends("kind \"political\""), NoUnit,
+                "Political: policies that bind from the switch on.";
+            end_policies: IdList, Depends("kind \"political\""), NoUnit,
+                "Political: policies that stop binding from the switch on.";
+            exporter: Reference, Depends("kind \"political\""), NoUnit,
+                "Political: the actor that stops exporting.";
+            stops_exporting_to: List, Depends("kind \"political\""), NoUnit,
+                "Political: selectors of whom the exporter stops exporting to.";
+            close_routes: List, Depends("kind \"political\""), NoUnit,
+                "Political: routes (\"FROM->TO\") that close from the switch on.";
             duration: PeriodRange(1), Depends("kind \"outage\""), Fixed("periods"),
                 "How long an outage lasts.";
             extra: PeriodRange(1), Depends("kind \"delay\""), Fixed("periods"),
@@ -724,7 +749,13 @@ mod tests {
         );
         assert_eq!(
             UNCERTAINTY.field("kind").map(|f| f.kind),
-            Some(FieldKind::Choice(&["demand", "outage", "yield", "delay"]))
+            Some(FieldKind::Choice(&[
+                "demand",
+                "outage",
+                "yield",
+                "delay",
+                "political"
+            ]))
         );
         assert!(DOCUMENT.iter().all(|t| !t.table.is_empty()));
     }

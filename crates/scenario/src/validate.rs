@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use caisson_model::{
     Actor, ActorId, Bloc, BlocId, Calendar, Contract, Demand, Expansion, ExpansionId, Facility,
     FacilityId, Line, LineId, LineProduct, Party, PeriodKind, Policy, Product, ProductId, Route,
-    Scenario, Selector,
+    Scenario, Selector, Window,
 };
 
 use crate::diagnostic::{suggest, Code, Problem};
@@ -334,7 +334,7 @@ impl Builder<'_> {
         let contracts = self.contracts(raw, &demands);
         let policies = self.policies(raw);
         let demand_ids: Vec<String> = demands.iter().map(|d| d.id.clone()).collect();
-        let uncertainty = self.uncertainty(&raw.uncertainty, &demand_ids, &facilities);
+        let uncertainty = self.uncertainty(&raw.uncertainty, &demand_ids, &facilities, &policies);
 
         let mut scenario = Scenario {
             name,
@@ -723,6 +723,81 @@ impl Builder<'_> {
         Some((lo as usize, hi as usize))
     }
 
+    /// The time window of a policy or route (`docs/windows.md`): inclusive
+    /// labels `first` / `last` (either may be absent: the start, the last
+    /// period), clipped to the horizon; `None` when neither is written (the
+    /// whole horizon). `first` after `last` is an error; a window wholly
+    /// outside the horizon is a warning and binds in no period.
+    fn time_window(
+        &mut self,
+        first: (&Field<String>, &str),
+        last: (&Field<String>, &str),
+        entity: &str,
+    ) -> Option<Window> {
+        if first.0.sp().is_none() && last.0.sp().is_none() {
+            return None;
+        }
+        let n = self.periods as i64;
+        let mut bad = false;
+        let mut bound = |this: &mut Self, (field, name): (&Field<String>, &str)| match field.sp() {
+            Some(label) => match this.offset(label, name, entity) {
+                Some(offset) => Some((offset, label.at)),
+                None => {
+                    bad = true;
+                    None
+                }
+            },
+            None => None,
+        };
+        let lo = bound(self, first);
+        let hi = bound(self, last);
+        if bad || n == 0 {
+            return None;
+        }
+        if let (Some((l, at)), Some((h, _))) = (lo, hi) {
+            if l > h {
+                let (l_label, h_label) = (self.label_at(l), self.label_at(h));
+                self.push(
+                    Problem::error(
+                        Code::WindowOrder,
+                        at,
+                        format!("`{}` ({l_label}) is after `{}` ({h_label})", first.1, last.1),
+                    )
+                    .entity(entity)
+                    .hint("the window holds the periods from its first label to its last, both included"),
+                );
+                return None;
+            }
+        }
+        let start = lo.map_or(0, |(l, _)| l).max(0);
+        let end = hi.map_or(n, |(h, _)| h + 1).min(n);
+        if start >= end {
+            // One of the two labels is written, or the window would be None.
+            let (_, at) = lo.or(hi)?;
+            let (first_label, last_label) = (self.label_at(0), self.label_at(n - 1));
+            self.push(
+                Problem::warning(
+                    Code::WindowOutside,
+                    at,
+                    format!(
+                        "the window lies wholly outside the horizon ({first_label}..{last_label}): it binds in no period"
+                    ),
+                )
+                .entity(entity),
+            );
+            // One representation of "no period" (the writer relies on it).
+            let edge = n as usize;
+            return Some(Window {
+                start: edge,
+                end: edge,
+            });
+        }
+        Some(Window {
+            start: start as usize,
+            end: end as usize,
+        })
+    }
+
     fn routes(&mut self, raw: &RawScenario) -> Vec<Route> {
         let mut seen: HashMap<(usize, usize), Loc> = HashMap::new();
         let mut routes = Vec::new();
@@ -755,6 +830,7 @@ impl Builder<'_> {
                 to: ActorId::new(to.unwrap_or(0)),
                 lead_time: route.lead_time.get().copied().unwrap_or(0),
                 unit_cost: route.unit_cost.get().copied().unwrap_or(0.0),
+                window: self.time_window((&route.since, "since"), (&route.until, "until"), entity),
             });
         }
         routes
@@ -878,6 +954,7 @@ impl Builder<'_> {
                 deny_export: self.selectors(&policy.deny_export, "deny_export", entity),
                 deny_import: self.selectors(&policy.deny_import, "deny_import", entity),
                 deny_end_use: self.selectors(&policy.deny_end_use, "deny_end_use", entity),
+                window: self.time_window((&policy.from, "from"), (&policy.until, "until"), entity),
             });
         }
         policies

@@ -34,6 +34,21 @@ pub fn to_toml(scenario: &Scenario) -> String {
     out
 }
 
+/// The inclusive labels of a policy's or route's window. An empty window
+/// (one that lay wholly outside the horizon) is written as the period after
+/// the horizon, which loads back as the same empty window, with a warning.
+pub(crate) fn window_labels(
+    calendar: &Calendar,
+    window: caisson_model::Window,
+) -> (String, String) {
+    if window.is_empty() {
+        let after = calendar.label(calendar.periods);
+        (after.clone(), after)
+    } else {
+        (calendar.label(window.start), calendar.label(window.end - 1))
+    }
+}
+
 /// Writes one `[[contract]]` table (preceded by a blank line) in the format
 /// of [`to_toml`], so that tools proposing contracts (e.g. a variant file of
 /// recommended contracts) write exactly what a whole scenario would. The
@@ -204,6 +219,11 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
         put(out, &route::to, string(&s.actors[route.to.index()].id))?;
         put(out, &route::lead_time, route.lead_time)?;
         put(out, &route::unit_cost, number(route.unit_cost))?;
+        if let Some(window) = route.window {
+            let (first, last) = window_labels(&s.calendar, window);
+            put(out, &route::since, string(&first))?;
+            put(out, &route::until, string(&last))?;
+        }
     }
 
     for demand in &s.demands {
@@ -250,6 +270,11 @@ fn write_scenario(out: &mut String, s: &Scenario) -> std::fmt::Result {
                     .collect();
                 put(out, field, format!("[{}]", items.join(", ")))?;
             }
+        }
+        if let Some(window) = policy.window {
+            let (first, last) = window_labels(&s.calendar, window);
+            put(out, &policy::from, string(&first))?;
+            put(out, &policy::until, string(&last))?;
         }
     }
 

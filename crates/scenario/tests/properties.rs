@@ -212,6 +212,7 @@ fn scenario(seed: u64, names: Vec<String>, numbers: Vec<f64>) -> Scenario {
                     to: ActorId::new(to),
                     lead_time: g.below(5) as u32,
                     unit_cost: g.number(false),
+                    window: None,
                 });
             }
         }
@@ -281,6 +282,7 @@ fn scenario(seed: u64, names: Vec<String>, numbers: Vec<f64>) -> Scenario {
             deny_export,
             deny_import,
             deny_end_use,
+            window: None,
         });
     }
 

@@ -441,6 +441,7 @@ impl RunRequest {
             threshold: threshold.unwrap_or(0.9),
             quantiles: quantiles.clone().unwrap_or_else(|| vec![0.05, 0.5, 0.95]),
             plan: self.plan_options()?,
+            draws: Default::default(),
         }))
     }
 }

@@ -1,6 +1,9 @@
 //! A scenario as sheets: one sheet per entity kind (see `layout`).
 
-use caisson_model::{Distribution, PeriodRange, Scenario, Selector, Targets, UncertaintyKind};
+use caisson_model::{
+    Distribution, PeriodRange, PoliticalEffect, Scenario, Selector, SwitchTiming, Targets,
+    UncertaintyKind,
+};
 
 use crate::error::FileError;
 use crate::layout::{self, period_header, Field, SheetSpec, SETTINGS};
@@ -210,6 +213,8 @@ pub(crate) fn rows(s: &Scenario, sheet: &str) -> Vec<Vec<Cell>> {
                     Cell::Number(f64::from(r.lead_time)),
                     Cell::Number(r.unit_cost),
                 ]);
+                let last = rows.len() - 1;
+                rows[last].extend(window_cells(s, r.window));
             }
         }
         layout::DEMANDS => {
@@ -250,6 +255,8 @@ pub(crate) fn rows(s: &Scenario, sheet: &str) -> Vec<Vec<Cell>> {
                     selectors(&p.deny_import),
                     selectors(&p.deny_end_use),
                 ]);
+                let last = rows.len() - 1;
+                rows[last].extend(window_cells(s, p.window));
             }
         }
         layout::UNCERTAINTY => {
@@ -364,6 +371,63 @@ fn uncertainty_row(s: &Scenario, u: &caisson_model::Uncertainty) -> Vec<Cell> {
             cells.push(("extra", range(*extra)));
             cells.push(("shared", Cell::Bool(*shared)));
         }
+        UncertaintyKind::Political {
+            timing,
+            window,
+            effects,
+        } => {
+            cells.push(("kind", Cell::text("political")));
+            match *timing {
+                SwitchTiming::Hazard(h) => cells.push(("hazard", Cell::Number(h))),
+                SwitchTiming::Chance(p) => cells.push(("probability", Cell::Number(p))),
+            }
+            if !(window.start == 0 && window.end == s.periods()) {
+                let [since, until] = window_cells(s, Some(*window));
+                cells.push(("since", since));
+                cells.push(("until", until));
+            }
+            let policy_ids = |start: bool| -> Vec<String> {
+                effects
+                    .iter()
+                    .filter_map(|e| match (e, start) {
+                        (PoliticalEffect::StartPolicy(p), true)
+                        | (PoliticalEffect::EndPolicy(p), false) => {
+                            Some(s.policies[p.index()].id.clone())
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            };
+            for (name, ids) in [
+                ("start_policies", policy_ids(true)),
+                ("end_policies", policy_ids(false)),
+            ] {
+                if !ids.is_empty() {
+                    cells.push((name, list_cell_text(&ids)));
+                }
+            }
+            if let Some((exporter, to)) = effects.iter().find_map(|e| match e {
+                PoliticalEffect::StopExports { exporter, to } => Some((exporter, to)),
+                _ => None,
+            }) {
+                cells.push(("exporter", Cell::text(&s.actors[exporter.index()].id)));
+                cells.push(("stops_exporting_to", list_cell(s, to)));
+            }
+            let routes: Vec<String> = effects
+                .iter()
+                .filter_map(|e| match e {
+                    PoliticalEffect::CloseRoute { from, to } => Some(format!(
+                        "{}->{}",
+                        s.actors[from.index()].id,
+                        s.actors[to.index()].id
+                    )),
+                    _ => None,
+                })
+                .collect();
+            if !routes.is_empty() {
+                cells.push(("close_routes", list_cell_text(&routes)));
+            }
+        }
     }
     let fields = layout::spec_fields(layout::UNCERTAINTY);
     fields
@@ -405,6 +469,23 @@ fn facility_targets(t: &Targets<caisson_model::FacilityId>) -> Targets<usize> {
     match t {
         Targets::All => Targets::All,
         Targets::Only(l) => Targets::Only(l.iter().map(|f| f.index()).collect()),
+    }
+}
+
+/// The two cells of a policy's or route's time window (`docs/windows.md`):
+/// inclusive labels, empty without a window; an empty window is written as
+/// the period after the horizon, as `to_toml` does.
+fn window_cells(s: &Scenario, window: Option<caisson_model::Window>) -> [Cell; 2] {
+    match window {
+        None => [Cell::Empty, Cell::Empty],
+        Some(w) if w.is_empty() => {
+            let after = s.calendar.label(s.calendar.periods);
+            [Cell::text(after.clone()), Cell::text(after)]
+        }
+        Some(w) => [
+            Cell::text(s.calendar.label(w.start)),
+            Cell::text(s.calendar.label(w.end - 1)),
+        ],
     }
 }
 

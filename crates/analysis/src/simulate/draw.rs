@@ -7,8 +7,8 @@
 //! an entry does not change what the others draw.
 
 use caisson_model::{
-    ActorId, Distribution as Dist, FacilityId, PeriodRange, Route, Scenario, Targets,
-    UncertaintyKind,
+    ActorId, Distribution as Dist, FacilityId, Party, PeriodKind, PeriodRange, Policy,
+    PoliticalEffect, Route, Scenario, SwitchTiming, Targets, UncertaintyKind, Window,
 };
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
@@ -77,6 +77,19 @@ pub(crate) struct Drawn {
     pub outage_periods: usize,
     /// Actor pairs whose lead time grew.
     pub delayed_pairs: usize,
+    /// Political entries that switched in this sample.
+    pub switches: usize,
+}
+
+/// Which entries a sample draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Draws {
+    /// Every entry.
+    #[default]
+    All,
+    /// Every entry but the political switches (the scenario's policies and
+    /// routes as written): `simulate --without-political`.
+    WithoutPolitical,
 }
 
 /// A scenario edit failed: a draw made a number that is not finite.
@@ -88,10 +101,22 @@ pub(crate) struct NotFinite {
 
 /// Applies every uncertainty entry of `base` for sample `sample` and
 /// returns the edited copy (its `uncertainty` emptied: it is one world).
+#[cfg(test)]
 pub(crate) fn apply(
     base: &Scenario,
     seed: u64,
     sample: u64,
+) -> Result<(Scenario, Drawn), NotFinite> {
+    apply_with(base, seed, sample, Draws::All)
+}
+
+/// [`apply`], drawing the entries `draws` selects. A skipped entry's
+/// stream is never used, so the others draw exactly what they would have.
+pub(crate) fn apply_with(
+    base: &Scenario,
+    seed: u64,
+    sample: u64,
+    draws: Draws,
 ) -> Result<(Scenario, Drawn), NotFinite> {
     let mut s = base.clone();
     s.uncertainty = Vec::new();
@@ -99,6 +124,18 @@ pub(crate) fn apply(
     for (e, u) in base.uncertainty.iter().enumerate() {
         let mut rng = stream(seed, sample, e as u64);
         match &u.kind {
+            UncertaintyKind::Political { .. } if draws == Draws::WithoutPolitical => {}
+            UncertaintyKind::Political {
+                timing,
+                window,
+                effects,
+            } => {
+                let switch = switch_period(*timing, *window, s.calendar.kind, &mut rng);
+                if switch.is_some() {
+                    drawn.switches += 1;
+                }
+                switch_effects(&mut s, &u.id, effects, switch);
+            }
             UncertaintyKind::DemandMultiplier {
                 demands,
                 distribution,
@@ -196,6 +233,132 @@ pub(crate) fn apply(
     Ok((s, drawn))
 }
 
+/// Periods per year of a calendar's period kind.
+fn periods_per_year(kind: PeriodKind) -> f64 {
+    match kind {
+        PeriodKind::Month => 12.0,
+        PeriodKind::Quarter => 4.0,
+        PeriodKind::Year => 1.0,
+    }
+}
+
+/// The period a political switch happens in, or `None` when it does not
+/// happen in the window. A yearly hazard `h` is a chance per period of
+/// `1 - (1 - h)^(1 / periods per year)`, so that a year of periods switches
+/// with chance `h`; the first period whose draw succeeds is the switch.
+/// A `probability` p switches with chance p, in a period drawn uniformly
+/// from the window. Exactly 0 never switches and exactly 1 always does
+/// (at the window's first period, for a hazard).
+pub(crate) fn switch_period(
+    timing: SwitchTiming,
+    window: Window,
+    kind: PeriodKind,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Option<usize> {
+    if window.is_empty() {
+        return None;
+    }
+    match timing {
+        SwitchTiming::Hazard(h) => {
+            if h <= 0.0 {
+                return None;
+            }
+            let per_period = if h >= 1.0 {
+                1.0
+            } else {
+                1.0 - (1.0 - h).powf(1.0 / periods_per_year(kind))
+            };
+            (window.start..window.end).find(|_| rng.random_bool(per_period.clamp(0.0, 1.0)))
+        }
+        SwitchTiming::Chance(p) => {
+            if !rng.random_bool(p.clamp(0.0, 1.0)) {
+                return None;
+            }
+            Some(rng.random_range(window.start..window.end))
+        }
+    }
+}
+
+/// `window` (`None`: the whole horizon) cut to the periods `start..end`;
+/// an empty result is the one empty window at the horizon's end.
+fn cut(window: Option<Window>, start: usize, end: usize, n: usize) -> Option<Window> {
+    let (a, b) = window.map_or((0, n), |w| (w.start, w.end));
+    let (a, b) = (a.max(start), b.min(end));
+    Some(if a < b {
+        Window { start: a, end: b }
+    } else {
+        Window { start: n, end: n }
+    })
+}
+
+/// Applies a political entry's effects for a switch in `switch` (or none):
+/// each becomes a time window of a policy or route (`docs/windows.md`), so
+/// that any planner path handles the sample scenario.
+fn switch_effects(s: &mut Scenario, id: &str, effects: &[PoliticalEffect], switch: Option<usize>) {
+    let n = s.periods();
+    for effect in effects {
+        match *effect {
+            PoliticalEffect::StartPolicy(p) => {
+                // Without a switch the policy never binds.
+                let from = switch.unwrap_or(n);
+                let policy = &mut s.policies[p.index()];
+                policy.window = cut(policy.window, from, n, n);
+            }
+            PoliticalEffect::EndPolicy(p) => {
+                if let Some(t) = switch {
+                    let policy = &mut s.policies[p.index()];
+                    policy.window = cut(policy.window, 0, t, n);
+                }
+            }
+            PoliticalEffect::StopExports { exporter, ref to } => {
+                let Some(t) = switch else { continue };
+                s.policies.push(Policy {
+                    id: format!("political:{id}"),
+                    name: format!("political switch {id}"),
+                    scope: Party::Actor(exporter),
+                    deny_export: to.clone(),
+                    deny_import: Vec::new(),
+                    deny_end_use: Vec::new(),
+                    window: Some(Window { start: t, end: n }),
+                });
+                // Its contracts with the buyers it no longer exports to end.
+                let ended: Vec<usize> = s
+                    .contracts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| {
+                        s.facilities[c.facility.index()].actor == exporter
+                            && c.buyer != exporter
+                            && to.iter().any(|&sel| s.selects(sel, c.buyer))
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                for i in ended {
+                    for q in &mut s.contracts[i].quantity[t..] {
+                        *q = 0.0;
+                    }
+                }
+            }
+            PoliticalEffect::CloseRoute { from, to } => {
+                let Some(t) = switch else { continue };
+                match s.routes.iter_mut().find(|r| r.from == from && r.to == to) {
+                    Some(route) => route.window = cut(route.window, 0, t, n),
+                    None => {
+                        let (lead_time, unit_cost) = s.route(from, to);
+                        s.routes.push(Route {
+                            from,
+                            to,
+                            lead_time,
+                            unit_cost,
+                            window: cut(None, 0, t, n),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn sample_of(distribution: &Dist, rng: &mut Xoshiro256PlusPlus) -> f64 {
     sample(distribution, rng)
 }
@@ -221,6 +384,7 @@ fn lengthen(s: &mut Scenario, a: ActorId, b: ActorId, periods: u32) {
                 to: b,
                 lead_time: lead_time.saturating_add(periods),
                 unit_cost,
+                window: None,
             });
         }
     }

@@ -16,7 +16,8 @@ use caisson_plan::Plan;
 use caisson_planner::PlanOptions;
 
 use super::{
-    draw, stats, DemandSummary, FanSeries, Percentiles, SampleChunk, SampleDemand, SampleResult,
+    draw::{self, Draws},
+    stats, DemandSummary, FanSeries, Percentiles, SampleChunk, SampleDemand, SampleResult,
     SimulateError, Simulation, Source, TotalSummary, FORMAT,
 };
 use crate::resolve::{
@@ -36,6 +37,9 @@ pub struct SimulateOptions {
     pub quantiles: Vec<f64>,
     /// Solver options for every sample's plan.
     pub plan: PlanOptions,
+    /// Which entries are drawn: all, or all but the political switches
+    /// (`--without-political`, for the distribution without them).
+    pub draws: Draws,
 }
 
 impl Default for SimulateOptions {
@@ -46,6 +50,7 @@ impl Default for SimulateOptions {
             threshold: 0.9,
             quantiles: vec![0.05, 0.5, 0.95],
             plan: PlanOptions::default(),
+            draws: Draws::All,
         }
     }
 }
@@ -178,12 +183,11 @@ fn solve_samples<T: Send>(
         count,
         &|i| {
             let sample = first + i as u64;
-            let (world, drawn) = draw::apply(scenario, options.seed, sample).map_err(|e| {
-                SimulateError::NotFinite {
+            let (world, drawn) = draw::apply_with(scenario, options.seed, sample, options.draws)
+                .map_err(|e| SimulateError::NotFinite {
                     id: scenario.uncertainty[e.entry].id.clone(),
                     sample,
-                }
-            })?;
+                })?;
             Ok(Job::Solve {
                 scenario: world,
                 change: Change::Edited,
@@ -376,6 +380,7 @@ fn summarise(
                 UncertaintyKind::FacilityOutage { .. } => "outage",
                 UncertaintyKind::CapacityYield { .. } => "yield",
                 UncertaintyKind::RouteDelay { .. } => "delay",
+                UncertaintyKind::Political { .. } => "political",
             }
             .to_owned(),
         })

@@ -383,3 +383,166 @@ duration = 1
     );
     assert_eq!(edited.facilities[0].id, "second");
 }
+
+// ----- political switches (docs/uncertainty.md) --------------------------
+
+/// AAA stops exporting to BBB from February (probability 1, window of one
+/// period): only January's production can leave.
+const TURN_AWAY: &str = r#"
+[[uncertainty]]
+id = "turn"
+kind = "political"
+probability = 1
+since = "2026-02"
+until = "2026-02"
+exporter = "AAA"
+stops_exporting_to = ["BBB"]
+"#;
+
+#[test]
+fn a_yearly_hazard_becomes_a_per_period_chance() {
+    use caisson_model::{PeriodKind, SwitchTiming, Window};
+    let year = Window { start: 0, end: 12 };
+    let switched = |timing, kind, samples: u64| {
+        (0..samples)
+            .filter(|&i| draw::switch_period(timing, year, kind, &mut stream(5, i, 0)).is_some())
+            .count() as f64
+            / samples as f64
+    };
+    // Twelve months of a yearly hazard 0.5 switch with chance 0.5.
+    let share = switched(SwitchTiming::Hazard(0.5), PeriodKind::Month, 4000);
+    assert!((share - 0.5).abs() < 0.03, "{share}");
+    // ... and twelve quarters (three years) with chance 1 - 0.5^3.
+    let share = switched(SwitchTiming::Hazard(0.5), PeriodKind::Quarter, 4000);
+    assert!((share - 0.875).abs() < 0.03, "{share}");
+    assert_eq!(
+        switched(SwitchTiming::Hazard(0.0), PeriodKind::Month, 500),
+        0.0
+    );
+    assert_eq!(
+        switched(SwitchTiming::Chance(0.0), PeriodKind::Month, 500),
+        0.0
+    );
+    assert_eq!(
+        switched(SwitchTiming::Chance(1.0), PeriodKind::Month, 500),
+        1.0
+    );
+    // Hazard 1 switches at the window's first period.
+    let at = draw::switch_period(
+        SwitchTiming::Hazard(1.0),
+        Window { start: 3, end: 12 },
+        PeriodKind::Month,
+        &mut stream(1, 2, 3),
+    );
+    assert_eq!(at, Some(3));
+}
+
+#[test]
+fn political_draws_are_reproducible_and_never_or_always_switch_at_the_extremes() {
+    let always = tiny(TURN_AWAY);
+    let never = tiny(&TURN_AWAY.replace("probability = 1", "hazard = 0"));
+    for sample in 0..50 {
+        let (a, drawn) = apply(&always, 9, sample).expect("draws");
+        assert_eq!(drawn.switches, 1);
+        let added = a.policies.last().expect("the switch's policy");
+        assert_eq!(added.id, "political:turn");
+        assert_eq!(
+            added.window,
+            Some(caisson_model::Window { start: 1, end: 4 })
+        );
+        assert_eq!(apply(&always, 9, sample).expect("draws").0, a, "same draws");
+        let (n, drawn) = apply(&never, 9, sample).expect("draws");
+        assert_eq!(drawn.switches, 0);
+        assert!(n.policies.is_empty());
+    }
+}
+
+#[test]
+fn one_entry_switches_all_its_effects_together() {
+    let base = tiny(
+        r#"
+[[policy]]
+id = "old"
+scope = "AAA"
+deny_export = ["BBB"]
+[[uncertainty]]
+id = "both"
+kind = "political"
+probability = 0.5
+end_policies = ["old"]
+close_routes = ["AAA->BBB"]
+"#,
+    );
+    let (mut on, mut off) = (0, 0);
+    for sample in 0..200 {
+        let (s, _) = apply(&base, 3, sample).expect("draws");
+        let ended = s.policies[0].window.is_some();
+        let closed = s.routes.iter().any(|r| r.window.is_some());
+        assert_eq!(
+            ended, closed,
+            "sample {sample}: the effects switch together"
+        );
+        if ended {
+            // The same period for both.
+            let policy_end = s.policies[0].window.map(|w| w.end);
+            let route_end = s.routes[0].window.map(|w| w.end);
+            assert!(policy_end == route_end || route_end == Some(4), "{s:?}");
+            on += 1;
+        } else {
+            off += 1;
+        }
+    }
+    assert!(on > 50 && off > 50, "{on} switched, {off} did not");
+}
+
+#[test]
+fn a_switch_creates_the_hand_checked_shortage_and_without_political_removes_it() {
+    // With the switch: only January's 10 units leave (arriving in February):
+    // backlog 8, 6, 14, 22 = 50 unit-periods, fill rate 10/32. Without it:
+    // 10 units arrive in each of February..April: 8, 6, 4, 2 = 20, fill
+    // rate 30/32.
+    let base = tiny(TURN_AWAY);
+    let with = simulate(&base, &options(4, 1), &|| {}).expect("simulates");
+    let d = &with.demands[0];
+    assert_eq!(
+        d.shortage.as_ref().map(|p| (p.min, p.max)),
+        Some((50.0, 50.0))
+    );
+    assert_eq!(d.below_threshold, Some(1.0));
+    assert_eq!(with.sources[0].kind, "political");
+    let without = simulate(
+        &base,
+        &SimulateOptions {
+            draws: Draws::WithoutPolitical,
+            ..options(4, 1)
+        },
+        &|| {},
+    )
+    .expect("simulates");
+    let d = &without.demands[0];
+    assert_eq!(
+        d.shortage.as_ref().map(|p| (p.min, p.max)),
+        Some((20.0, 20.0))
+    );
+    assert_eq!(d.below_threshold, Some(0.0));
+}
+
+#[test]
+fn political_simulations_are_the_same_whatever_the_thread_count() {
+    let base = tiny(&format!(
+        "{SURGE_AND_FIRE}{}",
+        TURN_AWAY
+            .replace("probability = 1", "hazard = 0.9")
+            .replace("until = \"2026-02\"", "until = \"2026-04\"")
+    ));
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        pool.install(|| simulate(&base, &options(10, 4), &|| {}).expect("simulates"))
+    };
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert_eq!(one.to_csv().ok(), run(3).to_csv().ok());
+}

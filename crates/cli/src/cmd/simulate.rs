@@ -30,6 +30,11 @@ pub struct Args {
     /// [0, 1].
     #[arg(long, value_delimiter = ',', default_value = "0.05,0.5,0.95", value_parser = unit_interval)]
     pub quantiles: Vec<f64>,
+    /// Draw every entry but the political switches (`kind = "political"`):
+    /// the distribution with the policies and routes as written, to set
+    /// beside a run with them (same seed: the other entries draw the same).
+    #[arg(long)]
+    pub without_political: bool,
     /// Write the per-sample results as CSV (one row per sample and demand).
     #[arg(long)]
     pub csv: Option<PathBuf>,
@@ -70,6 +75,11 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         threshold: args.threshold,
         quantiles: args.quantiles.clone(),
         plan: args.common.plan_options()?,
+        draws: if args.without_political {
+            simulate::Draws::WithoutPolitical
+        } else {
+            simulate::Draws::All
+        },
     };
     let bar = shell.bar(args.samples as usize, "simulating");
     let result = simulate::simulate(scenario, &options, &|| bar.inc(1));

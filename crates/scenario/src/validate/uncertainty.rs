@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use caisson_model::{
-    ActorId, DemandId, Distribution, Facility, FacilityId, PeriodRange, Targets, Uncertainty,
-    UncertaintyKind,
+    ActorId, DemandId, Distribution, Facility, FacilityId, PeriodRange, Policy, PolicyId,
+    PoliticalEffect, SwitchTiming, Targets, Uncertainty, UncertaintyKind, Window,
 };
 
 use super::{Builder, Kind};
@@ -28,6 +28,17 @@ fn kind_fields(kind: UncertaintyKindName) -> &'static [&'static str] {
         UncertaintyKindName::Outage => &["facilities", "actor", "probability", "duration"],
         UncertaintyKindName::Yield => &["facilities", "actor", "distribution", "shared"],
         UncertaintyKindName::Delay => &["from", "to", "probability", "extra", "shared"],
+        UncertaintyKindName::Political => &[
+            "probability",
+            "hazard",
+            "since",
+            "until",
+            "start_policies",
+            "end_policies",
+            "exporter",
+            "stops_exporting_to",
+            "close_routes",
+        ],
     }
 }
 
@@ -48,6 +59,7 @@ impl Builder<'_> {
         raw: &[RawUncertainty],
         demand_ids: &[String],
         facilities: &[Facility],
+        policies: &[Policy],
     ) -> Vec<Uncertainty> {
         let mut seen = HashMap::new();
         let mut list = Vec::new();
@@ -67,6 +79,7 @@ impl Builder<'_> {
                 UncertaintyKindName::Outage => self.outage(u, facilities),
                 UncertaintyKindName::Yield => self.capacity_yield(u, facilities),
                 UncertaintyKindName::Delay => self.delay(u),
+                UncertaintyKindName::Political => self.political(u, policies),
             };
             if let (Some(id), Some(kind)) = (id, parsed) {
                 list.push(Uncertainty { id: id.value, kind });
@@ -207,6 +220,156 @@ impl Builder<'_> {
             probability: u.probability.get().copied().unwrap_or(1.0),
             extra: PeriodRange { min, max },
             shared: u.shared.get().copied().unwrap_or(false),
+        })
+    }
+
+    /// A political switch (`docs/uncertainty.md`): its timing (`hazard` or
+    /// `probability`), the window it may fall in, and at least one effect.
+    fn political(&mut self, u: &RawUncertainty, policies: &[Policy]) -> Option<UncertaintyKind> {
+        let entity = &u.entity;
+        let mut ok = true;
+        let timing = match (u.hazard.sp(), u.probability.sp()) {
+            (Some(_), Some(p)) => {
+                self.push(
+                    Problem::error(
+                        Code::ConflictingFields,
+                        p.at,
+                        "`hazard` and `probability` are both written",
+                    )
+                    .entity(entity)
+                    .hint("give a yearly `hazard`, or the `probability` that the switch happens within the window, not both"),
+                );
+                None
+            }
+            (Some(h), None) => Some(SwitchTiming::Hazard(h.value)),
+            (None, Some(p)) => Some(SwitchTiming::Chance(p.value)),
+            (None, None) => {
+                if !matches!(u.hazard, Field::Invalid) && !matches!(u.probability, Field::Invalid) {
+                    self.push(
+                        Problem::error(Code::MissingField, u.at, "missing required field `hazard`")
+                            .entity(entity)
+                            .hint("a political switch takes a yearly `hazard`, or a `probability` that it happens within `since`..`until`"),
+                    );
+                }
+                None
+            }
+        };
+        let n = self.periods;
+        let window = self
+            .time_window((&u.since, "since"), (&u.until, "until"), entity)
+            .unwrap_or(Window { start: 0, end: n });
+        let mut effects = Vec::new();
+        let mut policy_list = |b: &mut Self, field: &Field<Vec<Sp<String>>>, name: &str| {
+            let mut found = Vec::new();
+            for id in field.get().map_or(&[][..], |v| v.as_slice()) {
+                match policies.iter().position(|p| p.id == id.value) {
+                    Some(i) => found.push(PolicyId::new(i)),
+                    None => {
+                        let hint = suggest(
+                            &id.value,
+                            "policies",
+                            policies.iter().map(|p| p.id.as_str()),
+                        );
+                        b.push(
+                            Problem::error(
+                                Code::UnknownPolicy,
+                                id.at,
+                                format!("unknown policy \"{}\" in `{name}`", id.value),
+                            )
+                            .entity(entity)
+                            .maybe_hint(hint),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            found
+        };
+        let starts = policy_list(self, &u.start_policies, "start_policies");
+        let ends = policy_list(self, &u.end_policies, "end_policies");
+        effects.extend(starts.into_iter().map(PoliticalEffect::StartPolicy));
+        effects.extend(ends.into_iter().map(PoliticalEffect::EndPolicy));
+        match (u.exporter.sp(), u.stops_exporting_to.sp()) {
+            (Some(exporter), Some(_)) => {
+                let exporter = self.resolve(Kind::Actor, "exporter", &exporter.clone(), entity);
+                let to = self.selectors(&u.stops_exporting_to, "stops_exporting_to", entity);
+                match exporter {
+                    Some(a) => effects.push(PoliticalEffect::StopExports {
+                        exporter: ActorId::new(a),
+                        to,
+                    }),
+                    None => ok = false,
+                }
+            }
+            (Some(exporter), None) => {
+                self.push(
+                    Problem::error(
+                        Code::MissingField,
+                        exporter.at,
+                        "missing required field `stops_exporting_to`",
+                    )
+                    .entity(entity)
+                    .hint("an exporter's loss names whom it stops exporting to: actor or bloc ids, \"belligerent\" or \"*\""),
+                );
+                ok = false;
+            }
+            (None, Some(list)) => {
+                self.push(
+                    Problem::error(
+                        Code::MissingField,
+                        list.at,
+                        "missing required field `exporter`",
+                    )
+                    .entity(entity)
+                    .hint("name the actor that stops exporting"),
+                );
+                ok = false;
+            }
+            (None, None) => {}
+        }
+        for route in u.close_routes.get().map_or(&[][..], |v| v.as_slice()) {
+            let ends: Option<(&str, &str)> = route.value.split_once("->");
+            let resolved = ends.map(|(a, b)| {
+                let find = |id: &str| self.actors.get(id.trim()).copied();
+                (find(a), find(b))
+            });
+            match resolved {
+                Some((Some(from), Some(to))) => effects.push(PoliticalEffect::CloseRoute {
+                    from: ActorId::new(from),
+                    to: ActorId::new(to),
+                }),
+                _ => {
+                    self.push(
+                        Problem::error(
+                            Code::BadRoute,
+                            route.at,
+                            format!(
+                                "`close_routes`: \"{}\" is not a route between two actors",
+                                route.value
+                            ),
+                        )
+                        .entity(entity)
+                        .hint("write a route as \"FROM->TO\" with two actor ids"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if effects.is_empty() && ok {
+            self.push(
+                Problem::error(Code::MissingField, u.at, "a political switch has no effect")
+                    .entity(entity)
+                    .hint("write `start_policies`, `end_policies`, `exporter` with `stops_exporting_to`, or `close_routes`"),
+            );
+            return None;
+        }
+        if !ok {
+            return None;
+        }
+        Some(UncertaintyKind::Political {
+            timing: timing?,
+            window,
+            effects,
         })
     }
 

@@ -3,7 +3,10 @@
 
 use std::fmt::Write;
 
-use caisson_model::{Distribution, FacilityId, PeriodRange, Scenario, Targets, UncertaintyKind};
+use caisson_model::{
+    Distribution, FacilityId, PeriodRange, PoliticalEffect, Scenario, SwitchTiming, Targets,
+    UncertaintyKind,
+};
 
 use super::{number, put, string};
 use crate::schema::{uncertainty, UNCERTAINTY};
@@ -67,6 +70,80 @@ pub(super) fn write_uncertainty(
             put(out, &uncertainty::probability, number(*probability))?;
             put(out, &uncertainty::extra, period_range(*extra))?;
             put(out, &uncertainty::shared, shared)?;
+        }
+        UncertaintyKind::Political {
+            timing,
+            window,
+            effects,
+        } => {
+            put(out, &uncertainty::kind, string("political"))?;
+            match *timing {
+                SwitchTiming::Hazard(h) => put(out, &uncertainty::hazard, number(h))?,
+                SwitchTiming::Chance(p) => put(out, &uncertainty::probability, number(p))?,
+            }
+            let whole = window.start == 0 && window.end == s.periods();
+            if !whole {
+                let (first, last) = super::window_labels(&s.calendar, *window);
+                put(out, &uncertainty::since, string(&first))?;
+                put(out, &uncertainty::until, string(&last))?;
+            }
+            let policy_ids = |start: bool| -> Vec<String> {
+                effects
+                    .iter()
+                    .filter_map(|e| match (e, start) {
+                        (PoliticalEffect::StartPolicy(p), true)
+                        | (PoliticalEffect::EndPolicy(p), false) => {
+                            Some(string(&s.policies[p.index()].id))
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            };
+            for (field, ids) in [
+                (&uncertainty::start_policies, policy_ids(true)),
+                (&uncertainty::end_policies, policy_ids(false)),
+            ] {
+                if !ids.is_empty() {
+                    put(out, field, format!("[{}]", ids.join(", ")))?;
+                }
+            }
+            // The format holds one exporter per entry (the validator reads
+            // one); the first is written.
+            if let Some((exporter, to)) = effects.iter().find_map(|e| match e {
+                PoliticalEffect::StopExports { exporter, to } => Some((exporter, to)),
+                _ => None,
+            }) {
+                put(
+                    out,
+                    &uncertainty::exporter,
+                    string(&s.actors[exporter.index()].id),
+                )?;
+                let items: Vec<String> =
+                    to.iter().map(|&sel| string(s.selector_text(sel))).collect();
+                put(
+                    out,
+                    &uncertainty::stops_exporting_to,
+                    format!("[{}]", items.join(", ")),
+                )?;
+            }
+            let routes: Vec<String> = effects
+                .iter()
+                .filter_map(|e| match e {
+                    PoliticalEffect::CloseRoute { from, to } => Some(string(&format!(
+                        "{}->{}",
+                        s.actors[from.index()].id,
+                        s.actors[to.index()].id
+                    ))),
+                    _ => None,
+                })
+                .collect();
+            if !routes.is_empty() {
+                put(
+                    out,
+                    &uncertainty::close_routes,
+                    format!("[{}]", routes.join(", ")),
+                )?;
+            }
         }
     }
     Ok(())

@@ -20,6 +20,18 @@ struct ShipmentOut<'a> {
     end_user: &'a str,
     #[serde(flatten)]
     trace: TraceOut<'a>,
+    /// The verdict per run of departure periods, when time-windowed
+    /// policies make it differ (docs/windows.md); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by_period: Option<Vec<PeriodsOut>>,
+}
+
+#[derive(Serialize)]
+struct PeriodsOut {
+    first: String,
+    last: String,
+    allowed: bool,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -34,6 +46,8 @@ struct TransferOut<'a> {
     qualifying_products: Vec<&'a str>,
     #[serde(flatten)]
     trace: TraceOut<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by_period: Option<Vec<PeriodsOut>>,
 }
 
 #[derive(Serialize)]
@@ -123,6 +137,7 @@ pub(super) fn shipment(s: &Scenario, e: &ShipmentExplanation) -> String {
         buyer: actor(s, e.buyer),
         end_user: actor(s, e.end_user),
         trace: trace(s, &e.trace),
+        by_period: periods(s, e.by_period.as_deref()),
     })
 }
 
@@ -144,6 +159,7 @@ pub(super) fn transfer(s: &Scenario, a: &TransferAnswer) -> String {
             }),
         qualifying_products: a.qualifying.iter().map(|&p| product(s, p)).collect(),
         trace: trace(s, &e.trace),
+        by_period: periods(s, e.by_period.as_deref()),
     })
 }
 
@@ -193,6 +209,27 @@ pub(super) fn matrix(s: &Scenario, a: &MatrixAnswer) -> String {
         shipments,
         transfers,
     })
+}
+
+/// Runs of departure periods with one verdict each.
+fn periods(s: &Scenario, by_period: Option<&[Verdict]>) -> Option<Vec<PeriodsOut>> {
+    let verdicts = by_period?;
+    let mut out = Vec::new();
+    let mut t = 0;
+    while t < verdicts.len() {
+        let first = t;
+        while t + 1 < verdicts.len() && verdicts[t + 1] == verdicts[first] {
+            t += 1;
+        }
+        out.push(PeriodsOut {
+            first: s.calendar.label(first),
+            last: s.calendar.label(t),
+            allowed: verdicts[first].is_allowed(),
+            reason: verdicts[first].reason(s),
+        });
+        t += 1;
+    }
+    Some(out)
 }
 
 fn trace<'a>(s: &'a Scenario, t: &Trace) -> TraceOut<'a> {

@@ -49,7 +49,37 @@ pub(super) fn shipment(s: &Scenario, e: &ShipmentExplanation) -> String {
     }
     rules(&mut out, s, &e.trace);
     verdict_line(&mut out, s, e.trace.verdict);
+    windows_lines(&mut out, s, e.by_period.as_deref());
     out
+}
+
+/// The verdict per departure period, as runs of periods, when time-windowed
+/// policies make it differ (docs/windows.md): which periods allow the flow
+/// and which deny it, and why.
+fn windows_lines(out: &mut String, s: &Scenario, by_period: Option<&[Verdict]>) {
+    let Some(verdicts) = by_period else {
+        return;
+    };
+    let _ = writeln!(out, "by departure period (time-windowed policies):");
+    let mut t = 0;
+    while t < verdicts.len() {
+        let first = t;
+        while t + 1 < verdicts.len() && verdicts[t + 1] == verdicts[first] {
+            t += 1;
+        }
+        let periods = if first == t {
+            s.calendar.label(first)
+        } else {
+            format!("{}..{}", s.calendar.label(first), s.calendar.label(t))
+        };
+        let what = if verdicts[first].is_allowed() {
+            "allowed"
+        } else {
+            "denied"
+        };
+        let _ = writeln!(out, "  {periods}: {what}: {}", verdicts[first].reason(s));
+        t += 1;
+    }
 }
 
 /// A transfer explanation, with the product qualification.
@@ -105,6 +135,7 @@ pub(super) fn transfer(s: &Scenario, a: &TransferAnswer) -> String {
         );
     }
     verdict_line(&mut out, s, e.trace.verdict);
+    windows_lines(&mut out, s, e.by_period.as_deref());
     out
 }
 
