@@ -24,12 +24,15 @@ test:
 
 # The shared platform on a fresh embedded SQLite file, with every party of
 # the European example having contributed its part over HTTP; prints the
-# URL and each party's sign-in. Ctrl-C stops it.
+# URL and each party's sign-in. `make platform EMPTY=1` makes the parties
+# and their users only, for a walk from an empty round to a published plan
+# in the browser. Ctrl-C stops it.
 PLATFORM_DB ?= target/platform/caisson.db
+EMPTY ?=
 platform: deps
 	@mkdir -p $(dir $(PLATFORM_DB))
 	@rm -f $(PLATFORM_DB) $(PLATFORM_DB)-wal $(PLATFORM_DB)-shm
-	$(CARGO) run --quiet -p caisson-cli -- serve --database sqlite://$(PLATFORM_DB) --example europe
+	$(CARGO) run --quiet -p caisson-cli -- serve --database sqlite://$(PLATFORM_DB) --example europe $(if $(EMPTY),--empty)
 
 lint: deps
 	$(CARGO) fmt --all --check
