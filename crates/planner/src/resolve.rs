@@ -392,7 +392,9 @@ impl<'s> Resolver<'s> {
                     }
                     Var::S { facility, .. } => !gone(facility),
                     Var::B { .. } | Var::U { .. } => true,
-                    Var::V { contract, .. } => !contract_gone[contract.index()],
+                    Var::V { contract, .. } | Var::Spot { contract, .. } => {
+                        !contract_gone[contract.index()]
+                    }
                 };
                 if open {
                     upper
@@ -516,6 +518,7 @@ impl<'s> Resolver<'s> {
                 | Var::Y { .. }
                 | Var::S { .. }
                 | Var::V { .. }
+                | Var::Spot { .. }
                 | Var::B { .. }
                 | Var::U { .. } => {}
             }
