@@ -92,9 +92,16 @@ impl FirstStage {
     fn check(&self, samples: &[Scenario]) -> Result<(), String> {
         let n = self.contracts.len();
         if self.spot.len() != n || self.upper.len() != n || self.cost.len() != n {
-            return Err("the first stage's contracts, spot prices, bounds and costs differ in length".into());
+            return Err(
+                "the first stage's contracts, spot prices, bounds and costs differ in length"
+                    .into(),
+            );
         }
-        if self.upper.iter().chain(&self.cost).any(|v| v.len() != self.groups)
+        if self
+            .upper
+            .iter()
+            .chain(&self.cost)
+            .any(|v| v.len() != self.groups)
             || self.group_of_period.iter().any(|&g| g >= self.groups)
         {
             return Err("a first-stage rate refers to a group that does not exist".into());
@@ -281,10 +288,7 @@ pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> T
             Some(&mut stage),
         );
         for (e, t, entries) in stage.y_entries {
-            y_entries
-                .entry((e.index(), t))
-                .or_default()
-                .extend(entries);
+            y_entries.entry((e.index(), t)).or_default().extend(entries);
         }
         for (c, t, row) in stage.contract_rows {
             rate_rows
@@ -315,7 +319,12 @@ pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> T
             let upper = first.upper[c][g].max(0.0);
             let (lower, upper) = match fixed {
                 Some(d) => {
-                    let v = d.rates.get(c).and_then(|r| r.get(g)).copied().unwrap_or(0.0);
+                    let v = d
+                        .rates
+                        .get(c)
+                        .and_then(|r| r.get(g))
+                        .copied()
+                        .unwrap_or(0.0);
                     (v, v)
                 }
                 None => (0.0, upper),
@@ -417,7 +426,11 @@ pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> T
 
     let rates: Vec<Vec<f64>> = rate_cols
         .iter()
-        .map(|cols| cols.iter().map(|&col| clean(values[col].max(0.0))).collect())
+        .map(|cols| {
+            cols.iter()
+                .map(|&col| clean(values[col].max(0.0)))
+                .collect()
+        })
         .collect();
     let mut expansions: Vec<ExpansionFlow> = Vec::new();
     let mut y_fixed: Vec<(usize, f64)> = Vec::new();
@@ -465,7 +478,12 @@ pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> T
         let mut flows = read_flows(f, &block.scenario, slice);
         flows.expansions.extend(expansions.iter().cloned());
         let signed = first.signed(&block.scenario_without_candidates(first), Some(&rates));
-        plans.push(Plan::from_flows_with(&signed, &f.network, &flows, info.clone()));
+        plans.push(Plan::from_flows_with(
+            &signed,
+            &f.network,
+            &flows,
+            info.clone(),
+        ));
     }
 
     let rate_reduced_costs = if reduced_costs {

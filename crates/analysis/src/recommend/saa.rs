@@ -111,14 +111,10 @@ pub fn recommend_samples(
 ) -> Result<StochasticRecommendation, RecommendError> {
     check(options)?;
     progress("drawing the samples");
-    let samples = draw_samples(scenario, options.seed, options.samples)
+    let samples =
+        draw_samples(scenario, options.seed, options.samples).map_err(RecommendError::Samples)?;
+    let fresh = draw_samples(scenario, options.out_of_sample_seed, options.out_of_sample)
         .map_err(RecommendError::Samples)?;
-    let fresh = draw_samples(
-        scenario,
-        options.out_of_sample_seed,
-        options.out_of_sample,
-    )
-    .map_err(RecommendError::Samples)?;
     recommend_for(scenario, &samples, &fresh, options, progress)
 }
 
@@ -396,7 +392,10 @@ fn solve(
     )
 }
 
-fn solved(solution: TwoStageSolution, what: &'static str) -> Result<TwoStageSolution, RecommendError> {
+fn solved(
+    solution: TwoStageSolution,
+    what: &'static str,
+) -> Result<TwoStageSolution, RecommendError> {
     if solution.status.has_solution() {
         Ok(solution)
     } else {
@@ -528,12 +527,7 @@ fn first_stage(
             price: options.price,
         };
         let periods = periods_in_plan(scenario, &contract, groups);
-        cost.push(
-            periods
-                .iter()
-                .map(|&p| options.price * p as f64)
-                .collect(),
-        );
+        cost.push(periods.iter().map(|&p| options.price * p as f64).collect());
         upper.push(rate_bounds(scenario, samples, triple, groups));
         spot.push(options.spot_price.unwrap_or(options.price));
         contracts.push(contract);
@@ -574,7 +568,12 @@ fn periods_in_plan(scenario: &Scenario, contract: &Contract, groups: &Groups) ->
 /// it, every expansion taken, plus their initial stock of it: finished
 /// goods move freely between one actor's facilities), and never more than
 /// the buyer's whole requirement for the product over the horizon.
-fn rate_bounds(scenario: &Scenario, samples: &[Scenario], triple: Triple, groups: &Groups) -> Vec<f64> {
+fn rate_bounds(
+    scenario: &Scenario,
+    samples: &[Scenario],
+    triple: Triple,
+    groups: &Groups,
+) -> Vec<f64> {
     let (facility, buyer, product) = triple;
     let mut bounds = vec![0.0f64; groups.len()];
     for world in std::iter::once(scenario).chain(samples) {
