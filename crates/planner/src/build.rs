@@ -70,6 +70,9 @@ pub(crate) enum Columns {
     Edits,
 }
 
+/// A column's matrix entries: (row, coefficient).
+pub(crate) type Entries = Vec<(Row, f64)>;
+
 /// How one sample's block of a two-stage model (`crate::twostage`) differs
 /// from the plain model, and what the builder hands back for linking it to
 /// the first-stage columns.
@@ -92,7 +95,7 @@ pub(crate) struct Stage {
     pub spot: Vec<f64>,
     /// Out: the entries each `y[e,t]` column would have had, without its
     /// `once` row (the first stage holds one shared column per (e, t)).
-    pub y_entries: Vec<(ExpansionId, usize, Vec<(Row, f64)>)>,
+    pub y_entries: Vec<(ExpansionId, usize, Entries)>,
     /// Out: the rows of the first-stage contracts, `(contract -
     /// first_contract, t, row)`.
     pub contract_rows: Vec<(usize, usize, Row)>,

@@ -50,7 +50,10 @@ fn two_stage_portfolio_is_reported_and_plans_as_written() {
     assert_eq!(json["samples"], 3);
     assert_eq!(json["method"], "extensive form");
     for figure in ["mean", "p95", "cvar"] {
-        assert!(json["in_sample"]["shortage"][figure].is_number(), "{figure}");
+        assert!(
+            json["in_sample"]["shortage"][figure].is_number(),
+            "{figure}"
+        );
         assert!(json["in_sample"]["cost"][figure].is_number(), "{figure}");
     }
     let objective = json["in_sample"]["objective"].as_f64().expect("objective");
@@ -68,7 +71,10 @@ fn two_stage_portfolio_is_reported_and_plans_as_written() {
     assert_eq!(json["out_of_sample"]["seed"], 6);
 
     let contracts = json["contracts"].as_array().expect("contracts");
-    assert!(!contracts.is_empty(), "a spot price of 2000 makes contracts pay");
+    assert!(
+        !contracts.is_empty(),
+        "a spot price of 2000 makes contracts pay"
+    );
     // The variant signs exactly the recommended schedules.
     succeed(&["validate", text(&variant)]);
     let plan_path = dir.path().join("plan.json");
@@ -99,14 +105,24 @@ fn two_stage_portfolio_is_reported_and_plans_as_written() {
     text_args.retain(|a| *a != "json" && *a != "--format");
     let output = succeed(&text_args);
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("value of the stochastic solution"), "{stdout}");
+    assert!(
+        stdout.contains("value of the stochastic solution"),
+        "{stdout}"
+    );
     assert!(stdout.contains("deterministic, out of sample"), "{stdout}");
 }
 
 #[test]
 fn two_stage_options_are_checked() {
     let scenario = fixture("example-uncertainty.toml");
-    let output = caisson(["recommend", text(&scenario), "--samples", "2", "--cvar-alpha", "1"]);
+    let output = caisson([
+        "recommend",
+        text(&scenario),
+        "--samples",
+        "2",
+        "--cvar-alpha",
+        "1",
+    ]);
     assert_eq!(output.status.code(), Some(2));
     let output = caisson(["recommend", text(&scenario), "--risk-aversion", "1"]);
     assert_eq!(output.status.code(), Some(2), "needs --samples");
