@@ -22,17 +22,29 @@
 //! The result ([`Recommendation`]) and its variant file ([`variant_toml`])
 //! need no solver; recommending and proving (`recommend`, `plan_base`, in
 //! `run`) needs the `solve` feature.
+//!
+//! `recommend --samples` is another method: contracts (and expansions)
+//! chosen once for every sampled future by a two-stage stochastic program,
+//! solved by sample average approximation (`saa`, `solve` feature; the
+//! result, [`StochasticRecommendation`], and its variant file,
+//! [`portfolio_toml`], in [`portfolio`]).
 
 use caisson_model::{Contract, Scenario};
 use serde::Serialize;
 
 use crate::compare::Comparison;
 
+pub mod portfolio;
 #[cfg(feature = "solve")]
 mod run;
+#[cfg(feature = "solve")]
+mod saa;
 
+pub use portfolio::{portfolio_toml, StochasticRecommendation};
 #[cfg(feature = "solve")]
 pub use run::{plan_base, recommend, RecommendOptions};
+#[cfg(feature = "solve")]
+pub use saa::{draw_samples, recommend_for, recommend_samples, SaaOptions};
 
 /// How commitments are grouped over time: within a group the commitment is
 /// one flat rate per period.
@@ -117,6 +129,19 @@ pub enum RecommendError {
         round: usize,
         /// The plan's status.
         status: &'static str,
+    },
+    /// The samples could not be drawn.
+    #[error("drawing the samples: {0}")]
+    Samples(crate::simulate::SimulateError),
+    /// A two-stage program (or a sample's evaluation) has no solution.
+    #[error("{what} has no solution (status {status}){}", if message.is_empty() { String::new() } else { format!(": {message}") })]
+    Unsolved {
+        /// What was solved.
+        what: &'static str,
+        /// The solve's status.
+        status: &'static str,
+        /// The solver's message, if any.
+        message: String,
     },
     /// A plan re-derived under commitments lowered to its own shipments
     /// still fell short (an internal error).

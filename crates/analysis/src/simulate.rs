@@ -20,7 +20,7 @@
 //! `solve` feature.
 
 #[cfg(feature = "solve")]
-mod draw;
+pub(crate) mod draw;
 #[cfg(feature = "solve")]
 mod run;
 pub mod stats;

@@ -70,6 +70,37 @@ pub(crate) enum Columns {
     Edits,
 }
 
+/// A column's matrix entries: (row, coefficient).
+pub(crate) type Entries = Vec<(Row, f64)>;
+
+/// How one sample's block of a two-stage model (`crate::twostage`) differs
+/// from the plain model, and what the builder hands back for linking it to
+/// the first-stage columns.
+#[derive(Debug, Default)]
+pub(crate) struct Stage {
+    /// Multiplies every column's cost in the objective (the sample's
+    /// probability); the costs kept in [`Formulation::col_cost`] are the
+    /// model's own.
+    pub weight: f64,
+    /// A row that every column with a cost enters with minus that cost (the
+    /// sample's CVaR row), if any.
+    pub cost_row: Option<Row>,
+    /// Contracts from this index on are first-stage contracts: each of
+    /// their periods in the plan gets the row `sum z + v - o = 0`, into which
+    /// the caller adds `-r` (the committed rate, a first-stage column), and
+    /// a spot column `o` (units shipped beyond the commitment).
+    pub first_contract: usize,
+    /// Spot price per unit of each first-stage contract (by index from
+    /// `first_contract`).
+    pub spot: Vec<f64>,
+    /// Out: the entries each `y[e,t]` column would have had, without its
+    /// `once` row (the first stage holds one shared column per (e, t)).
+    pub y_entries: Vec<(ExpansionId, usize, Entries)>,
+    /// Out: the rows of the first-stage contracts, `(contract -
+    /// first_contract, t, row)`.
+    pub contract_rows: Vec<(usize, usize, Row)>,
+}
+
 /// Whether transfers go through pools (`crate::pool`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pooling {
@@ -161,6 +192,23 @@ impl Formulation {
     /// Builds the model with the columns `columns` asks for. Denied pairs
     /// are counted in [`Reductions`] either way.
     pub(crate) fn build_with(scenario: &Scenario, columns: Columns, pooling: Pooling) -> Self {
+        let mut problem = ColProblem::default();
+        let mut formulation = Self::build_into(&mut problem, scenario, columns, pooling, None);
+        formulation.problem = problem;
+        formulation
+    }
+
+    /// Builds the model into `problem`, after the rows and columns it
+    /// already has (the returned formulation's own `problem` is empty; its
+    /// rows and columns are numbered from the block's first). With a
+    /// `stage`, the model is one sample's block of a two-stage model.
+    pub(crate) fn build_into(
+        problem: &mut ColProblem,
+        scenario: &Scenario,
+        columns: Columns,
+        pooling: Pooling,
+        mut stage: Option<&mut Stage>,
+    ) -> Self {
         let superset = columns != Columns::Allowed;
         let uniform = columns == Columns::Edits;
         let started = Instant::now();
@@ -172,7 +220,9 @@ impl Formulation {
         let n = scenario.periods();
         let products = scenario.products.len();
         let facilities = scenario.facilities.len();
-        let mut problem = ColProblem::default();
+        let weight = stage.as_ref().map_or(1.0, |s| s.weight);
+        let cost_row = stage.as_ref().and_then(|s| s.cost_row);
+        let first_stage_contract = stage.as_ref().map(|s| s.first_contract);
         let mut red = Reductions::default();
         let inf = f64::INFINITY;
 
@@ -217,7 +267,7 @@ impl Formulation {
                         line: LineId::new(l),
                         t: t as u32,
                     };
-                    rows.capacity[l * n + t] = rows.add(&mut problem, key, -inf, line.capacity[t]);
+                    rows.capacity[l * n + t] = rows.add(problem, key, -inf, line.capacity[t]);
                 }
             }
         }
@@ -242,7 +292,7 @@ impl Formulation {
                         product: p,
                         t: t as u32,
                     };
-                    rows.add(&mut problem, key, rhs, rhs);
+                    rows.add(problem, key, rhs, rhs);
                 }
             }
         }
@@ -256,7 +306,7 @@ impl Formulation {
                     demand: DemandId::new(d),
                     t: t as u32,
                 };
-                rows.add(&mut problem, key, q, q);
+                rows.add(problem, key, q, q);
             }
         }
 
@@ -266,6 +316,21 @@ impl Formulation {
             let in_plan = n.saturating_sub(lead as usize);
             // Without a penalty or a commitment the shortfall costs nothing
             // and constrains nothing, so it needs no row or variable.
+            if first_stage_contract.is_some_and(|first| c >= first) {
+                for t in 0..in_plan {
+                    let key = RowKey::Contract {
+                        contract: ContractId::new(c),
+                        t: t as u32,
+                    };
+                    rows.contract[c * n + t] = rows.add(problem, key, 0.0, 0.0);
+                    if let (Some(stage), Some(first)) = (stage.as_deref_mut(), first_stage_contract)
+                    {
+                        let row = rows.handles[rows.contract[c * n + t] as usize];
+                        stage.contract_rows.push((c - first, t, row));
+                    }
+                }
+                continue;
+            }
             for t in 0..in_plan {
                 let q = contract.quantity[t];
                 if uniform || (q > 0.0 && contract.penalty > 0.0) {
@@ -273,7 +338,7 @@ impl Formulation {
                         contract: ContractId::new(c),
                         t: t as u32,
                     };
-                    rows.contract[c * n + t] = rows.add(&mut problem, key, q, inf);
+                    rows.contract[c * n + t] = rows.add(problem, key, q, inf);
                 } else {
                     red.contract_periods_without_row += 1;
                 }
@@ -282,11 +347,11 @@ impl Formulation {
         }
 
         for (e, expansion) in scenario.expansions.iter().enumerate() {
-            if expansion.window.is_some() {
+            if expansion.window.is_some() && stage.is_none() {
                 let key = RowKey::Once {
                     expansion: ExpansionId::new(e),
                 };
-                rows.once[e] = rows.add(&mut problem, key, -inf, 1.0);
+                rows.once[e] = rows.add(problem, key, -inf, 1.0);
             }
         }
 
@@ -297,7 +362,7 @@ impl Formulation {
                     pool: i as u32,
                     t: t as u32,
                 };
-                rows.add(&mut problem, key, 0.0, 0.0);
+                rows.add(problem, key, 0.0, 0.0);
             }
         }
 
@@ -325,6 +390,9 @@ impl Formulation {
                        cost: f64,
                        buf: &mut Vec<(Row, f64)>,
                        kind: Kind| {
+            if let (Some(row), true) = (cost_row, cost != 0.0) {
+                buf.push((row, -cost));
+            }
             nonzeros += buf.len();
             buf.len().hash(&mut fingerprint);
             for (row, value) in buf.iter() {
@@ -337,11 +405,14 @@ impl Formulation {
             }
             matches!(kind, Kind::Fraction(true)).hash(&mut fingerprint);
             match kind {
-                Kind::Free => problem.add_column(cost, 0.0.., buf.iter()),
-                Kind::Closed => problem.add_column(cost, 0.0..=0.0, buf.iter()),
-                Kind::Fraction(integer) => {
-                    problem.add_column_with_integrality(cost, 0.0..=1.0, buf.iter(), integer)
-                }
+                Kind::Free => problem.add_column(cost * weight, 0.0.., buf.iter()),
+                Kind::Closed => problem.add_column(cost * weight, 0.0..=0.0, buf.iter()),
+                Kind::Fraction(integer) => problem.add_column_with_integrality(
+                    cost * weight,
+                    0.0..=1.0,
+                    buf.iter(),
+                    integer,
+                ),
             }
             col_upper.push(kind.upper());
             col_cost.push(cost);
@@ -376,7 +447,7 @@ impl Formulation {
                         product: lp.product,
                         t: t as u32,
                     };
-                    add(&mut problem, var, lp.cost, &mut buf, Kind::Free);
+                    add(problem, var, lp.cost, &mut buf, Kind::Free);
                 }
             }
         }
@@ -388,10 +459,11 @@ impl Formulation {
                 continue;
             };
             red.expansions_outside_window += (n - (last - first + 1)) as u64;
-            let once = rows.handles[rows.once[e] as usize];
             for t in first..=last {
                 let mut entries = Vec::new();
-                buf.push((once, 1.0));
+                if let Some(once) = rows.get(rows.once[e]) {
+                    buf.push((once, 1.0));
+                }
                 if expansion.capacity > 0.0 {
                     for later in (t + expansion.lead_time as usize).min(n)..n {
                         let index = rows.capacity[expansion.line.index() * n + later];
@@ -400,6 +472,14 @@ impl Formulation {
                             entries.push(index as usize);
                         }
                     }
+                }
+                if let Some(stage) = stage.as_deref_mut() {
+                    // The first stage adds one column per (e, t) shared by
+                    // every sample, with these entries of each.
+                    stage
+                        .y_entries
+                        .push((ExpansionId::new(e), t, std::mem::take(&mut buf)));
+                    continue;
                 }
                 if expansion.integer {
                     has_integer = true;
@@ -410,7 +490,7 @@ impl Formulation {
                     t: t as u32,
                 };
                 let col = add(
-                    &mut problem,
+                    problem,
                     var,
                     expansion.capex,
                     &mut buf,
@@ -472,7 +552,7 @@ impl Formulation {
                     demand: pair.demand,
                     t: t as u32,
                 };
-                add(&mut problem, var, pair.cost, &mut buf, kind);
+                add(problem, var, pair.cost, &mut buf, kind);
             }
         }
 
@@ -516,7 +596,7 @@ impl Formulation {
                         product: p,
                         t: t as u32,
                     };
-                    add(&mut problem, var, pair.cost, &mut buf, kind);
+                    add(problem, var, pair.cost, &mut buf, kind);
                 }
             }
         }
@@ -541,7 +621,7 @@ impl Formulation {
                         from,
                         t: t as u32,
                     };
-                    add(&mut problem, var, 0.0, &mut buf, Kind::Free);
+                    add(problem, var, 0.0, &mut buf, Kind::Free);
                 }
             }
             for receiver in &pool.receivers {
@@ -567,7 +647,7 @@ impl Formulation {
                         to: receiver.facility,
                         t: t as u32,
                     };
-                    add(&mut problem, var, receiver.cost, &mut buf, kind);
+                    add(problem, var, receiver.cost, &mut buf, kind);
                 }
             }
         }
@@ -591,7 +671,7 @@ impl Formulation {
                     product: p,
                     t: t as u32,
                 };
-                add(&mut problem, var, holding, &mut buf, Kind::Free);
+                add(problem, var, holding, &mut buf, Kind::Free);
             }
         }
 
@@ -614,7 +694,7 @@ impl Formulation {
                         t: t as u32,
                     }
                 };
-                add(&mut problem, var, demand.penalty, &mut buf, Kind::Free);
+                add(problem, var, demand.penalty, &mut buf, Kind::Free);
             }
         }
 
@@ -627,7 +707,19 @@ impl Formulation {
                         contract: ContractId::new(c),
                         t: t as u32,
                     };
-                    add(&mut problem, var, contract.penalty, &mut buf, Kind::Free);
+                    add(problem, var, contract.penalty, &mut buf, Kind::Free);
+                    let spot = match (stage.as_deref(), first_stage_contract) {
+                        (Some(stage), Some(first)) if c >= first => stage.spot.get(c - first),
+                        _ => None,
+                    };
+                    if let Some(&spot) = spot {
+                        buf.push((row, -1.0));
+                        let var = Var::Spot {
+                            contract: ContractId::new(c),
+                            t: t as u32,
+                        };
+                        add(problem, var, spot, &mut buf, Kind::Free);
+                    }
                 }
             }
         }
@@ -643,7 +735,7 @@ impl Formulation {
             ..ModelStats::default()
         };
         Self {
-            problem,
+            problem: ColProblem::default(),
             network,
             pools,
             cols,

@@ -13,6 +13,9 @@
 //!   only open or close flows (what `risk` asks), or only change
 //!   quantities and costs (`simulate`'s samples, `compare`'s variants), with
 //!   bound, cost and coefficient changes.
+//! - [`solve_two_stage`] builds and solves the extensive form of a
+//!   two-stage stochastic model: first-stage contract rates and expansions
+//!   shared by one block per sample scenario (`recommend --samples`).
 //!
 //! ```no_run
 //! # fn demo(scenario: &caisson_model::Scenario) {
@@ -37,6 +40,7 @@ mod resolve;
 mod solve;
 mod start;
 mod structure;
+mod twostage;
 mod vars;
 mod warm;
 
@@ -45,4 +49,7 @@ pub use error::PlanError;
 pub use options::PlanOptions;
 pub use resolve::{Bounds, Case, ResolveError, Resolved, Resolver, Start, Worker};
 pub use solve::{plan, LoadedModel};
+pub use twostage::{
+    solve_two_stage, Decisions, FirstStage, Risk, TwoStageRequest, TwoStageSolution, TwoStageStats,
+};
 pub use warm::WarmBasis;

@@ -401,7 +401,9 @@ impl<'s> Resolver<'s> {
                     }
                     Var::S { facility, .. } => !gone(facility),
                     Var::B { .. } | Var::U { .. } => true,
-                    Var::V { contract, .. } => !contract_gone[contract.index()],
+                    Var::V { contract, .. } | Var::Spot { contract, .. } => {
+                        !contract_gone[contract.index()]
+                    }
                 };
                 if open {
                     upper
@@ -523,6 +525,7 @@ impl<'s> Resolver<'s> {
                 | Var::Y { .. }
                 | Var::S { .. }
                 | Var::V { .. }
+                | Var::Spot { .. }
                 | Var::B { .. }
                 | Var::U { .. } => {}
             }

@@ -397,7 +397,7 @@ pub(crate) fn read_flows(f: &Formulation, scenario: &Scenario, values: &[f64]) -
             Var::Receive { pool, to, t } => {
                 pooled.entry((pool, t)).or_default().1.push((to, value))
             }
-            Var::S { .. } | Var::B { .. } | Var::U { .. } | Var::V { .. } => {}
+            Var::S { .. } | Var::B { .. } | Var::U { .. } | Var::V { .. } | Var::Spot { .. } => {}
         }
     }
     for ((pool, t), (sent, received)) in pooled {

@@ -46,6 +46,9 @@ pub(crate) enum Var {
     U { demand: DemandId, t: u32 },
     /// v[c,t]
     V { contract: ContractId, t: u32 },
+    /// Units shipped beyond a first-stage contract's commitment, bought at
+    /// its spot price (two-stage models only, `crate::twostage`).
+    Spot { contract: ContractId, t: u32 },
 }
 
 impl Var {
@@ -59,7 +62,7 @@ impl Var {
             Var::S { .. } => 's',
             Var::B { .. } => 'b',
             Var::U { .. } => 'u',
-            Var::V { .. } => 'v',
+            Var::V { .. } | Var::Spot { .. } => 'v',
         }
     }
 
@@ -131,6 +134,9 @@ impl Var {
             Var::U { demand, t } => format!("u[{},{}]", dem(demand), label(t)),
             Var::V { contract, t } => {
                 format!("v[{},{}]", s.contracts[contract.index()].id, label(t))
+            }
+            Var::Spot { contract, t } => {
+                format!("o[{},{}]", s.contracts[contract.index()].id, label(t))
             }
         }
     }

@@ -273,15 +273,15 @@ fn check_options(options: &RecommendOptions) -> Result<(), RecommendError> {
 
 /// The horizon's periods in groups of one flat rate.
 #[derive(Debug, Clone, PartialEq)]
-struct Groups {
+pub(super) struct Groups {
     /// Group of each period.
-    of_period: Vec<usize>,
+    pub(super) of_period: Vec<usize>,
     /// Label of each group, in time order.
-    labels: Vec<String>,
+    pub(super) labels: Vec<String>,
 }
 
 impl Groups {
-    fn of(scenario: &Scenario, grouping: Grouping) -> Self {
+    pub(super) fn of(scenario: &Scenario, grouping: Grouping) -> Self {
         let calendar = &scenario.calendar;
         let per_year = i64::from(calendar.kind.per_year());
         let mut of_period = Vec::with_capacity(calendar.periods);
@@ -313,7 +313,7 @@ impl Groups {
         Self { of_period, labels }
     }
 
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.labels.len()
     }
 }

@@ -6,8 +6,8 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{anyhow, Context};
 use caisson_analysis::recommend::{
-    plan_base, recommend, variant_toml, Grouping, RecommendError, RecommendOptions, Recommendation,
-    Shape,
+    plan_base, portfolio_toml, recommend, recommend_samples, variant_toml, Grouping,
+    RecommendError, RecommendOptions, Recommendation, SaaOptions, Shape, StochasticRecommendation,
 };
 use caisson_analysis::simulate::{sample_plans, SimulateOptions};
 
@@ -47,19 +47,40 @@ pub struct Args {
     /// Re-plans allowed to reach contracts with no shortfall.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..))]
     pub rounds: u16,
-    /// Take the volumes from this many Monte Carlo samples of the
-    /// scenario's `[[uncertainty]]` (as `simulate` draws them) instead of
-    /// the one optimal plan: each group's volume is the `--quantile` of the
-    /// sampled volumes.
-    #[arg(long, value_name = "N")]
+    /// Choose contracts and expansions once for N Monte Carlo samples of
+    /// the scenario's `[[uncertainty]]` (as `simulate` draws them): a
+    /// two-stage stochastic program solved by sample average approximation.
+    /// With `--quantile`, the former heuristic instead: each group's volume
+    /// is that quantile of the sampled plans' volumes.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub samples: Option<u64>,
     /// Seed of the samples (same seed, same samples as `simulate`).
     #[arg(long, default_value_t = 0, requires = "samples")]
     pub seed: u64,
-    /// With `--samples`: the quantile of the sampled volumes to commit (low
-    /// values give commitments met in most futures).
-    #[arg(long, default_value_t = 0.1, requires = "samples", value_parser = unit_interval)]
-    pub quantile: f64,
+    /// With `--samples`: commit this quantile of the sampled plans' volumes
+    /// (the heuristic, proved on the optimal plan) instead of solving the
+    /// two-stage program.
+    #[arg(long, requires = "samples", value_parser = unit_interval)]
+    pub quantile: Option<f64>,
+    /// Weight of the CVaR of the samples' costs in the two-stage objective
+    /// (0: expected cost only).
+    #[arg(long, value_name = "LAMBDA", default_value_t = 0.0, requires = "samples", value_parser = non_negative)]
+    pub risk_aversion: f64,
+    /// Level of that CVaR: the mean of the worst 1 - alpha of the samples.
+    #[arg(long, value_name = "ALPHA", default_value_t = 0.95, requires = "samples", value_parser = below_one)]
+    pub cvar_alpha: f64,
+    /// Evaluate the portfolio and the deterministic recommendation on M
+    /// fresh samples (seed + 1).
+    #[arg(long, value_name = "M", default_value_t = 0, requires = "samples")]
+    pub out_of_sample: u64,
+    /// Price per unit a supplier ships beyond the commitment, in the
+    /// samples' second stage [default: the contract price].
+    #[arg(long, value_name = "P", requires = "samples", value_parser = non_negative)]
+    pub spot_price: Option<f64>,
+    /// Also evaluate the portfolio without each contract in turn (one
+    /// evaluation on the samples per contract).
+    #[arg(long, requires = "samples")]
+    pub drop_values: bool,
     #[command(flatten)]
     pub common: AnalysisArgs,
 }
@@ -101,10 +122,21 @@ fn unit_interval(text: &str) -> Result<f64, String> {
     }
 }
 
+/// A number in [0, 1).
+fn below_one(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..1.0).contains(&value) => Ok(value),
+        _ => Err(format!("`{text}` is not a number in [0, 1)")),
+    }
+}
+
 /// Runs `caisson recommend`.
 pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     let loaded = load::scenario(shell, &args.scenario)?;
     let scenario = &loaded.scenario;
+    if let (Some(samples), None) = (args.samples, args.quantile) {
+        return run_saa(args, shell, scenario, samples);
+    }
     let options = RecommendOptions {
         grouping: args.grouping.into(),
         shape: if args.flat {
@@ -116,7 +148,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         penalty: args.penalty,
         price: args.price,
         max_rounds: usize::from(args.rounds),
-        quantile: args.quantile,
+        quantile: args.quantile.unwrap_or(0.1),
         plan: args.common.plan_options()?,
     };
     let samples = match args.samples {
@@ -153,6 +185,75 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     Ok(Exit::Success)
 }
 
+/// `recommend --samples N` without `--quantile`: the two-stage program.
+fn run_saa(
+    args: &Args,
+    shell: &mut Shell,
+    scenario: &caisson_model::Scenario,
+    samples: u64,
+) -> CmdResult {
+    refuse_without_uncertainty(scenario, args)?;
+    if args.flat || args.rounds != 5 || args.min_volume != 0.0 {
+        shell.warn(format_args!(
+            "--flat, --rounds and --min-volume shape the heuristic's contracts; \
+             the two-stage program (--samples without --quantile) ignores them"
+        ));
+    }
+    let options = SaaOptions {
+        samples,
+        seed: args.seed,
+        risk_aversion: args.risk_aversion,
+        cvar_alpha: args.cvar_alpha,
+        out_of_sample: args.out_of_sample,
+        out_of_sample_seed: args.seed.wrapping_add(1),
+        grouping: args.grouping.into(),
+        penalty: args.penalty,
+        price: args.price,
+        spot_price: args.spot_price,
+        drop_values: args.drop_values,
+        plan: args.common.plan_options()?,
+    };
+    let spinner = shell.spinner("drawing the samples");
+    let result = recommend_samples(scenario, &options, &|step| {
+        spinner.set_message(step.to_owned());
+    });
+    spinner.finish_and_clear();
+    let recommendation = result.map_err(|error| match error {
+        RecommendError::BadOption { .. } | RecommendError::Samples(_) => {
+            Failure::InvalidInputMessage(error.to_string())
+        }
+        other => Failure::Internal(anyhow!(other)),
+    })?;
+    if let Some(out) = &args.toml {
+        let extends = extends_path(out, &args.scenario)?;
+        std::fs::write(out, portfolio_toml(scenario, &recommendation, &extends))
+            .with_context(|| format!("writing {}", out.display()))
+            .map_err(Failure::Internal)?;
+        shell.note(format_args!(
+            "wrote {} (plan it with `caisson plan {}`)",
+            out.display(),
+            out.display()
+        ));
+    }
+    args.common.emit(shell, &recommendation, render_saa)?;
+    Ok(Exit::Success)
+}
+
+/// Refuses `--samples` for a scenario without `[[uncertainty]]`.
+fn refuse_without_uncertainty(
+    scenario: &caisson_model::Scenario,
+    args: &Args,
+) -> Result<(), Failure> {
+    if scenario.uncertainty.is_empty() {
+        return Err(Failure::InvalidInputMessage(format!(
+            "--samples: {} has no [[uncertainty]] entries, so every sample would be the \
+             base scenario; add some (see docs/uncertainty.md) or leave --samples out",
+            args.scenario.display()
+        )));
+    }
+    Ok(())
+}
+
 /// The plans of `n` Monte Carlo samples, with a progress bar.
 fn sampled_plans(
     shell: &mut Shell,
@@ -161,13 +262,7 @@ fn sampled_plans(
     args: &Args,
     options: &RecommendOptions,
 ) -> Result<Vec<caisson_plan::Plan>, Failure> {
-    if scenario.uncertainty.is_empty() {
-        return Err(Failure::InvalidInputMessage(format!(
-            "--samples: {} has no [[uncertainty]] entries, so every sample would be the \
-             optimal plan; add some (see docs/uncertainty.md) or leave --samples out",
-            args.scenario.display()
-        )));
-    }
+    refuse_without_uncertainty(scenario, args)?;
     let simulate_options = SimulateOptions {
         samples: n,
         seed: args.seed,
@@ -188,6 +283,16 @@ fn write_variant(
     scenario: &caisson_model::Scenario,
     recommendation: &Recommendation,
 ) -> Result<(), Failure> {
+    let extends = extends_path(out, scenario_path)?;
+    let text = variant_toml(scenario, recommendation, &extends);
+    std::fs::write(out, text)
+        .with_context(|| format!("writing {}", out.display()))
+        .map_err(Failure::Internal)
+}
+
+/// The path of the scenario at `scenario_path` relative to the directory
+/// of the variant file `out`.
+fn extends_path(out: &Path, scenario_path: &Path) -> Result<String, Failure> {
     let target = scenario_path
         .canonicalize()
         .with_context(|| format!("resolving {}", scenario_path.display()))?;
@@ -198,11 +303,7 @@ fn write_variant(
     let dir = dir
         .canonicalize()
         .with_context(|| format!("resolving the directory of {}", out.display()))?;
-    let extends = relative_path(&dir, &target);
-    let text = variant_toml(scenario, recommendation, &extends);
-    std::fs::write(out, text)
-        .with_context(|| format!("writing {}", out.display()))
-        .map_err(Failure::Internal)
+    Ok(relative_path(&dir, &target))
 }
 
 /// `target` relative to the directory `from` (both absolute), with `/`
@@ -270,6 +371,151 @@ pub fn render(r: &Recommendation) -> String {
     }
     let _ = writeln!(s, "\neffect of signing them:");
     s.push_str(&crate::cmd::compare::render(&r.comparison));
+    s
+}
+
+/// The two-stage recommendation as terminal text: the portfolio, the
+/// expansions, and how it fares against the deterministic recommendation.
+pub fn render_saa(r: &StochasticRecommendation) -> String {
+    let mut s = String::new();
+    let risk = if r.risk_aversion > 0.0 {
+        format!(
+            " + {} x CVaR {}",
+            fmt_num(r.risk_aversion),
+            fmt_num(r.cvar_alpha)
+        )
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        s,
+        "Contracts for every future of {} ({} samples, seed {}; {} {}, gap {:.2e}; \
+         objective: expected cost{risk})",
+        r.scenario, r.samples, r.seed, r.method, r.status, r.mip_gap
+    );
+    let _ = writeln!(
+        s,
+        "{} candidate contracts, {} signed, {} expansions funded",
+        r.candidates,
+        r.contracts.len(),
+        r.expansions.len()
+    );
+    if !r.contracts.is_empty() {
+        let _ = writeln!(s);
+        for c in &r.contracts {
+            let volumes: Vec<String> = c
+                .volumes
+                .iter()
+                .filter(|v| v.volume > 0.0)
+                .map(|v| {
+                    let marginal = v
+                        .marginal_value
+                        .filter(|m| m.abs() > 0.0)
+                        .map(|m| format!(" (marginal {})", fmt_num(m)))
+                        .unwrap_or_default();
+                    format!("{} {}{marginal}", v.group, fmt_units(v.volume))
+                })
+                .collect();
+            let drop = c
+                .drop_value
+                .map(|d| format!("; dropping it costs {}", fmt_num(d)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "{} -> {}, {}: {} (price {}, spot {}, penalty {}{drop})",
+                c.facility,
+                c.buyer,
+                c.product,
+                volumes.join(", "),
+                fmt_num(c.price),
+                fmt_num(c.spot_price),
+                fmt_num(c.penalty)
+            );
+        }
+        let _ = writeln!(s, "(units per {})", r.grouping.name());
+    }
+    if !r.expansions.is_empty() {
+        let _ = writeln!(s, "\nexpansions funded:");
+        for x in &r.expansions {
+            let _ = writeln!(
+                s,
+                "  {} ({} / {}) decided {}, capex {}",
+                x.expansion,
+                x.facility,
+                x.line,
+                x.decided,
+                fmt_num(x.capex * x.fraction)
+            );
+        }
+    }
+    if !r.already_contracted.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nalready under contract, left as is: {}",
+            r.already_contracted.join(", ")
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n{:<28} {:>18} {:>18} {:>18} {:>14} {:>14} {:>14}",
+        "",
+        "objective",
+        "expected cost",
+        "CVaR cost",
+        "E shortage",
+        "p95 shortage",
+        "CVaR shortage"
+    );
+    let mut row = |name: &str, e: &caisson_analysis::recommend::portfolio::Evaluation| {
+        let _ = writeln!(
+            s,
+            "{:<28} {:>18} {:>18} {:>18} {:>14} {:>14} {:>14}",
+            name,
+            fmt_num(e.objective),
+            fmt_num(e.cost.mean),
+            fmt_num(e.cost.cvar),
+            fmt_units(e.shortage.mean),
+            fmt_units(e.shortage.p95),
+            fmt_units(e.shortage.cvar)
+        );
+    };
+    row("stochastic, in sample", &r.in_sample);
+    row("deterministic, in sample", &r.deterministic.in_sample);
+    if let Some(oos) = &r.out_of_sample {
+        row("stochastic, out of sample", &oos.stochastic);
+        row("deterministic, out of sample", &oos.deterministic);
+    }
+    let _ = writeln!(
+        s,
+        "\nvalue of the stochastic solution: {} in sample{}",
+        fmt_num(r.vss),
+        r.out_of_sample
+            .as_ref()
+            .map(|o| format!(
+                ", {} on {} fresh samples (seed {})",
+                fmt_num(o.vss),
+                o.stochastic.samples,
+                o.seed
+            ))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(
+        s,
+        "deterministic recommendation: {} contracts, {} units, {} expansions",
+        r.deterministic.contracts,
+        fmt_units(r.deterministic.volume),
+        r.deterministic.expansions.len()
+    );
+    let _ = writeln!(
+        s,
+        "extensive form: {} rows, {} columns ({} integer); built in {:.1} s, solved in {:.1} s; {:.1} s in all",
+        r.model.rows,
+        r.model.columns,
+        r.model.integer_columns,
+        r.model.build_seconds,
+        r.model.solve_seconds,
+        r.seconds
+    );
     s
 }
 

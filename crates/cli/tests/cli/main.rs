@@ -21,6 +21,8 @@ mod ledger;
 mod plan;
 /// `recommend`: recommended contracts are honoured and cost nothing.
 mod recommend;
+/// `recommend --samples`: the two-stage portfolio, its figures and variant.
+mod recommend_saa;
 /// `report`: the HTML page from plans, scenarios and analysis sections.
 mod report;
 /// `report` in headless Chromium (tests/browser/report.test.mjs).
