@@ -77,6 +77,7 @@ fn main() -> ExitCode {
             changes: Changes::Quantities,
             guess: Guess::Greedy,
         };
+        let cpu = support::cpu_seconds();
         let (results, timing) = pool.install(|| {
             let driver = Driver::new(&base, &settings);
             let solved: Result<_, Infallible> = driver.solve_cases(
@@ -97,11 +98,15 @@ fn main() -> ExitCode {
             let Ok(solved) = solved;
             solved
         });
+        let cpu = support::cpu_seconds()
+            .zip(cpu)
+            .map(|(after, before)| after - before);
         let mut seconds: Vec<f64> = results.iter().map(|r| r.1).collect();
         seconds.sort_by(f64::total_cmp);
         println!(
-            "{mode:?}: base and bases {:.2} s; re-plans median {:.2} s, max {:.2} s, \
-             {} of {} proven by the warm LPs",
+            "{mode:?}: {:.1} s CPU in all; base and bases {:.2} s; re-plans median {:.2} s, \
+             max {:.2} s, {} of {} proven by the warm LPs",
+            cpu.unwrap_or(f64::NAN),
             timing.baseline_seconds,
             seconds[seconds.len() / 2],
             seconds[seconds.len() - 1],
@@ -124,7 +129,9 @@ fn main() -> ExitCode {
                     .zip(&objectives)
                     .map(|(a, b)| support::relative(*a, *b))
                     .fold(0.0, f64::max);
-                println!("  largest relative objective difference from the first mode: {worst:.2e}");
+                println!(
+                    "  largest relative objective difference from the first mode: {worst:.2e}"
+                );
             }
         }
     }

@@ -101,7 +101,8 @@ pub(crate) struct NotFinite {
 
 /// Applies every uncertainty entry of `base` for sample `sample` and
 /// returns the edited copy (its `uncertainty` emptied: it is one world).
-#[cfg(test)]
+/// Every entry is drawn, political switches included (`recommend
+/// --samples` plans its samples so).
 pub(crate) fn apply(
     base: &Scenario,
     seed: u64,
