@@ -273,22 +273,38 @@ pub struct Lowering {
 pub fn contracts_toml(scenario: &Scenario, recommendation: &Recommendation) -> String {
     let mut out = String::new();
     for (record, contract) in recommendation.contracts.iter().zip(&recommendation.model) {
-        let volumes: Vec<String> = record
-            .volumes
-            .iter()
-            .filter(|v| v.volume > 0.0)
-            .map(|v| format!("{} {}", v.group, v.volume))
-            .collect();
-        out.push_str(&format!(
-            "\n# {} -> {}, {}: {}\n",
-            record.facility,
-            record.buyer,
-            record.product,
-            volumes.join(", ")
-        ));
-        out.push_str(caisson_scenario::contract_toml(scenario, contract).trim_start());
+        let volumes = record.volumes.iter().map(|v| (v.group.as_str(), v.volume));
+        let parties = [&record.facility, &record.buyer, &record.product];
+        push_contract(
+            &mut out,
+            scenario,
+            contract,
+            parties.map(String::as_str),
+            volumes,
+        );
     }
     out
+}
+
+/// Appends `contract` as a `[[contract]]` table of `scenario`, preceded by
+/// a comment naming its facility, buyer and product and its non-zero
+/// volumes per group: the one way both recommendations write contracts.
+pub(crate) fn push_contract<'a>(
+    out: &mut String,
+    scenario: &Scenario,
+    contract: &Contract,
+    [facility, buyer, product]: [&str; 3],
+    volumes: impl Iterator<Item = (&'a str, f64)>,
+) {
+    let volumes: Vec<String> = volumes
+        .filter(|(_, volume)| *volume > 0.0)
+        .map(|(group, volume)| format!("{group} {volume}"))
+        .collect();
+    out.push_str(&format!(
+        "\n# {facility} -> {buyer}, {product}: {}\n",
+        volumes.join(", ")
+    ));
+    out.push_str(caisson_scenario::contract_toml(scenario, contract).trim_start());
 }
 
 /// A whole variant file: `[scenario] extends = "<extends>"` (the path of

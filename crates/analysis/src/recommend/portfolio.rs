@@ -320,20 +320,15 @@ pub fn portfolio_toml(
         .iter()
         .zip(&recommendation.model_contracts)
     {
-        let volumes: Vec<String> = record
-            .volumes
-            .iter()
-            .filter(|v| v.volume > 0.0)
-            .map(|v| format!("{} {}", v.group, v.volume))
-            .collect();
-        out.push_str(&format!(
-            "\n# {} -> {}, {}: {}\n",
-            record.facility,
-            record.buyer,
-            record.product,
-            volumes.join(", ")
-        ));
-        out.push_str(caisson_scenario::contract_toml(scenario, contract).trim_start());
+        let volumes = record.volumes.iter().map(|v| (v.group.as_str(), v.volume));
+        let parties = [&record.facility, &record.buyer, &record.product];
+        super::push_contract(
+            &mut out,
+            scenario,
+            contract,
+            parties.map(String::as_str),
+            volumes,
+        );
     }
     out
 }
