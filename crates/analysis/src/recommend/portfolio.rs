@@ -112,6 +112,11 @@ pub struct PortfolioContract {
     /// contract alone is dropped and the rest of the first stage kept
     /// (`None` unless asked for).
     pub drop_value: Option<f64>,
+    /// How much the counted shortage (mean over the program's samples; the
+    /// end users of `SaaOptions::end_users`) rises when this contract alone
+    /// is dropped (`None` unless drop values were asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_shortage: Option<f64>,
 }
 
 /// A contract's commitment in one group of periods.

@@ -59,6 +59,14 @@ pub struct SaaOptions {
     /// Compute each contract's drop value (one evaluation on the samples
     /// per contract).
     pub drop_values: bool,
+    /// Whose shortage the evaluations count: only demands of these end
+    /// users (`None`: every demand).
+    pub end_users: Option<Vec<ActorId>>,
+    /// Offer the candidates at the spot price only: every rate is fixed at
+    /// 0, so their suppliers still sell at the spot price in the second
+    /// stage but nothing is committed (what the money buys elsewhere is
+    /// compared against the same spot market).
+    pub spot_only: bool,
     /// Solver options of the extensive form (the evaluations use one HiGHS
     /// thread each).
     pub plan: PlanOptions,
@@ -78,6 +86,8 @@ impl Default for SaaOptions {
             price: 0.0,
             spot_price: None,
             drop_values: false,
+            end_users: None,
+            spot_only: false,
             plan: PlanOptions::default(),
         }
     }
@@ -171,12 +181,16 @@ pub fn recommend_for(
         .iter()
         .map(|q| solution.first_stage_cost + q)
         .collect();
-    let shortages: Vec<f64> = solution.plans.iter().map(shortage).collect();
+    let shortages: Vec<f64> = solution
+        .plans
+        .iter()
+        .map(|plan| shortage(plan, options.end_users.as_deref()))
+        .collect();
     let in_sample = Evaluation::of(solution.first_stage_cost, &costs, &shortages, lambda, alpha);
 
     progress("evaluating the deterministic recommendation on the samples");
     let evaluate_on = |decisions: &Decisions, on: &[Scenario]| {
-        evaluate(on, &first, decisions, risk, &options.plan)
+        evaluate(on, &first, decisions, risk, options)
     };
     let deterministic_in_sample = evaluate_on(&deterministic.decisions, samples)?;
     let vss = deterministic_in_sample.objective - in_sample.objective;
@@ -203,13 +217,17 @@ pub fn recommend_for(
         if !rates.iter().any(|&r| r > MIN_RATE) {
             continue;
         }
-        let drop_value = if options.drop_values {
+        let (drop_value, drop_shortage) = if options.drop_values {
             progress(&format!("dropping {}", candidate.id));
             let mut without = solution.decisions.clone();
             without.rates[c] = vec![0.0; first.groups];
-            Some(evaluate_on(&without, samples)?.objective - in_sample.objective)
+            let without = evaluate_on(&without, samples)?;
+            (
+                Some(without.objective - in_sample.objective),
+                Some(without.shortage.mean - in_sample.shortage.mean),
+            )
         } else {
-            None
+            (None, None)
         };
         let id = unique_id(&candidate.id, &mut used);
         let schedule: Vec<f64> = groups
@@ -245,6 +263,7 @@ pub fn recommend_for(
             volumes,
             schedule: schedule.clone(),
             drop_value,
+            drop_shortage,
         });
         model_contracts.push(Contract {
             id,
@@ -407,10 +426,15 @@ fn solved(
     }
 }
 
-/// Shortage of all demands in a plan (unit-periods of backlog plus lost
-/// units), as `simulate` counts it.
-fn shortage(plan: &Plan) -> f64 {
-    plan.kpis.demands.iter().map(|k| k.shortage).sum()
+/// Shortage of the demands of `end_users` (all demands for `None`) in a
+/// plan (unit-periods of backlog plus lost units), as `simulate` counts it.
+fn shortage(plan: &Plan, end_users: Option<&[ActorId]>) -> f64 {
+    plan.kpis
+        .demands
+        .iter()
+        .filter(|k| end_users.is_none_or(|users| users.contains(&k.end_user)))
+        .map(|k| k.shortage)
+        .sum()
 }
 
 /// `decisions` evaluated on `samples`: each sample's second stage solved
@@ -421,12 +445,12 @@ fn evaluate(
     first: &FirstStage,
     decisions: &Decisions,
     risk: Risk,
-    options: &PlanOptions,
+    options: &SaaOptions,
 ) -> Result<Evaluation, RecommendError> {
     let single = PlanOptions {
         threads: Some(1),
         capacity_duals: false,
-        ..options.clone()
+        ..options.plan.clone()
     };
     let results: Vec<Result<(f64, f64, f64), RecommendError>> = samples
         .par_iter()
@@ -443,7 +467,11 @@ fn evaluate(
                 "a sample's second stage",
             )?;
             let q = solution.second_stage_costs.first().copied().unwrap_or(0.0);
-            let short = solution.plans.first().map(shortage).unwrap_or(0.0);
+            let short = solution
+                .plans
+                .first()
+                .map(|plan| shortage(plan, options.end_users.as_deref()))
+                .unwrap_or(0.0);
             Ok((solution.first_stage_cost, q, short))
         })
         .collect();
@@ -528,7 +556,11 @@ fn first_stage(
         };
         let periods = periods_in_plan(scenario, &contract, groups);
         cost.push(periods.iter().map(|&p| options.price * p as f64).collect());
-        upper.push(rate_bounds(scenario, samples, triple, groups));
+        upper.push(if options.spot_only {
+            vec![0.0; groups.len()]
+        } else {
+            rate_bounds(scenario, samples, triple, groups)
+        });
         spot.push(options.spot_price.unwrap_or(options.price));
         contracts.push(contract);
     }

@@ -211,6 +211,8 @@ fn run_saa(
         price: args.price,
         spot_price: args.spot_price,
         drop_values: args.drop_values,
+        end_users: None,
+        spot_only: false,
         plan: args.common.plan_options()?,
     };
     let spinner = shell.spinner("drawing the samples");
