@@ -78,6 +78,9 @@ fn uncertainty_entries_round_trip() {
         UncertaintyKind,
     };
     check(&load("examples/europe-2025/long-war-uncertainty.toml"));
+    // The political variant: one hazard-timed switch stopping Serbian
+    // exports to the EU bloc.
+    check(&load("examples/europe-2025/serbia-political.toml"));
     let mut scenario = load("crates/cli/tests/fixtures/example.toml");
     let kinds = [
         UncertaintyKind::DemandMultiplier {
