@@ -9,7 +9,8 @@
 //! with HiGHS: the re-solve driver `resolve` and the `run` half of
 //! `compare`, `risk`, `simulate`, `recommend` and `sensitivity` (their
 //! `compare`, `analyse`, `simulate`, `recommend`, `sensitivity` functions
-//! and options). Without it the crate links no solver and keeps what a
+//! and options), and `breakeven` (a supplier's contracts against a bloc's
+//! ramp-ups, over a political hazard). Without it the crate links no solver and keeps what a
 //! reader of plans and results needs: [`outcome::Outcome`] (also read from
 //! any `caisson-plan/1` document), every analysis's result type
 //! ([`compare::Comparison`], [`risk::RiskReport`],
@@ -18,6 +19,8 @@
 //! profiles, `aggregate` and the scenario edits of `whatif`.
 
 pub mod aggregate;
+#[cfg(feature = "solve")]
+pub mod breakeven;
 pub mod compare;
 pub mod dependency;
 pub mod outcome;
