@@ -22,7 +22,7 @@
 //! sweep, interpolated linearly between sweep points, at which the ramp-up
 //! is at least as good as the deal.
 //!
-//! Plain computation: no terminal, no files.
+//! Plain computation: no terminal, no files (the CSV is returned as text).
 
 use std::time::Instant;
 
@@ -33,9 +33,6 @@ use thiserror::Error;
 use crate::recommend::portfolio::{Evaluation, PortfolioContract, PortfolioExpansion};
 use crate::recommend::{recommend_for, Grouping, RecommendError, SaaOptions};
 use crate::simulate::{draw, SimulateError};
-
-/// The `format` tag of the JSON document.
-pub const FORMAT: &str = "caisson-breakeven/1";
 
 /// What `caisson breakeven` compares and how.
 #[derive(Debug, Clone)]
@@ -78,11 +75,10 @@ pub enum BreakevenError {
     Samples(SimulateError),
 }
 
-/// The whole sweep and its break-even probabilities.
+/// The whole sweep and its break-even probabilities (the `analysis` of a
+/// `caisson-breakeven/1` file).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Breakeven {
-    /// Always [`FORMAT`].
-    pub format: String,
     /// The scenario's name.
     pub scenario: String,
     /// The political entry swept.
@@ -325,7 +321,6 @@ pub fn breakeven(
         p.deal.cost.mean.abs().max(p.ramp_up.cost.mean.abs())
     });
     Ok(Breakeven {
-        format: FORMAT.to_owned(),
         scenario: scenario.name.clone(),
         entry: options.entry.clone(),
         supplier: options.supplier.clone(),
@@ -475,6 +470,68 @@ fn check_hazards(hazards: &[f64]) -> Result<(), BreakevenError> {
         ));
     }
     Ok(())
+}
+
+impl Breakeven {
+    /// One CSV row per probability: both sides' money, the end user's
+    /// expected shortage (mean and 95th percentile), the expected total
+    /// cost, and the deal's advantage in each.
+    pub fn to_csv(&self) -> Result<String, csv::Error> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "hazard",
+            "switched",
+            "deal_contracts",
+            "deal_volume",
+            "deal_money",
+            "deal_shortage_mean",
+            "deal_shortage_p95",
+            "deal_cost_mean",
+            "ramp_up_expansions",
+            "ramp_up_money",
+            "ramp_up_shortage_mean",
+            "ramp_up_shortage_p95",
+            "ramp_up_cost_mean",
+            "shortage_advantage",
+            "cost_advantage",
+        ])?;
+        for p in &self.points {
+            let volume: f64 = p
+                .deal
+                .contracts
+                .iter()
+                .flat_map(|c| &c.volumes)
+                .map(|v| v.volume)
+                .sum();
+            let expansions: Vec<&str> = p
+                .ramp_up
+                .expansions
+                .iter()
+                .map(|x| x.expansion.as_str())
+                .collect();
+            w.write_record([
+                p.hazard.to_string(),
+                p.switched.to_string(),
+                p.deal.contracts.len().to_string(),
+                volume.to_string(),
+                p.deal.money.to_string(),
+                p.deal.shortage.mean.to_string(),
+                p.deal.shortage.p95.to_string(),
+                p.deal.cost.mean.to_string(),
+                expansions.join(";"),
+                p.ramp_up.money.to_string(),
+                p.ramp_up.shortage.mean.to_string(),
+                p.ramp_up.shortage.p95.to_string(),
+                p.ramp_up.cost.mean.to_string(),
+                p.shortage_advantage.to_string(),
+                p.cost_advantage.to_string(),
+            ])?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
 }
 
 #[cfg(test)]

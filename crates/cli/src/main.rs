@@ -75,6 +75,11 @@ enum Command {
     /// re-planning, and write them as a variant.
     #[command(after_help = EXIT_CODES)]
     Recommend(cmd::recommend::Args),
+    /// Contracts with a supplier that may turn away, or the same money in a
+    /// bloc's ramp-ups? Sweeps a political entry's yearly probability and
+    /// finds where the deal stops paying off.
+    #[command(after_help = EXIT_CODES)]
+    Breakeven(cmd::breakeven::Args),
     /// Run the main job on the built-in European scenario: validate, plan,
     /// compare the variants, analyse risks, write the report and answer.
     #[command(after_help = EXIT_CODES)]
@@ -134,6 +139,7 @@ impl Command {
             Command::Simulate(args) => args.common.quiet,
             Command::Sensitivity(args) => args.common.quiet,
             Command::Recommend(args) => args.common.quiet,
+            Command::Breakeven(args) => args.common.quiet,
             Command::Demo(args) => args.quiet,
             Command::Export(args) => args.quiet,
             Command::Import(args) => args.quiet,
@@ -170,6 +176,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => cmd::simulate::run(args, shell),
         Command::Sensitivity(args) => cmd::sensitivity::run(args, shell),
         Command::Recommend(args) => cmd::recommend::run(args, shell),
+        Command::Breakeven(args) => cmd::breakeven::run(args, shell),
         Command::Demo(args) => cmd::demo::run(args, shell),
         Command::Export(args) => cmd::export::run(args, shell),
         Command::Import(args) => cmd::import::run(args, shell),

@@ -734,6 +734,52 @@
       }), { cls: 'sensitivity' });
   }
 
+  function breakeven(b) {
+    var body = section('breakeven', 'Contracts with ' + b.supplier + ' or ' + b.bloc + ' ramp-ups',
+      'For each yearly probability that the switch `' + b.entry + '` happens (' + b.samples + ' samples each, the same ' +
+      'seed for every probability): contracts with ' + b.supplier + ' (the deal) against ' + b.bloc +
+      ' expansions funded with the same money (the ramp-up). The dashed line marks the break-even probability, ' +
+      'from which the ramp-up is at least as good.');
+    if (!b.measures.length || !b.hazards.length) { note(body, 'The comparison holds no figures.'); return; }
+    var controls = el('div', { class: 'controls' });
+    body.appendChild(controls);
+    var c = chart(body, 'breakeven', 340, 'Line chart of the deal and the ramp-up over the yearly probability');
+    var verdict = el('p', { class: 'note' });
+    body.appendChild(verdict);
+    function show(k) {
+      var m = b.measures[Number(k)];
+      var fmt = byUnit(m.unit);
+      var line = function (values) { return values.map(function (v, i) { return [b.hazards[i] * 100, v]; }); };
+      var deal = { type: 'line', name: 'deal (' + b.supplier + ' contracts)', data: line(m.deal), symbolSize: 7 };
+      if (m.breakeven !== null && m.breakeven !== undefined) {
+        deal.markLine = { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#5b6b7c' },
+          label: { formatter: 'break-even ' + pct(m.breakeven) }, data: [{ xAxis: m.breakeven * 100 }] };
+      }
+      draw(c, {
+        grid: { left: 24, right: 40, top: 40, bottom: 40, containLabel: true },
+        legend: { top: 0 },
+        tooltip: { trigger: 'axis', valueFormatter: function (v) { return fmt(v) + (m.unit ? ' ' + m.unit : ''); } },
+        xAxis: { type: 'value', name: 'yearly probability', nameLocation: 'middle', nameGap: 26,
+          min: b.hazards[0] * 100, max: b.hazards[b.hazards.length - 1] * 100, axisLabel: { formatter: '{value}%' } },
+        yAxis: { type: 'value', name: m.unit, axisLabel: { formatter: short } },
+        series: [deal, { type: 'line', name: 'ramp-up (' + b.bloc + ' expansions)', data: line(m.ramp_up), symbolSize: 7 }]
+      });
+      verdict.textContent = m.verdict;
+    }
+    selector(controls, 'Measure', b.measures.map(function (m, i) { return { value: String(i), label: m.name }; }), show).fire();
+    var headers = [{ label: 'Yearly probability', num: true }];
+    b.measures.forEach(function (m) {
+      var unit = m.unit ? ' (' + m.unit + ')' : '';
+      headers.push({ label: m.name + ': deal' + unit, num: true });
+      headers.push({ label: 'ramp-up', num: true });
+    });
+    table(body, headers, b.hazards.map(function (h, i) {
+      var cells = [pct(h)];
+      b.measures.forEach(function (m) { var fmt = byUnit(m.unit); cells.push(fmt(m.deal[i])); cells.push(fmt(m.ramp_up[i])); });
+      return { cells: cells };
+    }), { cls: 'breakeven' });
+  }
+
   // ---- lay out -------------------------------------------------------------
 
   if (plan) {
@@ -751,7 +797,8 @@
   if (doc.criticality) criticality(doc.criticality);
   if (doc.simulation) simulation(doc.simulation);
   if (doc.sensitivity) sensitivity(doc.sensitivity);
-  if (!plan && !doc.comparison && !doc.criticality && !doc.simulation && !doc.sensitivity) {
+  if (doc.breakeven) breakeven(doc.breakeven);
+  if (!plan && !doc.comparison && !doc.criticality && !doc.simulation && !doc.sensitivity && !doc.breakeven) {
     root.appendChild(el('p', { class: 'note', text: 'This report document holds nothing to show.' }));
   }
 

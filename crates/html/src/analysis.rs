@@ -1,11 +1,13 @@
 //! Reading the optional analysis sections (`comparison`, `criticality`,
-//! `simulation`, `sensitivity`) from the JSON files of their producers, and checking their
+//! `simulation`, `sensitivity`, `breakeven`) from the JSON files of their producers, and checking their
 //! shape so that the page never draws nonsense.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::document::{Comparison, Criticality, ReportDocument, Sensitivity, Simulation};
+use crate::document::{
+    Breakeven, Comparison, Criticality, ReportDocument, Sensitivity, Simulation,
+};
 use crate::{ReportError, FORMAT};
 use caisson_plan::FORMAT as PLAN_FORMAT;
 
@@ -17,6 +19,8 @@ pub const CRITICALITY_FORMAT: &str = "caisson-criticality/1";
 pub const SIMULATION_FORMAT: &str = "caisson-simulation/1";
 /// The format tag of a standalone sensitivity (tornado) file.
 pub const SENSITIVITY_FORMAT: &str = "caisson-sensitivity/1";
+/// The format tag of a standalone break-even (deal against ramp-up) file.
+pub const BREAKEVEN_FORMAT: &str = "caisson-breakeven/1";
 
 /// What a JSON input to the report is, by its top-level `format` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +37,8 @@ pub enum InputKind {
     Simulation,
     /// A `caisson-sensitivity/1` section.
     Sensitivity,
+    /// A `caisson-breakeven/1` section.
+    Breakeven,
 }
 
 impl InputKind {
@@ -46,6 +52,7 @@ impl InputKind {
             CRITICALITY_FORMAT => Some(InputKind::Criticality),
             SIMULATION_FORMAT => Some(InputKind::Simulation),
             SENSITIVITY_FORMAT => Some(InputKind::Sensitivity),
+            BREAKEVEN_FORMAT => Some(InputKind::Breakeven),
             _ => None,
         }
     }
@@ -212,6 +219,48 @@ impl Sensitivity {
     }
 }
 
+impl Breakeven {
+    /// Reads and checks a break-even comparison.
+    pub fn from_json(value: &Value) -> Result<Self, ReportError> {
+        let b: Self = parse(value, "breakeven")?;
+        b.check()?;
+        Ok(b)
+    }
+
+    /// Checks that the probabilities increase within [0, 1] and that every
+    /// measure has one finite value per probability and side.
+    pub fn check(&self) -> Result<(), ReportError> {
+        let in_unit = |h: &f64| (0.0..=1.0).contains(h);
+        if !self.hazards.iter().all(in_unit) || self.hazards.windows(2).any(|w| w[1] <= w[0]) {
+            return Err(problem(
+                "breakeven",
+                "`hazards` must increase within [0, 1]".to_owned(),
+            ));
+        }
+        for m in &self.measures {
+            let n = self.hazards.len();
+            if m.deal.len() != n || m.ramp_up.len() != n {
+                return Err(problem(
+                    "breakeven",
+                    format!(
+                        "measure `{}`: `deal` and `ramp_up` need one value per hazard ({n})",
+                        m.name
+                    ),
+                ));
+            }
+            if !m.deal.iter().chain(&m.ramp_up).all(|v| v.is_finite())
+                || !m.breakeven.is_none_or(|h| in_unit(&h))
+            {
+                return Err(problem(
+                    "breakeven",
+                    format!("measure `{}`: a value is not finite or out of range", m.name),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl ReportDocument {
     /// Reads a whole report document and checks its analysis sections.
     pub fn from_json(value: &Value) -> Result<Self, ReportError> {
@@ -224,6 +273,9 @@ impl ReportDocument {
         }
         if let Some(s) = &doc.sensitivity {
             s.check()?;
+        }
+        if let Some(b) = &doc.breakeven {
+            b.check()?;
         }
         Ok(doc)
     }

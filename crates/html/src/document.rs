@@ -37,6 +37,10 @@ pub struct ReportDocument {
     /// `sensitivity`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<Sensitivity>,
+    /// A supplier's contracts against a bloc's ramp-ups over a swept
+    /// political hazard (from `breakeven`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakeven: Option<Breakeven>,
 }
 
 impl ReportDocument {
@@ -51,6 +55,7 @@ impl ReportDocument {
             criticality: None,
             simulation: None,
             sensitivity: None,
+            breakeven: None,
         }
     }
 }
@@ -504,4 +509,44 @@ pub struct TornadoBar {
     /// The values it scales, e.g. `capacity krusik.mortar`.
     #[serde(default)]
     pub targets: Vec<String>,
+}
+
+/// Contracts with a supplier that may turn away against the same money in
+/// a bloc's ramp-ups, over a swept yearly probability (`breakeven`): one
+/// line per side and measure, and where they cross.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Breakeven {
+    /// The supplier of the deal (actor id).
+    pub supplier: String,
+    /// The bloc whose expansions the money funds instead.
+    pub bloc: String,
+    /// Whose shortage is compared (actor id).
+    pub end_user: String,
+    /// The political entry swept.
+    pub entry: String,
+    /// Samples per probability.
+    pub samples: usize,
+    /// The yearly probabilities swept, increasing.
+    pub hazards: Vec<f64>,
+    /// The compared measures (shortage, then cost).
+    pub measures: Vec<BreakevenMeasure>,
+}
+
+/// One measure of the comparison at every swept probability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakevenMeasure {
+    /// What is measured, in words (e.g. "UKR expected shortage").
+    pub name: String,
+    /// Its unit (e.g. "unit-periods", "EUR").
+    #[serde(default)]
+    pub unit: String,
+    /// The deal's value at each probability.
+    pub deal: Vec<f64>,
+    /// The ramp-up's value at each probability.
+    pub ramp_up: Vec<f64>,
+    /// The break-even probability (`None`: the deal stays better over the
+    /// whole sweep).
+    pub breakeven: Option<f64>,
+    /// The break-even in words.
+    pub verdict: String,
 }

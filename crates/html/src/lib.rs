@@ -31,10 +31,10 @@
 //!
 //! Producers of analyses target these shapes. A standalone file holds one
 //! section plus a `format` field (`caisson-comparison/1`,
-//! `caisson-criticality/1`, `caisson-simulation/1` or `caisson-sensitivity/1`);
-//! a whole document has `"format": "caisson-report/1"`, a `title` and any of
-//! the sections `plan`, `comparison`, `criticality`, `simulation` and
-//! `sensitivity`. Unknown fields are ignored.
+//! `caisson-criticality/1`, `caisson-simulation/1`, `caisson-sensitivity/1`
+//! or `caisson-breakeven/1`); a whole document has `"format":
+//! "caisson-report/1"`, a `title` and any of the sections `plan`,
+//! `comparison`, `criticality`, `simulation`, `sensitivity` and `breakeven`. Unknown fields are ignored.
 //!
 //! `comparison` (from `compare`): side-by-side values and deltas.
 //! ```json
@@ -79,6 +79,20 @@
 //! are the measure with the assumption at each bound (null: no plan). The
 //! chart draws each bound's change from `base`; the table lists the reasons.
 //!
+//! `breakeven` (from `breakeven`, format `caisson-breakeven/1`): a deal with
+//! a supplier that may turn away against the same money in a bloc's
+//! ramp-ups, one line per side over the swept yearly probability, one
+//! chart per measure, the break-even marked.
+//! ```json
+//! { "supplier": "SRB", "bloc": "EU", "end_user": "UKR",
+//!   "entry": "serbia-turns-away", "samples": 3, "hazards": [0, 0.1, 0.2],
+//!   "measures": [ { "name": "UKR expected shortage", "unit": "unit-periods",
+//!                   "deal": [10, 14, 20], "ramp_up": [15, 15, 15],
+//!                   "breakeven": 0.117, "verdict": "..." } ] }
+//! ```
+//! `deal` and `ramp_up` hold one value per hazard; `breakeven` is null when
+//! the deal stays better over the whole sweep.
+//!
 //! `plan` is built by [`plan_section`] (see [`PlanSection`]); a plan file
 //! alone gives every view but line utilisation (units made are shown
 //! instead). Without the scenario, a plan may carry the optional top-level
@@ -102,10 +116,11 @@ mod render;
 mod sections;
 
 pub use analysis::{
-    InputKind, COMPARISON_FORMAT, CRITICALITY_FORMAT, SENSITIVITY_FORMAT, SIMULATION_FORMAT,
+    InputKind, BREAKEVEN_FORMAT, COMPARISON_FORMAT, CRITICALITY_FORMAT, SENSITIVITY_FORMAT,
+    SIMULATION_FORMAT,
 };
 pub use document::{
-    AssumptionRange, Comparison, ComparisonMetric, ComplianceCell, Concentration, ContractTotal,
+    AssumptionRange, Breakeven, BreakevenMeasure, Comparison, ComparisonMetric, ComplianceCell, Concentration, ContractTotal,
     CostItem, Criticality, CriticalityItem, DemandSeries, DependencyShare, EndUserSeries,
     ExpansionMark, Explanation, FanSeries, Flow, FlowLevels, LineUse, PlanSection, ProductFill,
     ReportDocument, Sensitivity, SimulatedDemand, Simulation, Spread, TornadoBar, TransferDenial,

@@ -118,7 +118,6 @@ fn hand_solved_break_even() {
         Ok(result) => result,
         Err(error) => panic!("{error}"),
     };
-    assert_eq!(result.format, FORMAT);
     let [never, always] = &result.points[..] else {
         panic!("two points: {:?}", result.points);
     };

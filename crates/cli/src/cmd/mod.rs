@@ -2,6 +2,7 @@
 
 pub mod analysis_args;
 pub mod bench;
+pub mod breakeven;
 pub mod compare;
 pub mod demo;
 pub mod explain;

@@ -6,7 +6,7 @@
 //! (`.toml`, or `.json` without a known `format`: it is planned first), a
 //! whole `caisson-report/1` document, or one analysis section
 //! (`caisson-comparison/1`, `caisson-criticality/1`,
-//! `caisson-simulation/1`, `caisson-sensitivity/1`; shapes in the `caisson-html` crate docs). At most
+//! `caisson-simulation/1`, `caisson-sensitivity/1`, `caisson-breakeven/1`; shapes in the `caisson-html` crate docs). At most
 //! one plan or scenario; `--scenario` gives a plan's scenario for the views
 //! a plan file alone cannot draw (line utilisation, buyers, exporters).
 //!
@@ -18,7 +18,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use caisson_html::{Comparison, Criticality, InputKind, ReportDocument, Sensitivity, Simulation};
+use caisson_html::{
+    Breakeven, Comparison, Criticality, InputKind, ReportDocument, Sensitivity, Simulation,
+};
 use caisson_model::Scenario;
 use caisson_plan::document::PlanDocument;
 use caisson_plan::{Plan, Quantities};
@@ -68,6 +70,7 @@ enum Input {
     Criticality(PathBuf, Criticality),
     Simulation(PathBuf, Simulation),
     Sensitivity(PathBuf, Sensitivity),
+    Breakeven(PathBuf, Breakeven),
 }
 
 fn invalid(path: &Path, problem: impl std::fmt::Display) -> Failure {
@@ -109,6 +112,9 @@ fn classify(path: &Path) -> Result<Input, Failure> {
             path.to_owned(),
             Sensitivity::from_json(&value).map_err(bad)?,
         ),
+        Some(InputKind::Breakeven) => {
+            Input::Breakeven(path.to_owned(), Breakeven::from_json(&value).map_err(bad)?)
+        }
         None => Input::Scenario(path.to_owned()),
     })
 }
@@ -162,6 +168,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     let mut criticality = None;
     let mut simulation = None;
     let mut sensitivity = None;
+    let mut breakeven = None;
     let twice =
         |what: &str, path: &Path| invalid(path, format!("a second {what}: give at most one"));
     for input in inputs {
@@ -202,6 +209,11 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
             Input::Sensitivity(path, s) => {
                 if sensitivity.replace(s).is_some() {
                     return Err(twice("sensitivity", &path));
+                }
+            }
+            Input::Breakeven(path, b) => {
+                if breakeven.replace(b).is_some() {
+                    return Err(twice("break-even comparison", &path));
                 }
             }
         }
@@ -262,6 +274,9 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     if sensitivity.is_some() {
         doc.sensitivity = sensitivity;
     }
+    if breakeven.is_some() {
+        doc.breakeven = breakeven;
+    }
     if let Some(title) = &args.title {
         doc.title.clone_from(title);
     }
@@ -289,6 +304,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
                 ("criticality", doc.criticality.is_some()),
                 ("simulation", doc.simulation.is_some()),
                 ("sensitivity", doc.sensitivity.is_some()),
+                ("breakeven", doc.breakeven.is_some()),
             ]
             .into_iter()
             .filter_map(|(name, present)| present.then_some(name))
