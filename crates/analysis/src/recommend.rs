@@ -44,7 +44,7 @@ pub use portfolio::{portfolio_toml, StochasticRecommendation};
 #[cfg(feature = "solve")]
 pub use run::{plan_base, recommend, RecommendOptions};
 #[cfg(feature = "solve")]
-pub use saa::{draw_samples, recommend_for, recommend_samples, SaaOptions};
+pub use saa::{draw_samples, recommend_for, recommend_samples, SaaMethod, SaaOptions};
 
 /// How commitments are grouped over time: within a group the commitment is
 /// one flat rate per period.

@@ -31,6 +31,7 @@
 
 #![warn(missing_docs)]
 
+mod benders;
 mod build;
 mod error;
 mod ffi;
@@ -44,12 +45,14 @@ mod twostage;
 mod vars;
 mod warm;
 
+pub use benders::{solve_two_stage_decomposed, Decomposition, Iteration};
 pub use build::{Formulation, Pooling};
 pub use error::PlanError;
 pub use options::PlanOptions;
 pub use resolve::{Bounds, Case, ResolveError, Resolved, Resolver, Start, Worker};
 pub use solve::{plan, LoadedModel};
 pub use twostage::{
-    solve_two_stage, Decisions, FirstStage, Risk, TwoStageRequest, TwoStageSolution, TwoStageStats,
+    cvar, solve_two_stage, Decisions, FirstStage, Risk, TwoStageRequest, TwoStageSolution,
+    TwoStageStats,
 };
 pub use warm::WarmBasis;

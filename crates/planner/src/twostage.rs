@@ -64,6 +64,12 @@ pub struct FirstStage {
     /// First-stage cost of one unit of rate of each candidate in each group
     /// (its price times the group's periods in the contract's plan).
     pub cost: Vec<Vec<f64>>,
+    /// When set, the first-stage cost (price of the committed volumes plus
+    /// capex of the expansions decided) is at most this.
+    pub budget: Option<f64>,
+    /// Which of the base scenario's expansions (in order) the first stage
+    /// may decide; `None`: every one. The others stay at 0.
+    pub expansions_allowed: Option<Vec<bool>>,
 }
 
 impl FirstStage {
@@ -89,7 +95,7 @@ impl FirstStage {
         signed
     }
 
-    fn check(&self, samples: &[Scenario]) -> Result<(), String> {
+    pub(crate) fn check(&self, samples: &[Scenario]) -> Result<(), String> {
         let n = self.contracts.len();
         if self.spot.len() != n || self.upper.len() != n || self.cost.len() != n {
             return Err(
@@ -119,8 +125,95 @@ impl FirstStage {
         if !samples.iter().all(same) || self.group_of_period.len() != first.periods() {
             return Err("the samples do not share the base scenario's entities and horizon".into());
         }
+        if self
+            .expansions_allowed
+            .as_ref()
+            .is_some_and(|allowed| allowed.len() != first.expansions.len())
+        {
+            return Err("the allowed expansions do not match the base scenario's".into());
+        }
+        if self.budget.is_some_and(|b| !b.is_finite() || b < 0.0) {
+            return Err("the first stage's budget is not a finite number >= 0".into());
+        }
         Ok(())
     }
+
+    /// Whether expansion `e` may be decided.
+    pub fn expansion_allowed(&self, e: usize) -> bool {
+        self.expansions_allowed
+            .as_ref()
+            .is_none_or(|allowed| allowed.get(e).copied().unwrap_or(false))
+    }
+
+    /// `F`: the first-stage cost of committing `rates` and deciding
+    /// `expansions` (`base`: the scenario the expansions belong to).
+    pub fn cost_of(
+        &self,
+        base: &Scenario,
+        rates: &[Vec<f64>],
+        expansions: &[ExpansionFlow],
+    ) -> f64 {
+        rates
+            .iter()
+            .zip(&self.cost)
+            .flat_map(|(r, c)| r.iter().zip(c).map(|(r, c)| r * c))
+            .sum::<f64>()
+            + expansions
+                .iter()
+                .map(|x| base.expansions[x.expansion.index()].capex * x.fraction)
+                .sum::<f64>()
+    }
+}
+
+/// Every `(expansion, period)` the first stage may decide an expansion in
+/// (the periods of each expansion's window), in order.
+pub(crate) fn expansion_columns(base: &Scenario) -> Vec<(usize, usize)> {
+    base.expansions
+        .iter()
+        .enumerate()
+        .filter_map(|(e, x)| x.window.map(|(first, last)| (e, first, last)))
+        .flat_map(|(e, first, last)| (first..=last).map(move |t| (e, t)))
+        .collect()
+}
+
+/// `CVaR_alpha` of equally likely `values`: the mean of the worst
+/// `1 - alpha` of them (Rockafellar-Uryasev: `min over eta of eta +
+/// sum (v - eta)+ / ((1 - alpha) n)`, exact). 0 for no values; the maximum
+/// for `alpha` >= 1.
+pub fn cvar(values: &[f64], alpha: f64) -> f64 {
+    cvar_weights(values, alpha)
+        .iter()
+        .zip(values)
+        .map(|(w, v)| w * v)
+        .sum()
+}
+
+/// The weights of `values` in their CVaR (summing to 1, each at most
+/// `1 / ((1 - alpha) n)`, the largest values first): the CVaR is the
+/// weighted sum, and the weights are a subgradient of it.
+pub(crate) fn cvar_weights(values: &[f64], alpha: f64) -> Vec<f64> {
+    let n = values.len();
+    let mut weights = vec![0.0; n];
+    if n == 0 {
+        return weights;
+    }
+    let tail = if alpha >= 1.0 {
+        1.0
+    } else {
+        (1.0 / ((1.0 - alpha) * n as f64)).min(1.0)
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
+    let mut left = 1.0_f64;
+    for s in order {
+        if left <= 0.0 {
+            break;
+        }
+        let w = tail.min(left);
+        weights[s] = w;
+        left -= w;
+    }
+    weights
 }
 
 /// The risk measure added to the expected cost.
@@ -163,6 +256,11 @@ pub struct TwoStageStats {
     pub build_seconds: f64,
     /// Seconds HiGHS took (and the LP for reduced costs).
     pub solve_seconds: f64,
+    /// Iterations of the decomposition (0 for the extensive form).
+    pub iterations: usize,
+    /// The decomposition's lower bound of the optimum (`None` for the
+    /// extensive form, whose `mip_gap` says it).
+    pub lower_bound: Option<f64>,
 }
 
 /// A solved (or failed) two-stage model.
@@ -195,7 +293,7 @@ pub struct TwoStageSolution {
 }
 
 impl TwoStageSolution {
-    fn failed(status: PlanStatus, message: String, stats: TwoStageStats) -> Self {
+    pub(crate) fn failed(status: PlanStatus, message: String, stats: TwoStageStats) -> Self {
         TwoStageSolution {
             status,
             message: Some(message),
@@ -215,7 +313,7 @@ impl TwoStageSolution {
 }
 
 /// One sample's block in the extensive form.
-struct Block {
+pub(crate) struct Block {
     offset: usize,
     scenario: Scenario,
     formulation: Formulation,
@@ -237,20 +335,29 @@ pub struct TwoStageRequest<'a> {
     pub reduced_costs: bool,
 }
 
-/// Builds the extensive form of the request and solves it with HiGHS.
-pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> TwoStageSolution {
+/// The extensive form of a request, built but not solved.
+pub(crate) struct Built {
+    /// The whole model.
+    pub(crate) problem: ColProblem,
+    pub(crate) blocks: Vec<Block>,
+    /// The rate column of each candidate in each group.
+    pub(crate) rate_cols: Vec<Vec<usize>>,
+    /// The `y` column of each `(expansion, period)` of
+    /// [`expansion_columns`], in that order.
+    pub(crate) y_cols: Vec<(usize, usize, usize)>,
+    has_integer: bool,
+    integer_columns: usize,
+}
+
+/// Builds the extensive form of `request` (checked by the caller).
+pub(crate) fn build(request: &TwoStageRequest<'_>) -> Built {
     let TwoStageRequest {
         samples,
         first,
         risk,
         fixed,
-        reduced_costs,
-    } = request;
-    let started = Instant::now();
-    let mut stats = TwoStageStats::default();
-    if let Err(message) = first.check(samples) {
-        return TwoStageSolution::failed(PlanStatus::Error, message, stats);
-    }
+        ..
+    } = *request;
     let count = samples.len();
     let weight = 1.0 / count as f64;
     let cvar = risk.lambda > 0.0;
@@ -259,6 +366,10 @@ pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> T
         (0..count).map(|_| problem.add_row(0.0..)).collect()
     } else {
         Vec::new()
+    };
+    let budget_row = match (first.budget, fixed) {
+        (Some(budget), None) => Some(problem.add_row(..=budget)),
+        _ => None,
     };
     let base = &samples[0];
     let once: Vec<Option<Row>> = base
@@ -315,6 +426,7 @@ pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> T
             }
             if cost != 0.0 {
                 buf.extend(cvar_rows.iter().map(|&row| (row, -cost)));
+                buf.extend(budget_row.map(|row| (row, cost)));
             }
             let upper = first.upper[c][g].max(0.0);
             let (lower, upper) = match fixed {
@@ -336,28 +448,26 @@ pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> T
     let mut y_cols: Vec<(usize, usize, usize)> = Vec::new();
     let mut has_integer = false;
     let mut integer_columns = 0;
-    for (&(e, t), entries) in &y_entries {
+    for (e, t) in expansion_columns(base) {
         let expansion = &base.expansions[e];
         buf.clear();
-        buf.extend(entries.iter().copied());
+        if let Some(entries) = y_entries.get(&(e, t)) {
+            buf.extend(entries.iter().copied());
+        }
         if let Some(row) = once[e] {
             buf.push((row, 1.0));
         }
         if expansion.capex != 0.0 {
             buf.extend(cvar_rows.iter().map(|&row| (row, -expansion.capex)));
+            buf.extend(budget_row.map(|row| (row, expansion.capex)));
         }
         let (lower, upper, integer) = match fixed {
             Some(d) => {
-                let v = d
-                    .expansions
-                    .iter()
-                    .filter(|x| x.expansion.index() == e && x.period == t)
-                    .map(|x| x.fraction)
-                    .sum::<f64>()
-                    .clamp(0.0, 1.0);
+                let v = fixed_fraction(d, e, t);
                 (v, v, false)
             }
-            None => (0.0, 1.0, expansion.integer),
+            None if first.expansion_allowed(e) => (0.0, 1.0, expansion.integer),
+            None => (0.0, 0.0, false),
         };
         if integer {
             has_integer = true;
@@ -375,6 +485,49 @@ pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> T
             problem.add_column(tail, 0.0.., [(row, 1.0)].iter());
         }
     }
+    Built {
+        problem,
+        blocks,
+        rate_cols,
+        y_cols,
+        has_integer,
+        integer_columns,
+    }
+}
+
+/// The fraction of expansion `e` decided in period `t` by `decisions`.
+pub(crate) fn fixed_fraction(decisions: &Decisions, e: usize, t: usize) -> f64 {
+    decisions
+        .expansions
+        .iter()
+        .filter(|x| x.expansion.index() == e && x.period == t)
+        .map(|x| x.fraction)
+        .sum::<f64>()
+        .clamp(0.0, 1.0)
+}
+
+/// Builds the extensive form of the request and solves it with HiGHS.
+pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> TwoStageSolution {
+    let started = Instant::now();
+    let mut stats = TwoStageStats::default();
+    if let Err(message) = request.first.check(request.samples) {
+        return TwoStageSolution::failed(PlanStatus::Error, message, stats);
+    }
+    let Built {
+        problem,
+        blocks,
+        rate_cols,
+        y_cols,
+        has_integer,
+        integer_columns,
+    } = build(&request);
+    let TwoStageRequest {
+        samples,
+        first,
+        reduced_costs,
+        ..
+    } = request;
+    let base = &samples[0];
     stats.rows = problem.num_rows();
     stats.columns = problem.num_cols();
     stats.integer_columns = integer_columns;
@@ -424,42 +577,9 @@ pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> T
     let solution = solved.get_solution();
     let values = solution.columns().to_vec();
 
-    let rates: Vec<Vec<f64>> = rate_cols
-        .iter()
-        .map(|cols| {
-            cols.iter()
-                .map(|&col| clean(values[col].max(0.0)))
-                .collect()
-        })
-        .collect();
-    let mut expansions: Vec<ExpansionFlow> = Vec::new();
-    let mut y_fixed: Vec<(usize, f64)> = Vec::new();
-    for &(e, t, col) in &y_cols {
-        let value = values[col];
-        let fraction = if base.expansions[e].integer {
-            value.round().clamp(0.0, 1.0)
-        } else {
-            clean(value).clamp(0.0, 1.0)
-        };
-        y_fixed.push((col, fraction));
-        if fraction > 0.0 {
-            expansions.push(ExpansionFlow {
-                expansion: ExpansionId::new(e),
-                period: t,
-                fraction,
-            });
-        }
-    }
-    let first_stage_cost: f64 = rates
-        .iter()
-        .zip(&first.cost)
-        .flat_map(|(r, c)| r.iter().zip(c).map(|(r, c)| r * c))
-        .sum::<f64>()
-        + expansions
-            .iter()
-            .map(|x| base.expansions[x.expansion.index()].capex * x.fraction)
-            .sum::<f64>();
-
+    let rates = read_rates(&rate_cols, &values);
+    let (expansions, y_fixed) = read_expansions(base, &y_cols, &values);
+    let first_stage_cost = first.cost_of(base, &rates, &expansions);
     let info = SolutionInfo {
         status,
         method: if has_integer {
@@ -469,21 +589,12 @@ pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> T
         },
         mip_gap,
     };
-    let mut second_stage_costs = Vec::with_capacity(count);
-    let mut plans = Vec::with_capacity(count);
+    let mut second_stage_costs = Vec::with_capacity(blocks.len());
+    let mut plans = Vec::with_capacity(blocks.len());
     for block in &blocks {
-        let f = &block.formulation;
-        let slice = &values[block.offset..block.offset + f.cols.len()];
-        second_stage_costs.push(f.col_cost.iter().zip(slice).map(|(c, v)| c * v).sum());
-        let mut flows = read_flows(f, &block.scenario, slice);
-        flows.expansions.extend(expansions.iter().cloned());
-        let signed = first.signed(&block.scenario_without_candidates(first), Some(&rates));
-        plans.push(Plan::from_flows_with(
-            &signed,
-            &f.network,
-            &flows,
-            info.clone(),
-        ));
+        let (cost, plan) = block.read(first, &values, &rates, &expansions, &info);
+        second_stage_costs.push(cost);
+        plans.push(plan);
     }
 
     let rate_reduced_costs = if reduced_costs {
@@ -521,7 +632,68 @@ pub fn solve_two_stage(request: TwoStageRequest<'_>, options: &PlanOptions) -> T
     }
 }
 
+/// The committed rates in a solution's `values`.
+pub(crate) fn read_rates(rate_cols: &[Vec<usize>], values: &[f64]) -> Vec<Vec<f64>> {
+    rate_cols
+        .iter()
+        .map(|cols| {
+            cols.iter()
+                .map(|&col| clean(values[col].max(0.0)))
+                .collect()
+        })
+        .collect()
+}
+
+/// The expansions decided in a solution's `values` (integer ones rounded),
+/// and every `y` column with its value as read.
+pub(crate) fn read_expansions(
+    base: &Scenario,
+    y_cols: &[(usize, usize, usize)],
+    values: &[f64],
+) -> (Vec<ExpansionFlow>, Vec<(usize, f64)>) {
+    let mut expansions: Vec<ExpansionFlow> = Vec::new();
+    let mut y_fixed: Vec<(usize, f64)> = Vec::new();
+    for &(e, t, col) in y_cols {
+        let value = values[col];
+        let fraction = if base.expansions[e].integer {
+            value.round().clamp(0.0, 1.0)
+        } else {
+            clean(value).clamp(0.0, 1.0)
+        };
+        y_fixed.push((col, fraction));
+        if fraction > 0.0 {
+            expansions.push(ExpansionFlow {
+                expansion: ExpansionId::new(e),
+                period: t,
+                fraction,
+            });
+        }
+    }
+    (expansions, y_fixed)
+}
+
 impl Block {
+    /// The block's cost `Q_s` and plan in a solution's `values` of the
+    /// model it is part of, with the first stage at `rates` and
+    /// `expansions`.
+    pub(crate) fn read(
+        &self,
+        first: &FirstStage,
+        values: &[f64],
+        rates: &[Vec<f64>],
+        expansions: &[ExpansionFlow],
+        info: &SolutionInfo,
+    ) -> (f64, Plan) {
+        let f = &self.formulation;
+        let slice = &values[self.offset..self.offset + f.cols.len()];
+        let cost = f.col_cost.iter().zip(slice).map(|(c, v)| c * v).sum();
+        let mut flows = read_flows(f, &self.scenario, slice);
+        flows.expansions.extend(expansions.iter().cloned());
+        let signed = first.signed(&self.scenario_without_candidates(first), Some(rates));
+        let plan = Plan::from_flows_with(&signed, &f.network, &flows, info.clone());
+        (cost, plan)
+    }
+
     /// The block's scenario without the candidate contracts it was built
     /// with (they are appended again, at their rates).
     fn scenario_without_candidates(&self, first: &FirstStage) -> Scenario {

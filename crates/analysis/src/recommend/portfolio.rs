@@ -223,24 +223,7 @@ impl Spread {
     }
 }
 
-/// `CVaR_alpha` of equally likely `values`: `min over eta of eta +
-/// sum (v - eta)+ / ((1 - alpha) n)` (Rockafellar-Uryasev), exact: the
-/// minimum is at one of the values. 0 for no values; the maximum for
-/// `alpha` >= 1.
-pub fn cvar(values: &[f64], alpha: f64) -> f64 {
-    let n = values.len() as f64;
-    if values.is_empty() {
-        return 0.0;
-    }
-    if alpha >= 1.0 {
-        return values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    }
-    let tail = 1.0 / ((1.0 - alpha) * n);
-    values
-        .iter()
-        .map(|&eta| eta + tail * values.iter().map(|&v| (v - eta).max(0.0)).sum::<f64>())
-        .fold(f64::INFINITY, f64::min)
-}
+pub use caisson_planner::cvar;
 
 /// The deterministic recommendation: the program with the base scenario
 /// (no draw) as its only sample, prices in the first stage the same way.

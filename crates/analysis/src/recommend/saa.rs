@@ -19,7 +19,8 @@ use std::time::Instant;
 use caisson_model::{ActorId, Contract, FacilityId, ProductId, Scenario};
 use caisson_plan::{Network, Plan};
 use caisson_planner::{
-    solve_two_stage, Decisions, FirstStage, PlanOptions, Risk, TwoStageRequest, TwoStageSolution,
+    solve_two_stage, solve_two_stage_decomposed, Decisions, Decomposition, FirstStage, PlanOptions,
+    Risk, TwoStageRequest, TwoStageSolution,
 };
 use rayon::prelude::*;
 
@@ -59,6 +60,17 @@ pub struct SaaOptions {
     /// Compute each contract's drop value (one evaluation on the samples
     /// per contract).
     pub drop_values: bool,
+    /// Only facilities of these actors get candidate contracts (`None`:
+    /// every facility).
+    pub suppliers: Option<Vec<ActorId>>,
+    /// When set, the first-stage cost (price of the committed volumes plus
+    /// capex) is at most this.
+    pub budget: Option<f64>,
+    /// Which of the scenario's expansions (in order) may be decided;
+    /// `None`: every one.
+    pub expansions_allowed: Option<Vec<bool>>,
+    /// How the two-stage program is solved.
+    pub method: SaaMethod,
     /// Whose shortage the evaluations count: only demands of these end
     /// users (`None`: every demand).
     pub end_users: Option<Vec<ActorId>>,
@@ -71,6 +83,26 @@ pub struct SaaOptions {
     /// thread each).
     pub plan: PlanOptions,
 }
+
+/// How `recommend --samples` solves its two-stage program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SaaMethod {
+    /// The extensive form when it is small, the L-shaped decomposition
+    /// otherwise (see [`EXTENSIVE_COLUMNS`]).
+    #[default]
+    Auto,
+    /// One model holding every sample (`caisson_planner::solve_two_stage`).
+    Extensive,
+    /// The L-shaped (Benders) decomposition: a master over the first stage,
+    /// one warm re-solved model per sample
+    /// (`caisson_planner::solve_two_stage_decomposed`).
+    Benders,
+}
+
+/// `SaaMethod::Auto` decomposes when the extensive form would have more
+/// columns than this (about a medium generated scenario times two).
+pub const EXTENSIVE_COLUMNS: usize = 150_000;
 
 impl Default for SaaOptions {
     fn default() -> Self {
@@ -86,6 +118,10 @@ impl Default for SaaOptions {
             price: 0.0,
             spot_price: None,
             drop_values: false,
+            suppliers: None,
+            budget: None,
+            expansions_allowed: None,
+            method: SaaMethod::Auto,
             end_users: None,
             spot_only: false,
             plan: PlanOptions::default(),
@@ -151,14 +187,6 @@ pub fn recommend_for(
         alpha: options.cvar_alpha,
     };
 
-    progress(&format!(
-        "solving the extensive form ({} samples, {} candidate contracts)",
-        samples.len(),
-        first.contracts.len()
-    ));
-    let solution = solve(samples, &first, risk, None, true, &options.plan);
-    let solution = solved(solution, "the two-stage program")?;
-
     progress("solving the deterministic recommendation");
     let mut base = scenario.clone();
     base.uncertainty = Vec::new();
@@ -173,6 +201,62 @@ pub fn recommend_for(
         ),
         "the deterministic recommendation",
     )?;
+
+    let decompose = match options.method {
+        SaaMethod::Extensive => false,
+        SaaMethod::Benders => true,
+        SaaMethod::Auto => {
+            deterministic.stats.columns.saturating_mul(samples.len()) > EXTENSIVE_COLUMNS
+        }
+    };
+    let solution = if decompose {
+        progress(&format!(
+            "solving the two-stage program by the L-shaped method ({} samples, {} candidate \
+             contracts)",
+            samples.len(),
+            first.contracts.len()
+        ));
+        let decomposition = Decomposition {
+            tolerance: options.plan.mip_gap.max(1e-6),
+            threads: rayon::current_num_threads(),
+            ..Decomposition::default()
+        };
+        solve_two_stage_decomposed(
+            TwoStageRequest {
+                samples,
+                first: &first,
+                risk,
+                fixed: None,
+                reduced_costs: true,
+            },
+            &options.plan,
+            &decomposition,
+            std::slice::from_ref(&deterministic.decisions),
+            &|step| {
+                progress(&format!(
+                    "L-shaped iteration {}: bound {:.6e}, best {:.6e}{} ({} cuts, {:.0} s)",
+                    step.iteration,
+                    step.lower,
+                    step.upper,
+                    if step.relaxed {
+                        ", expansions relaxed"
+                    } else {
+                        ""
+                    },
+                    step.cuts,
+                    step.seconds
+                ))
+            },
+        )
+    } else {
+        progress(&format!(
+            "solving the extensive form ({} samples, {} candidate contracts)",
+            samples.len(),
+            first.contracts.len()
+        ));
+        solve(samples, &first, risk, None, true, &options.plan)
+    };
+    let solution = solved(solution, "the two-stage program")?;
 
     let alpha = options.cvar_alpha;
     let lambda = options.risk_aversion;
@@ -320,7 +404,14 @@ pub fn recommend_for(
     Ok(StochasticRecommendation {
         format: FORMAT.to_owned(),
         scenario: scenario.name.clone(),
-        method: "extensive form".to_owned(),
+        method: if decompose {
+            format!(
+                "L-shaped decomposition ({} iterations)",
+                solution.stats.iterations
+            )
+        } else {
+            "extensive form".to_owned()
+        },
         samples: samples.len(),
         seed: options.seed,
         risk_aversion: lambda,
@@ -524,6 +615,11 @@ fn first_stage(
     let mut cost = Vec::new();
     for triple in triples {
         let (facility, buyer, product) = triple;
+        if let Some(suppliers) = &options.suppliers {
+            if !suppliers.contains(&scenario.facilities[facility.index()].actor) {
+                continue;
+            }
+        }
         if let Some(existing) = scenario
             .contracts
             .iter()
@@ -574,6 +670,8 @@ fn first_stage(
             spot,
             upper,
             cost,
+            budget: options.budget,
+            expansions_allowed: options.expansions_allowed.clone(),
         },
         already,
     )

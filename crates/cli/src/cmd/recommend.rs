@@ -7,7 +7,8 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{anyhow, Context};
 use caisson_analysis::recommend::{
     plan_base, portfolio_toml, recommend, recommend_samples, variant_toml, Grouping,
-    RecommendError, RecommendOptions, Recommendation, SaaOptions, Shape, StochasticRecommendation,
+    RecommendError, RecommendOptions, Recommendation, SaaMethod, SaaOptions, Shape,
+    StochasticRecommendation,
 };
 use caisson_analysis::simulate::{sample_plans, SimulateOptions};
 
@@ -81,6 +82,20 @@ pub struct Args {
     /// evaluation on the samples per contract).
     #[arg(long, requires = "samples")]
     pub drop_values: bool,
+    /// How the two-stage program is solved: one model holding every sample
+    /// (extensive), the L-shaped decomposition with one warm re-solved
+    /// model per sample (benders), or by the extensive form's size (auto).
+    #[arg(long, value_enum, default_value_t = MethodArg::Auto, requires = "samples")]
+    pub method: MethodArg,
+    /// Only these actors' facilities get candidate contracts
+    /// (comma-separated actor ids; default: every facility).
+    #[arg(
+        long,
+        value_name = "ACTOR,...",
+        value_delimiter = ',',
+        requires = "samples"
+    )]
+    pub suppliers: Vec<String>,
     #[command(flatten)]
     pub common: AnalysisArgs,
 }
@@ -102,6 +117,27 @@ impl From<GroupingArg> for Grouping {
             GroupingArg::Year => Grouping::Year,
             GroupingArg::Quarter => Grouping::Quarter,
             GroupingArg::Period => Grouping::Period,
+        }
+    }
+}
+
+/// `--method` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodArg {
+    /// The extensive form up to about 150,000 columns, Benders beyond.
+    Auto,
+    /// One model holding every sample.
+    Extensive,
+    /// The L-shaped (Benders) decomposition.
+    Benders,
+}
+
+impl From<MethodArg> for SaaMethod {
+    fn from(arg: MethodArg) -> Self {
+        match arg {
+            MethodArg::Auto => SaaMethod::Auto,
+            MethodArg::Extensive => SaaMethod::Extensive,
+            MethodArg::Benders => SaaMethod::Benders,
         }
     }
 }
@@ -185,6 +221,38 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     Ok(Exit::Success)
 }
 
+/// The actors named by `--suppliers` (`None` when none are named).
+fn suppliers(
+    scenario: &caisson_model::Scenario,
+    ids: &[String],
+) -> Result<Option<Vec<caisson_model::ActorId>>, Failure> {
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let mut actors = Vec::with_capacity(ids.len());
+    let mut unknown = Vec::new();
+    for id in ids {
+        match scenario.actors.iter().position(|a| a.id == *id) {
+            Some(index) => actors.push(caisson_model::ActorId::new(index)),
+            None => unknown.push(format!("`{id}`")),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(Some(actors))
+    } else {
+        Err(Failure::InvalidInputMessage(format!(
+            "--suppliers: no actor {} in the scenario\n  hint: the actors are {}",
+            unknown.join(", "),
+            scenario
+                .actors
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    }
+}
+
 /// `recommend --samples N` without `--quantile`: the two-stage program.
 fn run_saa(
     args: &Args,
@@ -211,6 +279,10 @@ fn run_saa(
         price: args.price,
         spot_price: args.spot_price,
         drop_values: args.drop_values,
+        suppliers: suppliers(scenario, &args.suppliers)?,
+        budget: None,
+        expansions_allowed: None,
+        method: args.method.into(),
         end_users: None,
         spot_only: false,
         plan: args.common.plan_options()?,

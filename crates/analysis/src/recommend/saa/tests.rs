@@ -313,3 +313,159 @@ fn bad_options_are_refused() {
         );
     }
 }
+
+/// The hand-solved portfolio again, by the L-shaped method: the same
+/// commitment, objective, VSS and drop value.
+#[test]
+fn the_decomposition_solves_the_hand_solved_portfolio() {
+    let base = load(ONE_YEAR);
+    let samples = [with_demand(&base, 10.0), with_demand(&base, 30.0)];
+    for (risk_aversion, expected) in [(0.0, 90.0), (1.0, 240.0)] {
+        let options = SaaOptions {
+            method: SaaMethod::Benders,
+            risk_aversion,
+            cvar_alpha: 0.5,
+            ..hand_options()
+        };
+        let result = recommend_for(&base, &samples, &[], &options, &|_| {});
+        let Ok(result) = result else {
+            panic!("{result:?}");
+        };
+        assert!(result.method.starts_with("L-shaped"), "{}", result.method);
+        let contract = &result.contracts[0];
+        assert!(close(contract.volumes[0].rate, 10.0, 1e-6), "{contract:?}");
+        assert!(
+            close(result.objective, expected, 1e-6),
+            "{}",
+            result.objective
+        );
+        assert!(close(result.in_sample.objective, expected, 1e-6));
+        if risk_aversion == 0.0 {
+            assert!(close(result.vss, 245.0, 1e-6), "{}", result.vss);
+            assert!(close(contract.drop_value.unwrap_or(f64::NAN), 30.0, 1e-6));
+            // At the kink r = 10 the expected cost falls by 3 per unit to
+            // the left and rises by 24.5 to the right: the derivative
+            // reported is one of them or between.
+            let marginal = contract.volumes[0].marginal_value.unwrap_or(f64::NAN);
+            assert!(
+                (-24.5 - 1e-6..=3.0 + 1e-6).contains(&marginal),
+                "{marginal}"
+            );
+        }
+    }
+}
+
+/// A budget caps the first stage's cost: with 10 to spend at a price of 2
+/// the rate is at most 5, where the expected cost is 120 - 3 * 5 = 105;
+/// both methods find it.
+#[test]
+fn a_budget_caps_the_first_stage() {
+    let base = load(ONE_YEAR);
+    let samples = [with_demand(&base, 10.0), with_demand(&base, 30.0)];
+    for method in [SaaMethod::Extensive, SaaMethod::Benders] {
+        let options = SaaOptions {
+            budget: Some(10.0),
+            drop_values: false,
+            method,
+            ..hand_options()
+        };
+        let result = recommend_for(&base, &samples, &[], &options, &|_| {});
+        let Ok(result) = result else {
+            panic!("{method:?}: {result:?}");
+        };
+        assert!(
+            close(result.contracts[0].volumes[0].rate, 5.0, 1e-6),
+            "{method:?}"
+        );
+        assert!(
+            close(result.objective, 105.0, 1e-6),
+            "{method:?}: {}",
+            result.objective
+        );
+        assert!(close(result.in_sample.first_stage_cost, 10.0, 1e-6));
+    }
+}
+
+/// On generated scenarios with expansions, uncertain demand and yields,
+/// the L-shaped method reaches the extensive form's optimum (within the
+/// gap both prove), risk neutral and with a CVaR, with a budget and some
+/// expansions forbidden.
+#[test]
+fn the_decomposition_reaches_the_extensive_forms_optimum() {
+    for seed in 1..=3 {
+        let scenario = uncertain(seed);
+        let mut options = priced(3, seed);
+        options.plan.mip_gap = 1e-6;
+        match seed {
+            2 => {
+                options.risk_aversion = 0.5;
+                options.cvar_alpha = 0.6;
+            }
+            3 => {
+                options.budget = Some(5.0e4);
+                options.expansions_allowed =
+                    Some((0..scenario.expansions.len()).map(|e| e % 2 == 0).collect());
+            }
+            _ => {}
+        }
+        let solve = |method| {
+            let options = SaaOptions {
+                method,
+                ..options.clone()
+            };
+            match recommend_samples(&scenario, &options, &|_| {}) {
+                Ok(result) => result,
+                Err(error) => panic!("seed {seed}, {method:?}: {error}"),
+            }
+        };
+        let extensive = solve(SaaMethod::Extensive);
+        let benders = solve(SaaMethod::Benders);
+        assert!(benders.method.starts_with("L-shaped"));
+        let tolerance = 1e-4 * extensive.objective.abs().max(1.0);
+        assert!(
+            (benders.objective - extensive.objective).abs() <= tolerance,
+            "seed {seed}: L-shaped {} vs extensive {}",
+            benders.objective,
+            extensive.objective
+        );
+        // The evaluated figures of the answer are its objective.
+        assert!(close(benders.in_sample.objective, benders.objective, 1e-6));
+        if let Some(allowed) = &options.expansions_allowed {
+            for expansion in &benders.expansions {
+                let e = scenario
+                    .expansions
+                    .iter()
+                    .position(|x| x.id == expansion.expansion)
+                    .unwrap_or(usize::MAX);
+                assert!(allowed.get(e).copied().unwrap_or(false), "{expansion:?}");
+            }
+            assert!(benders.in_sample.first_stage_cost <= 5.0e4 + 1e-6);
+        }
+    }
+}
+
+/// The L-shaped answer is the same at one and two threads.
+#[test]
+fn the_decomposition_does_not_depend_on_the_thread_count() {
+    let scenario = uncertain(8);
+    let options = SaaOptions {
+        method: SaaMethod::Benders,
+        ..priced(3, 2)
+    };
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        match pool.install(|| recommend_samples(&scenario, &options, &|_| {})) {
+            Ok(result) => result,
+            Err(error) => panic!("{threads} threads: {error}"),
+        }
+    };
+    let one = run(1);
+    let two = run(2);
+    assert_eq!(one.contracts, two.contracts);
+    assert_eq!(one.expansions, two.expansions);
+    assert_eq!(one.objective, two.objective);
+    assert_eq!(one.in_sample, two.in_sample);
+}
