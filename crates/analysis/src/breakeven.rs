@@ -280,7 +280,13 @@ pub fn breakeven(
             progress(&format!("hazard {hazard}: the ramp-up: {step}"))
         })?;
 
-        let deal = side(deal.status, deal.mip_gap, &deal.in_sample, deal.contracts, Vec::new());
+        let deal = side(
+            deal.status,
+            deal.mip_gap,
+            &deal.in_sample,
+            deal.contracts,
+            Vec::new(),
+        );
         let ramp_up = side(
             ramp.status,
             ramp.mip_gap,
@@ -315,7 +321,11 @@ pub fn breakeven(
         Crossing::of(&hazards, &advantages, 0.0)
     };
     let shortage = crossing(&|p| p.shortage_advantage, &|p| {
-        p.deal.shortage.mean.abs().max(p.ramp_up.shortage.mean.abs())
+        p.deal
+            .shortage
+            .mean
+            .abs()
+            .max(p.ramp_up.shortage.mean.abs())
     });
     let cost = crossing(&|p| p.cost_advantage, &|p| {
         p.deal.cost.mean.abs().max(p.ramp_up.cost.mean.abs())
@@ -402,7 +412,12 @@ fn find_entry(scenario: &Scenario, id: &str) -> Result<usize, BreakevenError> {
         )
     };
     match scenario.uncertainty.iter().position(|u| u.id == id) {
-        Some(e) if matches!(scenario.uncertainty[e].kind, UncertaintyKind::Political { .. }) => {
+        Some(e)
+            if matches!(
+                scenario.uncertainty[e].kind,
+                UncertaintyKind::Political { .. }
+            ) =>
+        {
             Ok(e)
         }
         Some(_) => Err(BreakevenError::Unknown {
@@ -423,7 +438,11 @@ fn find_entry(scenario: &Scenario, id: &str) -> Result<usize, BreakevenError> {
     }
 }
 
-fn find_actor(scenario: &Scenario, field: &'static str, id: &str) -> Result<ActorId, BreakevenError> {
+fn find_actor(
+    scenario: &Scenario,
+    field: &'static str,
+    id: &str,
+) -> Result<ActorId, BreakevenError> {
     scenario
         .actors
         .iter()

@@ -253,7 +253,10 @@ impl Breakeven {
             {
                 return Err(problem(
                     "breakeven",
-                    format!("measure `{}`: a value is not finite or out of range", m.name),
+                    format!(
+                        "measure `{}`: a value is not finite or out of range",
+                        m.name
+                    ),
                 ));
             }
         }

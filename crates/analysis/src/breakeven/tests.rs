@@ -125,10 +125,17 @@ fn hand_solved_break_even() {
 
     assert!(close(never.deal.money, 400.0), "{}", never.deal.money);
     assert!(close(never.deal.shortage.mean, 0.0));
-    assert!(close(never.deal.cost.mean, 400.0), "{}", never.deal.cost.mean);
+    assert!(
+        close(never.deal.cost.mean, 400.0),
+        "{}",
+        never.deal.cost.mean
+    );
     assert_eq!(never.deal.contracts.len(), 1);
     let contract = &never.deal.contracts[0];
-    assert_eq!((contract.facility.as_str(), contract.buyer.as_str()), ("s-plant", "E"));
+    assert_eq!(
+        (contract.facility.as_str(), contract.buyer.as_str()),
+        ("s-plant", "E")
+    );
     assert!(contract.volumes.iter().all(|v| close(v.volume, 20.0)));
     assert!(close(contract.drop_shortage.unwrap_or(f64::NAN), 40.0));
     assert!(never.deal.expansions.is_empty());
@@ -148,7 +155,10 @@ fn hand_solved_break_even() {
         .iter()
         .map(|v| v.volume)
         .collect();
-    assert!(close(volumes[0], 20.0) && close(volumes[1], 0.0), "{volumes:?}");
+    assert!(
+        close(volumes[0], 20.0) && close(volumes[1], 0.0),
+        "{volumes:?}"
+    );
     assert!(close(
         always.deal.contracts[0].drop_shortage.unwrap_or(f64::NAN),
         20.0
@@ -159,7 +169,11 @@ fn hand_solved_break_even() {
     assert!(close(always.cost_advantage, -550.0));
 
     assert_eq!(result.shortage, Crossing::At(0.5));
-    assert!(close(result.cost.probability(), 0.3125), "{:?}", result.cost);
+    assert!(
+        close(result.cost.probability(), 0.3125),
+        "{:?}",
+        result.cost
+    );
     assert!(matches!(result.cost, Crossing::At(_)));
 }
 
@@ -183,9 +197,18 @@ fn the_sweep_is_deterministic() {
 #[test]
 fn crossings_interpolate_between_sweep_points() {
     let h = [0.0, 0.1, 0.2];
-    assert_eq!(Crossing::of(&h, &[-1.0, 2.0, 3.0], 0.0), Crossing::AtOrBelow(0.0));
-    assert_eq!(Crossing::of(&h, &[0.0, 2.0, 3.0], 0.0), Crossing::AtOrBelow(0.0));
-    assert_eq!(Crossing::of(&h, &[4.0, 2.0, 3.0], 0.0), Crossing::Above(0.2));
+    assert_eq!(
+        Crossing::of(&h, &[-1.0, 2.0, 3.0], 0.0),
+        Crossing::AtOrBelow(0.0)
+    );
+    assert_eq!(
+        Crossing::of(&h, &[0.0, 2.0, 3.0], 0.0),
+        Crossing::AtOrBelow(0.0)
+    );
+    assert_eq!(
+        Crossing::of(&h, &[4.0, 2.0, 3.0], 0.0),
+        Crossing::Above(0.2)
+    );
     let Crossing::At(at) = Crossing::of(&h, &[4.0, 3.0, -1.0], 0.0) else {
         panic!("a crossing between 0.1 and 0.2");
     };

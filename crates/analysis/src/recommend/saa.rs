@@ -273,9 +273,8 @@ pub fn recommend_for(
     let in_sample = Evaluation::of(solution.first_stage_cost, &costs, &shortages, lambda, alpha);
 
     progress("evaluating the deterministic recommendation on the samples");
-    let evaluate_on = |decisions: &Decisions, on: &[Scenario]| {
-        evaluate(on, &first, decisions, risk, options)
-    };
+    let evaluate_on =
+        |decisions: &Decisions, on: &[Scenario]| evaluate(on, &first, decisions, risk, options);
     let deterministic_in_sample = evaluate_on(&deterministic.decisions, samples)?;
     let vss = deterministic_in_sample.objective - in_sample.objective;
 

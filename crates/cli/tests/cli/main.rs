@@ -11,6 +11,8 @@ mod support;
 mod analysis;
 /// `bench`: the shape of the measurements, never how fast anything is.
 mod bench;
+/// `breakeven`: the deal-or-ramp-up document, CSV, HTML, determinism, errors.
+mod breakeven;
 /// `explain`: shipment, transfer and matrix verdicts of the spec example.
 mod explain;
 /// `generate`: seeded scenarios that validate, TOML and JSON alike.
