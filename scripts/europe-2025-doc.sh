@@ -7,7 +7,9 @@
 # `make test` fails when the document is older than the data.
 #
 # CAISSON_SENSITIVITY=FILE reuses a saved run instead of making a new one
-# (it must come from the current example files). CAISSON_BIN=PATH uses an
+# (it must come from the current example files); CAISSON_BREAKEVEN=FILE
+# likewise reuses a saved `caisson breakeven` run of serbia-political.toml
+# (Serbian contracts or EU ramp-ups under political risk, also long). CAISSON_BIN=PATH uses an
 # already built `caisson` (e.g. target/debug/caisson) instead of building the
 # release one.
 set -euo pipefail
@@ -31,6 +33,18 @@ if [ -z "$sensitivity" ]; then
         --measure difference --end-user UKR --mip-gap 1e-4 --quiet \
         --out "$sensitivity" --report "$out/sensitivity.html" > "$out/sensitivity.txt"
 fi
+breakeven="${CAISSON_BREAKEVEN:-}"
+if [ -z "$breakeven" ]; then
+    breakeven="$out/breakeven.json"
+    # The sweep of docs/europe-2025.md (its settings and run time are in
+    # that section and in docs/performance.md).
+    "$caisson" breakeven examples/europe-2025/serbia-political.toml \
+        --entry serbia-turns-away --supplier SRB --bloc EU --end-user UKR \
+        --hazards 0,0.05,0.1,0.15,0.2,0.25,0.3 --samples 3 --seed 0 \
+        --price 500 --spot-price 750 --mip-gap 1e-3 --quiet \
+        --out "$breakeven" --csv "$out/breakeven.csv" --html "$out/breakeven.html" \
+        > "$out/breakeven.txt"
+fi
 "$caisson" demo --quiet --out "$out" \
-    --analysis-doc docs/europe-2025.md --sensitivity "$sensitivity"
+    --analysis-doc docs/europe-2025.md --sensitivity "$sensitivity" --breakeven "$breakeven"
 echo "wrote docs/europe-2025.md (demo outputs in $out)"

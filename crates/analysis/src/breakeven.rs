@@ -27,7 +27,7 @@
 use std::time::Instant;
 
 use caisson_model::{ActorId, Scenario, SwitchTiming, UncertaintyKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::recommend::portfolio::{Evaluation, PortfolioContract, PortfolioExpansion};
@@ -77,7 +77,7 @@ pub enum BreakevenError {
 
 /// The whole sweep and its break-even probabilities (the `analysis` of a
 /// `caisson-breakeven/1` file).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Breakeven {
     /// The scenario's name.
     pub scenario: String,
@@ -113,7 +113,7 @@ pub struct Breakeven {
 }
 
 /// The deal and the ramp-up at one yearly probability.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Point {
     /// The yearly probability that the switch happens.
     pub hazard: f64,
@@ -132,7 +132,7 @@ pub struct Point {
 }
 
 /// One side of the comparison at one probability.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Side {
     /// The program's status (`optimal` or `feasible`).
     pub status: String,
@@ -157,7 +157,7 @@ pub struct Side {
 pub use crate::recommend::portfolio::Spread;
 
 /// A break-even probability.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "probability", rename_all = "kebab-case")]
 pub enum Crossing {
     /// The ramp-up is already at least as good at the lowest probability

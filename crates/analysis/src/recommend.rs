@@ -30,7 +30,7 @@
 //! [`portfolio_toml`], in [`portfolio`]).
 
 use caisson_model::{Contract, Scenario};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::compare::Comparison;
 
@@ -48,7 +48,7 @@ pub use saa::{draw_samples, recommend_for, recommend_samples, SaaMethod, SaaOpti
 
 /// How commitments are grouped over time: within a group the commitment is
 /// one flat rate per period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Grouping {
     /// One flat rate per calendar year (a yearly volume spread evenly).

@@ -7,7 +7,7 @@
 //! Plain data: no solver is needed to read, render or write it.
 
 use caisson_model::{Contract, Scenario};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Grouping;
 use crate::simulate::stats::percentile;
@@ -88,7 +88,7 @@ impl StochasticRecommendation {
 }
 
 /// One contract of the portfolio.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioContract {
     /// Contract id (`rec:FACILITY:BUYER:PRODUCT`, made unique).
     pub id: String,
@@ -120,7 +120,7 @@ pub struct PortfolioContract {
 }
 
 /// A contract's commitment in one group of periods.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioVolume {
     /// The group's label (`2026`, `2026-Q1` or a period label).
     pub group: String,
@@ -138,7 +138,7 @@ pub struct PortfolioVolume {
 }
 
 /// An expansion funded in the first stage.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PortfolioExpansion {
     /// Expansion id.
     pub expansion: String,
@@ -192,7 +192,7 @@ impl Evaluation {
 }
 
 /// Mean, 95th percentile and CVaR of per-sample figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spread {
     /// Mean.
     pub mean: f64,

@@ -57,6 +57,9 @@ pub struct Inputs<'a> {
     /// A saved `caisson sensitivity` run of the integrate-or-lose answer
     /// (`demo --sensitivity`), when given.
     pub sensitivity: Option<&'a caisson_analysis::sensitivity::Sensitivity>,
+    /// A saved `caisson breakeven` run of Serbian contracts against EU
+    /// ramp-ups (`demo --breakeven`), when given.
+    pub breakeven: Option<&'a super::breakeven_doc::Run>,
 }
 
 /// Renders the analysis document.
@@ -82,6 +85,9 @@ pub fn render(inputs: &Inputs<'_>) -> String {
     variants(&mut s, inputs.comparison);
     if let Some(sensitivity) = inputs.sensitivity {
         super::sensitivity_doc::section(&mut s, sensitivity);
+    }
+    if let Some(run) = inputs.breakeven {
+        super::breakeven_doc::section(&mut s, run);
     }
     dependency(&mut s, &inputs.comparison.base);
     losses(&mut s, inputs.risk);

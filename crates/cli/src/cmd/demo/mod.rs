@@ -7,6 +7,7 @@
 
 mod analysis_doc;
 mod answer;
+mod breakeven_doc;
 mod sensitivity_doc;
 
 use std::fs;
@@ -75,6 +76,12 @@ pub struct Args {
     /// for the demo (`scripts/europe-2025-doc.sh` makes it).
     #[arg(long, value_name = "FILE.json")]
     pub sensitivity: Option<PathBuf>,
+    /// A saved `caisson breakeven` run (`caisson-breakeven/1` JSON) of
+    /// Serbian contracts against EU ramp-ups under political risk, for the
+    /// analysis document's section and the report's chart; the run is too
+    /// long for the demo (`scripts/europe-2025-doc.sh` makes it).
+    #[arg(long, value_name = "FILE.json")]
+    pub breakeven: Option<PathBuf>,
     /// What to print on stdout: the answer as text, or a JSON summary (the
     /// answer's Markdown, the report's path and every file written).
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -88,6 +95,11 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         .sensitivity
         .as_deref()
         .map(sensitivity_doc::read)
+        .transpose()?;
+    let breakeven = args
+        .breakeven
+        .as_deref()
+        .map(breakeven_doc::read)
         .transpose()?;
     let dir = &args.out;
     let scenario_dir = dir.join("scenarios");
@@ -189,6 +201,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     doc.comparison = Some(comparison_section);
     doc.criticality = Some(criticality_section);
     doc.sensitivity = sensitivity.as_ref().map(crate::cmd::sensitivity::tornado);
+    doc.breakeven = breakeven.as_ref().map(|run| run.section.clone());
     let report_path = dir.join("report.html");
     write(&report_path, &caisson_html::render(&doc))?;
 
@@ -203,6 +216,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
             risk: &risk,
             gaps: (options.mip_gap, RISK_MIP_GAP),
             sensitivity: sensitivity.as_ref(),
+            breakeven: breakeven.as_ref(),
         });
         write(path, &document)?;
     }

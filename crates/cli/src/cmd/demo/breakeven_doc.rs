@@ -1,0 +1,210 @@
+//! The section of `docs/europe-2025.md` on Serbian contracts against EU
+//! ramp-ups under political risk, written from a saved `caisson breakeven`
+//! run (`scripts/europe-2025-doc.sh` makes it: the run is too long for the
+//! demo itself, which must stay fast).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Context;
+use caisson_analysis::breakeven::{Breakeven, Crossing};
+
+use crate::cmd::breakeven::verdict;
+use crate::exit::Failure;
+use crate::format::{fmt_num, fmt_units};
+
+/// A saved run: the report's section and the analysis.
+pub struct Run {
+    /// The chart's data (what the report draws).
+    pub section: caisson_html::Breakeven,
+    /// The whole sweep.
+    pub analysis: Breakeven,
+}
+
+/// Reads a `caisson-breakeven/1` file.
+pub fn read(path: &Path) -> Result<Run, Failure> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading {}", path.display()))
+        .map_err(Failure::Internal)?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Failure::InvalidInputMessage(format!("{}: not JSON: {e}", path.display())))?;
+    if value.get("format").and_then(|f| f.as_str()) != Some(caisson_html::BREAKEVEN_FORMAT) {
+        return Err(Failure::InvalidInputMessage(format!(
+            "{}: not a {} file",
+            path.display(),
+            caisson_html::BREAKEVEN_FORMAT
+        )));
+    }
+    let section = caisson_html::Breakeven::from_json(&value)
+        .map_err(|e| Failure::InvalidInputMessage(format!("{}: {e}", path.display())))?;
+    let analysis = serde_json::from_value(value.get("analysis").cloned().unwrap_or_default())
+        .map_err(|e| Failure::InvalidInputMessage(format!("{}: `analysis`: {e}", path.display())))?;
+    Ok(Run { section, analysis })
+}
+
+fn pct(h: f64) -> String {
+    format!("{}%", fmt_num(h * 100.0))
+}
+
+/// Appends the section to `s`.
+pub fn section(s: &mut String, run: &Run) {
+    let b = &run.analysis;
+    let _ = writeln!(
+        s,
+        "\n## Serbian contracts or EU ramp-ups under political risk\n\n\
+         Serbia suspended all ammunition exports once, on 23 Jun 2025, and resumed them case by \
+         case weeks later. If the EU signs long-term contracts with Serbian producers and Serbia \
+         then stops exporting to EU members, the contracts end and the money is spent. Which \
+         contracts are worth signing, how much does each lower Ukraine's expected shortage, and \
+         at what yearly probability of the switch would the same money do better in EU \
+         ramp-ups?\n"
+    );
+    let hazards: Vec<String> = b.points.iter().map(|p| fmt_num(p.hazard)).collect();
+    let _ = writeln!(
+        s,
+        "Reproduce (release build; {} s for this run):\n\n```sh\ncaisson breakeven \
+         examples/europe-2025/serbia-political.toml --entry {} --supplier {} --bloc {} \
+         --end-user {} \\\n    --hazards {} --samples {} --seed {} --price {} --spot-price {} \
+         --mip-gap {:e} \\\n    --out breakeven.json --csv breakeven.csv --html breakeven.html\n```\n",
+        fmt_num(b.seconds.round()),
+        b.entry,
+        b.supplier,
+        b.bloc,
+        b.end_user,
+        hazards.join(","),
+        b.samples,
+        b.seed,
+        b.price,
+        b.spot_price,
+        b.mip_gap
+    );
+    let _ = writeln!(
+        s,
+        "How it compares, at every yearly probability swept (it overrides the `hazard` of \
+         `{entry}` in [serbia-political.toml](../examples/europe-2025/serbia-political.toml), \
+         from 2025-07 on; the same {n} samples' seed at every probability, so a higher \
+         probability switches no later):\n\n\
+         - **the deal**: `recommend --samples` with candidate contracts only at {sup}'s plants \
+           and no expansion. Committing costs {price} a unit now (ASSUMPTION: a margin over the \
+           production cost the model already counts); a unit shipped beyond a commitment costs \
+           the spot price {spot} (ASSUMPTION: a 50% premium). When the switch happens, {sup} \
+           ships nothing more to EU members and what is committed after it is paid for \
+           nothing. The money M is the price of the committed volume.\n\
+         - **the ramp-up**: no commitment with {sup} ({sup}'s plants still sell at the spot \
+           price, as in the deal's futures), and {bloc} expansions funded with at most M.\n\
+         - Compared: {user}'s expected shortage (unit-months of backlog plus lost rounds, mean \
+           over the samples) and the expected total cost (money now plus each sample's \
+           operating, transport, spot, penalty and shortage costs).\n",
+        entry = b.entry,
+        n = b.samples,
+        sup = b.supplier,
+        bloc = b.bloc,
+        user = b.end_user,
+        price = fmt_num(b.price),
+        spot = fmt_num(b.spot_price),
+    );
+    let _ = writeln!(
+        s,
+        "| yearly probability | samples switched | deal: money | {u} shortage | cost | ramp-up: money | {u} shortage | cost |",
+        u = b.end_user
+    );
+    let _ = writeln!(s, "|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for p in &b.points {
+        let _ = writeln!(
+            s,
+            "| {} | {}/{} | {} | {} | {} | {} | {} | {} |",
+            pct(p.hazard),
+            p.switched,
+            b.samples,
+            fmt_num(p.deal.money.round()),
+            fmt_units(p.deal.shortage.mean),
+            fmt_num(p.deal.cost.mean.round()),
+            fmt_num(p.ramp_up.money.round()),
+            fmt_units(p.ramp_up.shortage.mean),
+            fmt_num(p.ramp_up.cost.mean.round()),
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nThe contracts the deal signs, and how much each lowers {}'s expected shortage (the \
+         portfolio evaluated on the same samples without it):\n",
+        b.end_user
+    );
+    for p in &b.points {
+        let contracts: Vec<String> = p
+            .deal
+            .contracts
+            .iter()
+            .map(|c| {
+                let volume: f64 = c.volumes.iter().map(|v| v.volume).sum();
+                let drop = c
+                    .drop_shortage
+                    .map(|d| format!(", lowers it by {}", fmt_units(d)))
+                    .unwrap_or_default();
+                format!(
+                    "{} -> {} {} ({} units{drop})",
+                    c.facility,
+                    c.buyer,
+                    c.product,
+                    fmt_units(volume)
+                )
+            })
+            .collect();
+        let expansions: Vec<String> = p
+            .ramp_up
+            .expansions
+            .iter()
+            .map(|x| format!("{} ({})", x.expansion, x.decided))
+            .collect();
+        let _ = writeln!(
+            s,
+            "- at {}: {}; the ramp-up funds {}.",
+            pct(p.hazard),
+            if contracts.is_empty() {
+                "no contract is worth signing".to_owned()
+            } else {
+                contracts.join("; ")
+            },
+            if expansions.is_empty() {
+                "no expansion within the budget".to_owned()
+            } else {
+                expansions.join(", ")
+            }
+        );
+    }
+    let shortage_name = format!("{}'s expected shortage", b.end_user);
+    let _ = writeln!(s, "\n**Break-even.** {}", verdict(b, b.shortage, &shortage_name));
+    let _ = writeln!(s, "{}", verdict(b, b.cost, "expected total cost"));
+    let what = match (b.shortage, b.cost) {
+        (Crossing::AtOrBelow(_), _) => format!(
+            "In plain words: for Ukraine, the Serbian deal does not beat EU ramp-ups with the \
+             same money at any probability swept. Within the model a contract makes Serbian \
+             rounds cheaper, not more plentiful: as long as Serbia exports, its rounds reach the \
+             EU buyers at the spot price with or without a contract, while the same money in EU \
+             expansions adds capacity that no political switch can take away."
+        ),
+        (Crossing::At(h), _) => format!(
+            "In plain words: if the EU thinks the chance that Serbia stops exporting to it is \
+             below about {} a year, the contracts leave Ukraine less short than EU ramp-ups \
+             with the same money; above it, the ramp-ups do.",
+            pct(h)
+        ),
+        (Crossing::Above(h), _) => format!(
+            "In plain words: up to {} a year, the contracts leave Ukraine less short than EU \
+             ramp-ups with the same money.",
+            pct(h)
+        ),
+    };
+    let _ = writeln!(s, "\n{what}");
+    let _ = writeln!(
+        s,
+        "\nWhat it does not say: the probability itself (an ASSUMPTION, swept because no one \
+         publishes it); anything from samples this few ({n} per probability: the figures move \
+         with the seed, and a larger run is needed before quoting them); the effect of a \
+         contract on Serbia's own decision (signing may make a switch less likely, which the \
+         fixed hazard ignores); prices (one margin and one spot price for every product, both \
+         ASSUMPTIONS); or ramp-ups that take longer than their stated lead times. The demo's \
+         report.html draws both measures over the probability.",
+        n = b.samples
+    );
+}
