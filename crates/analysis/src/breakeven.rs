@@ -6,8 +6,8 @@
 //! every probability (each entry draws from its own stream, so the other
 //! entries draw exactly the same and a higher hazard switches no later):
 //!
-//! - **deal**: `recommend --samples` with candidate contracts only at the
-//!   supplier's facilities and no expansion: the contracts to sign, their
+//! - **deal**: `recommend --samples` with candidate contracts only between
+//!   the supplier's facilities and the bloc's members, and no expansion: the contracts to sign, their
 //!   volumes, how much each lowers the end user's expected shortage (the
 //!   portfolio evaluated without it), the expected total cost and the end
 //!   user's expected shortage. Its money M is the price of the committed
@@ -256,6 +256,7 @@ pub fn breakeven(
         progress(&format!("hazard {hazard}: the deal"));
         let mut deal_options = options.saa.clone();
         deal_options.suppliers = Some(vec![supplier]);
+        deal_options.buyers = Some(bloc_members.clone());
         deal_options.spot_only = false;
         deal_options.budget = None;
         deal_options.expansions_allowed = Some(vec![false; scenario.expansions.len()]);

@@ -79,6 +79,9 @@ pub struct SaaOptions {
     /// stage but nothing is committed (what the money buys elsewhere is
     /// compared against the same spot market).
     pub spot_only: bool,
+    /// Only contracts with these buyers are candidates (`None`: every
+    /// buyer).
+    pub buyers: Option<Vec<ActorId>>,
     /// Solver options of the extensive form (the evaluations use one HiGHS
     /// thread each).
     pub plan: PlanOptions,
@@ -124,6 +127,7 @@ impl Default for SaaOptions {
             method: SaaMethod::Auto,
             end_users: None,
             spot_only: false,
+            buyers: None,
             plan: PlanOptions::default(),
         }
     }
@@ -616,6 +620,11 @@ fn first_stage(
         let (facility, buyer, product) = triple;
         if let Some(suppliers) = &options.suppliers {
             if !suppliers.contains(&scenario.facilities[facility.index()].actor) {
+                continue;
+            }
+        }
+        if let Some(buyers) = &options.buyers {
+            if !buyers.contains(&buyer) {
                 continue;
             }
         }

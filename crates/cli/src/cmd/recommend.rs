@@ -285,6 +285,7 @@ fn run_saa(
         method: args.method.into(),
         end_users: None,
         spot_only: false,
+        buyers: None,
         plan: args.common.plan_options()?,
     };
     let spinner = shell.spinner("drawing the samples");

@@ -38,7 +38,9 @@ pub fn read(path: &Path) -> Result<Run, Failure> {
     let section = caisson_html::Breakeven::from_json(&value)
         .map_err(|e| Failure::InvalidInputMessage(format!("{}: {e}", path.display())))?;
     let analysis = serde_json::from_value(value.get("analysis").cloned().unwrap_or_default())
-        .map_err(|e| Failure::InvalidInputMessage(format!("{}: `analysis`: {e}", path.display())))?;
+        .map_err(|e| {
+            Failure::InvalidInputMessage(format!("{}: `analysis`: {e}", path.display()))
+        })?;
     Ok(Run { section, analysis })
 }
 
@@ -84,8 +86,8 @@ pub fn section(s: &mut String, run: &Run) {
          `{entry}` in [serbia-political.toml](../examples/europe-2025/serbia-political.toml), \
          from 2025-07 on; the same {n} samples' seed at every probability, so a higher \
          probability switches no later):\n\n\
-         - **the deal**: `recommend --samples` with candidate contracts only at {sup}'s plants \
-           and no expansion. Committing costs {price} a unit now (ASSUMPTION: a margin over the \
+         - **the deal**: `recommend --samples` with candidate contracts only between {sup}'s \
+           plants and {bloc} buyers, and no expansion. Committing costs {price} a unit now (ASSUMPTION: a margin over the \
            production cost the model already counts); a unit shipped beyond a commitment costs \
            the spot price {spot} (ASSUMPTION: a 50% premium). When the switch happens, {sup} \
            ships nothing more to EU members and what is committed after it is paid for \
@@ -173,7 +175,11 @@ pub fn section(s: &mut String, run: &Run) {
         );
     }
     let shortage_name = format!("{}'s expected shortage", b.end_user);
-    let _ = writeln!(s, "\n**Break-even.** {}", verdict(b, b.shortage, &shortage_name));
+    let _ = writeln!(
+        s,
+        "\n**Break-even.** {}",
+        verdict(b, b.shortage, &shortage_name)
+    );
     let _ = writeln!(s, "{}", verdict(b, b.cost, "expected total cost"));
     let what = match (b.shortage, b.cost) {
         (Crossing::AtOrBelow(_), _) => format!(
