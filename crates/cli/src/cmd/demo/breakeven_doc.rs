@@ -181,26 +181,38 @@ pub fn section(s: &mut String, run: &Run) {
         verdict(b, b.shortage, &shortage_name)
     );
     let _ = writeln!(s, "{}", verdict(b, b.cost, "expected total cost"));
-    let what = match (b.shortage, b.cost) {
-        (Crossing::AtOrBelow(_), _) => format!(
-            "In plain words: for Ukraine, the Serbian deal does not beat EU ramp-ups with the \
-             same money at any probability swept. Within the model a contract makes Serbian \
-             rounds cheaper, not more plentiful: as long as Serbia exports, its rounds reach the \
-             EU buyers at the spot price with or without a contract, while the same money in EU \
-             expansions adds capacity that no political switch can take away."
+    let mut what = match b.shortage {
+        Crossing::AtOrBelow(h) => format!(
+            "In plain words: for Ukraine, EU ramp-ups with the same money are at least as good \
+             as the Serbian contracts at every probability swept, even at {}.",
+            pct(h)
         ),
-        (Crossing::At(h), _) => format!(
+        Crossing::At(h) => format!(
             "In plain words: if the EU thinks the chance that Serbia stops exporting to it is \
              below about {} a year, the contracts leave Ukraine less short than EU ramp-ups \
              with the same money; above it, the ramp-ups do.",
             pct(h)
         ),
-        (Crossing::Above(h), _) => format!(
+        Crossing::Above(h) => format!(
             "In plain words: up to {} a year, the contracts leave Ukraine less short than EU \
              ramp-ups with the same money.",
             pct(h)
         ),
     };
+    let largest_drop = b
+        .points
+        .iter()
+        .flat_map(|p| &p.deal.contracts)
+        .filter_map(|c| c.drop_shortage)
+        .fold(0.0, f64::max);
+    if largest_drop < 0.5 {
+        what.push_str(
+            " No contract lowers Ukraine's expected shortage by even one unit-month: while \
+             Serbia exports, its rounds reach EU buyers with or without a contract (at the spot \
+             price), so a contract changes what they cost, not how many arrive, whereas the \
+             ramp-up adds capacity that no switch can take away.",
+        );
+    }
     let _ = writeln!(s, "\n{what}");
     let _ = writeln!(
         s,
