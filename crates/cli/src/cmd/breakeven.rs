@@ -18,7 +18,7 @@ use caisson_analysis::recommend::{RecommendError, SaaOptions};
 use serde::Serialize;
 
 use crate::cmd::analysis_args::AnalysisArgs;
-use crate::cmd::recommend::GroupingArg;
+use crate::cmd::recommend::{GroupingArg, MethodArg};
 use crate::exit::{CmdResult, Exit, Failure};
 use crate::format::{fmt_delta, fmt_num, fmt_units, fmt_units_delta};
 use crate::load;
@@ -72,6 +72,9 @@ pub struct Args {
     /// quarter, or every period on its own.
     #[arg(long, value_enum, default_value_t = GroupingArg::Year)]
     pub grouping: GroupingArg,
+    /// How each two-stage program is solved (as `recommend --method`).
+    #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
+    pub method: MethodArg,
     /// Write one CSV row per probability to this file.
     #[arg(long, value_name = "FILE.csv")]
     pub csv: Option<PathBuf>,
@@ -116,6 +119,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
             penalty: args.penalty,
             price: args.price,
             spot_price: args.spot_price,
+            method: args.method.into(),
             plan: args.common.plan_options()?,
             ..SaaOptions::default()
         },
