@@ -263,3 +263,21 @@ fn bad_options_name_the_field() {
         }
     }
 }
+
+/// The L-shaped decomposition reaches the same hand-solved break-evens.
+#[test]
+fn the_decomposition_gives_the_same_break_even() {
+    let scenario = load(TWO_YEARS);
+    let mut options = options(vec![0.0, 1.0]);
+    options.saa.method = crate::recommend::SaaMethod::Benders;
+    let result = match breakeven(&scenario, &options, &|_| {}) {
+        Ok(result) => result,
+        Err(error) => panic!("{error}"),
+    };
+    assert_eq!(result.shortage, Crossing::At(0.5));
+    assert!(
+        close(result.cost.probability(), 0.3125),
+        "{:?}",
+        result.cost
+    );
+}
