@@ -226,3 +226,81 @@ pub fn section(s: &mut String, run: &Run) {
         n = b.samples
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use caisson_analysis::breakeven::{breakeven, BreakevenOptions};
+    use caisson_analysis::recommend::SaaOptions;
+
+    use super::*;
+
+    /// The hand-solved fixture's run, through the file the command writes.
+    fn run() -> Run {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/breakeven.toml");
+        let scenario = match caisson_scenario::load_path(&path) {
+            Ok(loaded) => loaded.scenario,
+            Err(error) => panic!("{error}"),
+        };
+        let options = BreakevenOptions {
+            entry: "s-turns-away".to_owned(),
+            supplier: "S".to_owned(),
+            bloc: "EU".to_owned(),
+            end_user: "U".to_owned(),
+            hazards: vec![0.0, 1.0],
+            saa: SaaOptions {
+                samples: 2,
+                price: 10.0,
+                spot_price: Some(60.0),
+                penalty: Some(0.0),
+                ..SaaOptions::default()
+            },
+        };
+        let analysis = match breakeven(&scenario, &options, &|_| {}) {
+            Ok(analysis) => analysis,
+            Err(error) => panic!("{error}"),
+        };
+        let section = crate::cmd::breakeven::chart(&analysis, &scenario.currency);
+        let file = serde_json::json!({
+            "format": caisson_html::BREAKEVEN_FORMAT,
+            "supplier": section.supplier,
+            "bloc": section.bloc,
+            "end_user": section.end_user,
+            "entry": section.entry,
+            "samples": section.samples,
+            "hazards": section.hazards,
+            "measures": section.measures,
+            "analysis": analysis,
+        });
+        let dir = tempfile::tempdir().expect("temp dir");
+        let saved = dir.path().join("breakeven.json");
+        std::fs::write(&saved, file.to_string()).expect("write");
+        match read(&saved) {
+            Ok(run) => run,
+            Err(_) => panic!("the saved run reads back"),
+        }
+    }
+
+    #[test]
+    fn the_section_states_the_sweep_and_the_break_even() {
+        let run = run();
+        let mut s = String::new();
+        section(&mut s, &run);
+        assert!(s.contains("## Serbian contracts or EU ramp-ups under political risk"));
+        assert!(s.contains("--hazards 0,1 --samples 2"), "{s}");
+        // One table row per probability.
+        assert!(
+            s.contains("| 0% | 0/2 | 400 | 0 | 400 | 150 | 10 | 650 |"),
+            "{s}"
+        );
+        assert!(
+            s.contains("| 100% | 2/2 | 200 | 20 | 1,200 | 150 | 10 | 650 |"),
+            "{s}"
+        );
+        assert!(
+            s.contains("s-plant -> E p (40 units, lowers it by 40)"),
+            "{s}"
+        );
+        assert!(s.contains("below a yearly probability of about 50%"), "{s}");
+        assert!(s.contains("What it does not say"));
+    }
+}
