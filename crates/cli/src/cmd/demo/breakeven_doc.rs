@@ -214,6 +214,25 @@ pub fn section(s: &mut String, run: &Run) {
         );
     }
     let _ = writeln!(s, "\n{what}");
+    let mut funded: Vec<&str> = b
+        .points
+        .iter()
+        .flat_map(|p| &p.ramp_up.expansions)
+        .map(|x| x.expansion.as_str())
+        .collect();
+    funded.sort_unstable();
+    funded.dedup();
+    if !funded.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nRead it as either/or: the deal funds no expansion at all, so the ramp-up's money \
+             first buys the {} expansions worth most ({}), which a plan without the deal would \
+             take too. Whether Serbian contracts pay *on top of* those is another question, \
+             which this comparison does not answer.",
+            b.bloc,
+            funded.join(", ")
+        );
+    }
     let _ = writeln!(
         s,
         "\nWhat it does not say: the probability itself (an ASSUMPTION, swept because no one \
