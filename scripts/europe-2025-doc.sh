@@ -40,8 +40,8 @@ if [ -z "$breakeven" ]; then
     # that section and in docs/performance.md).
     "$caisson" breakeven examples/europe-2025/serbia-political.toml \
         --entry serbia-turns-away --supplier SRB --bloc EU --end-user UKR \
-        --hazards 0,0.05,0.1,0.15,0.2,0.25,0.3 --samples 3 --seed 0 \
-        --price 500 --spot-price 750 --mip-gap 1e-3 --quiet \
+        --hazards 0,0.1,0.2,0.3 --samples 3 --seed 0 \
+        --price 500 --spot-price 750 --mip-gap 1e-3 --method extensive --quiet \
         --out "$breakeven" --csv "$out/breakeven.csv" --html "$out/breakeven.html" \
         > "$out/breakeven.txt"
 fi
