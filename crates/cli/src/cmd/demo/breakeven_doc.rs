@@ -64,7 +64,7 @@ pub fn section(s: &mut String, run: &Run) {
     let hazards: Vec<String> = b.points.iter().map(|p| fmt_num(p.hazard)).collect();
     let _ = writeln!(
         s,
-        "Reproduce (release build; {} s for this run):\n\n```sh\ncaisson breakeven \
+        "Reproduce ({} s for this run; see [performance](performance.md#break-even-caisson-breakeven)):\n\n```sh\ncaisson breakeven \
          examples/europe-2025/serbia-political.toml --entry {} --supplier {} --bloc {} \
          --end-user {} \\\n    --hazards {} --samples {} --seed {} --price {} --spot-price {} \
          --mip-gap {:e} \\\n    --out breakeven.json --csv breakeven.csv --html breakeven.html\n```\n",
