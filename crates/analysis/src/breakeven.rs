@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::recommend::portfolio::{Evaluation, PortfolioContract, PortfolioExpansion};
-use crate::recommend::{recommend_for, Grouping, RecommendError, SaaOptions};
+use crate::recommend::{recommend_for, Grouping, RecommendError, SaaMethod, SaaOptions};
 use crate::simulate::{draw, SimulateError};
 
 /// What `caisson breakeven` compares and how.
@@ -101,6 +101,10 @@ pub struct Breakeven {
     pub grouping: Grouping,
     /// The relative MIP gap the programs stop at.
     pub mip_gap: f64,
+    /// How the programs were asked to be solved (`auto`, `extensive`,
+    /// `benders`).
+    #[serde(default = "auto")]
+    pub method: String,
     /// One comparison per probability, in sweep order.
     pub points: Vec<Point>,
     /// Where the ramp-up becomes at least as good in the end user's
@@ -343,11 +347,26 @@ pub fn breakeven(
         spot_price: options.saa.spot_price.unwrap_or(options.saa.price),
         grouping: options.saa.grouping,
         mip_gap: options.saa.plan.mip_gap,
+        method: method_name(options.saa.method).to_owned(),
         points,
         shortage,
         cost,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The `--method` value of a solver choice.
+fn method_name(method: SaaMethod) -> &'static str {
+    match method {
+        SaaMethod::Auto => "auto",
+        SaaMethod::Extensive => "extensive",
+        SaaMethod::Benders => "benders",
+    }
+}
+
+/// The method of a run saved before the field existed.
+fn auto() -> String {
+    "auto".to_owned()
 }
 
 fn side(

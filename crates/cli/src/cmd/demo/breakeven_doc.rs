@@ -61,13 +61,18 @@ pub fn section(s: &mut String, run: &Run) {
          at what yearly probability of the switch would the same money do better in EU \
          ramp-ups?\n"
     );
-    let hazards: Vec<String> = b.points.iter().map(|p| fmt_num(p.hazard)).collect();
+    let hazards: Vec<String> = b.points.iter().map(|p| p.hazard.to_string()).collect();
+    let method = if b.method == "auto" {
+        String::new()
+    } else {
+        format!(" --method {}", b.method)
+    };
     let _ = writeln!(
         s,
         "Reproduce ({} s for this run; see [performance](performance.md#break-even-caisson-breakeven)):\n\n```sh\ncaisson breakeven \
          examples/europe-2025/serbia-political.toml --entry {} --supplier {} --bloc {} \
          --end-user {} \\\n    --hazards {} --samples {} --seed {} --price {} --spot-price {} \
-         --mip-gap {:e} \\\n    --out breakeven.json --csv breakeven.csv --html breakeven.html\n```\n",
+         --mip-gap {:e}{method} \\\n    --out breakeven.json --csv breakeven.csv --html breakeven.html\n```\n",
         fmt_num(b.seconds.round()),
         b.entry,
         b.supplier,
