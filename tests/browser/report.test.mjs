@@ -76,6 +76,10 @@ try {
   if (doc.comparison) expected.comparison = doc.comparison.variants.map(() => 'bar');
   if (doc.criticality) expected.criticality = ['bar'];
   if (doc.simulation && doc.simulation.series.length) expected.fan = ['line'];
+  if (doc.sensitivity && doc.sensitivity.bars.length) expected.tornado = ['bar', 'bar'];
+  if (doc.breakeven && doc.breakeven.measures.length && doc.breakeven.hazards.length) {
+    expected.breakeven = ['line', 'line'];
+  }
 
   // Inspects every chart container: drawn SVG, series types, data sizes.
   const inspect = () => page.evaluate(() => {

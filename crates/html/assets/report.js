@@ -761,7 +761,7 @@
         tooltip: { trigger: 'axis', valueFormatter: function (v) { return fmt(v) + (m.unit ? ' ' + m.unit : ''); } },
         xAxis: { type: 'value', name: 'yearly probability', nameLocation: 'middle', nameGap: 26,
           min: b.hazards[0] * 100, max: b.hazards[b.hazards.length - 1] * 100, axisLabel: { formatter: '{value}%' } },
-        yAxis: { type: 'value', name: m.unit, axisLabel: { formatter: short } },
+        yAxis: { type: 'value', scale: true, name: m.unit, axisLabel: { formatter: short } },
         series: [deal, { type: 'line', name: 'ramp-up (' + b.bloc + ' expansions)', data: line(m.ramp_up), symbolSize: 7 }]
       });
       verdict.textContent = m.verdict;
