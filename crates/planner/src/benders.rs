@@ -449,12 +449,52 @@ struct Cut {
     coefficients: Vec<(usize, f64)>,
 }
 
+/// How the master's values relate to the program's: `theta_s = shift_s +
+/// theta''_s / scale` (and the CVaR's `eta = mean shift + eta'' / scale`,
+/// `u_s = u''_s / scale`), every cost multiplied by `scale`. The samples'
+/// costs are large (shortage penalties add up to 1e12 and more) while what
+/// the first stage moves is a small part of them; shifted by the costs at
+/// the first point evaluated and scaled to moderate magnitudes, the master
+/// stays within what HiGHS's tolerances (1e-7, absolute) can resolve.
+#[derive(Debug, Clone)]
+struct Scaling {
+    shift: Vec<f64>,
+    scale: f64,
+}
+
+impl Scaling {
+    /// From the first point's outcomes and the first stage's costs: the
+    /// scale is the power of two that brings the largest cost or
+    /// subgradient entry to at most 1e4.
+    fn of(outcomes: &[SubOutcome], layout: &Layout) -> Scaling {
+        let largest = outcomes
+            .iter()
+            .flat_map(|o| o.gradient.iter())
+            .chain(&layout.cost)
+            .map(|v| v.abs())
+            .fold(1.0, f64::max);
+        let exponent = (largest / 1e4).log2().ceil().max(0.0);
+        Scaling {
+            shift: outcomes.iter().map(|o| o.cost).collect(),
+            scale: 0.5_f64.powf(exponent),
+        }
+    }
+
+    fn mean_shift(&self) -> f64 {
+        self.shift.iter().sum::<f64>() / self.shift.len().max(1) as f64
+    }
+}
+
 /// The master problem in HiGHS, with its columns.
 struct Master {
     model: Option<Model>,
     x: Vec<Col>,
     theta: Vec<Col>,
     integer: bool,
+    scaling: Scaling,
+    /// Added to the scaled objective (divided by `scale`) to give the
+    /// program's bound.
+    constant: f64,
 }
 
 impl Master {
@@ -464,21 +504,36 @@ impl Master {
         integer: bool,
         options: &PlanOptions,
         tolerance: f64,
+        scaling: &Scaling,
     ) -> Result<Master, String> {
         let count = request.samples.len();
         let risk = request.risk;
+        let sigma = scaling.scale;
         let mut problem = RowProblem::default();
         let x: Vec<Col> = (0..layout.len())
             .map(|j| {
                 problem.add_column_with_integrality(
-                    layout.cost[j],
+                    sigma * layout.cost[j],
                     0.0..=layout.upper[j],
                     integer && layout.integer[j],
                 )
             })
             .collect();
-        let theta: Vec<Col> = (0..count)
-            .map(|_| problem.add_column(1.0 / count as f64, 0.0..))
+        // Every cost is >= 0, so `Q_s >= 0`; with bounded first-stage
+        // values the cuts bound theta on their own, and the looser bound
+        // keeps a huge number out of the model.
+        let bounded = layout.upper.iter().all(|u| u.is_finite());
+        let theta: Vec<Col> = scaling
+            .shift
+            .iter()
+            .map(|&shift| {
+                let lower = if bounded {
+                    f64::NEG_INFINITY
+                } else {
+                    -sigma * shift
+                };
+                problem.add_column(1.0 / count as f64, lower..)
+            })
             .collect();
         // One decision per expansion.
         let mut by_expansion: Vec<Vec<(Col, f64)>> =
@@ -498,15 +553,18 @@ impl Master {
         if let Some(budget) = request.first.budget {
             problem.add_row(..=budget, &first_cost);
         }
+        let mean = scaling.mean_shift();
+        let mut constant = mean;
         if risk.lambda > 0.0 {
             let eta = problem.add_column(risk.lambda, f64::NEG_INFINITY..=f64::INFINITY);
+            constant += risk.lambda * mean;
             let tail = risk.lambda / ((1.0 - risk.alpha) * count as f64);
-            for &theta_s in &theta {
+            for (&theta_s, &shift) in theta.iter().zip(&scaling.shift) {
                 let u = problem.add_column(tail, 0.0..);
-                // u_s + eta - theta_s - F(x) >= 0
+                // u_s >= F(x) + theta_s - eta, in scaled units.
                 let mut row = vec![(u, 1.0), (eta, 1.0), (theta_s, -1.0)];
-                row.extend(first_cost.iter().map(|&(col, c)| (col, -c)));
-                problem.add_row(0.0.., &row);
+                row.extend(first_cost.iter().map(|&(col, c)| (col, -sigma * c)));
+                problem.add_row(sigma * (shift - mean).., &row);
             }
         }
         let mut model = problem
@@ -525,38 +583,55 @@ impl Master {
             x,
             theta,
             integer,
+            scaling: scaling.clone(),
+            constant,
         })
     }
 
     fn add(&mut self, cut: &Cut) -> Result<(), String> {
+        let sigma = self.scaling.scale;
         let model = self.model.as_mut().ok_or("the master problem was lost")?;
         let mut row: Vec<(Col, f64)> = vec![(self.theta[cut.sample], 1.0)];
-        row.extend(cut.coefficients.iter().map(|&(j, g)| (self.x[j], -g)));
+        row.extend(
+            cut.coefficients
+                .iter()
+                .map(|&(j, g)| (self.x[j], -sigma * g)),
+        );
+        let rhs = sigma * (cut.constant - self.scaling.shift[cut.sample]);
         model
-            .try_add_row(cut.constant.., row)
+            .try_add_row(rhs.., row)
             .map(|_| ())
             .map_err(|status| format!("HiGHS refused a cut: {status:?}"))
     }
 
-    /// The master's answer and bound.
+    /// The master's answer and bound (of the program's objective).
     fn solve(&mut self) -> Result<(Vec<f64>, f64), String> {
-        let model = self.model.take().ok_or("the master problem was lost")?;
-        let solved = model
+        let mut model = self.model.take().ok_or("the master problem was lost")?;
+        let mut solved = model
             .try_solve()
             .map_err(|status| format!("HiGHS failed to run the master: {status:?}"))?;
+        if solved.status() != HighsModelStatus::Optimal {
+            // A warm re-solve that lost its way: once more from scratch.
+            model = solved.into();
+            ffi::reset_solver(&mut model).map_err(|e| e.to_string())?;
+            solved = model
+                .try_solve()
+                .map_err(|status| format!("HiGHS failed to run the master: {status:?}"))?;
+        }
         if solved.status() != HighsModelStatus::Optimal {
             return Err(format!(
                 "the master problem was not solved ({:?})",
                 solved.status()
             ));
         }
-        let bound = if self.integer {
+        let scaled = if self.integer {
             solved
                 .double_info_value(c"mip_dual_bound")
                 .unwrap_or_else(|_| solved.objective_value())
         } else {
             solved.objective_value()
         };
+        let bound = scaled / self.scaling.scale + self.constant;
         let values = solved.get_solution().columns().to_vec();
         let x = self.x.iter().map(|col| values[col.index()]).collect();
         self.model = Some(solved.into());
@@ -684,13 +759,26 @@ impl Run<'_, '_> {
         };
         let mut points: Vec<Vec<f64>> = vec![self.layout.point(&zero)];
         points.extend(starts.iter().map(|d| self.layout.point(d)));
+        let mut scaling = None;
         for x in points {
-            self.visit(x, &mut cuts, &mut best)?;
+            let outcomes = self.visit(x, &mut cuts, &mut best)?;
+            scaling.get_or_insert_with(|| Scaling::of(&outcomes, self.layout));
         }
+        let scaling = scaling.unwrap_or(Scaling {
+            shift: vec![0.0; self.request.samples.len()],
+            scale: 1.0,
+        });
 
         let mut relaxed = has_integer;
-        let mut master = Master::new(self.request, self.layout, !relaxed, self.options, tolerance)
-            .map_err(error)?;
+        let mut master = Master::new(
+            self.request,
+            self.layout,
+            !relaxed,
+            self.options,
+            tolerance,
+            &scaling,
+        )
+        .map_err(error)?;
         for cut in &cuts {
             master.add(cut).map_err(error)?;
         }
@@ -703,7 +791,8 @@ impl Run<'_, '_> {
             lower = lower.max(bound);
             let before = cuts.len();
             let candidate = if relaxed { x } else { self.layout.rounded(&x) };
-            let objective = self.visit(candidate, &mut cuts, &mut best)?;
+            let outcomes = self.visit(candidate.clone(), &mut cuts, &mut best)?;
+            let objective = self.objective(&candidate, &outcomes);
             for cut in &cuts[before..] {
                 master.add(cut).map_err(error)?;
             }
@@ -723,8 +812,15 @@ impl Run<'_, '_> {
                 // cut kept.
                 if within(objective) || iteration >= self.decomposition.max_iterations / 2 {
                     relaxed = false;
-                    master = Master::new(self.request, self.layout, true, self.options, tolerance)
-                        .map_err(error)?;
+                    master = Master::new(
+                        self.request,
+                        self.layout,
+                        true,
+                        self.options,
+                        tolerance,
+                        &scaling,
+                    )
+                    .map_err(error)?;
                     for cut in &cuts {
                         master.add(cut).map_err(error)?;
                     }
@@ -755,20 +851,20 @@ impl Run<'_, '_> {
     }
 
     /// Evaluates `x`, adds its cuts, and keeps it if it is the best
-    /// integral first stage so far. Returns its objective.
+    /// integral first stage so far. Returns the samples' outcomes.
     fn visit(
         &mut self,
         x: Vec<f64>,
         cuts: &mut Vec<Cut>,
         best: &mut Option<(Vec<f64>, f64)>,
-    ) -> Result<f64, Failed> {
+    ) -> Result<Vec<SubOutcome>, Failed> {
         let outcomes = self.evaluate(x.clone(), false)?;
         let objective = self.objective(&x, &outcomes);
         cuts.extend(self.cuts(&x, &outcomes));
         if self.layout.integral(&x) && best.as_ref().is_none_or(|b| objective < b.1) {
             *best = Some((x, objective));
         }
-        Ok(objective)
+        Ok(outcomes)
     }
 
     fn out_of_time(&self) -> bool {
