@@ -415,6 +415,8 @@ pub fn recommend_for(
             integer_columns: solution.stats.integer_columns,
             build_seconds: solution.stats.build_seconds,
             solve_seconds: solution.stats.solve_seconds,
+            iterations: solution.stats.iterations,
+            lower_bound: solution.stats.lower_bound,
         },
         seconds: started.elapsed().as_secs_f64(),
         model_contracts,
