@@ -109,7 +109,8 @@ pub struct Iteration {
 /// `rate_reduced_costs` are the derivative of the objective at the answer
 /// along each rate (from the subproblems' subgradients: at a kink, one of
 /// the one-sided derivatives), and `mip_gap` is the gap between the
-/// answer's cost and the master's bound.
+/// answer's cost and the master's bound. [`Subproblems::decompose`] does
+/// the same and keeps the samples' models for evaluations afterwards.
 pub fn solve_two_stage_decomposed(
     request: TwoStageRequest<'_>,
     options: &PlanOptions,
@@ -117,76 +118,269 @@ pub fn solve_two_stage_decomposed(
     starts: &[Decisions],
     progress: &(dyn Fn(&Iteration) + Sync),
 ) -> TwoStageSolution {
-    let started = Instant::now();
-    let mut stats = TwoStageStats::default();
-    if let Err(message) = request.first.check(request.samples) {
-        return TwoStageSolution::failed(PlanStatus::Error, message, stats);
-    }
     if request.fixed.is_some() {
         return TwoStageSolution::failed(
             PlanStatus::Error,
             "the decomposition optimises the first stage; evaluate fixed decisions with \
              solve_two_stage"
                 .into(),
-            stats,
+            TwoStageStats::default(),
         );
     }
-    let layout = Layout::of(request.samples, request.first);
-    let threads = decomposition.threads.clamp(1, request.samples.len().max(1));
-    let sub_options = PlanOptions {
-        threads: Some(1),
-        time_limit: None,
-        verbose: false,
-        capacity_duals: false,
-        ..options.clone()
-    };
-    let outcome = std::thread::scope(|scope| {
+    match Subproblems::new(
+        request.samples.to_vec(),
+        request.first.clone(),
+        options,
+        decomposition.threads,
+    ) {
+        Ok(mut subproblems) => {
+            subproblems.decompose(request.risk, options, decomposition, starts, progress)
+        }
+        Err(message) => {
+            TwoStageSolution::failed(PlanStatus::Error, message, TwoStageStats::default())
+        }
+    }
+}
+
+/// What the samples' subproblems share: the samples, the first stage and
+/// its layout.
+struct Shared {
+    samples: Vec<Scenario>,
+    first: FirstStage,
+    layout: Layout,
+}
+
+/// Every sample's subproblem (the one-sample extensive form with the first
+/// stage fixed), loaded in HiGHS on worker threads and kept between
+/// solves: the decomposition's, and any evaluation of a first stage on the
+/// same samples afterwards, each warm from the last. Dropping it stops the
+/// workers.
+pub struct Subproblems {
+    shared: Arc<Shared>,
+    outboxes: Vec<mpsc::Sender<Job>>,
+    inbox: mpsc::Receiver<(usize, Result<SubOutcome, String>)>,
+    workers: Vec<std::thread::JoinHandle<()>>,
+    /// Rows and columns of all subproblems, once known.
+    size: Option<(usize, usize)>,
+    started: Instant,
+}
+
+/// A sample's second stage at a given first stage.
+#[derive(Debug, Clone)]
+pub struct SampleOutcome {
+    /// `Q_s`: the block's cost (the model's objective without capex, plus
+    /// spot purchases).
+    pub cost: f64,
+    /// The sample's plan with the first stage signed.
+    pub plan: Plan,
+}
+
+impl Subproblems {
+    /// Loads every sample's subproblem on `threads` worker threads (each
+    /// HiGHS instance on one thread; samples dealt to threads by index).
+    pub fn new(
+        samples: Vec<Scenario>,
+        first: FirstStage,
+        options: &PlanOptions,
+        threads: usize,
+    ) -> Result<Subproblems, String> {
+        first.check(&samples)?;
+        let layout = Layout::of(&samples, &first);
+        let count = samples.len();
+        let shared = Arc::new(Shared {
+            samples,
+            first,
+            layout,
+        });
+        let threads = threads.clamp(1, count.max(1));
+        let sub_options = PlanOptions {
+            threads: Some(1),
+            time_limit: None,
+            verbose: false,
+            capacity_duals: false,
+            ..options.clone()
+        };
         let (results, inbox) = mpsc::channel::<(usize, Result<SubOutcome, String>)>();
         let mut outboxes = Vec::with_capacity(threads);
+        let mut workers = Vec::with_capacity(threads);
         for worker in 0..threads {
             let (outbox, jobs) = mpsc::channel::<Job>();
             outboxes.push(outbox);
             let results = results.clone();
-            let (request, layout, sub_options) = (&request, &layout, &sub_options);
-            scope.spawn(move || {
-                let samples: Vec<usize> =
-                    (worker..request.samples.len()).step_by(threads).collect();
-                let mut subs: Vec<Result<Sub, String>> = samples
-                    .iter()
-                    .map(|&s| Sub::new(request, s, layout, sub_options))
-                    .collect();
-                for job in jobs {
-                    for (&s, sub) in samples.iter().zip(subs.iter_mut()) {
-                        let outcome = match sub {
-                            Ok(sub) => sub.solve(request, layout, &job),
-                            Err(message) => Err(message.clone()),
-                        };
-                        if results.send((s, outcome)).is_err() {
-                            return;
+            let shared = Arc::clone(&shared);
+            let sub_options = sub_options.clone();
+            let handle = std::thread::Builder::new()
+                .name(format!("caisson-subproblems-{worker}"))
+                .spawn(move || {
+                    let samples: Vec<usize> = (worker..count).step_by(threads).collect();
+                    let mut subs: Vec<Result<Sub, String>> = samples
+                        .iter()
+                        .map(|&s| {
+                            Sub::new(
+                                &shared.samples[s],
+                                &shared.first,
+                                &shared.layout,
+                                &sub_options,
+                            )
+                            .map_err(|message| format!("sample {s}: {message}"))
+                        })
+                        .collect();
+                    for job in jobs {
+                        for (&s, sub) in samples.iter().zip(subs.iter_mut()) {
+                            let outcome = match sub {
+                                Ok(sub) => sub.solve(&shared.first, &shared.layout, &job),
+                                Err(message) => Err(message.clone()),
+                            };
+                            if results.send((s, outcome)).is_err() {
+                                return;
+                            }
                         }
                     }
-                }
-            });
+                })
+                .map_err(|e| format!("could not start a subproblem worker: {e}"))?;
+            workers.push(handle);
         }
-        drop(results);
-        let mut run = Run {
-            request: &request,
-            layout: &layout,
-            options,
-            decomposition,
+        Ok(Subproblems {
+            shared,
             outboxes,
             inbox,
+            workers,
+            size: None,
+            started: Instant::now(),
+        })
+    }
+
+    /// The number of samples.
+    pub fn len(&self) -> usize {
+        self.shared.samples.len()
+    }
+
+    /// Whether there are no samples (never: [`Subproblems::new`] refuses).
+    pub fn is_empty(&self) -> bool {
+        self.shared.samples.is_empty()
+    }
+
+    /// `F`: the first-stage cost of `decisions` (as the subproblems see
+    /// them: rates within their bounds, forbidden expansions at 0).
+    pub fn first_stage_cost(&self, decisions: &Decisions) -> f64 {
+        let layout = &self.shared.layout;
+        layout.first_cost(&layout.point(decisions))
+    }
+
+    /// Every sample's second stage with the first stage fixed at
+    /// `decisions`, in sample order.
+    pub fn evaluate(&mut self, decisions: &Decisions) -> Result<Vec<SampleOutcome>, String> {
+        let x = self.shared.layout.point(decisions);
+        let outcomes = self.solve_at(x, true).map_err(|(_, message)| message)?;
+        outcomes
+            .into_iter()
+            .map(|o| match o.plan {
+                Some(plan) => Ok(SampleOutcome { cost: o.cost, plan }),
+                None => Err("a subproblem returned no plan".to_owned()),
+            })
+            .collect()
+    }
+
+    /// Every sample's outcome at `x`, in sample order.
+    fn solve_at(&mut self, x: Vec<f64>, plans: bool) -> Result<Vec<SubOutcome>, Failed> {
+        let x = Arc::new(x);
+        for outbox in &self.outboxes {
+            let job = if plans {
+                Job::Plan(Arc::clone(&x))
+            } else {
+                Job::Solve(Arc::clone(&x))
+            };
+            outbox
+                .send(job)
+                .map_err(|_| (PlanStatus::Error, "a subproblem worker stopped".to_owned()))?;
+        }
+        let count = self.len();
+        let mut outcomes: Vec<Option<SubOutcome>> = (0..count).map(|_| None).collect();
+        let mut failure = None;
+        for _ in 0..count {
+            let (s, outcome) = self
+                .inbox
+                .recv()
+                .map_err(|_| (PlanStatus::Error, "a subproblem worker stopped".to_owned()))?;
+            match outcome {
+                Ok(outcome) => outcomes[s] = Some(outcome),
+                Err(message) => {
+                    failure.get_or_insert((s, message));
+                }
+            }
+        }
+        if let Some((s, message)) = failure {
+            return Err((PlanStatus::Error, format!("sample {s}: {message}")));
+        }
+        let outcomes: Vec<SubOutcome> = outcomes.into_iter().flatten().collect();
+        self.size.get_or_insert_with(|| {
+            (
+                outcomes.iter().map(|o| o.size.0).sum(),
+                outcomes.iter().map(|o| o.size.1).sum(),
+            )
+        });
+        Ok(outcomes)
+    }
+
+    /// The two-stage program on these samples with `risk`, by the L-shaped
+    /// method (see [`solve_two_stage_decomposed`]).
+    pub fn decompose(
+        &mut self,
+        risk: Risk,
+        options: &PlanOptions,
+        decomposition: &Decomposition,
+        starts: &[Decisions],
+        progress: &(dyn Fn(&Iteration) + Sync),
+    ) -> TwoStageSolution {
+        let started = Instant::now();
+        let shared = Arc::clone(&self.shared);
+        let request = TwoStageRequest {
+            samples: &shared.samples,
+            first: &shared.first,
+            risk,
+            fixed: None,
+            reduced_costs: true,
+        };
+        let first_loaded = self.size.is_none();
+        let mut stats = TwoStageStats::default();
+        let mut run = Run {
+            request: &request,
+            layout: &shared.layout,
+            options,
+            decomposition,
+            subproblems: self,
             started,
-            stats: &mut stats,
+            first_solve_seconds: None,
         };
         let outcome = run.iterate(starts, progress);
-        drop(run);
-        outcome
-    });
-    stats.solve_seconds = started.elapsed().as_secs_f64() - stats.build_seconds;
-    match outcome {
-        Ok(answer) => answer.into_solution(&request, &layout, stats),
-        Err((status, message)) => TwoStageSolution::failed(status, message, stats),
+        let first_solve = run.first_solve_seconds.unwrap_or(0.0);
+        if let Some((rows, columns)) = self.size {
+            stats.rows = rows;
+            stats.columns = columns;
+        }
+        // Loading the models overlaps the first solves; count it as the
+        // time to the first point's answers minus the longest solve.
+        if first_loaded {
+            stats.build_seconds = (self.started.elapsed().as_secs_f64()
+                - started.elapsed().as_secs_f64()
+                + first_solve)
+                .max(0.0);
+        }
+        stats.solve_seconds = started.elapsed().as_secs_f64();
+        match outcome {
+            Ok(answer) => answer.into_solution(&request, &shared.layout, stats),
+            Err((status, message)) => TwoStageSolution::failed(status, message, stats),
+        }
+    }
+}
+
+impl Drop for Subproblems {
+    fn drop(&mut self) {
+        // Closing the job channels ends every worker's loop.
+        self.outboxes.clear();
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
     }
 }
 
@@ -338,8 +532,8 @@ struct Sub {
 
 impl Sub {
     fn new(
-        request: &TwoStageRequest<'_>,
-        sample: usize,
+        sample: &Scenario,
+        first: &FirstStage,
         layout: &Layout,
         options: &PlanOptions,
     ) -> Result<Sub, String> {
@@ -348,8 +542,8 @@ impl Sub {
             expansions: Vec::new(),
         };
         let one = TwoStageRequest {
-            samples: std::slice::from_ref(&request.samples[sample]),
-            first: request.first,
+            samples: std::slice::from_ref(sample),
+            first,
             risk: Risk::NEUTRAL,
             fixed: Some(&zero),
             reduced_costs: false,
@@ -359,15 +553,13 @@ impl Sub {
         let size = (problem.num_rows(), problem.num_cols());
         let mut model = problem
             .try_optimise(Sense::Minimise)
-            .map_err(|status| format!("HiGHS rejected sample {sample}'s model: {status:?}"))?;
+            .map_err(|status| format!("HiGHS rejected the model: {status:?}"))?;
         model.make_quiet();
         apply_options(&mut model, options, false)?;
         let mut cols: Vec<usize> = built.rate_cols.iter().flatten().copied().collect();
         cols.extend(built.y_cols.iter().map(|&(_, _, col)| col));
         if cols.len() != layout.len() {
-            return Err(format!(
-                "sample {sample}'s first-stage columns do not match the base scenario's"
-            ));
+            return Err("its first-stage columns do not match the base scenario's".into());
         }
         Ok(Sub {
             built,
@@ -379,7 +571,7 @@ impl Sub {
 
     fn solve(
         &mut self,
-        request: &TwoStageRequest<'_>,
+        first: &FirstStage,
         layout: &Layout,
         job: &Job,
     ) -> Result<SubOutcome, String> {
@@ -423,7 +615,7 @@ impl Sub {
             };
             self.built.blocks[0]
                 .read(
-                    request.first,
+                    first,
                     solution.columns(),
                     &decisions.rates,
                     &decisions.expansions,
@@ -645,10 +837,10 @@ struct Run<'a, 'r> {
     layout: &'a Layout,
     options: &'a PlanOptions,
     decomposition: &'a Decomposition,
-    outboxes: Vec<mpsc::Sender<Job>>,
-    inbox: mpsc::Receiver<(usize, Result<SubOutcome, String>)>,
+    subproblems: &'a mut Subproblems,
     started: Instant,
-    stats: &'a mut TwoStageStats,
+    /// The longest subproblem solve at the first point.
+    first_solve_seconds: Option<f64>,
 }
 
 /// The best first stage found and what it costs.
@@ -666,42 +858,9 @@ type Failed = (PlanStatus, String);
 impl Run<'_, '_> {
     /// Every sample's outcome at `x`, in sample order.
     fn evaluate(&mut self, x: Vec<f64>, plans: bool) -> Result<Vec<SubOutcome>, Failed> {
-        let x = Arc::new(x);
-        for outbox in &self.outboxes {
-            let job = if plans {
-                Job::Plan(Arc::clone(&x))
-            } else {
-                Job::Solve(Arc::clone(&x))
-            };
-            outbox
-                .send(job)
-                .map_err(|_| (PlanStatus::Error, "a subproblem worker stopped".to_owned()))?;
-        }
-        let count = self.request.samples.len();
-        let mut outcomes: Vec<Option<SubOutcome>> = (0..count).map(|_| None).collect();
-        let mut failure = None;
-        for _ in 0..count {
-            let (s, outcome) = self
-                .inbox
-                .recv()
-                .map_err(|_| (PlanStatus::Error, "a subproblem worker stopped".to_owned()))?;
-            match outcome {
-                Ok(outcome) => outcomes[s] = Some(outcome),
-                Err(message) => {
-                    failure.get_or_insert((s, message));
-                }
-            }
-        }
-        if let Some((s, message)) = failure {
-            return Err((PlanStatus::Error, format!("sample {s}: {message}")));
-        }
-        let outcomes: Vec<SubOutcome> = outcomes.into_iter().flatten().collect();
-        if self.stats.rows == 0 {
-            self.stats.rows = outcomes.iter().map(|o| o.size.0).sum();
-            self.stats.columns = outcomes.iter().map(|o| o.size.1).sum();
-            self.stats.build_seconds = self.started.elapsed().as_secs_f64()
-                - outcomes.iter().map(|o| o.seconds).fold(0.0, f64::max);
-        }
+        let outcomes = self.subproblems.solve_at(x, plans)?;
+        self.first_solve_seconds
+            .get_or_insert_with(|| outcomes.iter().map(|o| o.seconds).fold(0.0, f64::max));
         Ok(outcomes)
     }
 

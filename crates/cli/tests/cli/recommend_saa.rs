@@ -200,7 +200,11 @@ fn decomposed_program_matches_the_extensive_form_and_suppliers_filter() {
         "--suppliers",
         "SRB,XXX",
     ]);
-    assert_eq!(output.status.code(), Some(1), "an option value out of range");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "an option value out of range"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("`XXX`") && stderr.contains("hint"),
