@@ -329,7 +329,10 @@ mod tests {
             [true, false, false]
         );
         // A flow the policy does not touch has one verdict throughout.
-        assert_eq!(by_period(&s, |t| shipment_at(&s, fac(&s, "fb"), d, t)), None);
+        assert_eq!(
+            by_period(&s, |t| shipment_at(&s, fac(&s, "fb"), d, t)),
+            None
+        );
     }
 
     /// A window wholly outside the horizon binds in no period.
