@@ -431,6 +431,14 @@ impl Scenario {
             .is_none_or(|r| within(r.window, t))
     }
 
+    /// The window of the explicit route `from -> to`, if it has one.
+    pub fn route_window(&self, from: ActorId, to: ActorId) -> Option<Window> {
+        self.routes
+            .iter()
+            .find(|r| r.from == from && r.to == to)
+            .and_then(|r| r.window)
+    }
+
     /// Whether some policy or route has a time window: without one, every
     /// verdict and route is the same in every period.
     pub fn has_windows(&self) -> bool {

@@ -46,7 +46,7 @@ struct WindowsOut {
 impl WindowsOut {
     fn new(s: &Scenario, (from, to): (ActorId, ActorId), open: &caisson_plan::Open) -> Self {
         Self {
-            route_window: super::text::route_window(s, from, to).map(|w| w.describe(&s.calendar)),
+            route_window: s.route_window(from, to).map(|w| w.describe(&s.calendar)),
             open_periods: open.describe(&s.calendar),
         }
     }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use caisson_compliance::{
     PolicyCheck, RuleOutcome, RuleTrace, ShipmentExplanation, Trace, Verdict,
 };
-use caisson_model::{ActorId, DemandId, FacilityId, PolicyList, Scenario, Window};
+use caisson_model::{ActorId, DemandId, FacilityId, PolicyList, Scenario};
 
 use super::{MatrixAnswer, TransferAnswer};
 
@@ -71,7 +71,7 @@ fn route_lines(
     open: &caisson_plan::Open,
 ) {
     let (a, b) = (&s.actors[from.index()].id, &s.actors[to.index()].id);
-    match route_window(s, from, to) {
+    match s.route_window(from, to) {
         Some(w) if w.is_empty() => {
             let _ = writeln!(
                 out,
@@ -90,14 +90,6 @@ fn route_lines(
     if let Some(periods) = open.describe(&s.calendar) {
         let _ = writeln!(out, "departures allowed in: {periods}");
     }
-}
-
-/// The window of the explicit route `from -> to`, if it has one.
-pub(super) fn route_window(s: &Scenario, from: ActorId, to: ActorId) -> Option<Window> {
-    s.routes
-        .iter()
-        .find(|r| r.from == from && r.to == to)
-        .and_then(|r| r.window)
 }
 
 /// The verdict per departure period, as runs of periods, when time-windowed
