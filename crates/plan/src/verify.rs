@@ -701,4 +701,3 @@ fn route_window_text(s: &Scenario, from: ActorId, to: ActorId) -> String {
         s.actors[to.index()].id
     )
 }
-
