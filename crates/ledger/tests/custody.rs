@@ -701,8 +701,7 @@ fn a_shipment_is_judged_by_the_policies_binding_in_the_period_of_its_date() {
                    "quantity": 1000, "date": date, "euc": euc}),
         )
     };
-    ship(&mut book, "2026-02-27")
-        .unwrap_or_else(|r| panic!("February is before the window: {r}"));
+    ship(&mut book, "2026-02-27").unwrap_or_else(|r| panic!("February is before the window: {r}"));
     let (code, message) = refusal(ship(&mut book, "2026-03-02"));
     assert_eq!(code, RefusalCode::ComplianceDenied);
     assert!(

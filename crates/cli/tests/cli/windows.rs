@@ -474,3 +474,61 @@ fn a_bad_political_entry_is_a_located_error_with_code_field_and_hint() {
     assert_eq!(unknown["entity"], "uncertainty \"serbia-turns-away\"");
     assert_eq!(unknown["hint"], "did you mean \"srb-neutrality\"?");
 }
+
+#[test]
+fn compare_sets_the_cases_windows_side_by_side() {
+    let dir = temp_dir();
+    // The same neutrality binding two months later: Serbia may also leave
+    // in March and April, so only June is lost (100 x 1000 + 400 x 11 +
+    // 100 x 51 = 109,500).
+    let later = dir.path().join("later.toml");
+    std::fs::write(
+        &later,
+        format!(
+            "[scenario]\nextends = {:?}\nname = \"later\"\n\n[[policy]]\nid = \"srb-neutrality\"\n\
+             scope = \"SRB\"\ndeny_export = [\"belligerent\"]\nfrom = \"2026-05\"\n",
+            path(&windows())
+        ),
+    )
+    .expect("write");
+    let out = dir.path().join("compare.json");
+    let text = ok(&[
+        "compare",
+        path(&windows()),
+        path(&later),
+        "--quiet",
+        "--out",
+        path(&out),
+    ]);
+    assert!(text.contains("time windows"), "{text}");
+    assert!(
+        text.contains("policy srb-neutrality  2026-03..2026-06  2026-05..2026-06"),
+        "{text}"
+    );
+    assert!(
+        text.contains("route DEU -> UKR       2026-01..2026-04  2026-01..2026-04"),
+        "{text}"
+    );
+    let file = read_json(&out);
+    let variant = &file["analysis"]["variants"][0];
+    assert_eq!(variant["outcome"]["objective"], 109_500.0);
+    assert_eq!(variant["delta"]["objective"], 109_500.0 - 212_400.0);
+    assert_eq!(
+        variant["outcome"]["windows"][0],
+        serde_json::json!({"subject": "policy srb-neutrality", "periods": "2026-05..2026-06"})
+    );
+    // A case without windows has no `windows` key.
+    let example = fixture("example.toml");
+    let plain = dir.path().join("plain.json");
+    ok(&[
+        "compare",
+        path(&example),
+        path(&example),
+        "--quiet",
+        "--out",
+        path(&plain),
+    ]);
+    assert!(read_json(&plain)["analysis"]["base"]
+        .get("windows")
+        .is_none());
+}
