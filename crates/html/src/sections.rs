@@ -9,7 +9,9 @@ use caisson_analysis::compare::Comparison as Compared;
 use caisson_analysis::outcome::Outcome;
 use caisson_analysis::risk::{Impact, RiskReport, Subject};
 
-use crate::document::{Comparison, ComparisonMetric, Criticality, CriticalityItem};
+use crate::document::{
+    Comparison, ComparisonMetric, ComparisonWindow, Criticality, CriticalityItem,
+};
 
 /// The comparison as report metrics: objective, then per product delivered
 /// units, fill rate and shortage.
@@ -53,7 +55,35 @@ pub fn comparison_section(comparison: &Compared) -> Comparison {
         base: comparison.base.scenario.clone(),
         variants: outcomes.iter().map(|o| o.scenario.clone()).collect(),
         metrics,
+        windows: comparison_windows(&comparison.base, &outcomes),
     }
+}
+
+/// One row per policy or route with a time window in some case.
+fn comparison_windows(base: &Outcome, variants: &[&Outcome]) -> Vec<ComparisonWindow> {
+    let mut subjects: Vec<&str> = Vec::new();
+    for w in std::iter::once(base)
+        .chain(variants.iter().copied())
+        .flat_map(|o| &o.windows)
+    {
+        if !subjects.contains(&w.subject.as_str()) {
+            subjects.push(&w.subject);
+        }
+    }
+    let periods = |o: &Outcome, subject: &str| {
+        o.windows
+            .iter()
+            .find(|w| w.subject == subject)
+            .map(|w| w.periods.clone())
+    };
+    subjects
+        .into_iter()
+        .map(|subject| ComparisonWindow {
+            subject: subject.to_owned(),
+            base: periods(base, subject),
+            values: variants.iter().map(|o| periods(o, subject)).collect(),
+        })
+        .collect()
 }
 
 /// Display text of what a risk re-plan lost or lifted.

@@ -517,6 +517,17 @@ fn compare_sets_the_cases_windows_side_by_side() {
         variant["outcome"]["windows"][0],
         serde_json::json!({"subject": "policy srb-neutrality", "periods": "2026-05..2026-06"})
     );
+    // The report section (top level) has them as rows, and the report
+    // embeds them (report.js draws them as a table under the comparison).
+    assert_eq!(
+        file["windows"][0],
+        serde_json::json!({"subject": "policy srb-neutrality", "base": "2026-03..2026-06",
+                           "values": ["2026-05..2026-06"]})
+    );
+    let html = dir.path().join("compare.html");
+    ok(&["report", path(&out), "--out", path(&html)]);
+    let page = std::fs::read_to_string(&html).expect("report");
+    assert!(page.contains("2026-05..2026-06"));
     // A case without windows has no `windows` key.
     let example = fixture("example.toml");
     let plain = dir.path().join("plain.json");
@@ -528,7 +539,7 @@ fn compare_sets_the_cases_windows_side_by_side() {
         "--out",
         path(&plain),
     ]);
-    assert!(read_json(&plain)["analysis"]["base"]
-        .get("windows")
-        .is_none());
+    let plain = read_json(&plain);
+    assert!(plain["analysis"]["base"].get("windows").is_none());
+    assert!(plain.get("windows").is_none());
 }
