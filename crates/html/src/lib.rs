@@ -105,11 +105,11 @@ pub use analysis::{
     InputKind, COMPARISON_FORMAT, CRITICALITY_FORMAT, SENSITIVITY_FORMAT, SIMULATION_FORMAT,
 };
 pub use document::{
-    AssumptionRange, Comparison, ComparisonMetric, ComplianceCell, Concentration, ContractTotal,
-    CostItem, Criticality, CriticalityItem, DemandSeries, DependencyShare, EndUserSeries,
-    ExpansionMark, Explanation, FanSeries, Flow, FlowLevels, LineUse, PlanSection, ProductFill,
-    ReportDocument, Sensitivity, SimulatedDemand, Simulation, Spread, TornadoBar, TransferDenial,
-    FORMAT,
+    AssumptionRange, Comparison, ComparisonMetric, ComparisonWindow, ComplianceCell, Concentration,
+    ContractTotal, CostItem, Criticality, CriticalityItem, DemandSeries, DependencyShare,
+    EndUserSeries, ExpansionMark, Explanation, FanSeries, Flow, FlowLevels, LineUse, PlanSection,
+    ProductFill, ReportDocument, Sensitivity, SimulatedDemand, Simulation, Spread, TornadoBar,
+    TransferDenial, FORMAT,
 };
 pub use plan::plan_section;
 pub use render::{echarts_version, render};
