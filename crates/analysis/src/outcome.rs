@@ -34,6 +34,47 @@ pub struct Outcome {
     pub expansions: Vec<ExpansionChoice>,
     /// Dependency profiles of end users and buyers.
     pub dependency: Vec<DependencyRow>,
+    /// The time windows of the scenario's policies and routes
+    /// (docs/windows.md), so that cases differing only in when a policy
+    /// binds say so side by side; absent without windows (and from a plan
+    /// document read without its scenario).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<ScenarioWindow>,
+}
+
+/// A policy or route of the scenario with a time window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioWindow {
+    /// `"policy ID"` or `"route FROM -> TO"`.
+    pub subject: String,
+    /// The periods it binds (a policy) or is open for departures (a
+    /// route): `"2026-03..2026-06"`, one label, or `"no period"`.
+    pub periods: String,
+}
+
+impl ScenarioWindow {
+    /// The windows of `scenario`'s policies, then of its routes, in file
+    /// order.
+    pub fn of(scenario: &Scenario) -> Vec<Self> {
+        let describe = |w: caisson_model::Window| w.describe(&scenario.calendar);
+        let policies = scenario.policies.iter().filter_map(|p| {
+            p.window.map(|w| ScenarioWindow {
+                subject: format!("policy {}", p.id),
+                periods: describe(w),
+            })
+        });
+        let routes = scenario.routes.iter().filter_map(|r| {
+            r.window.map(|w| ScenarioWindow {
+                subject: format!(
+                    "route {} -> {}",
+                    scenario.actors[r.from.index()].id,
+                    scenario.actors[r.to.index()].id
+                ),
+                periods: describe(w),
+            })
+        });
+        policies.chain(routes).collect()
+    }
 }
 
 /// Totals of one product over its demands: the plan's own KPI row (as in
@@ -88,6 +129,7 @@ struct Parts<'a> {
     cost: Option<CostSplit>,
     kpis: KpiRows,
     expansions: Vec<ExpansionChoice>,
+    windows: Vec<ScenarioWindow>,
     buyer_of: &'a dyn Fn(&str) -> String,
 }
 
@@ -118,6 +160,7 @@ impl Outcome {
                     fraction: e.fraction,
                 })
                 .collect(),
+            windows: ScenarioWindow::of(scenario),
             buyer_of: &buyer_of,
         })
     }
@@ -143,6 +186,7 @@ impl Outcome {
                 .filter(|e| e.fraction > 0.0)
                 .map(ExpansionChoice::of_row)
                 .collect(),
+            windows: Vec::new(),
             buyer_of: &buyer_of,
         })
     }
@@ -179,6 +223,7 @@ impl Outcome {
             demands,
             expansions: parts.expansions,
             dependency: kpis.dependencies,
+            windows: parts.windows,
         }
     }
 

@@ -50,6 +50,11 @@ pub enum Subject {
     Policy {
         /// Policy id.
         policy: String,
+        /// The periods the policy binds in, when it has a time window
+        /// (`"2026-03..2026-06"`, docs/windows.md); absent for a policy that
+        /// binds over the whole horizon.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        window: Option<String>,
     },
     /// One list of a policy is lifted.
     PolicyList {
@@ -57,6 +62,9 @@ pub enum Subject {
         policy: String,
         /// `deny_export`, `deny_import` or `deny_end_use`.
         list: String,
+        /// The policy's time window, as for [`Subject::Policy`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        window: Option<String>,
     },
 }
 

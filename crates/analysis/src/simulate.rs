@@ -102,6 +102,11 @@ pub struct SampleResult {
     pub outage_periods: usize,
     /// Actor pairs whose lead time was lengthened.
     pub delayed_pairs: usize,
+    /// Political entries that switched in this sample (docs/uncertainty.md);
+    /// absent when the scenario has none or the run did not draw them
+    /// (`--without-political`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub political_switches: Option<usize>,
     /// Figures per demand, in scenario order (CSV only).
     #[serde(skip)]
     pub demands: Vec<SampleDemand>,
@@ -230,8 +235,13 @@ pub struct FanSeries {
 pub struct Source {
     /// Its id.
     pub id: String,
-    /// `demand`, `outage`, `yield` or `delay`.
+    /// `demand`, `outage`, `yield`, `delay` or `political`.
     pub kind: String,
+    /// True for a political entry that this run did not draw
+    /// (`simulate --without-political`): its policies and routes stayed as
+    /// written. Absent (false) for every entry drawn.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
 }
 
 /// The whole simulation, in the `caisson-simulation/1` format that the

@@ -306,6 +306,44 @@ mod tests {
         assert_eq!(ship(&s, "fb", "C-C"), None);
     }
 
+    /// A policy binding from the second of three periods: a shipment is
+    /// judged in its departure period, the static verdict means "allowed in
+    /// every period", and the reason names the window.
+    #[test]
+    fn a_windowed_policy_denies_only_departures_inside_its_window() {
+        let mut s = world(|k| k.policy("a-no-c", "A", &["C"], &[], &[]));
+        s.policies[0].window = Some(caisson_model::Window { start: 1, end: 3 });
+        let (f, d) = (fac(&s, "fa"), dem(&s, "C-C"));
+        assert!(shipment_at(&s, f, d, 0).is_allowed());
+        assert!(!shipment_at(&s, f, d, 1).is_allowed());
+        assert!(!shipment_at(&s, f, d, 2).is_allowed());
+        assert_eq!(
+            ship(&s, "fa", "C-C"),
+            denied(Rule::ExporterToBuyer, "a-no-c", PolicyList::DenyExport)
+        );
+        let reason = shipment(&s, f, d).reason(&s);
+        assert!(reason.ends_with("; binds 2025-02..2025-03)"), "{reason}");
+        let periods = by_period(&s, |t| shipment_at(&s, f, d, t)).expect("differs by period");
+        assert_eq!(
+            periods.iter().map(|v| v.is_allowed()).collect::<Vec<_>>(),
+            [true, false, false]
+        );
+        // A flow the policy does not touch has one verdict throughout.
+        assert_eq!(
+            by_period(&s, |t| shipment_at(&s, fac(&s, "fb"), d, t)),
+            None
+        );
+    }
+
+    /// A window wholly outside the horizon binds in no period.
+    #[test]
+    fn a_policy_bound_nowhere_denies_nothing() {
+        let mut s = world(|k| k.policy("a-no-c", "A", &["C"], &[], &[]));
+        s.policies[0].window = Some(caisson_model::Window { start: 3, end: 3 });
+        assert_eq!(ship(&s, "fa", "C-C"), None);
+        assert!((0..3).all(|t| shipment_at(&s, fac(&s, "fa"), dem(&s, "C-C"), t).is_allowed()));
+    }
+
     #[test]
     fn import_denial_names_the_receiver_policy() {
         let s = world(|k| k.policy("c-no-a", "C", &[], &["A"], &[]));

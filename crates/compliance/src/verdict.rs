@@ -107,7 +107,9 @@ impl Verdict {
     /// applies"` when allowed; otherwise it names the policy id, the list,
     /// the actors of the leg, the matching selector and the rule, e.g.
     /// `srb-neutrality deny_export: SRB may not export to UKR (selector
-    /// "belligerent"; rule 1: leg exporter -> buyer)`.
+    /// "belligerent"; rule 1: leg exporter -> buyer)`. A time-windowed policy
+    /// adds its window: `(...; rule 1: leg exporter -> buyer; binds
+    /// 2026-03..2026-06)`.
     pub fn reason(self, scenario: &Scenario) -> String {
         let Verdict::Denied(denial) = self else {
             return "no policy applies".to_owned();
@@ -124,8 +126,15 @@ impl Verdict {
             .selector(scenario)
             .map(|s| format!("selector \"{}\"; ", scenario.selector_text(s)))
             .unwrap_or_default();
+        // A time-windowed policy names its window (docs/windows.md), so
+        // that every output quoting the reason shows when it binds; a policy
+        // without one keeps the spec's text.
+        let window = policy
+            .window
+            .map(|w| format!("; binds {}", w.describe(&scenario.calendar)))
+            .unwrap_or_default();
         format!(
-            "{} {}: {what} ({selector}{})",
+            "{} {}: {what} ({selector}{}{window})",
             policy.id,
             denial.list.field_name(),
             denial.rule.describe()

@@ -587,6 +587,16 @@
       });
       return { cells: cells };
     }));
+    // Time windows of policies and routes (docs/windows.md), when a case has one.
+    if (cmp.windows && cmp.windows.length) {
+      var wh = [{ label: 'Time window' }, { label: cmp.base + ' (base)' }];
+      cmp.variants.forEach(function (v) { wh.push({ label: v }); });
+      table(body, wh, cmp.windows.map(function (w) {
+        var cells = [w.subject, w.base === null ? '–' : w.base];
+        w.values.forEach(function (v) { cells.push(v === null ? '–' : v); });
+        return { cells: cells };
+      }));
+    }
   }
 
   function criticality(crit) {

@@ -364,6 +364,23 @@ pub struct Comparison {
     pub variants: Vec<String>,
     /// One row per compared quantity.
     pub metrics: Vec<ComparisonMetric>,
+    /// The time windows of the cases' policies and routes, one row per
+    /// windowed policy or route (docs/windows.md); absent when no case has
+    /// one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<ComparisonWindow>,
+}
+
+/// When one policy binds or one route is open, in each compared case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonWindow {
+    /// `"policy ID"` or `"route FROM -> TO"`.
+    pub subject: String,
+    /// Its periods in the base (`"2026-03..2026-06"`); null: no window
+    /// there.
+    pub base: Option<String>,
+    /// Its periods in each variant, in `variants` order.
+    pub values: Vec<Option<String>>,
 }
 
 /// One compared quantity.

@@ -120,11 +120,11 @@ pub use analysis::{
     SIMULATION_FORMAT,
 };
 pub use document::{
-    AssumptionRange, Breakeven, BreakevenMeasure, Comparison, ComparisonMetric, ComplianceCell,
-    Concentration, ContractTotal, CostItem, Criticality, CriticalityItem, DemandSeries,
-    DependencyShare, EndUserSeries, ExpansionMark, Explanation, FanSeries, Flow, FlowLevels,
-    LineUse, PlanSection, ProductFill, ReportDocument, Sensitivity, SimulatedDemand, Simulation,
-    Spread, TornadoBar, TransferDenial, FORMAT,
+    AssumptionRange, Breakeven, BreakevenMeasure, Comparison, ComparisonMetric, ComparisonWindow,
+    ComplianceCell, Concentration, ContractTotal, CostItem, Criticality, CriticalityItem,
+    DemandSeries, DependencyShare, EndUserSeries, ExpansionMark, Explanation, FanSeries, Flow,
+    FlowLevels, LineUse, PlanSection, ProductFill, ReportDocument, Sensitivity, SimulatedDemand,
+    Simulation, Spread, TornadoBar, TransferDenial, FORMAT,
 };
 pub use plan::plan_section;
 pub use render::{echarts_version, render};

@@ -9,7 +9,9 @@ use caisson_analysis::compare::Comparison as Compared;
 use caisson_analysis::outcome::Outcome;
 use caisson_analysis::risk::{Impact, RiskReport, Subject};
 
-use crate::document::{Comparison, ComparisonMetric, Criticality, CriticalityItem};
+use crate::document::{
+    Comparison, ComparisonMetric, ComparisonWindow, Criticality, CriticalityItem,
+};
 
 /// The comparison as report metrics: objective, then per product delivered
 /// units, fill rate and shortage.
@@ -53,7 +55,35 @@ pub fn comparison_section(comparison: &Compared) -> Comparison {
         base: comparison.base.scenario.clone(),
         variants: outcomes.iter().map(|o| o.scenario.clone()).collect(),
         metrics,
+        windows: comparison_windows(&comparison.base, &outcomes),
     }
+}
+
+/// One row per policy or route with a time window in some case.
+fn comparison_windows(base: &Outcome, variants: &[&Outcome]) -> Vec<ComparisonWindow> {
+    let mut subjects: Vec<&str> = Vec::new();
+    for w in std::iter::once(base)
+        .chain(variants.iter().copied())
+        .flat_map(|o| &o.windows)
+    {
+        if !subjects.contains(&w.subject.as_str()) {
+            subjects.push(&w.subject);
+        }
+    }
+    let periods = |o: &Outcome, subject: &str| {
+        o.windows
+            .iter()
+            .find(|w| w.subject == subject)
+            .map(|w| w.periods.clone())
+    };
+    subjects
+        .into_iter()
+        .map(|subject| ComparisonWindow {
+            subject: subject.to_owned(),
+            base: periods(base, subject),
+            values: variants.iter().map(|o| periods(o, subject)).collect(),
+        })
+        .collect()
 }
 
 /// Display text of what a risk re-plan lost or lifted.
@@ -61,9 +91,22 @@ pub fn subject_text(subject: &Subject) -> String {
     match subject {
         Subject::Exporter { actor } => format!("exporter {actor}"),
         Subject::Facility { facility } => format!("facility {facility}"),
-        Subject::Policy { policy } => format!("policy {policy}"),
-        Subject::PolicyList { policy, list } => format!("policy {policy} {list}"),
+        Subject::Policy { policy, window } => format!("policy {policy}{}", binds(window)),
+        Subject::PolicyList {
+            policy,
+            list,
+            window,
+        } => format!("policy {policy} {list}{}", binds(window)),
     }
+}
+
+/// `" (binds 2026-03..2026-06)"` for a time-windowed policy, nothing for
+/// one binding over the whole horizon (whose label stays as it was).
+fn binds(window: &Option<String>) -> String {
+    window
+        .as_deref()
+        .map(|w| format!(" (binds {w})"))
+        .unwrap_or_default()
 }
 
 fn subject_kind(subject: &Subject) -> &'static str {
@@ -112,5 +155,31 @@ pub fn criticality_section(report: &RiskReport) -> Criticality {
         measure: "extra shortage when the supplier is lost, or caused by the policy".to_owned(),
         unit: "unit-periods (all products)".to_owned(),
         items,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_windowed_policy_label_names_its_window_and_others_stay_as_they_were() {
+        let plain = Subject::Policy {
+            policy: "p".into(),
+            window: None,
+        };
+        assert_eq!(subject_text(&plain), "policy p");
+        let windowed = Subject::PolicyList {
+            policy: "p".into(),
+            list: "deny_export".into(),
+            window: Some("2026-03..2026-06".into()),
+        };
+        assert_eq!(
+            subject_text(&windowed),
+            "policy p deny_export (binds 2026-03..2026-06)"
+        );
+        // The JSON of a policy without a window has no `window` key.
+        let json = serde_json::to_value(&plain).expect("serialises");
+        assert_eq!(json, serde_json::json!({"kind": "policy", "policy": "p"}));
     }
 }

@@ -672,3 +672,45 @@ fn clauses_of_the_whole_chain_apply_and_an_unseen_euc_is_not_named() {
         refused.message
     );
 }
+
+/// Time-windowed policies (docs/windows.md): a shipment is checked against
+/// the policies binding in the period of its date. Serbia's neutrality
+/// binding from March only lets a February shipment to Ukraine through and
+/// refuses one dated in March, naming the policy and its window.
+#[test]
+fn a_shipment_is_judged_by_the_policies_binding_in_the_period_of_its_date() {
+    let mut book = Book::new();
+    let neutrality = book
+        .scenario
+        .policies
+        .iter()
+        .position(|p| p.id == "srb-state:neutrality")
+        .expect("the neutrality policy");
+    let n = book.scenario.periods();
+    book.scenario.policies[neutrality].window = Some(caisson_model::Window { start: 2, end: n });
+    let euc = book.euc(
+        "ua-state",
+        "UA-W",
+        json!({"consignee": "UKR", "end_user": "UKR", "expires": "2027-12-31"}),
+    );
+    let ship = |book: &mut Book, date: &str| {
+        book.record(
+            Kind::TransferShipped,
+            "srb-arms",
+            json!({"facility": "srb-arms:plant", "consignee": "UKR", "product": "mortar-120",
+                   "quantity": 1000, "date": date, "euc": euc}),
+        )
+    };
+    ship(&mut book, "2026-02-27").unwrap_or_else(|r| panic!("February is before the window: {r}"));
+    let (code, message) = refusal(ship(&mut book, "2026-03-02"));
+    assert_eq!(code, RefusalCode::ComplianceDenied);
+    assert!(
+        message.contains("srb-state:neutrality deny_export"),
+        "{message}"
+    );
+    assert!(message.contains("binds 2026-03..2026-12"), "{message}");
+    // A date after the horizon reads as its last period: still bound.
+    let (code, _) = refusal(ship(&mut book, "2027-05-01"));
+    assert_eq!(code, RefusalCode::ComplianceDenied);
+    assert_eq!(book.state.lots().len(), 1);
+}

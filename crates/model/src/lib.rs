@@ -234,6 +234,23 @@ impl Window {
     pub fn is_empty(&self) -> bool {
         self.start >= self.end
     }
+
+    /// The window as period labels, the way outputs name it:
+    /// `"2026-03..2026-06"`, `"2026-03"` for one period, `"no period"` when
+    /// empty (a window wholly outside the horizon).
+    pub fn describe(&self, calendar: &Calendar) -> String {
+        if self.is_empty() {
+            "no period".to_owned()
+        } else if self.end - self.start == 1 {
+            calendar.label(self.start)
+        } else {
+            format!(
+                "{}..{}",
+                calendar.label(self.start),
+                calendar.label(self.end - 1)
+            )
+        }
+    }
 }
 
 /// Whether `window` (`None`: the whole horizon) holds period `t`.
@@ -412,6 +429,14 @@ impl Scenario {
             .iter()
             .find(|r| r.from == from && r.to == to)
             .is_none_or(|r| within(r.window, t))
+    }
+
+    /// The window of the explicit route `from -> to`, if it has one.
+    pub fn route_window(&self, from: ActorId, to: ActorId) -> Option<Window> {
+        self.routes
+            .iter()
+            .find(|r| r.from == from && r.to == to)
+            .and_then(|r| r.window)
     }
 
     /// Whether some policy or route has a time window: without one, every

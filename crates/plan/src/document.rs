@@ -636,6 +636,29 @@ impl CauseRow {
                     spare_capacity,
                 }
             }
+            Cause::RouteClosed {
+                facility,
+                product,
+                buyer,
+                window,
+                spare: sp,
+            } => {
+                // A closed route is recorded as a denial no policy decides:
+                // `policy` and `list` are absent, the reason names the route.
+                let (spare_stock, spare_capacity) = spare(sp);
+                let actor = s.facilities[facility.index()].actor;
+                CauseRow::Denied {
+                    text,
+                    facility: fac(*facility),
+                    actor: s.actors[actor.index()].id.clone(),
+                    product: prod(*product),
+                    policy: None,
+                    list: None,
+                    reason: crate::why::route_closed_reason(s, *facility, *buyer, *window),
+                    spare_stock,
+                    spare_capacity,
+                }
+            }
             Cause::InputShortage {
                 facility,
                 line,

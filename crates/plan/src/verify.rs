@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
-use caisson_model::{FacilityId, Held, ProductId, Scenario};
+use caisson_model::{ActorId, FacilityId, Held, ProductId, Scenario};
 
 use crate::document::RecordRef;
 use crate::plan::{CostSplit, Plan};
@@ -309,7 +309,10 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             c.fail_at(
                 at.to_vec(),
                 "route",
-                format!("{what}: the route is closed in its departure period"),
+                format!(
+                    "{what}: the route is closed in its departure period ({})",
+                    route_window_text(s, f.actor, d.buyer)
+                ),
             );
         }
         if r.arrival != r.period + lead as usize {
@@ -381,7 +384,10 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
             c.fail_at(
                 at.to_vec(),
                 "route",
-                format!("{what}: the route is closed in its departure period"),
+                format!(
+                    "{what}: the route is closed in its departure period ({})",
+                    route_window_text(s, g.actor, h.actor)
+                ),
             );
         }
         let (lead, unit_cost) = s.route(g.actor, h.actor);
@@ -681,4 +687,17 @@ pub fn verify(scenario: &Scenario, plan: &Plan) -> Vec<Violation> {
         }
     }
     c.out
+}
+
+/// `route DEU -> UKR is open for departures in 2026-01..2026-04 only`: why a
+/// closed route refuses a flow (docs/windows.md).
+fn route_window_text(s: &Scenario, from: ActorId, to: ActorId) -> String {
+    let window = s
+        .route_window(from, to)
+        .map_or_else(|| "every period".to_owned(), |w| w.describe(&s.calendar));
+    format!(
+        "route {} -> {} is open for departures in {window} only",
+        s.actors[from.index()].id,
+        s.actors[to.index()].id
+    )
 }

@@ -30,7 +30,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use caisson_compliance::Verdict;
-use caisson_model::{DemandId, FacilityId, LineId, ProductId, Scenario};
+use caisson_model::{ActorId, DemandId, FacilityId, LineId, ProductId, Scenario, Window};
 
 use crate::network::Network;
 use crate::plan::Plan;
@@ -166,6 +166,21 @@ pub enum Cause {
         /// What it had spare in the short periods.
         spare: Spare,
     },
+    /// A facility whose shipments every policy allows could not ship to
+    /// the demand in the short periods' departure periods: its route to the
+    /// buyer is closed then (a time-windowed route, docs/windows.md).
+    RouteClosed {
+        /// The facility.
+        facility: FacilityId,
+        /// The demanded product.
+        product: ProductId,
+        /// The demand's buyer (the route's destination).
+        buyer: ActorId,
+        /// The route's window: the departure periods it is open in.
+        window: Window,
+        /// What it had spare in the short periods.
+        spare: Spare,
+    },
     /// A line had capacity to make the product (or one of its inputs) but
     /// its facility had none of an input left.
     InputShortage {
@@ -203,7 +218,9 @@ impl Cause {
             Cause::NoSource { .. } => "no_source",
             Cause::LeadTime { .. } => "lead_time",
             Cause::CapacityBound { .. } => "capacity_bound",
-            Cause::Denied { .. } => "denied",
+            // A closed route denies the flow as a policy would; the
+            // document records both as `denied` rows.
+            Cause::Denied { .. } | Cause::RouteClosed { .. } => "denied",
             Cause::InputShortage { .. } => "input_shortage",
             Cause::SpareUnshipped { .. } => "spare_unshipped",
         }
@@ -307,6 +324,19 @@ impl Cause {
                 s.actors[s.facilities[f.index()].actor.index()].id,
                 spare.describe(&product(*p).unit, quantities),
                 verdict.reason(s)
+            ),
+            Cause::RouteClosed {
+                facility: f,
+                product: p,
+                buyer,
+                window,
+                spare,
+            } => format!(
+                "{} ({}) had {} but may not ship it: {}",
+                facility(*f),
+                s.actors[s.facilities[f.index()].actor.index()].id,
+                spare.describe(&product(*p).unit, quantities),
+                route_closed_reason(s, *f, *buyer, *window)
             ),
             Cause::InputShortage {
                 facility: f,
@@ -582,8 +612,40 @@ impl<'a> Facts<'a> {
             };
             out.push((0, 0.0, cause));
         }
-        self.lead_times(d, &allowed, periods, &mut out);
+        // Whether a source may send in departure period t (time windows).
+        let open = |f: FacilityId, t: usize| pairs.iter().any(|p| p.facility == f && p.open.at(t));
+        self.lead_times(d, &allowed, &open, periods, &mut out);
         self.lines(demand.product, &allowed, periods, &mut out);
+        // Sources every policy allows whose route is closed in some short
+        // period's departure period.
+        for pair in pairs.iter().filter(|p| p.verdict.is_allowed()) {
+            let Some(window) = self
+                .s
+                .route_window(self.s.facilities[pair.facility.index()].actor, demand.buyer)
+            else {
+                continue;
+            };
+            let closed = periods
+                .iter()
+                .any(|&t| t >= pair.lead && !pair.open.at(t - pair.lead));
+            if !closed {
+                continue;
+            }
+            // Spare over every short period, as for a policy's denial.
+            let spare = self.spare(pair.facility, demand.product, periods);
+            let group = if spare.any() { 3 } else { 7 };
+            out.push((
+                group,
+                spare.total(),
+                Cause::RouteClosed {
+                    facility: pair.facility,
+                    product: demand.product,
+                    buyer: demand.buyer,
+                    window,
+                    spare,
+                },
+            ));
+        }
         for pair in pairs.iter().filter(|p| !p.verdict.is_allowed()) {
             let spare = self.spare(pair.facility, demand.product, periods);
             let group = if spare.any() { 3 } else { 7 };
@@ -607,6 +669,7 @@ impl<'a> Facts<'a> {
         &self,
         d: DemandId,
         allowed: &[(FacilityId, usize)],
+        open: &dyn Fn(FacilityId, usize) -> bool,
         periods: &[usize],
         out: &mut Vec<Ranked>,
     ) {
@@ -651,7 +714,7 @@ impl<'a> Facts<'a> {
                 .iter()
                 .filter(|&&t| t >= lead)
                 .map(|&t| t - lead)
-                .filter(|&t| self.stock_at(f, p, t) > TOL)
+                .filter(|&t| open(f, t) && self.stock_at(f, p, t) > TOL)
                 .collect();
             if !departures.is_empty() {
                 let stock = departures
@@ -842,6 +905,23 @@ fn span_text(scenario: &Scenario, first: usize, last: usize) -> String {
 }
 
 /// Period labels with consecutive runs joined, e.g. `2026-01..2026-03, 2026-05`.
+/// Why a closed route carries nothing: `route DEU -> UKR is open for
+/// departures in 2026-01..2026-04 only`.
+pub(crate) fn route_closed_reason(
+    s: &Scenario,
+    facility: FacilityId,
+    buyer: ActorId,
+    window: Window,
+) -> String {
+    let from = s.facilities[facility.index()].actor;
+    format!(
+        "route {} -> {} is open for departures in {} only",
+        s.actors[from.index()].id,
+        s.actors[buyer.index()].id,
+        window.describe(&s.calendar)
+    )
+}
+
 fn periods_text(scenario: &Scenario, periods: &[usize]) -> String {
     let mut runs: Vec<(usize, usize)> = Vec::new();
     for &t in periods {

@@ -109,7 +109,8 @@ pub struct Iteration {
 /// `rate_reduced_costs` are the derivative of the objective at the answer
 /// along each rate (from the subproblems' subgradients: at a kink, one of
 /// the one-sided derivatives), and `mip_gap` is the gap between the
-/// answer's cost and the master's bound.
+/// answer's cost and the master's bound. [`Subproblems::decompose`] does
+/// the same and keeps the samples' models for evaluations afterwards.
 pub fn solve_two_stage_decomposed(
     request: TwoStageRequest<'_>,
     options: &PlanOptions,
@@ -117,76 +118,269 @@ pub fn solve_two_stage_decomposed(
     starts: &[Decisions],
     progress: &(dyn Fn(&Iteration) + Sync),
 ) -> TwoStageSolution {
-    let started = Instant::now();
-    let mut stats = TwoStageStats::default();
-    if let Err(message) = request.first.check(request.samples) {
-        return TwoStageSolution::failed(PlanStatus::Error, message, stats);
-    }
     if request.fixed.is_some() {
         return TwoStageSolution::failed(
             PlanStatus::Error,
             "the decomposition optimises the first stage; evaluate fixed decisions with \
              solve_two_stage"
                 .into(),
-            stats,
+            TwoStageStats::default(),
         );
     }
-    let layout = Layout::of(request.samples, request.first);
-    let threads = decomposition.threads.clamp(1, request.samples.len().max(1));
-    let sub_options = PlanOptions {
-        threads: Some(1),
-        time_limit: None,
-        verbose: false,
-        capacity_duals: false,
-        ..options.clone()
-    };
-    let outcome = std::thread::scope(|scope| {
+    match Subproblems::new(
+        request.samples.to_vec(),
+        request.first.clone(),
+        options,
+        decomposition.threads,
+    ) {
+        Ok(mut subproblems) => {
+            subproblems.decompose(request.risk, options, decomposition, starts, progress)
+        }
+        Err(message) => {
+            TwoStageSolution::failed(PlanStatus::Error, message, TwoStageStats::default())
+        }
+    }
+}
+
+/// What the samples' subproblems share: the samples, the first stage and
+/// its layout.
+struct Shared {
+    samples: Vec<Scenario>,
+    first: FirstStage,
+    layout: Layout,
+}
+
+/// Every sample's subproblem (the one-sample extensive form with the first
+/// stage fixed), loaded in HiGHS on worker threads and kept between
+/// solves: the decomposition's, and any evaluation of a first stage on the
+/// same samples afterwards, each warm from the last. Dropping it stops the
+/// workers.
+pub struct Subproblems {
+    shared: Arc<Shared>,
+    outboxes: Vec<mpsc::Sender<Job>>,
+    inbox: mpsc::Receiver<(usize, Result<SubOutcome, String>)>,
+    workers: Vec<std::thread::JoinHandle<()>>,
+    /// Rows and columns of all subproblems, once known.
+    size: Option<(usize, usize)>,
+    started: Instant,
+}
+
+/// A sample's second stage at a given first stage.
+#[derive(Debug, Clone)]
+pub struct SampleOutcome {
+    /// `Q_s`: the block's cost (the model's objective without capex, plus
+    /// spot purchases).
+    pub cost: f64,
+    /// The sample's plan with the first stage signed.
+    pub plan: Plan,
+}
+
+impl Subproblems {
+    /// Loads every sample's subproblem on `threads` worker threads (each
+    /// HiGHS instance on one thread; samples dealt to threads by index).
+    pub fn new(
+        samples: Vec<Scenario>,
+        first: FirstStage,
+        options: &PlanOptions,
+        threads: usize,
+    ) -> Result<Subproblems, String> {
+        first.check(&samples)?;
+        let layout = Layout::of(&samples, &first);
+        let count = samples.len();
+        let shared = Arc::new(Shared {
+            samples,
+            first,
+            layout,
+        });
+        let threads = threads.clamp(1, count.max(1));
+        let sub_options = PlanOptions {
+            threads: Some(1),
+            time_limit: None,
+            verbose: false,
+            capacity_duals: false,
+            ..options.clone()
+        };
         let (results, inbox) = mpsc::channel::<(usize, Result<SubOutcome, String>)>();
         let mut outboxes = Vec::with_capacity(threads);
+        let mut workers = Vec::with_capacity(threads);
         for worker in 0..threads {
             let (outbox, jobs) = mpsc::channel::<Job>();
             outboxes.push(outbox);
             let results = results.clone();
-            let (request, layout, sub_options) = (&request, &layout, &sub_options);
-            scope.spawn(move || {
-                let samples: Vec<usize> =
-                    (worker..request.samples.len()).step_by(threads).collect();
-                let mut subs: Vec<Result<Sub, String>> = samples
-                    .iter()
-                    .map(|&s| Sub::new(request, s, layout, sub_options))
-                    .collect();
-                for job in jobs {
-                    for (&s, sub) in samples.iter().zip(subs.iter_mut()) {
-                        let outcome = match sub {
-                            Ok(sub) => sub.solve(request, layout, &job),
-                            Err(message) => Err(message.clone()),
-                        };
-                        if results.send((s, outcome)).is_err() {
-                            return;
+            let shared = Arc::clone(&shared);
+            let sub_options = sub_options.clone();
+            let handle = std::thread::Builder::new()
+                .name(format!("caisson-subproblems-{worker}"))
+                .spawn(move || {
+                    let samples: Vec<usize> = (worker..count).step_by(threads).collect();
+                    let mut subs: Vec<Result<Sub, String>> = samples
+                        .iter()
+                        .map(|&s| {
+                            Sub::new(
+                                &shared.samples[s],
+                                &shared.first,
+                                &shared.layout,
+                                &sub_options,
+                            )
+                            .map_err(|message| format!("sample {s}: {message}"))
+                        })
+                        .collect();
+                    for job in jobs {
+                        for (&s, sub) in samples.iter().zip(subs.iter_mut()) {
+                            let outcome = match sub {
+                                Ok(sub) => sub.solve(&shared.first, &shared.layout, &job),
+                                Err(message) => Err(message.clone()),
+                            };
+                            if results.send((s, outcome)).is_err() {
+                                return;
+                            }
                         }
                     }
-                }
-            });
+                })
+                .map_err(|e| format!("could not start a subproblem worker: {e}"))?;
+            workers.push(handle);
         }
-        drop(results);
-        let mut run = Run {
-            request: &request,
-            layout: &layout,
-            options,
-            decomposition,
+        Ok(Subproblems {
+            shared,
             outboxes,
             inbox,
+            workers,
+            size: None,
+            started: Instant::now(),
+        })
+    }
+
+    /// The number of samples.
+    pub fn len(&self) -> usize {
+        self.shared.samples.len()
+    }
+
+    /// Whether there are no samples (never: [`Subproblems::new`] refuses).
+    pub fn is_empty(&self) -> bool {
+        self.shared.samples.is_empty()
+    }
+
+    /// `F`: the first-stage cost of `decisions` (as the subproblems see
+    /// them: rates within their bounds, forbidden expansions at 0).
+    pub fn first_stage_cost(&self, decisions: &Decisions) -> f64 {
+        let layout = &self.shared.layout;
+        layout.first_cost(&layout.point(decisions))
+    }
+
+    /// Every sample's second stage with the first stage fixed at
+    /// `decisions`, in sample order.
+    pub fn evaluate(&mut self, decisions: &Decisions) -> Result<Vec<SampleOutcome>, String> {
+        let x = self.shared.layout.point(decisions);
+        let outcomes = self.solve_at(x, true).map_err(|(_, message)| message)?;
+        outcomes
+            .into_iter()
+            .map(|o| match o.plan {
+                Some(plan) => Ok(SampleOutcome { cost: o.cost, plan }),
+                None => Err("a subproblem returned no plan".to_owned()),
+            })
+            .collect()
+    }
+
+    /// Every sample's outcome at `x`, in sample order.
+    fn solve_at(&mut self, x: Vec<f64>, plans: bool) -> Result<Vec<SubOutcome>, Failed> {
+        let x = Arc::new(x);
+        for outbox in &self.outboxes {
+            let job = if plans {
+                Job::Plan(Arc::clone(&x))
+            } else {
+                Job::Solve(Arc::clone(&x))
+            };
+            outbox
+                .send(job)
+                .map_err(|_| (PlanStatus::Error, "a subproblem worker stopped".to_owned()))?;
+        }
+        let count = self.len();
+        let mut outcomes: Vec<Option<SubOutcome>> = (0..count).map(|_| None).collect();
+        let mut failure = None;
+        for _ in 0..count {
+            let (s, outcome) = self
+                .inbox
+                .recv()
+                .map_err(|_| (PlanStatus::Error, "a subproblem worker stopped".to_owned()))?;
+            match outcome {
+                Ok(outcome) => outcomes[s] = Some(outcome),
+                Err(message) => {
+                    failure.get_or_insert((s, message));
+                }
+            }
+        }
+        if let Some((s, message)) = failure {
+            return Err((PlanStatus::Error, format!("sample {s}: {message}")));
+        }
+        let outcomes: Vec<SubOutcome> = outcomes.into_iter().flatten().collect();
+        self.size.get_or_insert_with(|| {
+            (
+                outcomes.iter().map(|o| o.size.0).sum(),
+                outcomes.iter().map(|o| o.size.1).sum(),
+            )
+        });
+        Ok(outcomes)
+    }
+
+    /// The two-stage program on these samples with `risk`, by the L-shaped
+    /// method (see [`solve_two_stage_decomposed`]).
+    pub fn decompose(
+        &mut self,
+        risk: Risk,
+        options: &PlanOptions,
+        decomposition: &Decomposition,
+        starts: &[Decisions],
+        progress: &(dyn Fn(&Iteration) + Sync),
+    ) -> TwoStageSolution {
+        let started = Instant::now();
+        let shared = Arc::clone(&self.shared);
+        let request = TwoStageRequest {
+            samples: &shared.samples,
+            first: &shared.first,
+            risk,
+            fixed: None,
+            reduced_costs: true,
+        };
+        let first_loaded = self.size.is_none();
+        let mut stats = TwoStageStats::default();
+        let mut run = Run {
+            request: &request,
+            layout: &shared.layout,
+            options,
+            decomposition,
+            subproblems: self,
             started,
-            stats: &mut stats,
+            first_solve_seconds: None,
         };
         let outcome = run.iterate(starts, progress);
-        drop(run);
-        outcome
-    });
-    stats.solve_seconds = started.elapsed().as_secs_f64() - stats.build_seconds;
-    match outcome {
-        Ok(answer) => answer.into_solution(&request, &layout, stats),
-        Err((status, message)) => TwoStageSolution::failed(status, message, stats),
+        let first_solve = run.first_solve_seconds.unwrap_or(0.0);
+        if let Some((rows, columns)) = self.size {
+            stats.rows = rows;
+            stats.columns = columns;
+        }
+        // Loading the models overlaps the first solves; count it as the
+        // time to the first point's answers minus the longest solve.
+        if first_loaded {
+            stats.build_seconds = (self.started.elapsed().as_secs_f64()
+                - started.elapsed().as_secs_f64()
+                + first_solve)
+                .max(0.0);
+        }
+        stats.solve_seconds = started.elapsed().as_secs_f64();
+        match outcome {
+            Ok(answer) => answer.into_solution(&request, &shared.layout, stats),
+            Err((status, message)) => TwoStageSolution::failed(status, message, stats),
+        }
+    }
+}
+
+impl Drop for Subproblems {
+    fn drop(&mut self) {
+        // Closing the job channels ends every worker's loop.
+        self.outboxes.clear();
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
     }
 }
 
@@ -338,8 +532,8 @@ struct Sub {
 
 impl Sub {
     fn new(
-        request: &TwoStageRequest<'_>,
-        sample: usize,
+        sample: &Scenario,
+        first: &FirstStage,
         layout: &Layout,
         options: &PlanOptions,
     ) -> Result<Sub, String> {
@@ -348,8 +542,8 @@ impl Sub {
             expansions: Vec::new(),
         };
         let one = TwoStageRequest {
-            samples: std::slice::from_ref(&request.samples[sample]),
-            first: request.first,
+            samples: std::slice::from_ref(sample),
+            first,
             risk: Risk::NEUTRAL,
             fixed: Some(&zero),
             reduced_costs: false,
@@ -359,15 +553,13 @@ impl Sub {
         let size = (problem.num_rows(), problem.num_cols());
         let mut model = problem
             .try_optimise(Sense::Minimise)
-            .map_err(|status| format!("HiGHS rejected sample {sample}'s model: {status:?}"))?;
+            .map_err(|status| format!("HiGHS rejected the model: {status:?}"))?;
         model.make_quiet();
         apply_options(&mut model, options, false)?;
         let mut cols: Vec<usize> = built.rate_cols.iter().flatten().copied().collect();
         cols.extend(built.y_cols.iter().map(|&(_, _, col)| col));
         if cols.len() != layout.len() {
-            return Err(format!(
-                "sample {sample}'s first-stage columns do not match the base scenario's"
-            ));
+            return Err("its first-stage columns do not match the base scenario's".into());
         }
         Ok(Sub {
             built,
@@ -379,7 +571,7 @@ impl Sub {
 
     fn solve(
         &mut self,
-        request: &TwoStageRequest<'_>,
+        first: &FirstStage,
         layout: &Layout,
         job: &Job,
     ) -> Result<SubOutcome, String> {
@@ -423,7 +615,7 @@ impl Sub {
             };
             self.built.blocks[0]
                 .read(
-                    request.first,
+                    first,
                     solution.columns(),
                     &decisions.rates,
                     &decisions.expansions,
@@ -449,12 +641,52 @@ struct Cut {
     coefficients: Vec<(usize, f64)>,
 }
 
+/// How the master's values relate to the program's: `theta_s = shift_s +
+/// theta''_s / scale` (and the CVaR's `eta = mean shift + eta'' / scale`,
+/// `u_s = u''_s / scale`), every cost multiplied by `scale`. The samples'
+/// costs are large (shortage penalties add up to 1e12 and more) while what
+/// the first stage moves is a small part of them; shifted by the costs at
+/// the first point evaluated and scaled to moderate magnitudes, the master
+/// stays within what HiGHS's tolerances (1e-7, absolute) can resolve.
+#[derive(Debug, Clone)]
+struct Scaling {
+    shift: Vec<f64>,
+    scale: f64,
+}
+
+impl Scaling {
+    /// From the first point's outcomes and the first stage's costs: the
+    /// scale is the power of two that brings the largest cost or
+    /// subgradient entry to at most 1e4.
+    fn of(outcomes: &[SubOutcome], layout: &Layout) -> Scaling {
+        let largest = outcomes
+            .iter()
+            .flat_map(|o| o.gradient.iter())
+            .chain(&layout.cost)
+            .map(|v| v.abs())
+            .fold(1.0, f64::max);
+        let exponent = (largest / 1e4).log2().ceil().max(0.0);
+        Scaling {
+            shift: outcomes.iter().map(|o| o.cost).collect(),
+            scale: 0.5_f64.powf(exponent),
+        }
+    }
+
+    fn mean_shift(&self) -> f64 {
+        self.shift.iter().sum::<f64>() / self.shift.len().max(1) as f64
+    }
+}
+
 /// The master problem in HiGHS, with its columns.
 struct Master {
     model: Option<Model>,
     x: Vec<Col>,
     theta: Vec<Col>,
     integer: bool,
+    scaling: Scaling,
+    /// Added to the scaled objective (divided by `scale`) to give the
+    /// program's bound.
+    constant: f64,
 }
 
 impl Master {
@@ -464,21 +696,36 @@ impl Master {
         integer: bool,
         options: &PlanOptions,
         tolerance: f64,
+        scaling: &Scaling,
     ) -> Result<Master, String> {
         let count = request.samples.len();
         let risk = request.risk;
+        let sigma = scaling.scale;
         let mut problem = RowProblem::default();
         let x: Vec<Col> = (0..layout.len())
             .map(|j| {
                 problem.add_column_with_integrality(
-                    layout.cost[j],
+                    sigma * layout.cost[j],
                     0.0..=layout.upper[j],
                     integer && layout.integer[j],
                 )
             })
             .collect();
-        let theta: Vec<Col> = (0..count)
-            .map(|_| problem.add_column(1.0 / count as f64, 0.0..))
+        // Every cost is >= 0, so `Q_s >= 0`; with bounded first-stage
+        // values the cuts bound theta on their own, and the looser bound
+        // keeps a huge number out of the model.
+        let bounded = layout.upper.iter().all(|u| u.is_finite());
+        let theta: Vec<Col> = scaling
+            .shift
+            .iter()
+            .map(|&shift| {
+                let lower = if bounded {
+                    f64::NEG_INFINITY
+                } else {
+                    -sigma * shift
+                };
+                problem.add_column(1.0 / count as f64, lower..)
+            })
             .collect();
         // One decision per expansion.
         let mut by_expansion: Vec<Vec<(Col, f64)>> =
@@ -498,15 +745,18 @@ impl Master {
         if let Some(budget) = request.first.budget {
             problem.add_row(..=budget, &first_cost);
         }
+        let mean = scaling.mean_shift();
+        let mut constant = mean;
         if risk.lambda > 0.0 {
             let eta = problem.add_column(risk.lambda, f64::NEG_INFINITY..=f64::INFINITY);
+            constant += risk.lambda * mean;
             let tail = risk.lambda / ((1.0 - risk.alpha) * count as f64);
-            for &theta_s in &theta {
+            for (&theta_s, &shift) in theta.iter().zip(&scaling.shift) {
                 let u = problem.add_column(tail, 0.0..);
-                // u_s + eta - theta_s - F(x) >= 0
+                // u_s >= F(x) + theta_s - eta, in scaled units.
                 let mut row = vec![(u, 1.0), (eta, 1.0), (theta_s, -1.0)];
-                row.extend(first_cost.iter().map(|&(col, c)| (col, -c)));
-                problem.add_row(0.0.., &row);
+                row.extend(first_cost.iter().map(|&(col, c)| (col, -sigma * c)));
+                problem.add_row(sigma * (shift - mean).., &row);
             }
         }
         let mut model = problem
@@ -525,38 +775,55 @@ impl Master {
             x,
             theta,
             integer,
+            scaling: scaling.clone(),
+            constant,
         })
     }
 
     fn add(&mut self, cut: &Cut) -> Result<(), String> {
+        let sigma = self.scaling.scale;
         let model = self.model.as_mut().ok_or("the master problem was lost")?;
         let mut row: Vec<(Col, f64)> = vec![(self.theta[cut.sample], 1.0)];
-        row.extend(cut.coefficients.iter().map(|&(j, g)| (self.x[j], -g)));
+        row.extend(
+            cut.coefficients
+                .iter()
+                .map(|&(j, g)| (self.x[j], -sigma * g)),
+        );
+        let rhs = sigma * (cut.constant - self.scaling.shift[cut.sample]);
         model
-            .try_add_row(cut.constant.., row)
+            .try_add_row(rhs.., row)
             .map(|_| ())
             .map_err(|status| format!("HiGHS refused a cut: {status:?}"))
     }
 
-    /// The master's answer and bound.
+    /// The master's answer and bound (of the program's objective).
     fn solve(&mut self) -> Result<(Vec<f64>, f64), String> {
-        let model = self.model.take().ok_or("the master problem was lost")?;
-        let solved = model
+        let mut model = self.model.take().ok_or("the master problem was lost")?;
+        let mut solved = model
             .try_solve()
             .map_err(|status| format!("HiGHS failed to run the master: {status:?}"))?;
+        if solved.status() != HighsModelStatus::Optimal {
+            // A warm re-solve that lost its way: once more from scratch.
+            model = solved.into();
+            ffi::reset_solver(&mut model).map_err(|e| e.to_string())?;
+            solved = model
+                .try_solve()
+                .map_err(|status| format!("HiGHS failed to run the master: {status:?}"))?;
+        }
         if solved.status() != HighsModelStatus::Optimal {
             return Err(format!(
                 "the master problem was not solved ({:?})",
                 solved.status()
             ));
         }
-        let bound = if self.integer {
+        let scaled = if self.integer {
             solved
                 .double_info_value(c"mip_dual_bound")
                 .unwrap_or_else(|_| solved.objective_value())
         } else {
             solved.objective_value()
         };
+        let bound = scaled / self.scaling.scale + self.constant;
         let values = solved.get_solution().columns().to_vec();
         let x = self.x.iter().map(|col| values[col.index()]).collect();
         self.model = Some(solved.into());
@@ -570,10 +837,10 @@ struct Run<'a, 'r> {
     layout: &'a Layout,
     options: &'a PlanOptions,
     decomposition: &'a Decomposition,
-    outboxes: Vec<mpsc::Sender<Job>>,
-    inbox: mpsc::Receiver<(usize, Result<SubOutcome, String>)>,
+    subproblems: &'a mut Subproblems,
     started: Instant,
-    stats: &'a mut TwoStageStats,
+    /// The longest subproblem solve at the first point.
+    first_solve_seconds: Option<f64>,
 }
 
 /// The best first stage found and what it costs.
@@ -591,42 +858,9 @@ type Failed = (PlanStatus, String);
 impl Run<'_, '_> {
     /// Every sample's outcome at `x`, in sample order.
     fn evaluate(&mut self, x: Vec<f64>, plans: bool) -> Result<Vec<SubOutcome>, Failed> {
-        let x = Arc::new(x);
-        for outbox in &self.outboxes {
-            let job = if plans {
-                Job::Plan(Arc::clone(&x))
-            } else {
-                Job::Solve(Arc::clone(&x))
-            };
-            outbox
-                .send(job)
-                .map_err(|_| (PlanStatus::Error, "a subproblem worker stopped".to_owned()))?;
-        }
-        let count = self.request.samples.len();
-        let mut outcomes: Vec<Option<SubOutcome>> = (0..count).map(|_| None).collect();
-        let mut failure = None;
-        for _ in 0..count {
-            let (s, outcome) = self
-                .inbox
-                .recv()
-                .map_err(|_| (PlanStatus::Error, "a subproblem worker stopped".to_owned()))?;
-            match outcome {
-                Ok(outcome) => outcomes[s] = Some(outcome),
-                Err(message) => {
-                    failure.get_or_insert((s, message));
-                }
-            }
-        }
-        if let Some((s, message)) = failure {
-            return Err((PlanStatus::Error, format!("sample {s}: {message}")));
-        }
-        let outcomes: Vec<SubOutcome> = outcomes.into_iter().flatten().collect();
-        if self.stats.rows == 0 {
-            self.stats.rows = outcomes.iter().map(|o| o.size.0).sum();
-            self.stats.columns = outcomes.iter().map(|o| o.size.1).sum();
-            self.stats.build_seconds = self.started.elapsed().as_secs_f64()
-                - outcomes.iter().map(|o| o.seconds).fold(0.0, f64::max);
-        }
+        let outcomes = self.subproblems.solve_at(x, plans)?;
+        self.first_solve_seconds
+            .get_or_insert_with(|| outcomes.iter().map(|o| o.seconds).fold(0.0, f64::max));
         Ok(outcomes)
     }
 
@@ -684,13 +918,26 @@ impl Run<'_, '_> {
         };
         let mut points: Vec<Vec<f64>> = vec![self.layout.point(&zero)];
         points.extend(starts.iter().map(|d| self.layout.point(d)));
+        let mut scaling = None;
         for x in points {
-            self.visit(x, &mut cuts, &mut best)?;
+            let outcomes = self.visit(x, &mut cuts, &mut best)?;
+            scaling.get_or_insert_with(|| Scaling::of(&outcomes, self.layout));
         }
+        let scaling = scaling.unwrap_or(Scaling {
+            shift: vec![0.0; self.request.samples.len()],
+            scale: 1.0,
+        });
 
         let mut relaxed = has_integer;
-        let mut master = Master::new(self.request, self.layout, !relaxed, self.options, tolerance)
-            .map_err(error)?;
+        let mut master = Master::new(
+            self.request,
+            self.layout,
+            !relaxed,
+            self.options,
+            tolerance,
+            &scaling,
+        )
+        .map_err(error)?;
         for cut in &cuts {
             master.add(cut).map_err(error)?;
         }
@@ -703,7 +950,8 @@ impl Run<'_, '_> {
             lower = lower.max(bound);
             let before = cuts.len();
             let candidate = if relaxed { x } else { self.layout.rounded(&x) };
-            let objective = self.visit(candidate, &mut cuts, &mut best)?;
+            let outcomes = self.visit(candidate.clone(), &mut cuts, &mut best)?;
+            let objective = self.objective(&candidate, &outcomes);
             for cut in &cuts[before..] {
                 master.add(cut).map_err(error)?;
             }
@@ -723,8 +971,15 @@ impl Run<'_, '_> {
                 // cut kept.
                 if within(objective) || iteration >= self.decomposition.max_iterations / 2 {
                     relaxed = false;
-                    master = Master::new(self.request, self.layout, true, self.options, tolerance)
-                        .map_err(error)?;
+                    master = Master::new(
+                        self.request,
+                        self.layout,
+                        true,
+                        self.options,
+                        tolerance,
+                        &scaling,
+                    )
+                    .map_err(error)?;
                     for cut in &cuts {
                         master.add(cut).map_err(error)?;
                     }
@@ -755,20 +1010,20 @@ impl Run<'_, '_> {
     }
 
     /// Evaluates `x`, adds its cuts, and keeps it if it is the best
-    /// integral first stage so far. Returns its objective.
+    /// integral first stage so far. Returns the samples' outcomes.
     fn visit(
         &mut self,
         x: Vec<f64>,
         cuts: &mut Vec<Cut>,
         best: &mut Option<(Vec<f64>, f64)>,
-    ) -> Result<f64, Failed> {
+    ) -> Result<Vec<SubOutcome>, Failed> {
         let outcomes = self.evaluate(x.clone(), false)?;
         let objective = self.objective(&x, &outcomes);
         cuts.extend(self.cuts(&x, &outcomes));
         if self.layout.integral(&x) && best.as_ref().is_none_or(|b| objective < b.1) {
             *best = Some((x, objective));
         }
-        Ok(objective)
+        Ok(outcomes)
     }
 
     fn out_of_time(&self) -> bool {

@@ -45,7 +45,9 @@ mod twostage;
 mod vars;
 mod warm;
 
-pub use benders::{solve_two_stage_decomposed, Decomposition, Iteration};
+pub use benders::{
+    solve_two_stage_decomposed, Decomposition, Iteration, SampleOutcome, Subproblems,
+};
 pub use build::{Formulation, Pooling};
 pub use error::PlanError;
 pub use options::PlanOptions;

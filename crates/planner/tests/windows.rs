@@ -137,6 +137,60 @@ fn a_route_closing_mid_horizon_carries_nothing_after_it_closes() {
     // Without the window every month is served.
     let open = world(0, "", "");
     assert!(close(solve(&open).objective.unwrap_or(f64::NAN), 8.0));
+    // "Why short?" names the closed route (its window), not the stock the
+    // plant kept: it could not send it.
+    let why = caisson_plan::explain_shortages(&s, &p);
+    assert_eq!(why.len(), 1);
+    assert!(
+        why[0]
+            .causes
+            .iter()
+            .any(|c| matches!(c, caisson_plan::Cause::RouteClosed { .. })),
+        "{:?}",
+        why[0].causes
+    );
+    assert!(
+        !why[0]
+            .causes
+            .iter()
+            .any(|c| matches!(c, caisson_plan::Cause::SpareUnshipped { .. })),
+        "{:?}",
+        why[0].causes
+    );
+    let text: Vec<String> = why[0]
+        .causes
+        .iter()
+        .map(|c| c.describe(&s, caisson_plan::Quantities::Whole))
+        .collect();
+    let text = text.join("\n");
+    assert!(
+        text.contains("route E -> B is open for departures in 2025-01..2025-02 only"),
+        "{text}"
+    );
+    assert!(support::check_explanations(&s, &p, &why).is_empty());
+    // The document records it as a denial that no policy decides.
+    let document = caisson_plan::PlanDocument::new(&s, &p);
+    let row = serde_json::to_value(&document.explanations).expect("serialises");
+    let causes = row[0]["causes"].as_array().expect("causes");
+    assert!(
+        causes
+            .iter()
+            .any(|c| c["kind"] == "denied" && c["policy"].is_null()),
+        "{causes:?}"
+    );
+}
+
+#[test]
+fn a_policy_bound_nowhere_in_the_horizon_changes_nothing() {
+    // Written for 2030: wholly after the horizon, it binds in no period.
+    let s = world(
+        0,
+        "",
+        &EMBARGO_FROM_MARCH.replace(r#"from = "2025-03""#, r#"from = "2030-01""#),
+    );
+    let p = solve(&s);
+    assert!(close(p.objective.unwrap_or(f64::NAN), 8.0));
+    assert!(caisson_plan::PlanDocument::new(&s, &p).compliance[0].allowed);
 }
 
 #[test]
@@ -211,6 +265,24 @@ proptest! {
         same_plan(&a, &b)?;
         prop_assert_eq!(&a.shipments, &b.shipments);
         prop_assert!(verify(&windowed, &b).is_empty());
+    }
+
+    /// A policy bound nowhere in the horizon (its window wholly outside
+    /// it) changes nothing: the plan is that of the scenario without it.
+    #[test]
+    fn a_policy_bound_nowhere_equals_no_policy(seed in any::<u64>()) {
+        let s = random(seed);
+        let n = s.periods();
+        let mut windowed = s.clone();
+        for p in &mut windowed.policies {
+            p.window = Some(Window { start: n, end: n });
+        }
+        let mut removed = s.clone();
+        removed.policies.clear();
+        let (a, b) = (plan(&windowed, &PlanOptions::default()), plan(&removed, &PlanOptions::default()));
+        same_plan(&a, &b)?;
+        prop_assert_eq!(&a.shipments, &b.shipments);
+        prop_assert!(verify(&windowed, &a).is_empty());
     }
 
     /// With every lead time at least 1 nothing departs in the last period,

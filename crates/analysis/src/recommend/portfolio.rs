@@ -254,7 +254,8 @@ pub struct OutOfSample {
     pub vss: f64,
 }
 
-/// Size and times of the extensive form.
+/// Size and times of the extensive form (or, decomposed, of the samples'
+/// subproblems together).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelSize {
     /// Rows.
@@ -267,6 +268,11 @@ pub struct ModelSize {
     pub build_seconds: f64,
     /// Seconds to solve it.
     pub solve_seconds: f64,
+    /// Iterations of the L-shaped method (0: the extensive form).
+    pub iterations: usize,
+    /// The L-shaped method's proven lower bound of the optimum (`None`:
+    /// the extensive form, whose `mip_gap` says it).
+    pub lower_bound: Option<f64>,
 }
 
 /// The portfolio's contracts as `[[contract]]` tables in a whole variant

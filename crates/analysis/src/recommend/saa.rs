@@ -19,8 +19,8 @@ use std::time::Instant;
 use caisson_model::{ActorId, Contract, FacilityId, ProductId, Scenario};
 use caisson_plan::{Network, Plan};
 use caisson_planner::{
-    solve_two_stage, solve_two_stage_decomposed, Decisions, Decomposition, FirstStage, PlanOptions,
-    Risk, TwoStageRequest, TwoStageSolution,
+    solve_two_stage, Decisions, Decomposition, FirstStage, PlanOptions, Risk, Subproblems,
+    TwoStageRequest, TwoStageSolution,
 };
 use rayon::prelude::*;
 
@@ -213,6 +213,7 @@ pub fn recommend_for(
             deterministic.stats.columns.saturating_mul(samples.len()) > EXTENSIVE_COLUMNS
         }
     };
+    let mut in_samples = Evaluator::new(samples, &first, risk, options);
     let solution = if decompose {
         progress(&format!(
             "solving the two-stage program by the L-shaped method ({} samples, {} candidate \
@@ -225,14 +226,8 @@ pub fn recommend_for(
             threads: rayon::current_num_threads(),
             ..Decomposition::default()
         };
-        solve_two_stage_decomposed(
-            TwoStageRequest {
-                samples,
-                first: &first,
-                risk,
-                fixed: None,
-                reduced_costs: true,
-            },
+        in_samples.warm()?.decompose(
+            risk,
             &options.plan,
             &decomposition,
             std::slice::from_ref(&deterministic.decisions),
@@ -277,17 +272,19 @@ pub fn recommend_for(
     let in_sample = Evaluation::of(solution.first_stage_cost, &costs, &shortages, lambda, alpha);
 
     progress("evaluating the deterministic recommendation on the samples");
-    let evaluate_on =
-        |decisions: &Decisions, on: &[Scenario]| evaluate(on, &first, decisions, risk, options);
-    let deterministic_in_sample = evaluate_on(&deterministic.decisions, samples)?;
+    let deterministic_in_sample = in_samples.of(&deterministic.decisions)?;
     let vss = deterministic_in_sample.objective - in_sample.objective;
 
     let out_of_sample = if fresh.is_empty() {
         None
     } else {
         progress("evaluating both on fresh samples");
-        let stochastic = evaluate_on(&solution.decisions, fresh)?;
-        let determ = evaluate_on(&deterministic.decisions, fresh)?;
+        let mut on_fresh = Evaluator::new(fresh, &first, risk, options);
+        if decompose {
+            on_fresh.warm()?;
+        }
+        let stochastic = on_fresh.of(&solution.decisions)?;
+        let determ = on_fresh.of(&deterministic.decisions)?;
         Some(OutOfSample {
             seed: options.out_of_sample_seed,
             vss: determ.objective - stochastic.objective,
@@ -308,7 +305,7 @@ pub fn recommend_for(
             progress(&format!("dropping {}", candidate.id));
             let mut without = solution.decisions.clone();
             without.rates[c] = vec![0.0; first.groups];
-            let without = evaluate_on(&without, samples)?;
+            let without = in_samples.of(&without)?;
             (
                 Some(without.objective - in_sample.objective),
                 Some(without.shortage.mean - in_sample.shortage.mean),
@@ -437,6 +434,8 @@ pub fn recommend_for(
             integer_columns: solution.stats.integer_columns,
             build_seconds: solution.stats.build_seconds,
             solve_seconds: solution.stats.solve_seconds,
+            iterations: solution.stats.iterations,
+            lower_bound: solution.stats.lower_bound,
         },
         seconds: started.elapsed().as_secs_f64(),
         model_contracts,
@@ -529,6 +528,87 @@ fn shortage(plan: &Plan, end_users: Option<&[ActorId]>) -> f64 {
         .filter(|k| end_users.is_none_or(|users| users.contains(&k.end_user)))
         .map(|k| k.shortage)
         .sum()
+}
+
+/// First stages evaluated on one set of samples: each one's second stage
+/// re-solved with the first stage fixed, either built afresh for each
+/// evaluation (in parallel on rayon's pool) or, once [`Evaluator::warm`]
+/// loaded them, on the samples' kept subproblems (the decomposition's),
+/// each warm from its last solve. Both give each sample's optimum, and
+/// neither depends on the thread count.
+struct Evaluator<'a> {
+    samples: &'a [Scenario],
+    first: &'a FirstStage,
+    risk: Risk,
+    options: &'a SaaOptions,
+    warm: Option<Subproblems>,
+}
+
+impl<'a> Evaluator<'a> {
+    fn new(
+        samples: &'a [Scenario],
+        first: &'a FirstStage,
+        risk: Risk,
+        options: &'a SaaOptions,
+    ) -> Self {
+        Evaluator {
+            samples,
+            first,
+            risk,
+            options,
+            warm: None,
+        }
+    }
+
+    /// The samples' subproblems, loaded on first use.
+    fn warm(&mut self) -> Result<&mut Subproblems, RecommendError> {
+        if self.warm.is_none() {
+            let subproblems = Subproblems::new(
+                self.samples.to_vec(),
+                self.first.clone(),
+                &self.options.plan,
+                rayon::current_num_threads(),
+            )
+            .map_err(|message| RecommendError::Unsolved {
+                what: "the samples' second stages",
+                status: "error",
+                message,
+            })?;
+            self.warm = Some(subproblems);
+        }
+        match self.warm.as_mut() {
+            Some(warm) => Ok(warm),
+            None => unreachable!("loaded just above"),
+        }
+    }
+
+    /// `decisions` on the samples.
+    fn of(&mut self, decisions: &Decisions) -> Result<Evaluation, RecommendError> {
+        let Some(warm) = self.warm.as_mut() else {
+            return evaluate(self.samples, self.first, decisions, self.risk, self.options);
+        };
+        let outcomes = warm
+            .evaluate(decisions)
+            .map_err(|message| RecommendError::Unsolved {
+                what: "a sample's second stage",
+                status: "error",
+                message,
+            })?;
+        let first_stage_cost = warm.first_stage_cost(decisions);
+        let costs: Vec<f64> = outcomes.iter().map(|o| first_stage_cost + o.cost).collect();
+        let end_users = self.options.end_users.as_deref();
+        let shortages: Vec<f64> = outcomes
+            .iter()
+            .map(|o| shortage(&o.plan, end_users))
+            .collect();
+        Ok(Evaluation::of(
+            first_stage_cost,
+            &costs,
+            &shortages,
+            self.risk.lambda,
+            self.risk.alpha,
+        ))
+    }
 }
 
 /// `decisions` evaluated on `samples`: each sample's second stage solved

@@ -192,13 +192,23 @@ impl Edit {
             },
             Edit::LiftPolicy(p) => Subject::Policy {
                 policy: scenario.policies[p.index()].id.clone(),
+                window: window_of(scenario, p),
             },
             Edit::LiftList(p, l) => Subject::PolicyList {
                 policy: scenario.policies[p.index()].id.clone(),
                 list: l.field_name().to_owned(),
+                window: window_of(scenario, p),
             },
         }
     }
+}
+
+/// A time-windowed policy's window as labels, so that the price of a
+/// policy binding only in some periods says which (docs/windows.md).
+fn window_of(scenario: &Scenario, policy: PolicyId) -> Option<String> {
+    scenario.policies[policy.index()]
+        .window
+        .map(|w| w.describe(&scenario.calendar))
 }
 
 fn edits(scenario: &Scenario, options: &RiskOptions) -> Vec<Edit> {

@@ -79,6 +79,9 @@ pub(crate) struct Drawn {
     pub delayed_pairs: usize,
     /// Political entries that switched in this sample.
     pub switches: usize,
+    /// Whether the sample drew some political entry (the scenario has one
+    /// and the run draws them).
+    pub political: bool,
 }
 
 /// Which entries a sample draws.
@@ -131,6 +134,7 @@ pub(crate) fn apply_with(
                 window,
                 effects,
             } => {
+                drawn.political = true;
                 let switch = switch_period(*timing, *window, s.calendar.kind, &mut rng);
                 if switch.is_some() {
                     drawn.switches += 1;

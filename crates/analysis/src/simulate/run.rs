@@ -289,6 +289,7 @@ fn result_of(
         fill_rate: (solved && required > 0.0).then(|| delivered / required),
         outage_periods: drawn.outage_periods,
         delayed_pairs: drawn.delayed_pairs,
+        political_switches: drawn.political.then_some(drawn.switches),
         demands,
         series,
     }
@@ -383,6 +384,8 @@ fn summarise(
                 UncertaintyKind::Political { .. } => "political",
             }
             .to_owned(),
+            skipped: options.draws == Draws::WithoutPolitical
+                && matches!(u.kind, UncertaintyKind::Political { .. }),
         })
         .collect();
     Ok(Simulation {

@@ -546,3 +546,95 @@ fn political_simulations_are_the_same_whatever_the_thread_count() {
     assert_eq!(one, run(2));
     assert_eq!(one.to_csv().ok(), run(3).to_csv().ok());
 }
+
+/// "Serbia turns away" in small: one draw ends AAA's old policy, bans its
+/// exports to the EU and ends its contracts with EU members, all from the
+/// same period; its contract with a non-member stays.
+#[test]
+fn an_exporter_turning_away_bans_its_exports_and_ends_its_contracts_together() {
+    let base = tiny(
+        r#"
+[[actor]]
+id = "CCC"
+blocs = ["EU"]
+
+[[demand]]
+id = "eu-need"
+buyer = "CCC"
+product = "shell"
+quantity = 1
+penalty = 100
+
+[[contract]]
+id = "to-eu"
+facility = "plant"
+buyer = "CCC"
+product = "shell"
+quantity = 2
+penalty = 5
+
+[[contract]]
+id = "to-bbb"
+facility = "plant"
+buyer = "BBB"
+product = "shell"
+quantity = 3
+penalty = 5
+
+[[policy]]
+id = "old"
+scope = "AAA"
+deny_export = ["BBB"]
+
+[[uncertainty]]
+id = "aaa-turns-away"
+kind = "political"
+probability = 1.0
+since = "2026-03"
+until = "2026-03"
+exporter = "AAA"
+stops_exporting_to = ["EU"]
+end_policies = ["old"]
+"#,
+    );
+    let (s, drawn) = apply(&base, 5, 0).expect("draws");
+    assert_eq!(drawn.switches, 1);
+    let window = |id: &str| {
+        s.policies
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap_or_else(|| panic!("policy {id}"))
+            .window
+    };
+    // The switch period is 2026-03 (index 2), the only one of its window.
+    assert_eq!(
+        window("old"),
+        Some(caisson_model::Window { start: 0, end: 2 })
+    );
+    assert_eq!(
+        window("political:aaa-turns-away"),
+        Some(caisson_model::Window { start: 2, end: 4 })
+    );
+    let quantity = |id: &str| {
+        s.contracts
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("contract {id}"))
+            .quantity
+            .clone()
+    };
+    assert_eq!(quantity("to-eu"), vec![2.0, 2.0, 0.0, 0.0]);
+    assert_eq!(quantity("to-bbb"), vec![3.0; 4]);
+    // The ban judges departures: CCC may be served before the switch only.
+    let plant = caisson_model::FacilityId::new(0);
+    let eu = s
+        .demands
+        .iter()
+        .position(|d| d.id == "eu-need")
+        .map(caisson_model::DemandId::new)
+        .expect("demand");
+    let open: Vec<bool> = (0..4)
+        .map(|t| caisson_compliance::shipment_at(&s, plant, eu, t).is_allowed())
+        .collect();
+    assert_eq!(open, [true, true, false, false]);
+}

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use caisson_analysis::compare::{compare, Comparison, Variant};
+use caisson_analysis::outcome::Outcome;
 
 use crate::cmd::analysis_args::AnalysisArgs;
 use crate::exit::{CmdResult, Exit};
@@ -146,6 +147,7 @@ pub fn render(comparison: &Comparison) -> String {
             );
         }
     }
+    windows(&mut s, &outcomes, width);
     for v in &comparison.variants {
         let d = &v.delta;
         if !d.expansions_added.is_empty() || !d.expansions_dropped.is_empty() {
@@ -159,4 +161,53 @@ pub fn render(comparison: &Comparison) -> String {
         }
     }
     s
+}
+
+/// The time windows of the cases' policies and routes (docs/windows.md),
+/// one row per windowed policy or route, one column per case (`-`: no
+/// window there); nothing when no case has one.
+fn windows(s: &mut String, outcomes: &[&Outcome], width: usize) {
+    use std::fmt::Write as _;
+    let mut subjects: Vec<&str> = Vec::new();
+    for w in outcomes.iter().flat_map(|o| &o.windows) {
+        if !subjects.contains(&w.subject.as_str()) {
+            subjects.push(&w.subject);
+        }
+    }
+    if subjects.is_empty() {
+        return;
+    }
+    let column = outcomes
+        .iter()
+        .flat_map(|o| o.windows.iter().map(|w| w.periods.len()))
+        .chain(outcomes.iter().map(|o| o.scenario.len()))
+        .max()
+        .unwrap_or(0);
+    let label = subjects
+        .iter()
+        .map(|x| x.len())
+        .max()
+        .unwrap_or(0)
+        .max(width);
+    let _ = writeln!(
+        s,
+        "\ntime windows (periods a policy binds, a route is open)"
+    );
+    let _ = write!(s, "  {:label$}", "");
+    for o in outcomes {
+        let _ = write!(s, "  {:column$}", o.scenario);
+    }
+    s.push('\n');
+    for subject in subjects {
+        let _ = write!(s, "  {subject:label$}");
+        for o in outcomes {
+            let periods = o
+                .windows
+                .iter()
+                .find(|w| w.subject == subject)
+                .map_or("-", |w| w.periods.as_str());
+            let _ = write!(s, "  {periods:column$}");
+        }
+        s.push('\n');
+    }
 }

@@ -1009,5 +1009,6 @@ fn reconciliation_section(rows: &[ReconciliationRow]) -> caisson_html::Compariso
                 values: vec![Some(r.shipped), Some(r.received)],
             })
             .collect(),
+        windows: Vec::new(),
     }
 }

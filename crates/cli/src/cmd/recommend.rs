@@ -583,7 +583,12 @@ pub fn render_saa(r: &StochasticRecommendation) -> String {
     );
     let _ = writeln!(
         s,
-        "extensive form: {} rows, {} columns ({} integer); built in {:.1} s, solved in {:.1} s; {:.1} s in all",
+        "{}: {} rows, {} columns ({} integer); built in {:.1} s, solved in {:.1} s; {:.1} s in all",
+        if r.model.iterations > 0 {
+            "subproblems together"
+        } else {
+            "extensive form"
+        },
         r.model.rows,
         r.model.columns,
         r.model.integer_columns,

@@ -53,7 +53,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     })
 }
 
-fn impact_rows(s: &mut String, impacts: &[Impact]) {
+fn impact_rows(s: &mut String, impacts: &[Impact], width: usize) {
     use std::fmt::Write as _;
     for impact in impacts {
         let shortage: Vec<String> = impact
@@ -64,7 +64,7 @@ fn impact_rows(s: &mut String, impacts: &[Impact]) {
             .collect();
         let _ = writeln!(
             s,
-            "  {:40}  {:>18}  {}",
+            "  {:width$}  {:>18}  {}",
             subject_text(&impact.subject),
             impact.cost.map_or_else(|| "-".into(), fmt_delta),
             if shortage.is_empty() {
@@ -80,6 +80,14 @@ fn impact_rows(s: &mut String, impacts: &[Impact]) {
 pub fn render(report: &RiskReport) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
+    // Labels are 40 wide unless one is longer (a time-windowed policy
+    // names its window), so that the columns stay aligned.
+    let width = report
+        .criticality
+        .iter()
+        .chain(&report.policies)
+        .map(|i| subject_text(&i.subject).chars().count())
+        .fold(40, usize::max);
     let _ = writeln!(
         s,
         "baseline: {} objective {}",
@@ -93,11 +101,11 @@ pub fn render(report: &RiskReport) -> String {
         s,
         "\nsupplier criticality (re-plan without it; extra cost, extra shortage in unit-periods):"
     );
-    impact_rows(&mut s, &report.criticality);
+    impact_rows(&mut s, &report.criticality, width);
     let _ = writeln!(
         s,
         "\nprice of each policy (what it costs, against a re-plan without it):"
     );
-    impact_rows(&mut s, &report.policies);
+    impact_rows(&mut s, &report.policies, width);
     s
 }

@@ -137,7 +137,13 @@ pub fn render(s: &simulate::Simulation) -> String {
         let sources: Vec<String> = s
             .sources
             .iter()
-            .map(|u| format!("{} ({})", u.id, u.kind))
+            .map(|u| {
+                if u.skipped {
+                    format!("{} ({}, not drawn: --without-political)", u.id, u.kind)
+                } else {
+                    format!("{} ({})", u.id, u.kind)
+                }
+            })
             .collect();
         let _ = writeln!(out, "uncertainty: {}", sources.join(", "));
     }

@@ -42,3 +42,6 @@ mod simulate;
 mod validate;
 /// `verify`: a clean plan passes; each kind of tampering is found by record.
 mod verify;
+/// Time-windowed policies and routes, political switches: every command
+/// that shows or checks them, on a hand-solved scenario.
+mod windows;

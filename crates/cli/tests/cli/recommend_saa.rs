@@ -129,3 +129,85 @@ fn two_stage_options_are_checked() {
     let output = caisson(["recommend", text(&scenario), "--samples", "0"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// `--method benders` gives the extensive form's optimum (within the gap
+/// both prove) and says how it was solved; `--suppliers` limits the
+/// candidates to the named actors' facilities and refuses an unknown
+/// actor with the list of known ones.
+#[test]
+fn decomposed_program_matches_the_extensive_form_and_suppliers_filter() {
+    let scenario = fixture("example-uncertainty.toml");
+    let run = |method: &str, suppliers: Option<&str>| {
+        let mut args = vec![
+            "recommend",
+            text(&scenario),
+            "--samples",
+            "3",
+            "--seed",
+            "5",
+            "--price",
+            "100",
+            "--spot-price",
+            "2000",
+            "--mip-gap",
+            "1e-6",
+            "--method",
+            method,
+            "--format",
+            "json",
+            "--quiet",
+        ];
+        if let Some(suppliers) = suppliers {
+            args.extend(["--suppliers", suppliers]);
+        }
+        let output = succeed(&args);
+        let json: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+        json
+    };
+    let extensive = run("extensive", None);
+    let benders = run("benders", None);
+    assert_eq!(extensive["method"], "extensive form");
+    assert!(
+        benders["method"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("L-shaped")),
+        "{}",
+        benders["method"]
+    );
+    assert!(benders["model"]["iterations"].as_u64().unwrap_or(0) > 0);
+    let objective = |json: &Value| json["objective"].as_f64().expect("objective");
+    let (a, b) = (objective(&extensive), objective(&benders));
+    assert!((a - b).abs() <= 1e-4 * a.abs().max(1.0), "{a} vs {b}");
+    let lower = benders["model"]["lower_bound"].as_f64().expect("bound");
+    assert!(
+        lower <= b + 1e-6 * b.abs(),
+        "bound {lower} above answer {b}"
+    );
+
+    let serbian = run("auto", Some("SRB"));
+    let candidates = serbian["candidates"].as_u64().expect("candidates");
+    assert!(candidates > 0 && candidates < extensive["candidates"].as_u64().unwrap_or(0));
+    for contract in serbian["contracts"].as_array().expect("contracts") {
+        let facility = contract["facility"].as_str().expect("facility");
+        assert_eq!(facility, "srb-plant");
+    }
+
+    let output = caisson([
+        "recommend",
+        text(&scenario),
+        "--samples",
+        "2",
+        "--suppliers",
+        "SRB,XXX",
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "an option value out of range"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("`XXX`") && stderr.contains("hint"),
+        "{stderr}"
+    );
+}

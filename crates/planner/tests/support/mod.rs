@@ -510,6 +510,34 @@ fn check_cause(
                 .fold(0.0, f64::max);
             ensure(close(held, spare.stock), "wrong spare stock")
         }
+        Cause::RouteClosed {
+            facility,
+            product,
+            buyer,
+            window,
+            spare,
+        } => {
+            ensure(*product == dem.product, "wrong product")?;
+            ensure(*buyer == dem.buyer, "wrong buyer")?;
+            ensure(verdict(*facility).is_allowed(), "a policy denies it")?;
+            let from = s.facilities[facility.index()].actor;
+            ensure(
+                s.route_window(from, *buyer) == Some(*window),
+                "not the route's window",
+            )?;
+            let lead = s.route(from, *buyer).0 as usize;
+            ensure(
+                short_periods
+                    .iter()
+                    .any(|&t| t >= lead && !window.contains(t - lead)),
+                "the route is open in every departure period",
+            )?;
+            let held = short_periods
+                .iter()
+                .map(|&t| stock(plan, *facility, *product, t))
+                .fold(0.0, f64::max);
+            ensure(close(held, spare.stock), "wrong spare stock")
+        }
         Cause::InputShortage {
             facility,
             line,

@@ -430,6 +430,18 @@ fn the_decomposition_reaches_the_extensive_forms_optimum() {
         );
         // The evaluated figures of the answer are its objective.
         assert!(close(benders.in_sample.objective, benders.objective, 1e-6));
+        // Evaluations on the kept, warm subproblems give what fresh ones
+        // give: the same deterministic recommendation costs the same.
+        assert!(
+            close(
+                benders.deterministic.in_sample.objective,
+                extensive.deterministic.in_sample.objective,
+                1e-7
+            ),
+            "seed {seed}: {} vs {}",
+            benders.deterministic.in_sample.objective,
+            extensive.deterministic.in_sample.objective
+        );
         if let Some(allowed) = &options.expansions_allowed {
             for expansion in &benders.expansions {
                 let e = scenario

@@ -264,7 +264,7 @@ impl<'a> Answer<'a> {
             );
         }
         if let Some(policy) = self.risk.policies.iter().find(
-            |i| matches!(&i.subject, Subject::Policy { policy } if policy == NEUTRALITY_POLICY),
+            |i| matches!(&i.subject, Subject::Policy { policy, .. } if policy == NEUTRALITY_POLICY),
         ) {
             let extra: f64 = policy.shortage.iter().map(|p| p.shortage).sum();
             let _ = writeln!(

@@ -24,6 +24,32 @@ struct ShipmentOut<'a> {
     /// policies make it differ (docs/windows.md); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     by_period: Option<Vec<PeriodsOut>>,
+    #[serde(flatten)]
+    windows: WindowsOut,
+}
+
+/// The route's window and the departure periods a flow may leave in, when
+/// windows make them some periods only (docs/windows.md); both absent in a
+/// scenario without windows.
+#[derive(Serialize)]
+struct WindowsOut {
+    /// The window of the pair's explicit route (`"2026-01..2026-04"`, or
+    /// `"no period"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    route_window: Option<String>,
+    /// The departure periods open to the flow (verdicts and route window
+    /// together), as runs of labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open_periods: Option<String>,
+}
+
+impl WindowsOut {
+    fn new(s: &Scenario, (from, to): (ActorId, ActorId), open: &caisson_plan::Open) -> Self {
+        Self {
+            route_window: s.route_window(from, to).map(|w| w.describe(&s.calendar)),
+            open_periods: open.describe(&s.calendar),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -48,6 +74,8 @@ struct TransferOut<'a> {
     trace: TraceOut<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     by_period: Option<Vec<PeriodsOut>>,
+    #[serde(flatten)]
+    windows: WindowsOut,
 }
 
 #[derive(Serialize)]
@@ -97,6 +125,9 @@ struct CheckOut<'a> {
     selectors: Vec<&'a str>,
     matched: Option<&'a str>,
     decisive: bool,
+    /// When the policy binds, if it has a time window (docs/windows.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    window: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -113,6 +144,10 @@ struct ShipmentCell<'a> {
     product: &'a str,
     allowed: bool,
     reason: String,
+    /// The departure periods open to the pair when time windows make them
+    /// some periods only (docs/windows.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open_periods: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -122,6 +157,9 @@ struct TransferCell<'a> {
     products: Vec<&'a str>,
     allowed: bool,
     reason: String,
+    /// As for a shipment cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open_periods: Option<String>,
 }
 
 /// A shipment explanation as JSON.
@@ -138,6 +176,11 @@ pub(super) fn shipment(s: &Scenario, e: &ShipmentExplanation) -> String {
         end_user: actor(s, e.end_user),
         trace: trace(s, &e.trace),
         by_period: periods(s, e.by_period.as_deref()),
+        windows: WindowsOut::new(
+            s,
+            (e.exporter, e.buyer),
+            &caisson_plan::Open::of_shipment(s, e.facility, e.demand),
+        ),
     })
 }
 
@@ -160,6 +203,11 @@ pub(super) fn transfer(s: &Scenario, a: &TransferAnswer) -> String {
         qualifying_products: a.qualifying.iter().map(|&p| product(s, p)).collect(),
         trace: trace(s, &e.trace),
         by_period: periods(s, e.by_period.as_deref()),
+        windows: WindowsOut::new(
+            s,
+            (e.sender, e.receiver),
+            &caisson_plan::Open::of_transfer(s, e.from, e.to),
+        ),
     })
 }
 
@@ -181,6 +229,7 @@ pub(super) fn matrix(s: &Scenario, a: &MatrixAnswer) -> String {
                     product: product(s, p),
                     allowed: v.is_allowed(),
                     reason: v.reason(s),
+                    open_periods: caisson_plan::Open::of_shipment(s, f, d).describe(&s.calendar),
                 });
             }
         }
@@ -201,6 +250,7 @@ pub(super) fn matrix(s: &Scenario, a: &MatrixAnswer) -> String {
                     .collect(),
                 allowed: v.is_allowed(),
                 reason: v.reason(s),
+                open_periods: caisson_plan::Open::of_transfer(s, g, h).describe(&s.calendar),
             }
         })
         .collect();
@@ -279,6 +329,7 @@ fn rule<'a>(s: &'a Scenario, t: &Trace, r: &RuleTrace) -> RuleOut<'a> {
                         .collect(),
                     matched: c.matched.map(|x| s.selector_text(x)),
                     decisive: t.is_decisive(r.rule, c),
+                    window: policy.window.map(|w| w.describe(&s.calendar)),
                 }
             })
             .collect(),

@@ -50,7 +50,46 @@ pub(super) fn shipment(s: &Scenario, e: &ShipmentExplanation) -> String {
     rules(&mut out, s, &e.trace);
     verdict_line(&mut out, s, e.trace.verdict);
     windows_lines(&mut out, s, e.by_period.as_deref());
+    route_lines(
+        &mut out,
+        s,
+        (e.exporter, e.buyer),
+        &caisson_plan::Open::of_shipment(s, e.facility, e.demand),
+    );
     out
+}
+
+/// The route's window, when the pair's route has one, and the departure
+/// periods the flow may leave in when they are some periods only (the
+/// verdicts and the route's window together, as the plan's compliance
+/// record says): a route closing mid-horizon shows here although every
+/// verdict allows the flow (docs/windows.md).
+fn route_lines(
+    out: &mut String,
+    s: &Scenario,
+    (from, to): (ActorId, ActorId),
+    open: &caisson_plan::Open,
+) {
+    let (a, b) = (&s.actors[from.index()].id, &s.actors[to.index()].id);
+    match s.route_window(from, to) {
+        Some(w) if w.is_empty() => {
+            let _ = writeln!(
+                out,
+                "route {a} -> {b}: closed in every period (its window lies outside the horizon)"
+            );
+        }
+        Some(w) => {
+            let _ = writeln!(
+                out,
+                "route {a} -> {b}: open for departures in {} only",
+                w.describe(&s.calendar)
+            );
+        }
+        None => {}
+    }
+    if let Some(periods) = open.describe(&s.calendar) {
+        let _ = writeln!(out, "departures allowed in: {periods}");
+    }
 }
 
 /// The verdict per departure period, as runs of periods, when time-windowed
@@ -136,6 +175,12 @@ pub(super) fn transfer(s: &Scenario, a: &TransferAnswer) -> String {
     }
     verdict_line(&mut out, s, e.trace.verdict);
     windows_lines(&mut out, s, e.by_period.as_deref());
+    route_lines(
+        &mut out,
+        s,
+        (e.sender, e.receiver),
+        &caisson_plan::Open::of_transfer(s, e.from, e.to),
+    );
     out
 }
 
@@ -242,7 +287,62 @@ pub(super) fn matrix(s: &Scenario, a: &MatrixAnswer) -> String {
             let _ = writeln!(out, "  {DENIED}{}  {reason}", i + 1);
         }
     }
+    partly_open(&mut out, s, a);
     out
+}
+
+/// The meaningful pairs that time windows open in some departure periods
+/// only (docs/windows.md): the matrix's cells say "allowed in every
+/// period", so these are listed with their periods.
+fn partly_open(out: &mut String, s: &Scenario, a: &MatrixAnswer) {
+    if !s.has_windows() {
+        return;
+    }
+    let mut rows = Vec::new();
+    for f in (0..s.facilities.len()).map(FacilityId::new) {
+        for d in (0..s.demands.len()).map(DemandId::new) {
+            if !a.held.is_held(f, s.demands[d.index()].product) {
+                continue;
+            }
+            if let Some(periods) = caisson_plan::Open::of_shipment(s, f, d).describe(&s.calendar) {
+                rows.push((
+                    format!(
+                        "{} -> {}",
+                        s.facilities[f.index()].id,
+                        s.demands[d.index()].id
+                    ),
+                    periods,
+                ));
+            }
+        }
+    }
+    for (g, h) in a.candidates.pairs() {
+        if let Some(periods) = caisson_plan::Open::of_transfer(s, g, h).describe(&s.calendar) {
+            rows.push((
+                format!(
+                    "transfer {} -> {}",
+                    s.facilities[g.index()].id,
+                    s.facilities[h.index()].id
+                ),
+                periods,
+            ));
+        }
+    }
+    if rows.is_empty() {
+        return;
+    }
+    let width = rows
+        .iter()
+        .map(|(pair, _)| pair.chars().count())
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "\nopen for departures in some periods only (time windows):"
+    );
+    for (pair, periods) in rows {
+        let _ = writeln!(out, "  {pair:<width$}  {periods}");
+    }
 }
 
 /// Numbers distinct denial reasons in order of first appearance.
@@ -399,8 +499,13 @@ fn check_line(
         .map(|&sel| format!("\"{}\"", s.selector_text(sel)))
         .collect();
     let subject = &s.actors[check.subject.index()].id;
+    // A time-windowed policy says when it binds (docs/windows.md).
+    let binds = policy
+        .window
+        .map(|w| format!(", binds {}", w.describe(&s.calendar)))
+        .unwrap_or_default();
     let head = format!(
-        "{} (scope {}) {} [{}]",
+        "{} (scope {}{binds}) {} [{}]",
         policy.id,
         s.party_text(policy.scope),
         check.list.field_name(),
