@@ -929,18 +929,7 @@ impl Run<'_, '_> {
         });
 
         let mut relaxed = has_integer;
-        let mut master = Master::new(
-            self.request,
-            self.layout,
-            !relaxed,
-            self.options,
-            tolerance,
-            &scaling,
-        )
-        .map_err(error)?;
-        for cut in &cuts {
-            master.add(cut).map_err(error)?;
-        }
+        let mut master = self.master(!relaxed, tolerance, &scaling, &cuts)?;
         let mut lower = f64::NEG_INFINITY;
         let mut iteration = 0;
         let mut status = PlanStatus::Optimal;
@@ -971,18 +960,7 @@ impl Run<'_, '_> {
                 // cut kept.
                 if within(objective) || iteration >= self.decomposition.max_iterations / 2 {
                     relaxed = false;
-                    master = Master::new(
-                        self.request,
-                        self.layout,
-                        true,
-                        self.options,
-                        tolerance,
-                        &scaling,
-                    )
-                    .map_err(error)?;
-                    for cut in &cuts {
-                        master.add(cut).map_err(error)?;
-                    }
+                    master = self.master(true, tolerance, &scaling, &cuts)?;
                 }
             } else if within(upper) {
                 break;
@@ -1024,6 +1002,30 @@ impl Run<'_, '_> {
             *best = Some((x, objective));
         }
         Ok(outcomes)
+    }
+
+    /// A master (integer or relaxed) holding every cut so far.
+    fn master(
+        &self,
+        integer: bool,
+        tolerance: f64,
+        scaling: &Scaling,
+        cuts: &[Cut],
+    ) -> Result<Master, Failed> {
+        let error = |message: String| (PlanStatus::Error, message);
+        let mut master = Master::new(
+            self.request,
+            self.layout,
+            integer,
+            self.options,
+            tolerance,
+            scaling,
+        )
+        .map_err(error)?;
+        for cut in cuts {
+            master.add(cut).map_err(error)?;
+        }
+        Ok(master)
     }
 
     fn out_of_time(&self) -> bool {
