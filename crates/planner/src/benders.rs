@@ -100,48 +100,6 @@ pub struct Iteration {
     pub seconds: f64,
 }
 
-/// Solves `request` (whose `fixed` must be `None`: an evaluation needs no
-/// decomposition) by the L-shaped method, starting with the first stages
-/// in `starts` (evaluated first; good starts give tight early cuts), and
-/// calls `progress` after every iteration.
-///
-/// The solution has what [`crate::solve_two_stage`]'s has; its
-/// `rate_reduced_costs` are the derivative of the objective at the answer
-/// along each rate (from the subproblems' subgradients: at a kink, one of
-/// the one-sided derivatives), and `mip_gap` is the gap between the
-/// answer's cost and the master's bound. [`Subproblems::decompose`] does
-/// the same and keeps the samples' models for evaluations afterwards.
-pub fn solve_two_stage_decomposed(
-    request: TwoStageRequest<'_>,
-    options: &PlanOptions,
-    decomposition: &Decomposition,
-    starts: &[Decisions],
-    progress: &(dyn Fn(&Iteration) + Sync),
-) -> TwoStageSolution {
-    if request.fixed.is_some() {
-        return TwoStageSolution::failed(
-            PlanStatus::Error,
-            "the decomposition optimises the first stage; evaluate fixed decisions with \
-             solve_two_stage"
-                .into(),
-            TwoStageStats::default(),
-        );
-    }
-    match Subproblems::new(
-        request.samples.to_vec(),
-        request.first.clone(),
-        options,
-        decomposition.threads,
-    ) {
-        Ok(mut subproblems) => {
-            subproblems.decompose(request.risk, options, decomposition, starts, progress)
-        }
-        Err(message) => {
-            TwoStageSolution::failed(PlanStatus::Error, message, TwoStageStats::default())
-        }
-    }
-}
-
 /// What the samples' subproblems share: the samples, the first stage and
 /// its layout.
 struct Shared {
@@ -160,9 +118,19 @@ pub struct Subproblems {
     outboxes: Vec<mpsc::Sender<Job>>,
     inbox: mpsc::Receiver<(usize, Result<SubOutcome, String>)>,
     workers: Vec<std::thread::JoinHandle<()>>,
-    /// Rows and columns of all subproblems, once known.
-    size: Option<(usize, usize)>,
+    /// Size and load time of all subproblems, from their first answers.
+    loaded: Option<Loaded>,
     started: Instant,
+}
+
+/// What loading the subproblems made and took.
+#[derive(Debug, Clone, Copy)]
+struct Loaded {
+    rows: usize,
+    columns: usize,
+    /// Seconds from [`Subproblems::new`] to the first answers, minus the
+    /// longest first solve (loading overlaps the first solves).
+    seconds: f64,
 }
 
 /// A sample's second stage at a given first stage.
@@ -245,7 +213,7 @@ impl Subproblems {
             outboxes,
             inbox,
             workers,
-            size: None,
+            loaded: None,
             started: Instant::now(),
         })
     }
@@ -313,17 +281,27 @@ impl Subproblems {
             return Err((PlanStatus::Error, format!("sample {s}: {message}")));
         }
         let outcomes: Vec<SubOutcome> = outcomes.into_iter().flatten().collect();
-        self.size.get_or_insert_with(|| {
-            (
-                outcomes.iter().map(|o| o.size.0).sum(),
-                outcomes.iter().map(|o| o.size.1).sum(),
-            )
+        let started = self.started;
+        self.loaded.get_or_insert_with(|| Loaded {
+            rows: outcomes.iter().map(|o| o.size.0).sum(),
+            columns: outcomes.iter().map(|o| o.size.1).sum(),
+            seconds: (started.elapsed().as_secs_f64()
+                - outcomes.iter().map(|o| o.seconds).fold(0.0, f64::max))
+            .max(0.0),
         });
         Ok(outcomes)
     }
 
     /// The two-stage program on these samples with `risk`, by the L-shaped
-    /// method (see [`solve_two_stage_decomposed`]).
+    /// method, starting with the first stages in `starts` (evaluated first;
+    /// good starts give tight early cuts), calling `progress` after every
+    /// iteration.
+    ///
+    /// The solution has what [`crate::solve_two_stage`]'s has; its
+    /// `rate_reduced_costs` are the derivative of the objective at the
+    /// answer along each rate (from the subproblems' subgradients: at a
+    /// kink, one of the one-sided derivatives), and `mip_gap` is the gap
+    /// between the answer's cost and the master's bound.
     pub fn decompose(
         &mut self,
         risk: Risk,
@@ -341,7 +319,6 @@ impl Subproblems {
             fixed: None,
             reduced_costs: true,
         };
-        let first_loaded = self.size.is_none();
         let mut stats = TwoStageStats::default();
         let mut run = Run {
             request: &request,
@@ -350,21 +327,12 @@ impl Subproblems {
             decomposition,
             subproblems: self,
             started,
-            first_solve_seconds: None,
         };
         let outcome = run.iterate(starts, progress);
-        let first_solve = run.first_solve_seconds.unwrap_or(0.0);
-        if let Some((rows, columns)) = self.size {
-            stats.rows = rows;
-            stats.columns = columns;
-        }
-        // Loading the models overlaps the first solves; count it as the
-        // time to the first point's answers minus the longest solve.
-        if first_loaded {
-            stats.build_seconds = (self.started.elapsed().as_secs_f64()
-                - started.elapsed().as_secs_f64()
-                + first_solve)
-                .max(0.0);
+        if let Some(loaded) = self.loaded {
+            stats.rows = loaded.rows;
+            stats.columns = loaded.columns;
+            stats.build_seconds = loaded.seconds;
         }
         stats.solve_seconds = started.elapsed().as_secs_f64();
         match outcome {
@@ -839,8 +807,6 @@ struct Run<'a, 'r> {
     decomposition: &'a Decomposition,
     subproblems: &'a mut Subproblems,
     started: Instant,
-    /// The longest subproblem solve at the first point.
-    first_solve_seconds: Option<f64>,
 }
 
 /// The best first stage found and what it costs.
@@ -856,14 +822,6 @@ struct Answer {
 type Failed = (PlanStatus, String);
 
 impl Run<'_, '_> {
-    /// Every sample's outcome at `x`, in sample order.
-    fn evaluate(&mut self, x: Vec<f64>, plans: bool) -> Result<Vec<SubOutcome>, Failed> {
-        let outcomes = self.subproblems.solve_at(x, plans)?;
-        self.first_solve_seconds
-            .get_or_insert_with(|| outcomes.iter().map(|o| o.seconds).fold(0.0, f64::max));
-        Ok(outcomes)
-    }
-
     /// The program's objective at `x` from its samples' outcomes.
     fn objective(&self, x: &[f64], outcomes: &[SubOutcome]) -> f64 {
         let f = self.layout.first_cost(x);
@@ -976,7 +934,7 @@ impl Run<'_, '_> {
                 "no first stage with integral expansions was evaluated before the limit".into(),
             ));
         };
-        let outcomes = self.evaluate(x.clone(), true)?;
+        let outcomes = self.subproblems.solve_at(x.clone(), true)?;
         Ok(Answer {
             x,
             outcomes,
@@ -995,7 +953,7 @@ impl Run<'_, '_> {
         cuts: &mut Vec<Cut>,
         best: &mut Option<(Vec<f64>, f64)>,
     ) -> Result<Vec<SubOutcome>, Failed> {
-        let outcomes = self.evaluate(x.clone(), false)?;
+        let outcomes = self.subproblems.solve_at(x.clone(), false)?;
         let objective = self.objective(&x, &outcomes);
         cuts.extend(self.cuts(&x, &outcomes));
         if self.layout.integral(&x) && best.as_ref().is_none_or(|b| objective < b.1) {

@@ -45,9 +45,7 @@ mod twostage;
 mod vars;
 mod warm;
 
-pub use benders::{
-    solve_two_stage_decomposed, Decomposition, Iteration, SampleOutcome, Subproblems,
-};
+pub use benders::{Decomposition, Iteration, SampleOutcome, Subproblems};
 pub use build::{Formulation, Pooling};
 pub use error::PlanError;
 pub use options::PlanOptions;

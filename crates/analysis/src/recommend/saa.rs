@@ -99,7 +99,7 @@ pub enum SaaMethod {
     Extensive,
     /// The L-shaped (Benders) decomposition: a master over the first stage,
     /// one warm re-solved model per sample
-    /// (`caisson_planner::solve_two_stage_decomposed`).
+    /// (`caisson_planner::Subproblems::decompose`).
     Benders,
 }
 

@@ -309,6 +309,14 @@ fn stock(plan: &Plan, f: FacilityId, p: ProductId, t: usize) -> f64 {
         .sum()
 }
 
+/// The most stock of `p` at `f` in any of `periods`.
+fn most_held(plan: &Plan, f: FacilityId, p: ProductId, periods: &[usize]) -> f64 {
+    periods
+        .iter()
+        .map(|&t| stock(plan, f, p, t))
+        .fold(0.0, f64::max)
+}
+
 /// Backlog plus lost of demand `d` in period `t`, from the plan's records.
 fn short(plan: &Plan, d: DemandId, t: usize) -> f64 {
     plan.demand
@@ -504,10 +512,7 @@ fn check_cause(
                     && reason.contains(denial.list.field_name()),
                 "reason names no policy and list",
             )?;
-            let held = short_periods
-                .iter()
-                .map(|&t| stock(plan, *facility, *product, t))
-                .fold(0.0, f64::max);
+            let held = most_held(plan, *facility, *product, short_periods);
             ensure(close(held, spare.stock), "wrong spare stock")
         }
         Cause::RouteClosed {
@@ -532,10 +537,7 @@ fn check_cause(
                     .any(|&t| t >= lead && !window.contains(t - lead)),
                 "the route is open in every departure period",
             )?;
-            let held = short_periods
-                .iter()
-                .map(|&t| stock(plan, *facility, *product, t))
-                .fold(0.0, f64::max);
+            let held = most_held(plan, *facility, *product, short_periods);
             ensure(close(held, spare.stock), "wrong spare stock")
         }
         Cause::InputShortage {
