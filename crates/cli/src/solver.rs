@@ -1,7 +1,7 @@
 //! The solver options of every command that solves ([`SolverArgs`], one
 //! flattened set of flags) and their checks.
 
-use caisson_planner::PlanOptions;
+use caisson_planner::{PlanOptions, RelaxFirst};
 
 use crate::exit::Failure;
 
@@ -27,10 +27,37 @@ pub struct SolverArgs {
     /// (by default it does, so that a run stopped early still has a plan).
     #[arg(long)]
     pub no_start: bool,
+    /// Whether a MIP first tries its LP relaxation with rounded expansion
+    /// decisions: a plan they prove within the gap needs no branch and
+    /// bound (`auto`: for models of 10,000 columns and more; see
+    /// docs/performance.md).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = RelaxFirstArg::Auto)]
+    pub relax_first: RelaxFirstArg,
     /// Set a HiGHS option (repeatable), e.g. `--highs mip_lp_solver=ipm`;
     /// names and values as in HiGHS's documentation.
     #[arg(long, value_name = "NAME=VALUE")]
     pub highs: Vec<String>,
+}
+
+/// `--relax-first` (see [`RelaxFirst`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RelaxFirstArg {
+    /// For models of 10,000 columns and more.
+    Auto,
+    /// For every MIP.
+    Always,
+    /// Never: branch and bound from the greedy start.
+    Never,
+}
+
+impl From<RelaxFirstArg> for RelaxFirst {
+    fn from(arg: RelaxFirstArg) -> Self {
+        match arg {
+            RelaxFirstArg::Auto => RelaxFirst::Auto,
+            RelaxFirstArg::Always => RelaxFirst::Always,
+            RelaxFirstArg::Never => RelaxFirst::Never,
+        }
+    }
 }
 
 impl SolverArgs {
@@ -43,6 +70,7 @@ impl SolverArgs {
             mip_gap: self.mip_gap,
             threads: self.threads,
             greedy_start: !self.no_start,
+            relax_first: self.relax_first.into(),
             highs: highs_options(&self.highs)?,
             ..PlanOptions::default()
         })
@@ -117,6 +145,7 @@ mod tests {
             mip_gap,
             threads: None,
             no_start: false,
+            relax_first: RelaxFirstArg::Auto,
             highs: Vec::new(),
         }
     }

@@ -344,6 +344,14 @@ pub struct ModelStats {
     pub started: bool,
     /// The solver's own objective value, for cross-checking the recomputed one.
     pub solver_objective: Option<f64>,
+    /// Seconds spent on the LP relaxation first and its rounding (a MIP
+    /// planned with `PlanOptions::relax_first`; 0 otherwise).
+    #[serde(default)]
+    pub relaxation_seconds: f64,
+    /// Whether the relaxation and its rounding proved the plan within the
+    /// MIP gap, so that no branch and bound ran.
+    #[serde(default)]
+    pub proven_by_relaxation: bool,
 }
 
 /// `ModelStats::columns_by_kind` as a JSON object `{"x": 12, "y": 0, ...}`

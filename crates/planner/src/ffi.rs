@@ -3,7 +3,8 @@
 //! integer decisions fixed (for capacity duals), and changing many bounds at
 //! once, changing costs and matrix coefficients, and forgetting a previous
 //! solve (for re-solves, `crate::resolve`), and reading and setting a
-//! simplex basis (for warm re-plans, `crate::warm`).
+//! simplex basis (for warm re-plans, `crate::warm`, and the relaxation
+//! first, `crate::relax`), and making columns integer again.
 //!
 //! `unsafe` is allowed in this module only. Every call here is sound because:
 //! - the pointer comes from `highs::Model::as_mut_ptr`, which owns a live
@@ -122,6 +123,32 @@ pub(crate) fn clear_integrality(model: &mut Model) -> Result<(), FfiError> {
     check(
         unsafe { highs_sys::Highs_clearIntegrality(model.as_mut_ptr()) },
         "Highs_clearIntegrality",
+    )
+}
+
+/// Makes the listed columns integer again (after [`clear_integrality`]).
+pub(crate) fn set_integer(model: &mut Model, cols: &[usize]) -> Result<(), FfiError> {
+    let num_cols = model.num_cols();
+    let set: Vec<HighsInt> = cols
+        .iter()
+        .map(|&col| index(col, num_cols))
+        .collect::<Result<_, _>>()?;
+    if set.is_empty() {
+        return Ok(());
+    }
+    let integrality = vec![highs_sys::VAR_TYPE_INTEGER; set.len()];
+    // SAFETY: see the module comment; every index is below `num_cols` and
+    // both arrays hold exactly `set.len()` entries.
+    check(
+        unsafe {
+            highs_sys::Highs_changeColsIntegralityBySet(
+                model.as_mut_ptr(),
+                count(set.len())?,
+                set.as_ptr(),
+                integrality.as_ptr(),
+            )
+        },
+        "Highs_changeColsIntegralityBySet",
     )
 }
 

@@ -20,10 +20,46 @@ pub struct PlanOptions {
     /// so that a run stopped by its time limit still has a plan (the
     /// optimum does not depend on it).
     pub greedy_start: bool,
+    /// Whether to solve a MIP's LP relaxation first, round its expansion
+    /// decisions and solve the LP with them fixed; when the two LPs are
+    /// within [`PlanOptions::mip_gap`] that plan is the answer, without
+    /// branch and bound (`crate::relax` explains why it is exact).
+    /// Otherwise the MIP runs, started from the rounded plan.
+    pub relax_first: RelaxFirst,
     /// Further HiGHS options by name, each value as HiGHS would read it
     /// from an options file (e.g. `("mip_lp_solver", "ipm")`), for experts
     /// tuning big models; set after the options above.
     pub highs: Vec<(String, String)>,
+}
+
+/// When [`PlanOptions::relax_first`] applies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RelaxFirst {
+    /// For MIPs of at least [`RelaxFirst::AUTO_COLUMNS`] columns. Smaller
+    /// ones solve in well under a second by branch and bound alone, which
+    /// the relaxation first could only slow down (and, among equally good
+    /// plans, may pick another one than before).
+    #[default]
+    Auto,
+    /// For every MIP.
+    Always,
+    /// Never: branch and bound from the greedy start, as before.
+    Never,
+}
+
+impl RelaxFirst {
+    /// The model size from which [`RelaxFirst::Auto`] tries the relaxation
+    /// first.
+    pub const AUTO_COLUMNS: usize = 10_000;
+
+    /// Whether to try the relaxation first on a MIP of `columns` columns.
+    pub fn applies(self, columns: usize) -> bool {
+        match self {
+            RelaxFirst::Auto => columns >= Self::AUTO_COLUMNS,
+            RelaxFirst::Always => true,
+            RelaxFirst::Never => false,
+        }
+    }
 }
 
 impl PlanOptions {
@@ -56,6 +92,7 @@ impl Default for PlanOptions {
             capacity_duals: true,
             verbose: false,
             greedy_start: true,
+            relax_first: RelaxFirst::Auto,
             highs: Vec::new(),
         }
     }

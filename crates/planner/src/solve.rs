@@ -13,6 +13,7 @@ use crate::error::PlanError;
 use crate::ffi;
 use crate::options::PlanOptions;
 use crate::pool::split;
+use crate::relax::{relax_first, Relaxed};
 use crate::vars::{RowKey, Var};
 use caisson_plan::clean;
 use caisson_plan::{CapacityDual, Plan, PlanStatus};
@@ -139,7 +140,63 @@ impl LoadedModel {
         }
 
         let mut start = None;
-        if is_mip && options.greedy_start {
+        let mut relaxation_basis = None;
+        let mut model = model;
+        if is_mip && options.relax_first.applies(formulation.cols.len()) {
+            let started = Instant::now();
+            let relaxed = relax_first(
+                model,
+                &formulation,
+                scenario,
+                options.mip_gap,
+                options.time_limit,
+                options.capacity_duals,
+            );
+            stats.relaxation_seconds = started.elapsed().as_secs_f64();
+            let Some((back, relaxed)) = relaxed else {
+                let message = "HiGHS failed to solve the LP relaxation".to_owned();
+                let mut plan = Plan::without_solution(PlanStatus::Error, method, Some(message));
+                plan.model = Some(stats);
+                return plan;
+            };
+            match relaxed {
+                Relaxed::Proven(proof) => {
+                    stats.proven_by_relaxation = true;
+                    stats.solver_objective = Some(proof.objective);
+                    let duals = proof
+                        .row_duals
+                        .map(|row_duals| capacity_duals(&formulation, &row_duals));
+                    let info = SolutionInfo {
+                        status: PlanStatus::Optimal,
+                        method: method.to_owned(),
+                        mip_gap: proof.gap,
+                    };
+                    return finish(&formulation, scenario, &proof.values, info, stats, duals);
+                }
+                Relaxed::OutOfTime => {
+                    return out_of_time(&formulation, scenario, options, method, stats);
+                }
+                Relaxed::Unproven {
+                    start: rounded,
+                    basis,
+                } => {
+                    start = rounded;
+                    relaxation_basis = Some(basis);
+                }
+                Relaxed::Inconclusive => {}
+            }
+            model = back;
+            if let Some(limit) = options.time_limit {
+                let left = (limit - stats.relaxation_seconds).max(0.0);
+                if model.try_set_option("time_limit", left).is_err() {
+                    let message = "HiGHS rejected option time_limit".to_owned();
+                    let mut plan = Plan::without_solution(PlanStatus::Error, method, Some(message));
+                    plan.model = Some(stats);
+                    return plan;
+                }
+            }
+        }
+        if start.is_none() && is_mip && options.greedy_start {
             let started = Instant::now();
             start = crate::start::greedy_start(&formulation, scenario);
             stats.start_seconds = started.elapsed().as_secs_f64();
@@ -176,14 +233,13 @@ impl LoadedModel {
         }
 
         let solution = solved.get_solution();
-        let values = solution.columns();
+        let values = solution.columns().to_vec();
         // Without HiGHS's own objective for these values, no gap is known.
         let mip_gap = match own_objective {
             Some(_) => f64::INFINITY,
             None => reported_gap(&solved, is_mip),
         };
         stats.solver_objective = Some(own_objective.unwrap_or_else(|| solved.objective_value()));
-        let flows = read_flows(&formulation, scenario, values);
 
         let mut duals = None;
         if options.capacity_duals {
@@ -198,6 +254,12 @@ impl LoadedModel {
                     .collect();
                 let mut relaxed: Model = solved.into();
                 if ffi::fix_and_relax(&mut relaxed, &fixed).is_ok() {
+                    // From the relaxation's optimal basis the LP with the
+                    // decisions fixed is a few iterations away.
+                    if let Some(basis) = &relaxation_basis {
+                        let _ = ffi::reset_solver(&mut relaxed)
+                            .and_then(|()| ffi::set_basis(&mut relaxed, basis));
+                    }
                     if let Ok(lp) = relaxed.try_solve() {
                         if lp.status() == HighsModelStatus::Optimal {
                             duals =
@@ -216,11 +278,58 @@ impl LoadedModel {
             method: method.to_owned(),
             mip_gap,
         };
-        let mut plan = Plan::from_flows_with(scenario, &formulation.network, &flows, info);
-        plan.model = Some(stats);
-        plan.capacity_duals = duals;
-        plan
+        finish(&formulation, scenario, &values, info, stats, duals)
     }
+}
+
+/// The plan of the column values `values`.
+fn finish(
+    formulation: &Formulation,
+    scenario: &Scenario,
+    values: &[f64],
+    info: SolutionInfo,
+    stats: caisson_plan::ModelStats,
+    duals: Option<Vec<CapacityDual>>,
+) -> Plan {
+    let flows = read_flows(formulation, scenario, values);
+    let mut plan = Plan::from_flows_with(scenario, &formulation.network, &flows, info);
+    plan.model = Some(stats);
+    plan.capacity_duals = duals;
+    plan
+}
+
+/// The plan when the time limit ran out in the LP relaxation: the greedy
+/// start if asked for (feasible, gap unknown), else no plan; what a MIP
+/// run stopped in its root LP gives.
+fn out_of_time(
+    formulation: &Formulation,
+    scenario: &Scenario,
+    options: &PlanOptions,
+    method: &str,
+    mut stats: caisson_plan::ModelStats,
+) -> Plan {
+    let greedy = options
+        .greedy_start
+        .then(|| {
+            let started = Instant::now();
+            let values = crate::start::greedy_start(formulation, scenario);
+            stats.start_seconds = started.elapsed().as_secs_f64();
+            values
+        })
+        .flatten();
+    let Some(values) = greedy else {
+        let mut plan = Plan::without_solution(PlanStatus::TimeLimit, method, None);
+        plan.model = Some(stats);
+        return plan;
+    };
+    stats.started = true;
+    stats.solver_objective = Some(cost_of(&formulation.col_cost, &values));
+    let info = SolutionInfo {
+        status: PlanStatus::Feasible,
+        method: method.to_owned(),
+        mip_gap: f64::INFINITY,
+    };
+    finish(formulation, scenario, &values, info, stats, None)
 }
 
 /// A HiGHS run, see [`run_highs`].

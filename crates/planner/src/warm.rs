@@ -30,9 +30,10 @@
 use std::time::Instant;
 
 use caisson_plan::{clean, PlanStatus};
-use highs::{HighsModelStatus, Model, Sense};
+use highs::{Model, Sense};
 
 use crate::ffi::{self, Basis};
+use crate::lp::{run, Optimum};
 use crate::resolve::{Bounds, Held, Resolved, Worker};
 use crate::solve::{apply_options, read_flows};
 use crate::vars::Var;
@@ -65,13 +66,6 @@ pub(crate) enum Warmed {
     Nothing,
 }
 
-/// One optimal LP run.
-struct Optimum {
-    objective: f64,
-    values: Vec<f64>,
-    basis: Basis,
-}
-
 impl Worker<'_, '_> {
     /// Solves the base case's LP relaxation and its LP with the integer
     /// decisions fixed at `base`'s values, both from scratch, and keeps
@@ -88,7 +82,7 @@ impl Worker<'_, '_> {
         let entries = &self.resolver.formulation.expansion_entries;
         held.set(&mut model, &bounds, entries).ok()?;
         let (model, relaxation) = run(model, None)?;
-        let relaxation = relaxation?;
+        let relaxation = relaxation.ok()?;
         let (model, fixed) = if integers.is_empty() {
             (model, None)
         } else {
@@ -122,7 +116,7 @@ impl Worker<'_, '_> {
         let Some((model, relaxation)) = run(model, Some(&warm.relaxation)) else {
             return Warmed::Nothing;
         };
-        let Some(lower) = relaxation else {
+        let Ok(lower) = relaxation else {
             self.lp = Some((model, held));
             return Warmed::Nothing;
         };
@@ -205,39 +199,10 @@ impl Worker<'_, '_> {
         let values: Vec<f64> = integers.iter().map(|&(_, value)| value).collect();
         ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
         let (mut model, optimum) = run(model, basis)?;
+        let optimum = optimum.ok();
         let lower = vec![0.0; cols.len()];
         let upper: Vec<f64> = cols.iter().map(|&col| bounds.col_upper[col]).collect();
         ffi::change_col_bounds(&mut model, &cols, &lower, &upper).ok()?;
         Some((model, optimum))
     }
-}
-
-impl Optimum {
-    fn clone_values(&self) -> (f64, Vec<f64>) {
-        (self.objective, self.values.clone())
-    }
-}
-
-/// Runs the LP `model` after forgetting its previous run, from `basis` when
-/// given (HiGHS then skips presolve), else from scratch. The model comes
-/// back with the optimum when the run ended optimal; `None` when HiGHS
-/// failed (the instance is gone).
-fn run(mut model: Model, basis: Option<&Basis>) -> Option<(Model, Option<Optimum>)> {
-    ffi::reset_solver(&mut model).ok()?;
-    if let Some(basis) = basis {
-        ffi::set_basis(&mut model, basis).ok()?;
-    }
-    let solved = model.try_solve().ok()?;
-    if solved.status() != HighsModelStatus::Optimal {
-        return Some((solved.into(), None));
-    }
-    let objective = solved.objective_value();
-    let values = solved.get_solution().columns().to_vec();
-    let mut model: Model = solved.into();
-    let optimum = ffi::get_basis(&mut model).ok().map(|basis| Optimum {
-        objective,
-        values,
-        basis,
-    });
-    Some((model, optimum))
 }

@@ -9,7 +9,7 @@ use caisson_model::{
     Scenario, Selector,
 };
 use caisson_plan::{verify, Flows, Plan, PlanStatus, SolutionInfo};
-use caisson_planner::{plan, PlanOptions};
+use caisson_planner::{plan, PlanOptions, RelaxFirst};
 use proptest::prelude::*;
 
 /// A small deterministic generator: scenarios are derived from one seed, so
@@ -305,6 +305,26 @@ proptest! {
         rebuilt.capacity_duals = solved.capacity_duals.clone();
         prop_assert_eq!(rebuilt, solved);
     }
+
+    /// The relaxation first (`PlanOptions::relax_first`, the default) and
+    /// branch and bound alone reach the same optimum within the MIP gap,
+    /// whichever of the two answered, and both plans verify.
+    #[test]
+    fn the_relaxation_first_and_branch_and_bound_agree(seed in any::<u64>()) {
+        let s = scenario(seed);
+        let options = PlanOptions { threads: Some(1), ..PlanOptions::default() };
+        let relaxed = plan(&s, &PlanOptions { relax_first: RelaxFirst::Always, ..options.clone() });
+        let direct = plan(&s, &PlanOptions { relax_first: RelaxFirst::Never, ..options });
+        prop_assert_eq!(relaxed.status, PlanStatus::Optimal, "{:?}", relaxed.message);
+        prop_assert_eq!(direct.status, PlanStatus::Optimal, "{:?}", direct.message);
+        prop_assert!(verify(&s, &relaxed).is_empty(), "{:#?}", verify(&s, &relaxed));
+        let (a, b) = (relaxed.objective.unwrap_or(f64::NAN), direct.objective.unwrap_or(f64::NAN));
+        // Each is within the gap (1e-6) of the optimum.
+        prop_assert!((a - b).abs() <= 2e-6 * a.abs().max(b.abs()).max(1.0), "relaxation first {} direct {}", a, b);
+        let gap = relaxed.mip_gap.unwrap_or(f64::NAN);
+        prop_assert!(gap <= PlanOptions::default().mip_gap, "gap {}", gap);
+        prop_assert_eq!(relaxed.capacity_duals.is_some(), direct.capacity_duals.is_some());
+    }
 }
 
 /// HiGHS 1.16 returns this scenario's greedy start (cost 521) as the
@@ -314,8 +334,10 @@ proptest! {
 #[test]
 fn a_start_highs_does_not_postsolve_is_not_taken_for_the_optimum() {
     let s = scenario(382_345_994_745_001_976);
+    // Branch and bound from the greedy start, as when this was found.
     let options = PlanOptions {
         threads: Some(1),
+        relax_first: RelaxFirst::Never,
         ..PlanOptions::default()
     };
     let started = plan(&s, &options);

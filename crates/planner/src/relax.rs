@@ -1,0 +1,217 @@
+//! The relaxation first: a MIP answered by its LP relaxation and one
+//! rounding when the two prove it, before any branch and bound.
+//!
+//! On the European example the LP relaxation is nearly integral (at most
+//! one expansion decision fractional in every variant tried): HiGHS's MIP
+//! spends almost all its time on that root LP, and the capacity duals then
+//! cost a second LP from scratch with the decisions fixed. Here:
+//!
+//! 1. The LP relaxation is solved from scratch (with presolve). Its optimum
+//!    `L` is a lower bound of the MIP's optimum.
+//! 2. Every integer expansion is rounded: decided in the period where the
+//!    relaxation decides most of it when the relaxation decides at least
+//!    half of it over all its periods, else not at all (one period at most:
+//!    the "decided at most once" row holds). Any choice of expansions is
+//!    feasible: the model always is (shortage columns absorb every lack).
+//! 3. The LP with those decisions fixed is solved from the relaxation's
+//!    optimal basis (a change of bounds only: the basis stays dual
+//!    feasible, so few iterations remain). Its optimum `U` is the cost of a
+//!    feasible plan of the MIP: an upper bound.
+//! 4. When `(U - L) / max(|U|, 1)` is within the MIP gap, that plan is the
+//!    answer, proven exactly as a MIP run stopped at that gap proves its
+//!    own, and its capacity duals come from the same LP (after fixing the
+//!    continuous expansions too, so that they mean what they mean after a
+//!    MIP run: the LP with every expansion decision fixed).
+//! 5. Otherwise the MIP runs as before, started from the rounded plan
+//!    (feasible, and usually far better than the greedy start), and its
+//!    duals' LP starts from the relaxation's basis.
+//!
+//! What it costs when it does not prove the plan: one more root LP (HiGHS's
+//! MIP solves its own after presolve; no basis can be handed to it). Turned
+//! off, or on for small models too, by
+//! [`PlanOptions::relax_first`](crate::PlanOptions::relax_first).
+
+use std::time::Instant;
+
+use caisson_model::Scenario;
+use highs::{HighsModelStatus, Model};
+
+use crate::build::Formulation;
+use crate::ffi::{self, Basis};
+use crate::lp::run;
+use crate::vars::Var;
+
+/// What the relaxation first gave; the model comes back alongside, ready
+/// for the MIP (integrality and bounds as loaded) unless the plan is
+/// [`Relaxed::Proven`].
+pub(crate) enum Relaxed {
+    /// The rounded plan, within the MIP gap of the relaxation.
+    Proven(Proof),
+    /// Not proven: the MIP runs, from `start` (the rounded plan) when the
+    /// fixed LP had one, and its duals' LP from `basis`.
+    Unproven {
+        start: Option<Vec<f64>>,
+        basis: Basis,
+    },
+    /// The relaxation stopped at the time limit: no time is left.
+    OutOfTime,
+    /// The relaxation ended neither optimal nor at the time limit (HiGHS
+    /// could not solve it): the MIP runs as if nothing had been tried.
+    Inconclusive,
+}
+
+/// A plan proven by the relaxation and its rounding.
+pub(crate) struct Proof {
+    /// The plan's cost (the fixed LP's optimum), an upper bound.
+    pub objective: f64,
+    /// Every column's value.
+    pub values: Vec<f64>,
+    /// `(objective - relaxation) / max(|objective|, 1)`.
+    pub gap: f64,
+    /// Row duals of the LP with every expansion decision fixed (`None`
+    /// when not asked for, or when that LP did not end optimal).
+    pub row_duals: Option<Vec<f64>>,
+}
+
+/// Tries to answer the MIP `model` by its relaxation, see the module
+/// documentation. `time_limit` bounds the whole (each LP gets what is
+/// left). `None` when HiGHS failed and the instance is gone.
+pub(crate) fn relax_first(
+    mut model: Model,
+    f: &Formulation,
+    scenario: &Scenario,
+    mip_gap: f64,
+    time_limit: Option<f64>,
+    want_duals: bool,
+) -> Option<(Model, Relaxed)> {
+    let started = Instant::now();
+    let integer_cols = integer_columns(f, scenario);
+    ffi::clear_integrality(&mut model).ok()?;
+    set_time_left(&mut model, time_limit, started)?;
+    let (mut model, relaxation) = run(model, None)?;
+    let relaxation = match relaxation {
+        Ok(optimum) => optimum,
+        Err(status) => {
+            restore(&mut model, f, &integer_cols)?;
+            let outcome = if status == HighsModelStatus::ReachedTimeLimit {
+                Relaxed::OutOfTime
+            } else {
+                Relaxed::Inconclusive
+            };
+            return Some((model, outcome));
+        }
+    };
+    let rounding = round(f, scenario, &relaxation.values);
+    let (cols, values): (Vec<usize>, Vec<f64>) = rounding.into_iter().unzip();
+    ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
+    set_time_left(&mut model, time_limit, started)?;
+    let (mut model, fixed) = run(model, Some(&relaxation.basis))?;
+    let Ok(fixed) = fixed else {
+        restore(&mut model, f, &integer_cols)?;
+        let basis = relaxation.basis;
+        return Some((model, Relaxed::Unproven { start: None, basis }));
+    };
+    let gap = (fixed.objective - relaxation.objective).max(0.0) / fixed.objective.abs().max(1.0);
+    if gap > mip_gap {
+        restore(&mut model, f, &integer_cols)?;
+        let (start, basis) = (Some(fixed.values), relaxation.basis);
+        return Some((model, Relaxed::Unproven { start, basis }));
+    }
+    let continuous: Vec<(usize, f64)> = f
+        .cols
+        .iter()
+        .enumerate()
+        .filter(|&(col, var)| {
+            matches!(var, Var::Y { .. }) && integer_cols.binary_search(&col).is_err()
+        })
+        .map(|(col, _)| (col, fixed.values[col]))
+        .collect();
+    let (model, row_duals) = if !want_duals {
+        (model, None)
+    } else if continuous.is_empty() {
+        (model, Some(fixed.row_duals))
+    } else {
+        // The duals of a plan mean the LP with every expansion fixed.
+        let (cols, values): (Vec<usize>, Vec<f64>) = continuous.into_iter().unzip();
+        ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
+        set_time_left(&mut model, time_limit, started)?;
+        let (model, all_fixed) = run(model, Some(&fixed.basis))?;
+        (model, all_fixed.ok().map(|optimum| optimum.row_duals))
+    };
+    let proof = Proof {
+        objective: fixed.objective,
+        values: fixed.values,
+        gap,
+        row_duals,
+    };
+    Some((model, Relaxed::Proven(proof)))
+}
+
+/// The columns of integer expansion decisions, ascending.
+fn integer_columns(f: &Formulation, scenario: &Scenario) -> Vec<usize> {
+    f.cols
+        .iter()
+        .enumerate()
+        .filter(|(_, var)| {
+            matches!(var, Var::Y { expansion, .. } if scenario.expansions[expansion.index()].integer)
+        })
+        .map(|(col, _)| col)
+        .collect()
+}
+
+/// Every integer expansion decision rounded, as (column, 0 or 1): decided
+/// in its period of largest relaxed value (the first of equals) when its
+/// relaxed values add up to at least one half.
+pub(crate) fn round(f: &Formulation, scenario: &Scenario, values: &[f64]) -> Vec<(usize, f64)> {
+    // Per expansion: the sum of its relaxed values and its largest one (as
+    // a position in `rounding`, and the value).
+    let mut totals: Vec<(f64, Option<(usize, f64)>)> = vec![(0.0, None); scenario.expansions.len()];
+    let mut rounding = Vec::new();
+    for (col, var) in f.cols.iter().enumerate() {
+        let Var::Y { expansion, .. } = *var else {
+            continue;
+        };
+        if !scenario.expansions[expansion.index()].integer {
+            continue;
+        }
+        let value = values[col].clamp(0.0, 1.0);
+        let (sum, largest) = &mut totals[expansion.index()];
+        *sum += value;
+        if largest.is_none_or(|(_, best)| value > best) {
+            *largest = Some((rounding.len(), value));
+        }
+        rounding.push((col, 0.0));
+    }
+    for (sum, largest) in totals {
+        if let (true, Some((position, _))) = (sum >= 0.5, largest) {
+            rounding[position].1 = 1.0;
+        }
+    }
+    rounding
+}
+
+/// Gives the integer columns their integrality and every expansion column
+/// its loaded bounds back, for the MIP.
+fn restore(model: &mut Model, f: &Formulation, integer_cols: &[usize]) -> Option<()> {
+    let cols: Vec<usize> = f
+        .cols
+        .iter()
+        .enumerate()
+        .filter(|(_, var)| matches!(var, Var::Y { .. }))
+        .map(|(col, _)| col)
+        .collect();
+    let lower = vec![0.0; cols.len()];
+    let upper: Vec<f64> = cols.iter().map(|&col| f.col_upper[col]).collect();
+    ffi::change_col_bounds(model, &cols, &lower, &upper).ok()?;
+    ffi::set_integer(model, integer_cols).ok()?;
+    ffi::reset_solver(model).ok()
+}
+
+/// Sets HiGHS's time limit to what is left of `limit` since `started`.
+fn set_time_left(model: &mut Model, limit: Option<f64>, started: Instant) -> Option<()> {
+    if let Some(limit) = limit {
+        let left = (limit - started.elapsed().as_secs_f64()).max(0.0);
+        model.try_set_option("time_limit", left).ok()?;
+    }
+    Some(())
+}
