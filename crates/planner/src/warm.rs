@@ -21,8 +21,11 @@
 //! upper bound. When `(U - L) / max(|U|, 1)` is within the MIP gap, `U` is
 //! as close to the optimum as a MIP run stopped at that gap proves, and the
 //! fixed LP's solution is returned as the case's plan, with that gap. When
-//! it is not (the edit changes which expansions pay off), the MIP runs,
-//! starting from the fixed LP's solution when it has one. The result
+//! it is not (the edit changes which expansions pay off), the case's own
+//! relaxation is rounded as `crate::relax` rounds one and the LP with those
+//! decisions fixed is solved from the relaxation's basis: another upper
+//! bound, which may prove the case. Only when neither does, the MIP runs,
+//! starting from the better fixed LP's solution. The result
 //! depends only on the case's bounds and the base's bases, never on what
 //! the worker solved before: every run forgets the previous one and starts
 //! from the stored basis.
@@ -34,6 +37,7 @@ use highs::{Model, Sense};
 
 use crate::ffi::{self, Basis};
 use crate::lp::{run, Optimum};
+use crate::relax::round;
 use crate::resolve::{Bounds, Held, Resolved, Worker};
 use crate::solve::{apply_options, read_flows};
 use crate::vars::Var;
@@ -125,19 +129,46 @@ impl Worker<'_, '_> {
             .iter()
             .map(|&(col, value)| (col, value.min(bounds.col_upper[col]).max(0.0)))
             .collect();
-        let (model, upper) = match &warm.fixed {
+        let (mut model, mut upper) = match &warm.fixed {
             None => (model, Some(lower.clone_values())),
             Some(basis) => match self.run_fixed(model, &integers, bounds, Some(basis)) {
                 Some((model, fixed)) => (model, fixed.map(|f| (f.objective, f.values))),
                 None => return Warmed::Nothing,
             },
         };
+        let gap_to =
+            |objective: f64| (objective - lower.objective).max(0.0) / objective.abs().max(1.0);
+        let mip_gap = self.options.mip_gap;
+        // The edit may change which expansions pay off: then the case's own
+        // relaxation, rounded as `crate::relax` does, may prove what the
+        // base's decisions cannot (one more warm LP instead of a MIP).
+        if warm.fixed.is_some() && upper.as_ref().is_none_or(|(o, _)| gap_to(*o) > mip_gap) {
+            let resolver = self.resolver;
+            let rounded: Vec<(usize, f64)> =
+                round(&resolver.formulation, resolver.scenario, &lower.values)
+                    .into_iter()
+                    .map(|(col, value)| (col, value.min(bounds.col_upper[col])))
+                    .collect();
+            if rounded != integers {
+                let Some((back, fixed)) =
+                    self.run_fixed(model, &rounded, bounds, Some(&lower.basis))
+                else {
+                    return Warmed::Nothing;
+                };
+                model = back;
+                if let Some(fixed) = fixed {
+                    if upper.as_ref().is_none_or(|(o, _)| fixed.objective < *o) {
+                        upper = Some((fixed.objective, fixed.values));
+                    }
+                }
+            }
+        }
         self.lp = Some((model, held));
         let Some((objective, values)) = upper else {
             return Warmed::Nothing;
         };
-        let gap = ((objective - lower.objective).max(0.0)) / objective.abs().max(1.0);
-        if gap > self.options.mip_gap {
+        let gap = gap_to(objective);
+        if gap > mip_gap {
             return Warmed::Start(values);
         }
         let resolver = self.resolver;

@@ -322,3 +322,35 @@ fn a_baseline_start_that_does_not_fit_is_completed_by_highs() {
     assert!(r.started);
     assert!(agree(objective(&p), objective(&plan(&more, &options))));
 }
+
+/// A warm re-plan (`Start::Warm`) whose edit changes which expansions pay
+/// off: the base's decisions, fixed, do not prove it, the case's own
+/// relaxation rounded does (one more warm LP, no MIP run).
+#[test]
+fn a_warm_re_plan_rounds_its_own_relaxation_when_the_base_decisions_do_not_prove_it() {
+    // Base (worked in the fixture): 10 due, not worth expanding, 1,000.
+    let base_scenario = fixture("relax_fractional.toml");
+    // 30 due: the expansion (capex 1,500, 20 more per period) saves 2,000
+    // in penalties: 1,500 + 10 lost at 100 = 2,500 (without it: 3,000).
+    let mut edited = base_scenario.clone();
+    for quantity in edited.demands[0].quantity.iter_mut() {
+        *quantity *= 3.0;
+    }
+    let options = PlanOptions::default();
+    let resolver = Resolver::for_edits(&base_scenario);
+    let mut worker = resolver.worker(&options).unwrap_or_else(|e| panic!("{e}"));
+    let (base, base_plan) = solve(&mut worker, &resolver, &base_scenario, Start::None);
+    assert!(agree(objective(&base_plan), 1000.0));
+    let Some(warm) = worker.warm_basis(&base) else {
+        panic!("the base's bases");
+    };
+    let (resolved, plan) = solve(&mut worker, &resolver, &edited, Start::Warm(&warm));
+    assert!(resolved.warm, "proven by the warm LPs, without a MIP run");
+    assert!(agree(objective(&plan), 2500.0), "{}", objective(&plan));
+    assert!(agree(
+        objective(&plan),
+        objective(&caisson_planner::plan(&edited, &options))
+    ));
+    assert_eq!(plan.expansions.len(), 1);
+    assert!(verify(&edited, &plan).is_empty());
+}
