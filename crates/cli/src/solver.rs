@@ -50,6 +50,27 @@ pub enum RelaxFirstArg {
     Never,
 }
 
+impl RelaxFirstArg {
+    /// The flag's value, as typed.
+    pub fn name(self) -> &'static str {
+        match self {
+            RelaxFirstArg::Auto => "auto",
+            RelaxFirstArg::Always => "always",
+            RelaxFirstArg::Never => "never",
+        }
+    }
+}
+
+impl From<RelaxFirst> for RelaxFirstArg {
+    fn from(when: RelaxFirst) -> Self {
+        match when {
+            RelaxFirst::Auto => RelaxFirstArg::Auto,
+            RelaxFirst::Always => RelaxFirstArg::Always,
+            RelaxFirst::Never => RelaxFirstArg::Never,
+        }
+    }
+}
+
 impl From<RelaxFirstArg> for RelaxFirst {
     fn from(arg: RelaxFirstArg) -> Self {
         match arg {

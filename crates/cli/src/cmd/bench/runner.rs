@@ -13,6 +13,7 @@ use super::cases::{Case, Source};
 use super::measure::{Measurement, Mode};
 use crate::exit::{Exit, Failure};
 use crate::shell::Shell;
+use crate::solver::RelaxFirstArg;
 
 /// Writes a generated case's scenario into `dir` (not timed) or gives the
 /// case's file.
@@ -57,6 +58,9 @@ pub fn run_child(
     if !options.greedy_start {
         command.arg("--no-start");
     }
+    command
+        .arg("--relax-first")
+        .arg(RelaxFirstArg::from(options.relax_first).name());
     for (name, value) in &options.highs {
         command.arg("--highs").arg(format!("{name}={value}"));
     }
