@@ -22,7 +22,14 @@
 //!    own, and its capacity duals come from the same LP (after fixing the
 //!    continuous expansions too, so that they mean what they mean after a
 //!    MIP run: the LP with every expansion decision fixed).
-//! 5. Otherwise the MIP runs as before, started from the rounded plan
+//! 5. Otherwise each of a few expansions the relaxation takes only in part
+//!    (the most fractional first) is branched on once: the relaxation with
+//!    the expansion not taken, and with it taken, both warm from the
+//!    relaxation's basis. Every plan either takes it or not, so the smaller
+//!    of the two optima is a lower bound of the MIP's optimum, at least
+//!    `L`; when it proves the rounded plan within the gap, that plan is the
+//!    answer as in 4.
+//! 6. Otherwise the MIP runs as before, started from the rounded plan
 //!    (feasible, and usually far better than the greedy start), and its
 //!    duals' LP starts from the relaxation's basis.
 //!
@@ -33,13 +40,13 @@
 
 use std::time::Instant;
 
-use caisson_model::Scenario;
+use caisson_model::{ExpansionId, Scenario};
 use highs::{HighsModelStatus, Model};
 
 use crate::build::Formulation;
 use crate::ffi::{self, Basis};
-use crate::lp::run;
-use crate::vars::Var;
+use crate::lp::{run, Optimum};
+use crate::vars::{RowKey, Var};
 
 /// What the relaxation first gave; the model comes back alongside, ready
 /// for the MIP (integrality and bounds as loaded) unless the plan is
@@ -111,11 +118,29 @@ pub(crate) fn relax_first(
         let basis = relaxation.basis;
         return Some((model, Relaxed::Unproven { start: None, basis }));
     };
-    let gap = (fixed.objective - relaxation.objective).max(0.0) / fixed.objective.abs().max(1.0);
+    let mut gap = gap_between(fixed.objective, relaxation.objective);
     if gap > mip_gap {
-        restore(&mut model, f, &integer_cols)?;
-        let (start, basis) = (Some(fixed.values), relaxation.basis);
-        return Some((model, Relaxed::Unproven { start, basis }));
+        let limits = Limits {
+            col_upper: &f.col_upper,
+            upper_bound: fixed.objective,
+            mip_gap,
+            time_limit,
+            started,
+        };
+        // The fixed LP's bounds of the integer columns go back first: the
+        // branches are relaxations.
+        let zeros = vec![0.0; cols.len()];
+        let uppers: Vec<f64> = cols.iter().map(|&col| f.col_upper[col]).collect();
+        ffi::change_col_bounds(&mut model, &cols, &zeros, &uppers).ok()?;
+        let (back, lower) = branch_once(model, f, scenario, &relaxation, &limits)?;
+        model = back;
+        gap = gap_between(fixed.objective, lower);
+        if gap > mip_gap {
+            restore(&mut model, f, &integer_cols)?;
+            let (start, basis) = (Some(fixed.values), relaxation.basis);
+            return Some((model, Relaxed::Unproven { start, basis }));
+        }
+        ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
     }
     let continuous: Vec<(usize, f64)> = f
         .cols
@@ -145,6 +170,128 @@ pub(crate) fn relax_first(
         row_duals,
     };
     Some((model, Relaxed::Proven(proof)))
+}
+
+/// `(upper - lower) / max(|upper|, 1)`, never negative.
+pub(crate) fn gap_between(upper: f64, lower: f64) -> f64 {
+    (upper - lower).max(0.0) / upper.abs().max(1.0)
+}
+
+/// How many expansions [`branch_once`] branches on at most: each costs two
+/// warm LPs.
+const BRANCHED_EXPANSIONS: usize = 3;
+
+/// What [`branch_once`] works within.
+pub(crate) struct Limits<'a> {
+    /// Every column's upper bound in the case solved (what the branches
+    /// give back).
+    pub col_upper: &'a [f64],
+    /// The best plan's cost: branching stops once the bound proves it.
+    pub upper_bound: f64,
+    /// The relative MIP gap to prove.
+    pub mip_gap: f64,
+    /// The time limit of the whole, and when it started.
+    pub time_limit: Option<f64>,
+    /// When the whole started.
+    pub started: Instant,
+}
+
+/// A lower bound of the MIP's optimum from branching once on each of a few
+/// integer expansions the relaxation takes only in part, most fractional
+/// first (see the module documentation): the largest over the branched
+/// expansions of the smaller of its two branches' optima, and at least the
+/// relaxation's. Each branch starts from the relaxation's basis, and the
+/// model comes back with its bounds as given. `None` when HiGHS failed.
+pub(crate) fn branch_once(
+    mut model: Model,
+    f: &Formulation,
+    scenario: &Scenario,
+    relaxation: &Optimum,
+    limits: &Limits<'_>,
+) -> Option<(Model, f64)> {
+    let mut lower = relaxation.objective;
+    for (expansion, cols) in fractional_expansions(f, scenario, &relaxation.values) {
+        if gap_between(limits.upper_bound, lower) <= limits.mip_gap {
+            break;
+        }
+        let zeros = vec![0.0; cols.len()];
+        let uppers: Vec<f64> = cols.iter().map(|&col| limits.col_upper[col]).collect();
+        // Not taken.
+        ffi::change_col_bounds(&mut model, &cols, &zeros, &zeros).ok()?;
+        set_time_left(&mut model, limits.time_limit, limits.started)?;
+        let (mut back, not_taken) = run(model, Some(&relaxation.basis))?;
+        ffi::change_col_bounds(&mut back, &cols, &zeros, &uppers).ok()?;
+        // Taken: in one of its periods (its "at most once" row, or its one
+        // column, at 1).
+        let once = f
+            .rows
+            .iter()
+            .position(|row| *row == RowKey::Once { expansion });
+        match once {
+            Some(row) => ffi::change_row_bounds(&mut back, &[row], &[1.0], &[1.0]).ok()?,
+            None => {
+                let ones = vec![1.0; cols.len()];
+                ffi::change_col_bounds(&mut back, &cols, &ones, &uppers).ok()?;
+            }
+        }
+        set_time_left(&mut back, limits.time_limit, limits.started)?;
+        let (mut back, taken) = run(back, Some(&relaxation.basis))?;
+        match once {
+            Some(row) => {
+                ffi::change_row_bounds(&mut back, &[row], &[f64::NEG_INFINITY], &[1.0]).ok()?
+            }
+            None => ffi::change_col_bounds(&mut back, &cols, &zeros, &uppers).ok()?,
+        }
+        model = back;
+        let (Some(a), Some(b)) = (branch_optimum(&not_taken), branch_optimum(&taken)) else {
+            // A branch stopped (time) or failed: no bound from it.
+            break;
+        };
+        lower = lower.max(a.min(b));
+    }
+    Some((model, lower))
+}
+
+/// A branch's optimum: its objective, or +infinity when no plan is in it.
+fn branch_optimum(outcome: &Result<Optimum, HighsModelStatus>) -> Option<f64> {
+    match outcome {
+        Ok(optimum) => Some(optimum.objective),
+        Err(HighsModelStatus::Infeasible) => Some(f64::INFINITY),
+        Err(_) => None,
+    }
+}
+
+/// The integer expansions whose relaxed values add up to strictly between 0
+/// and 1, with their columns, the most fractional (nearest one half) first,
+/// at most [`BRANCHED_EXPANSIONS`].
+fn fractional_expansions(
+    f: &Formulation,
+    scenario: &Scenario,
+    values: &[f64],
+) -> Vec<(ExpansionId, Vec<usize>)> {
+    let mut columns: Vec<(f64, Vec<usize>)> = vec![(0.0, Vec::new()); scenario.expansions.len()];
+    for (col, var) in f.cols.iter().enumerate() {
+        if let Var::Y { expansion, .. } = *var {
+            if scenario.expansions[expansion.index()].integer {
+                let (sum, cols) = &mut columns[expansion.index()];
+                *sum += values[col].clamp(0.0, 1.0);
+                cols.push(col);
+            }
+        }
+    }
+    const EPSILON: f64 = 1e-6;
+    let mut fractional: Vec<(f64, ExpansionId, Vec<usize>)> = columns
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (sum, cols))| !cols.is_empty() && *sum > EPSILON && *sum < 1.0 - EPSILON)
+        .map(|(e, (sum, cols))| ((sum - 0.5).abs(), ExpansionId::new(e), cols))
+        .collect();
+    fractional.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.index().cmp(&b.1.index())));
+    fractional
+        .into_iter()
+        .take(BRANCHED_EXPANSIONS)
+        .map(|(_, expansion, cols)| (expansion, cols))
+        .collect()
 }
 
 /// The columns of integer expansion decisions, ascending.

@@ -24,7 +24,9 @@
 //! it is not (the edit changes which expansions pay off), the case's own
 //! relaxation is rounded as `crate::relax` rounds one and the LP with those
 //! decisions fixed is solved from the relaxation's basis: another upper
-//! bound, which may prove the case. Only when neither does, the MIP runs,
+//! bound, which may prove the case; then a branch once on a few
+//! expansions the relaxation takes in part may raise the lower bound
+//! (`crate::relax`). Only when none of this proves the case, the MIP runs,
 //! starting from the better fixed LP's solution. The result
 //! depends only on the case's bounds and the base's bases, never on what
 //! the worker solved before: every run forgets the previous one and starts
@@ -37,7 +39,7 @@ use highs::{Model, Sense};
 
 use crate::ffi::{self, Basis};
 use crate::lp::{run, Optimum};
-use crate::relax::round;
+use crate::relax::{branch_once, gap_between, round, Limits};
 use crate::resolve::{Bounds, Held, Resolved, Worker};
 use crate::solve::{apply_options, read_flows};
 use crate::vars::Var;
@@ -163,11 +165,31 @@ impl Worker<'_, '_> {
                 }
             }
         }
-        self.lp = Some((model, held));
         let Some((objective, values)) = upper else {
+            self.lp = Some((model, held));
             return Warmed::Nothing;
         };
-        let gap = gap_to(objective);
+        let mut gap = gap_to(objective);
+        if gap > mip_gap && warm.fixed.is_some() {
+            // Branching once on the expansions the relaxation takes in part
+            // may raise the lower bound enough (`crate::relax`).
+            let resolver = self.resolver;
+            let limits = Limits {
+                col_upper: &bounds.col_upper,
+                upper_bound: objective,
+                mip_gap,
+                time_limit: self.options.time_limit,
+                started,
+            };
+            let f = &resolver.formulation;
+            let Some((back, bound)) = branch_once(model, f, resolver.scenario, &lower, &limits)
+            else {
+                return Warmed::Nothing;
+            };
+            model = back;
+            gap = gap_between(objective, bound.max(lower.objective));
+        }
+        self.lp = Some((model, held));
         if gap > mip_gap {
             return Warmed::Start(values);
         }

@@ -108,3 +108,13 @@ fn a_time_limit_spent_in_the_relaxation_leaves_the_greedy_plan() {
     assert!(stopped.model.as_ref().is_some_and(|m| m.started));
     assert!(verify(&scenario, &stopped).is_empty());
 }
+
+#[test]
+fn one_branch_on_a_fractional_expansion_proves_what_the_relaxation_cannot() {
+    let scenario = load("relax_branch.toml");
+    let relaxed = both_ways(&scenario, 900.0);
+    let stats = relaxed.model.as_ref().expect("model stats");
+    assert!(stats.proven_by_relaxation, "proven by the branches' bound");
+    assert_eq!(stats.solve_seconds, 0.0, "no branch and bound ran");
+    assert_eq!(relaxed.expansions.len(), 1);
+}
