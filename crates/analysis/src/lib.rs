@@ -6,7 +6,8 @@
 //! records (ids and labels, serialisable), not core model types.
 //!
 //! The cargo feature `solve` (on by default) brings the code that re-plans
-//! with HiGHS: the re-solve driver `resolve` and the `run` half of
+//! with HiGHS: the re-solve driver `resolve`, the one-change re-plans of
+//! `replan` and the `run` half of
 //! `compare`, `risk`, `simulate`, `recommend` and `sensitivity` (their
 //! `compare`, `analyse`, `simulate`, `recommend`, `sensitivity` functions
 //! and options), and `breakeven` (a supplier's contracts against a bloc's
@@ -25,6 +26,8 @@ pub mod compare;
 pub mod dependency;
 pub mod outcome;
 pub mod recommend;
+#[cfg(feature = "solve")]
+pub mod replan;
 #[cfg(feature = "solve")]
 pub mod resolve;
 pub mod risk;

@@ -3,7 +3,8 @@
 //! Re-solves run in parallel with HiGHS on one thread each. By default they
 //! re-solve one model built once (the [`Driver`] of [`crate::resolve`], with
 //! [`Changes::Flows`]): every edit only closes or opens flows, so each is a
-//! change of bounds, and a MIP re-solve starts from the baseline solution;
+//! change of bounds, and a MIP re-solve starts from the baseline's simplex
+//! bases and solution ([`Resolve::WarmBasis`]);
 //! the edited scenario stays the reference its plan is derived from. What
 //! is `risk`'s own: the edits (its cases), the skip of an exporter loss the
 //! baseline does not feel, and the impacts and their ranking.
@@ -45,12 +46,18 @@ impl Impact {
 
 /// Runs the supplier-criticality and policy-price analyses. `on_done` is
 /// called once per finished re-plan; [`count_replans`] says how many.
+///
+/// Re-solves start from the baseline's simplex bases
+/// ([`Resolve::WarmBasis`]): most edits keep the baseline's expansion
+/// decisions and are then proven by two warm LPs without a MIP run; the
+/// others run the MIP from the fixed LP's plan. Every impact stays within
+/// the MIP gap of a cold re-plan (`docs/performance.md`, "`caisson demo`").
 pub fn analyse(
     scenario: &Scenario,
     options: &RiskOptions,
     on_done: &(dyn Fn() + Sync),
 ) -> RiskReport {
-    analyse_with(scenario, options, Resolve::default(), on_done)
+    analyse_with(scenario, options, Resolve::WarmBasis, on_done)
 }
 
 /// [`analyse`], re-solving as `resolve` says.

@@ -178,3 +178,110 @@ fn bad_options_and_files_are_invalid_input() {
         Some(1)
     );
 }
+
+#[test]
+fn replan_reports_every_case_cold_and_warm_with_the_same_optimum() {
+    let example = fixture("example.toml");
+    let run = caisson([
+        "bench",
+        "--sizes",
+        "none",
+        "--replan",
+        path(&example),
+        "--format",
+        "json",
+        "--quiet",
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let printed: Value = serde_json::from_slice(&run.stdout).expect("JSON on stdout");
+    assert_eq!(printed["format"], "caisson-bench/1");
+    assert_eq!(printed["cases"].as_array().map(Vec::len), Some(0));
+    let replan = &printed["replan"];
+    let gap = number(replan, "/mip_gap");
+    assert!(gap > 0.0, "{replan:#}");
+    // The fixture has 4 lines, 4 demands and 2 policies: 4 + 4 + 2 cases.
+    let cases = replan["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 10, "{replan:#}");
+    let kinds: Vec<&str> = cases.iter().filter_map(|c| c["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "capacity", "capacity", "capacity", "capacity", "demand", "demand", "demand", "demand",
+            "policy", "policy"
+        ]
+    );
+    for case in cases {
+        assert_eq!(case["cold"]["how"], "cold", "{case:#}");
+        assert_eq!(case["warm"]["how"], "reused", "{case:#}");
+        assert!(case["cold"]["proven_by_lps"] == false, "{case:#}");
+        assert!(case["warm"]["proven_by_lps"].is_boolean(), "{case:#}");
+        assert!(number(case, "/cold/seconds") > 0.0);
+        assert!(number(case, "/warm/seconds") > 0.0);
+        let cold = number(case, "/cold/objective");
+        let warm = number(case, "/warm/objective");
+        let difference = (cold - warm).abs() / cold.abs().max(warm.abs()).max(1.0);
+        assert!(difference <= gap + 1e-9, "{case:#}");
+        assert!(
+            (number(case, "/relative_difference") - difference).abs() < 1e-12,
+            "{case:#}"
+        );
+        assert_eq!(case["within_gap"], true, "{case:#}");
+    }
+    assert!(number(replan, "/base/cold_seconds") > 0.0);
+    assert!(number(replan, "/base/warm_seconds") > 0.0);
+    assert_eq!(replan["goal"]["same_optimum"], true);
+    // The verdict is consistent with the cases (whatever the timings).
+    let slowest = cases
+        .iter()
+        .map(|c| number(c, "/warm/seconds"))
+        .fold(0.0, f64::max);
+    assert_eq!(number(replan, "/goal/max_warm_seconds"), slowest);
+    assert_eq!(
+        replan["goal"]["time_met"],
+        slowest <= number(replan, "/goal/seconds")
+    );
+    let proven = cases
+        .iter()
+        .filter(|c| c["warm"]["proven_by_lps"] == true)
+        .count();
+    assert_eq!(replan["goal"]["proven_by_lps"], proven);
+}
+
+#[test]
+fn replan_text_has_the_table_and_the_verdict() {
+    let example = fixture("example.toml");
+    let run = caisson([
+        "bench",
+        "--sizes",
+        "none",
+        "--replan",
+        path(&example),
+        "--quiet",
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.starts_with("one-change re-plans of"), "{text}");
+    assert!(text.contains("cold s") && text.contains("warm s"), "{text}");
+    assert!(text.contains("policy") && text.contains("lifted"), "{text}");
+    assert!(text.contains("goal (issue 18)"), "{text}");
+    assert!(
+        text.contains("same optimum as cold within the MIP gap: met"),
+        "{text}"
+    );
+    // No size table without size cases.
+    assert!(!text.contains("overhead:"), "{text}");
+
+    let missing = caisson(["bench", "--sizes", "none", "--replan", "no-such.toml"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such.toml"));
+}

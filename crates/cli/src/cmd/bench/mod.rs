@@ -10,6 +10,10 @@
 //! alone. The parent prints a table (or `--format json`) and writes the JSON
 //! document with `--out`.
 //!
+//! With `--replan FILE` the bench also re-plans FILE's one-change cases
+//! cold and warm from the base's simplex bases, in this process, and gives
+//! the verdict on issue 18's re-plan goal (see [`replan`]).
+//!
 //! The overhead ratio is everything but HiGHS's runs over the end-to-end
 //! time; "peak/HiGHS" is the process's peak over HiGHS's share of it (see
 //! [`measure::Memory`] and `docs/performance.md` for the method).
@@ -23,6 +27,7 @@ mod machine;
 mod measure;
 mod memory;
 mod render;
+mod replan;
 mod runner;
 
 use std::path::PathBuf;
@@ -76,6 +81,11 @@ pub struct Args {
     /// many MB.
     #[arg(long, value_name = "MB")]
     pub load_mb: Option<f64>,
+    /// Also re-plan this scenario's one-change cases (a few capacities at
+    /// 80%, demands at 120%, policies lifted) from scratch and warm from the
+    /// base's simplex bases, in this process, and report the re-plan goal.
+    #[arg(long, value_name = "FILE")]
+    pub replan: Option<PathBuf>,
     /// Stop every case after passing the model to HiGHS: no solve (for
     /// scaling curves whose biggest points take too long to solve).
     #[arg(long)]
@@ -126,6 +136,9 @@ struct Report {
     machine: Machine,
     options: OptionsDoc,
     cases: Vec<Row>,
+    /// The one-change re-plans, with `--replan`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replan: Option<replan::ReplanDoc>,
 }
 
 #[derive(Debug, Serialize)]
@@ -200,11 +213,17 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         build_only: args.build_only,
     };
     let list = cases::cases(&selection);
-    if list.is_empty() {
+    if list.is_empty() && args.replan.is_none() {
         return Err(Failure::InvalidInputMessage(
-            "nothing to measure: give --sizes, --scaling, --scenario or --load-mb".to_owned(),
+            "nothing to measure: give --sizes, --scaling, --scenario, --load-mb or --replan"
+                .to_owned(),
         ));
     }
+    // Loaded before anything is measured: a bad file fails at once.
+    let replan_base = match &args.replan {
+        Some(path) => Some((path, crate::load::scenario(shell, path)?.scenario)),
+        None => None,
+    };
 
     let mut machine = Machine::read();
     let started_unix = SystemTime::now()
@@ -261,6 +280,16 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         });
     }
     bar.finish_and_clear();
+    let replan = match &replan_base {
+        Some((path, base)) => {
+            let bar = shell.bar(replan::solves(base), "re-plans");
+            bar.set_message(format!("re-plans of {}", path.display()));
+            let doc = replan::run(&path.display().to_string(), base, &options, &|| bar.inc(1));
+            bar.finish_and_clear();
+            Some(doc?)
+        }
+        None => None,
+    };
     machine.load_after = machine::load_average();
 
     let report = Report {
@@ -288,6 +317,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
                 .collect(),
         },
         cases: rows,
+        replan,
     };
     if let Some(path) = &args.out {
         crate::cmd::analysis_args::write_json(path, &report)?;
@@ -327,7 +357,11 @@ fn text_report(report: &Report) -> String {
             measurement: &row.measurement,
         })
         .collect();
-    let mut text = render::table(&rows);
+    let mut text = if rows.is_empty() {
+        String::new()
+    } else {
+        render::table(&rows)
+    };
     for row in report.cases.iter().filter(|r| r.error.is_some()) {
         text.push_str(&format!(
             "failed: {}: {}\n",
@@ -335,10 +369,18 @@ fn text_report(report: &Report) -> String {
             row.error.as_deref().unwrap_or_default()
         ));
     }
-    text.push_str(
-        "overhead: end-to-end time outside HiGHS's runs (solve, duals); peak/HiGHS: the \
-         process's peak memory over HiGHS's share of it (see docs/performance.md)\n",
-    );
+    if !rows.is_empty() {
+        text.push_str(
+            "overhead: end-to-end time outside HiGHS's runs (solve, duals); peak/HiGHS: the \
+             process's peak memory over HiGHS's share of it (see docs/performance.md)\n",
+        );
+    }
+    if let Some(replan) = &report.replan {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&replan::text(replan));
+    }
     let m = &report.machine;
     let load =
         |l: Option<[f64; 3]>| l.map_or_else(|| "-".to_owned(), |[a, _, _]| format!("{a:.2}"));

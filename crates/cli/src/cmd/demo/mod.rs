@@ -119,14 +119,25 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         .collect();
     let base = &loaded[0].scenario;
 
-    shell.status("planning the base and every variant");
+    shell.status(format_args!(
+        "planning the base and every variant; risk analysis: supplier criticality and the \
+         price of each policy (re-plans stop within a relative MIP gap of {RISK_MIP_GAP:e})"
+    ));
     // One HiGHS thread per solve: solves run side by side, and HiGHS keeps
     // one thread pool per process, so every solve here must agree on it.
     let options = PlanOptions {
         threads: Some(1),
         ..PlanOptions::default()
     };
-    let bar = shell.bar(FILES.len(), "planning");
+    let risk_options = RiskOptions {
+        facilities: false,
+        policy_lists: false,
+        plan: PlanOptions {
+            mip_gap: RISK_MIP_GAP,
+            ..options.clone()
+        },
+    };
+    let bar = shell.bar(FILES.len() + count_replans(base, &risk_options), "planning");
     let cases: Vec<Variant<'_>> = loaded[1..]
         .iter()
         .zip(&labels[1..])
@@ -135,22 +146,34 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
             scenario: &l.scenario,
         })
         .collect();
-    // The base is planned once more in full (with capacity shadow prices for
-    // the explanations) alongside the comparison's solves.
-    let (comparison, plan) = rayon::join(
-        || {
-            compare(
-                Variant {
-                    label: labels[0],
-                    scenario: base,
-                },
-                &cases,
-                &options,
-                &|| bar.inc(1),
-            )
-        },
-        || caisson_planner::plan(base, &options),
-    );
+    // The risk analysis runs beside the comparison: its baseline and the
+    // baseline's simplex bases are prepared on one thread while the
+    // comparison's solves keep the other cores busy. Every solve has one
+    // HiGHS thread and its result does not depend on the thread that runs
+    // it, so this changes the time only.
+    let (comparison, plan, risk) = std::thread::scope(|scope| {
+        let risk = scope.spawn(|| analyse(base, &risk_options, &|| bar.inc(1)));
+        // The base is planned once more in full (with capacity shadow
+        // prices for the explanations) alongside the comparison's solves.
+        let (comparison, plan) = rayon::join(
+            || {
+                compare(
+                    Variant {
+                        label: labels[0],
+                        scenario: base,
+                    },
+                    &cases,
+                    &options,
+                    &|| bar.inc(1),
+                )
+            },
+            || caisson_planner::plan(base, &options),
+        );
+        match risk.join() {
+            Ok(risk) => (comparison, plan, risk),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
     bar.finish_and_clear();
 
     if !plan.status.has_solution() {
@@ -163,22 +186,6 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         .context("writing the base plan")?;
     caisson_report::write_csv_dir(base, &plan, &dir.join("plan-base-csv"))
         .context("writing the base plan as CSV")?;
-
-    shell.status(format_args!(
-        "risk analysis: supplier criticality and the price of each policy \
-         (re-plans stop within a relative MIP gap of {RISK_MIP_GAP:e})"
-    ));
-    let risk_options = RiskOptions {
-        facilities: false,
-        policy_lists: false,
-        plan: PlanOptions {
-            mip_gap: RISK_MIP_GAP,
-            ..options.clone()
-        },
-    };
-    let bar = shell.bar(count_replans(base, &risk_options), "re-planning");
-    let risk = analyse(base, &risk_options, &|| bar.inc(1));
-    bar.finish_and_clear();
 
     let comparison_section = sections::comparison(&comparison);
     let criticality_section = sections::criticality(&risk);
