@@ -35,7 +35,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use caisson_generate::Size;
-use caisson_planner::PlanOptions;
+use caisson_planner::{PlanOptions, RelaxFirst};
 use serde::Serialize;
 
 use self::cases::{Group, Scaling, Selection, Source};
@@ -86,6 +86,12 @@ pub struct Args {
     /// base's simplex bases, in this process, and report the re-plan goal.
     #[arg(long, value_name = "FILE")]
     pub replan: Option<PathBuf>,
+    /// Also measure every solved case the way the planner solved it before
+    /// issue 18's work (branch and bound alone from the greedy start:
+    /// `--relax-first never`), its time limit capped at 240 s, in a row of
+    /// its own marked `(before)`: both on the same machine in one run.
+    #[arg(long)]
+    pub before: bool,
     /// Stop every case after passing the model to HiGHS: no solve (for
     /// scaling curves whose biggest points take too long to solve).
     #[arg(long)]
@@ -150,6 +156,10 @@ struct OptionsDoc {
     threads: Option<u32>,
     capacity_duals: bool,
     greedy_start: bool,
+    /// `--relax-first`: auto, always or never.
+    relax_first: &'static str,
+    /// Whether `(before)` rows measure the earlier path too.
+    before: bool,
     highs: Vec<String>,
 }
 
@@ -230,54 +240,29 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let dir = tempfile::tempdir().context("creating a temporary directory")?;
-    let bar = shell.bar(list.len() * args.repeat, "benchmark");
+    let solved = list.iter().filter(|case| case.mode == Mode::Full).count();
+    let measured = list.len() + if args.before { solved } else { 0 };
+    let bar = shell.bar(measured * args.repeat, "benchmark");
     let mut rows = Vec::with_capacity(list.len());
     let mut failed = false;
+    // The earlier path: branch and bound alone, stopped at 240 s at most.
+    let before = PlanOptions {
+        relax_first: RelaxFirst::Never,
+        time_limit: Some(options.time_limit.map_or(BEFORE_LIMIT, |l| l.min(BEFORE_LIMIT))),
+        ..options.clone()
+    };
     for case in &list {
         bar.set_message(format!("{} {}", case.group.name(), case.label));
         let path = runner::scenario_file(case, args.seed, dir.path())?;
-        let mut runs = Vec::with_capacity(args.repeat);
-        let mut error = None;
-        for _ in 0..args.repeat {
-            match runner::run_child(shell, &path, case.mode, &options) {
-                Ok(m) => runs.push(m),
-                Err(Failure::Internal(e)) => {
-                    error = Some(format!("{e:#}"));
-                    break;
-                }
-                Err(other) => {
-                    bar.finish_and_clear();
-                    return Err(other);
-                }
-            }
-            bar.inc(1);
+        let mut variants = vec![(case.label.clone(), &options)];
+        if args.before && case.mode == Mode::Full {
+            variants.push((format!("{} (before)", case.label), &before));
         }
-        failed |= error.is_some();
-        let count = runs.len();
-        let measurement = runner::median(runs).unwrap_or_else(|| Measurement {
-            status: "failed".to_owned(),
-            ..Measurement::default()
-        });
-        rows.push(Row {
-            case: case.label.clone(),
-            group: case.group,
-            mode: case.mode,
-            shape: match case.source {
-                Source::Generated(size) => {
-                    let s = size.shape();
-                    Some(ShapeDoc {
-                        facilities: s.facilities,
-                        products: s.products,
-                        demands: s.demands,
-                        periods: s.periods,
-                    })
-                }
-                Source::File(_) => None,
-            },
-            runs: count,
-            measurement,
-            error,
-        });
+        for (label, options) in variants {
+            let (row, error) = measure_case(shell, case, label, &path, options, args.repeat, &bar)?;
+            failed |= error;
+            rows.push(row);
+        }
     }
     bar.finish_and_clear();
     let replan = match &replan_base {
@@ -310,6 +295,8 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
             threads: options.threads,
             capacity_duals: options.capacity_duals,
             greedy_start: options.greedy_start,
+            relax_first: crate::solver::RelaxFirstArg::from(options.relax_first).name(),
+            before: args.before,
             highs: options
                 .highs
                 .iter()
@@ -346,6 +333,66 @@ fn run_one(
     Ok(Exit::Success)
 }
 
+/// The time limit of a `--before` row: "no bound at 240 s" rather than
+/// waiting for it.
+const BEFORE_LIMIT: f64 = 240.0;
+
+/// Measures one case `repeat` times in child processes; the row and whether
+/// a run failed.
+fn measure_case(
+    shell: &mut Shell,
+    case: &cases::Case,
+    label: String,
+    path: &std::path::Path,
+    options: &PlanOptions,
+    repeat: usize,
+    bar: &indicatif::ProgressBar,
+) -> Result<(Row, bool), Failure> {
+    let mut runs = Vec::with_capacity(repeat);
+    let mut error = None;
+    for _ in 0..repeat {
+        match runner::run_child(shell, path, case.mode, options) {
+            Ok(m) => runs.push(m),
+            Err(Failure::Internal(e)) => {
+                error = Some(format!("{e:#}"));
+                break;
+            }
+            Err(other) => {
+                bar.finish_and_clear();
+                return Err(other);
+            }
+        }
+        bar.inc(1);
+    }
+    let count = runs.len();
+    let measurement = runner::median(runs).unwrap_or_else(|| Measurement {
+        status: "failed".to_owned(),
+        ..Measurement::default()
+    });
+    let failed = error.is_some();
+    let row = Row {
+        case: label,
+        group: case.group,
+        mode: case.mode,
+        shape: match case.source {
+            Source::Generated(size) => {
+                let s = size.shape();
+                Some(ShapeDoc {
+                    facilities: s.facilities,
+                    products: s.products,
+                    demands: s.demands,
+                    periods: s.periods,
+                })
+            }
+            Source::File(_) => None,
+        },
+        runs: count,
+        measurement,
+        error,
+    };
+    Ok((row, failed))
+}
+
 fn text_report(report: &Report) -> String {
     let rows: Vec<render::TableRow<'_>> = report
         .cases
@@ -360,7 +407,12 @@ fn text_report(report: &Report) -> String {
     let mut text = if rows.is_empty() {
         String::new()
     } else {
-        render::table(&rows)
+        format!(
+            "generated scenarios: seed {} (`caisson generate --size SIZE --seed {}`)\n{}",
+            report.options.seed,
+            report.options.seed,
+            render::table(&rows)
+        )
     };
     for row in report.cases.iter().filter(|r| r.error.is_some()) {
         text.push_str(&format!(
