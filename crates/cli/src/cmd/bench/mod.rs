@@ -248,7 +248,11 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     // The earlier path: branch and bound alone, stopped at 240 s at most.
     let before = PlanOptions {
         relax_first: RelaxFirst::Never,
-        time_limit: Some(options.time_limit.map_or(BEFORE_LIMIT, |l| l.min(BEFORE_LIMIT))),
+        time_limit: Some(
+            options
+                .time_limit
+                .map_or(BEFORE_LIMIT, |l| l.min(BEFORE_LIMIT)),
+        ),
         ..options.clone()
     };
     for case in &list {
