@@ -285,3 +285,57 @@ fn replan_text_has_the_table_and_the_verdict() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such.toml"));
 }
+
+#[test]
+fn before_rows_measure_the_earlier_path_beside_each_solved_case() {
+    let example = fixture("example.toml");
+    let run = caisson([
+        "bench",
+        "--sizes",
+        "small",
+        "--scenario",
+        path(&example),
+        "--before",
+        "--relax-first",
+        "always",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let printed: Value = serde_json::from_slice(&run.stdout).expect("JSON on stdout");
+    assert_eq!(printed["options"]["before"], true);
+    assert_eq!(printed["options"]["relax_first"], "always");
+    assert_eq!(printed["options"]["seed"], 3);
+    let cases = printed["cases"].as_array().expect("cases");
+    let labels: Vec<&str> = cases.iter().filter_map(|c| c["case"].as_str()).collect();
+    assert_eq!(labels.len(), 4, "{labels:?}");
+    assert_eq!(labels[0], "small");
+    assert_eq!(labels[1], "small (before)");
+    assert!(labels[3].ends_with("(before)"), "{labels:?}");
+    // The same optimum both ways, within the gap.
+    for pair in cases.chunks(2) {
+        assert_eq!(pair[0]["status"], "optimal", "{pair:#?}");
+        assert_eq!(pair[1]["status"], "optimal", "{pair:#?}");
+        let (after, before) = (
+            number(&pair[0], "/objective"),
+            number(&pair[1], "/objective"),
+        );
+        assert!(
+            (after - before).abs() <= 2e-6 * after.abs().max(1.0),
+            "{after} against {before}"
+        );
+    }
+    let text = caisson([
+        "bench", "--sizes", "small", "--before", "--seed", "3", "--quiet",
+    ]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("small (before)"), "{text}");
+    assert!(text.contains("seed 3"), "{text}");
+}

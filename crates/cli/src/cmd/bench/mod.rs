@@ -412,10 +412,10 @@ fn text_report(report: &Report) -> String {
         String::new()
     } else {
         format!(
-            "generated scenarios: seed {} (`caisson generate --size SIZE --seed {}`)\n{}",
+            "{}generated scenarios: seed {} (`caisson generate --size SIZE --seed {}`)\n",
+            render::table(&rows),
             report.options.seed,
             report.options.seed,
-            render::table(&rows)
         )
     };
     for row in report.cases.iter().filter(|r| r.error.is_some()) {
