@@ -6,7 +6,8 @@
 //! spends almost all its time on that root LP, and the capacity duals then
 //! cost a second LP from scratch with the decisions fixed. Here:
 //!
-//! 1. The LP relaxation is solved from scratch (with presolve). Its optimum
+//! 1. The LP relaxation is solved from scratch (with presolve; devex
+//!    pricing, faster here than HiGHS's default choice). Its optimum
 //!    `L` is a lower bound of the MIP's optimum.
 //! 2. Every integer expansion is rounded: decided in the period where the
 //!    relaxation decides most of it when the relaxation decides at least
@@ -80,9 +81,19 @@ pub(crate) struct Proof {
     pub row_duals: Option<Vec<f64>>,
 }
 
+/// HiGHS's option for the dual simplex's pricing.
+pub(crate) const PRICING: &str = "simplex_dual_edge_weight_strategy";
+/// Devex pricing: on the European example's relaxation about 30% faster
+/// than HiGHS's default choice (steepest edge), for the same basis.
+const DEVEX: i32 = 1;
+/// HiGHS's default: it chooses.
+const HIGHS_CHOOSES: i32 = -1;
+
 /// Tries to answer the MIP `model` by its relaxation, see the module
 /// documentation. `time_limit` bounds the whole (each LP gets what is
-/// left). `None` when HiGHS failed and the instance is gone.
+/// left). The LPs use devex pricing unless `keep_pricing` (the caller set
+/// [`PRICING`] itself); the MIP gets HiGHS's default back. `None` when
+/// HiGHS failed and the instance is gone.
 pub(crate) fn relax_first(
     mut model: Model,
     f: &Formulation,
@@ -90,16 +101,20 @@ pub(crate) fn relax_first(
     mip_gap: f64,
     time_limit: Option<f64>,
     want_duals: bool,
+    keep_pricing: bool,
 ) -> Option<(Model, Relaxed)> {
     let started = Instant::now();
     let integer_cols = integer_columns(f, scenario);
     ffi::clear_integrality(&mut model).ok()?;
+    if !keep_pricing {
+        model.try_set_option(PRICING, DEVEX).ok()?;
+    }
     set_time_left(&mut model, time_limit, started)?;
     let (mut model, relaxation) = run(model, None)?;
     let relaxation = match relaxation {
         Ok(optimum) => optimum,
         Err(status) => {
-            restore(&mut model, f, &integer_cols)?;
+            restore(&mut model, f, &integer_cols, keep_pricing)?;
             let outcome = if status == HighsModelStatus::ReachedTimeLimit {
                 Relaxed::OutOfTime
             } else {
@@ -114,7 +129,7 @@ pub(crate) fn relax_first(
     set_time_left(&mut model, time_limit, started)?;
     let (mut model, fixed) = run(model, Some(&relaxation.basis))?;
     let Ok(fixed) = fixed else {
-        restore(&mut model, f, &integer_cols)?;
+        restore(&mut model, f, &integer_cols, keep_pricing)?;
         let basis = relaxation.basis;
         return Some((model, Relaxed::Unproven { start: None, basis }));
     };
@@ -136,7 +151,7 @@ pub(crate) fn relax_first(
         model = back;
         gap = gap_between(fixed.objective, lower);
         if gap > mip_gap {
-            restore(&mut model, f, &integer_cols)?;
+            restore(&mut model, f, &integer_cols, keep_pricing)?;
             let (start, basis) = (Some(fixed.values), relaxation.basis);
             return Some((model, Relaxed::Unproven { start, basis }));
         }
@@ -339,7 +354,15 @@ pub(crate) fn round(f: &Formulation, scenario: &Scenario, values: &[f64]) -> Vec
 
 /// Gives the integer columns their integrality and every expansion column
 /// its loaded bounds back, for the MIP.
-fn restore(model: &mut Model, f: &Formulation, integer_cols: &[usize]) -> Option<()> {
+fn restore(
+    model: &mut Model,
+    f: &Formulation,
+    integer_cols: &[usize],
+    keep_pricing: bool,
+) -> Option<()> {
+    if !keep_pricing {
+        model.try_set_option(PRICING, HIGHS_CHOOSES).ok()?;
+    }
     let cols: Vec<usize> = f
         .cols
         .iter()
