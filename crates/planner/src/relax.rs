@@ -284,22 +284,13 @@ fn fractional_expansions(
     scenario: &Scenario,
     values: &[f64],
 ) -> Vec<(ExpansionId, Vec<usize>)> {
-    let mut columns: Vec<(f64, Vec<usize>)> = vec![(0.0, Vec::new()); scenario.expansions.len()];
-    for (col, var) in f.cols.iter().enumerate() {
-        if let Var::Y { expansion, .. } = *var {
-            if scenario.expansions[expansion.index()].integer {
-                let (sum, cols) = &mut columns[expansion.index()];
-                *sum += values[col].clamp(0.0, 1.0);
-                cols.push(col);
-            }
-        }
-    }
     const EPSILON: f64 = 1e-6;
-    let mut fractional: Vec<(f64, ExpansionId, Vec<usize>)> = columns
+    let mut fractional: Vec<(f64, ExpansionId, Vec<usize>)> = integer_expansions(f, scenario)
         .into_iter()
-        .enumerate()
-        .filter(|(_, (sum, cols))| !cols.is_empty() && *sum > EPSILON && *sum < 1.0 - EPSILON)
-        .map(|(e, (sum, cols))| ((sum - 0.5).abs(), ExpansionId::new(e), cols))
+        .filter_map(|(expansion, cols)| {
+            let sum = relaxed_total(&cols, values);
+            (sum > EPSILON && sum < 1.0 - EPSILON).then(|| ((sum - 0.5).abs(), expansion, cols))
+        })
         .collect();
     fractional.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.index().cmp(&b.1.index())));
     fractional
@@ -309,46 +300,62 @@ fn fractional_expansions(
         .collect()
 }
 
-/// The columns of integer expansion decisions, ascending.
-fn integer_columns(f: &Formulation, scenario: &Scenario) -> Vec<usize> {
-    f.cols
-        .iter()
+/// Every integer expansion that has columns, with its decision columns
+/// (ascending), in the order of the scenario's expansions.
+fn integer_expansions(f: &Formulation, scenario: &Scenario) -> Vec<(ExpansionId, Vec<usize>)> {
+    let mut columns: Vec<Vec<usize>> = vec![Vec::new(); scenario.expansions.len()];
+    for (col, var) in f.cols.iter().enumerate() {
+        if let Var::Y { expansion, .. } = *var {
+            if scenario.expansions[expansion.index()].integer {
+                columns[expansion.index()].push(col);
+            }
+        }
+    }
+    columns
+        .into_iter()
         .enumerate()
-        .filter(|(_, var)| {
-            matches!(var, Var::Y { expansion, .. } if scenario.expansions[expansion.index()].integer)
-        })
-        .map(|(col, _)| col)
+        .filter(|(_, cols)| !cols.is_empty())
+        .map(|(e, cols)| (ExpansionId::new(e), cols))
         .collect()
+}
+
+/// How much of an expansion the relaxation decides over its columns.
+fn relaxed_total(cols: &[usize], values: &[f64]) -> f64 {
+    cols.iter().map(|&col| values[col].clamp(0.0, 1.0)).sum()
+}
+
+/// The columns of integer expansion decisions, ascending.
+pub(crate) fn integer_columns(f: &Formulation, scenario: &Scenario) -> Vec<usize> {
+    let mut cols: Vec<usize> = integer_expansions(f, scenario)
+        .into_iter()
+        .flat_map(|(_, cols)| cols)
+        .collect();
+    cols.sort_unstable();
+    cols
 }
 
 /// Every integer expansion decision rounded, as (column, 0 or 1): decided
 /// in its period of largest relaxed value (the first of equals) when its
 /// relaxed values add up to at least one half.
 pub(crate) fn round(f: &Formulation, scenario: &Scenario, values: &[f64]) -> Vec<(usize, f64)> {
-    // Per expansion: the sum of its relaxed values and its largest one (as
-    // a position in `rounding`, and the value).
-    let mut totals: Vec<(f64, Option<(usize, f64)>)> = vec![(0.0, None); scenario.expansions.len()];
-    let mut rounding = Vec::new();
-    for (col, var) in f.cols.iter().enumerate() {
-        let Var::Y { expansion, .. } = *var else {
-            continue;
-        };
-        if !scenario.expansions[expansion.index()].integer {
-            continue;
-        }
-        let value = values[col].clamp(0.0, 1.0);
-        let (sum, largest) = &mut totals[expansion.index()];
-        *sum += value;
-        if largest.is_none_or(|(_, best)| value > best) {
-            *largest = Some((rounding.len(), value));
-        }
-        rounding.push((col, 0.0));
+    let relaxed = |col: usize| values[col].clamp(0.0, 1.0);
+    let mut rounding: Vec<(usize, f64)> = Vec::new();
+    for (_, cols) in integer_expansions(f, scenario) {
+        // The first of the largest values (`max_by` would keep the last).
+        let largest = cols.iter().copied().reduce(|best, col| {
+            if relaxed(col) > relaxed(best) {
+                col
+            } else {
+                best
+            }
+        });
+        let taken = relaxed_total(&cols, values) >= 0.5;
+        rounding.extend(cols.iter().map(|&col| {
+            let decided = taken && Some(col) == largest;
+            (col, if decided { 1.0 } else { 0.0 })
+        }));
     }
-    for (sum, largest) in totals {
-        if let (true, Some((position, _))) = (sum >= 0.5, largest) {
-            rounding[position].1 = 1.0;
-        }
-    }
+    rounding.sort_unstable_by_key(|&(col, _)| col);
     rounding
 }
 
@@ -378,7 +385,7 @@ fn restore(
 }
 
 /// Sets HiGHS's time limit to what is left of `limit` since `started`.
-fn set_time_left(model: &mut Model, limit: Option<f64>, started: Instant) -> Option<()> {
+pub(crate) fn set_time_left(model: &mut Model, limit: Option<f64>, started: Instant) -> Option<()> {
     if let Some(limit) = limit {
         let left = (limit - started.elapsed().as_secs_f64()).max(0.0);
         model.try_set_option("time_limit", left).ok()?;

@@ -13,7 +13,7 @@ use crate::error::PlanError;
 use crate::ffi;
 use crate::options::PlanOptions;
 use crate::pool::split;
-use crate::relax::{relax_first, Relaxed, PRICING};
+use crate::relax::{relax_first, set_time_left, Relaxed, PRICING};
 use crate::vars::{RowKey, Var};
 use caisson_plan::clean;
 use caisson_plan::{CapacityDual, Plan, PlanStatus};
@@ -134,9 +134,7 @@ impl LoadedModel {
         let is_mip = formulation.has_integer;
         let method = if is_mip { "highs-mip" } else { "highs-lp" };
         if let Err(reason) = apply_options(&mut model, options, is_mip) {
-            let mut plan = Plan::without_solution(PlanStatus::Error, method, Some(reason));
-            plan.model = Some(stats);
-            return plan;
+            return no_plan(PlanStatus::Error, method, Some(reason), stats);
         }
 
         let mut start = None;
@@ -156,9 +154,7 @@ impl LoadedModel {
             stats.relaxation_seconds = started.elapsed().as_secs_f64();
             let Some((back, relaxed)) = relaxed else {
                 let message = "HiGHS failed to solve the LP relaxation".to_owned();
-                let mut plan = Plan::without_solution(PlanStatus::Error, method, Some(message));
-                plan.model = Some(stats);
-                return plan;
+                return no_plan(PlanStatus::Error, method, Some(message), stats);
             };
             match relaxed {
                 Relaxed::Proven(proof) => {
@@ -187,14 +183,9 @@ impl LoadedModel {
                 Relaxed::Inconclusive => {}
             }
             model = back;
-            if let Some(limit) = options.time_limit {
-                let left = (limit - stats.relaxation_seconds).max(0.0);
-                if model.try_set_option("time_limit", left).is_err() {
-                    let message = "HiGHS rejected option time_limit".to_owned();
-                    let mut plan = Plan::without_solution(PlanStatus::Error, method, Some(message));
-                    plan.model = Some(stats);
-                    return plan;
-                }
+            if set_time_left(&mut model, options.time_limit, started).is_none() {
+                let message = "HiGHS rejected option time_limit".to_owned();
+                return no_plan(PlanStatus::Error, method, Some(message), stats);
             }
         }
         if start.is_none() && is_mip && options.greedy_start {
@@ -211,10 +202,8 @@ impl LoadedModel {
                     (run.solved, run.own_objective)
                 }
                 Err(message) => {
-                    let mut plan = Plan::without_solution(PlanStatus::Error, method, Some(message));
                     stats.solve_seconds = started.elapsed().as_secs_f64();
-                    plan.model = Some(stats);
-                    return plan;
+                    return no_plan(PlanStatus::Error, method, Some(message), stats);
                 }
             };
         stats.solve_seconds = started.elapsed().as_secs_f64();
@@ -228,9 +217,7 @@ impl LoadedModel {
             status = PlanStatus::TimeLimit;
         }
         if !status.has_solution() {
-            let mut plan = Plan::without_solution(status, method, message);
-            plan.model = Some(stats);
-            return plan;
+            return no_plan(status, method, message, stats);
         }
 
         let solution = solved.get_solution();
@@ -283,6 +270,18 @@ impl LoadedModel {
     }
 }
 
+/// A plan without a solution, with the model's figures so far.
+fn no_plan(
+    status: PlanStatus,
+    method: &str,
+    message: Option<String>,
+    stats: caisson_plan::ModelStats,
+) -> Plan {
+    let mut plan = Plan::without_solution(status, method, message);
+    plan.model = Some(stats);
+    plan
+}
+
 /// The plan of the column values `values`.
 fn finish(
     formulation: &Formulation,
@@ -319,9 +318,7 @@ fn out_of_time(
         })
         .flatten();
     let Some(values) = greedy else {
-        let mut plan = Plan::without_solution(PlanStatus::TimeLimit, method, None);
-        plan.model = Some(stats);
-        return plan;
+        return no_plan(PlanStatus::TimeLimit, method, None, stats);
     };
     stats.started = true;
     stats.solver_objective = Some(cost_of(&formulation.col_cost, &values));

@@ -39,10 +39,9 @@ use highs::{Model, Sense};
 
 use crate::ffi::{self, Basis};
 use crate::lp::{run, Optimum};
-use crate::relax::{branch_once, gap_between, round, Limits};
+use crate::relax::{branch_once, gap_between, integer_columns, round, Limits};
 use crate::resolve::{Bounds, Held, Resolved, Worker};
 use crate::solve::{apply_options, read_flows};
-use crate::vars::Var;
 
 /// The base case's simplex bases for warm re-plans, made once by
 /// [`Worker::warm_basis`] and passed to every case as
@@ -138,8 +137,7 @@ impl Worker<'_, '_> {
                 None => return Warmed::Nothing,
             },
         };
-        let gap_to =
-            |objective: f64| (objective - lower.objective).max(0.0) / objective.abs().max(1.0);
+        let gap_to = |objective: f64| gap_between(objective, lower.objective);
         let mip_gap = self.options.mip_gap;
         // The edit may change which expansions pay off: then the case's own
         // relaxation, rounded as `crate::relax` does, may prove what the
@@ -212,15 +210,9 @@ impl Worker<'_, '_> {
     /// The integer columns of the model with their value in `values`,
     /// rounded and kept within `bounds`.
     fn integers(&self, values: &[f64], bounds: &Bounds) -> Vec<(usize, f64)> {
-        let f = &self.resolver.formulation;
-        let s = self.resolver.scenario;
-        f.cols
-            .iter()
-            .enumerate()
-            .filter(|(_, var)| {
-                matches!(var, Var::Y { expansion, .. } if s.expansions[expansion.index()].integer)
-            })
-            .map(|(col, _)| (col, values[col].round().clamp(0.0, bounds.col_upper[col])))
+        integer_columns(&self.resolver.formulation, self.resolver.scenario)
+            .into_iter()
+            .map(|col| (col, values[col].round().clamp(0.0, bounds.col_upper[col])))
             .collect()
     }
 
