@@ -112,6 +112,13 @@ fn summarise(mode: Resolve, report: &RiskReport, cpu: Option<f64>) {
         timing.fallbacks,
         timing.skipped,
     );
+    let mut slowest: Vec<(f64, String)> = impacts(report)
+        .filter_map(|i| Some((i.solve_seconds?, format!("{:?}", i.subject))))
+        .collect();
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (seconds, subject) in slowest.iter().take(3) {
+        println!("  slowest: {seconds:.2} s  {subject}");
+    }
 }
 
 /// Reports how far `other` is from `first`: ranking and objectives.

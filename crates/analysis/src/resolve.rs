@@ -350,15 +350,25 @@ impl<'s> Driver<'s> {
     /// The base solved on `worker`, as a result or as the cases' start.
     fn solve_base_on(&self, resolver: &Resolver<'s>, worker: &mut Worker<'_, 's>) -> BaseSolve {
         let started = Instant::now();
-        let resolved = self.resolve_on(
-            resolver,
-            worker,
-            caisson_planner::Case::Base,
-            self.guess(self.base),
-        );
-        let warm = match (&resolved, self.mode) {
-            (Ok(base), Resolve::WarmBasis) => worker.warm_basis(base),
-            _ => None,
+        let case = caisson_planner::Case::Base;
+        let (resolved, warm) = match self.mode {
+            // The relaxation that proves the base is the cases' start.
+            Resolve::WarmBasis => match resolver.bounds(case) {
+                Ok(bounds) => {
+                    let (resolved, warm) = worker.solve_base_warm(&bounds, self.guess(self.base));
+                    let resolved = match resolved.status {
+                        // A HiGHS failure is retried from scratch.
+                        PlanStatus::Error => Err(Fallback::Solver),
+                        _ => Ok(resolved),
+                    };
+                    (resolved, warm)
+                }
+                Err(error) => (Err(Fallback::Structure(error)), None),
+            },
+            _ => (
+                self.resolve_on(resolver, worker, case, self.guess(self.base)),
+                None,
+            ),
         };
         BaseSolve {
             resolved,

@@ -3,8 +3,9 @@
 //! integer decisions fixed (for capacity duals), and changing many bounds at
 //! once, changing costs and matrix coefficients, and forgetting a previous
 //! solve (for re-solves, `crate::resolve`), and reading and setting a
-//! simplex basis (for warm re-plans, `crate::warm`, and the relaxation
-//! first, `crate::relax`), and making columns integer again.
+//! simplex basis and counting a run's simplex iterations (for warm
+//! re-plans, `crate::warm`, and the relaxation first, `crate::relax`), and
+//! making columns integer again.
 //!
 //! `unsafe` is allowed in this module only. Every call here is sound because:
 //! - the pointer comes from `highs::Model::as_mut_ptr`, which owns a live
@@ -157,6 +158,18 @@ pub(crate) fn set_integer(model: &mut Model, cols: &[usize]) -> Result<(), FfiEr
 pub(crate) struct Basis {
     cols: Vec<HighsInt>,
     rows: Vec<HighsInt>,
+}
+
+/// Simplex iterations of the last run on `model`.
+pub(crate) fn simplex_iterations(model: &Model) -> Result<u64, FfiError> {
+    let name = c_string("simplex_iteration_count")?;
+    let mut value: HighsInt = 0;
+    // SAFETY: see the module comment; HiGHS writes one integer to `value`.
+    check(
+        unsafe { highs_sys::Highs_getIntInfoValue(model.as_ptr(), name.as_ptr(), &raw mut value) },
+        "Highs_getIntInfoValue",
+    )?;
+    Ok(u64::try_from(value).unwrap_or(0))
 }
 
 /// The basis of the last LP run on `model` (valid after an optimal LP run).

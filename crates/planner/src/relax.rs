@@ -85,7 +85,7 @@ pub(crate) struct Proof {
 pub(crate) const PRICING: &str = "simplex_dual_edge_weight_strategy";
 /// Devex pricing: on the European example's relaxation about 30% faster
 /// than HiGHS's default choice (steepest edge), for the same basis.
-const DEVEX: i32 = 1;
+pub(crate) const DEVEX: i32 = 1;
 /// HiGHS's default: it chooses.
 const HIGHS_CHOOSES: i32 = -1;
 

@@ -851,11 +851,6 @@ impl Worker<'_, '_> {
         let started = Instant::now();
         let resolver = self.resolver;
         let is_mip = resolver.formulation.has_integer;
-        if self.model.is_none() {
-            if let Err(error) = self.load() {
-                return Resolved::failed(PlanStatus::Error, error.to_string(), started);
-            }
-        }
         let mut warm_start = None;
         if let Start::Warm(warm) = start {
             match self.solve_warm(bounds, warm, started) {
@@ -883,6 +878,24 @@ impl Worker<'_, '_> {
                 scenario,
             ),
         };
+        self.run_mip(bounds, start_values, started)
+    }
+
+    /// Runs HiGHS on the model with `bounds`, a MIP from `start_values`
+    /// when given.
+    pub(crate) fn run_mip(
+        &mut self,
+        bounds: &Bounds,
+        start_values: Option<Vec<f64>>,
+        started: Instant,
+    ) -> Resolved {
+        let resolver = self.resolver;
+        let is_mip = resolver.formulation.has_integer;
+        if self.model.is_none() {
+            if let Err(error) = self.load() {
+                return Resolved::failed(PlanStatus::Error, error.to_string(), started);
+            }
+        }
         let Some(mut model) = self.model.take() else {
             return Resolved::failed(PlanStatus::Error, "no HiGHS model".to_owned(), started);
         };

@@ -185,12 +185,30 @@ fn edited_quantities_and_costs_give_the_optimum_of_the_edited_scenario() {
             agree(objective(&base_plan), objective(&plan(&s, &options))),
             "{name}: base"
         );
+        // The base by its relaxation first, keeping the relaxation's basis
+        // for warm re-plans.
+        let base_bounds = resolver
+            .bounds(Case::Base)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (warm_base, warm) = worker.solve_base_warm(&base_bounds, Start::None);
+        assert!(
+            agree(
+                warm_base.objective.unwrap_or(f64::NAN),
+                objective(&base_plan)
+            ),
+            "{name}: the base by its relaxation first {:?}",
+            warm_base.objective
+        );
+        let Some(warm) = warm else {
+            panic!("{name}: no warm basis");
+        };
         for (what, edited) in edits(&s) {
             let cold = plan(&edited, &options);
             for (how, start) in [
                 ("no start", Start::None),
                 ("baseline start", Start::Baseline(&base)),
                 ("greedy start", Start::Greedy(&edited)),
+                ("warm basis", Start::Warm(&warm)),
             ] {
                 let (r, p) = solve(&mut worker, &resolver, &edited, start);
                 assert!(
@@ -325,7 +343,8 @@ fn a_baseline_start_that_does_not_fit_is_completed_by_highs() {
 
 /// A warm re-plan (`Start::Warm`) whose edit changes which expansions pay
 /// off: the base's decisions, fixed, do not prove it, the case's own
-/// relaxation rounded does (one more warm LP, no MIP run).
+/// relaxation rounded does (one more warm LP, no MIP run). The base is
+/// solved by the MIP and its basis made afterwards (`Worker::warm_basis`).
 #[test]
 fn a_warm_re_plan_rounds_its_own_relaxation_when_the_base_decisions_do_not_prove_it() {
     // Base (worked in the fixture): 10 due, not worth expanding, 1,000.
