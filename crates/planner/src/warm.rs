@@ -46,6 +46,7 @@ use highs::{HighsModelStatus, Model, Sense};
 
 use crate::ffi::{self, Basis};
 use crate::lp::{run, run_within, Optimum};
+use crate::options::RelaxFirst;
 use crate::relax::{branch_once, gap_between, integer_columns, round, Limits, DEVEX, PRICING};
 use crate::resolve::{Bounds, Held, Resolved, Start, Worker};
 use crate::solve::{apply_options, read_flows};
@@ -98,7 +99,10 @@ impl Worker<'_, '_> {
     /// a branch once on a few fractional expansions. When these do not
     /// prove the base within the MIP gap, the MIP runs, from the fixed
     /// LP's plan if it has one, else from `start` as
-    /// [`Worker::solve_with`] would. The basis is `None` when the
+    /// [`Worker::solve_with`] would. Under
+    /// [`RelaxFirst::Never`](crate::RelaxFirst::Never) the MIP solves the
+    /// base and the relaxation is solved for its basis only. The basis is
+    /// `None` when the
     /// relaxation did not end optimal or the base has no solution (cases
     /// then cannot start warm).
     pub fn solve_base_warm(
@@ -107,6 +111,12 @@ impl Worker<'_, '_> {
         start: Start<'_>,
     ) -> (Resolved, Option<WarmBasis>) {
         let started = Instant::now();
+        if self.options.relax_first == RelaxFirst::Never {
+            // Branch and bound as asked; the relaxation only for the basis.
+            let resolved = self.solve_with(bounds, start);
+            let warm = self.warm_basis(&resolved);
+            return (resolved, warm);
+        }
         let Some(lower) = self.relaxation(bounds, None) else {
             return (self.solve_with(bounds, start), None);
         };

@@ -9,7 +9,9 @@ mod support;
 use caisson_generate::{generate, GenerateOptions, Shape, Size};
 use caisson_model::Scenario;
 use caisson_plan::{verify, Plan};
-use caisson_planner::{plan, Case, PlanOptions, ResolveError, Resolved, Resolver, Start, Worker};
+use caisson_planner::{
+    plan, Case, PlanOptions, RelaxFirst, ResolveError, Resolved, Resolver, Start, Worker,
+};
 use support::{all_fixtures, fixture};
 
 /// Relative tolerance of an objective at the default MIP gap (1e-6) plus
@@ -372,4 +374,50 @@ fn a_warm_re_plan_rounds_its_own_relaxation_when_the_base_decisions_do_not_prove
     ));
     assert_eq!(plan.expansions.len(), 1);
     assert!(verify(&edited, &plan).is_empty());
+}
+
+/// The base of warm re-plans when its relaxation does not prove it: under
+/// `relax_first: Never` it is solved by branch and bound from scratch (the
+/// relaxation only gives the basis), under `Always` by branch and bound
+/// from the rounded plan; a warm re-plan from either reaches the cold
+/// optimum.
+#[test]
+fn the_base_of_warm_re_plans_honours_relax_first_never() {
+    let base_scenario = fixture("relax_fractional.toml");
+    let mut edited = base_scenario.clone();
+    for quantity in edited.demands[0].quantity.iter_mut() {
+        *quantity *= 3.0;
+    }
+    for relax_first in [RelaxFirst::Never, RelaxFirst::Always] {
+        let options = PlanOptions {
+            relax_first,
+            ..PlanOptions::default()
+        };
+        let resolver = Resolver::for_edits(&base_scenario);
+        let mut worker = resolver.worker(&options).unwrap_or_else(|e| panic!("{e}"));
+        let bounds = resolver
+            .bounds(Case::Base)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (base, warm) = worker.solve_base_warm(&bounds, Start::None);
+        assert!(
+            agree(base.objective.unwrap_or(f64::NAN), 1000.0),
+            "{relax_first:?}"
+        );
+        // This base's relaxation is fractional and its rounding does not
+        // prove it: under `Always` the MIP runs from the rounded plan,
+        // under `Never` from scratch; neither is proven by LPs alone.
+        assert!(!base.warm, "{relax_first:?}");
+        assert!(base.mip_gap <= options.mip_gap, "{relax_first:?}");
+        let Some(warm) = warm else {
+            panic!("{relax_first:?}: the base's basis");
+        };
+        let (resolved, plan) = solve(&mut worker, &resolver, &edited, Start::Warm(&warm));
+        assert!(resolved.warm, "{relax_first:?}");
+        assert!(
+            agree(objective(&plan), 2500.0),
+            "{relax_first:?}: {}",
+            objective(&plan)
+        );
+        assert!(verify(&edited, &plan).is_empty());
+    }
 }
