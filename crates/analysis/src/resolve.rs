@@ -29,7 +29,9 @@ use std::time::Instant;
 
 use caisson_model::{FacilityId, Scenario};
 use caisson_plan::{Plan, PlanStatus};
-use caisson_planner::{PlanOptions, ResolveError, Resolved, Resolver, Start, WarmBasis, Worker};
+use caisson_planner::{
+    Bounds, PlanOptions, ResolveError, Resolved, Resolver, Start, WarmBasis, Worker,
+};
 
 pub use crate::timing::ResolveTiming;
 use crate::whatif;
@@ -238,6 +240,22 @@ impl BaseSolve {
     }
 }
 
+/// `case`'s bounds solved by `solve`; `Err` when the case is no change of
+/// the model's bounds or HiGHS failed (a failure on the reused instance is
+/// retried from scratch).
+fn solve_bounds(
+    resolver: &Resolver<'_>,
+    case: caisson_planner::Case<'_>,
+    solve: impl FnOnce(&Bounds) -> Resolved,
+) -> Result<Resolved, Fallback> {
+    let bounds = resolver.bounds(case).map_err(Fallback::Structure)?;
+    let resolved = solve(&bounds);
+    if resolved.status == PlanStatus::Error {
+        return Err(Fallback::Solver);
+    }
+    Ok(resolved)
+}
+
 /// The model of one base scenario, built once for all its cases; see the
 /// module documentation. [`Driver::start`] begins a run.
 #[derive(Debug)]
@@ -338,37 +356,23 @@ impl<'s> Driver<'s> {
         case: caisson_planner::Case<'_>,
         start: Start<'_>,
     ) -> Result<Resolved, Fallback> {
-        let bounds = resolver.bounds(case).map_err(Fallback::Structure)?;
-        let resolved = worker.solve_with(&bounds, start);
-        // A HiGHS failure on the reused instance is retried from scratch.
-        if resolved.status == PlanStatus::Error {
-            return Err(Fallback::Solver);
-        }
-        Ok(resolved)
+        solve_bounds(resolver, case, |bounds| worker.solve_with(bounds, start))
     }
 
     /// The base solved on `worker`, as a result or as the cases' start.
     fn solve_base_on(&self, resolver: &Resolver<'s>, worker: &mut Worker<'_, 's>) -> BaseSolve {
         let started = Instant::now();
         let case = caisson_planner::Case::Base;
-        let (resolved, warm) = match self.mode {
+        let start = self.guess(self.base);
+        let mut warm = None;
+        let resolved = match self.mode {
             // The relaxation that proves the base is the cases' start.
-            Resolve::WarmBasis => match resolver.bounds(case) {
-                Ok(bounds) => {
-                    let (resolved, warm) = worker.solve_base_warm(&bounds, self.guess(self.base));
-                    let resolved = match resolved.status {
-                        // A HiGHS failure is retried from scratch.
-                        PlanStatus::Error => Err(Fallback::Solver),
-                        _ => Ok(resolved),
-                    };
-                    (resolved, warm)
-                }
-                Err(error) => (Err(Fallback::Structure(error)), None),
-            },
-            _ => (
-                self.resolve_on(resolver, worker, case, self.guess(self.base)),
-                None,
-            ),
+            Resolve::WarmBasis => solve_bounds(resolver, case, |bounds| {
+                let (resolved, basis) = worker.solve_base_warm(bounds, start);
+                warm = basis;
+                resolved
+            }),
+            _ => self.resolve_on(resolver, worker, case, start),
         };
         BaseSolve {
             resolved,

@@ -47,6 +47,7 @@ use highs::{HighsModelStatus, Model};
 use crate::build::Formulation;
 use crate::ffi::{self, Basis};
 use crate::lp::{run, Optimum};
+use crate::options::PlanOptions;
 use crate::vars::{RowKey, Var};
 
 /// What the relaxation first gave; the model comes back alongside, ready
@@ -86,6 +87,11 @@ pub(crate) const PRICING: &str = "simplex_dual_edge_weight_strategy";
 /// Devex pricing: on the European example's relaxation about 30% faster
 /// than HiGHS's default choice (steepest edge), for the same basis.
 pub(crate) const DEVEX: i32 = 1;
+/// Whether the caller set [`PRICING`] itself (then the LPs keep it).
+pub(crate) fn pricing_chosen(options: &PlanOptions) -> bool {
+    options.highs.iter().any(|(name, _)| name == PRICING)
+}
+
 /// HiGHS's default: it chooses.
 const HIGHS_CHOOSES: i32 = -1;
 

@@ -47,7 +47,9 @@ use highs::{HighsModelStatus, Model, Sense};
 use crate::ffi::{self, Basis};
 use crate::lp::{run, run_within, Optimum};
 use crate::options::RelaxFirst;
-use crate::relax::{branch_once, gap_between, integer_columns, round, Limits, DEVEX, PRICING};
+use crate::relax::{
+    branch_once, gap_between, integer_columns, pricing_chosen, round, Limits, DEVEX, PRICING,
+};
 use crate::resolve::{Bounds, Held, Resolved, Start, Worker};
 use crate::solve::{apply_options, read_flows};
 
@@ -60,8 +62,13 @@ pub struct WarmBasis {
     /// The optimal basis of the base's LP relaxation.
     relaxation: Basis,
     /// Simplex iterations of the base's relaxation from scratch: a case's
-    /// relaxation from `relaxation` may take [`WARM_SHARE_OF_COLD`] of them
-    /// before it is solved from scratch instead.
+    /// relaxation from `relaxation` may take as many before it is solved
+    /// from scratch instead (a warm run that needs more than a cold run is
+    /// worse than one). Measured on the European example: with half as
+    /// many, the 23 risk re-plans took 38 s (one thread; 58-60 s without a
+    /// limit, 44 s with as many, 59 s with a quarter), but `bench
+    /// --replan`'s lifted `srb-neutrality` 9.7 s (4.8 s with as many, where
+    /// it finishes warm).
     cold_iterations: u64,
     /// Every integer column with its value in the base's plan (0 or 1);
     /// empty when the model has none.
@@ -70,15 +77,6 @@ pub struct WarmBasis {
     /// nothing and no fixed LP has a solution.
     pub(crate) values: Vec<f64>,
 }
-
-/// A case's relaxation from the base's basis may take at most this share
-/// (1 / N) of the base's cold iterations before it is solved from scratch:
-/// a warm run that needs more than a cold run is worse than one. Measured
-/// on the European example: with 1/2, the 23 risk re-plans took 38 s (one
-/// thread; 58-60 s without a limit, 44 s with 1/1, 59 s with 1/4), but
-/// `bench --replan`'s lifted `srb-neutrality` 9.7 s (4.8 s with 1/1,
-/// where it finishes warm); 1/1 is kept, the principled limit.
-const WARM_SHARE_OF_COLD: u64 = 1;
 
 /// What the warm LPs of one case gave.
 pub(crate) enum Warmed {
@@ -162,7 +160,7 @@ impl Worker<'_, '_> {
         warm: &WarmBasis,
         started: Instant,
     ) -> Warmed {
-        let start = (&warm.relaxation, warm.cold_iterations / WARM_SHARE_OF_COLD);
+        let start = (&warm.relaxation, warm.cold_iterations);
         let Some(lower) = self.relaxation(bounds, Some(start)) else {
             return Warmed::Nothing;
         };
@@ -221,7 +219,7 @@ impl Worker<'_, '_> {
             let proven = upper
                 .as_ref()
                 .is_some_and(|(o, _)| gap_between(*o, lower.objective) <= mip_gap);
-            if proven || !has_integers || candidates[..i].contains(integers) {
+            if proven || candidates[..i].contains(integers) {
                 continue;
             }
             let Some((back, fixed)) = self.run_fixed(model, integers, bounds, Some(&lower.basis))
@@ -310,7 +308,7 @@ impl Worker<'_, '_> {
         apply_options(&mut model, &self.options, false).ok()?;
         // Devex pricing, as the relaxation first of a plan uses, unless the
         // caller chose a pricing.
-        if !self.options.highs.iter().any(|(name, _)| name == PRICING) {
+        if !pricing_chosen(&self.options) {
             model.try_set_option(PRICING, DEVEX).ok()?;
         }
         ffi::clear_integrality(&mut model).ok()?;
