@@ -87,9 +87,10 @@ pub(crate) const PRICING: &str = "simplex_dual_edge_weight_strategy";
 /// Devex pricing: on the European example's relaxation about 30% faster
 /// than HiGHS's default choice (steepest edge), for the same basis.
 pub(crate) const DEVEX: i32 = 1;
-/// Whether the caller set [`PRICING`] itself (then the LPs keep it).
-pub(crate) fn pricing_chosen(options: &PlanOptions) -> bool {
-    options.highs.iter().any(|(name, _)| name == PRICING)
+/// Whether the caller set HiGHS's option `name` itself (`--highs`): then
+/// the LPs keep it instead of the choice made here (such as [`PRICING`]).
+pub(crate) fn option_chosen(options: &PlanOptions, name: &str) -> bool {
+    options.highs.iter().any(|(chosen, _)| chosen == name)
 }
 
 /// HiGHS's default: it chooses.

@@ -124,6 +124,23 @@ impl Bounds {
             && self.col_cost == other.col_cost
             && self.coefficients == other.coefficients
     }
+
+    /// Whether these bounds are nowhere tighter than `other`'s, with the
+    /// same coefficients (costs may differ): the values of a basis solved
+    /// for `other` then stay within these bounds, so the basis is a
+    /// primal feasible start here (a policy lifted, a facility kept).
+    pub(crate) fn loosens(&self, other: &Bounds) -> bool {
+        self.col_upper
+            .iter()
+            .zip(&other.col_upper)
+            .all(|(mine, theirs)| mine >= theirs)
+            && self
+                .row_bounds
+                .iter()
+                .zip(&other.row_bounds)
+                .all(|(mine, theirs)| mine.0 <= theirs.0 && mine.1 >= theirs.1)
+            && self.coefficients == other.coefficients
+    }
 }
 
 /// One model built for a base scenario and its variants; see the module

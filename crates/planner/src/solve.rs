@@ -13,7 +13,7 @@ use crate::error::PlanError;
 use crate::ffi;
 use crate::options::PlanOptions;
 use crate::pool::split;
-use crate::relax::{pricing_chosen, relax_first, set_time_left, Relaxed};
+use crate::relax::{option_chosen, relax_first, set_time_left, Relaxed, PRICING};
 use crate::vars::{RowKey, Var};
 use caisson_plan::clean;
 use caisson_plan::{CapacityDual, Plan, PlanStatus};
@@ -149,7 +149,7 @@ impl LoadedModel {
                 options.mip_gap,
                 options.time_limit,
                 options.capacity_duals,
-                pricing_chosen(options),
+                option_chosen(options, PRICING),
             );
             stats.relaxation_seconds = started.elapsed().as_secs_f64();
             let Some((back, relaxed)) = relaxed else {

@@ -48,10 +48,16 @@ use crate::ffi::{self, Basis};
 use crate::lp::{run, run_within, Optimum};
 use crate::options::RelaxFirst;
 use crate::relax::{
-    branch_once, gap_between, integer_columns, pricing_chosen, round, Limits, DEVEX, PRICING,
+    branch_once, gap_between, integer_columns, option_chosen, round, Limits, DEVEX, PRICING,
 };
 use crate::resolve::{Bounds, Held, Resolved, Start, Worker};
 use crate::solve::{apply_options, read_flows};
+
+/// HiGHS's option for the simplex variant, and its values for the dual
+/// (HiGHS's default) and the primal simplex.
+const SIMPLEX_STRATEGY: &str = "simplex_strategy";
+const DUAL: i32 = 1;
+const PRIMAL: i32 = 4;
 
 /// The base case's simplex basis for warm re-plans, made once by
 /// [`Worker::solve_base_warm`] (or [`Worker::warm_basis`] for a base solved
@@ -61,6 +67,9 @@ use crate::solve::{apply_options, read_flows};
 pub struct WarmBasis {
     /// The optimal basis of the base's LP relaxation.
     relaxation: Basis,
+    /// The base's bounds, which `relaxation` is optimal for: a case that
+    /// only loosens them starts from a primal feasible basis.
+    bounds: Bounds,
     /// Simplex iterations of the base's relaxation from scratch: a case's
     /// relaxation from `relaxation` may take as many before it is solved
     /// from scratch instead (a warm run that needs more than a cold run is
@@ -128,6 +137,7 @@ impl Worker<'_, '_> {
             (resolved.status.has_solution() && !resolved.values.is_empty()).then(|| WarmBasis {
                 cold_iterations: lower.iterations,
                 relaxation: lower.basis,
+                bounds: bounds.clone(),
                 integers: self.integers(&resolved.values, bounds),
                 values: resolved.values.clone(),
             });
@@ -149,6 +159,7 @@ impl Worker<'_, '_> {
             cold_iterations: relaxation.iterations,
             relaxation: relaxation.basis,
             integers: self.integers(&base.values, &bounds),
+            bounds,
             values: base.values.clone(),
         })
     }
@@ -160,8 +171,7 @@ impl Worker<'_, '_> {
         warm: &WarmBasis,
         started: Instant,
     ) -> Warmed {
-        let start = (&warm.relaxation, warm.cold_iterations);
-        let Some(lower) = self.relaxation(bounds, Some(start)) else {
+        let Some(lower) = self.relaxation(bounds, Some(warm)) else {
             return Warmed::Nothing;
         };
         let base: Vec<(usize, f64)> = warm
@@ -176,21 +186,37 @@ impl Worker<'_, '_> {
     }
 
     /// The LP relaxation with `bounds`, from scratch (with presolve) or
-    /// from a basis. A run from a basis that takes more than the given
-    /// iterations is stopped there and the LP solved from
+    /// from the base's basis in `warm`. A case that only loosens the base's
+    /// bounds (a policy lifted) starts primal feasible and is solved by the
+    /// primal simplex, any other by the dual (unless the caller chose a
+    /// simplex strategy): on the European example a lifted
+    /// `srb-neutrality` took 14,677 dual iterations (3.6 s) and 1,159
+    /// primal ones (0.55 s), while a capacity cut took 167 dual ones and
+    /// 2,277 primal ones. A run from a basis that takes more than the
+    /// base's cold iterations is stopped there and the LP solved from
     /// scratch: an edit that changes much (an exporter with many plants
     /// lost) can make the simplex walk farther from the base's basis than
     /// presolve and a fresh start do (on the European example 15 s against
     /// 6 s). `None` when the LP did not end optimal or HiGHS failed (the
     /// instance is then reloaded next time).
-    fn relaxation(&mut self, bounds: &Bounds, start: Option<(&Basis, u64)>) -> Option<Optimum> {
+    fn relaxation(&mut self, bounds: &Bounds, warm: Option<&WarmBasis>) -> Option<Optimum> {
         let (mut model, mut held) = self.take_lp()?;
         let entries = &self.resolver.formulation.expansion_entries;
         // On an error what the instance holds is unknown: it is dropped.
         held.set(&mut model, bounds, entries).ok()?;
-        let (model, relaxation) = run_within(model, start.map(|s| s.0), start.map(|s| s.1))?;
+        let primal = warm.is_some_and(|w| bounds.loosens(&w.bounds))
+            && !option_chosen(&self.options, SIMPLEX_STRATEGY);
+        if primal {
+            model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).ok()?;
+        }
+        let basis = warm.map(|w| &w.relaxation);
+        let iterations = warm.map(|w| w.cold_iterations);
+        let (mut model, relaxation) = run_within(model, basis, iterations)?;
+        if primal {
+            model.try_set_option(SIMPLEX_STRATEGY, DUAL).ok()?;
+        }
         let (model, relaxation) = match relaxation {
-            Err(HighsModelStatus::ReachedIterationLimit) if start.is_some() => run(model, None)?,
+            Err(HighsModelStatus::ReachedIterationLimit) if warm.is_some() => run(model, None)?,
             relaxation => (model, relaxation),
         };
         self.lp = Some((model, held));
@@ -308,7 +334,7 @@ impl Worker<'_, '_> {
         apply_options(&mut model, &self.options, false).ok()?;
         // Devex pricing, as the relaxation first of a plan uses, unless the
         // caller chose a pricing.
-        if !pricing_chosen(&self.options) {
+        if !option_chosen(&self.options, PRICING) {
             model.try_set_option(PRICING, DEVEX).ok()?;
         }
         ffi::clear_integrality(&mut model).ok()?;
