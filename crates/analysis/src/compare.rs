@@ -3,7 +3,7 @@
 //!
 //! The result ([`Comparison`]: each plan summarised as an [`Outcome`], with
 //! deltas against the base) is plain data and needs no solver; planning the
-//! cases (`compare`, `compare_with`, in `run`) needs the `solve` feature.
+//! cases (`compare`, `compare_with`, `compare_and_plan`, in `run`) needs the `solve` feature.
 
 use caisson_plan::CostSplit;
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ use crate::outcome::Outcome;
 mod run;
 
 #[cfg(feature = "solve")]
-pub use run::{compare, compare_with, Variant};
+pub use run::{compare, compare_and_plan, compare_with, Variant};
 
 /// The base and every variant, with their deltas.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -406,9 +406,11 @@ impl<'s> Driver<'s> {
             if let Some(solution) = base.solution() {
                 if std::ptr::eq(scenario, self.base) {
                     // The base is one of the cases (`compare`): its solve
-                    // is the base's.
+                    // is the base's, and its plan what a plan on its own
+                    // gives (with capacity shadow prices, when its LPs
+                    // proved it).
                     return Solved {
-                        plan: solution.plan(scenario, &solution.flows),
+                        plan: resolver.own_plan(solution, scenario),
                         how: How::Reused {
                             started: solution.started,
                             warm: false,
@@ -495,7 +497,7 @@ impl Run<'_, '_> {
                     .get_or_init(|| driver.solve_base_on(resolver, worker));
                 match &base.resolved {
                     Ok(resolved) => Solved {
-                        plan: resolved.plan(driver.base, &resolved.flows),
+                        plan: resolver.own_plan(resolved, driver.base),
                         how: How::Reused {
                             started: resolved.started,
                             warm: false,

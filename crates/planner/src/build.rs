@@ -226,21 +226,7 @@ impl Formulation {
         let mut red = Reductions::default();
         let inf = f64::INFINITY;
 
-        // A line can produce in t when it has capacity then or some expansion
-        // of it, decided as early as allowed, is available by t.
-        let mut producible = vec![false; scenario.lines.len() * n];
-        for (l, line) in scenario.lines.iter().enumerate() {
-            for t in 0..n {
-                producible[l * n + t] = uniform || line.capacity[t] > 0.0;
-            }
-        }
-        for e in &scenario.expansions {
-            if let (Some((first, _)), true) = (e.window, e.capacity > 0.0) {
-                for t in (first + e.lead_time as usize).min(n)..n {
-                    producible[e.line.index() * n + t] = true;
-                }
-            }
-        }
+        let producible = producible(scenario, uniform);
 
         let mut rows = Rows {
             handles: Vec::new(),
@@ -775,4 +761,27 @@ impl Formulation {
             .map(|r| r.name(scenario, &self.pools.list))
             .collect()
     }
+}
+
+/// Per line and period (`line * periods + t`): whether the model has a
+/// capacity row and production columns there. A line can produce in `t`
+/// when it has capacity then or some expansion of it, decided as early as
+/// allowed, is available by `t`; with `uniform` (`Columns::Edits`) every
+/// line can, so that any capacity edit is a change of bounds.
+pub(crate) fn producible(scenario: &Scenario, uniform: bool) -> Vec<bool> {
+    let n = scenario.periods();
+    let mut producible = vec![false; scenario.lines.len() * n];
+    for (l, line) in scenario.lines.iter().enumerate() {
+        for t in 0..n {
+            producible[l * n + t] = uniform || line.capacity[t] > 0.0;
+        }
+    }
+    for e in &scenario.expansions {
+        if let (Some((first, _)), true) = (e.window, e.capacity > 0.0) {
+            for t in (first + e.lead_time as usize).min(n)..n {
+                producible[e.line.index() * n + t] = true;
+            }
+        }
+    }
+    producible
 }

@@ -20,13 +20,6 @@ pub(crate) struct Optimum {
     pub iterations: u64,
 }
 
-impl Optimum {
-    /// The objective and a copy of the values.
-    pub fn clone_values(&self) -> (f64, Vec<f64>) {
-        (self.objective, self.values.clone())
-    }
-}
-
 /// Runs the LP `model` after forgetting its previous run, from `basis` when
 /// given (HiGHS then skips presolve), else from scratch. The model comes
 /// back with the optimum, or with the status it stopped with (a time limit,

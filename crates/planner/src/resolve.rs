@@ -452,6 +452,38 @@ impl<'s> Resolver<'s> {
         }
     }
 
+    /// The plan of `scenario` (the case `resolved` solved) as
+    /// [`plan`](crate::plan) would give it on its own: its flows, the
+    /// model's figures (this model's: a superset of the scenario's own)
+    /// and, when an LP proved it (the base of warm re-plans, or a case
+    /// whose options ask for capacity duals), the
+    /// capacity shadow prices of that LP, for the capacity rows the
+    /// scenario's own model has. The LP is the one a plan of its own
+    /// takes its duals from too: the LP with the integer decisions fixed
+    /// (`crate::relax`), so they price capacity with the expansions as
+    /// planned. On a degenerate optimum they may be another dual solution
+    /// than a plan on its own finds, as the flows may be another of the
+    /// optimal plans.
+    pub fn own_plan(&self, resolved: &Resolved, scenario: &Scenario) -> Plan {
+        let mut plan = resolved.plan(scenario, &resolved.flows);
+        if !resolved.status.has_solution() {
+            return plan;
+        }
+        let f = &self.formulation;
+        plan.capacity_duals = resolved
+            .row_duals
+            .as_deref()
+            .map(|duals| crate::solve::capacity_duals(f, scenario, duals));
+        plan.model = Some(caisson_plan::ModelStats {
+            solve_seconds: resolved.solve_seconds,
+            started: resolved.started,
+            solver_objective: resolved.objective,
+            proven_by_relaxation: resolved.warm,
+            ..f.stats.clone()
+        });
+        plan
+    }
+
     /// Loads the model into a new HiGHS instance with `options` (threads,
     /// gap, time limit; capacity duals are not computed).
     pub fn worker(&self, options: &PlanOptions) -> Result<Worker<'_, 's>, PlanError> {
@@ -801,6 +833,10 @@ pub struct Resolved {
     pub(crate) method: &'static str,
     /// Every column's value, to derive starts for later cases.
     pub(crate) values: Vec<f64>,
+    /// Every row's dual value in the LP that proved the plan, when one did
+    /// and it was the base of warm re-plans or the options ask for capacity
+    /// duals ([`Resolver::own_plan`]).
+    pub(crate) row_duals: Option<Vec<f64>>,
 }
 
 impl Resolved {
@@ -816,6 +852,7 @@ impl Resolved {
             warm: false,
             method: "highs",
             values: Vec::new(),
+            row_duals: None,
         }
     }
 
@@ -948,6 +985,7 @@ impl Worker<'_, '_> {
             warm: false,
             method: if is_mip { "highs-mip" } else { "highs-lp" },
             values: Vec::new(),
+            row_duals: None,
         };
         if status.has_solution() {
             let values = solved.get_solution().columns().to_vec();

@@ -162,7 +162,7 @@ impl LoadedModel {
                     stats.solver_objective = Some(proof.objective);
                     let duals = proof
                         .row_duals
-                        .map(|row_duals| capacity_duals(&formulation, &row_duals));
+                        .map(|row_duals| capacity_duals(&formulation, scenario, &row_duals));
                     let info = SolutionInfo {
                         status: PlanStatus::Optimal,
                         method: method.to_owned(),
@@ -250,14 +250,17 @@ impl LoadedModel {
                     }
                     if let Ok(lp) = relaxed.try_solve() {
                         if lp.status() == HighsModelStatus::Optimal {
-                            duals =
-                                Some(capacity_duals(&formulation, lp.get_solution().dual_rows()));
+                            duals = Some(capacity_duals(
+                                &formulation,
+                                scenario,
+                                lp.get_solution().dual_rows(),
+                            ));
                         }
                     }
                 }
                 stats.dual_seconds = started.elapsed().as_secs_f64();
             } else if status == PlanStatus::Optimal {
-                duals = Some(capacity_duals(&formulation, solution.dual_rows()));
+                duals = Some(capacity_duals(&formulation, scenario, solution.dual_rows()));
             }
         }
 
@@ -533,12 +536,21 @@ pub(crate) fn read_flows(f: &Formulation, scenario: &Scenario, values: &[f64]) -
 /// Shadow prices of the capacity rows: HiGHS's row dual of a binding `<=`
 /// row of a minimisation is <= 0 (the objective's change per unit of
 /// right-hand side), so the price of one more capacity unit is its negation.
-fn capacity_duals(f: &Formulation, row_duals: &[f64]) -> Vec<CapacityDual> {
+/// Only the rows a plan of `scenario` on its own has: a re-solve's superset
+/// model (`Columns::Edits`) also has a row for every line and period where
+/// nothing can be made.
+pub(crate) fn capacity_duals(
+    f: &Formulation,
+    scenario: &Scenario,
+    row_duals: &[f64],
+) -> Vec<CapacityDual> {
+    let n = scenario.periods();
+    let own = crate::build::producible(scenario, false);
     f.rows
         .iter()
         .zip(row_duals)
         .filter_map(|(key, &dual)| match *key {
-            RowKey::Capacity { line, t } => {
+            RowKey::Capacity { line, t } if own[line.index() * n + t as usize] => {
                 let price = clean(-dual);
                 (price != 0.0).then_some(CapacityDual {
                     line,

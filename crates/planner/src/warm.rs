@@ -128,7 +128,9 @@ impl Worker<'_, '_> {
             return (self.solve_with(bounds, start), None);
         };
         let rounded = self.rounded(&lower.values, bounds);
-        let resolved = match self.prove(bounds, &lower, &[rounded], started) {
+        // The base's duals are kept whatever the options say: its own plan
+        // (`Resolver::own_plan`) prices capacity with them, at no cost.
+        let resolved = match self.prove(bounds, &lower, &[rounded], true, started) {
             Warmed::Proven(resolved) => resolved,
             Warmed::Start(values) => self.run_mip(bounds, Some(values), started),
             Warmed::Nothing => self.solve_with(bounds, start),
@@ -182,7 +184,8 @@ impl Worker<'_, '_> {
         // The edit may change which expansions pay off: then the case's own
         // relaxation, rounded, may prove what the base's decisions cannot.
         let rounded = self.rounded(&lower.values, bounds);
-        self.prove(bounds, &lower, &[base, rounded], started)
+        let keep_duals = self.options.capacity_duals;
+        self.prove(bounds, &lower, &[base, rounded], keep_duals, started)
     }
 
     /// The LP relaxation with `bounds`, from scratch (with presolve) or
@@ -227,12 +230,14 @@ impl Worker<'_, '_> {
     /// the LP with each of `candidates` (integer decisions) fixed, from
     /// `lower`'s basis, until one proves it, then a branch once. Decision
     /// sets equal to an earlier one are skipped; with no integer column
-    /// the relaxation is the plan.
+    /// the relaxation is the plan. With `keep_duals` the plan keeps the
+    /// row duals of the LP that proved it.
     fn prove(
         &mut self,
         bounds: &Bounds,
         lower: &Optimum,
         candidates: &[Vec<(usize, f64)>],
+        keep_duals: bool,
         started: Instant,
     ) -> Warmed {
         let Some((mut model, held)) = self.lp.take() else {
@@ -240,11 +245,18 @@ impl Worker<'_, '_> {
         };
         let mip_gap = self.options.mip_gap;
         let has_integers = candidates.iter().any(|c| !c.is_empty());
-        let mut upper: Option<(f64, Vec<f64>)> = (!has_integers).then(|| lower.clone_values());
+        // The best plan so far: its cost, values and row duals.
+        let mut upper: Option<(f64, Vec<f64>, Vec<f64>)> = (!has_integers).then(|| {
+            (
+                lower.objective,
+                lower.values.clone(),
+                lower.row_duals.clone(),
+            )
+        });
         for (i, integers) in candidates.iter().enumerate() {
             let proven = upper
                 .as_ref()
-                .is_some_and(|(o, _)| gap_between(*o, lower.objective) <= mip_gap);
+                .is_some_and(|(o, _, _)| gap_between(*o, lower.objective) <= mip_gap);
             if proven || candidates[..i].contains(integers) {
                 continue;
             }
@@ -254,12 +266,12 @@ impl Worker<'_, '_> {
             };
             model = back;
             if let Some(fixed) = fixed {
-                if upper.as_ref().is_none_or(|(o, _)| fixed.objective < *o) {
-                    upper = Some((fixed.objective, fixed.values));
+                if upper.as_ref().is_none_or(|(o, _, _)| fixed.objective < *o) {
+                    upper = Some((fixed.objective, fixed.values, fixed.row_duals));
                 }
             }
         }
-        let Some((objective, values)) = upper else {
+        let Some((objective, values, row_duals)) = upper else {
             self.lp = Some((model, held));
             return Warmed::Nothing;
         };
@@ -300,6 +312,7 @@ impl Worker<'_, '_> {
             warm: true,
             method: if is_mip { "highs-mip" } else { "highs-lp" },
             values: values.into_iter().map(clean).collect(),
+            row_duals: keep_duals.then_some(row_duals),
         })
     }
 

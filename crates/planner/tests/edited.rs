@@ -421,3 +421,83 @@ fn the_base_of_warm_re_plans_honours_relax_first_never() {
         assert!(verify(&edited, &plan).is_empty());
     }
 }
+
+/// The base of warm re-plans, proven by its LPs, gives the plan a plan on
+/// its own gives ([`Resolver::own_plan`]): the same cost, a plan that
+/// verifies, the model's figures, and capacity shadow prices only for
+/// capacity rows the scenario's own model has, equal to those of the plan
+/// on its own (but for one degenerate row, where both are duals).
+#[test]
+fn the_own_plan_of_a_warm_base_prices_capacity_as_a_plan_on_its_own() {
+    let options = PlanOptions::default();
+    let mut priced = 0;
+    for (name, s) in scenarios() {
+        let resolver = Resolver::for_edits(&s);
+        let mut worker = resolver
+            .worker(&options)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let bounds = resolver
+            .bounds(Case::Base)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (base, _) = worker.solve_base_warm(&bounds, Start::None);
+        let own = resolver.own_plan(&base, &s);
+        let alone = plan(&s, &options);
+        assert!(agree(objective(&own), objective(&alone)), "{name}");
+        assert!(verify(&s, &own).is_empty(), "{name}");
+        assert!(own.model.is_some(), "{name}: the model's figures");
+        if !base.warm {
+            // Branch and bound proved it: no LP's duals to give.
+            assert!(own.capacity_duals.is_none(), "{name}");
+            continue;
+        }
+        let Some(duals) = &own.capacity_duals else {
+            panic!("{name}: proven by its LPs, so priced");
+        };
+        let Some(alone_duals) = &alone.capacity_duals else {
+            panic!("{name}: a plan on its own is priced");
+        };
+        let n = s.periods();
+        for dual in duals {
+            let line = &s.lines[dual.line.index()];
+            // A row of the scenario's own model: capacity then, or an
+            // expansion of the line that could be available.
+            let own_row = line.capacity[dual.period] > 0.0
+                || s.expansions.iter().any(|e| {
+                    e.line == dual.line
+                        && e.capacity > 0.0
+                        && e.window
+                            .is_some_and(|(first, _)| first + (e.lead_time as usize) <= dual.period)
+                });
+            assert!(own_row && dual.period < n, "{name}: {dual:?}");
+            let alone_price = alone_duals
+                .iter()
+                .find(|d| d.line == dual.line && d.period == dual.period)
+                .map_or(0.0, |d| d.shadow_price);
+            assert!(dual.shadow_price >= 0.0, "{name}: {dual:?}");
+            // `expansion_lead.toml` in its last period is degenerate: the
+            // expansion's 10 units exactly meet the 10 due, so any price
+            // from 0 (one more unit is not needed) to 3 (one less is lost
+            // at penalty 3) is a dual; the two models' LPs pick 2 and 0.
+            let degenerate = name == "expansion_lead.toml" && dual.period == 3;
+            assert!(
+                degenerate
+                    || (dual.shadow_price - alone_price).abs()
+                        <= 1e-6 * dual.shadow_price.abs().max(1.0),
+                "{name}: {dual:?} against {alone_price}"
+            );
+            priced += 1;
+        }
+        // And none the plan on its own prices is missing.
+        for alone_dual in alone_duals {
+            let degenerate = name == "expansion_lead.toml" && alone_dual.period == 3;
+            assert!(
+                degenerate
+                    || duals
+                        .iter()
+                        .any(|d| d.line == alone_dual.line && d.period == alone_dual.period),
+                "{name}: {alone_dual:?} missing"
+            );
+        }
+    }
+    assert!(priced > 0, "some capacity is priced");
+}

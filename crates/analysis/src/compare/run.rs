@@ -16,6 +16,7 @@
 use std::convert::Infallible;
 
 use caisson_model::Scenario;
+use caisson_plan::Plan;
 use caisson_planner::PlanOptions;
 
 use super::{delta, Comparison, VariantOutcome};
@@ -46,6 +47,21 @@ pub fn compare(
     compare_with(base, variants, options, Resolve::WarmBasis, on_done).0
 }
 
+/// [`compare`], also giving the base's plan as [`caisson_planner::plan`]
+/// would (its flows, model figures and, when the base's LPs proved it,
+/// capacity shadow prices): for a caller that needs both, the base is
+/// solved once (`caisson demo`). The plan is the comparison's base case,
+/// so the two never show different optimal plans of the same cost.
+pub fn compare_and_plan(
+    base: Variant<'_>,
+    variants: &[Variant<'_>],
+    options: &PlanOptions,
+    on_done: &(dyn Fn() + Sync),
+) -> (Comparison, Plan) {
+    let (comparison, _, plan) = run(base, variants, options, Resolve::WarmBasis, on_done);
+    (comparison, plan)
+}
+
 /// [`compare`], solving as `resolve` says, with where the time went. Every
 /// mode gives the same outcomes within the MIP gap.
 ///
@@ -58,6 +74,18 @@ pub fn compare_with(
     resolve: Resolve,
     on_done: &(dyn Fn() + Sync),
 ) -> (Comparison, ResolveTiming) {
+    let (comparison, timing, _) = run(base, variants, options, resolve, on_done);
+    (comparison, timing)
+}
+
+/// The comparison, its timing and the base's plan.
+fn run(
+    base: Variant<'_>,
+    variants: &[Variant<'_>],
+    options: &PlanOptions,
+    resolve: Resolve,
+    on_done: &(dyn Fn() + Sync),
+) -> (Comparison, ResolveTiming, Plan) {
     let all: Vec<Variant<'_>> = std::iter::once(base)
         .chain(variants.iter().copied())
         .collect();
@@ -80,18 +108,21 @@ pub fn compare_with(
         &|i, scenario, (), solved| {
             let mut outcome = Outcome::of(scenario, &solved.plan);
             outcome.scenario = all[i].label.to_owned();
-            outcome
+            // Only the base's plan is kept.
+            (outcome, (i == 0).then_some(solved.plan))
         },
         on_done,
     );
     let Ok((mut outcomes, timing)) = solved;
-    let base = outcomes.remove(0);
+    // `all` starts with the base, whose plan `finish` keeps.
+    let (base, base_plan) = outcomes.remove(0);
+    let base_plan = base_plan.expect("the base's plan is kept");
     let variants = outcomes
         .into_iter()
-        .map(|outcome| VariantOutcome {
+        .map(|(outcome, _)| VariantOutcome {
             delta: delta(&base, &outcome),
             outcome,
         })
         .collect();
-    (Comparison { base, variants }, timing)
+    (Comparison { base, variants }, timing, base_plan)
 }

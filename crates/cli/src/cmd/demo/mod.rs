@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use caisson_analysis::compare::{compare, Variant};
+use caisson_analysis::compare::{compare_and_plan, Variant};
 use caisson_analysis::risk::{analyse, count_replans, RiskOptions};
 use caisson_planner::PlanOptions;
 
@@ -153,22 +153,24 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
     // it, so this changes the time only.
     let (comparison, plan, risk) = std::thread::scope(|scope| {
         let risk = scope.spawn(|| analyse(base, &risk_options, &|| bar.inc(1)));
-        // The base is planned once more in full (with capacity shadow
-        // prices for the explanations) alongside the comparison's solves.
-        let (comparison, plan) = rayon::join(
-            || {
-                compare(
-                    Variant {
-                        label: labels[0],
-                        scenario: base,
-                    },
-                    &cases,
-                    &options,
-                    &|| bar.inc(1),
-                )
+        // The comparison's base case is the base's plan, with capacity
+        // shadow prices for the explanations when its LPs proved it
+        // (they do on the built-in scenario); else it is planned again in
+        // full.
+        let (comparison, plan) = compare_and_plan(
+            Variant {
+                label: labels[0],
+                scenario: base,
             },
-            || caisson_planner::plan(base, &options),
+            &cases,
+            &options,
+            &|| bar.inc(1),
         );
+        let plan = if plan.capacity_duals.is_some() {
+            plan
+        } else {
+            caisson_planner::plan(base, &options)
+        };
         match risk.join() {
             Ok(risk) => (comparison, plan, risk),
             Err(panic) => std::panic::resume_unwind(panic),
