@@ -136,7 +136,9 @@ mod tests {
         }
         // 64 MiB written page by page is resident while the stage runs.
         let (_, peak) = stage_peak(|| {
-            let block = vec![1u8; 64 << 20];
+            // `black_box`: in a release build the optimiser would
+            // otherwise sum the known contents without allocating them.
+            let block = std::hint::black_box(vec![1u8; 64 << 20]);
             block
                 .iter()
                 .step_by(4096)
