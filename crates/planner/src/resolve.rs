@@ -485,7 +485,10 @@ impl<'s> Resolver<'s> {
     }
 
     /// Loads the model into a new HiGHS instance with `options` (threads,
-    /// gap, time limit; capacity duals are not computed).
+    /// gap, time limit). Capacity duals cost no LP of their own here: a
+    /// case keeps the row duals of the LP that proved it when
+    /// `options.capacity_duals` asks (the base of warm re-plans always),
+    /// for [`Resolver::own_plan`].
     pub fn worker(&self, options: &PlanOptions) -> Result<Worker<'_, 's>, PlanError> {
         let mut worker = Worker {
             resolver: self,
