@@ -116,13 +116,9 @@ impl Bounds {
     /// Whether every column open in `other` is open here too, so a solution
     /// of `other` fits these bounds unchanged.
     pub(crate) fn opens_all_of(&self, other: &Bounds) -> bool {
-        self.col_upper
-            .iter()
-            .zip(&other.col_upper)
-            .all(|(mine, theirs)| mine >= theirs)
+        self.loosens(other)
             && self.row_bounds == other.row_bounds
             && self.col_cost == other.col_cost
-            && self.coefficients == other.coefficients
     }
 
     /// Whether these bounds are nowhere tighter than `other`'s, with the
