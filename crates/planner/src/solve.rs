@@ -13,7 +13,7 @@ use crate::error::PlanError;
 use crate::ffi;
 use crate::options::PlanOptions;
 use crate::pool::split;
-use crate::relax::{option_chosen, relax_first, set_time_left, Relaxed, PRICING};
+use crate::relax::{relax_first, set_time_left, Relaxed};
 use crate::vars::{RowKey, Var};
 use caisson_plan::clean;
 use caisson_plan::{CapacityDual, Plan, PlanStatus};
@@ -142,15 +142,7 @@ impl LoadedModel {
         let mut model = model;
         if is_mip && options.relax_first.applies(formulation.cols.len()) {
             let started = Instant::now();
-            let relaxed = relax_first(
-                model,
-                &formulation,
-                scenario,
-                options.mip_gap,
-                options.time_limit,
-                options.capacity_duals,
-                option_chosen(options, PRICING),
-            );
+            let relaxed = relax_first(model, &formulation, scenario, options);
             stats.relaxation_seconds = started.elapsed().as_secs_f64();
             let Some((back, relaxed)) = relaxed else {
                 let message = "HiGHS failed to solve the LP relaxation".to_owned();
@@ -533,12 +525,19 @@ pub(crate) fn read_flows(f: &Formulation, scenario: &Scenario, values: &[f64]) -
     flows
 }
 
+/// HiGHS's default dual feasibility tolerance: a reduced cost or row dual
+/// within it of zero counts as zero.
+const DUAL_TOLERANCE: f64 = 1e-7;
+
 /// Shadow prices of the capacity rows: HiGHS's row dual of a binding `<=`
 /// row of a minimisation is <= 0 (the objective's change per unit of
 /// right-hand side), so the price of one more capacity unit is its negation.
 /// Only the rows a plan of `scenario` on its own has: a re-solve's superset
 /// model (`Columns::Edits`) also has a row for every line and period where
-/// nothing can be made.
+/// nothing can be made. A price within [`DUAL_TOLERANCE`] of 0 is no price:
+/// HiGHS's duals are exact only to that tolerance, and two optimal bases
+/// of the same plan report such round-off on different rows (-3e-8 was
+/// seen on the European example).
 pub(crate) fn capacity_duals(
     f: &Formulation,
     scenario: &Scenario,
@@ -551,8 +550,8 @@ pub(crate) fn capacity_duals(
         .zip(row_duals)
         .filter_map(|(key, &dual)| match *key {
             RowKey::Capacity { line, t } if own[line.index() * n + t as usize] => {
-                let price = clean(-dual);
-                (price != 0.0).then_some(CapacityDual {
+                let price = -dual;
+                (price.abs() > DUAL_TOLERANCE).then_some(CapacityDual {
                     line,
                     period: t as usize,
                     shadow_price: price,

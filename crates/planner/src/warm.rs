@@ -48,7 +48,8 @@ use crate::ffi::{self, Basis};
 use crate::lp::{run, run_within, Optimum};
 use crate::options::RelaxFirst;
 use crate::relax::{
-    branch_once, gap_between, integer_columns, option_chosen, round, Limits, DEVEX, PRICING,
+    branch_once, gap_between, integer_columns, option_chosen, round, Limits, DEVEX,
+    OBJECTIVE_BOUND, PRICING,
 };
 use crate::resolve::{Bounds, Held, Resolved, Start, Worker};
 use crate::solve::{apply_options, read_flows};
@@ -286,6 +287,7 @@ impl Worker<'_, '_> {
                 mip_gap,
                 time_limit: self.options.time_limit,
                 started,
+                cut_off: !option_chosen(&self.options, OBJECTIVE_BOUND),
             };
             let f = &resolver.formulation;
             let Some((back, bound)) = branch_once(model, f, resolver.scenario, lower, &limits)
