@@ -29,11 +29,9 @@
 //!    relaxation's basis. Every plan either takes it or not, so the smaller
 //!    of the two optima is a lower bound of the MIP's optimum, at least
 //!    `L`; when it proves the rounded plan within the gap, that plan is the
-//!    answer as in 4. A branch need not be solved to its optimum: the dual
-//!    simplex's objective only rises, and every value it passes is a lower
-//!    bound of the branch (a dual feasible solution), so each branch stops
-//!    (HiGHS's `objective_bound`) once that bound proves the plan, and the
-//!    branch taken is skipped when the one not taken ended below it.
+//!    answer as in 4. An expansion whose branch not taken ends below the
+//!    bound that would prove the plan cannot prove it whatever the branch
+//!    taken gives: that branch is not solved.
 //! 6. Otherwise the MIP runs as before, started from the rounded plan
 //!    (feasible, and usually far better than the greedy start), and its
 //!    duals' LP starts from the relaxation's basis.
@@ -116,7 +114,6 @@ pub(crate) fn relax_first(
     let (mip_gap, time_limit) = (options.mip_gap, options.time_limit);
     let want_duals = options.capacity_duals;
     let keep_pricing = option_chosen(options, PRICING);
-    let cut_off = !option_chosen(options, OBJECTIVE_BOUND);
     let integer_cols = integer_columns(f, scenario);
     ffi::clear_integrality(&mut model).ok()?;
     if !keep_pricing {
@@ -154,7 +151,6 @@ pub(crate) fn relax_first(
             mip_gap,
             time_limit,
             started,
-            cut_off,
         };
         // The fixed LP's bounds of the integer columns go back first: the
         // branches are relaxations.
@@ -210,11 +206,6 @@ pub(crate) fn gap_between(upper: f64, lower: f64) -> f64 {
 /// warm LPs.
 const BRANCHED_EXPANSIONS: usize = 3;
 
-/// HiGHS's option that stops the dual simplex (status `ObjectiveBound`)
-/// once its objective exceeds the value given; infinite (HiGHS's default)
-/// turns it off.
-pub(crate) const OBJECTIVE_BOUND: &str = "objective_bound";
-
 /// What [`branch_once`] works within.
 pub(crate) struct Limits<'a> {
     /// Every column's upper bound in the case solved (what the branches
@@ -228,18 +219,12 @@ pub(crate) struct Limits<'a> {
     pub time_limit: Option<f64>,
     /// When the whole started.
     pub started: Instant,
-    /// Whether a branch may stop at [`OBJECTIVE_BOUND`] once it proves the
-    /// plan: not when the caller set that option (`--highs`) for the MIP.
-    pub cut_off: bool,
 }
 
 impl Limits<'_> {
-    /// The lower bound that proves `upper_bound` within `mip_gap`, less a
-    /// thousandth of the gap's width so that rounding cannot make a bound
-    /// equal to it fall short of the proof.
-    fn proving_bound(&self) -> f64 {
-        let width = self.mip_gap * self.upper_bound.abs().max(1.0);
-        self.upper_bound - 0.999 * width
+    /// Whether `lower` proves `upper_bound` within `mip_gap`.
+    fn proves(&self, lower: f64) -> bool {
+        gap_between(self.upper_bound, lower) <= self.mip_gap
     }
 }
 
@@ -247,12 +232,11 @@ impl Limits<'_> {
 /// integer expansions the relaxation takes only in part, most fractional
 /// first (see the module documentation): the largest over the branched
 /// expansions of the smaller of its two branches' optima, and at least the
-/// relaxation's. Each branch starts from the relaxation's basis and, with
-/// [`Limits::cut_off`], stops once its bound proves `limits.upper_bound`
-/// (its value is then that bound, not its optimum); an expansion whose
-/// branch not taken ends below it cannot prove the plan, so its branch
-/// taken is not solved. The model comes back with its bounds and options
-/// as given. `None` when HiGHS failed.
+/// relaxation's. Each branch starts from the relaxation's basis; an
+/// expansion whose branch not taken does not prove `limits.upper_bound`
+/// cannot prove it whatever its branch taken gives, so that branch is not
+/// solved. The model comes back with its bounds as given. `None` when
+/// HiGHS failed.
 pub(crate) fn branch_once(
     mut model: Model,
     f: &Formulation,
@@ -260,13 +244,9 @@ pub(crate) fn branch_once(
     relaxation: &Optimum,
     limits: &Limits<'_>,
 ) -> Option<(Model, f64)> {
-    let proving = limits.proving_bound();
-    if limits.cut_off {
-        model.try_set_option(OBJECTIVE_BOUND, proving).ok()?;
-    }
     let mut lower = relaxation.objective;
     for (expansion, cols) in fractional_expansions(f, scenario, &relaxation.values) {
-        if gap_between(limits.upper_bound, lower) <= limits.mip_gap {
+        if limits.proves(lower) {
             break;
         }
         let zeros = vec![0.0; cols.len()];
@@ -276,12 +256,12 @@ pub(crate) fn branch_once(
         set_time_left(&mut model, limits.time_limit, limits.started)?;
         let (mut back, not_taken) = run(model, Some(&relaxation.basis))?;
         ffi::change_col_bounds(&mut back, &cols, &zeros, &uppers).ok()?;
-        let Some(a) = branch_optimum(&not_taken, proving) else {
+        let Some(a) = branch_optimum(&not_taken) else {
             // Stopped (time) or failed: no bound from it.
             model = back;
             break;
         };
-        if a < proving {
+        if !limits.proves(a) {
             // Whatever the branch taken gives, this expansion cannot prove
             // the plan.
             model = back;
@@ -309,25 +289,20 @@ pub(crate) fn branch_once(
             None => ffi::change_col_bounds(&mut back, &cols, &zeros, &uppers).ok()?,
         }
         model = back;
-        let Some(b) = branch_optimum(&taken, proving) else {
+        let Some(b) = branch_optimum(&taken) else {
             // Stopped (time) or failed: no bound from it.
             break;
         };
         lower = lower.max(a.min(b));
     }
-    if limits.cut_off {
-        model.try_set_option(OBJECTIVE_BOUND, f64::INFINITY).ok()?;
-    }
     Some((model, lower))
 }
 
-/// A lower bound of a branch: its optimum, `proving` when the dual simplex
-/// stopped at that objective bound, or +infinity when no plan is in it.
+/// A branch's optimum: its objective, or +infinity when no plan is in it.
 /// `None` when the branch gives none (a time limit, or HiGHS failed).
-fn branch_optimum(outcome: &Result<Optimum, HighsModelStatus>, proving: f64) -> Option<f64> {
+fn branch_optimum(outcome: &Result<Optimum, HighsModelStatus>) -> Option<f64> {
     match outcome {
         Ok(optimum) => Some(optimum.objective),
-        Err(HighsModelStatus::ObjectiveBound) => Some(proving),
         Err(HighsModelStatus::Infeasible) => Some(f64::INFINITY),
         Err(_) => None,
     }

@@ -48,8 +48,7 @@ use crate::ffi::{self, Basis};
 use crate::lp::{run, run_within, Optimum};
 use crate::options::RelaxFirst;
 use crate::relax::{
-    branch_once, gap_between, integer_columns, option_chosen, round, Limits, DEVEX,
-    OBJECTIVE_BOUND, PRICING,
+    branch_once, gap_between, integer_columns, option_chosen, round, Limits, DEVEX, PRICING,
 };
 use crate::resolve::{Bounds, Held, Resolved, Start, Worker};
 use crate::solve::{apply_options, read_flows};
@@ -287,7 +286,6 @@ impl Worker<'_, '_> {
                 mip_gap,
                 time_limit: self.options.time_limit,
                 started,
-                cut_off: !option_chosen(&self.options, OBJECTIVE_BOUND),
             };
             let f = &resolver.formulation;
             let Some((back, bound)) = branch_once(model, f, resolver.scenario, lower, &limits)
