@@ -12,7 +12,9 @@
 //!
 //! With `--replan FILE` the bench also re-plans FILE's one-change cases
 //! cold and warm from the base's simplex bases, in this process, and gives
-//! the verdict on issue 18's re-plan goal (see [`replan`]).
+//! the verdict on issue 18's re-plan goal (see [`replan`]). Rows of `large`,
+//! `xl` and the European base get the verdicts on issue 18's other planning
+//! goals (see [`goals`]).
 //!
 //! The overhead ratio is everything but HiGHS's runs over the end-to-end
 //! time; "peak/HiGHS" is the process's peak over HiGHS's share of it (see
@@ -23,6 +25,7 @@
 //! cases are still measured and printed).
 
 mod cases;
+mod goals;
 mod machine;
 mod measure;
 mod memory;
@@ -142,6 +145,8 @@ struct Report {
     machine: Machine,
     options: OptionsDoc,
     cases: Vec<Row>,
+    /// Issue 18's goals judged on the rows they apply to.
+    goals: Vec<goals::Verdict>,
     /// The one-change re-plans, with `--replan`.
     #[serde(skip_serializing_if = "Option::is_none")]
     replan: Option<replan::ReplanDoc>,
@@ -307,6 +312,11 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect(),
         },
+        goals: goals::judge(
+            rows.iter()
+                .filter(|row| row.error.is_none())
+                .map(|row| (row.group, row.case.as_str(), &row.measurement)),
+        ),
         cases: rows,
         replan,
     };
@@ -431,6 +441,7 @@ fn text_report(report: &Report) -> String {
              process's peak memory over HiGHS's share of it (see docs/performance.md)\n",
         );
     }
+    text.push_str(&goals::text(&report.goals));
     if let Some(replan) = &report.replan {
         if !text.is_empty() {
             text.push('\n');
