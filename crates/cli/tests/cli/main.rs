@@ -13,6 +13,8 @@ mod analysis;
 mod bench;
 /// `breakeven`: the deal-or-ramp-up document, CSV, HTML, determinism, errors.
 mod breakeven;
+/// `demo`: the main job's outputs, its base plan checked and re-planned.
+mod demo;
 /// `explain`: shipment, transfer and matrix verdicts of the spec example.
 mod explain;
 /// `generate`: seeded scenarios that validate, TOML and JSON alike.
