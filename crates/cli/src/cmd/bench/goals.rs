@@ -76,7 +76,7 @@ pub fn judge<'a>(
     rows: impl IntoIterator<Item = (Group, &'a str, &'a Measurement)>,
 ) -> Vec<Verdict> {
     rows.into_iter()
-        .filter(|(_, label, _)| !label.ends_with("(before)"))
+        .filter(|(_, label, _)| !label.ends_with(super::BEFORE_SUFFIX))
         .flat_map(|(group, label, m)| {
             GOALS
                 .iter()

@@ -265,7 +265,7 @@ pub fn run(args: &Args, shell: &mut Shell) -> CmdResult {
         let path = runner::scenario_file(case, args.seed, dir.path())?;
         let mut variants = vec![(case.label.clone(), &options)];
         if args.before && case.mode == Mode::Full {
-            variants.push((format!("{} (before)", case.label), &before));
+            variants.push((format!("{}{BEFORE_SUFFIX}", case.label), &before));
         }
         for (label, options) in variants {
             let (row, error) = measure_case(shell, case, label, &path, options, args.repeat, &bar)?;
@@ -350,6 +350,9 @@ fn run_one(
 /// The time limit of a `--before` row: "no bound at 240 s" rather than
 /// waiting for it.
 const BEFORE_LIMIT: f64 = 240.0;
+
+/// What a `--before` row's label ends with (after its case's label).
+const BEFORE_SUFFIX: &str = " (before)";
 
 /// Measures one case `repeat` times in child processes; the row and whether
 /// a run failed.
