@@ -168,8 +168,8 @@ pub enum ReplanError {
 }
 
 /// Plans the base, then each case, under `mode`, one solve at a time
-/// (HiGHS on one thread, no capacity shadow prices: the driver's
-/// settings), each case from the base's preparation: under
+/// (each with two threads, for HiGHS and for an expansion's two branches
+/// side by side; no capacity shadow prices: the driver's settings), each case from the base's preparation: under
 /// [`Resolve::Cold`] every case is planned from scratch, as `caisson plan`
 /// plans it; under [`Resolve::WarmBasis`] the base is solved once on the
 /// reused model with its two LPs, and every case starts from them.
@@ -186,9 +186,10 @@ pub fn replan(
         options: options.clone(),
         changes: Changes::Quantities,
         guess: Guess::Greedy,
+        solve_threads: 2,
     };
-    // One thread: the figures are those of one re-plan alone, as a what-if
-    // on the platform runs it.
+    // One solve at a time: the figures are those of one re-plan alone (on
+    // two cores), as a what-if on the platform runs it.
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     Ok(pool.install(|| {
         let driver = Driver::new(base, &settings);

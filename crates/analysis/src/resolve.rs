@@ -101,9 +101,14 @@ pub enum Guess {
 pub struct Settings {
     /// How the cases are solved.
     pub mode: Resolve,
-    /// Solver options of every solve; the driver gives HiGHS one thread per
-    /// solve and computes no capacity shadow prices.
+    /// Solver options of every solve; the driver sets the threads to
+    /// [`Settings::solve_threads`] and computes no capacity shadow prices.
     pub options: PlanOptions,
+    /// Threads of each solve (HiGHS's, and an expansion's two branches side
+    /// by side): 1 when solves run side by side, as every analysis runs
+    /// them; 2 when one solve runs at a time on the machine
+    /// ([`replan`](crate::replan::replan)).
+    pub solve_threads: u32,
     /// What the cases change, hence which model is built.
     pub changes: Changes,
     /// What a re-solve starts from when not from the base's solution.
@@ -210,10 +215,16 @@ pub(crate) fn solve_one_thread(scenario: &Scenario, options: &PlanOptions) -> Pl
     caisson_planner::plan(scenario, &single_threaded(options))
 }
 
-/// `options` as [`solve_one_thread`] and every worker use them.
+/// `options` as [`solve_one_thread`] uses them.
 fn single_threaded(options: &PlanOptions) -> PlanOptions {
+    with_threads(options, 1)
+}
+
+/// `options` as every worker uses them: `threads` threads per solve, no
+/// capacity shadow prices.
+fn with_threads(options: &PlanOptions, threads: u32) -> PlanOptions {
     PlanOptions {
-        threads: Some(1),
+        threads: Some(threads.max(1)),
         capacity_duals: false,
         ..options.clone()
     }
@@ -285,7 +296,7 @@ impl<'s> Driver<'s> {
             base,
             mode: settings.mode,
             guess: settings.guess,
-            options: single_threaded(&settings.options),
+            options: with_threads(&settings.options, settings.solve_threads),
             resolver,
             started,
             build_seconds: started.elapsed().as_secs_f64(),

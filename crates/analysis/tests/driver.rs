@@ -50,6 +50,7 @@ fn drive(
         options: PlanOptions::default(),
         changes,
         guess: Guess::Greedy,
+        solve_threads: 1,
     };
     let driver = Driver::new(base, &settings);
     let solved: Result<_, Infallible> = driver.solve_cases(

@@ -50,6 +50,7 @@ use crate::build::Formulation;
 use crate::ffi::{self, Basis};
 use crate::lp::{run, Optimum};
 use crate::options::PlanOptions;
+use crate::solve::apply_options;
 use crate::vars::{RowKey, Var};
 
 /// What the relaxation first gave; the model comes back alongside, ready
@@ -148,8 +149,7 @@ pub(crate) fn relax_first(
         let limits = Limits {
             col_upper: &f.col_upper,
             upper_bound: fixed.objective,
-            mip_gap,
-            time_limit,
+            options,
             started,
         };
         // The fixed LP's bounds of the integer columns go back first: the
@@ -213,30 +213,91 @@ pub(crate) struct Limits<'a> {
     pub col_upper: &'a [f64],
     /// The best plan's cost: branching stops once the bound proves it.
     pub upper_bound: f64,
-    /// The relative MIP gap to prove.
-    pub mip_gap: f64,
-    /// The time limit of the whole, and when it started.
-    pub time_limit: Option<f64>,
+    /// The solve's options: the MIP gap to prove, the time limit of the
+    /// whole, the threads (one: the branches run one after the other) and
+    /// HiGHS's options for a branch on a copy of the instance.
+    pub options: &'a PlanOptions,
     /// When the whole started.
     pub started: Instant,
 }
 
 impl Limits<'_> {
-    /// Whether `lower` proves `upper_bound` within `mip_gap`.
+    /// Whether `lower` proves `upper_bound` within the MIP gap.
     fn proves(&self, lower: f64) -> bool {
-        gap_between(self.upper_bound, lower) <= self.mip_gap
+        gap_between(self.upper_bound, lower) <= self.options.mip_gap
     }
+}
+
+/// Whether an expansion's two branches run side by side: when the solve
+/// may use more than one thread and the machine has more than one core.
+/// The branch taken then runs on a copy of the instance on a thread of its
+/// own (measured on the European example's re-plans that branch: two warm
+/// LPs of 0.3-0.4 s each, one after the other). The bound is the same
+/// either way: each branch is the same LP from the same basis.
+fn branches_side_by_side(options: &PlanOptions, cores: usize) -> bool {
+    options.threads != Some(1) && cores > 1
+}
+
+/// How the branch taken is made from the relaxation: its "at most once"
+/// row set to exactly one, or (an expansion of one period, which has no
+/// such row) its column fixed at one.
+#[derive(Clone, Copy)]
+enum Taken<'c> {
+    Once(usize),
+    Column(&'c [usize]),
+}
+
+impl Taken<'_> {
+    /// Sets the branch's bounds (`on`) or gives the relaxation's back.
+    fn apply(self, model: &mut Model, col_upper: &[f64], on: bool) -> Result<(), ffi::FfiError> {
+        match self {
+            Taken::Once(row) => {
+                let lower = if on { 1.0 } else { f64::NEG_INFINITY };
+                ffi::change_row_bounds(model, &[row], &[lower], &[1.0])
+            }
+            Taken::Column(cols) => {
+                let lower = vec![if on { 1.0 } else { 0.0 }; cols.len()];
+                let uppers: Vec<f64> = cols.iter().map(|&col| col_upper[col]).collect();
+                ffi::change_col_bounds(model, cols, &lower, &uppers)
+            }
+        }
+    }
+}
+
+/// The branch taken solved on a new instance holding `lp` (the
+/// relaxation's LP), configured as the solve's own LPs are, on one
+/// thread. `None` when it gives no bound (a time limit, or HiGHS failed).
+fn taken_on_copy(
+    lp: &ffi::LpCopy,
+    taken: Taken<'_>,
+    basis: &Basis,
+    limits: &Limits<'_>,
+) -> Option<f64> {
+    let mut model = ffi::load_lp(lp).ok()?;
+    let options = limits.options;
+    apply_options(&mut model, options, false).ok()?;
+    if !option_chosen(options, PRICING) {
+        model.try_set_option(PRICING, DEVEX).ok()?;
+    }
+    model.try_set_option("threads", 1).ok()?;
+    model.try_set_option("parallel", "off").ok()?;
+    taken.apply(&mut model, limits.col_upper, true).ok()?;
+    set_time_left(&mut model, options.time_limit, limits.started)?;
+    let (_, outcome) = run(model, Some(basis))?;
+    branch_optimum(&outcome)
 }
 
 /// A lower bound of the MIP's optimum from branching once on each of a few
 /// integer expansions the relaxation takes only in part, most fractional
 /// first (see the module documentation): the largest over the branched
 /// expansions of the smaller of its two branches' optima, and at least the
-/// relaxation's. Each branch starts from the relaxation's basis; an
-/// expansion whose branch not taken does not prove `limits.upper_bound`
-/// cannot prove it whatever its branch taken gives, so that branch is not
-/// solved. The model comes back with its bounds as given. `None` when
-/// HiGHS failed.
+/// relaxation's. Each branch starts from the relaxation's basis. One after
+/// the other, an expansion whose branch not taken does not prove
+/// `limits.upper_bound` cannot prove it whatever its branch taken gives,
+/// so that branch is not solved; side by side
+/// ([`branches_side_by_side`]) both run at once and the same rule decides
+/// what the branch taken's optimum counts for. The model comes back with
+/// its bounds as given. `None` when HiGHS failed.
 pub(crate) fn branch_once(
     mut model: Model,
     f: &Formulation,
@@ -245,51 +306,67 @@ pub(crate) fn branch_once(
     limits: &Limits<'_>,
 ) -> Option<(Model, f64)> {
     let mut lower = relaxation.objective;
-    for (expansion, cols) in fractional_expansions(f, scenario, &relaxation.values) {
+    let fractional = fractional_expansions(f, scenario, &relaxation.values);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The relaxation's LP, copied once for the branches taken.
+    let copy = (!fractional.is_empty() && branches_side_by_side(limits.options, cores))
+        .then(|| ffi::copy_lp(&model).ok())
+        .flatten();
+    for (expansion, cols) in &fractional {
         if limits.proves(lower) {
             break;
         }
         let zeros = vec![0.0; cols.len()];
         let uppers: Vec<f64> = cols.iter().map(|&col| limits.col_upper[col]).collect();
-        // Not taken.
-        ffi::change_col_bounds(&mut model, &cols, &zeros, &zeros).ok()?;
-        set_time_left(&mut model, limits.time_limit, limits.started)?;
-        let (mut back, not_taken) = run(model, Some(&relaxation.basis))?;
-        ffi::change_col_bounds(&mut back, &cols, &zeros, &uppers).ok()?;
+        let taken = match f.rows.iter().position(|row| {
+            *row == RowKey::Once {
+                expansion: *expansion,
+            }
+        }) {
+            Some(row) => Taken::Once(row),
+            None => Taken::Column(cols),
+        };
+        // Not taken (here), and taken on a copy when side by side.
+        let (not_taken, taken_copy) = std::thread::scope(|scope| {
+            let on_copy = copy
+                .as_ref()
+                .map(|lp| scope.spawn(move || taken_on_copy(lp, taken, &relaxation.basis, limits)));
+            let not_taken = (|| {
+                ffi::change_col_bounds(&mut model, cols, &zeros, &zeros).ok()?;
+                set_time_left(&mut model, limits.options.time_limit, limits.started)?;
+                let (mut back, not_taken) = run(model, Some(&relaxation.basis))?;
+                ffi::change_col_bounds(&mut back, cols, &zeros, &uppers).ok()?;
+                Some((back, not_taken))
+            })();
+            // A panic on the copy's thread is a bound not found.
+            let taken_copy = on_copy.map(|handle| handle.join().ok().flatten());
+            (not_taken, taken_copy)
+        });
+        let (back, not_taken) = not_taken?;
+        model = back;
         let Some(a) = branch_optimum(&not_taken) else {
             // Stopped (time) or failed: no bound from it.
-            model = back;
             break;
         };
         if !limits.proves(a) {
             // Whatever the branch taken gives, this expansion cannot prove
             // the plan.
-            model = back;
             continue;
         }
-        // Taken: in one of its periods (its "at most once" row, or its one
-        // column, at 1).
-        let once = f
-            .rows
-            .iter()
-            .position(|row| *row == RowKey::Once { expansion });
-        match once {
-            Some(row) => ffi::change_row_bounds(&mut back, &[row], &[1.0], &[1.0]).ok()?,
+        let b = match taken_copy {
+            Some(b) => b,
             None => {
-                let ones = vec![1.0; cols.len()];
-                ffi::change_col_bounds(&mut back, &cols, &ones, &uppers).ok()?;
+                // Taken, here: in one of its periods (its "at most once"
+                // row, or its one column, at 1).
+                taken.apply(&mut model, limits.col_upper, true).ok()?;
+                set_time_left(&mut model, limits.options.time_limit, limits.started)?;
+                let (mut back, outcome) = run(model, Some(&relaxation.basis))?;
+                taken.apply(&mut back, limits.col_upper, false).ok()?;
+                model = back;
+                branch_optimum(&outcome)
             }
-        }
-        set_time_left(&mut back, limits.time_limit, limits.started)?;
-        let (mut back, taken) = run(back, Some(&relaxation.basis))?;
-        match once {
-            Some(row) => {
-                ffi::change_row_bounds(&mut back, &[row], &[f64::NEG_INFINITY], &[1.0]).ok()?
-            }
-            None => ffi::change_col_bounds(&mut back, &cols, &zeros, &uppers).ok()?,
-        }
-        model = back;
-        let Some(b) = branch_optimum(&taken) else {
+        };
+        let Some(b) = b else {
             // Stopped (time) or failed: no bound from it.
             break;
         };
@@ -423,4 +500,21 @@ pub(crate) fn set_time_left(model: &mut Model, limit: Option<f64>, started: Inst
         model.try_set_option("time_limit", left).ok()?;
     }
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn branches_run_side_by_side_only_with_threads_and_cores_to_spare() {
+        let with = |threads| PlanOptions {
+            threads,
+            ..PlanOptions::default()
+        };
+        assert!(branches_side_by_side(&with(None), 2));
+        assert!(branches_side_by_side(&with(Some(2)), 2));
+        assert!(!branches_side_by_side(&with(Some(1)), 2));
+        assert!(!branches_side_by_side(&with(None), 1));
+    }
 }

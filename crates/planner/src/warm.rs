@@ -283,8 +283,7 @@ impl Worker<'_, '_> {
             let limits = Limits {
                 col_upper: &bounds.col_upper,
                 upper_bound: objective,
-                mip_gap,
-                time_limit: self.options.time_limit,
+                options: &self.options,
                 started,
             };
             let f = &resolver.formulation;

@@ -324,6 +324,21 @@ proptest! {
         let gap = relaxed.mip_gap.unwrap_or(f64::NAN);
         prop_assert!(gap <= PlanOptions::default().mip_gap, "gap {}", gap);
         prop_assert_eq!(relaxed.capacity_duals.is_some(), direct.capacity_duals.is_some());
+        // The branches side by side (threads left to HiGHS; the branch
+        // taken on a copy of the instance) give the same proof.
+        // On a thread of its own: HiGHS's thread pool, once started on a
+        // thread, keeps its size there.
+        let side = std::thread::scope(|scope| {
+            scope.spawn(|| plan(&s, &PlanOptions { relax_first: RelaxFirst::Always, threads: None, ..PlanOptions::default() })).join()
+        }).expect("the side-by-side plan");
+        prop_assert_eq!(side.status, PlanStatus::Optimal, "{:?}", side.message);
+        let c = side.objective.unwrap_or(f64::NAN);
+        prop_assert!((a - c).abs() <= 2e-6 * a.abs().max(c.abs()).max(1.0), "one thread {} side by side {}", a, c);
+        let proven = |p: &caisson_plan::Plan| p.model.as_ref().is_some_and(|m| m.proven_by_relaxation);
+        prop_assert_eq!(proven(&relaxed), proven(&side));
+        if proven(&relaxed) {
+            prop_assert_eq!(relaxed.mip_gap, side.mip_gap);
+        }
     }
 }
 

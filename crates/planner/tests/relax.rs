@@ -118,3 +118,42 @@ fn one_branch_on_a_fractional_expansion_proves_what_the_relaxation_cannot() {
     assert_eq!(stats.solve_seconds, 0.0, "no branch and bound ran");
     assert_eq!(relaxed.expansions.len(), 1);
 }
+
+#[test]
+fn the_branches_side_by_side_prove_what_they_prove_one_after_the_other() {
+    // With more than one thread (and core) an expansion's branch taken
+    // runs on a copy of the instance on its own thread; with one, after the
+    // branch not taken on the same instance. Same LPs, same bases: the
+    // same bound, plan and gap.
+    let scenario = load("relax_branch.toml");
+    let solve = |threads| {
+        plan(
+            &scenario,
+            &PlanOptions {
+                relax_first: RelaxFirst::Always,
+                threads,
+                ..PlanOptions::default()
+            },
+        )
+    };
+    // Each on a thread of its own: HiGHS's thread pool, once started on a
+    // thread, keeps its size there.
+    let (side_by_side, one_after_the_other) = std::thread::scope(|scope| {
+        let side_by_side = scope.spawn(|| solve(None));
+        let one_after_the_other = scope.spawn(|| solve(Some(1)));
+        (
+            side_by_side.join().expect("side by side"),
+            one_after_the_other.join().expect("one after the other"),
+        )
+    });
+    for plan in [&side_by_side, &one_after_the_other] {
+        assert_eq!(plan.status, PlanStatus::Optimal, "{:?}", plan.message);
+        let stats = plan.model.as_ref().expect("model stats");
+        assert!(stats.proven_by_relaxation, "proven by the branches' bound");
+        assert_eq!(stats.solve_seconds, 0.0, "no branch and bound ran");
+        assert!(verify(&scenario, plan).is_empty());
+    }
+    assert_eq!(side_by_side.objective, one_after_the_other.objective);
+    assert_eq!(side_by_side.mip_gap, one_after_the_other.mip_gap);
+    assert_eq!(side_by_side.flows(), one_after_the_other.flows());
+}

@@ -94,6 +94,7 @@ fn run(
         options: options.clone(),
         changes: Changes::Quantities,
         guess: Guess::Greedy,
+        solve_threads: 1,
     };
     let driver = Driver::new(base.scenario, &settings);
     let solved: Result<_, Infallible> = driver.solve_cases(

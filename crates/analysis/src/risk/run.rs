@@ -78,6 +78,7 @@ pub fn analyse_with(
         options: options.plan.clone(),
         changes: Changes::Flows,
         guess: Guess::Nothing,
+        solve_threads: 1,
     };
     let driver = Driver::new(scenario, &settings);
     let mut run = driver.start(on_done);

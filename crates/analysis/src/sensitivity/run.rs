@@ -213,6 +213,7 @@ fn plan_points(
         options: options.plan.clone(),
         changes: Changes::Quantities,
         guess: Guess::Greedy,
+        solve_threads: 1,
     };
     let driver = Driver::new(base, &settings);
     // A point the scenario does not define is its base: known once the

@@ -176,6 +176,7 @@ fn solve_samples<T: Send>(
         options: options.plan.clone(),
         changes: Changes::Quantities,
         guess: Guess::Greedy,
+        solve_threads: 1,
     };
     let first = samples.start;
     let count = usize::try_from(samples.end.saturating_sub(first)).unwrap_or(usize::MAX);

@@ -4,7 +4,8 @@
 //!
 //! The cases are the analysis library's one-change cases (a few line
 //! capacities at 80%, demands at 120%, policies lifted). Each is planned
-//! twice in this process, one solve at a time with HiGHS on one thread and
+//! twice in this process, one solve at a time (two threads each, for HiGHS
+//! and for an expansion's two branches side by side) and
 //! no capacity shadow prices: from scratch (`Resolve::Cold`, the solve of
 //! `caisson plan`) and warm from the base's simplex bases
 //! (`Resolve::WarmBasis`). Unlike the size cases, the re-plans run in the
@@ -229,7 +230,7 @@ pub fn text(doc: &ReplanDoc) -> String {
         out
     };
     let mut text = format!(
-        "one-change re-plans of {} (MIP gap {:e}; one solve at a time, HiGHS on one thread, \
+        "one-change re-plans of {} (MIP gap {:e}; one solve at a time, two threads each, \
          in this process)\n",
         doc.scenario, doc.mip_gap
     );
