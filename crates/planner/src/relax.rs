@@ -60,10 +60,14 @@ pub(crate) enum Relaxed {
     /// The rounded plan, within the MIP gap of the relaxation.
     Proven(Proof),
     /// Not proven: the MIP runs, from `start` (the rounded plan) when the
-    /// fixed LP had one, and its duals' LP from `basis`.
+    /// fixed LP had one, and its duals' LP from `basis`. `lower` (the
+    /// relaxation's optimum, or the branches' bound when higher) bounds
+    /// the MIP's optimum from below whatever the MIP itself reaches: a MIP
+    /// stopped before its own root LP ends still has this proof.
     Unproven {
         start: Option<Vec<f64>>,
         basis: Basis,
+        lower: f64,
     },
     /// The relaxation stopped at the time limit: no time is left.
     OutOfTime,
@@ -141,8 +145,15 @@ pub(crate) fn relax_first(
     let (mut model, fixed) = run(model, Some(&relaxation.basis))?;
     let Ok(fixed) = fixed else {
         restore(&mut model, f, &integer_cols, keep_pricing)?;
-        let basis = relaxation.basis;
-        return Some((model, Relaxed::Unproven { start: None, basis }));
+        let (basis, lower) = (relaxation.basis, relaxation.objective);
+        return Some((
+            model,
+            Relaxed::Unproven {
+                start: None,
+                basis,
+                lower,
+            },
+        ));
     };
     let mut gap = gap_between(fixed.objective, relaxation.objective);
     if gap > mip_gap {
@@ -159,11 +170,19 @@ pub(crate) fn relax_first(
         ffi::change_col_bounds(&mut model, &cols, &zeros, &uppers).ok()?;
         let (back, lower) = branch_once(model, f, scenario, &relaxation, &limits)?;
         model = back;
+        let lower = lower.max(relaxation.objective);
         gap = gap_between(fixed.objective, lower);
         if gap > mip_gap {
             restore(&mut model, f, &integer_cols, keep_pricing)?;
             let (start, basis) = (Some(fixed.values), relaxation.basis);
-            return Some((model, Relaxed::Unproven { start, basis }));
+            return Some((
+                model,
+                Relaxed::Unproven {
+                    start,
+                    basis,
+                    lower,
+                },
+            ));
         }
         ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
     }
