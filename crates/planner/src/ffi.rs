@@ -181,43 +181,15 @@ pub(crate) struct LpCopy {
 
 /// Copies the LP `model` holds (see [`LpCopy`]).
 pub(crate) fn copy_lp(model: &Model) -> Result<LpCopy, FfiError> {
-    let ptr = model.as_ptr();
-    let (mut num_col, mut num_row, mut num_nz, mut sense) = (0, 0, 0, 0);
-    let mut offset = 0.0;
-    let null_f = std::ptr::null_mut::<f64>();
-    let null_i = std::ptr::null_mut::<HighsInt>();
-    // SAFETY: see the module comment; with every array pointer null HiGHS
-    // writes only the five scalars (it checks each pointer before copying).
-    check(
-        unsafe {
-            highs_sys::Highs_getLp(
-                ptr,
-                highs_sys::MATRIX_FORMAT_COLUMN_WISE,
-                &raw mut num_col,
-                &raw mut num_row,
-                &raw mut num_nz,
-                &raw mut sense,
-                &raw mut offset,
-                null_f,
-                null_f,
-                null_f,
-                null_f,
-                null_f,
-                null_i,
-                null_i,
-                null_f,
-                null_i,
-            )
-        },
-        "Highs_getLp",
-    )?;
-    if sense != highs_sys::OBJECTIVE_SENSE_MINIMIZE {
+    // First the sizes, then the arrays sized by them.
+    let sizes = get_lp(model, None)?;
+    if sizes.sense != highs_sys::OBJECTIVE_SENSE_MINIMIZE {
         return Err(FfiError::Highs("Highs_getLp (not a minimisation)"));
     }
     let size = |n: HighsInt| usize::try_from(n).map_err(|_| FfiError::Index(0));
-    let (cols, rows, nz) = (size(num_col)?, size(num_row)?, size(num_nz)?);
+    let (cols, rows, nz) = (size(sizes.cols)?, size(sizes.rows)?, size(sizes.nonzeros)?);
     let mut lp = LpCopy {
-        offset,
+        offset: sizes.offset,
         col_cost: vec![0.0; cols],
         col_lower: vec![0.0; cols],
         col_upper: vec![0.0; cols],
@@ -228,33 +200,105 @@ pub(crate) fn copy_lp(model: &Model) -> Result<LpCopy, FfiError> {
         a_index: vec![0; nz],
         a_value: vec![0.0; nz],
     };
-    // SAFETY: see the module comment; every array has exactly the length
-    // HiGHS copies into it (the counts of the first call, on the same
-    // unchanged LP), and the integrality pointer is null.
+    let copied = get_lp(model, Some(&mut lp))?;
+    if (copied.cols, copied.rows, copied.nonzeros) != (sizes.cols, sizes.rows, sizes.nonzeros) {
+        return Err(FfiError::Highs("Highs_getLp (the LP changed)"));
+    }
+    Ok(lp)
+}
+
+/// What `Highs_getLp` reports besides the arrays.
+struct LpSizes {
+    cols: HighsInt,
+    rows: HighsInt,
+    nonzeros: HighsInt,
+    sense: HighsInt,
+    offset: f64,
+}
+
+/// Where `Highs_getLp` copies the LP's arrays: all null (it then writes
+/// the sizes only), or an [`LpCopy`]'s.
+struct LpArrays {
+    col_cost: *mut f64,
+    col_lower: *mut f64,
+    col_upper: *mut f64,
+    row_lower: *mut f64,
+    row_upper: *mut f64,
+    a_start: *mut HighsInt,
+    a_index: *mut HighsInt,
+    a_value: *mut f64,
+}
+
+impl LpArrays {
+    fn null() -> Self {
+        let (f, i) = (std::ptr::null_mut(), std::ptr::null_mut());
+        LpArrays {
+            col_cost: f,
+            col_lower: f,
+            col_upper: f,
+            row_lower: f,
+            row_upper: f,
+            a_start: i,
+            a_index: i,
+            a_value: f,
+        }
+    }
+
+    fn of(lp: &mut LpCopy) -> Self {
+        LpArrays {
+            col_cost: lp.col_cost.as_mut_ptr(),
+            col_lower: lp.col_lower.as_mut_ptr(),
+            col_upper: lp.col_upper.as_mut_ptr(),
+            row_lower: lp.row_lower.as_mut_ptr(),
+            row_upper: lp.row_upper.as_mut_ptr(),
+            a_start: lp.a_start.as_mut_ptr(),
+            a_index: lp.a_index.as_mut_ptr(),
+            a_value: lp.a_value.as_mut_ptr(),
+        }
+    }
+}
+
+/// `Highs_getLp` on `model`: the sizes only (`into` is `None`), or the
+/// arrays too, into `into`, whose arrays must have the lengths the sizes
+/// give.
+fn get_lp(model: &Model, into: Option<&mut LpCopy>) -> Result<LpSizes, FfiError> {
+    let mut sizes = LpSizes {
+        cols: 0,
+        rows: 0,
+        nonzeros: 0,
+        sense: 0,
+        offset: 0.0,
+    };
+    let arrays = into.map_or_else(LpArrays::null, LpArrays::of);
+    // SAFETY: see the module comment; every array pointer is null (HiGHS
+    // checks each before copying and then writes only the scalars) or
+    // points to an array of exactly the length HiGHS copies into it (the
+    // sizes of an earlier call on the same unchanged LP; `copy_lp` checks
+    // they are still the same); the integrality pointer is null.
     check(
         unsafe {
             highs_sys::Highs_getLp(
-                ptr,
+                model.as_ptr(),
                 highs_sys::MATRIX_FORMAT_COLUMN_WISE,
-                &raw mut num_col,
-                &raw mut num_row,
-                &raw mut num_nz,
-                &raw mut sense,
-                &raw mut offset,
-                lp.col_cost.as_mut_ptr(),
-                lp.col_lower.as_mut_ptr(),
-                lp.col_upper.as_mut_ptr(),
-                lp.row_lower.as_mut_ptr(),
-                lp.row_upper.as_mut_ptr(),
-                lp.a_start.as_mut_ptr(),
-                lp.a_index.as_mut_ptr(),
-                lp.a_value.as_mut_ptr(),
-                null_i,
+                &raw mut sizes.cols,
+                &raw mut sizes.rows,
+                &raw mut sizes.nonzeros,
+                &raw mut sizes.sense,
+                &raw mut sizes.offset,
+                arrays.col_cost,
+                arrays.col_lower,
+                arrays.col_upper,
+                arrays.row_lower,
+                arrays.row_upper,
+                arrays.a_start,
+                arrays.a_index,
+                arrays.a_value,
+                std::ptr::null_mut(),
             )
         },
         "Highs_getLp",
     )?;
-    Ok(lp)
+    Ok(sizes)
 }
 
 /// A new, quiet HiGHS instance holding `lp` (HiGHS's default options).
