@@ -285,13 +285,15 @@ impl Taken<'_> {
 
 /// The branch taken solved on a new instance holding `lp` (the
 /// relaxation's LP), configured as the solve's own LPs are, on one
-/// thread. `None` when it gives no bound (a time limit, or HiGHS failed).
+/// thread: its optimum as [`branch_optimum`] gives it (`None`: stopped by
+/// the time limit). `None` when the copy could not be solved (HiGHS
+/// refused it or failed): the caller then solves the branch itself.
 fn taken_on_copy(
     lp: &ffi::LpCopy,
     taken: Taken<'_>,
     basis: &Basis,
     limits: &Limits<'_>,
-) -> Option<f64> {
+) -> Option<Option<f64>> {
     let mut model = ffi::load_lp(lp).ok()?;
     let options = limits.options;
     apply_options(&mut model, options, false).ok()?;
@@ -303,7 +305,7 @@ fn taken_on_copy(
     taken.apply(&mut model, limits.col_upper, true).ok()?;
     set_time_left(&mut model, options.time_limit, limits.started)?;
     let (_, outcome) = run(model, Some(basis))?;
-    branch_optimum(&outcome)
+    Some(branch_optimum(&outcome))
 }
 
 /// A lower bound of the MIP's optimum from branching once on each of a few
@@ -337,19 +339,25 @@ pub(crate) fn branch_once(
         }
         let zeros = vec![0.0; cols.len()];
         let uppers: Vec<f64> = cols.iter().map(|&col| limits.col_upper[col]).collect();
-        let taken = match f.rows.iter().position(|row| {
-            *row == RowKey::Once {
-                expansion: *expansion,
-            }
-        }) {
+        let once = RowKey::Once {
+            expansion: *expansion,
+        };
+        let taken = match f.rows.iter().position(|row| *row == once) {
             Some(row) => Taken::Once(row),
             None => Taken::Column(cols),
         };
         // Not taken (here), and taken on a copy when side by side.
         let (not_taken, taken_copy) = std::thread::scope(|scope| {
-            let on_copy = copy
-                .as_ref()
-                .map(|lp| scope.spawn(move || taken_on_copy(lp, taken, &relaxation.basis, limits)));
+            // A thread the system refuses leaves the branch taken to this
+            // one, after the branch not taken.
+            let on_copy = copy.as_ref().and_then(|lp| {
+                std::thread::Builder::new()
+                    .name("caisson-branch".to_owned())
+                    .spawn_scoped(scope, move || {
+                        taken_on_copy(lp, taken, &relaxation.basis, limits)
+                    })
+                    .ok()
+            });
             let not_taken = (|| {
                 ffi::change_col_bounds(&mut model, cols, &zeros, &zeros).ok()?;
                 set_time_left(&mut model, limits.options.time_limit, limits.started)?;
@@ -357,8 +365,9 @@ pub(crate) fn branch_once(
                 ffi::change_col_bounds(&mut back, cols, &zeros, &uppers).ok()?;
                 Some((back, not_taken))
             })();
-            // A panic on the copy's thread is a bound not found.
-            let taken_copy = on_copy.map(|handle| handle.join().ok().flatten());
+            // A copy that failed (or panicked) leaves the branch taken to
+            // this thread.
+            let taken_copy = on_copy.and_then(|handle| handle.join().ok().flatten());
             (not_taken, taken_copy)
         });
         let (back, not_taken) = not_taken?;
