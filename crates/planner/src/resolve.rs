@@ -907,7 +907,7 @@ impl Worker<'_, '_> {
         let mut warm_start = None;
         if let Start::Warm(warm) = start {
             match self.solve_warm(bounds, warm, started) {
-                Warmed::Proven(resolved) => return resolved,
+                Warmed::Proven(resolved, _) => return *resolved,
                 Warmed::Start(values) => warm_start = Some(values),
                 Warmed::Nothing => {}
             }
