@@ -485,3 +485,52 @@ impl Worker<'_, '_> {
         Some((model, optimum))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::PlanOptions;
+    use crate::resolve::Resolver;
+
+    /// The fixed LP of the branching fixture (an expansion the relaxation
+    /// takes by half, rounded to taken): from a basis within its cap, and
+    /// from one that runs out of its cap and falls back to the relaxation's
+    /// basis, the same optimum.
+    #[test]
+    fn a_capped_start_that_runs_out_falls_back_to_the_relaxation_basis() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/relax_branch.toml");
+        let scenario = caisson_scenario::load_path(&path)
+            .expect("the fixture loads")
+            .scenario;
+        let resolver = Resolver::for_edits(&scenario);
+        let options = PlanOptions {
+            threads: Some(1),
+            ..PlanOptions::default()
+        };
+        let mut worker = resolver.worker(&options).expect("a worker");
+        let bounds = resolver.base.clone();
+        let lower = worker.relaxation(&bounds, None).expect("the relaxation");
+        let integers = worker.rounded(&lower.values, &bounds);
+        let (model, _held) = worker.lp.take().expect("the instance");
+        let fixed = |model, start| {
+            worker
+                .run_fixed(model, &integers, &bounds, start, &lower.basis)
+                .map(|(model, optimum)| (model, optimum.expect("optimal")))
+                .expect("HiGHS ran")
+        };
+        let (model, reference) = fixed(model, FixedStart::Relaxation);
+        assert!(reference.iterations > 0, "the rounding moves the LP");
+        // The relaxation's basis with no iteration allowed: the cap is
+        // reached, the LP is solved again from the relaxation's basis.
+        let (model, fallen_back) = fixed(model, FixedStart::Capped(&lower.basis, 0));
+        assert_eq!(fallen_back.iterations, reference.iterations);
+        // The fixed LP's own optimal basis needs no iteration.
+        let (_, within) = fixed(model, FixedStart::Capped(&reference.basis, 0));
+        assert_eq!(within.iterations, 0);
+        for optimum in [&fallen_back, &within] {
+            assert!((optimum.objective - reference.objective).abs() < 1e-9);
+        }
+        assert!((reference.objective - 900.0).abs() < 1e-6);
+    }
+}
