@@ -31,7 +31,10 @@
 //!    `L`; when it proves the rounded plan within the gap, that plan is the
 //!    answer as in 4. An expansion whose branch not taken ends below the
 //!    bound that would prove the plan cannot prove it whatever the branch
-//!    taken gives: that branch is not solved.
+//!    taken gives: one after the other, that branch is not solved. When the
+//!    solve may use more than one thread, the two branches run side by
+//!    side (the branch taken on a copy of the instance on a thread of its
+//!    own), which gives the same bound sooner.
 //! 6. Otherwise the MIP runs as before, started from the rounded plan
 //!    (feasible, and usually far better than the greedy start), and its
 //!    duals' LP starts from the relaxation's basis.
