@@ -208,8 +208,9 @@ impl ResolveTiming {
 
 /// Plans `scenario` from scratch as one of many parallel solves: HiGHS on
 /// one thread (its own threads would only compete with the other solves;
-/// HiGHS keeps one thread pool per process, so callers that also plan
-/// directly should use one thread too), and no capacity shadow prices
+/// HiGHS keeps one thread pool per OS thread, sized by its first run there,
+/// so callers that also plan directly on the same thread should use one
+/// thread too), and no capacity shadow prices
 /// (analyses compare outcomes, and the extra LP would double the time).
 pub(crate) fn solve_one_thread(scenario: &Scenario, options: &PlanOptions) -> Plan {
     caisson_planner::plan(scenario, &single_threaded(options))
