@@ -250,14 +250,36 @@ impl Limits<'_> {
     }
 }
 
-/// Whether an expansion's two branches run side by side: when the solve
-/// may use more than one thread and the machine has more than one core.
-/// The branch taken then runs on a copy of the instance on a thread of its
-/// own (measured on the European example's re-plans that branch: two warm
-/// LPs of 0.3-0.4 s each, one after the other). The bound is the same
-/// either way: each branch is the same LP from the same basis.
-fn branches_side_by_side(options: &PlanOptions, cores: usize) -> bool {
+/// Whether two LPs of one solve run side by side (an expansion's two
+/// branches here, a lifted policy's relaxation and fixed LP in
+/// `crate::warm`): when the solve may use more than one thread and the
+/// machine has more than one core. The second LP then runs on a copy of
+/// the instance on a thread of its own (measured on the European example's
+/// re-plans that branch: two warm LPs of 0.3-0.4 s each, one after the
+/// other). Results are the same either way: each LP is the same LP from
+/// the same basis.
+fn side_by_side_on(options: &PlanOptions, cores: usize) -> bool {
     options.threads != Some(1) && cores > 1
+}
+
+/// [`side_by_side_on`] this machine's cores.
+pub(crate) fn side_by_side(options: &PlanOptions) -> bool {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    side_by_side_on(options, cores)
+}
+
+/// A new instance holding `lp`, configured as a solve's own LPs are
+/// (`options`, devex pricing unless chosen) but on one HiGHS thread: the
+/// second of two LPs side by side. `None` when HiGHS refuses it.
+pub(crate) fn load_copy(lp: &ffi::LpCopy, options: &PlanOptions) -> Option<Model> {
+    let mut model = ffi::load_lp(lp).ok()?;
+    apply_options(&mut model, options, false).ok()?;
+    if !option_chosen(options, PRICING) {
+        model.try_set_option(PRICING, DEVEX).ok()?;
+    }
+    model.try_set_option("threads", 1).ok()?;
+    model.try_set_option("parallel", "off").ok()?;
+    Some(model)
 }
 
 /// How the branch taken is made from the relaxation: its "at most once"
@@ -297,14 +319,8 @@ fn taken_on_copy(
     basis: &Basis,
     limits: &Limits<'_>,
 ) -> Option<Option<f64>> {
-    let mut model = ffi::load_lp(lp).ok()?;
+    let mut model = load_copy(lp, limits.options)?;
     let options = limits.options;
-    apply_options(&mut model, options, false).ok()?;
-    if !option_chosen(options, PRICING) {
-        model.try_set_option(PRICING, DEVEX).ok()?;
-    }
-    model.try_set_option("threads", 1).ok()?;
-    model.try_set_option("parallel", "off").ok()?;
     taken.apply(&mut model, limits.col_upper, true).ok()?;
     set_time_left(&mut model, options.time_limit, limits.started)?;
     let (_, outcome) = run(model, Some(basis))?;
@@ -319,7 +335,7 @@ fn taken_on_copy(
 /// the other, an expansion whose branch not taken does not prove
 /// `limits.upper_bound` cannot prove it whatever its branch taken gives,
 /// so that branch is not solved; side by side
-/// ([`branches_side_by_side`]) both run at once and the same rule decides
+/// ([`side_by_side`]) both run at once and the same rule decides
 /// what the branch taken's optimum counts for. The model comes back with
 /// its bounds as given. `None` when HiGHS failed.
 pub(crate) fn branch_once(
@@ -331,9 +347,8 @@ pub(crate) fn branch_once(
 ) -> Option<(Model, f64)> {
     let mut lower = relaxation.objective;
     let fractional = fractional_expansions(f, scenario, &relaxation.values);
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     // The relaxation's LP, copied once for the branches taken.
-    let copy = (!fractional.is_empty() && branches_side_by_side(limits.options, cores))
+    let copy = (!fractional.is_empty() && side_by_side(limits.options))
         .then(|| ffi::copy_lp(&model).ok())
         .flatten();
     for (expansion, cols) in &fractional {
@@ -538,14 +553,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn branches_run_side_by_side_only_with_threads_and_cores_to_spare() {
+    fn lps_run_side_by_side_only_with_threads_and_cores_to_spare() {
         let with = |threads| PlanOptions {
             threads,
             ..PlanOptions::default()
         };
-        assert!(branches_side_by_side(&with(None), 2));
-        assert!(branches_side_by_side(&with(Some(2)), 2));
-        assert!(!branches_side_by_side(&with(Some(1)), 2));
-        assert!(!branches_side_by_side(&with(None), 1));
+        assert!(side_by_side_on(&with(None), 2));
+        assert!(side_by_side_on(&with(Some(2)), 2));
+        assert!(!side_by_side_on(&with(Some(1)), 2));
+        assert!(!side_by_side_on(&with(None), 1));
     }
 }

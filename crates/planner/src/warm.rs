@@ -54,9 +54,11 @@ use highs::{HighsModelStatus, Model, Sense};
 
 use crate::ffi::{self, Basis};
 use crate::lp::{run, run_within, Optimum};
+use crate::options::PlanOptions;
 use crate::options::RelaxFirst;
 use crate::relax::{
-    branch_once, gap_between, integer_columns, option_chosen, round, Limits, DEVEX, PRICING,
+    branch_once, gap_between, integer_columns, load_copy, option_chosen, round, side_by_side,
+    Limits, DEVEX, PRICING,
 };
 use crate::resolve::{Bounds, Held, Resolved, Start, Worker};
 use crate::solve::{apply_options, read_flows};
@@ -110,12 +112,54 @@ pub(crate) struct FixedBasis {
 }
 
 /// Where a fixed LP starts: from the relaxation's basis just found, or
-/// from another basis for at most so many simplex iterations, then from
-/// the relaxation's basis.
+/// from another basis for at most so many simplex iterations (by the dual
+/// simplex, or by the primal from a primal feasible basis), then from the
+/// relaxation's basis.
 #[derive(Debug, Clone, Copy)]
 enum FixedStart<'b> {
     Relaxation,
     Capped(&'b Basis, u64),
+    Primal(&'b Basis, u64),
+}
+
+/// A set of integer decisions to fix and where its LP starts, or its LP's
+/// optimum when already solved (beside the relaxation).
+struct Candidate<'b> {
+    integers: Vec<(usize, f64)>,
+    start: FixedStart<'b>,
+    solved: Option<Optimum>,
+}
+
+impl Candidate<'_> {
+    /// `integers`, from the case's relaxation basis.
+    fn from_relaxation(integers: Vec<(usize, f64)>) -> Self {
+        Candidate {
+            integers,
+            start: FixedStart::Relaxation,
+            solved: None,
+        }
+    }
+}
+
+/// The LP with the base's decisions fixed of a case that only loosens the
+/// base's bounds, solved by the primal simplex from the base's fixed-LP
+/// basis (primal feasible there: the same decisions, looser bounds) beside
+/// the case's relaxation.
+struct Beside<'i, 'b> {
+    integers: &'i [(usize, f64)],
+    basis: &'b Basis,
+    cap: u64,
+}
+
+/// What [`Beside`]'s LP gave.
+enum BesideOutcome {
+    /// Not run beside the relaxation (one thread, or the copy failed).
+    NotRun,
+    /// Its optimum.
+    Solved(Optimum),
+    /// It reached its iteration cap (or stopped otherwise): the case's
+    /// relaxation basis is the start.
+    Exhausted,
 }
 
 /// The best plan of a case's fixed LPs so far: its cost, values, row
@@ -125,6 +169,21 @@ struct Best {
     values: Vec<f64>,
     row_duals: Vec<f64>,
     basis: Option<FixedBasis>,
+}
+
+impl Best {
+    /// A fixed LP's optimum as the best plan.
+    fn of(fixed: Optimum) -> Self {
+        Best {
+            objective: fixed.objective,
+            values: fixed.values,
+            row_duals: fixed.row_duals,
+            basis: Some(FixedBasis {
+                basis: fixed.basis,
+                iterations: fixed.iterations,
+            }),
+        }
+    }
 }
 
 /// What the warm LPs of one case gave.
@@ -138,6 +197,33 @@ pub(crate) enum Warmed {
     Start(Vec<f64>),
     /// Nothing usable (an LP not optimal, or HiGHS failed).
     Nothing,
+}
+
+/// [`Beside`]'s LP on a new instance holding `lp` (the case's LP) on one
+/// thread, as [`Worker::run_fixed`] would solve it from
+/// [`FixedStart::Primal`] up to its cap.
+fn fixed_on_copy(
+    lp: &ffi::LpCopy,
+    beside: &Beside<'_, '_>,
+    options: &PlanOptions,
+) -> BesideOutcome {
+    let Some(mut model) = load_copy(lp, options) else {
+        return BesideOutcome::NotRun;
+    };
+    let cols: Vec<usize> = beside.integers.iter().map(|&(col, _)| col).collect();
+    let values: Vec<f64> = beside.integers.iter().map(|&(_, value)| value).collect();
+    if ffi::change_col_bounds(&mut model, &cols, &values, &values).is_err()
+        || model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).is_err()
+    {
+        return BesideOutcome::NotRun;
+    }
+    match run_within(model, Some(beside.basis), Some(beside.cap)) {
+        Some((_, Ok(optimum))) => BesideOutcome::Solved(optimum),
+        Some((_, Err(HighsModelStatus::ReachedIterationLimit))) => BesideOutcome::Exhausted,
+        // Stopped otherwise, or HiGHS failed: the calling thread solves it
+        // as it would have, with the same outcome or a clearer one.
+        _ => BesideOutcome::NotRun,
+    }
 }
 
 impl Worker<'_, '_> {
@@ -166,15 +252,15 @@ impl Worker<'_, '_> {
             let warm = self.warm_basis(&resolved);
             return (resolved, warm);
         }
-        let Some(lower) = self.relaxation(bounds, None) else {
+        let Some((lower, _)) = self.relaxation(bounds, None, None) else {
             return (self.solve_with(bounds, start), None);
         };
         let rounded = self.rounded(&lower.values, bounds);
         let mut fixed = None;
         // The base's duals are kept whatever the options say: its own plan
         // (`Resolver::own_plan`) prices capacity with them, at no cost.
-        let starts = [FixedStart::Relaxation];
-        let resolved = match self.prove(bounds, &lower, &[rounded], &starts, true, started) {
+        let candidates = vec![Candidate::from_relaxation(rounded)];
+        let resolved = match self.prove(bounds, &lower, candidates, true, started) {
             Warmed::Proven(resolved, basis) => {
                 fixed = basis;
                 *resolved
@@ -204,7 +290,7 @@ impl Worker<'_, '_> {
             return None;
         }
         let bounds = self.resolver.base.clone();
-        let relaxation = self.relaxation(&bounds, None)?;
+        let (relaxation, _) = self.relaxation(&bounds, None, None)?;
         Some(WarmBasis {
             cold_iterations: relaxation.iterations,
             relaxation: relaxation.basis,
@@ -222,18 +308,11 @@ impl Worker<'_, '_> {
         warm: &WarmBasis,
         started: Instant,
     ) -> Warmed {
-        let Some(lower) = self.relaxation(bounds, Some(warm)) else {
-            return Warmed::Nothing;
-        };
         let base: Vec<(usize, f64)> = warm
             .integers
             .iter()
             .map(|&(col, value)| (col, value.min(bounds.col_upper[col]).max(0.0)))
             .collect();
-        // The edit may change which expansions pay off: then the case's own
-        // relaxation, rounded, may prove what the base's decisions cannot.
-        let rounded = self.rounded(&lower.values, bounds);
-        let keep_duals = self.options.capacity_duals;
         // The base's decisions from the base's LP with them fixed: an edit
         // of quantities leaves that basis a few iterations from the case's
         // optimum (on the European example 0-330 iterations, 0.03-0.12 s,
@@ -246,26 +325,53 @@ impl Worker<'_, '_> {
         // relaxation's basis (one demand at 120% moved the relaxation 750
         // iterations, the base's fixed LP took 610: 0.46 s from the base's
         // basis with the fallback, 0.22 s from the relaxation's). A case
-        // that only loosens the base's bounds (a policy lifted) and whose
-        // relaxation moved opens columns the base's basis prices wrongly
-        // (the dual simplex took 12,000-14,000 iterations there): it
-        // starts from its relaxation basis.
-        let opens = bounds.loosens(&warm.bounds) && lower.iterations > 0;
-        let from_base = match &warm.fixed {
-            Some(fixed) if !opens && lower.iterations < fixed.iterations => {
-                FixedStart::Capped(&fixed.basis, fixed.iterations)
+        // that only loosens the base's bounds (a policy lifted) opens
+        // columns the base's basis prices wrongly (the dual simplex took
+        // 12,000-14,000 iterations there) but keeps it primal feasible: its
+        // fixed LP runs the primal simplex from it (0.3 s for a lifted
+        // `srb-neutrality`, 1,140 iterations), beside its relaxation when
+        // the solve may use two threads, capped as the relaxation is.
+        let loosens = bounds.loosens(&warm.bounds);
+        let beside = match &warm.fixed {
+            Some(fixed) if loosens && !option_chosen(&self.options, SIMPLEX_STRATEGY) => {
+                Some(Beside {
+                    integers: &base,
+                    basis: &fixed.basis,
+                    cap: warm.cold_iterations,
+                })
             }
-            _ => FixedStart::Relaxation,
+            _ => None,
         };
-        let starts = [from_base, FixedStart::Relaxation];
-        self.prove(
-            bounds,
-            &lower,
-            &[base, rounded],
-            &starts,
-            keep_duals,
-            started,
-        )
+        let Some((lower, beside_outcome)) = self.relaxation(bounds, Some(warm), beside.as_ref())
+        else {
+            return Warmed::Nothing;
+        };
+        // The edit may change which expansions pay off: then the case's own
+        // relaxation, rounded, may prove what the base's decisions cannot.
+        let rounded = self.rounded(&lower.values, bounds);
+        let keep_duals = self.options.capacity_duals;
+        let (from_base, solved) = match (&beside, beside_outcome) {
+            (_, BesideOutcome::Solved(optimum)) => (FixedStart::Relaxation, Some(optimum)),
+            (_, BesideOutcome::Exhausted) => (FixedStart::Relaxation, None),
+            (Some(beside), BesideOutcome::NotRun) => {
+                (FixedStart::Primal(beside.basis, beside.cap), None)
+            }
+            (None, BesideOutcome::NotRun) => match &warm.fixed {
+                Some(fixed) if lower.iterations < fixed.iterations => {
+                    (FixedStart::Capped(&fixed.basis, fixed.iterations), None)
+                }
+                _ => (FixedStart::Relaxation, None),
+            },
+        };
+        let candidates = vec![
+            Candidate {
+                integers: base,
+                start: from_base,
+                solved,
+            },
+            Candidate::from_relaxation(rounded),
+        ];
+        self.prove(bounds, &lower, candidates, keep_duals, started)
     }
 
     /// The LP relaxation with `bounds`, from scratch (with presolve) or
@@ -282,42 +388,69 @@ impl Worker<'_, '_> {
     /// presolve and a fresh start do (on the European example 15 s against
     /// 6 s). `None` when the LP did not end optimal or HiGHS failed (the
     /// instance is then reloaded next time).
-    fn relaxation(&mut self, bounds: &Bounds, warm: Option<&WarmBasis>) -> Option<Optimum> {
+    fn relaxation(
+        &mut self,
+        bounds: &Bounds,
+        warm: Option<&WarmBasis>,
+        beside: Option<&Beside<'_, '_>>,
+    ) -> Option<(Optimum, BesideOutcome)> {
         let (mut model, mut held) = self.take_lp()?;
         let entries = &self.resolver.formulation.expansion_entries;
         // On an error what the instance holds is unknown: it is dropped.
         held.set(&mut model, bounds, entries).ok()?;
-        let primal = warm.is_some_and(|w| bounds.loosens(&w.bounds))
-            && !option_chosen(&self.options, SIMPLEX_STRATEGY);
-        if primal {
-            model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).ok()?;
-        }
-        let basis = warm.map(|w| &w.relaxation);
-        let iterations = warm.map(|w| w.cold_iterations);
-        let (mut model, relaxation) = run_within(model, basis, iterations)?;
-        if primal {
-            model.try_set_option(SIMPLEX_STRATEGY, DUAL).ok()?;
-        }
-        let (model, relaxation) = match relaxation {
-            Err(HighsModelStatus::ReachedIterationLimit) if warm.is_some() => run(model, None)?,
-            relaxation => (model, relaxation),
-        };
+        let options = &self.options;
+        // The case's LP, copied for the LP beside the relaxation.
+        let copy = beside
+            .filter(|_| side_by_side(options))
+            .and_then(|_| ffi::copy_lp(&model).ok());
+        let (relaxed, outcome) = std::thread::scope(|scope| {
+            let on_copy = copy.as_ref().zip(beside).and_then(|(lp, beside)| {
+                std::thread::Builder::new()
+                    .name("caisson-fixed".to_owned())
+                    .spawn_scoped(scope, move || fixed_on_copy(lp, beside, options))
+                    .ok()
+            });
+            let relaxed = (|| {
+                let primal = warm.is_some_and(|w| bounds.loosens(&w.bounds))
+                    && !option_chosen(options, SIMPLEX_STRATEGY);
+                if primal {
+                    model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).ok()?;
+                }
+                let basis = warm.map(|w| &w.relaxation);
+                let iterations = warm.map(|w| w.cold_iterations);
+                let (mut model, relaxation) = run_within(model, basis, iterations)?;
+                if primal {
+                    model.try_set_option(SIMPLEX_STRATEGY, DUAL).ok()?;
+                }
+                match relaxation {
+                    Err(HighsModelStatus::ReachedIterationLimit) if warm.is_some() => {
+                        run(model, None)
+                    }
+                    relaxation => Some((model, relaxation)),
+                }
+            })();
+            // A copy that failed (or panicked) did not run.
+            let outcome = on_copy
+                .and_then(|handle| handle.join().ok())
+                .unwrap_or(BesideOutcome::NotRun);
+            (relaxed, outcome)
+        });
+        let (model, relaxation) = relaxed?;
         self.lp = Some((model, held));
-        relaxation.ok()
+        Some((relaxation.ok()?, outcome))
     }
 
     /// Tries to prove a plan within the MIP gap of the relaxation `lower`:
-    /// the LP with each of `candidates` (integer decisions) fixed, from
-    /// `lower`'s basis, until one proves it, then a branch once. Decision
-    /// sets equal to an earlier one are skipped; with no integer column
-    /// the relaxation is the plan. With `keep_duals` the plan keeps the
-    /// row duals of the LP that proved it.
+    /// the LP with each of `candidates`' integer decisions fixed, from its
+    /// start (or its optimum when already solved), until one proves it,
+    /// then a branch once. Decision sets equal to an earlier one are
+    /// skipped; with no integer column the relaxation is the plan. With
+    /// `keep_duals` the plan keeps the row duals of the LP that proved it.
     fn prove(
         &mut self,
         bounds: &Bounds,
         lower: &Optimum,
-        candidates: &[Vec<(usize, f64)>],
-        starts: &[FixedStart<'_>],
+        mut candidates: Vec<Candidate<'_>>,
         keep_duals: bool,
         started: Instant,
     ) -> Warmed {
@@ -325,7 +458,7 @@ impl Worker<'_, '_> {
             return Warmed::Nothing;
         };
         let mip_gap = self.options.mip_gap;
-        let has_integers = candidates.iter().any(|c| !c.is_empty());
+        let has_integers = candidates.iter().any(|c| !c.integers.is_empty());
         // The best plan so far.
         let mut upper: Option<Best> = (!has_integers).then(|| Best {
             objective: lower.objective,
@@ -333,33 +466,34 @@ impl Worker<'_, '_> {
             row_duals: lower.row_duals.clone(),
             basis: None,
         });
-        for (i, integers) in candidates.iter().enumerate() {
+        for i in 0..candidates.len() {
             let proven = upper
                 .as_ref()
                 .is_some_and(|best| gap_between(best.objective, lower.objective) <= mip_gap);
-            if proven || candidates[..i].contains(integers) {
+            let integers = &candidates[i].integers;
+            if proven || candidates[..i].iter().any(|c| c.integers == *integers) {
                 continue;
             }
-            let start = starts.get(i).copied().unwrap_or(FixedStart::Relaxation);
-            let Some((back, fixed)) = self.run_fixed(model, integers, bounds, start, &lower.basis)
-            else {
-                return Warmed::Nothing;
+            let fixed = match candidates[i].solved.take() {
+                Some(optimum) => Some(optimum),
+                None => {
+                    let start = candidates[i].start;
+                    let integers = &candidates[i].integers;
+                    let Some((back, fixed)) =
+                        self.run_fixed(model, integers, bounds, start, &lower.basis)
+                    else {
+                        return Warmed::Nothing;
+                    };
+                    model = back;
+                    fixed
+                }
             };
-            model = back;
             if let Some(fixed) = fixed {
                 if upper
                     .as_ref()
                     .is_none_or(|best| fixed.objective < best.objective)
                 {
-                    upper = Some(Best {
-                        objective: fixed.objective,
-                        values: fixed.values,
-                        row_duals: fixed.row_duals,
-                        basis: Some(FixedBasis {
-                            basis: fixed.basis,
-                            iterations: fixed.iterations,
-                        }),
-                    });
+                    upper = Some(Best::of(fixed));
                 }
             }
         }
@@ -478,6 +612,15 @@ impl Worker<'_, '_> {
                     ran => ran,
                 }
             }
+            FixedStart::Primal(basis, iterations) => {
+                model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).ok()?;
+                let (mut model, ran) = run_within(model, Some(basis), Some(iterations))?;
+                model.try_set_option(SIMPLEX_STRATEGY, DUAL).ok()?;
+                match ran {
+                    Err(HighsModelStatus::ReachedIterationLimit) => run(model, Some(relaxation))?,
+                    ran => (model, ran),
+                }
+            }
         };
         let mut model = model;
         let optimum = optimum.ok();
@@ -512,7 +655,9 @@ mod tests {
         };
         let mut worker = resolver.worker(&options).expect("a worker");
         let bounds = resolver.base.clone();
-        let lower = worker.relaxation(&bounds, None).expect("the relaxation");
+        let (lower, _) = worker
+            .relaxation(&bounds, None, None)
+            .expect("the relaxation");
         let integers = worker.rounded(&lower.values, &bounds);
         let (model, _held) = worker.lp.take().expect("the instance");
         let fixed = |model, start| {

@@ -270,3 +270,61 @@ fn variants_that_are_not_bound_changes_are_refused() {
     dropped.contracts.clear();
     assert!(resolver.bounds(Case::Variant(&dropped)).is_ok());
 }
+
+/// A policy lifted, re-planned warm: its LP with the base's decisions
+/// fixed runs beside its relaxation (on a copy of the instance) when the
+/// solve may use two threads, and after it on one. The same LP from the
+/// same basis: the same plan either way.
+#[test]
+fn a_lifted_policy_re_plans_the_same_beside_its_relaxation_and_after_it() {
+    let replan = |threads: Option<u32>| {
+        // On a thread of its own: HiGHS's thread pool, once started on a
+        // thread, keeps its size there.
+        std::thread::scope(|scope| {
+            scope
+                .spawn(move || {
+                    let options = PlanOptions {
+                        threads,
+                        ..PlanOptions::default()
+                    };
+                    let mut out = Vec::new();
+                    for (name, s) in scenarios() {
+                        let resolver = Resolver::new(&s);
+                        let mut worker = resolver
+                            .worker(&options)
+                            .unwrap_or_else(|e| panic!("{name}: {e}"));
+                        let base_bounds = resolver
+                            .bounds(Case::Base)
+                            .unwrap_or_else(|e| panic!("{name}: {e}"));
+                        let (_, warm) = worker.solve_base_warm(&base_bounds, Start::None);
+                        let Some(warm) = warm else {
+                            continue;
+                        };
+                        for (what, edited) in variants(&s) {
+                            if !what.starts_with("without policy") {
+                                continue;
+                            }
+                            let bounds = resolver
+                                .bounds(Case::Variant(&edited))
+                                .unwrap_or_else(|e| panic!("{name}, {what}: {e}"));
+                            let resolved = worker.solve_with(&bounds, Start::Warm(&warm));
+                            out.push((
+                                format!("{name}, {what}"),
+                                resolved.objective,
+                                resolved.flows,
+                            ));
+                        }
+                    }
+                    out
+                })
+                .join()
+                .expect("the re-plans ran")
+        })
+    };
+    let (beside, after) = (replan(None), replan(Some(1)));
+    assert!(!beside.is_empty(), "some scenario has a policy to lift");
+    assert_eq!(beside.len(), after.len());
+    for (a, b) in beside.iter().zip(&after) {
+        assert_eq!(a, b, "{}", a.0);
+    }
+}
