@@ -20,9 +20,12 @@
 //! quantities leaves it a few iterations from the case's optimum: on the
 //! European example's re-plans 0-330 iterations, 0.03-0.12 s); otherwise,
 //! or once the cap is reached, from the case's relaxation basis just found
-//! (a change of bounds only), which is also the start of the second and
-//! of a case that opens columns (a policy lifted whose relaxation moved).
-//! The cap
+//! (a change of bounds only), which is also the start of the second. A
+//! case that only loosens the base's bounds (a policy lifted) keeps the
+//! base's fixed basis primal feasible: its first fixed LP runs the primal
+//! simplex from it, beside the relaxation (on a copy of the instance, on a
+//! thread of its own) when the solve may use two threads, after it
+//! otherwise; the same LP from the same basis either way. The cap
 //! matters: measured on the European example's 23 risk re-plans, the
 //! base's fixed-LP basis alone made them take 0.02-14 s (14 s when an
 //! exporter with many plants is lost), the case's relaxation basis
