@@ -282,6 +282,29 @@ pub(crate) fn load_copy(lp: &ffi::LpCopy, options: &PlanOptions) -> Option<Model
     Some(model)
 }
 
+/// Runs `here` on the calling thread and, when `copy` is given, `there` on
+/// it on a scoped thread named `name` at the same time: the two LPs side
+/// by side. `there`'s result is `None` when it gave none, and also when
+/// the system refused the thread or `there` panicked: the caller then does
+/// that work itself.
+pub(crate) fn beside_copy<T: Send, R>(
+    copy: Option<&ffi::LpCopy>,
+    name: &str,
+    there: impl FnOnce(&ffi::LpCopy) -> Option<T> + Send,
+    here: impl FnOnce() -> R,
+) -> (R, Option<T>) {
+    std::thread::scope(|scope| {
+        let handle = copy.and_then(|lp| {
+            std::thread::Builder::new()
+                .name(name.to_owned())
+                .spawn_scoped(scope, move || there(lp))
+                .ok()
+        });
+        let result = here();
+        (result, handle.and_then(|h| h.join().ok().flatten()))
+    })
+}
+
 /// How the branch taken is made from the relaxation: its "at most once"
 /// row set to exactly one, or (an expansion of one period, which has no
 /// such row) its column fixed at one.
@@ -365,29 +388,18 @@ pub(crate) fn branch_once(
             None => Taken::Column(cols),
         };
         // Not taken (here), and taken on a copy when side by side.
-        let (not_taken, taken_copy) = std::thread::scope(|scope| {
-            // A thread the system refuses leaves the branch taken to this
-            // one, after the branch not taken.
-            let on_copy = copy.as_ref().and_then(|lp| {
-                std::thread::Builder::new()
-                    .name("caisson-branch".to_owned())
-                    .spawn_scoped(scope, move || {
-                        taken_on_copy(lp, taken, &relaxation.basis, limits)
-                    })
-                    .ok()
-            });
-            let not_taken = (|| {
+        let (not_taken, taken_copy) = beside_copy(
+            copy.as_ref(),
+            "caisson-branch",
+            |lp| taken_on_copy(lp, taken, &relaxation.basis, limits),
+            || {
                 ffi::change_col_bounds(&mut model, cols, &zeros, &zeros).ok()?;
                 set_time_left(&mut model, limits.options.time_limit, limits.started)?;
                 let (mut back, not_taken) = run(model, Some(&relaxation.basis))?;
                 ffi::change_col_bounds(&mut back, cols, &zeros, &uppers).ok()?;
                 Some((back, not_taken))
-            })();
-            // A copy that failed (or panicked) leaves the branch taken to
-            // this thread.
-            let taken_copy = on_copy.and_then(|handle| handle.join().ok().flatten());
-            (not_taken, taken_copy)
-        });
+            },
+        );
         let (back, not_taken) = not_taken?;
         model = back;
         let Some(a) = branch_optimum(&not_taken) else {

@@ -60,8 +60,8 @@ use crate::lp::{run, run_within, Optimum};
 use crate::options::PlanOptions;
 use crate::options::RelaxFirst;
 use crate::relax::{
-    branch_once, gap_between, integer_columns, load_copy, option_chosen, round, side_by_side,
-    Limits, DEVEX, PRICING,
+    beside_copy, branch_once, gap_between, integer_columns, load_copy, option_chosen, round,
+    side_by_side, Limits, DEVEX, PRICING,
 };
 use crate::resolve::{Bounds, Held, Resolved, Start, Worker};
 use crate::solve::{apply_options, read_flows};
@@ -154,14 +154,12 @@ struct Beside<'i, 'b> {
     cap: u64,
 }
 
-/// What [`Beside`]'s LP gave.
+/// What [`Beside`]'s LP gave when it ran beside the relaxation.
 enum BesideOutcome {
-    /// Not run beside the relaxation (one thread, or the copy failed).
-    NotRun,
     /// Its optimum.
     Solved(Optimum),
-    /// It reached its iteration cap (or stopped otherwise): the case's
-    /// relaxation basis is the start.
+    /// It reached its iteration cap: the case's relaxation basis is the
+    /// start.
     Exhausted,
 }
 
@@ -204,29 +202,28 @@ pub(crate) enum Warmed {
 
 /// [`Beside`]'s LP on a new instance holding `lp` (the case's LP) on one
 /// thread, as [`Worker::run_fixed`] would solve it from
-/// [`FixedStart::Primal`] up to its cap.
+/// [`FixedStart::Primal`] up to its cap. `None` when it did not end at its
+/// optimum or its cap (HiGHS refused the copy, failed, or stopped
+/// otherwise): the calling thread then solves it as it would have.
 fn fixed_on_copy(
     lp: &ffi::LpCopy,
     beside: &Beside<'_, '_>,
     options: &PlanOptions,
-) -> BesideOutcome {
-    let Some(mut model) = load_copy(lp, options) else {
-        return BesideOutcome::NotRun;
-    };
-    let cols: Vec<usize> = beside.integers.iter().map(|&(col, _)| col).collect();
-    let values: Vec<f64> = beside.integers.iter().map(|&(_, value)| value).collect();
-    if ffi::change_col_bounds(&mut model, &cols, &values, &values).is_err()
-        || model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).is_err()
-    {
-        return BesideOutcome::NotRun;
+) -> Option<BesideOutcome> {
+    let mut model = load_copy(lp, options)?;
+    fix(&mut model, beside.integers).ok()?;
+    model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).ok()?;
+    match run_within(model, Some(beside.basis), Some(beside.cap))? {
+        (_, Ok(optimum)) => Some(BesideOutcome::Solved(optimum)),
+        (_, Err(HighsModelStatus::ReachedIterationLimit)) => Some(BesideOutcome::Exhausted),
+        (_, Err(_)) => None,
     }
-    match run_within(model, Some(beside.basis), Some(beside.cap)) {
-        Some((_, Ok(optimum))) => BesideOutcome::Solved(optimum),
-        Some((_, Err(HighsModelStatus::ReachedIterationLimit))) => BesideOutcome::Exhausted,
-        // Stopped otherwise, or HiGHS failed: the calling thread solves it
-        // as it would have, with the same outcome or a clearer one.
-        _ => BesideOutcome::NotRun,
-    }
+}
+
+/// Fixes each of `integers`' columns at its value.
+fn fix(model: &mut Model, integers: &[(usize, f64)]) -> Result<(), ffi::FfiError> {
+    let (cols, values): (Vec<usize>, Vec<f64>) = integers.iter().copied().unzip();
+    ffi::change_col_bounds(model, &cols, &values, &values)
 }
 
 impl Worker<'_, '_> {
@@ -354,12 +351,10 @@ impl Worker<'_, '_> {
         let rounded = self.rounded(&lower.values, bounds);
         let keep_duals = self.options.capacity_duals;
         let (from_base, solved) = match (&beside, beside_outcome) {
-            (_, BesideOutcome::Solved(optimum)) => (FixedStart::Relaxation, Some(optimum)),
-            (_, BesideOutcome::Exhausted) => (FixedStart::Relaxation, None),
-            (Some(beside), BesideOutcome::NotRun) => {
-                (FixedStart::Primal(beside.basis, beside.cap), None)
-            }
-            (None, BesideOutcome::NotRun) => match &warm.fixed {
+            (_, Some(BesideOutcome::Solved(optimum))) => (FixedStart::Relaxation, Some(optimum)),
+            (_, Some(BesideOutcome::Exhausted)) => (FixedStart::Relaxation, None),
+            (Some(beside), None) => (FixedStart::Primal(beside.basis, beside.cap), None),
+            (None, None) => match &warm.fixed {
                 Some(fixed) if lower.iterations < fixed.iterations => {
                     (FixedStart::Capped(&fixed.basis, fixed.iterations), None)
                 }
@@ -396,7 +391,7 @@ impl Worker<'_, '_> {
         bounds: &Bounds,
         warm: Option<&WarmBasis>,
         beside: Option<&Beside<'_, '_>>,
-    ) -> Option<(Optimum, BesideOutcome)> {
+    ) -> Option<(Optimum, Option<BesideOutcome>)> {
         let (mut model, mut held) = self.take_lp()?;
         let entries = &self.resolver.formulation.expansion_entries;
         // On an error what the instance holds is unknown: it is dropped.
@@ -406,14 +401,11 @@ impl Worker<'_, '_> {
         let copy = beside
             .filter(|_| side_by_side(options))
             .and_then(|_| ffi::copy_lp(&model).ok());
-        let (relaxed, outcome) = std::thread::scope(|scope| {
-            let on_copy = copy.as_ref().zip(beside).and_then(|(lp, beside)| {
-                std::thread::Builder::new()
-                    .name("caisson-fixed".to_owned())
-                    .spawn_scoped(scope, move || fixed_on_copy(lp, beside, options))
-                    .ok()
-            });
-            let relaxed = (|| {
+        let (relaxed, outcome) = beside_copy(
+            copy.as_ref(),
+            "caisson-fixed",
+            |lp| beside.and_then(|beside| fixed_on_copy(lp, beside, options)),
+            || {
                 let primal = warm.is_some_and(|w| bounds.loosens(&w.bounds))
                     && !option_chosen(options, SIMPLEX_STRATEGY);
                 if primal {
@@ -431,13 +423,8 @@ impl Worker<'_, '_> {
                     }
                     relaxation => Some((model, relaxation)),
                 }
-            })();
-            // A copy that failed (or panicked) did not run.
-            let outcome = on_copy
-                .and_then(|handle| handle.join().ok())
-                .unwrap_or(BesideOutcome::NotRun);
-            (relaxed, outcome)
-        });
+            },
+        );
         let (model, relaxation) = relaxed?;
         self.lp = Some((model, held));
         Some((relaxation.ok()?, outcome))
@@ -602,23 +589,18 @@ impl Worker<'_, '_> {
         start: FixedStart<'_>,
         relaxation: &Basis,
     ) -> Option<(Model, Option<Optimum>)> {
-        let cols: Vec<usize> = integers.iter().map(|&(col, _)| col).collect();
-        let values: Vec<f64> = integers.iter().map(|&(_, value)| value).collect();
-        ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
+        fix(&mut model, integers).ok()?;
         let (model, optimum) = match start {
             FixedStart::Relaxation => run(model, Some(relaxation))?,
-            FixedStart::Capped(basis, iterations) => {
-                match run_within(model, Some(basis), Some(iterations))? {
-                    (model, Err(HighsModelStatus::ReachedIterationLimit)) => {
-                        run(model, Some(relaxation))?
-                    }
-                    ran => ran,
+            FixedStart::Capped(basis, iterations) | FixedStart::Primal(basis, iterations) => {
+                let primal = matches!(start, FixedStart::Primal(..));
+                if primal {
+                    model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).ok()?;
                 }
-            }
-            FixedStart::Primal(basis, iterations) => {
-                model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).ok()?;
                 let (mut model, ran) = run_within(model, Some(basis), Some(iterations))?;
-                model.try_set_option(SIMPLEX_STRATEGY, DUAL).ok()?;
+                if primal {
+                    model.try_set_option(SIMPLEX_STRATEGY, DUAL).ok()?;
+                }
                 match ran {
                     Err(HighsModelStatus::ReachedIterationLimit) => run(model, Some(relaxation))?,
                     ran => (model, ran),
@@ -627,6 +609,7 @@ impl Worker<'_, '_> {
         };
         let mut model = model;
         let optimum = optimum.ok();
+        let cols: Vec<usize> = integers.iter().map(|&(col, _)| col).collect();
         let lower = vec![0.0; cols.len()];
         let upper: Vec<f64> = cols.iter().map(|&col| bounds.col_upper[col]).collect();
         ffi::change_col_bounds(&mut model, &cols, &lower, &upper).ok()?;
