@@ -218,11 +218,27 @@ fn print_summary(out: &mut dyn Write, s: &Scenario, plan: &Plan, method: Method)
         writeln!(out, "          {message}")?;
     }
     if let Some(m) = &plan.model {
+        // Every stage HiGHS spent on this plan: the LP relaxation first (0
+        // unless it ran), branch and bound (0 when the relaxation proved the
+        // plan) and the capacity duals' LP.
+        let solved = m.relaxation_seconds + m.solve_seconds + m.dual_seconds;
         writeln!(
             out,
             "model     {} columns ({} integer), {} rows, {} nonzeros; built in {:.2}s, solved in {:.2}s",
-            m.columns, m.integer_columns, m.rows, m.nonzeros, m.build_seconds, m.solve_seconds
+            m.columns, m.integer_columns, m.rows, m.nonzeros, m.build_seconds, solved
         )?;
+        if m.proven_by_relaxation {
+            writeln!(
+                out,
+                "          (the LP relaxation first, rounded and proven: no branch and bound)"
+            )?;
+        } else if m.relaxation_seconds > 0.0 {
+            writeln!(
+                out,
+                "          (the LP relaxation first {:.2}s, then branch and bound {:.2}s, duals {:.2}s)",
+                m.relaxation_seconds, m.solve_seconds, m.dual_seconds
+            )?;
+        }
     }
     let (Some(objective), Some(cost)) = (plan.objective, plan.cost) else {
         return Ok(());

@@ -529,3 +529,50 @@ fn why_short_shows_whole_units_and_the_plan_json_keeps_exact_ones() {
         .unwrap_or_default();
     assert!(cause.contains("(31.5 of 31.5 capacity units)"), "{cause}");
 }
+
+/// The text summary's solve time covers every HiGHS stage of the plan: with
+/// the relaxation first it used to print only branch and bound's (0.00 s
+/// when the relaxation proved the plan).
+#[test]
+fn plan_text_names_the_relaxation_first_and_counts_its_time() {
+    let dir = temp_dir();
+    for (mode, relaxation_line) in [("always", true), ("never", false)] {
+        let out = dir.path().join(format!("{mode}.json"));
+        let output = caisson()
+            .arg("plan")
+            .arg(fixture("example.toml"))
+            .args(["--relax-first", mode, "--quiet", "--out"])
+            .arg(&out)
+            .output()
+            .expect("run caisson");
+        let stdout = crate::support::stdout(&output);
+        assert!(output.status.success(), "{stdout}");
+        assert_eq!(
+            stdout.contains("(the LP relaxation first"),
+            relaxation_line,
+            "--relax-first {mode}: {stdout}"
+        );
+        let printed: f64 = stdout
+            .split("solved in ")
+            .nth(1)
+            .and_then(|rest| rest.split('s').next())
+            .and_then(|seconds| seconds.parse().ok())
+            .unwrap_or_else(|| panic!("no solve time in {stdout}"));
+        let doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).expect("plan written"))
+                .expect("plan JSON");
+        let model = &doc["model"];
+        let seconds = |field: &str| model[field].as_f64().unwrap_or(0.0);
+        let stages =
+            seconds("relaxation_seconds") + seconds("solve_seconds") + seconds("dual_seconds");
+        assert!(
+            (printed - stages).abs() <= 0.006,
+            "--relax-first {mode}: printed {printed} s, stages {stages} s: {model}"
+        );
+        assert_eq!(
+            seconds("relaxation_seconds") > 0.0,
+            relaxation_line,
+            "{model}"
+        );
+    }
+}
