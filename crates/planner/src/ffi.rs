@@ -181,8 +181,13 @@ pub(crate) struct LpCopy {
 
 /// Copies the LP `model` holds (see [`LpCopy`]).
 pub(crate) fn copy_lp(model: &Model) -> Result<LpCopy, FfiError> {
+    copy(model, Source::Held)
+}
+
+/// Copies `source`'s LP of `model`.
+fn copy(model: &Model, source: Source) -> Result<LpCopy, FfiError> {
     // First the sizes, then the arrays sized by them.
-    let sizes = get_lp(model, None)?;
+    let sizes = get_lp(model, source, None)?;
     if sizes.sense != highs_sys::OBJECTIVE_SENSE_MINIMIZE {
         return Err(FfiError::Highs("Highs_getLp (not a minimisation)"));
     }
@@ -200,7 +205,7 @@ pub(crate) fn copy_lp(model: &Model) -> Result<LpCopy, FfiError> {
         a_index: vec![0; nz],
         a_value: vec![0.0; nz],
     };
-    let copied = get_lp(model, Some(&mut lp))?;
+    let copied = get_lp(model, source, Some(&mut lp))?;
     if (copied.cols, copied.rows, copied.nonzeros) != (sizes.cols, sizes.rows, sizes.nonzeros) {
         return Err(FfiError::Highs("Highs_getLp (the LP changed)"));
     }
@@ -258,10 +263,19 @@ impl LpArrays {
     }
 }
 
-/// `Highs_getLp` on `model`: the sizes only (`into` is `None`), or the
-/// arrays too, into `into`, whose arrays must have the lengths the sizes
-/// give.
-fn get_lp(model: &Model, into: Option<&mut LpCopy>) -> Result<LpSizes, FfiError> {
+/// Which LP of an instance [`get_lp`] copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// The LP it holds (`Highs_getLp`).
+    Held,
+    /// Its presolved LP after `Highs_presolve` (`Highs_getPresolvedLp`).
+    Presolved,
+}
+
+/// `Highs_getLp` (or `Highs_getPresolvedLp`, after `source`) on `model`:
+/// the sizes only (`into` is `None`), or the arrays too, into `into`, whose
+/// arrays must have the lengths the sizes give.
+fn get_lp(model: &Model, source: Source, into: Option<&mut LpCopy>) -> Result<LpSizes, FfiError> {
     let mut sizes = LpSizes {
         cols: 0,
         rows: 0,
@@ -275,9 +289,13 @@ fn get_lp(model: &Model, into: Option<&mut LpCopy>) -> Result<LpSizes, FfiError>
     // points to an array of exactly the length HiGHS copies into it (the
     // sizes of an earlier call on the same unchanged LP; `copy_lp` checks
     // they are still the same); the integrality pointer is null.
+    let get = match source {
+        Source::Held => highs_sys::Highs_getLp,
+        Source::Presolved => highs_sys::Highs_getPresolvedLp,
+    };
     check(
         unsafe {
-            highs_sys::Highs_getLp(
+            get(
                 model.as_ptr(),
                 highs_sys::MATRIX_FORMAT_COLUMN_WISE,
                 &raw mut sizes.cols,
@@ -296,7 +314,10 @@ fn get_lp(model: &Model, into: Option<&mut LpCopy>) -> Result<LpSizes, FfiError>
                 std::ptr::null_mut(),
             )
         },
-        "Highs_getLp",
+        match source {
+            Source::Held => "Highs_getLp",
+            Source::Presolved => "Highs_getPresolvedLp",
+        },
     )?;
     Ok(sizes)
 }
@@ -336,6 +357,136 @@ pub(crate) fn load_lp(lp: &LpCopy) -> Result<Model, FfiError> {
         "Highs_passLp",
     )?;
     Ok(model)
+}
+
+impl LpCopy {
+    /// How many columns the LP has.
+    pub(crate) fn num_cols(&self) -> usize {
+        self.col_cost.len()
+    }
+
+    /// The objective's constant term.
+    pub(crate) fn offset(&self) -> f64 {
+        self.offset
+    }
+
+    /// Column `col`'s cost, lower and upper bound.
+    pub(crate) fn col(&self, col: usize) -> (f64, f64, f64) {
+        (self.col_cost[col], self.col_lower[col], self.col_upper[col])
+    }
+
+    /// The reduced cost of column `col` under `row_duals` (HiGHS's
+    /// convention: `c_j - a_j' y`). `row_duals` must hold one value per row.
+    pub(crate) fn reduced_cost(&self, col: usize, row_duals: &[f64]) -> f64 {
+        let start = usize::try_from(self.a_start[col]).unwrap_or(0);
+        let end = self
+            .a_start
+            .get(col + 1)
+            .map_or(self.a_index.len(), |&e| usize::try_from(e).unwrap_or(0));
+        let priced: f64 = (start..end)
+            .map(|k| {
+                let row = usize::try_from(self.a_index[k]).unwrap_or(0);
+                self.a_value[k] * row_duals.get(row).copied().unwrap_or(0.0)
+            })
+            .sum();
+        self.col_cost[col] - priced
+    }
+}
+
+/// Presolves `model`'s LP (loaded by [`load_lp`], with the caller's
+/// options set) as HiGHS presolves a MIP, and copies the presolved LP out.
+/// An LP's own presolve keeps what a dual and basis postsolve need; a MIP's
+/// presolve does not, and on this project's models the LP it leaves solves
+/// about twice as fast (docs/performance.md). To have it, one empty
+/// integer column (no rows, cost 0) is added: the LP's own columns stay
+/// continuous, so no reduction relies on integrality and the presolved LP's
+/// optimum is the LP's. Its solution comes back by
+/// [`postsolve_primal`], primal values only.
+pub(crate) fn presolve_as_mip(model: &mut Model) -> Result<LpCopy, FfiError> {
+    let cols = model.num_cols();
+    let dummy = count(cols)?;
+    // SAFETY: see the module comment; the new column has no nonzeros, so
+    // the index and value pointers are not read.
+    check(
+        unsafe {
+            highs_sys::Highs_addCol(
+                model.as_mut_ptr(),
+                0.0,
+                0.0,
+                1.0,
+                0,
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        },
+        "Highs_addCol",
+    )?;
+    // SAFETY: see the module comment; `dummy` is the column just added.
+    check(
+        unsafe {
+            highs_sys::Highs_changeColIntegrality(
+                model.as_mut_ptr(),
+                dummy,
+                highs_sys::kHighsVarTypeInteger,
+            )
+        },
+        "Highs_changeColIntegrality",
+    )?;
+    // SAFETY: see the module comment.
+    check(
+        unsafe { highs_sys::Highs_presolve(model.as_mut_ptr()) },
+        "Highs_presolve",
+    )?;
+    // SAFETY: see the module comment.
+    let presolved_cols = unsafe { highs_sys::Highs_getPresolvedNumCol(model.as_ptr()) };
+    if presolved_cols <= 0 {
+        return Err(FfiError::Highs("Highs_presolve (nothing left to solve)"));
+    }
+    copy(model, Source::Presolved)
+}
+
+/// The original LP's column values from `values`, a solution of the LP
+/// [`presolve_as_mip`] copied out of `model` (one value per presolved
+/// column): HiGHS's primal postsolve, without the added integer column.
+pub(crate) fn postsolve_primal(model: &mut Model, values: &[f64]) -> Result<Vec<f64>, FfiError> {
+    // SAFETY: see the module comment.
+    let presolved_cols = unsafe { highs_sys::Highs_getPresolvedNumCol(model.as_ptr()) };
+    if usize::try_from(presolved_cols).ok() != Some(values.len()) {
+        return Err(FfiError::Index(values.len()));
+    }
+    // SAFETY: see the module comment; `values` has one value per presolved
+    // column, which is what HiGHS reads; the duals are not given (null).
+    check(
+        unsafe {
+            highs_sys::Highs_postsolve(
+                model.as_mut_ptr(),
+                values.as_ptr(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        },
+        "Highs_postsolve",
+    )?;
+    let cols = model.num_cols();
+    let mut original = vec![0.0; cols];
+    // SAFETY: see the module comment; HiGHS writes one value per column of
+    // the model (the postsolved solution's size) into `original`, and
+    // nothing through the null pointers.
+    check(
+        unsafe {
+            highs_sys::Highs_getSolution(
+                model.as_ptr(),
+                original.as_mut_ptr(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            )
+        },
+        "Highs_getSolution",
+    )?;
+    // The added integer column is the last one.
+    original.pop();
+    Ok(original)
 }
 
 /// Simplex iterations of the last run on `model`.

@@ -43,6 +43,7 @@ mod resolve;
 mod solve;
 mod start;
 mod structure;
+mod support;
 mod twostage;
 mod vars;
 mod warm;

@@ -6,9 +6,10 @@
 //! spends almost all its time on that root LP, and the capacity duals then
 //! cost a second LP from scratch with the decisions fixed. Here:
 //!
-//! 1. The LP relaxation is solved from scratch (with presolve; devex
-//!    pricing, faster here than HiGHS's default choice). Its optimum
-//!    `L` is a lower bound of the MIP's optimum.
+//! 1. The LP relaxation is solved from scratch (devex pricing, faster here
+//!    than HiGHS's default choice; from its support, `crate::support`,
+//!    which gives the same optimum and basis sooner). Its optimum `L` is a
+//!    lower bound of the MIP's optimum.
 //! 2. Every integer expansion is rounded: decided in the period where the
 //!    relaxation decides most of it when the relaxation decides at least
 //!    half of it over all its periods, else not at all (one period at most:
@@ -128,7 +129,7 @@ pub(crate) fn relax_first(
         model.try_set_option(PRICING, DEVEX).ok()?;
     }
     set_time_left(&mut model, time_limit, started)?;
-    let (mut model, relaxation) = run(model, None)?;
+    let (mut model, relaxation) = crate::support::relaxation(model, options, started)?;
     let relaxation = match relaxation {
         Ok(optimum) => optimum,
         Err(status) => {
