@@ -366,6 +366,7 @@ impl LpCopy {
     }
 
     /// The objective's constant term.
+    #[cfg(test)]
     pub(crate) fn offset(&self) -> f64 {
         self.offset
     }
