@@ -5,8 +5,10 @@
 //! solve (for re-solves, `crate::resolve`), and reading and setting a
 //! simplex basis and counting a run's simplex iterations (for warm
 //! re-plans, `crate::warm`, and the relaxation first, `crate::relax`),
-//! making columns integer again, and copying an instance's LP into a new
-//! instance (for a branch's LP on another thread, `crate::relax`).
+//! making columns integer again, copying an instance's LP into a new
+//! instance (for a branch's LP on another thread, `crate::relax`), and
+//! presolving an LP as HiGHS presolves a MIP, then postsolving a primal
+//! solution (for the relaxation from its support, `crate::support`).
 //!
 //! `unsafe` is allowed in this module only. Every call here is sound because:
 //! - the pointer comes from `highs::Model::as_mut_ptr`, which owns a live
