@@ -60,7 +60,7 @@ const PRICED_OUT: f64 = 1e-7;
 /// The relaxation `model` holds (integrality already cleared, the caller's
 /// options set) solved as the module documentation says, or from scratch
 /// when that fails; `None` when HiGHS failed and the instance is gone, as
-/// [`run`].
+/// [`run`]. The optimum's `iterations` count every LP's of the solve.
 pub(crate) fn relaxation(
     model: Model,
     options: &PlanOptions,
@@ -69,7 +69,7 @@ pub(crate) fn relaxation(
     let Some(copy) = ffi::copy_lp(&model).ok() else {
         return run(model, None);
     };
-    let Some(values) = presolved_optimum(&copy, options, started) else {
+    let Some((values, presolved_iterations)) = presolved_optimum(&copy, options, started) else {
         return run(model, None);
     };
     let at_zero: Vec<usize> = (0..copy.num_cols())
@@ -78,13 +78,24 @@ pub(crate) fn relaxation(
             lower == 0.0 && values.get(col).is_some_and(|&x| x <= AT_BOUND)
         })
         .collect();
-    from_support(model, &copy, at_zero, options, started)
+    let (model, solved) = from_support(model, &copy, at_zero, options, started)?;
+    // The whole solve's iterations: what the warm re-plans compare theirs
+    // with (`crate::warm`, `WarmBasis::cold_iterations`).
+    let solved = solved.map(|mut optimum| {
+        optimum.iterations += presolved_iterations;
+        optimum
+    });
+    Some((model, solved))
 }
 
 /// Step 1: an optimal solution of the relaxation `copy`, by HiGHS's MIP
-/// presolve. `None` when HiGHS refuses a step or the presolved LP does not
-/// end optimal.
-fn presolved_optimum(copy: &LpCopy, options: &PlanOptions, started: Instant) -> Option<Vec<f64>> {
+/// presolve, and the simplex iterations it took. `None` when HiGHS refuses
+/// a step or the presolved LP does not end optimal.
+fn presolved_optimum(
+    copy: &LpCopy,
+    options: &PlanOptions,
+    started: Instant,
+) -> Option<(Vec<f64>, u64)> {
     let mut presolver = ffi::load_lp(copy).ok()?;
     apply_options(&mut presolver, options, false).ok()?;
     set_time_left(&mut presolver, options.time_limit, started)?;
@@ -97,7 +108,8 @@ fn presolved_optimum(copy: &LpCopy, options: &PlanOptions, started: Instant) -> 
     set_time_left(&mut reduced, options.time_limit, started)?;
     let (_, solved) = run(reduced, None)?;
     let optimum = solved.ok()?;
-    ffi::postsolve_primal(&mut presolver, &optimum.values).ok()
+    let values = ffi::postsolve_primal(&mut presolver, &optimum.values).ok()?;
+    Some((values, optimum.iterations))
 }
 
 /// Steps 2 to 4 on `model`, the columns `at_zero` fixed at zero first.
@@ -117,6 +129,7 @@ fn from_support(
         Ok(optimum) => optimum,
         Err(status) => return stopped(model, copy, &at_zero, status, options, started),
     };
+    let mut iterations = last.iterations;
     if !keep_strategy {
         model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).ok()?;
     }
@@ -142,7 +155,10 @@ fn from_support(
         let (back, solved) = run(model, Some(&last.basis))?;
         model = back;
         match solved {
-            Ok(optimum) => last = optimum,
+            Ok(optimum) => {
+                iterations += optimum.iterations;
+                last = optimum;
+            }
             Err(status) => {
                 if !keep_strategy {
                     model.try_set_option(SIMPLEX_STRATEGY, DUAL).ok()?;
@@ -154,6 +170,7 @@ fn from_support(
     if !keep_strategy {
         model.try_set_option(SIMPLEX_STRATEGY, DUAL).ok()?;
     }
+    last.iterations = iterations;
     Some((model, Ok(last)))
 }
 
@@ -260,7 +277,7 @@ mod tests {
         let options = PlanOptions::default();
         for seed in 0..4 {
             let (model, copy) = relaxation_of(seed);
-            let Some(values) = presolved_optimum(&copy, &options, Instant::now()) else {
+            let Some((values, _)) = presolved_optimum(&copy, &options, Instant::now()) else {
                 panic!("seed {seed}: no presolved optimum");
             };
             assert_eq!(values.len(), copy.num_cols(), "seed {seed}");
