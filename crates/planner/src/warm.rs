@@ -411,18 +411,16 @@ impl Worker<'_, '_> {
                 if primal {
                     model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).ok()?;
                 }
-                let Some(warm) = warm else {
-                    // The base: from scratch, by way of its support.
-                    return crate::support::relaxation(model, options, Instant::now());
-                };
-                let basis = Some(&warm.relaxation);
-                let iterations = Some(warm.cold_iterations);
+                let basis = warm.map(|w| &w.relaxation);
+                let iterations = warm.map(|w| w.cold_iterations);
                 let (mut model, relaxation) = run_within(model, basis, iterations)?;
                 if primal {
                     model.try_set_option(SIMPLEX_STRATEGY, DUAL).ok()?;
                 }
                 match relaxation {
-                    Err(HighsModelStatus::ReachedIterationLimit) => run(model, None),
+                    Err(HighsModelStatus::ReachedIterationLimit) if warm.is_some() => {
+                        run(model, None)
+                    }
                     relaxation => Some((model, relaxation)),
                 }
             },
