@@ -270,6 +270,28 @@ mod tests {
         (a - b).abs() <= 1e-7 * a.abs().max(1.0)
     }
 
+    /// `found` has the cold optimum's objective and `model` every bound of
+    /// `copy` back.
+    fn assert_same_relaxation(
+        seed: u64,
+        model: &Model,
+        copy: &LpCopy,
+        found: &Optimum,
+        cold: &Optimum,
+    ) {
+        assert!(
+            close(found.objective, cold.objective),
+            "seed {seed}: {} against {}",
+            found.objective,
+            cold.objective
+        );
+        assert_eq!(
+            ffi::copy_lp(model).ok().as_ref(),
+            Some(copy),
+            "seed {seed}: bounds"
+        );
+    }
+
     /// The presolved LP's solution, postsolved, is an optimal solution of
     /// the relaxation: the relaxation's cost, within every bound.
     #[test]
@@ -312,17 +334,7 @@ mod tests {
                 relaxation(model, &options, Instant::now()),
                 "from the support",
             );
-            assert!(
-                close(found.objective, cold.objective),
-                "seed {seed}: {} against {}",
-                found.objective,
-                cold.objective
-            );
-            assert_eq!(
-                ffi::copy_lp(&model).ok(),
-                Some(copy.clone()),
-                "seed {seed}: bounds"
-            );
+            assert_same_relaxation(seed, &model, &copy, &found, &cold);
             let (_, again) = optimum(run(model, Some(&found.basis)), "again");
             assert_eq!(
                 again.iterations, 0,
@@ -349,17 +361,7 @@ mod tests {
                 from_support(model, &copy, wrong, &options, Instant::now()),
                 "from a wrong support",
             );
-            assert!(
-                close(found.objective, cold.objective),
-                "seed {seed}: {} against {}",
-                found.objective,
-                cold.objective
-            );
-            assert_eq!(
-                ffi::copy_lp(&model).ok(),
-                Some(copy.clone()),
-                "seed {seed}: bounds"
-            );
+            assert_same_relaxation(seed, &model, &copy, &found, &cold);
         }
     }
 }
