@@ -70,6 +70,9 @@ pub(crate) fn relaxation(
         return run(model, None);
     };
     let Some((values, presolved_iterations)) = presolved_optimum(&copy, options, started) else {
+        // What is left of the time limit after the attempt.
+        let mut model = model;
+        set_time_left(&mut model, options.time_limit, started)?;
         return run(model, None);
     };
     let at_zero: Vec<usize> = (0..copy.num_cols())
@@ -340,6 +343,30 @@ mod tests {
                 again.iterations, 0,
                 "seed {seed}: the basis was not optimal"
             );
+        }
+    }
+
+    /// With no time left the relaxation stops at the time limit rather
+    /// than falling back to a cold solve with the limit it had before the
+    /// attempt, and the bounds are as they were.
+    #[test]
+    fn no_time_left_stops_at_the_time_limit() {
+        let options = PlanOptions {
+            time_limit: Some(0.0),
+            ..PlanOptions::default()
+        };
+        let (mut model, copy) = relaxation_of(0);
+        // The limit the caller set before this solve, as `relax` does.
+        if model.try_set_option("time_limit", 3600.0).is_err() {
+            panic!("HiGHS refused a time limit");
+        }
+        match relaxation(model, &options, Instant::now()) {
+            Some((model, Err(status))) => {
+                assert_eq!(status, HighsModelStatus::ReachedTimeLimit);
+                assert_eq!(ffi::copy_lp(&model).ok().as_ref(), Some(&copy));
+            }
+            Some((_, Ok(_))) => panic!("solved with no time left"),
+            None => panic!("HiGHS failed"),
         }
     }
 
