@@ -123,7 +123,6 @@ fn from_support(
     options: &PlanOptions,
     started: Instant,
 ) -> Option<(Model, Result<Optimum, HighsModelStatus>)> {
-    let keep_strategy = option_chosen(options, SIMPLEX_STRATEGY);
     let zeros = vec![0.0; at_zero.len()];
     ffi::change_col_bounds(&mut model, &at_zero, &zeros, &zeros).ok()?;
     set_time_left(&mut model, options.time_limit, started)?;
@@ -133,9 +132,10 @@ fn from_support(
         Err(status) => return stopped(model, copy, &at_zero, status, options, started),
     };
     let mut iterations = last.iterations;
-    if !keep_strategy {
-        model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).ok()?;
-    }
+    // Released columns sit at zero, so the basis stays primal feasible:
+    // the primal simplex, whatever the caller chose for the LPs (the dual
+    // simplex can take as long from here as from scratch).
+    model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).ok()?;
     let mut round = 0;
     while !at_zero.is_empty() {
         let release: Vec<usize> = if round < PRICING_ROUNDS {
@@ -163,18 +163,28 @@ fn from_support(
                 last = optimum;
             }
             Err(status) => {
-                if !keep_strategy {
-                    model.try_set_option(SIMPLEX_STRATEGY, DUAL).ok()?;
-                }
+                restore_strategy(&mut model, options)?;
                 return stopped(model, copy, &at_zero, status, options, started);
             }
         }
     }
-    if !keep_strategy {
-        model.try_set_option(SIMPLEX_STRATEGY, DUAL).ok()?;
-    }
+    restore_strategy(&mut model, options)?;
     last.iterations = iterations;
     Some((model, Ok(last)))
+}
+
+/// Sets the simplex variant back to the caller's choice (`--highs`), or
+/// HiGHS's default (the dual simplex).
+fn restore_strategy(model: &mut Model, options: &PlanOptions) -> Option<()> {
+    match options
+        .highs
+        .iter()
+        .rev()
+        .find(|(name, _)| name == SIMPLEX_STRATEGY)
+    {
+        Some((_, chosen)) => model.try_set_option(SIMPLEX_STRATEGY, chosen.as_str()).ok(),
+        None => model.try_set_option(SIMPLEX_STRATEGY, DUAL).ok(),
+    }
 }
 
 /// Whether column `col` (fixed at zero) has a negative reduced cost under
@@ -328,13 +338,18 @@ mod tests {
     /// further) and every bound as it was.
     #[test]
     fn the_relaxation_from_its_support_is_the_cold_relaxation() {
-        let options = PlanOptions::default();
-        for seed in 0..4 {
+        // HiGHS's choice, and the dual simplex chosen by the caller (the
+        // pricing back uses the primal simplex all the same).
+        let chosen = PlanOptions {
+            highs: vec![(SIMPLEX_STRATEGY.to_owned(), DUAL.to_string())],
+            ..PlanOptions::default()
+        };
+        for (seed, options) in (0..4).zip([PlanOptions::default(), chosen].iter().cycle()) {
             let (model, copy) = relaxation_of(seed);
             let (_, cold) = optimum(run(model, None), "cold");
             let (model, _) = relaxation_of(seed);
             let (model, found) = optimum(
-                relaxation(model, &options, Instant::now()),
+                relaxation(model, options, Instant::now()),
                 "from the support",
             );
             assert_same_relaxation(seed, &model, &copy, &found, &cold);
