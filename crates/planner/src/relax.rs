@@ -270,14 +270,21 @@ pub(crate) fn side_by_side(options: &PlanOptions) -> bool {
 }
 
 /// A new instance holding `lp`, configured as a solve's own LPs are
-/// (`options`, devex pricing unless chosen) but on one HiGHS thread: the
-/// second of two LPs side by side. `None` when HiGHS refuses it.
-pub(crate) fn load_copy(lp: &ffi::LpCopy, options: &PlanOptions) -> Option<Model> {
+/// (`options`, devex pricing unless chosen), to run on the calling thread.
+/// `None` when HiGHS refuses it.
+pub(crate) fn load_configured(lp: &ffi::LpCopy, options: &PlanOptions) -> Option<Model> {
     let mut model = ffi::load_lp(lp).ok()?;
     apply_options(&mut model, options, false).ok()?;
     if !option_chosen(options, PRICING) {
         model.try_set_option(PRICING, DEVEX).ok()?;
     }
+    Some(model)
+}
+
+/// [`load_configured`] on one HiGHS thread: the second of two LPs side by
+/// side, on a thread of its own. `None` when HiGHS refuses it.
+pub(crate) fn load_copy(lp: &ffi::LpCopy, options: &PlanOptions) -> Option<Model> {
+    let mut model = load_configured(lp, options)?;
     model.try_set_option("threads", 1).ok()?;
     model.try_set_option("parallel", "off").ok()?;
     Some(model)

@@ -36,8 +36,7 @@ use highs::{HighsModelStatus, Model};
 use crate::ffi::{self, LpCopy};
 use crate::lp::{run, Optimum};
 use crate::options::PlanOptions;
-use crate::relax::{option_chosen, set_time_left, DEVEX, PRICING};
-use crate::solve::apply_options;
+use crate::relax::{load_configured, set_time_left};
 
 /// HiGHS's option choosing the simplex variant.
 const SIMPLEX_STRATEGY: &str = "simplex_strategy";
@@ -82,8 +81,6 @@ pub(crate) fn relaxation(
         })
         .collect();
     let (model, solved) = from_support(model, &copy, at_zero, options, started)?;
-    // The whole solve's iterations: what the warm re-plans compare theirs
-    // with (`crate::warm`, `WarmBasis::cold_iterations`).
     let solved = solved.map(|mut optimum| {
         optimum.iterations += presolved_iterations;
         optimum
@@ -99,15 +96,10 @@ fn presolved_optimum(
     options: &PlanOptions,
     started: Instant,
 ) -> Option<(Vec<f64>, u64)> {
-    let mut presolver = ffi::load_lp(copy).ok()?;
-    apply_options(&mut presolver, options, false).ok()?;
+    let mut presolver = load_configured(copy, options)?;
     set_time_left(&mut presolver, options.time_limit, started)?;
     let presolved = ffi::presolve_as_mip(&mut presolver).ok()?;
-    let mut reduced = ffi::load_lp(&presolved).ok()?;
-    apply_options(&mut reduced, options, false).ok()?;
-    if !option_chosen(options, PRICING) {
-        reduced.try_set_option(PRICING, DEVEX).ok()?;
-    }
+    let mut reduced = load_configured(&presolved, options)?;
     set_time_left(&mut reduced, options.time_limit, started)?;
     let (_, solved) = run(reduced, None)?;
     let optimum = solved.ok()?;
@@ -136,23 +128,25 @@ fn from_support(
     // the primal simplex, whatever the caller chose for the LPs (the dual
     // simplex can take as long from here as from scratch).
     model.try_set_option(SIMPLEX_STRATEGY, PRIMAL).ok()?;
-    let mut round = 0;
+    let mut rounds = 0;
     while !at_zero.is_empty() {
-        let release: Vec<usize> = if round < PRICING_ROUNDS {
-            at_zero
+        // At most PRICING_ROUNDS rounds of the columns priced out, then
+        // whatever is still fixed.
+        let mut priced = Vec::new();
+        if rounds < PRICING_ROUNDS {
+            rounds += 1;
+            priced = at_zero
                 .iter()
                 .copied()
                 .filter(|&col| priced_out(copy, col, &last.row_duals))
-                .collect()
-        } else {
-            std::mem::take(&mut at_zero)
-        };
-        if release.is_empty() {
-            round = PRICING_ROUNDS;
-            continue;
+                .collect();
         }
-        round += 1;
-        at_zero.retain(|col| release.binary_search(col).is_err());
+        let release = if priced.is_empty() {
+            std::mem::take(&mut at_zero)
+        } else {
+            at_zero.retain(|col| priced.binary_search(col).is_err());
+            priced
+        };
         restore_bounds(&mut model, copy, &release)?;
         set_time_left(&mut model, options.time_limit, started)?;
         let (back, solved) = run(model, Some(&last.basis))?;
