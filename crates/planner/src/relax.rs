@@ -6,27 +6,35 @@
 //! spends almost all its time on that root LP, and the capacity duals then
 //! cost a second LP from scratch with the decisions fixed. Here:
 //!
-//! 1. The LP relaxation is solved from scratch (devex pricing, faster here
-//!    than HiGHS's default choice; from its support, `crate::support`,
-//!    which gives the same optimum and basis sooner). Its optimum `L` is a
-//!    lower bound of the MIP's optimum.
-//! 2. Every integer expansion is rounded: decided in the period where the
-//!    relaxation decides most of it when the relaxation decides at least
-//!    half of it over all its periods, else not at all (one period at most:
-//!    the "decided at most once" row holds). Any choice of expansions is
-//!    feasible: the model always is (shortage columns absorb every lack).
-//! 3. The LP with those decisions fixed is solved from the relaxation's
-//!    optimal basis (a change of bounds only: the basis stays dual
-//!    feasible, so few iterations remain). Its optimum `U` is the cost of a
-//!    feasible plan of the MIP: an upper bound.
+//! 1. An optimal solution `x*` of the LP relaxation and its optimum `L`, a
+//!    lower bound of the MIP's optimum, come from HiGHS's MIP presolve of
+//!    the relaxation (`crate::support`, step 1: its presolved LP solves
+//!    about twice as fast as the relaxation itself). Should that fail, the
+//!    relaxation is solved from scratch (devex pricing, faster here than
+//!    HiGHS's default choice), which gives `x*`, `L` and a basis.
+//! 2. Every integer expansion is rounded: decided in the period where
+//!    `x*` decides most of it when `x*` decides at least half of it over
+//!    all its periods, else not at all (one period at most: the "decided
+//!    at most once" row holds). Any choice of expansions is feasible: the
+//!    model always is (shortage columns absorb every lack).
+//! 3. The LP with those decisions fixed is solved: from `x*`'s support
+//!    (`crate::support`'s steps 2 to 4 with the decisions kept fixed; when
+//!    the rounding agrees with `x*`, `x*` is feasible there and nearly
+//!    optimal), or from the relaxation's optimal basis when the relaxation
+//!    was solved whole (a change of bounds only: the basis stays dual
+//!    feasible, so few iterations remain). Either way HiGHS's optimality
+//!    check on that LP decides. Its optimum `U` is the cost of a feasible
+//!    plan of the MIP: an upper bound.
 //! 4. When `(U - L) / max(|U|, 1)` is within the MIP gap, that plan is the
 //!    answer, proven exactly as a MIP run stopped at that gap proves its
 //!    own, and its capacity duals come from the same LP (after fixing the
 //!    continuous expansions too, so that they mean what they mean after a
 //!    MIP run: the LP with every expansion decision fixed).
-//! 5. Otherwise each of a few expansions the relaxation takes only in part
-//!    (the most fractional first) is branched on once: the relaxation with
-//!    the expansion not taken, and with it taken, both warm from the
+//! 5. Otherwise the relaxation's optimal basis is found (from `x*`'s
+//!    support, unless 1 already solved the relaxation whole), and each of
+//!    a few expansions the relaxation takes only in part (the most
+//!    fractional first) is branched on once: the relaxation with the
+//!    expansion not taken, and with it taken, both warm from the
 //!    relaxation's basis. Every plan either takes it or not, so the smaller
 //!    of the two optima is a lower bound of the MIP's optimum, at least
 //!    `L`; when it proves the rounded plan within the gap, that plan is the
@@ -121,7 +129,6 @@ pub(crate) fn relax_first(
 ) -> Option<(Model, Relaxed)> {
     let started = Instant::now();
     let (mip_gap, time_limit) = (options.mip_gap, options.time_limit);
-    let want_duals = options.capacity_duals;
     let keep_pricing = option_chosen(options, PRICING);
     let integer_cols = integer_columns(f, scenario);
     ffi::clear_integrality(&mut model).ok()?;
@@ -129,7 +136,46 @@ pub(crate) fn relax_first(
         model.try_set_option(PRICING, DEVEX).ok()?;
     }
     set_time_left(&mut model, time_limit, started)?;
-    let (mut model, relaxation) = crate::support::relaxation(model, options, started)?;
+    let presolved = crate::support::presolve(&model, options, started);
+    // With an optimal solution `x*` from the presolved LP, its rounding is
+    // solved first, from `x*`'s support: when it proves the plan against
+    // the presolved LP's optimum, no basis of the relaxation is needed.
+    let mut rounded = None;
+    if let Some(presolved) = &presolved {
+        let rounding = round(f, scenario, &presolved.values);
+        let (cols, values): (Vec<usize>, Vec<f64>) = rounding.into_iter().unzip();
+        ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
+        let (back, fixed) = crate::support::solve(model, presolved, &cols, options, started)?;
+        model = back;
+        free_rounding(&mut model, f, &cols)?;
+        match fixed {
+            Ok(fixed) => {
+                let gap = gap_between(fixed.objective, presolved.objective);
+                if gap <= mip_gap {
+                    let rounding = Rounding { cols, values };
+                    return proven(
+                        model,
+                        f,
+                        &integer_cols,
+                        &rounding,
+                        fixed,
+                        gap,
+                        options,
+                        started,
+                    );
+                }
+                rounded = Some((Rounding { cols, values }, fixed));
+            }
+            Err(HighsModelStatus::ReachedTimeLimit) => {
+                restore(&mut model, f, &integer_cols, keep_pricing)?;
+                return Some((model, Relaxed::OutOfTime));
+            }
+            // Solved again from the relaxation's basis below.
+            Err(_) => {}
+        }
+    }
+    let (mut model, relaxation) =
+        crate::support::relaxation(model, presolved.as_ref(), options, started)?;
     let relaxation = match relaxation {
         Ok(optimum) => optimum,
         Err(status) => {
@@ -142,22 +188,30 @@ pub(crate) fn relax_first(
             return Some((model, outcome));
         }
     };
-    let rounding = round(f, scenario, &relaxation.values);
-    let (cols, values): (Vec<usize>, Vec<f64>) = rounding.into_iter().unzip();
-    ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
-    set_time_left(&mut model, time_limit, started)?;
-    let (mut model, fixed) = run(model, Some(&relaxation.basis))?;
-    let Ok(fixed) = fixed else {
-        restore(&mut model, f, &integer_cols, keep_pricing)?;
-        let (basis, lower) = (relaxation.basis, relaxation.objective);
-        return Some((
-            model,
-            Relaxed::Unproven {
-                start: None,
-                basis,
-                lower,
-            },
-        ));
+    let (rounding, fixed) = match rounded {
+        Some(rounded) => rounded,
+        None => {
+            let (cols, values): (Vec<usize>, Vec<f64>) =
+                round(f, scenario, &relaxation.values).into_iter().unzip();
+            ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
+            set_time_left(&mut model, time_limit, started)?;
+            let (back, fixed) = run(model, Some(&relaxation.basis))?;
+            model = back;
+            free_rounding(&mut model, f, &cols)?;
+            let Ok(fixed) = fixed else {
+                restore(&mut model, f, &integer_cols, keep_pricing)?;
+                let (basis, lower) = (relaxation.basis, relaxation.objective);
+                return Some((
+                    model,
+                    Relaxed::Unproven {
+                        start: None,
+                        basis,
+                        lower,
+                    },
+                ));
+            };
+            (Rounding { cols, values }, fixed)
+        }
     };
     let mut gap = gap_between(fixed.objective, relaxation.objective);
     if gap > mip_gap {
@@ -167,11 +221,6 @@ pub(crate) fn relax_first(
             options,
             started,
         };
-        // The fixed LP's bounds of the integer columns go back first: the
-        // branches are relaxations.
-        let zeros = vec![0.0; cols.len()];
-        let uppers: Vec<f64> = cols.iter().map(|&col| f.col_upper[col]).collect();
-        ffi::change_col_bounds(&mut model, &cols, &zeros, &uppers).ok()?;
         let (back, lower) = branch_once(model, f, scenario, &relaxation, &limits)?;
         model = back;
         let lower = lower.max(relaxation.objective);
@@ -188,8 +237,47 @@ pub(crate) fn relax_first(
                 },
             ));
         }
-        ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
     }
+    proven(
+        model,
+        f,
+        &integer_cols,
+        &rounding,
+        fixed,
+        gap,
+        options,
+        started,
+    )
+}
+
+/// The integer expansions' columns and the values a rounding fixes them at.
+struct Rounding {
+    cols: Vec<usize>,
+    values: Vec<f64>,
+}
+
+/// Gives the columns `cols` of a rounding their bounds in the relaxation
+/// back (the branches and the relaxation itself need them free).
+fn free_rounding(model: &mut Model, f: &Formulation, cols: &[usize]) -> Option<()> {
+    let zeros = vec![0.0; cols.len()];
+    let uppers: Vec<f64> = cols.iter().map(|&col| f.col_upper[col]).collect();
+    ffi::change_col_bounds(model, cols, &zeros, &uppers).ok()
+}
+
+/// The plan `fixed` (the LP with `rounding` fixed, its optimum) proven
+/// within `gap`, with the capacity duals when asked for: the LP with every
+/// expansion decision fixed, from `fixed`'s basis.
+#[allow(clippy::too_many_arguments)]
+fn proven(
+    mut model: Model,
+    f: &Formulation,
+    integer_cols: &[usize],
+    rounding: &Rounding,
+    fixed: Optimum,
+    gap: f64,
+    options: &PlanOptions,
+    started: Instant,
+) -> Option<(Model, Relaxed)> {
     let continuous: Vec<(usize, f64)> = f
         .cols
         .iter()
@@ -199,15 +287,22 @@ pub(crate) fn relax_first(
         })
         .map(|(col, _)| (col, fixed.values[col]))
         .collect();
-    let (model, row_duals) = if !want_duals {
+    let (model, row_duals) = if !options.capacity_duals {
         (model, None)
     } else if continuous.is_empty() {
         (model, Some(fixed.row_duals))
     } else {
         // The duals of a plan mean the LP with every expansion fixed.
         let (cols, values): (Vec<usize>, Vec<f64>) = continuous.into_iter().unzip();
+        ffi::change_col_bounds(
+            &mut model,
+            &rounding.cols,
+            &rounding.values,
+            &rounding.values,
+        )
+        .ok()?;
         ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
-        set_time_left(&mut model, time_limit, started)?;
+        set_time_left(&mut model, options.time_limit, started)?;
         let (model, all_fixed) = run(model, Some(&fixed.basis))?;
         (model, all_fixed.ok().map(|optimum| optimum.row_duals))
     };
@@ -477,7 +572,10 @@ fn fractional_expansions(
 
 /// Every integer expansion that has columns, with its decision columns
 /// (ascending), in the order of the scenario's expansions.
-fn integer_expansions(f: &Formulation, scenario: &Scenario) -> Vec<(ExpansionId, Vec<usize>)> {
+pub(crate) fn integer_expansions(
+    f: &Formulation,
+    scenario: &Scenario,
+) -> Vec<(ExpansionId, Vec<usize>)> {
     let mut columns: Vec<Vec<usize>> = vec![Vec::new(); scenario.expansions.len()];
     for (col, var) in f.cols.iter().enumerate() {
         if let Var::Y { expansion, .. } = *var {
