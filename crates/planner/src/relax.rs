@@ -113,7 +113,7 @@ pub(crate) fn option_chosen(options: &PlanOptions, name: &str) -> bool {
 }
 
 /// HiGHS's default: it chooses.
-const HIGHS_CHOOSES: i32 = -1;
+pub(crate) const HIGHS_CHOOSES: i32 = -1;
 
 /// Tries to answer the MIP `model` by its relaxation, see the module
 /// documentation, within `options`' MIP gap and time limit (which bounds
@@ -354,7 +354,7 @@ impl Limits<'_> {
 /// re-plans that branch: two warm LPs of 0.3-0.4 s each, one after the
 /// other). Results are the same either way: each LP is the same LP from
 /// the same basis.
-fn side_by_side_on(options: &PlanOptions, cores: usize) -> bool {
+pub(crate) fn side_by_side_on(options: &PlanOptions, cores: usize) -> bool {
     options.threads != Some(1) && cores > 1
 }
 
