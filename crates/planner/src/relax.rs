@@ -136,6 +136,12 @@ pub(crate) fn relax_first(
         model.try_set_option(PRICING, DEVEX).ok()?;
     }
     set_time_left(&mut model, time_limit, started)?;
+    let duals = DualsFor {
+        f,
+        integer_cols: &integer_cols,
+        options,
+        started,
+    };
     let presolved = crate::support::presolve(&model, options, started);
     // With an optimal solution `x*` from the presolved LP, its rounding is
     // solved first, from `x*`'s support: when it proves the plan against
@@ -153,16 +159,7 @@ pub(crate) fn relax_first(
                 let gap = gap_between(fixed.objective, presolved.objective);
                 if gap <= mip_gap {
                     let rounding = Rounding { cols, values };
-                    return proven(
-                        model,
-                        f,
-                        &integer_cols,
-                        &rounding,
-                        fixed,
-                        gap,
-                        options,
-                        started,
-                    );
+                    return proven(model, &duals, &rounding, fixed, gap);
                 }
                 rounded = Some((Rounding { cols, values }, fixed));
             }
@@ -238,16 +235,7 @@ pub(crate) fn relax_first(
             ));
         }
     }
-    proven(
-        model,
-        f,
-        &integer_cols,
-        &rounding,
-        fixed,
-        gap,
-        options,
-        started,
-    )
+    proven(model, &duals, &rounding, fixed, gap)
 }
 
 /// The integer expansions' columns and the values a rounding fixes them at.
@@ -264,20 +252,32 @@ fn free_rounding(model: &mut Model, f: &Formulation, cols: &[usize]) -> Option<(
     ffi::change_col_bounds(model, cols, &zeros, &uppers).ok()
 }
 
+/// What a proven plan's capacity duals are found with.
+struct DualsFor<'a> {
+    f: &'a Formulation,
+    /// The integer expansions' columns, sorted.
+    integer_cols: &'a [usize],
+    options: &'a PlanOptions,
+    /// When the solve started (its time limit bounds the whole).
+    started: Instant,
+}
+
 /// The plan `fixed` (the LP with `rounding` fixed, its optimum) proven
 /// within `gap`, with the capacity duals when asked for: the LP with every
 /// expansion decision fixed, from `fixed`'s basis.
-#[allow(clippy::too_many_arguments)]
 fn proven(
     mut model: Model,
-    f: &Formulation,
-    integer_cols: &[usize],
+    with: &DualsFor<'_>,
     rounding: &Rounding,
     fixed: Optimum,
     gap: f64,
-    options: &PlanOptions,
-    started: Instant,
 ) -> Option<(Model, Relaxed)> {
+    let DualsFor {
+        f,
+        integer_cols,
+        options,
+        started,
+    } = *with;
     let continuous: Vec<(usize, f64)> = f
         .cols
         .iter()
