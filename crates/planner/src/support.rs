@@ -37,7 +37,8 @@
 //! optimum is the relaxation's, the lower bound, without a basis. On the
 //! European base that skips the relaxation's steps 2 to 4 (about 0.75 s)
 //! and the fixed LP from its basis (about 0.3 s) for one LP from the
-//! support (docs/performance.md, "The rounding from the support").
+//! support of about 0.5 s (docs/performance.md, "The rounding from the
+//! support, the presolved LP in parallel").
 
 use std::time::Instant;
 
@@ -182,7 +183,8 @@ fn presolved_optimum(
 /// many threads, with HiGHS's own choice of pricing (steepest edge; devex
 /// is no good for it): on the European examples' presolved LPs 10-20%
 /// faster than the serial dual simplex with devex (docs/performance.md,
-/// "The rounding from the support"). It runs on a new thread of its own:
+/// "The rounding from the support, the presolved LP in parallel"). It runs
+/// on a new thread of its own:
 /// HiGHS's thread pool keeps, on a thread, the size it started with there.
 /// Should that thread not start, the serial dual simplex runs here.
 fn presolved_lp(lp: &LpCopy, options: &PlanOptions, started: Instant) -> Option<Optimum> {
