@@ -354,7 +354,7 @@ impl Limits<'_> {
 /// re-plans that branch: two warm LPs of 0.3-0.4 s each, one after the
 /// other). Results are the same either way: each LP is the same LP from
 /// the same basis.
-pub(crate) fn side_by_side_on(options: &PlanOptions, cores: usize) -> bool {
+fn side_by_side_on(options: &PlanOptions, cores: usize) -> bool {
     options.threads != Some(1) && cores > 1
 }
 
