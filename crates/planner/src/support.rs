@@ -94,14 +94,7 @@ pub(crate) fn presolve(
     options: &PlanOptions,
     started: Instant,
 ) -> Option<Presolved> {
-    let copy = ffi::copy_lp(model).ok()?;
-    let (values, objective, iterations) = presolved_optimum(&copy, options, started)?;
-    Some(Presolved {
-        copy,
-        values,
-        objective,
-        iterations,
-    })
+    presolved(ffi::copy_lp(model).ok()?, options, started)
 }
 
 /// Steps 2 to 4 on `model`, the relaxation `presolved` was found for with
@@ -156,21 +149,20 @@ pub(crate) fn relaxation(
     Some((model, solved))
 }
 
-/// Step 1: an optimal solution of the relaxation `copy`, by HiGHS's MIP
-/// presolve, the relaxation's optimum and the simplex iterations it took.
-/// `None` when HiGHS refuses a step or the presolved LP does not end
-/// optimal.
-fn presolved_optimum(
-    copy: &LpCopy,
-    options: &PlanOptions,
-    started: Instant,
-) -> Option<(Vec<f64>, f64, u64)> {
-    let mut presolver = load_configured(copy, options)?;
+/// Step 1 on the relaxation `copy`, by HiGHS's MIP presolve (see
+/// [`presolve`]).
+fn presolved(copy: LpCopy, options: &PlanOptions, started: Instant) -> Option<Presolved> {
+    let mut presolver = load_configured(&copy, options)?;
     set_time_left(&mut presolver, options.time_limit, started)?;
-    let presolved = ffi::presolve_as_mip(&mut presolver).ok()?;
-    let optimum = presolved_lp(&presolved, options, started)?;
+    let reduced = ffi::presolve_as_mip(&mut presolver).ok()?;
+    let optimum = presolved_lp(&reduced, options, started)?;
     let values = ffi::postsolve_primal(&mut presolver, &optimum.values).ok()?;
-    Some((values, optimum.objective, optimum.iterations))
+    Some(Presolved {
+        copy,
+        values,
+        objective: optimum.objective,
+        iterations: optimum.iterations,
+    })
 }
 
 /// The optimum of the presolved LP `lp`, `None` when HiGHS fails or the LP
@@ -435,9 +427,10 @@ mod tests {
         let options = PlanOptions::default();
         for seed in 0..4 {
             let (model, copy) = relaxation_of(seed);
-            let Some((values, _, _)) = presolved_optimum(&copy, &options, Instant::now()) else {
+            let Some(presolved) = presolve(&model, &options, Instant::now()) else {
                 panic!("seed {seed}: no presolved optimum");
             };
+            let values = &presolved.values;
             assert_eq!(values.len(), copy.num_cols(), "seed {seed}");
             for (col, &x) in values.iter().enumerate() {
                 let (_, lower, upper) = copy.col(col);
@@ -446,11 +439,8 @@ mod tests {
                     "seed {seed}: column {col} = {x} outside [{lower}, {upper}]"
                 );
             }
-            let (model, cold) = optimum(run(model, None), "cold");
-            let found = cost(&copy, &values) + copy.offset();
-            let Some(presolved) = presolve(&model, &options, Instant::now()) else {
-                panic!("seed {seed}: no presolved optimum");
-            };
+            let (_, cold) = optimum(run(model, None), "cold");
+            let found = cost(&copy, values) + copy.offset();
             assert!(
                 close(presolved.objective, cold.objective),
                 "seed {seed}: presolved optimum {}, relaxation {}",
@@ -648,15 +638,15 @@ mod tests {
                 .map(|options| {
                     std::thread::scope(|scope| {
                         let solve =
-                            scope.spawn(|| presolved_optimum(&copy, options, Instant::now()));
-                        let Ok(Some((values, objective, _))) = solve.join() else {
+                            scope.spawn(|| presolved(copy.clone(), options, Instant::now()));
+                        let Ok(Some(found)) = solve.join() else {
                             panic!("seed {seed}: no presolved optimum");
                         };
                         assert!(
-                            close(cost(&copy, &values) + copy.offset(), objective),
+                            close(cost(&copy, &found.values) + copy.offset(), found.objective),
                             "seed {seed}: x* does not cost the optimum"
                         );
-                        objective
+                        found.objective
                     })
                 })
                 .to_vec();
