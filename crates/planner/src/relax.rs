@@ -148,20 +148,19 @@ pub(crate) fn relax_first(
     // the presolved LP's optimum, no basis of the relaxation is needed.
     let mut rounded = None;
     if let Some(presolved) = &presolved {
-        let rounding = round(f, scenario, &presolved.values);
-        let (cols, values): (Vec<usize>, Vec<f64>) = rounding.into_iter().unzip();
-        ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
-        let (back, fixed) = crate::support::solve(model, presolved, &cols, options, started)?;
+        let rounding = Rounding::of(f, scenario, &presolved.values);
+        rounding.fix(&mut model)?;
+        let (back, fixed) =
+            crate::support::solve(model, presolved, &rounding.cols, options, started)?;
         model = back;
-        free_rounding(&mut model, f, &cols)?;
+        rounding.free(&mut model, f)?;
         match fixed {
             Ok(fixed) => {
                 let gap = gap_between(fixed.objective, presolved.objective);
                 if gap <= mip_gap {
-                    let rounding = Rounding { cols, values };
                     return proven(model, &duals, &rounding, fixed, gap);
                 }
-                rounded = Some((Rounding { cols, values }, fixed));
+                rounded = Some((rounding, fixed));
             }
             Err(HighsModelStatus::ReachedTimeLimit) => {
                 restore(&mut model, f, &integer_cols, keep_pricing)?;
@@ -188,13 +187,12 @@ pub(crate) fn relax_first(
     let (rounding, fixed) = match rounded {
         Some(rounded) => rounded,
         None => {
-            let (cols, values): (Vec<usize>, Vec<f64>) =
-                round(f, scenario, &relaxation.values).into_iter().unzip();
-            ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
+            let rounding = Rounding::of(f, scenario, &relaxation.values);
+            rounding.fix(&mut model)?;
             set_time_left(&mut model, time_limit, started)?;
             let (back, fixed) = run(model, Some(&relaxation.basis))?;
             model = back;
-            free_rounding(&mut model, f, &cols)?;
+            rounding.free(&mut model, f)?;
             let Ok(fixed) = fixed else {
                 restore(&mut model, f, &integer_cols, keep_pricing)?;
                 let (basis, lower) = (relaxation.basis, relaxation.objective);
@@ -207,7 +205,7 @@ pub(crate) fn relax_first(
                     },
                 ));
             };
-            (Rounding { cols, values }, fixed)
+            (rounding, fixed)
         }
     };
     let mut gap = gap_between(fixed.objective, relaxation.objective);
@@ -238,18 +236,32 @@ pub(crate) fn relax_first(
     proven(model, &duals, &rounding, fixed, gap)
 }
 
-/// The integer expansions' columns and the values a rounding fixes them at.
+/// The integer expansions' columns (sorted) and the values a rounding
+/// fixes them at.
 struct Rounding {
     cols: Vec<usize>,
     values: Vec<f64>,
 }
 
-/// Gives the columns `cols` of a rounding their bounds in the relaxation
-/// back (the branches and the relaxation itself need them free).
-fn free_rounding(model: &mut Model, f: &Formulation, cols: &[usize]) -> Option<()> {
-    let zeros = vec![0.0; cols.len()];
-    let uppers: Vec<f64> = cols.iter().map(|&col| f.col_upper[col]).collect();
-    ffi::change_col_bounds(model, cols, &zeros, &uppers).ok()
+impl Rounding {
+    /// The rounding of the relaxation's solution `values` ([`round`]).
+    fn of(f: &Formulation, scenario: &Scenario, values: &[f64]) -> Rounding {
+        let (cols, values) = round(f, scenario, values).into_iter().unzip();
+        Rounding { cols, values }
+    }
+
+    /// Fixes the columns at the rounding's values.
+    fn fix(&self, model: &mut Model) -> Option<()> {
+        ffi::change_col_bounds(model, &self.cols, &self.values, &self.values).ok()
+    }
+
+    /// Gives the columns their bounds in the relaxation back (the branches
+    /// and the relaxation itself need them free).
+    fn free(&self, model: &mut Model, f: &Formulation) -> Option<()> {
+        let zeros = vec![0.0; self.cols.len()];
+        let uppers: Vec<f64> = self.cols.iter().map(|&col| f.col_upper[col]).collect();
+        ffi::change_col_bounds(model, &self.cols, &zeros, &uppers).ok()
+    }
 }
 
 /// What a proven plan's capacity duals are found with.
@@ -294,13 +306,7 @@ fn proven(
     } else {
         // The duals of a plan mean the LP with every expansion fixed.
         let (cols, values): (Vec<usize>, Vec<f64>) = continuous.into_iter().unzip();
-        ffi::change_col_bounds(
-            &mut model,
-            &rounding.cols,
-            &rounding.values,
-            &rounding.values,
-        )
-        .ok()?;
+        rounding.fix(&mut model)?;
         ffi::change_col_bounds(&mut model, &cols, &values, &values).ok()?;
         set_time_left(&mut model, options.time_limit, started)?;
         let (model, all_fixed) = run(model, Some(&fixed.basis))?;
