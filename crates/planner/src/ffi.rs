@@ -8,7 +8,8 @@
 //! making columns integer again, copying an instance's LP into a new
 //! instance (for a branch's LP on another thread, `crate::relax`), and
 //! presolving an LP as HiGHS presolves a MIP, then postsolving a primal
-//! solution (for the relaxation from its support, `crate::support`).
+//! solution, and reading an interior-point run's iterations and objective
+//! error (for the relaxation from its support, `crate::support`).
 //!
 //! `unsafe` is allowed in this module only. Every call here is sound because:
 //! - the pointer comes from `highs::Model::as_mut_ptr`, which owns a live
@@ -367,6 +368,18 @@ impl LpCopy {
         self.col_cost.len()
     }
 
+    /// How many rows the LP has.
+    pub(crate) fn num_rows(&self) -> usize {
+        self.row_lower.len()
+    }
+
+    /// The largest absolute cost of a column (0 without columns).
+    pub(crate) fn max_abs_cost(&self) -> f64 {
+        self.col_cost
+            .iter()
+            .fold(0.0, |max, cost| max.max(cost.abs()))
+    }
+
     /// The objective's constant term.
     #[cfg(test)]
     pub(crate) fn offset(&self) -> f64 {
@@ -494,7 +507,13 @@ pub(crate) fn postsolve_primal(model: &mut Model, values: &[f64]) -> Result<Vec<
 
 /// Simplex iterations of the last run on `model`.
 pub(crate) fn simplex_iterations(model: &Model) -> Result<u64, FfiError> {
-    let name = c_string("simplex_iteration_count")?;
+    count_info(model, "simplex_iteration_count")
+}
+
+/// HiGHS's integer information item `item` of the last run on `model`, as
+/// a count (a negative value, HiGHS's "not run", is 0).
+fn count_info(model: &Model, item: &str) -> Result<u64, FfiError> {
+    let name = c_string(item)?;
     let mut value: HighsInt = 0;
     // SAFETY: see the module comment; HiGHS writes one integer to `value`.
     check(
@@ -502,6 +521,21 @@ pub(crate) fn simplex_iterations(model: &Model) -> Result<u64, FfiError> {
         "Highs_getIntInfoValue",
     )?;
     Ok(u64::try_from(value).unwrap_or(0))
+}
+
+/// The relative difference between the primal and dual objectives of the
+/// last run on `model` (HiGHS's `primal_dual_objective_error`).
+pub(crate) fn objective_error(model: &Model) -> Result<f64, FfiError> {
+    let name = c_string("primal_dual_objective_error")?;
+    let mut value = 0.0;
+    // SAFETY: see the module comment; HiGHS writes one double to `value`.
+    check(
+        unsafe {
+            highs_sys::Highs_getDoubleInfoValue(model.as_ptr(), name.as_ptr(), &raw mut value)
+        },
+        "Highs_getDoubleInfoValue",
+    )?;
+    Ok(value)
 }
 
 /// The basis of the last LP run on `model` (valid after an optimal LP run).

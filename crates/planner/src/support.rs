@@ -68,6 +68,28 @@ const AT_BOUND: f64 = 1e-9;
 /// in step 3 (HiGHS's dual feasibility tolerance; step 4 settles the rest
 /// by HiGHS's own test).
 const PRICED_OUT: f64 = 1e-7;
+/// HiGHS's option choosing the LP solver.
+const SOLVER: &str = "solver";
+/// A presolved LP with at least this many rows is solved by HiGHS's
+/// interior-point method (IPX) first. Its dual simplex needs far more
+/// iterations and denser factors as the rows grow: 349 s for generated
+/// `large`'s presolved LP (38,679 rows after HiGHS's LP presolve), where
+/// IPX takes about 120 s; the European base's (10,130 rows) takes 2 s by
+/// the dual simplex (docs/performance.md, "Large by the interior-point
+/// method").
+const INTERIOR_FROM_ROWS: usize = 25_000;
+/// In an interior solution a column the optimal face does not use is small
+/// but not zero: at most this value counts as at its (zero) lower bound.
+/// Step 2's restriction then holds the optimal face's columns that carry
+/// at least a thousandth of a unit (on `large`, 40,686 columns left free
+/// give a restricted LP of 3 s, where 1e-5 leaves 124,852 and 129 s);
+/// steps 3 and 4 release whatever it should not have dropped.
+const INTERIOR_AT_BOUND: f64 = 1e-3;
+/// IPX runs with the costs scaled by a power of two that brings the
+/// largest to at most `2^INTERIOR_COST_LOG2`: unscaled, the expansions'
+/// costs (up to 3e8 on `large`) stall it ("no progress" after 22
+/// iterations), and HiGHS's own warning suggests this scale.
+const INTERIOR_COST_LOG2: f64 = 20.0;
 
 /// An optimal solution of a relaxation found through its MIP-presolved LP
 /// (step 1), with no basis yet: what steps 2 to 4 start from.
@@ -80,8 +102,13 @@ pub(crate) struct Presolved {
     /// The relaxation's optimum (the presolved LP's, whose offset carries
     /// what presolve removed): a lower bound of the MIP's optimum.
     pub objective: f64,
-    /// Simplex iterations of the presolved LP.
+    /// Simplex iterations of the presolved LP (0 when the interior-point
+    /// method solved it).
     pub iterations: u64,
+    /// How far above a zero lower bound a value of `values` still counts
+    /// as at it: [`AT_BOUND`] for a vertex, [`INTERIOR_AT_BOUND`] for an
+    /// interior solution.
+    at_bound: f64,
 }
 
 /// Step 1 on the relaxation `model` holds (integrality already cleared,
@@ -94,7 +121,12 @@ pub(crate) fn presolve(
     options: &PlanOptions,
     started: Instant,
 ) -> Option<Presolved> {
-    presolved(ffi::copy_lp(model).ok()?, options, started)
+    presolved(
+        ffi::copy_lp(model).ok()?,
+        options,
+        started,
+        INTERIOR_FROM_ROWS,
+    )
 }
 
 /// Steps 2 to 4 on `model`, the relaxation `presolved` was found for with
@@ -118,7 +150,10 @@ pub(crate) fn solve(
         .filter(|&col| {
             let (_, lower, _) = copy.col(col);
             lower == 0.0
-                && presolved.values.get(col).is_some_and(|&x| x <= AT_BOUND)
+                && presolved
+                    .values
+                    .get(col)
+                    .is_some_and(|&x| x <= presolved.at_bound)
                 && kept.binary_search(&col).is_err()
         })
         .collect();
@@ -150,19 +185,104 @@ pub(crate) fn relaxation(
 }
 
 /// Step 1 on the relaxation `copy`, by HiGHS's MIP presolve (see
-/// [`presolve`]).
-fn presolved(copy: LpCopy, options: &PlanOptions, started: Instant) -> Option<Presolved> {
+/// [`presolve`]), the presolved LP tried by the interior-point method
+/// first when it has at least `interior_from_rows` rows.
+fn presolved(
+    copy: LpCopy,
+    options: &PlanOptions,
+    started: Instant,
+    interior_from_rows: usize,
+) -> Option<Presolved> {
     let mut presolver = load_configured(&copy, options)?;
     set_time_left(&mut presolver, options.time_limit, started)?;
     let reduced = ffi::presolve_as_mip(&mut presolver).ok()?;
-    let optimum = presolved_lp(&reduced, options, started)?;
-    let values = ffi::postsolve_primal(&mut presolver, &optimum.values).ok()?;
+    let solved = interior_first(&reduced, options, interior_from_rows)
+        .then(|| interior(&reduced, options, started))
+        .flatten();
+    let solved = match solved {
+        Some(solved) => solved,
+        None => {
+            let optimum = presolved_lp(&reduced, options, started)?;
+            PresolvedOptimum {
+                objective: optimum.objective,
+                values: optimum.values,
+                iterations: optimum.iterations,
+                at_bound: AT_BOUND,
+            }
+        }
+    };
+    let values = ffi::postsolve_primal(&mut presolver, &solved.values).ok()?;
     Some(Presolved {
         copy,
         values,
-        objective: optimum.objective,
-        iterations: optimum.iterations,
+        objective: solved.objective,
+        iterations: solved.iterations,
+        at_bound: solved.at_bound,
     })
+}
+
+/// An optimal solution of the presolved LP and its optimum, with how its
+/// values at a bound are told ([`Presolved`]'s fields).
+struct PresolvedOptimum {
+    objective: f64,
+    values: Vec<f64>,
+    iterations: u64,
+    at_bound: f64,
+}
+
+/// Whether the presolved LP `lp` is tried by the interior-point method
+/// first: it has at least `from_rows` rows ([`INTERIOR_FROM_ROWS`]), and
+/// the caller did not choose a solver or a simplex variant (`--highs`).
+fn interior_first(lp: &LpCopy, options: &PlanOptions, from_rows: usize) -> bool {
+    lp.num_rows() >= from_rows
+        && !option_chosen(options, SOLVER)
+        && !option_chosen(options, SIMPLEX_STRATEGY)
+}
+
+/// The presolved LP `lp` by HiGHS's interior-point method (IPX) without
+/// crossover: an interior solution, optimal within IPX's tolerances, with
+/// no basis (steps 2 to 4 find one). Its objective is lowered by IPX's
+/// primal-dual objective error, so that it stays a lower bound. `None`
+/// when IPX does not end optimal (it can stall: the caller then runs the
+/// dual simplex with the time left).
+fn interior(lp: &LpCopy, options: &PlanOptions, started: Instant) -> Option<PresolvedOptimum> {
+    let mut model = load_configured(lp, options)?;
+    model.try_set_option(SOLVER, "ipx").ok()?;
+    model.try_set_option("run_crossover", "off").ok()?;
+    model
+        .try_set_option("user_objective_scale", cost_scale(lp.max_abs_cost()))
+        .ok()?;
+    set_time_left(&mut model, options.time_limit, started)?;
+    let solved = model.try_solve().ok()?;
+    if solved.status() != HighsModelStatus::Optimal {
+        return None;
+    }
+    let objective = solved.objective_value();
+    let values = solved.get_solution().columns().to_vec();
+    let model: Model = solved.into();
+    let error = ffi::objective_error(&model).ok()?;
+    // HiGHS's error is |primal - dual| / (1 + |primal| + |dual|).
+    let lowered = objective - error * (1.0 + 2.0 * objective.abs());
+    Some(PresolvedOptimum {
+        objective: lowered,
+        values,
+        iterations: 0,
+        at_bound: INTERIOR_AT_BOUND,
+    })
+}
+
+/// The power of two (HiGHS's `user_objective_scale`) that brings a largest
+/// absolute cost `max_cost` to at most `2^INTERIOR_COST_LOG2`; 0 when it
+/// is already there.
+fn cost_scale(max_cost: f64) -> i32 {
+    if !max_cost.is_finite() || max_cost <= 0.0 {
+        return 0;
+    }
+    let over = (max_cost.log2() - INTERIOR_COST_LOG2).ceil();
+    // At most a few dozen for any finite cost: the cast cannot truncate.
+    #[allow(clippy::cast_possible_truncation)]
+    let over = over.max(0.0) as i32;
+    -over
 }
 
 /// The optimum of the presolved LP `lp`, `None` when HiGHS fails or the LP
@@ -637,8 +757,8 @@ mod tests {
             let objectives: Vec<f64> = [&serial, &parallel]
                 .map(|options| {
                     std::thread::scope(|scope| {
-                        let solve =
-                            scope.spawn(|| presolved(copy.clone(), options, Instant::now()));
+                        let solve = scope
+                            .spawn(|| presolved(copy.clone(), options, Instant::now(), usize::MAX));
                         let Ok(Some(found)) = solve.join() else {
                             panic!("seed {seed}: no presolved optimum");
                         };
@@ -654,6 +774,128 @@ mod tests {
                 close(objectives[0], objectives[1]),
                 "seed {seed}: {objectives:?}"
             );
+        }
+    }
+
+    /// Step 1 by the interior-point method, forced on these small LPs.
+    fn interior_presolve(model: &Model, options: &PlanOptions) -> Option<Presolved> {
+        presolved(ffi::copy_lp(model).ok()?, options, Instant::now(), 0)
+    }
+
+    /// By the interior-point method, step 1 gives a solution within every
+    /// bound that costs the relaxation's optimum, and an objective that
+    /// does not exceed it (a lower bound within IPX's tolerance); from its
+    /// support, with its looser test of a column at zero, the relaxation
+    /// and an LP with the rounding kept fixed end at their cold optima with
+    /// an optimal basis and the bounds given back.
+    #[test]
+    fn from_an_interior_solution_the_lps_end_at_their_cold_optima() {
+        let options = PlanOptions::default();
+        for seed in 0..3 {
+            let (model, copy) = relaxation_of(seed);
+            let Some(presolved) = interior_presolve(&model, &options) else {
+                panic!("seed {seed}: no interior optimum");
+            };
+            assert_eq!(presolved.at_bound, INTERIOR_AT_BOUND, "seed {seed}");
+            assert_eq!(presolved.iterations, 0, "seed {seed}: the simplex ran");
+            let (_, cold) = optimum(run(model, None), "cold");
+            for (col, &x) in presolved.values.iter().enumerate() {
+                let (_, lower, upper) = copy.col(col);
+                assert!(
+                    x >= lower - 1e-6 && x <= upper + 1e-6,
+                    "seed {seed}: column {col} = {x} outside [{lower}, {upper}]"
+                );
+            }
+            let tolerance = 1e-6 * cold.objective.abs().max(1.0);
+            assert!(
+                presolved.objective <= cold.objective + tolerance
+                    && presolved.objective >= cold.objective - tolerance,
+                "seed {seed}: interior bound {}, relaxation {}",
+                presolved.objective,
+                cold.objective
+            );
+            let found = cost(&copy, &presolved.values) + copy.offset();
+            assert!(
+                (found - cold.objective).abs() <= tolerance,
+                "seed {seed}: interior cost {found}, relaxation {}",
+                cold.objective
+            );
+
+            let (model, _) = relaxation_of(seed);
+            let (model, relaxed) = optimum(
+                relaxation(model, Some(&presolved), &options, Instant::now()),
+                "relaxation from the interior support",
+            );
+            assert_same_relaxation(seed, &model, &copy, &relaxed, &cold);
+            let (_, again) = optimum(run(model, Some(&relaxed.basis)), "again");
+            assert_eq!(again.iterations, 0, "seed {seed}: not optimal");
+
+            let (f, scenario) = formulation_of(seed);
+            let rounding = crate::relax::round(&f, &scenario, &presolved.values);
+            let (cols, values): (Vec<usize>, Vec<f64>) = rounding.into_iter().unzip();
+            let (mut model, _) = relaxation_of(seed);
+            if let Err(e) = ffi::change_col_bounds(&mut model, &cols, &values, &values) {
+                panic!("seed {seed}: {e}");
+            }
+            let expected = ffi::copy_lp(&model).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+            let (model, fixed_cold) = optimum(run(model, None), "fixed cold");
+            let (model, fixed) = optimum(
+                solve(model, &presolved, &cols, &options, Instant::now()),
+                "fixed from the interior support",
+            );
+            assert!(
+                close(fixed.objective, fixed_cold.objective),
+                "seed {seed}: {} against {}",
+                fixed.objective,
+                fixed_cold.objective
+            );
+            assert!(
+                ffi::copy_lp(&model).ok().as_ref() == Some(&expected),
+                "seed {seed}: the bounds are not the fixed LP's"
+            );
+        }
+    }
+
+    /// The interior-point method is tried on presolved LPs of at least the
+    /// given rows, unless the caller chose a solver or a simplex variant.
+    #[test]
+    fn the_interior_point_method_is_tried_on_large_lps_unless_a_solver_is_chosen() {
+        let (_, copy) = relaxation_of(0);
+        let rows = copy.num_rows();
+        let default = PlanOptions::default();
+        assert!(interior_first(&copy, &default, rows));
+        assert!(!interior_first(&copy, &default, rows + 1));
+        for name in [SOLVER, SIMPLEX_STRATEGY] {
+            let chosen = PlanOptions {
+                highs: vec![(name.to_owned(), "1".to_owned())],
+                ..PlanOptions::default()
+            };
+            assert!(!interior_first(&copy, &chosen, 0), "{name} chosen");
+        }
+        // The dual simplex's pricing is no choice of solver.
+        let pricing = PlanOptions {
+            highs: vec![(PRICING.to_owned(), "1".to_owned())],
+            ..PlanOptions::default()
+        };
+        assert!(interior_first(&copy, &pricing, 0));
+    }
+
+    /// The costs' scale brings the largest to at most 2^20, and leaves
+    /// smaller, zero or non-finite maxima alone.
+    #[test]
+    fn the_cost_scale_brings_the_largest_cost_to_two_to_the_twenty() {
+        assert_eq!(cost_scale(3.0e8), -9);
+        assert_eq!(cost_scale(2.57e8), -8);
+        assert_eq!(cost_scale(2f64.powi(21)), -1);
+        assert_eq!(cost_scale(2f64.powi(20)), 0);
+        assert_eq!(cost_scale(1e6), 0);
+        assert_eq!(cost_scale(0.5), 0);
+        assert_eq!(cost_scale(0.0), 0);
+        assert_eq!(cost_scale(f64::NAN), 0);
+        assert_eq!(cost_scale(f64::INFINITY), 0);
+        for max in [3.0e8, 1e12, 7.5e5 * 3.0] {
+            let scaled = max * 2f64.powi(cost_scale(max));
+            assert!(scaled <= 2f64.powi(20) && scaled > 2f64.powi(19), "{max}");
         }
     }
 }
