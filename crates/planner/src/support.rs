@@ -14,6 +14,11 @@
 //!    column added, so no reduction relies on integrality: the presolved
 //!    LP's optimum is the relaxation's), that LP is solved, and its
 //!    solution postsolved: an optimal solution `x*` of the relaxation.
+//!    A large presolved LP is solved by the interior-point method without
+//!    crossover ([`INTERIOR_FROM_ROWS`]): on generated `large` three times
+//!    as fast as the dual simplex, and no basis is needed here; `x*` is
+//!    then interior, and a column counts as at zero in it up to
+//!    [`INTERIOR_AT_BOUND`] instead of [`AT_BOUND`].
 //! 2. The relaxation itself is solved with every column at zero in `x*`
 //!    fixed at zero (a restriction that `x*` satisfies, so its optimum is
 //!    the relaxation's): on the European base 2,509 iterations instead of
