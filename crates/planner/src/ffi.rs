@@ -8,7 +8,7 @@
 //! making columns integer again, copying an instance's LP into a new
 //! instance (for a branch's LP on another thread, `crate::relax`), and
 //! presolving an LP as HiGHS presolves a MIP, then postsolving a primal
-//! solution, and reading an interior-point run's iterations and objective
+//! solution, and reading an interior-point run's primal-dual objective
 //! error (for the relaxation from its support, `crate::support`).
 //!
 //! `unsafe` is allowed in this module only. Every call here is sound because:
@@ -507,13 +507,7 @@ pub(crate) fn postsolve_primal(model: &mut Model, values: &[f64]) -> Result<Vec<
 
 /// Simplex iterations of the last run on `model`.
 pub(crate) fn simplex_iterations(model: &Model) -> Result<u64, FfiError> {
-    count_info(model, "simplex_iteration_count")
-}
-
-/// HiGHS's integer information item `item` of the last run on `model`, as
-/// a count (a negative value, HiGHS's "not run", is 0).
-fn count_info(model: &Model, item: &str) -> Result<u64, FfiError> {
-    let name = c_string(item)?;
+    let name = c_string("simplex_iteration_count")?;
     let mut value: HighsInt = 0;
     // SAFETY: see the module comment; HiGHS writes one integer to `value`.
     check(
